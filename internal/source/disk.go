@@ -1,0 +1,122 @@
+package source
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// Disk serves regular files below one directory. Every open goes through an
+// os.Root, so neither "..", an absolute path nor a symbolic link can reach
+// outside the directory. When the exact name is missing, Disk looks for a
+// name that differs only in ASCII case (phones and tools disagree on the
+// case of "SEP<MAC>.cnf.xml").
+type Disk struct {
+	root *os.Root
+	dir  string
+}
+
+var _ Source = (*Disk)(nil)
+
+// NewDisk opens dir as a Disk source. Close releases it.
+func NewDisk(dir string) (*Disk, error) {
+	r, err := os.OpenRoot(dir)
+	if err != nil {
+		return nil, fmt.Errorf("source: open root: %w", err)
+	}
+	return &Disk{root: r, dir: dir}, nil
+}
+
+// Dir is the directory Disk serves.
+func (d *Disk) Dir() string { return d.dir }
+
+// Close releases the root directory.
+func (d *Disk) Close() error { return d.root.Close() }
+
+// Open opens req.Path below the root.
+func (d *Disk) Open(_ context.Context, req *Request) (File, error) {
+	f, err := d.open(req.Path)
+	if errors.Is(err, ErrNotFound) {
+		if alt, ok := d.findFold(req.Path); ok {
+			f, err = d.open(alt)
+		}
+	}
+	return f, err
+}
+
+func (d *Disk) open(name string) (File, error) {
+	f, err := d.root.Open(name)
+	if err != nil {
+		return nil, mapOSError(err)
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, mapOSError(err)
+	}
+	if !st.Mode().IsRegular() {
+		f.Close()
+		return nil, fmt.Errorf("%w: %s is not a regular file", ErrNotFound, name)
+	}
+	return &diskFile{File: f, size: st.Size(), mod: st.ModTime()}, nil
+}
+
+// findFold walks name's elements, matching each without regard to ASCII case.
+func (d *Disk) findFold(name string) (string, bool) {
+	dir := "."
+	for elem := range strings.SplitSeq(name, "/") {
+		match, ok := d.lookupFold(dir, elem)
+		if !ok {
+			return "", false
+		}
+		dir = path.Join(dir, match)
+	}
+	return dir, dir != name
+}
+
+func (d *Disk) lookupFold(dir, elem string) (string, bool) {
+	f, err := d.root.Open(dir)
+	if err != nil {
+		return "", false
+	}
+	defer f.Close()
+	names, err := f.Readdirnames(-1)
+	if err != nil {
+		return "", false
+	}
+	for _, n := range names {
+		if strings.EqualFold(n, elem) {
+			return n, true
+		}
+	}
+	return "", false
+}
+
+// mapOSError turns file-system errors into the package's sentinels.
+func mapOSError(err error) error {
+	switch {
+	case errors.Is(err, fs.ErrNotExist), errors.Is(err, syscall.ENOTDIR):
+		return fmt.Errorf("%w: %w", ErrNotFound, err)
+	case errors.Is(err, fs.ErrPermission):
+		return fmt.Errorf("%w: %w", ErrDenied, err)
+	case strings.Contains(err.Error(), "escapes"), strings.Contains(err.Error(), "too many levels"):
+		// os.Root refuses a path or link that leaves the root.
+		return fmt.Errorf("%w: %w", ErrDenied, err)
+	}
+	return fmt.Errorf("source: %w", err)
+}
+
+type diskFile struct {
+	*os.File
+	size int64
+	mod  time.Time
+}
+
+func (f *diskFile) Size() int64        { return f.size }
+func (f *diskFile) ModTime() time.Time { return f.mod }

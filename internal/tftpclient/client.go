@@ -1,0 +1,324 @@
+// Package tftpclient is a TFTP read client: RFC 1350 with blksize, tsize,
+// timeout and windowsize options. cmtftp's tests, load generator and device
+// emulator use it, and admins use it through "cmtftp get".
+package tftpclient
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/netip"
+	"os"
+	"sync"
+	"time"
+
+	"cmtftp/internal/tftp"
+)
+
+// Defaults for Client's zero fields.
+const (
+	DefaultTimeout = time.Second
+	DefaultRetries = 5
+)
+
+// RemoteError is an ERROR packet the server sent.
+type RemoteError struct {
+	Code    tftp.ErrorCode
+	Message string
+}
+
+func (e *RemoteError) Error() string {
+	return fmt.Sprintf("tftp: server error %d: %s", e.Code, e.Message)
+}
+
+// ErrTimeout means the server stopped answering and the retries ran out.
+var ErrTimeout = errors.New("tftp: timed out waiting for the server")
+
+// Client fetches files. The zero value asks for no options and uses octet
+// mode; a Client may be used by several goroutines at once.
+type Client struct {
+	// BlockSize, when set, is asked for with the blksize option.
+	BlockSize int
+	// WindowSize, when set, is asked for with the windowsize option.
+	WindowSize int
+	// TSize asks the server for the file's size.
+	TSize bool
+	// TimeoutOption, when set, asks the server to retransmit after this many
+	// seconds (the timeout option).
+	TimeoutOption int
+	// Netascii asks for netascii mode and decodes it to local text.
+	Netascii bool
+	// Timeout is how long to wait before sending the request or last ACK
+	// again. Default 1 s.
+	Timeout time.Duration
+	// Retries is how many times to send again before giving up. Default 5.
+	Retries int
+	// Dally, when set, is how long to stay after the last block to answer a
+	// resent final DATA, so the server learns the transfer completed even if
+	// the final ACK was lost.
+	Dally time.Duration
+}
+
+// Result describes a completed transfer.
+type Result struct {
+	Bytes    int64         // bytes written to w
+	Options  tftp.Options  // what the server acknowledged (empty without OACK)
+	Duration time.Duration // from request to last ACK
+	Server   netip.AddrPort
+}
+
+var bufPool = sync.Pool{New: func() any { b := make([]byte, tftp.HeaderLen+tftp.MaxBlockSize+1); return &b }}
+
+// Get fetches name from server ("host:port") and writes it to w.
+func (c *Client) Get(ctx context.Context, server, name string, w io.Writer) (Result, error) {
+	addr, err := resolve(ctx, server)
+	if err != nil {
+		return Result{}, err
+	}
+	network := "udp4"
+	if addr.Addr().Is6() {
+		network = "udp6"
+	}
+	conn, err := net.ListenUDP(network, nil)
+	if err != nil {
+		return Result{}, fmt.Errorf("tftp: client socket: %w", err)
+	}
+	defer conn.Close()
+	if ctx.Done() != nil {
+		stop := context.AfterFunc(ctx, func() { conn.SetReadDeadline(time.Unix(1, 0)) })
+		defer stop()
+	}
+	bp := bufPool.Get().(*[]byte)
+	defer bufPool.Put(bp)
+	g := &get{c: c, conn: conn, server: addr, w: w, buf: *bp, blksize: tftp.DefaultBlockSize, window: 1, next: 1}
+	start := time.Now()
+	err = g.run(ctx, name)
+	if err != nil && ctx.Err() != nil {
+		err = ctx.Err()
+	}
+	return Result{Bytes: g.bytes, Options: g.acked, Duration: time.Since(start), Server: g.peer}, err
+}
+
+func resolve(ctx context.Context, server string) (netip.AddrPort, error) {
+	if ap, err := netip.ParseAddrPort(server); err == nil {
+		return ap, nil
+	}
+	host, port, err := net.SplitHostPort(server)
+	if err != nil {
+		host, port = server, "69"
+	}
+	ua, err := (&net.Resolver{}).LookupNetIP(ctx, "ip", host)
+	if err != nil || len(ua) == 0 {
+		return netip.AddrPort{}, fmt.Errorf("tftp: resolve %q: %v", host, err)
+	}
+	ap, err := netip.ParseAddrPort(net.JoinHostPort(ua[0].Unmap().String(), port))
+	if err != nil {
+		return netip.AddrPort{}, fmt.Errorf("tftp: server %q: %w", server, err)
+	}
+	return ap, nil
+}
+
+// get is the state of one transfer.
+type get struct {
+	c       *Client
+	conn    *net.UDPConn
+	server  netip.AddrPort // where the request goes
+	peer    netip.AddrPort // the server's TID, once it answered
+	w       io.Writer
+	buf     []byte
+	out     []byte // netascii decode buffer
+	dec     tftp.NetasciiDecoder
+	blksize int
+	window  int
+	next    int64 // the block expected next
+	inWin   int   // blocks received in order since the last ACK
+	gapAck  bool  // whether the gap at next was already answered
+	bytes   int64
+	acked   tftp.Options
+	last    []byte // the last packet sent, to send again on timeout
+	sendBuf [tftp.HeaderLen]byte
+}
+
+func (g *get) run(ctx context.Context, name string) error {
+	c := g.c
+	mode := tftp.ModeOctet
+	if c.Netascii {
+		mode = tftp.ModeNetascii
+	}
+	opts := tftp.Options{BlockSize: c.BlockSize, WindowSize: c.WindowSize, HasTSize: c.TSize, Timeout: c.TimeoutOption}
+	g.last = tftp.AppendRequest(nil, tftp.OpRRQ, name, mode, opts)
+	if _, err := g.conn.WriteToUDPAddrPort(g.last, g.server); err != nil {
+		return fmt.Errorf("tftp: send request: %w", err)
+	}
+	timeout := c.Timeout
+	if timeout <= 0 {
+		timeout = DefaultTimeout
+	}
+	retries := c.Retries
+	if retries <= 0 {
+		retries = DefaultRetries
+	}
+	tries := 0
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		g.conn.SetReadDeadline(time.Now().Add(timeout))
+		n, from, err := g.conn.ReadFromUDPAddrPort(g.buf)
+		if errors.Is(err, os.ErrDeadlineExceeded) {
+			if tries++; tries > retries {
+				return ErrTimeout
+			}
+			to := g.server
+			if g.peer.IsValid() {
+				to = g.peer
+			}
+			g.conn.WriteToUDPAddrPort(g.last, to)
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		from = netip.AddrPortFrom(from.Addr().Unmap(), from.Port())
+		if !g.peer.IsValid() {
+			if from.Addr() != g.server.Addr() {
+				continue
+			}
+			g.peer = from
+		} else if from != g.peer {
+			eb := tftp.AppendError(nil, tftp.ErrUnknownTID, "Unknown transfer ID")
+			g.conn.WriteToUDPAddrPort(eb, from)
+			continue
+		}
+		done, progressed, err := g.handle(g.buf[:n], opts)
+		if err != nil || done {
+			if done && c.Dally > 0 {
+				g.dally(c.Dally)
+			}
+			return err
+		}
+		if progressed {
+			tries = 0
+		}
+	}
+}
+
+// handle processes one packet from the server.
+func (g *get) handle(p []byte, asked tftp.Options) (done, progressed bool, err error) {
+	op, _ := tftp.PeekOpcode(p)
+	switch op {
+	case tftp.OpERROR:
+		code, msg, _ := tftp.ParseError(p)
+		return false, false, &RemoteError{Code: code, Message: msg}
+	case tftp.OpOACK:
+		if g.next != 1 || g.inWin != 0 || g.bytes != 0 {
+			return false, false, nil // a resent OACK after ACK 0: answer again below
+		}
+		o, err := tftp.ParseOACK(p)
+		if err != nil || !acceptable(o, asked) {
+			g.sendErr(tftp.ErrOptionRefused, "bad option acknowledgment")
+			return false, false, fmt.Errorf("tftp: server acknowledged options not asked for: %q", p)
+		}
+		g.acked = o
+		if o.BlockSize > 0 {
+			g.blksize = o.BlockSize
+		}
+		if o.WindowSize > 0 {
+			g.window = o.WindowSize
+		}
+		return false, true, g.ack(0)
+	case tftp.OpDATA:
+		blk, payload, err := tftp.ParseData(p)
+		if err != nil {
+			return false, false, nil
+		}
+		if blk != uint16(g.next) {
+			behind := uint16(g.next) - blk // 1 means the block before the expected one
+			if behind != 0 && behind < 0x8000 || !g.gapAck {
+				g.gapAck = true
+				return false, false, g.ack(uint16(g.next - 1))
+			}
+			return false, false, nil
+		}
+		if len(payload) > g.blksize {
+			g.sendErr(tftp.ErrIllegalOp, "block too large")
+			return false, false, fmt.Errorf("tftp: block %d of %d bytes exceeds blksize %d", blk, len(payload), g.blksize)
+		}
+		if err := g.write(payload); err != nil {
+			g.sendErr(tftp.ErrDiskFull, "write failed")
+			return false, false, err
+		}
+		g.next++
+		g.inWin++
+		g.gapAck = false
+		last := len(payload) < g.blksize
+		if last || g.inWin >= g.window {
+			g.inWin = 0
+			if err := g.ack(blk); err != nil {
+				return false, true, err
+			}
+		}
+		if last && g.c.Netascii {
+			if _, err := g.w.Write(g.dec.Flush(g.out[:0])); err != nil {
+				return true, true, err
+			}
+		}
+		return last, true, nil
+	}
+	return false, false, nil
+}
+
+func (g *get) write(p []byte) error {
+	if g.c.Netascii {
+		g.out = g.dec.Append(g.out[:0], p)
+		p = g.out
+	}
+	n, err := g.w.Write(p)
+	g.bytes += int64(n)
+	return err
+}
+
+func (g *get) ack(blk uint16) error {
+	g.last = tftp.AppendAck(g.sendBuf[:0], blk)
+	_, err := g.conn.WriteToUDPAddrPort(g.last, g.peer)
+	return err
+}
+
+func (g *get) sendErr(code tftp.ErrorCode, msg string) {
+	g.conn.WriteToUDPAddrPort(tftp.AppendError(nil, code, msg), g.peer)
+}
+
+// dally answers a resent final block until d passes without one.
+func (g *get) dally(d time.Duration) {
+	for {
+		g.conn.SetReadDeadline(time.Now().Add(d))
+		n, from, err := g.conn.ReadFromUDPAddrPort(g.buf)
+		if err != nil {
+			return
+		}
+		if netip.AddrPortFrom(from.Addr().Unmap(), from.Port()) != g.peer {
+			continue
+		}
+		if blk, _, err := tftp.ParseData(g.buf[:n]); err == nil && blk == uint16(g.next-1) {
+			g.ack(blk)
+		}
+	}
+}
+
+// acceptable reports whether an OACK holds only options that were asked
+// for, with values a client may accept (RFC 2347: never larger than asked).
+func acceptable(o, asked tftp.Options) bool {
+	switch {
+	case o.BlockSize != 0 && (asked.BlockSize == 0 || o.BlockSize > asked.BlockSize):
+		return false
+	case o.WindowSize != 0 && (asked.WindowSize == 0 || o.WindowSize > asked.WindowSize):
+		return false
+	case o.Timeout != 0 && asked.Timeout == 0:
+		return false
+	case o.HasTSize && !asked.HasTSize:
+		return false
+	}
+	return true
+}

@@ -1,0 +1,243 @@
+// Package tftpd is cmtftp's TFTP server engine: UDP listeners, one transfer
+// per read request with its own socket (a new TID), RFC 2347 option
+// negotiation, RFC 7440 windowed sending with batched writes, retransmission
+// on timeout only, the Maximum Serving Count and graceful shutdown.
+//
+// The engine reads files through a source.Source and writes nothing, ever:
+// write requests are refused.
+package tftpd
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"cmtftp/internal/source"
+)
+
+// Defaults for the zero values of Server's fields.
+const (
+	DefaultMaxServingCount = 200
+	DefaultMaxBlockSize    = 65464
+	DefaultMaxWindowSize   = 64
+	DefaultTimeout         = time.Second
+	DefaultRetries         = 5
+	DefaultTransferTimeout = 300 * time.Second
+	// BusyMessage is the text of the ERROR 0 sent past the Maximum Serving
+	// Count or when a source is busy: the chapter's "delay message".
+	BusyMessage = "busy, retry later"
+)
+
+// ErrServerClosed is returned by Serve after Shutdown.
+var ErrServerClosed = errors.New("tftpd: server closed")
+
+// Server is a TFTP server. Its exported fields configure it and must not
+// change once Serve is called; a zero field takes the default named in its
+// comment, like net/http's Server.
+type Server struct {
+	// Source opens the files clients ask for. Required.
+	Source source.Source
+	// MaxServingCount is the most transfers in progress at once; a request
+	// beyond it gets ERROR 0 "busy, retry later" and creates no state.
+	// Default 200.
+	MaxServingCount int
+	// MaxBlockSize caps a negotiated blksize. Default 65464.
+	MaxBlockSize int
+	// MaxWindowSize caps a negotiated windowsize. Default 64.
+	MaxWindowSize int
+	// Timeout is the first retransmission timeout when the client does not
+	// negotiate one; it doubles on each retry of the same window, up to 8×.
+	// Default 1 s.
+	Timeout time.Duration
+	// Retries is how many times one window (or OACK) is sent again before
+	// the transfer is given up. Default 5.
+	Retries int
+	// TransferTimeout bounds a whole transfer ("TFTP File Transfer
+	// Timeout"). Default 300 s.
+	TransferTimeout time.Duration
+	// Logger receives the server's logs. Default: discard.
+	Logger *slog.Logger
+	// OnDone, when set, is called once at the end of every request with what
+	// happened. It runs on the transfer's goroutine and must be quick.
+	OnDone func(Result)
+
+	stats Stats
+
+	mu        sync.Mutex
+	listeners map[*listener]struct{}
+	transfers map[*transfer]struct{}
+	closing   atomic.Bool
+	aborting  atomic.Bool
+	serveWG   sync.WaitGroup // listener loops
+	xferWG    sync.WaitGroup // transfers
+	ctx       context.Context
+	cancel    context.CancelFunc
+	initOnce  sync.Once
+}
+
+func (s *Server) init() {
+	s.initOnce.Do(func() {
+		s.listeners = make(map[*listener]struct{})
+		s.transfers = make(map[*transfer]struct{})
+		s.ctx, s.cancel = context.WithCancel(context.Background())
+	})
+}
+
+func (s *Server) maxServing() int64 {
+	if s.MaxServingCount > 0 {
+		return int64(s.MaxServingCount)
+	}
+	return DefaultMaxServingCount
+}
+
+func (s *Server) maxBlockSize() int {
+	if s.MaxBlockSize > 0 {
+		return s.MaxBlockSize
+	}
+	return DefaultMaxBlockSize
+}
+
+func (s *Server) maxWindowSize() int {
+	if s.MaxWindowSize > 0 {
+		return s.MaxWindowSize
+	}
+	return DefaultMaxWindowSize
+}
+
+func (s *Server) timeout() time.Duration {
+	if s.Timeout > 0 {
+		return s.Timeout
+	}
+	return DefaultTimeout
+}
+
+func (s *Server) retries() int {
+	if s.Retries > 0 {
+		return s.Retries
+	}
+	return DefaultRetries
+}
+
+func (s *Server) transferTimeout() time.Duration {
+	if s.TransferTimeout > 0 {
+		return s.TransferTimeout
+	}
+	return DefaultTransferTimeout
+}
+
+func (s *Server) logger() *slog.Logger {
+	if s.Logger != nil {
+		return s.Logger
+	}
+	return slog.New(slog.DiscardHandler)
+}
+
+// Serve answers requests arriving on conn, which must be a *net.UDPConn,
+// until Shutdown; it then returns ErrServerClosed. Serve takes ownership of
+// conn and closes it.
+func (s *Server) Serve(conn net.PacketConn) error {
+	s.init()
+	udp, ok := conn.(*net.UDPConn)
+	if !ok {
+		conn.Close()
+		return errors.New("tftpd: Serve needs a *net.UDPConn")
+	}
+	l, err := newListener(udp)
+	if err != nil {
+		udp.Close()
+		return err
+	}
+	s.mu.Lock()
+	if s.closing.Load() {
+		s.mu.Unlock()
+		udp.Close()
+		return ErrServerClosed
+	}
+	s.listeners[l] = struct{}{}
+	s.serveWG.Add(1)
+	s.mu.Unlock()
+	defer s.serveWG.Done()
+	err = s.readLoop(l)
+	if s.closing.Load() {
+		return ErrServerClosed
+	}
+	return err
+}
+
+// ListenAndServe listens on the UDP address addr and serves it until
+// Shutdown. An address with no host (":69") listens on both IPv4 and IPv6.
+func (s *Server) ListenAndServe(addr string) error {
+	conns, err := Listen(addr)
+	if err != nil {
+		return err
+	}
+	errc := make(chan error, len(conns))
+	for _, c := range conns {
+		go func() { errc <- s.Serve(c) }()
+	}
+	err = <-errc
+	for range conns[1:] {
+		if e := <-errc; !errors.Is(e, ErrServerClosed) {
+			err = e
+		}
+	}
+	return err
+}
+
+// Shutdown stops the listeners at once, lets transfers in progress finish
+// until ctx is done, then aborts those left (each client is sent ERROR 0) and
+// waits for them to end. It returns ctx's error if it had to abort.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.init()
+	s.mu.Lock()
+	s.closing.Store(true)
+	for l := range s.listeners {
+		l.conn.Close()
+	}
+	s.mu.Unlock()
+	s.serveWG.Wait()
+
+	done := make(chan struct{})
+	go func() { s.xferWG.Wait(); close(done) }()
+	select {
+	case <-done:
+		s.cancel()
+		return nil
+	case <-ctx.Done():
+	}
+	s.mu.Lock()
+	s.aborting.Store(true)
+	for t := range s.transfers {
+		t.abort()
+	}
+	s.mu.Unlock()
+	s.cancel()
+	<-done
+	return ctx.Err()
+}
+
+// InProgress is the number of transfers holding a serving slot now.
+func (s *Server) InProgress() int64 { return s.stats.InProgress.Load() }
+
+// Stats returns a snapshot of the server's counters.
+func (s *Server) Stats() StatsSnapshot { return s.stats.snapshot() }
+
+func (s *Server) track(t *transfer) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.aborting.Load() {
+		return false
+	}
+	s.transfers[t] = struct{}{}
+	return true
+}
+
+func (s *Server) untrack(t *transfer) {
+	s.mu.Lock()
+	delete(s.transfers, t)
+	s.mu.Unlock()
+}
