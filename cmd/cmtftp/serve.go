@@ -1,0 +1,231 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"cmtftp/internal/source"
+	"cmtftp/internal/tftpd"
+)
+
+// Addresses of the demo: loopback only and an unprivileged port, so a
+// newcomer needs neither root nor set-up.
+const demoDir = "cmtftp-demo"
+
+var demoTFTPAddrs = []string{"127.0.0.1:6969", "[::1]:6969"}
+
+type serveFlags struct {
+	root            string
+	tftpAddrs       []string
+	demo            bool
+	maxServing      int
+	maxBlksize      int
+	maxWindow       int
+	timeout         time.Duration
+	retries         int
+	transferTimeout time.Duration
+	shutdownGrace   time.Duration
+	logFormat       string
+	logLevel        string
+}
+
+func newServeCmd() *cobra.Command {
+	var f serveFlags
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Serve files over TFTP",
+		Long: `Serve the files of a TFTP root directory over TFTP (RFC 1350 with the
+blksize, tsize, timeout and windowsize options), on IPv4 and IPv6.
+
+With --demo, a sample root is written to ./cmtftp-demo/ (if missing) and
+served on 127.0.0.1:6969 and [::1]:6969: no root privileges or set-up needed.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return runServe(cmd, f) },
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&f.root, "root", "", "TFTP root directory to serve (required unless --demo)")
+	fl.StringArrayVar(&f.tftpAddrs, "tftp-addr", nil, `UDP address to listen on, repeatable; a bare ":PORT" listens on IPv4 and IPv6 (default ":69", with --demo 127.0.0.1:6969 and [::1]:6969)`)
+	fl.BoolVar(&f.demo, "demo", false, "write a sample root into ./cmtftp-demo/ if missing and serve it on loopback")
+	fl.IntVar(&f.maxServing, "max-serving-count", tftpd.DefaultMaxServingCount, `transfers served at once; past it a client gets ERROR 0 "busy, retry later"`)
+	fl.IntVar(&f.maxBlksize, "max-blksize", tftpd.DefaultMaxBlockSize, "largest blksize granted (8–65464)")
+	fl.IntVar(&f.maxWindow, "max-windowsize", tftpd.DefaultMaxWindowSize, "largest windowsize granted (1–65535)")
+	fl.DurationVar(&f.timeout, "retransmit-timeout", tftpd.DefaultTimeout, "first retransmission timeout when the client asks for none (doubles per retry, up to 8x)")
+	fl.IntVar(&f.retries, "retries", tftpd.DefaultRetries, "resends of one window before a transfer is given up")
+	fl.DurationVar(&f.transferTimeout, "transfer-timeout", tftpd.DefaultTransferTimeout, "longest a whole transfer may take (TFTP File Transfer Timeout)")
+	fl.DurationVar(&f.shutdownGrace, "shutdown-grace", 10*time.Second, "on SIGTERM/SIGINT, how long running transfers may finish before they are aborted")
+	fl.StringVar(&f.logFormat, "log-format", "text", "log format: text or json")
+	fl.StringVar(&f.logLevel, "log-level", "info", "log level: debug, info, warn or error")
+	return cmd
+}
+
+func (f serveFlags) validate() error {
+	switch {
+	case f.maxServing < 1:
+		return fmt.Errorf("--max-serving-count %d: must be at least 1", f.maxServing)
+	case f.maxBlksize < 8 || f.maxBlksize > 65464:
+		return fmt.Errorf("--max-blksize %d: must be 8–65464", f.maxBlksize)
+	case f.maxWindow < 1 || f.maxWindow > 65535:
+		return fmt.Errorf("--max-windowsize %d: must be 1–65535", f.maxWindow)
+	case f.timeout <= 0 || f.transferTimeout <= 0 || f.retries < 1:
+		return errors.New("--retransmit-timeout, --transfer-timeout and --retries must be positive")
+	}
+	return nil
+}
+
+func runServe(cmd *cobra.Command, f serveFlags) error {
+	log, err := newLogger(cmd.ErrOrStderr(), f.logFormat, f.logLevel)
+	if err != nil {
+		return err
+	}
+	if err := f.validate(); err != nil {
+		return err
+	}
+	if f.demo {
+		if f.root == "" {
+			f.root = demoDir
+		}
+		if len(f.tftpAddrs) == 0 {
+			f.tftpAddrs = demoTFTPAddrs
+		}
+		if err := writeDemoRoot(f.root); err != nil {
+			return err
+		}
+	}
+	if f.root == "" {
+		return errors.New("--root is required (or try --demo)")
+	}
+	if len(f.tftpAddrs) == 0 {
+		f.tftpAddrs = []string{":69"}
+	}
+	disk, err := source.NewDisk(f.root)
+	if err != nil {
+		return err
+	}
+	defer disk.Close()
+
+	conns, err := listenAll(f.tftpAddrs, f.demo, log)
+	if err != nil {
+		return err
+	}
+	srv := &tftpd.Server{
+		Source:          disk,
+		MaxServingCount: f.maxServing,
+		MaxBlockSize:    f.maxBlksize,
+		MaxWindowSize:   f.maxWindow,
+		Timeout:         f.timeout,
+		Retries:         f.retries,
+		TransferTimeout: f.transferTimeout,
+		Logger:          log,
+		OnDone:          logTransfer(log),
+	}
+	errc := make(chan error, len(conns))
+	for _, c := range conns {
+		log.Info("tftp listening", "addr", c.LocalAddr().String(), "root", f.root)
+		go func() { errc <- srv.Serve(c) }()
+	}
+	if f.demo {
+		printDemoHelp(cmd, conns)
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	select {
+	case <-ctx.Done():
+	case err := <-errc:
+		log.Error("tftp listener failed", "err", err)
+	}
+	stop()
+	log.Info("shutting down", "grace", f.shutdownGrace, "in_progress", srv.InProgress())
+	sctx, cancel := context.WithTimeout(context.Background(), f.shutdownGrace)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		log.Warn("transfers aborted at shutdown", "err", err)
+	}
+	st := srv.Stats()
+	log.Info("stopped", "requests", st.Requests, "completed", st.RequestsProcessed, "not_found", st.RequestsNotFound, "aborted", st.RequestsAborted)
+	return nil
+}
+
+// listenAll opens every address before serving any, so a bad address
+// fails start-up as a whole. With --demo, an address family the machine
+// lacks (no IPv6) is skipped with a warning.
+func listenAll(addrs []string, lenient bool, log *slog.Logger) ([]net.PacketConn, error) {
+	var conns []net.PacketConn
+	for _, a := range addrs {
+		cs, err := tftpd.Listen(a)
+		if err != nil {
+			if lenient && len(addrs) > 1 {
+				log.Warn("not listening", "addr", a, "err", err)
+				continue
+			}
+			for _, c := range conns {
+				c.Close()
+			}
+			return nil, bindError(a, err)
+		}
+		for _, c := range cs {
+			conns = append(conns, c)
+		}
+	}
+	if len(conns) == 0 {
+		return nil, errors.New("no address to listen on")
+	}
+	return conns, nil
+}
+
+// bindError explains the usual reason a bind fails: a privileged port.
+func bindError(addr string, err error) error {
+	if errors.Is(err, syscall.EACCES) || errors.Is(err, syscall.EPERM) {
+		exe, _ := os.Executable()
+		return fmt.Errorf(`cannot listen on %s: %w
+  Port 69 is privileged. Either grant the binary the capability once:
+      sudo setcap cap_net_bind_service=+ep %s
+  or listen on an unprivileged port: --tftp-addr :6969`, addr, err, exe)
+	}
+	if errors.Is(err, syscall.EADDRINUSE) {
+		return fmt.Errorf("cannot listen on %s: %w (is another TFTP server running?)", addr, err)
+	}
+	return fmt.Errorf("cannot listen on %s: %w", addr, err)
+}
+
+func logTransfer(log *slog.Logger) func(tftpd.Result) {
+	return func(r tftpd.Result) {
+		if !log.Enabled(context.Background(), slog.LevelDebug) {
+			return
+		}
+		log.Debug("tftp request", "file", r.Name, "client", r.Remote.String(), "outcome", r.Outcome.String(),
+			"bytes", r.Bytes, "duration", r.Duration)
+	}
+}
+
+func printDemoHelp(cmd *cobra.Command, conns []net.PacketConn) {
+	addr := conns[0].LocalAddr().String()
+	w := cmd.OutOrStdout()
+	fmt.Fprintf(w, `
+cmtftp demo is serving %s/ over TFTP on %s.
+Try, in another terminal:
+  go run ./cmd/cmtftp get %s RingList.xml -o -
+  go run ./cmd/cmtftp get --blksize 1428 --windowsize 16 --tsize %s %s
+  curl -s tftp://%s/RingList.xml
+  go run ./cmd/cmtftp bench --server %s --file RingList.xml -c 16 -n 2000
+Stop with Ctrl-C.
+`, demoDir, strings.Join(addrList(conns), " and "), addr, addr, demoLoad, addr, addr)
+}
+
+func addrList(conns []net.PacketConn) []string {
+	var out []string
+	for _, c := range conns {
+		out = append(out, c.LocalAddr().String())
+	}
+	return out
+}

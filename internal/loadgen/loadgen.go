@@ -1,0 +1,187 @@
+// Package loadgen drives a TFTP server with many concurrent clients, each
+// transfer on a fresh socket as real phones do, and reports throughput,
+// latency percentiles and errors. It is the engine of "cmtftp bench".
+package loadgen
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"hash/maphash"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"cmtftp/internal/tftpclient"
+)
+
+// MaxDuration bounds every run, whatever Count and Duration say.
+const MaxDuration = 10 * time.Minute
+
+// Config says what load to generate.
+type Config struct {
+	Server      string // host:port
+	File        string
+	Concurrency int           // clients at once; default 1
+	Count       int           // transfers in all; 0 means until Duration
+	Duration    time.Duration // how long to run; 0 means until Count
+	Client      tftpclient.Client
+}
+
+// Report is the outcome of a run.
+type Report struct {
+	Server      string         `json:"server"`
+	File        string         `json:"file"`
+	Concurrency int            `json:"concurrency"`
+	BlockSize   int            `json:"blksize"`
+	WindowSize  int            `json:"windowsize"`
+	Transfers   int            `json:"transfers"`
+	Failed      int            `json:"failed"`
+	Mismatched  int            `json:"mismatched"`
+	Bytes       int64          `json:"bytes"`
+	FileSize    int64          `json:"file_size"`
+	Elapsed     time.Duration  `json:"elapsed_ns"`
+	PerSecond   float64        `json:"transfers_per_second"`
+	MiBPerSec   float64        `json:"mib_per_second"`
+	P50         time.Duration  `json:"p50_ns"`
+	P90         time.Duration  `json:"p90_ns"`
+	P99         time.Duration  `json:"p99_ns"`
+	Max         time.Duration  `json:"max_ns"`
+	Errors      map[string]int `json:"errors"`
+}
+
+// ErrMismatch is returned when a transfer's bytes differ from the first one's.
+var ErrMismatch = errors.New("loadgen: a transfer's bytes differ from the first transfer's")
+
+// Run generates the load and reports on it. It fails when no transfer
+// succeeded or when the bytes of two successful transfers differ.
+func Run(ctx context.Context, cfg Config) (Report, error) {
+	if cfg.Count <= 0 && cfg.Duration <= 0 {
+		return Report{}, errors.New("loadgen: give a count or a duration")
+	}
+	limit := MaxDuration
+	if cfg.Duration > 0 && cfg.Duration < limit {
+		limit = cfg.Duration
+	}
+	ctx, cancel := context.WithTimeout(ctx, limit)
+	defer cancel()
+	conc := max(cfg.Concurrency, 1)
+
+	var (
+		next atomic.Int64
+		seed = maphash.MakeSeed()
+		same firstSum
+		mu   sync.Mutex
+		lat  []time.Duration
+		errs = map[string]int{}
+		rep  = Report{Server: cfg.Server, File: cfg.File, Concurrency: conc, BlockSize: cfg.Client.BlockSize, WindowSize: cfg.Client.WindowSize}
+	)
+	start := time.Now()
+	var wg sync.WaitGroup
+	for range conc {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var h maphash.Hash
+			h.SetSeed(seed)
+			var local []time.Duration
+			localErrs := map[string]int{}
+			var bytes int64
+			var mismatched, size int64
+			for ctx.Err() == nil {
+				if cfg.Count > 0 && next.Add(1) > int64(cfg.Count) {
+					break
+				}
+				h.Reset()
+				t0 := time.Now()
+				res, err := cfg.Client.Get(ctx, cfg.Server, cfg.File, &h)
+				d := time.Since(t0)
+				if err != nil {
+					if ctx.Err() != nil {
+						break // the run's time is up: not the server's fault
+					}
+					localErrs[errorKey(err)]++
+					continue
+				}
+				if !same.check(h.Sum64()) {
+					mismatched++
+				}
+				size = res.Bytes
+				bytes += res.Bytes
+				local = append(local, d)
+			}
+			mu.Lock()
+			lat = append(lat, local...)
+			for k, v := range localErrs {
+				errs[k] += v
+			}
+			rep.Bytes += bytes
+			rep.Mismatched += int(mismatched)
+			if size > 0 {
+				rep.FileSize = size
+			}
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	rep.Elapsed = time.Since(start)
+	rep.Transfers = len(lat)
+	for _, n := range errs {
+		rep.Failed += n
+	}
+	rep.Errors = errs
+	if rep.Elapsed > 0 {
+		rep.PerSecond = float64(rep.Transfers) / rep.Elapsed.Seconds()
+		rep.MiBPerSec = float64(rep.Bytes) / (1 << 20) / rep.Elapsed.Seconds()
+	}
+	slices.Sort(lat)
+	rep.P50, rep.P90, rep.P99 = percentile(lat, 50), percentile(lat, 90), percentile(lat, 99)
+	if len(lat) > 0 {
+		rep.Max = lat[len(lat)-1]
+	}
+	switch {
+	case rep.Mismatched > 0:
+		return rep, fmt.Errorf("%w (%d transfers)", ErrMismatch, rep.Mismatched)
+	case rep.Transfers == 0:
+		return rep, errors.New("loadgen: no transfer succeeded")
+	}
+	return rep, nil
+}
+
+func percentile(sorted []time.Duration, p int) time.Duration {
+	if len(sorted) == 0 {
+		return 0
+	}
+	i := (len(sorted)*p + 99) / 100
+	return sorted[min(max(i-1, 0), len(sorted)-1)]
+}
+
+func errorKey(err error) string {
+	var re *tftpclient.RemoteError
+	switch {
+	case errors.As(err, &re):
+		return fmt.Sprintf("error %d (%s)", re.Code, re.Message)
+	case errors.Is(err, tftpclient.ErrTimeout):
+		return "timeout"
+	}
+	return "other: " + err.Error()
+}
+
+// firstSum remembers the checksum of the first successful transfer and
+// compares every later one with it.
+type firstSum struct {
+	mu   sync.Mutex
+	sum  uint64
+	have bool
+}
+
+func (f *firstSum) check(sum uint64) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if !f.have {
+		f.sum, f.have = sum, true
+		return true
+	}
+	return f.sum == sum
+}
