@@ -169,7 +169,7 @@ func (g *get) run(ctx context.Context, name string) error {
 		n, from, err := g.conn.ReadFromUDPAddrPort(g.buf)
 		if errors.Is(err, os.ErrDeadlineExceeded) {
 			if tries++; tries > retries {
-				return ErrTimeout
+				return fmt.Errorf("%w (after block %d, %d bytes)", ErrTimeout, g.next-1, g.bytes)
 			}
 			to := g.server
 			if g.peer.IsValid() {
@@ -282,8 +282,10 @@ func (g *get) write(p []byte) error {
 
 func (g *get) ack(blk uint16) error {
 	g.last = tftp.AppendAck(g.sendBuf[:0], blk)
-	_, err := g.conn.WriteToUDPAddrPort(g.last, g.peer)
-	return err
+	// A send that fails (a firewall drop, a full buffer) is a lost ACK:
+	// the timeout sends it again.
+	g.conn.WriteToUDPAddrPort(g.last, g.peer)
+	return nil
 }
 
 func (g *get) sendErr(code tftp.ErrorCode, msg string) {

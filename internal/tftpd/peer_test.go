@@ -378,3 +378,34 @@ func TestSlotsAlwaysReturn(t *testing.T) {
 		t.Fatalf("outcomes do not add up: %+v", st)
 	}
 }
+
+// TestDuplicateAcksDoNotDelayResend: a client that keeps re-sending its last
+// ACK faster than the server's timeout must not stop the server from
+// sending the next block again (a livelock the loss test found).
+func TestDuplicateAcksDoNotDelayResend(t *testing.T) {
+	s, addr := testServer(t, "udp4", map[string][]byte{"f": randomBytes(t, 1500)}, func(s *Server) { s.Timeout = 60 * time.Millisecond })
+	p := newPeer(t, addr)
+	p.rrq("f", "octet", tftp.Options{})
+	p.expectData(1)
+	p.ack(1)
+	p.expectData(2) // "lost": never acknowledged; block 1's ACK is repeated instead
+	stop := make(chan struct{})
+	go func() {
+		tick := time.NewTicker(15 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-tick.C:
+				p.conn.WriteToUDPAddrPort(tftp.AppendAck(nil, 1), p.tid)
+			}
+		}
+	}()
+	p.expectData(2) // the resend comes despite the stream of duplicate ACKs
+	close(stop)
+	p.ack(2)
+	p.expectData(3)
+	p.ack(3)
+	waitFor(t, "completion", func() bool { return s.Stats().RequestsProcessed == 1 })
+}

@@ -259,15 +259,25 @@ func (t *transfer) run() error {
 		if err := t.send(acked+1, end); err != nil {
 			return err
 		}
+		// One deadline per window sent: ignored packets (duplicate ACKs from
+		// a client re-sending its last ACK) must not push it back, or the
+		// window would never be sent again.
+		wait := time.Now().Add(rto)
+		if t.deadline.Before(wait) {
+			wait = t.deadline
+		}
+		if err := t.conn.SetReadDeadline(wait); err != nil {
+			return err
+		}
 		for {
-			blk, err := t.readAck(rto)
+			blk, err := t.readAck()
 			if errors.Is(err, os.ErrDeadlineExceeded) {
 				if !time.Now().Before(t.deadline) {
 					t.sendError(tftp.ErrUndefined, "transfer timed out")
 					return errors.New("tftpd: transfer timeout")
 				}
 				if retries++; retries > t.s.retries() {
-					return errors.New("tftpd: no acknowledgment, retries exhausted")
+					return fmt.Errorf("tftpd: no acknowledgment of block %d, retries exhausted", acked+1)
 				}
 				if !t.fixedRTO {
 					rto = min(rto*2, t.rto*maxBackoff)
@@ -340,26 +350,32 @@ func (t *transfer) write(p []byte) error {
 	return nil
 }
 
-// sendFailed decides whether a send error ends the transfer. A full socket
-// buffer is treated as a lost packet: the timeout will send it again.
+// sendFailed decides whether a send error ends the transfer. Errors that
+// mean "this packet did not leave" (a full socket buffer, a local firewall
+// dropping it with EPERM, an ICMP error reported for an earlier packet) are
+// treated as a lost packet: the retransmission timeout sends it again.
 func (t *transfer) sendFailed(err error) error {
-	if errors.Is(err, syscall.ENOBUFS) || errors.Is(err, syscall.EAGAIN) {
+	if transientSendError(err) {
 		return nil
 	}
 	return err
 }
 
-// readAck waits up to rto (and never past the transfer's deadline) for an
-// ACK from the peer. Packets from any other address or port get ERROR 5 and
-// the wait goes on; other packets from the peer are ignored.
-func (t *transfer) readAck(rto time.Duration) (uint16, error) {
-	wait := time.Now().Add(rto)
-	if t.deadline.Before(wait) {
-		wait = t.deadline
+// transientSendError reports whether a UDP send error is one that
+// retransmission can get past.
+func transientSendError(err error) bool {
+	for _, e := range []error{syscall.ENOBUFS, syscall.EAGAIN, syscall.EPERM, syscall.ECONNREFUSED, syscall.EHOSTUNREACH, syscall.ENETUNREACH} {
+		if errors.Is(err, e) {
+			return true
+		}
 	}
-	if err := t.conn.SetReadDeadline(wait); err != nil {
-		return 0, err
-	}
+	return false
+}
+
+// readAck waits, until the socket's read deadline, for an ACK from the
+// peer. Packets from any other address or port get ERROR 5 and the wait goes
+// on; other packets from the peer are ignored.
+func (t *transfer) readAck() (uint16, error) {
 	for {
 		n, from, err := t.conn.ReadFromUDPAddrPort(t.rbuf[:])
 		if err != nil {
