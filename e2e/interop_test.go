@@ -28,11 +28,15 @@ func TestInterop(t *testing.T) {
 		// toFile is false when the client writes to standard output.
 		toFile bool
 	}{
-		{"curl", func(string) []string { return []string{curl, "-sS", "--fail", fmt.Sprintf("tftp://127.0.0.1:%d/load.bin", port)} }, false},
+		{"curl", func(string) []string {
+			return []string{curl, "-sS", "--fail", fmt.Sprintf("tftp://127.0.0.1:%d/load.bin", port)}
+		}, false},
 		{"curl blksize 1428", func(string) []string {
 			return []string{curl, "-sS", "--tftp-blksize", "1428", fmt.Sprintf("tftp://127.0.0.1:%d/load.bin", port)}
 		}, false},
-		{"curl IPv6", func(string) []string { return []string{curl, "-sS", "-g", fmt.Sprintf("tftp://[::1]:%d/load.bin", port)} }, false},
+		{"curl IPv6", func(string) []string {
+			return []string{curl, "-sS", "-g", fmt.Sprintf("tftp://[::1]:%d/load.bin", port)}
+		}, false},
 		{"tftp-hpa", func(out string) []string {
 			return []string{tftp, "-m", "binary", "127.0.0.1", p, "-c", "get", "load.bin", out}
 		}, true},
