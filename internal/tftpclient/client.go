@@ -228,6 +228,7 @@ func (g *get) handle(p []byte, asked tftp.Options) (done, progressed bool, err e
 		if o.WindowSize > 0 {
 			g.window = o.WindowSize
 		}
+		g.sizeReceiveBuffer()
 		return false, true, g.ack(0)
 	case tftp.OpDATA:
 		blk, payload, err := tftp.ParseData(p)
@@ -290,6 +291,18 @@ func (g *get) ack(blk uint16) error {
 
 func (g *get) sendErr(code tftp.ErrorCode, msg string) {
 	g.conn.WriteToUDPAddrPort(tftp.AppendError(nil, code, msg), g.peer)
+}
+
+// maxReceiveBuffer bounds the socket receive buffer a client asks for.
+const maxReceiveBuffer = 16 << 20
+
+// sizeReceiveBuffer asks the kernel for a receive buffer that holds a whole
+// window, so a large window is not dropped by the client's own socket. The
+// kernel caps the request at net.core.rmem_max.
+func (g *get) sizeReceiveBuffer() {
+	if want := g.window * (g.blksize + tftp.HeaderLen + 64); g.window > 1 && want > 256<<10 {
+		g.conn.SetReadBuffer(min(want, maxReceiveBuffer))
+	}
 }
 
 // dally answers a resent final block until d passes without one.

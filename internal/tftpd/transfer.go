@@ -175,6 +175,13 @@ func (s *Server) newTransfer(req tftp.Request, f source.File, peer netip.AddrPor
 	blocks := min(int64(t.window), t.size/int64(t.blksize)+1)
 	t.buf = make([]byte, int(blocks)*(t.blksize+tftp.HeaderLen))
 	if t.window > 1 {
+		// A window of large blocks can exceed the default socket send
+		// buffer; a window that does not fit would be cut short (EAGAIN)
+		// and cost a retransmission timeout. The kernel caps this at
+		// net.core.wmem_max.
+		if want := len(t.buf) + int(blocks)*64; want > 256<<10 {
+			conn.SetWriteBuffer(min(want, 16<<20))
+		}
 		if network == "udp4" {
 			t.batch = ipv4.NewPacketConn(conn)
 		} else {
