@@ -22,6 +22,7 @@ type relay struct {
 	holdP    float64
 	mu       sync.Mutex
 	sessions map[netip.AddrPort]*session
+	retired  []*session
 	dups     atomic.Int64
 	held     atomic.Int64
 	wg       sync.WaitGroup
@@ -58,6 +59,9 @@ func newRelay(t *testing.T, upLocal, server netip.AddrPort, dupP, holdP float64)
 		down.Close()
 		r.mu.Lock()
 		for _, s := range r.sessions {
+			s.up.Close()
+		}
+		for _, s := range r.retired {
 			s.up.Close()
 		}
 		r.mu.Unlock()
@@ -111,7 +115,10 @@ func (r *relay) fromClients() {
 		if err != nil {
 			return
 		}
-		s := r.session(client)
+		// An RRQ for a session that already knows the server's port is a new
+		// transfer from a client socket that reused a freed port.
+		isRRQ := n >= 2 && buf[0] == 0 && buf[1] == 1
+		s := r.session(client, isRRQ)
 		if s == nil {
 			return
 		}
@@ -119,11 +126,17 @@ func (r *relay) fromClients() {
 	}
 }
 
-func (r *relay) session(client netip.AddrPort) *session {
+func (r *relay) session(client netip.AddrPort, isRRQ bool) *session {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if s, ok := r.sessions[client]; ok {
-		return s
+		s.mu.Lock()
+		known := s.tid.IsValid()
+		s.mu.Unlock()
+		if !isRRQ || !known {
+			return s
+		}
+		r.retired = append(r.retired, s) // closed at cleanup with the rest
 	}
 	up, err := net.ListenUDP("udp4", &net.UDPAddr{IP: r.upLocal.AsSlice()})
 	if err != nil {
