@@ -59,6 +59,7 @@ type transfer struct {
 	fixedRTO bool
 	deadline time.Time
 	buf      []byte // room for one window of DATA packets
+	chunk    []byte // one window of file bytes, read in one call (files not in memory)
 	rbuf     [ackBufLen]byte
 	closed   atomic.Bool
 }
@@ -316,22 +317,33 @@ func (t *transfer) send(first, last int64) error {
 	}
 	stride := t.blksize + tftp.HeaderLen
 	k := int(last - first + 1)
-	var pkt []byte
-	for i := range k {
-		blk := first + int64(i)
-		off := (blk - 1) * int64(t.blksize)
-		n := int(min(int64(t.blksize), t.size-off))
-		pkt = t.buf[i*stride : i*stride+tftp.HeaderLen+n]
-		tftp.PutDataHeader(pkt, uint16(blk))
-		if t.data != nil {
-			copy(pkt[tftp.HeaderLen:], t.data[off:])
-		} else if got, err := t.file.ReadAt(pkt[tftp.HeaderLen:], off); got != n {
+	// src holds the window's bytes, from the start of block first.
+	start := (first - 1) * int64(t.blksize)
+	var src []byte
+	if t.data != nil {
+		src = t.data[start:]
+	} else {
+		// One read for the whole window instead of one per block.
+		n := int(min(int64(k*t.blksize), t.size-start))
+		if cap(t.chunk) < n {
+			t.chunk = make([]byte, len(t.buf)/stride*t.blksize)
+		}
+		if got, err := t.file.ReadAt(t.chunk[:n], start); got != n {
 			if err == nil || err == io.EOF {
 				err = io.ErrUnexpectedEOF
 			}
 			t.sendError(tftp.ErrUndefined, "file changed during transfer")
-			return fmt.Errorf("tftpd: read block %d: %w", blk, err)
+			return fmt.Errorf("tftpd: read blocks %d-%d: %w", first, last, err)
 		}
+		src = t.chunk[:n]
+	}
+	var pkt []byte
+	for i := range k {
+		off := int64(i) * int64(t.blksize)
+		n := int(min(int64(t.blksize), int64(len(src))-off))
+		pkt = t.buf[i*stride : i*stride+tftp.HeaderLen+n]
+		tftp.PutDataHeader(pkt, uint16(first+int64(i)))
+		copy(pkt[tftp.HeaderLen:], src[off:])
 		if t.msgs != nil {
 			t.msgs[i].Buffers[0] = pkt
 		}
