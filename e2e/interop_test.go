@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -114,6 +115,31 @@ func TestGetCommand(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "nope")); !os.IsNotExist(err) {
 		t.Fatalf("a failed get left a file behind: %v", err)
+	}
+	// -o naming a FIFO (or a device such as /dev/null) writes into it; it
+	// must not be replaced by a regular file.
+	fifo := filepath.Join(dir, "fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	read := make(chan []byte, 1)
+	go func() {
+		b, _ := os.ReadFile(fifo)
+		read <- b
+	}()
+	if b, err := exec.Command(binary, "get", "127.0.0.1:"+port, "RingList.xml", "-o", fifo).CombinedOutput(); err != nil {
+		t.Fatalf("get -o FIFO: %v\n%s", err, b)
+	}
+	if st, err := os.Lstat(fifo); err != nil || st.Mode()&os.ModeNamedPipe == 0 {
+		t.Fatalf("get -o replaced the FIFO with a regular file: %v %v", st.Mode(), err)
+	}
+	select {
+	case got := <-read:
+		if !bytes.Contains(got, []byte("CiscoIPPhoneRingList")) {
+			t.Fatalf("FIFO carried %q", got)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("nothing was written into the FIFO")
 	}
 	bench := exec.Command(binary, "bench", "--server", "127.0.0.1:"+port, "--file", "RingList.xml", "-c", "8", "-n", "500", "--json")
 	if b, err := bench.CombinedOutput(); err != nil || !bytes.Contains(b, []byte(`"transfers": 500`)) {

@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net"
 	"os"
 	"os/signal"
 	"path"
@@ -30,10 +29,11 @@ func newGetCmd() *cobra.Command {
 		Long: `Fetch one file from a TFTP server (port 69 unless given), as a phone would.
 IPv6 addresses go in brackets when a port is given: [::1]:6969.
 The file is written to -o (default: the last element of NAME in the current
-directory; "-" for standard output) only once it is complete.`,
+directory; "-" for standard output). A regular file appears only once the
+transfer is complete; a device or pipe such as /dev/null is written in place.`,
 		Args: cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			server := withPort(args[0])
+			server := args[0]
 			if timeout > 0 {
 				c.TimeoutOption, c.Timeout = timeout, time.Duration(timeout)*time.Second
 			}
@@ -53,14 +53,6 @@ directory; "-" for standard output) only once it is complete.`,
 	return cmd
 }
 
-// withPort adds TFTP's port 69 to a host given without one.
-func withPort(server string) string {
-	if _, _, err := net.SplitHostPort(server); err == nil {
-		return server
-	}
-	return net.JoinHostPort(strings.Trim(server, "[]"), "69")
-}
-
 func runGet(ctx context.Context, cmd *cobra.Command, c *tftpclient.Client, server, name, out string) error {
 	if out == "" {
 		out = path.Base(strings.ReplaceAll(name, `\`, "/"))
@@ -69,10 +61,29 @@ func runGet(ctx context.Context, cmd *cobra.Command, c *tftpclient.Client, serve
 		w      io.Writer
 		finish func(ok bool) error
 	)
-	if out == "-" {
+	switch st, err := os.Stat(out); {
+	case out == "-":
 		bw := bufio.NewWriter(cmd.OutOrStdout())
 		w, finish = bw, func(bool) error { return bw.Flush() }
-	} else {
+	case err == nil && !st.Mode().IsRegular():
+		// A device or pipe (/dev/null, a FIFO) is written in place: renaming
+		// a temporary file over it would replace it.
+		f, err := os.OpenFile(out, os.O_WRONLY, 0)
+		if err != nil {
+			return err
+		}
+		bw := bufio.NewWriter(f)
+		w = bw
+		finish = func(bool) error {
+			err := bw.Flush()
+			if cerr := f.Close(); err == nil {
+				err = cerr
+			}
+			return err
+		}
+	default:
+		// A regular file appears only once complete: write a temporary file
+		// beside it, then rename.
 		tmp, err := os.CreateTemp(filepath.Dir(out), "."+filepath.Base(out)+".part-*")
 		if err != nil {
 			return err
