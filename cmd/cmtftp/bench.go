@@ -33,7 +33,6 @@ runs longer than 10 minutes. Point it only at servers you run.`,
 			if cfg.Server == "" || cfg.File == "" {
 				return fmt.Errorf("--server and --file are required")
 			}
-			cfg.Server = withPort(cfg.Server)
 			cfg.Client.Timeout = timeout
 			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 			defer stop()

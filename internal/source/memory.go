@@ -1,27 +1,39 @@
 package source
 
 import (
-	"bytes"
+	"errors"
+	"io"
 	"time"
 )
 
 // Memory is a File over bytes held in memory. Close does nothing, so one
 // Memory can be handed to many transfers at once.
 type Memory struct {
-	r   *bytes.Reader
-	mod time.Time
 	b   []byte
+	mod time.Time
 }
 
 var _ File = (*Memory)(nil)
 
 // NewMemory returns a File reading b, which must not change afterwards.
 func NewMemory(b []byte, mod time.Time) *Memory {
-	return &Memory{r: bytes.NewReader(b), mod: mod, b: b}
+	return &Memory{b: b, mod: mod}
 }
 
-// ReadAt reads from the bytes at off.
-func (m *Memory) ReadAt(p []byte, off int64) (int, error) { return m.r.ReadAt(p, off) }
+// ReadAt reads from the bytes at off, as io.ReaderAt says.
+func (m *Memory) ReadAt(p []byte, off int64) (int, error) {
+	if off < 0 {
+		return 0, errors.New("source: negative offset")
+	}
+	if off >= int64(len(m.b)) {
+		return 0, io.EOF
+	}
+	n := copy(p, m.b[off:])
+	if n < len(p) {
+		return n, io.EOF
+	}
+	return n, nil
+}
 
 // Size is the number of bytes.
 func (m *Memory) Size() int64 { return int64(len(m.b)) }

@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/netip"
 	"os"
+	"strings"
 	"sync"
 	"time"
 
@@ -71,7 +72,9 @@ type Result struct {
 
 var bufPool = sync.Pool{New: func() any { b := make([]byte, tftp.HeaderLen+tftp.MaxBlockSize+1); return &b }}
 
-// Get fetches name from server ("host:port") and writes it to w.
+// Get fetches name from server and writes it to w. The server is
+// "host:port", or a host alone ("192.0.2.1", "::1", "[::1]", a name) for
+// port 69.
 func (c *Client) Get(ctx context.Context, server, name string, w io.Writer) (Result, error) {
 	addr, err := resolve(ctx, server)
 	if err != nil {
@@ -106,8 +109,8 @@ func resolve(ctx context.Context, server string) (netip.AddrPort, error) {
 		return ap, nil
 	}
 	host, port, err := net.SplitHostPort(server)
-	if err != nil {
-		host, port = server, "69"
+	if err != nil { // no port: TFTP's own, 69; "[::1]" is a bracketed IPv6 host
+		host, port = strings.TrimSuffix(strings.TrimPrefix(server, "["), "]"), "69"
 	}
 	ua, err := (&net.Resolver{}).LookupNetIP(ctx, "ip", host)
 	if err != nil || len(ua) == 0 {
