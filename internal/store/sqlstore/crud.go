@@ -1,0 +1,448 @@
+package sqlstore
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"cmtftp/internal/store"
+)
+
+func lookup(k store.Kind) (*table, error) {
+	t, ok := tables[k]
+	if !ok {
+		return nil, fmt.Errorf("%w: unknown kind %q", store.ErrInvalid, k)
+	}
+	return t, nil
+}
+
+// Get implements store.Store.
+func (s *DB) Get(ctx context.Context, k store.Kind, key string) (store.Entity, error) {
+	var e store.Entity
+	err := s.read(ctx, func(r reader) error {
+		var err error
+		e, err = get(r, k, key)
+		return err
+	})
+	return e, s.wrap(err)
+}
+
+// List implements store.Store.
+func (s *DB) List(ctx context.Context, k store.Kind) ([]store.Entity, error) {
+	t, err := lookup(k)
+	if err != nil {
+		return nil, err
+	}
+	var out []store.Entity
+	err = s.read(ctx, func(r reader) error {
+		rows, err := r.query(t.selectSQL(true) + " ORDER BY " + t.cols[0])
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		byKey := map[string]store.Entity{}
+		for rows.Next() {
+			e, err := t.scan(rows.Scan)
+			if err != nil {
+				return err
+			}
+			out = append(out, e)
+			byKey[e.Key()] = e
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if t.child == nil {
+			return nil
+		}
+		c := t.child
+		crows, err := r.query(fmt.Sprintf("SELECT %s, %s, %s FROM %s ORDER BY %s, %s", c.parent, c.pos, c.val, c.name, c.parent, c.pos))
+		if err != nil {
+			return err
+		}
+		defer crows.Close()
+		kids := map[string][]pair{}
+		for crows.Next() {
+			var parent string
+			var p pair
+			if err := crows.Scan(&parent, &p.pos, &p.val); err != nil {
+				return err
+			}
+			kids[parent] = append(kids[parent], p)
+		}
+		for key, ps := range kids {
+			if e, ok := byKey[key]; ok {
+				c.set(e, ps)
+			}
+		}
+		return crows.Err()
+	})
+	return out, s.wrap(err)
+}
+
+// reader is what read-only queries need; both *DB (outside a transaction)
+// and *tx provide it.
+type reader interface {
+	query(q string, args ...any) (*sql.Rows, error)
+	queryRow(q string, args ...any) *sql.Row
+}
+
+type dbReader struct {
+	s   *DB
+	ctx context.Context
+}
+
+func (r dbReader) query(q string, args ...any) (*sql.Rows, error) {
+	st, err := r.s.stmt(r.ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	return st.QueryContext(r.ctx, args...)
+}
+
+func (r dbReader) queryRow(q string, args ...any) *sql.Row {
+	st, err := r.s.stmt(r.ctx, q)
+	if err != nil {
+		return r.s.db.QueryRowContext(r.ctx, "SELECT 1 WHERE 1 = 0")
+	}
+	return st.QueryRowContext(r.ctx, args...)
+}
+
+func (s *DB) read(ctx context.Context, f func(reader) error) error {
+	return f(dbReader{s, ctx})
+}
+
+// get reads one record with its child list.
+func get(r reader, k store.Kind, key string) (store.Entity, error) {
+	t, err := lookup(k)
+	if err != nil {
+		return nil, err
+	}
+	e, err := t.scan(r.queryRow(t.selectSQL(false)+" WHERE "+t.cols[0]+" = ?", key).Scan)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("%w: %s %q", store.ErrNotFound, k, key)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if c := t.child; c != nil {
+		rows, err := r.query(fmt.Sprintf("SELECT %s, %s FROM %s WHERE %s = ? ORDER BY %s", c.pos, c.val, c.name, c.parent, c.pos), key)
+		if err != nil {
+			return nil, err
+		}
+		defer rows.Close()
+		var ps []pair
+		for rows.Next() {
+			var p pair
+			if err := rows.Scan(&p.pos, &p.val); err != nil {
+				return nil, err
+			}
+			ps = append(ps, p)
+		}
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+		c.set(e, ps)
+	}
+	return e, nil
+}
+
+// Put implements store.Store.
+func (s *DB) Put(ctx context.Context, e store.Entity) (bool, error) {
+	var res store.ApplyResult
+	err := s.inTx(ctx, func(t *tx) error { return t.put(e, false, &res) })
+	return res.Created+res.Updated > 0, err
+}
+
+// Create implements store.Store.
+func (s *DB) Create(ctx context.Context, e store.Entity) error {
+	var res store.ApplyResult
+	return s.inTx(ctx, func(t *tx) error { return t.put(e, true, &res) })
+}
+
+// Apply implements store.Store.
+func (s *DB) Apply(ctx context.Context, site *store.Site) (store.ApplyResult, error) {
+	var res store.ApplyResult
+	err := s.inTx(ctx, func(t *tx) error {
+		for _, e := range site.Entities() {
+			if err := t.put(e, false, &res); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return store.ApplyResult{}, err
+	}
+	return res, nil
+}
+
+// Delete implements store.Store.
+func (s *DB) Delete(ctx context.Context, k store.Kind, key string) error {
+	t, err := lookup(k)
+	if err != nil {
+		return err
+	}
+	return s.inTx(ctx, func(x *tx) error {
+		if k == store.KindModel {
+			if m, err := get(x, k, key); err == nil && m.(*store.Model).Builtin {
+				return fmt.Errorf("%w: model %q is in the built-in catalogue", store.ErrReadOnly, key)
+			}
+		}
+		if err := x.checkUnused(k, key); err != nil {
+			return err
+		}
+		res, err := x.exec("DELETE FROM "+t.name+" WHERE "+t.cols[0]+" = ?", key)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return fmt.Errorf("%w: %s %q", store.ErrNotFound, k, key)
+		}
+		return nil
+	})
+}
+
+// checkUnused returns ErrInUse naming one record that refers to kind k, key.
+func (x *tx) checkUnused(k store.Kind, key string) error {
+	for _, u := range usedBy[k] {
+		var by string
+		err := x.queryRow(fmt.Sprintf("SELECT %s FROM %s WHERE %s = ? ORDER BY %s LIMIT 1", u.key, u.table, u.col, u.key), key).Scan(&by)
+		if err == nil {
+			return fmt.Errorf("%w: %s %q is used by %s %q", store.ErrInUse, k, key, u.kind, by)
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+	}
+	return nil
+}
+
+// put validates e, checks its references and writes it if it differs from
+// the stored record.
+func (x *tx) put(e store.Entity, mustCreate bool, res *store.ApplyResult) error {
+	t, err := lookup(e.Kind())
+	if err != nil {
+		return err
+	}
+	if m, ok := e.(*store.Model); ok {
+		m.Builtin = false
+	}
+	if err := store.Normalize(e); err != nil {
+		return err
+	}
+	old, err := get(x, e.Kind(), e.Key())
+	switch {
+	case err == nil && mustCreate:
+		return fmt.Errorf("%w: %s %q", store.ErrExists, e.Kind(), e.Key())
+	case err != nil && !errors.Is(err, store.ErrNotFound):
+		return err
+	case err != nil:
+		old = nil
+	}
+	if err := x.checkRefs(e, t); err != nil {
+		return err
+	}
+	if err := x.checkRecord(e, old); err != nil {
+		return err
+	}
+	if old != nil && same(old, e) {
+		res.Unchanged++
+		x.markKnown(e)
+		return nil
+	}
+	vals := t.vals(e)
+	if old == nil {
+		q := fmt.Sprintf("INSERT INTO %s (%s) VALUES (%s)", t.name, strings.Join(t.cols, ", "), placeholders(len(t.cols)))
+		if _, err := x.exec(q, vals...); err != nil {
+			return x.uniqueErr(e, err)
+		}
+		res.Created++
+	} else {
+		sets := make([]string, len(t.cols)-1)
+		for i, c := range t.cols[1:] {
+			sets[i] = c + " = ?"
+		}
+		q := fmt.Sprintf("UPDATE %s SET %s WHERE %s = ?", t.name, strings.Join(sets, ", "), t.cols[0])
+		if _, err := x.exec(q, append(vals[1:], vals[0])...); err != nil {
+			return x.uniqueErr(e, err)
+		}
+		res.Updated++
+	}
+	if c := t.child; c != nil {
+		var oldKids []pair
+		if old != nil {
+			oldKids = c.get(old)
+		}
+		if kids := c.get(e); !samePairs(oldKids, kids) {
+			if len(oldKids) > 0 {
+				if _, err := x.exec(fmt.Sprintf("DELETE FROM %s WHERE %s = ?", c.name, c.parent), e.Key()); err != nil {
+					return err
+				}
+			}
+			q := fmt.Sprintf("INSERT INTO %s (%s, %s, %s) VALUES (?, ?, ?)", c.name, c.parent, c.pos, c.val)
+			for _, p := range kids {
+				if _, err := x.exec(q, e.Key(), p.pos, p.val); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	x.markKnown(e)
+	return nil
+}
+
+// uniqueErr turns a unique violation on a secondary column (a device's MAC)
+// into a clear error.
+func (x *tx) uniqueErr(e store.Entity, err error) error {
+	if errors.Is(x.s.d.Classify(err), store.ErrExists) {
+		if d, ok := e.(*store.Device); ok {
+			return &store.FieldError{Kind: e.Kind(), Key: e.Key(), Field: "mac", Msg: "MAC " + d.MAC + " belongs to another device", Err: store.ErrExists}
+		}
+		return fmt.Errorf("%w: %s %q", store.ErrExists, e.Kind(), e.Key())
+	}
+	return err
+}
+
+func (x *tx) markKnown(e store.Entity) {
+	m := x.known[e.Kind()]
+	if m == nil {
+		m = map[string]bool{}
+		x.known[e.Kind()] = m
+	}
+	m[e.Key()] = true
+}
+
+// exists reports whether a record exists, remembering positive answers for
+// the rest of the transaction (bulk imports refer to the same pool often).
+func (x *tx) exists(k store.Kind, key string) (bool, error) {
+	if x.known[k][key] {
+		return true, nil
+	}
+	t, err := lookup(k)
+	if err != nil {
+		return false, err
+	}
+	var one int
+	err = x.queryRow("SELECT 1 FROM "+t.name+" WHERE "+t.cols[0]+" = ?", key).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	x.markKnown(&keyOnly{k, key})
+	return true, nil
+}
+
+type keyOnly struct {
+	k   store.Kind
+	key string
+}
+
+func (k *keyOnly) Kind() store.Kind { return k.k }
+func (k *keyOnly) Key() string      { return k.key }
+
+func (x *tx) checkRefs(e store.Entity, t *table) error {
+	if t.refs == nil {
+		return nil
+	}
+	for _, r := range t.refs(e) {
+		ok, err := x.exists(r.kind, r.key)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return store.Dangling(e, r.field, r.kind, r.key)
+		}
+	}
+	return nil
+}
+
+// checkRecord applies the rules that need other records or the old version.
+func (x *tx) checkRecord(e store.Entity, old store.Entity) error {
+	switch v := e.(type) {
+	case *store.Model:
+		if old != nil && old.(*store.Model).Builtin {
+			return fmt.Errorf("%w: model %q is in the built-in catalogue; add a model under a new name", store.ErrReadOnly, v.Name)
+		}
+	case *store.Device:
+		me, err := get(x, store.KindModel, v.Model)
+		if err != nil {
+			return err
+		}
+		return checkDevice(x, v, me.(*store.Model))
+	case *store.DeviceProfile:
+		if v.DialPlan != "" {
+			if _, err := get(x, store.KindDialPlan, v.DialPlan); err != nil {
+				return err
+			}
+		}
+	case *store.Login:
+		v.Since = time.Now().UTC().Truncate(time.Microsecond)
+		if old != nil && old.(*store.Login).Profile == v.Profile {
+			v.Since = old.(*store.Login).Since
+		}
+	case *store.CustomFile:
+		if old != nil && old.(*store.CustomFile).SHA256 == v.SHA256 {
+			v.Modified = old.(*store.CustomFile).Modified
+		}
+	}
+	return nil
+}
+
+func checkDevice(x *tx, d *store.Device, m *store.Model) error {
+	if d.Protocol == "" {
+		d.Protocol = m.Protocols[0]
+	}
+	if !m.Supports(d.Protocol) {
+		return &store.FieldError{Kind: d.Kind(), Key: d.Name, Field: "protocol",
+			Msg: fmt.Sprintf("model %s runs %s, not %s", m.Name, strings.Join(m.Protocols, "/"), d.Protocol)}
+	}
+	if m.Class == "phone" && d.MAC == "" {
+		return &store.FieldError{Kind: d.Kind(), Key: d.Name, Field: "name", Msg: "a phone is named SEP and its 12-digit MAC"}
+	}
+	if len(d.Lines) > m.MaxLines {
+		return &store.FieldError{Kind: d.Kind(), Key: d.Name, Field: "lines",
+			Msg: fmt.Sprintf("%d lines, model %s has at most %d", len(d.Lines), m.Name, m.MaxLines)}
+	}
+	if d.DialPlan != "" {
+		pe, err := get(x, store.KindDialPlan, d.DialPlan)
+		if err != nil {
+			return err
+		}
+		if p := pe.(*store.DialPlan); m.DialFamily != "" && p.Family != m.DialFamily {
+			return &store.FieldError{Kind: d.Kind(), Key: d.Name, Field: "dialPlan",
+				Msg: fmt.Sprintf("plan %q is for the %s family; model %s reads %s plans", p.Name, p.Family, m.Name, m.DialFamily)}
+		}
+	}
+	return nil
+}
+
+// same reports whether two records of one kind hold the same values.
+func same(a, b store.Entity) bool {
+	ja, err1 := json.Marshal(a)
+	jb, err2 := json.Marshal(b)
+	return err1 == nil && err2 == nil && bytes.Equal(ja, jb)
+}
+
+func samePairs(a, b []pair) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+}

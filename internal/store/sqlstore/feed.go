@@ -1,0 +1,124 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"time"
+
+	"cmtftp/internal/store"
+)
+
+// feedBatch is how many change rows a reader fetches per query.
+const feedBatch = 1000
+
+// LastChange implements store.Store.
+func (s *DB) LastChange(ctx context.Context) (int64, error) {
+	var id sql.NullInt64
+	err := dbReader{s, ctx}.queryRow("SELECT MAX(id) FROM changes").Scan(&id)
+	return id.Int64, s.wrap(err)
+}
+
+// Changes implements store.Store. Events come from the change log the
+// triggers write; the dialect's Waiter says when to look again.
+func (s *DB) Changes(ctx context.Context, after int64) (<-chan store.Change, error) {
+	w, err := s.d.NewWaiter(ctx)
+	if err != nil {
+		return nil, s.wrap(err)
+	}
+	var oldest sql.NullInt64
+	if err := (dbReader{s, ctx}).queryRow("SELECT MIN(id) FROM changes").Scan(&oldest); err != nil {
+		w.Close()
+		return nil, s.wrap(err)
+	}
+	ch := make(chan store.Change, 64)
+	go func() {
+		defer close(ch)
+		defer w.Close()
+		last := after
+		if after > 0 && oldest.Valid && oldest.Int64 > after+1 {
+			// The log was pruned past the reader: it must rebuild everything.
+			if !send(ctx, ch, store.Change{Kind: store.KindResync, Op: store.OpUpdate, At: time.Now().UTC()}) {
+				return
+			}
+		}
+		backoff := 10 * time.Millisecond
+		for {
+			nudge := s.nudgeChan()
+			n, err := s.readChanges(ctx, &last, ch)
+			if ctx.Err() != nil {
+				return
+			}
+			if err != nil {
+				// The database is away: keep the position and try again.
+				select {
+				case <-time.After(backoff):
+				case <-ctx.Done():
+					return
+				}
+				backoff = min(2*backoff, time.Second)
+				continue
+			}
+			backoff = 10 * time.Millisecond
+			if n == feedBatch {
+				continue
+			}
+			if err := w.Wait(ctx, nudge); err != nil && ctx.Err() != nil {
+				return
+			}
+		}
+	}()
+	return ch, nil
+}
+
+func send(ctx context.Context, ch chan<- store.Change, c store.Change) bool {
+	select {
+	case ch <- c:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+// readChanges sends the changes after *last and advances it.
+func (s *DB) readChanges(ctx context.Context, last *int64, ch chan<- store.Change) (int, error) {
+	rows, err := dbReader{s, ctx}.query("SELECT id, kind, key, op, at FROM changes WHERE id > ? ORDER BY id LIMIT 1000", *last)
+	if err != nil {
+		return 0, err
+	}
+	var batch []store.Change
+	for rows.Next() {
+		var c store.Change
+		var at int64
+		if err := rows.Scan(&c.ID, &c.Kind, &c.Key, &c.Op, &at); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		c.At = fromMicros(at)
+		batch = append(batch, c)
+	}
+	err = errors.Join(rows.Err(), rows.Close())
+	for _, c := range batch {
+		if !send(ctx, ch, c) {
+			return 0, ctx.Err()
+		}
+		*last = c.ID
+	}
+	return len(batch), err
+}
+
+// Prune deletes change-log rows older than age, always keeping the newest
+// row so IDs keep growing. Readers behind the pruned part get a resync.
+func (s *DB) Prune(ctx context.Context, age time.Duration) (int64, error) {
+	var n int64
+	err := s.inTx(ctx, func(x *tx) error {
+		res, err := x.exec("DELETE FROM changes WHERE at < ? AND id < (SELECT MAX(id) FROM changes)", micros(time.Now().Add(-age)))
+		if err != nil {
+			return err
+		}
+		n, _ = res.RowsAffected()
+		x.wrote = false
+		return nil
+	})
+	return n, err
+}

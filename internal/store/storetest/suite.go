@@ -1,0 +1,589 @@
+package storetest
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"cmtftp/internal/store"
+)
+
+// Opener opens a new, empty store for one test.
+type Opener func(t *testing.T) store.Store
+
+// sqlHandle is implemented by the SQL backends; the suite uses it to write
+// with plain SQL, as an admin in psql or sqlite3 would.
+type sqlHandle interface{ SQL() *sql.DB }
+
+// Run runs the whole suite against stores from open.
+func Run(t *testing.T, open Opener) {
+	tests := []struct {
+		name string
+		f    func(*testing.T, store.Store)
+	}{
+		{"RoundTrip", testRoundTrip},
+		{"PutUnchanged", testPutUnchanged},
+		{"CreateExists", testCreateExists},
+		{"Constraints", testConstraints},
+		{"DeleteInUse", testDeleteInUse},
+		{"DeleteCascades", testDeleteCascades},
+		{"ApplyAtomic", testApplyAtomic},
+		{"ApplyIdempotent", testApplyIdempotent},
+		{"BuiltinModels", testBuiltinModels},
+		{"DeviceConfig", testDeviceConfig},
+		{"ChangeFeed", testChangeFeed},
+		{"ChangeFeedPlainSQL", testChangeFeedPlainSQL},
+		{"ChangeFeedResume", testChangeFeedResume},
+		{"ConcurrentWriters", testConcurrentWriters},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) { tc.f(t, open(t)) })
+	}
+}
+
+func ctx(t *testing.T) context.Context {
+	c, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	t.Cleanup(cancel)
+	return c
+}
+
+func apply(t *testing.T, s store.Store) {
+	t.Helper()
+	if _, err := s.Apply(ctx(t), Site()); err != nil {
+		t.Fatalf("apply fixture: %v", err)
+	}
+}
+
+func testRoundTrip(t *testing.T, s store.Store) {
+	site := Site()
+	res, err := s.Apply(ctx(t), site)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := len(site.Entities()); res.Created != want || res.Updated != 0 {
+		t.Fatalf("apply = %+v, want %d created", res, want)
+	}
+	// Every record reads back as written (after normalisation).
+	for _, e := range site.Entities() {
+		got, err := s.Get(ctx(t), e.Kind(), e.Key())
+		if err != nil {
+			t.Fatalf("get %s %q: %v", e.Kind(), e.Key(), err)
+		}
+		if !sameJSON(got, e) {
+			t.Errorf("%s %q:\n got  %s\n want %s", e.Kind(), e.Key(), js(got), js(e))
+		}
+	}
+	// MACs were normalised; names derived.
+	d, err := store.Get[*store.Device](ctx(t), s, "SEP001122AABB01")
+	if err != nil || d.MAC != "001122AABB01" || d.SecurityMode != store.SecurityNonSecure {
+		t.Fatalf("device from MAC: %+v, %v", d, err)
+	}
+	if d, err := store.Get[*store.Device](ctx(t), s, "SEP001122AABB03"); err != nil || d.Protocol != "SIP" {
+		t.Fatalf("device from Cisco-dotted MAC: %+v %v", d, err)
+	}
+	// Lists are ordered by key and carry child lists.
+	devs, err := store.List[*store.Device](ctx(t), s)
+	if err != nil || len(devs) != 4 {
+		t.Fatalf("list devices: %d, %v", len(devs), err)
+	}
+	for i := 1; i < len(devs); i++ {
+		if devs[i-1].Name >= devs[i].Name {
+			t.Errorf("devices not ordered: %q before %q", devs[i-1].Name, devs[i].Name)
+		}
+	}
+	if devs[1].Name != "SEP001122AABB02" || len(devs[1].Lines) != 2 || devs[1].Lines[1].Line != "4100" {
+		t.Errorf("listed device lines: %+v", devs[1])
+	}
+	g, _ := store.Get[*store.Group](ctx(t), s, "G1")
+	if len(g.Servers) != 2 || g.Servers[0] != "cm2" || g.Servers[1] != "cm1" {
+		t.Errorf("group order lost: %v", g.Servers)
+	}
+	files, err := store.List[*store.CustomFile](ctx(t), s)
+	if err != nil || len(files) != 1 || files[0].Data != nil || files[0].Size != 24 || len(files[0].SHA256) != 64 {
+		t.Errorf("file listing: %+v %v", files, err)
+	}
+	f, err := store.Get[*store.CustomFile](ctx(t), s, "Desktops/320x212x12/List.xml")
+	if err != nil || string(f.Data) != "<CiscoIPPhoneImageList/>" {
+		t.Errorf("file data: %+v %v", f, err)
+	}
+	p, err := s.Get(ctx(t), store.KindService, "BuildCNFFiles")
+	if err != nil || p.(*store.Param).Value != store.BuildAll {
+		t.Errorf("param normalised: %+v %v", p, err)
+	}
+	if _, err := s.Get(ctx(t), store.KindDevice, "SEP000000000000"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("missing device: %v, want ErrNotFound", err)
+	}
+}
+
+func testPutUnchanged(t *testing.T, s store.Store) {
+	apply(t, s)
+	last, _ := s.LastChange(ctx(t))
+	d, _ := store.Get[*store.Device](ctx(t), s, "SEP001122AABB02")
+	changed, err := s.Put(ctx(t), d)
+	if err != nil || changed {
+		t.Fatalf("put same device: changed=%v err=%v", changed, err)
+	}
+	if now, _ := s.LastChange(ctx(t)); now != last {
+		t.Fatalf("an unchanged put wrote change events %d..%d", last, now)
+	}
+	d.Description = "lobby"
+	if changed, err := s.Put(ctx(t), d); err != nil || !changed {
+		t.Fatalf("put changed device: changed=%v err=%v", changed, err)
+	}
+	d.Lines = d.Lines[:1]
+	if changed, err := s.Put(ctx(t), d); err != nil || !changed {
+		t.Fatalf("put with fewer lines: changed=%v err=%v", changed, err)
+	}
+	got, _ := store.Get[*store.Device](ctx(t), s, d.Name)
+	if got.Description != "lobby" || len(got.Lines) != 1 {
+		t.Fatalf("device after updates: %+v", got)
+	}
+}
+
+func testCreateExists(t *testing.T, s store.Store) {
+	apply(t, s)
+	err := s.Create(ctx(t), &store.Line{Number: "4001"})
+	if !errors.Is(err, store.ErrExists) {
+		t.Fatalf("create duplicate line: %v, want ErrExists", err)
+	}
+	// Same MAC under a different spelling is the same device.
+	err = s.Create(ctx(t), &store.Device{MAC: "00-11-22-AA-BB-01", Model: "7961", Pool: "HQ"})
+	if !errors.Is(err, store.ErrExists) {
+		t.Fatalf("create duplicate device: %v, want ErrExists", err)
+	}
+}
+
+func fieldErr(t *testing.T, err error, sentinel error, field string) {
+	t.Helper()
+	var fe *store.FieldError
+	if !errors.Is(err, sentinel) || !errors.As(err, &fe) || fe.Field != field {
+		t.Errorf("error %v: want %v on field %q", err, sentinel, field)
+	}
+}
+
+func testConstraints(t *testing.T, s store.Store) {
+	apply(t, s)
+	c := ctx(t)
+	put := func(e store.Entity) error { _, err := s.Put(c, e); return err }
+
+	s.Put(c, &store.Server{Name: "cm4", Host: "192.0.2.24"})
+	fieldErr(t, put(&store.Group{Name: "G1", Servers: []string{"cm1", "cm2", "cm3", "cm4"}}), store.ErrInvalid, "servers")
+	fieldErr(t, put(&store.Group{Name: "G2", Servers: []string{"cm1", "nope"}}), store.ErrNotFound, "servers")
+	fieldErr(t, put(&store.Group{Name: "G2", Servers: []string{"cm1", "cm1"}}), store.ErrInvalid, "servers")
+	fieldErr(t, put(&store.Server{Name: "bad", Host: "not a host!"}), store.ErrInvalid, "host")
+	fieldErr(t, put(&store.Pool{Name: "P2", Group: "missing"}), store.ErrNotFound, "group")
+	for _, mac := range []string{"00112233445", "0011223344GG", "00:11:22:33:44", "001122334455667"} {
+		fieldErr(t, put(&store.Device{MAC: mac, Model: "7961", Pool: "HQ"}), store.ErrInvalid, "mac")
+	}
+	fieldErr(t, put(&store.Device{Name: "SEPXYZ", Model: "7961", Pool: "HQ"}), store.ErrInvalid, "name")
+	fieldErr(t, put(&store.Device{MAC: "0011223344FF", Model: "9999", Pool: "HQ"}), store.ErrNotFound, "model")
+	fieldErr(t, put(&store.Device{MAC: "0011223344FF", Model: "7961", Pool: "nowhere"}), store.ErrNotFound, "pool")
+	fieldErr(t, put(&store.Device{MAC: "0011223344FF", Model: "8841", Protocol: "SCCP", Pool: "HQ"}), store.ErrInvalid, "protocol")
+	fieldErr(t, put(&store.Device{MAC: "0011223344FF", Model: "7961", Protocol: "SIP", Pool: "HQ", DialPlan: "dp7940"}), store.ErrInvalid, "dialPlan")
+	fieldErr(t, put(&store.Device{MAC: "0011223344FF", Model: "7911", Pool: "HQ",
+		Lines: []store.Appearance{{Button: 1, Line: "4001"}, {Button: 2, Line: "4002"}}}), store.ErrInvalid, "lines")
+	fieldErr(t, put(&store.Device{MAC: "0011223344FF", Model: "7961", Pool: "HQ", Lines: []store.Appearance{{Button: 1, Line: "9999"}}}), store.ErrNotFound, "lines")
+	fieldErr(t, put(&store.Device{Name: "SEP0011223344FF", MAC: "0011223344FE", Model: "7961", Pool: "HQ"}), store.ErrInvalid, "mac")
+	fieldErr(t, put(&store.Line{Number: "40 01"}), store.ErrInvalid, "number")
+	fieldErr(t, put(&store.Line{Number: "4003", DisplayName: "a\nb"}), store.ErrInvalid, "displayName")
+	fieldErr(t, put(&store.DialPlan{Name: "../x", Family: "79x1"}), store.ErrInvalid, "name")
+	fieldErr(t, put(&store.SoftkeyTemplate{Name: "S2", Sets: []store.SoftkeySet{{State: "On Hook", Keys: []string{"Explode"}}}}), store.ErrInvalid, "sets[0].keys")
+	fieldErr(t, put(&store.Login{Device: "SEP001122AABB01", Profile: "ghost"}), store.ErrNotFound, "profile")
+	fieldErr(t, put(&store.Param{Scope: store.KindService, Name: "MaxServingCount", Value: "lots"}), store.ErrInvalid, "value")
+	fieldErr(t, put(&store.Param{Scope: store.KindService, Name: "NoSuchParam", Value: "1"}), store.ErrInvalid, "name")
+	fieldErr(t, put(&store.CustomFile{Name: "../etc/passwd", Data: []byte("x")}), store.ErrInvalid, "name")
+	// A MAC already used by another device.
+	err := put(&store.Device{Name: "SEP001122AABB01", MAC: "001122AABB01", Model: "7961", Pool: "HQ"})
+	if err != nil {
+		t.Errorf("re-put existing device: %v", err)
+	}
+	// Nothing above was written.
+	if _, err := s.Get(c, store.KindGroup, "G2"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("invalid group was written: %v", err)
+	}
+	if _, err := s.Get(c, store.KindDevice, "SEP0011223344FF"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("invalid device was written: %v", err)
+	}
+}
+
+func testDeleteInUse(t *testing.T, s store.Store) {
+	apply(t, s)
+	c := ctx(t)
+	for _, tc := range []struct {
+		k   store.Kind
+		key string
+	}{{store.KindServer, "cm1"}, {store.KindGroup, "G1"}, {store.KindPool, "HQ"}, {store.KindLine, "4100"},
+		{store.KindDialPlan, "dp79x1"}, {store.KindSoftkey, "Standard"}, {store.KindSIPProfile, "Standard SIP"}} {
+		if err := s.Delete(c, tc.k, tc.key); !errors.Is(err, store.ErrInUse) {
+			t.Errorf("delete %s %q: %v, want ErrInUse", tc.k, tc.key, err)
+		}
+	}
+	if err := s.Delete(c, store.KindServer, "cm3"); err != nil {
+		t.Errorf("delete unused server: %v", err)
+	}
+	if err := s.Delete(c, store.KindServer, "cm3"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("delete twice: %v, want ErrNotFound", err)
+	}
+}
+
+func testDeleteCascades(t *testing.T, s store.Store) {
+	apply(t, s)
+	c := ctx(t)
+	if err := s.Delete(c, store.KindDevice, "SEP001122AABB02"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Get(c, store.KindLogin, "SEP001122AABB02"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("login survived its device: %v", err)
+	}
+	// Its lines are no longer in use by it; 4002 is free now.
+	if err := s.Delete(c, store.KindLine, "4002"); err != nil {
+		t.Errorf("delete line freed by device delete: %v", err)
+	}
+	if err := s.Delete(c, store.KindService, "BuildCNFFiles"); err != nil {
+		t.Errorf("reset parameter: %v", err)
+	}
+}
+
+func testApplyAtomic(t *testing.T, s store.Store) {
+	c := ctx(t)
+	site := Site()
+	site.Devices = append(site.Devices, &store.Device{MAC: "00112233445Z", Model: "7961", Pool: "HQ"})
+	before, _ := s.LastChange(c)
+	_, err := s.Apply(c, site)
+	var fe *store.FieldError
+	if !errors.As(err, &fe) || fe.Kind != store.KindDevice || fe.Field != "mac" {
+		t.Fatalf("apply with a bad device: %v, want a field error on device mac", err)
+	}
+	for _, k := range store.Kinds {
+		es, err := s.List(c, k)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if k != store.KindModel && len(es) != 0 {
+			t.Errorf("%d %s records written by a failed apply", len(es), k)
+		}
+	}
+	if after, _ := s.LastChange(c); after != before {
+		t.Errorf("failed apply left change events %d..%d", before, after)
+	}
+}
+
+func testApplyIdempotent(t *testing.T, s store.Store) {
+	apply(t, s)
+	c := ctx(t)
+	last, _ := s.LastChange(c)
+	res, err := s.Apply(c, Site())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Created != 0 || res.Updated != 0 || res.Unchanged != len(Site().Entities()) {
+		t.Errorf("second apply = %+v, want all unchanged", res)
+	}
+	if now, _ := s.LastChange(c); now != last {
+		t.Errorf("second apply wrote change events %d..%d", last, now)
+	}
+}
+
+func testBuiltinModels(t *testing.T, s store.Store) {
+	c := ctx(t)
+	models, err := store.List[*store.Model](c, s)
+	if err != nil || len(models) != len(store.Catalogue()) {
+		t.Fatalf("catalogue: %d models, %v; want %d", len(models), err, len(store.Catalogue()))
+	}
+	m, err := store.Get[*store.Model](c, s, "12SP+")
+	if err != nil || !m.Builtin || !m.BuildSelective || m.TypeID != 2 {
+		t.Fatalf("12SP+: %+v %v", m, err)
+	}
+	m.MaxLines = 2
+	if _, err := s.Put(c, m); !errors.Is(err, store.ErrReadOnly) {
+		t.Errorf("changing a built-in model: %v, want ErrReadOnly", err)
+	}
+	if err := s.Delete(c, store.KindModel, "7961"); !errors.Is(err, store.ErrReadOnly) {
+		t.Errorf("deleting a built-in model: %v, want ErrReadOnly", err)
+	}
+	custom := &store.Model{Name: "8865NR", TypeID: 36225, Protocols: []string{"SIP"}, XMLConfig: true,
+		SIPFiles: []string{"cnf.xml", "dr", "sk"}, DialFamily: "79x1", SIPLoad: "sip8845_65.14-2-1", MaxLines: 10}
+	if err := s.Create(c, custom); err != nil {
+		t.Fatalf("admin model: %v", err)
+	}
+	if got, _ := store.Get[*store.Model](c, s, "8865NR"); got == nil || got.Builtin {
+		t.Errorf("admin model read back as %+v", got)
+	}
+}
+
+func testDeviceConfig(t *testing.T, s store.Store) {
+	apply(t, s)
+	c := ctx(t)
+	cfg, err := s.DeviceConfig(c, "SEP001122AABB02")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Model.TypeID != 30006 || cfg.Pool.Name != "HQ" || cfg.Group.Name != "G1" || len(cfg.Servers) != 2 ||
+		cfg.Servers[0].Name != "cm2" || cfg.SIPProfile == nil || cfg.Softkey == nil || cfg.Params["BuildCNFFiles"] != store.BuildAll {
+		t.Fatalf("config: %+v", cfg)
+	}
+	// Logged in: the profile's lines and dial plan.
+	if cfg.Login == nil || cfg.Profile == nil || len(cfg.Lines) != 1 || cfg.Lines[0].Line.Number != "4100" || cfg.DialPlan.Name != "dp79x1" {
+		t.Fatalf("logged-in config: lines %+v plan %+v", cfg.Lines, cfg.DialPlan)
+	}
+	if err := s.Delete(c, store.KindLogin, "SEP001122AABB02"); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err = s.DeviceConfig(c, "SEP001122AABB02")
+	if err != nil || cfg.Login != nil || len(cfg.Lines) != 2 || cfg.Lines[0].Line.Number != "4002" || cfg.Lines[0].Line.MaxCalls != 4 {
+		t.Fatalf("logged-out config: %+v %v", cfg.Lines, err)
+	}
+	if _, err := s.DeviceConfig(c, "SEP0000000000AA"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("config of a missing device: %v", err)
+	}
+}
+
+// collect reads events until n arrive or the timeout passes.
+func collect(t *testing.T, ch <-chan store.Change, n int, timeout time.Duration) []store.Change {
+	t.Helper()
+	var got []store.Change
+	deadline := time.After(timeout)
+	for len(got) < n {
+		select {
+		case c, ok := <-ch:
+			if !ok {
+				t.Fatalf("change feed closed after %v", got)
+			}
+			got = append(got, c)
+		case <-deadline:
+			t.Fatalf("got %d of %d change events in %v: %v", len(got), n, timeout, got)
+		}
+	}
+	return got
+}
+
+func has(cs []store.Change, k store.Kind, key string, op store.Op) bool {
+	for _, c := range cs {
+		if c.Kind == k && c.Key == key && c.Op == op {
+			return true
+		}
+	}
+	return false
+}
+
+func testChangeFeed(t *testing.T, s store.Store) {
+	apply(t, s)
+	c := ctx(t)
+	last, err := s.LastChange(c)
+	if err != nil || last == 0 {
+		t.Fatalf("last change after apply: %d %v", last, err)
+	}
+	ch, err := s.Changes(c, last)
+	if err != nil {
+		t.Fatal(err)
+	}
+	steps := []struct {
+		do   func() error
+		kind store.Kind
+		key  string
+		op   store.Op
+	}{
+		{func() error {
+			l, _ := store.Get[*store.Line](c, s, "4100")
+			l.DisplayName = "Front desk"
+			_, err := s.Put(c, l)
+			return err
+		}, store.KindLine, "4100", store.OpUpdate},
+		{func() error {
+			d, _ := store.Get[*store.Device](c, s, "SEP001122AABB01")
+			d.Lines = append(d.Lines, store.Appearance{Button: 3, Line: "4002"})
+			_, err := s.Put(c, d)
+			return err
+		}, store.KindDevice, "SEP001122AABB01", store.OpUpdate},
+		{func() error { return s.Create(c, &store.Login{Device: "SEP001122AABB01", Profile: "ada-em"}) }, store.KindLogin, "SEP001122AABB01", store.OpInsert},
+		{func() error { return s.Delete(c, store.KindLogin, "SEP001122AABB01") }, store.KindLogin, "SEP001122AABB01", store.OpDelete},
+		{func() error {
+			_, err := s.Put(c, &store.Param{Scope: store.KindService, Name: "BuildCNFFiles", Value: "Build None"})
+			return err
+		}, store.KindService, "BuildCNFFiles", store.OpUpdate},
+		{func() error {
+			_, err := s.Put(c, &store.Param{Scope: store.KindEnterprise, Name: "directoryURL", Value: "http://192.0.2.30/dir"})
+			return err
+		}, store.KindEnterprise, "directoryURL", store.OpInsert},
+		{func() error {
+			g, _ := store.Get[*store.Group](c, s, "G1")
+			g.Servers = []string{"cm1", "cm2", "cm3"}
+			_, err := s.Put(c, g)
+			return err
+		}, store.KindGroup, "G1", store.OpUpdate},
+		{func() error {
+			p, _ := store.Get[*store.DialPlan](c, s, "dp79x1")
+			p.Rules = append(p.Rules, store.DialRule{Pattern: "*", Timeout: 5})
+			_, err := s.Put(c, p)
+			return err
+		}, store.KindDialPlan, "dp79x1", store.OpUpdate},
+		{func() error {
+			_, err := s.Put(c, &store.CustomFile{Name: "RingList.xml", Data: []byte("<CiscoIPPhoneRingList/>")})
+			return err
+		}, store.KindFile, "RingList.xml", store.OpInsert},
+		{func() error { return s.Delete(c, store.KindDevice, "SEP001122AABB03") }, store.KindDevice, "SEP001122AABB03", store.OpDelete},
+	}
+	prev := last
+	for i, st := range steps {
+		if err := st.do(); err != nil {
+			t.Fatalf("step %d: %v", i, err)
+		}
+		got := collect(t, ch, 1, 5*time.Second)
+		// A step may write more than one event (a row and its child rows);
+		// read what else arrives promptly.
+	more:
+		for {
+			select {
+			case c := <-ch:
+				got = append(got, c)
+			case <-time.After(50 * time.Millisecond):
+				break more
+			}
+		}
+		if !has(got, st.kind, st.key, st.op) {
+			t.Errorf("step %d: events %v, want %s %s %q", i, got, st.op, st.kind, st.key)
+		}
+		for _, c := range got {
+			if c.ID <= prev {
+				t.Errorf("step %d: event IDs not increasing: %d after %d", i, c.ID, prev)
+			}
+			prev = c.ID
+			if c.At.IsZero() || time.Since(c.At) > time.Minute {
+				t.Errorf("event time %v", c.At)
+			}
+		}
+	}
+}
+
+func testChangeFeedPlainSQL(t *testing.T, s store.Store) {
+	h, ok := s.(sqlHandle)
+	if !ok {
+		t.Fatalf("%T does not expose its SQL handle", s)
+	}
+	apply(t, s)
+	c := ctx(t)
+	last, _ := s.LastChange(c)
+	ch, err := s.Changes(c, last)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// As an admin in psql or sqlite3 would: no cmtftp code on the write path.
+	for _, q := range []string{
+		"UPDATE lines SET display_name = 'Typed in SQL' WHERE number = '4001'",
+		"INSERT INTO lines (number) VALUES ('4999')",
+		"DELETE FROM device_lines WHERE device = 'SEP001122AABB01' AND button = 2",
+		"UPDATE service_params SET value = 'Build None' WHERE name = 'BuildCNFFiles'",
+	} {
+		if _, err := h.SQL().ExecContext(c, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	got := collect(t, ch, 4, 5*time.Second)
+	for _, w := range []struct {
+		k   store.Kind
+		key string
+		op  store.Op
+	}{{store.KindLine, "4001", store.OpUpdate}, {store.KindLine, "4999", store.OpInsert},
+		{store.KindDevice, "SEP001122AABB01", store.OpUpdate}, {store.KindService, "BuildCNFFiles", store.OpUpdate}} {
+		if !has(got, w.k, w.key, w.op) {
+			t.Errorf("plain SQL: events %v, want %s %s %q", got, w.op, w.k, w.key)
+		}
+	}
+}
+
+func testChangeFeedResume(t *testing.T, s store.Store) {
+	apply(t, s)
+	c := ctx(t)
+	mid, _ := s.LastChange(c)
+	for i := 0; i < 3; i++ {
+		if _, err := s.Put(c, &store.Line{Number: fmt.Sprint(5000 + i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A reader that was away catches up from where it stopped: nothing lost.
+	ch, err := s.Changes(c, mid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := collect(t, ch, 3, 5*time.Second)
+	for i := 0; i < 3; i++ {
+		if got[i].Kind != store.KindLine || got[i].Key != fmt.Sprint(5000+i) || got[i].Op != store.OpInsert {
+			t.Errorf("resumed event %d = %v", i, got[i])
+		}
+	}
+	// A reader from before the oldest kept event is told to resync.
+	if h, ok := s.(sqlHandle); ok {
+		if _, err := h.SQL().ExecContext(c, "DELETE FROM changes WHERE id <= "+fmt.Sprint(mid)); err != nil {
+			t.Fatal(err)
+		}
+		ch2, err := s.Changes(c, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if first := collect(t, ch2, 1, 5*time.Second)[0]; first.Kind != store.KindResync {
+			t.Errorf("reader behind the pruned log got %v first, want resync", first)
+		}
+	}
+}
+
+func testConcurrentWriters(t *testing.T, s store.Store) {
+	apply(t, s)
+	c := ctx(t)
+	last, _ := s.LastChange(c)
+	ch, err := s.Changes(c, last)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const writers, each = 8, 25
+	var wg sync.WaitGroup
+	errs := make(chan error, writers*each)
+	for w := 0; w < writers; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for i := 0; i < each; i++ {
+				n := fmt.Sprintf("6%02d%03d", w, i)
+				if _, err := s.Put(c, &store.Line{Number: n}); err != nil {
+					errs <- err
+					continue
+				}
+				// And every writer edits the same shared record.
+				if _, err := s.Put(c, &store.Line{Number: "4100", DisplayName: n}); err != nil {
+					errs <- err
+				}
+			}
+		}(w)
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Errorf("concurrent put: %v", err)
+	}
+	lines, err := store.List[*store.Line](c, s)
+	if err != nil || len(lines) != 3+writers*each {
+		t.Fatalf("lines after concurrent writers: %d, %v", len(lines), err)
+	}
+	got := collect(t, ch, writers*each, 10*time.Second)
+	seen := map[string]bool{}
+	var prev int64
+	for _, e := range got {
+		if e.ID <= prev {
+			t.Fatalf("event IDs out of order: %d after %d", e.ID, prev)
+		}
+		prev = e.ID
+		seen[e.Key] = true
+	}
+	for w := 0; w < writers; w++ {
+		for i := 0; i < each; i++ {
+			if n := fmt.Sprintf("6%02d%03d", w, i); !seen[n] && len(got) == writers*each {
+				// Interleaved 4100 updates may fill the first batch; read the rest.
+				got = append(got, collect(t, ch, 1, 5*time.Second)...)
+				seen[got[len(got)-1].Key] = true
+			}
+		}
+	}
+}
