@@ -1,0 +1,164 @@
+// Package postgres is the cluster backend: several cmtftp servers share one
+// PostgreSQL database through pgx, and triggers wake every server's change
+// feed with LISTEN/NOTIFY.
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/pressly/goose/v3"
+
+	"cmtftp/internal/store"
+	"cmtftp/internal/store/sqlstore"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// Channel is the NOTIFY channel the change-log trigger signals.
+const Channel = "cmtftp_changes"
+
+// FallbackPoll is how often a reader looks at the change log even without
+// a notification (a notification can be lost while a connection is down).
+const FallbackPoll = time.Second
+
+// Open connects to the PostgreSQL database named by dsn (a postgres:// URL
+// or key=value string), applies migrations and returns the store.
+func Open(ctx context.Context, dsn string) (*sqlstore.DB, error) {
+	cfg, err := pgx.ParseConfig(dsn)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: %w", err)
+	}
+	db := stdlib.OpenDB(*cfg)
+	db.SetMaxOpenConns(16)
+	db.SetMaxIdleConns(8)
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("%w: postgres %s@%s:%d/%s: %v", store.ErrUnavailable, cfg.User, cfg.Host, cfg.Port, cfg.Database, err)
+	}
+	if err := Migrate(ctx, db); err != nil {
+		db.Close()
+		return nil, err
+	}
+	s, err := sqlstore.New(ctx, db, &dialect{cfg: cfg})
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Migrate applies the embedded migrations.
+func Migrate(ctx context.Context, db *sql.DB) error {
+	sub, _ := fs.Sub(migrations, "migrations")
+	p, err := goose.NewProvider(goose.DialectPostgres, db, sub)
+	if err != nil {
+		return fmt.Errorf("postgres: migrations: %w", err)
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("postgres: migrate: %w", err)
+	}
+	return nil
+}
+
+type dialect struct{ cfg *pgx.ConnConfig }
+
+func (*dialect) Rebind(q string) string { return sqlstore.RebindDollar(q) }
+
+func (*dialect) Classify(err error) error {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		switch pe.Code {
+		case "23505":
+			return store.ErrExists
+		case "23503":
+			return store.ErrInUse
+		case "23514", "23502", "22001":
+			return store.ErrInvalid
+		case "57P01", "57P02", "57P03", "53300", "08000", "08003", "08006":
+			return store.ErrUnavailable
+		}
+		return nil
+	}
+	var ce *pgconn.ConnectError
+	var ne net.Error
+	if errors.As(err, &ce) || errors.As(err, &ne) || errors.Is(err, driver.ErrBadConn) || pgconn.Timeout(err) {
+		return store.ErrUnavailable
+	}
+	return nil
+}
+
+// NewWaiter returns a waiter with its own connection that LISTENs on Channel.
+func (d *dialect) NewWaiter(ctx context.Context) (sqlstore.Waiter, error) {
+	w := &waiter{cfg: d.cfg}
+	if err := w.connect(ctx); err != nil {
+		return nil, err
+	}
+	return w, nil
+}
+
+type waiter struct {
+	cfg  *pgx.ConnConfig
+	conn *pgx.Conn
+}
+
+func (w *waiter) connect(ctx context.Context) error {
+	c, err := pgx.ConnectConfig(ctx, w.cfg)
+	if err != nil {
+		return err
+	}
+	if _, err := c.Exec(ctx, "LISTEN "+Channel); err != nil {
+		c.Close(ctx)
+		return err
+	}
+	w.conn = c
+	return nil
+}
+
+func (w *waiter) Wait(ctx context.Context, nudge <-chan struct{}) error {
+	if w.conn == nil || w.conn.IsClosed() {
+		if err := w.connect(ctx); err != nil {
+			select {
+			case <-ctx.Done():
+			case <-nudge:
+			case <-time.After(FallbackPoll):
+			}
+			return err
+		}
+		return nil // reconnected: look at the log, something may have been missed
+	}
+	wctx, cancel := context.WithTimeout(ctx, FallbackPoll)
+	defer cancel()
+	go func() {
+		select {
+		case <-nudge:
+			cancel()
+		case <-wctx.Done():
+		}
+	}()
+	_, err := w.conn.WaitForNotification(wctx)
+	if err != nil && wctx.Err() != nil && ctx.Err() == nil {
+		return nil // timeout or nudge: look at the log
+	}
+	return err
+}
+
+func (w *waiter) Close() error {
+	if w.conn == nil {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	return w.conn.Close(ctx)
+}
