@@ -25,5 +25,7 @@ func newRoot() *cobra.Command {
 		SilenceErrors: true,
 	}
 	root.AddCommand(newServeCmd(), newGetCmd(), newBenchCmd())
+	root.AddCommand(newRecordCmds()...)
+	root.AddCommand(newEMCmd(), newParamCmd(), newFileCmd(), newApplyCmd(), newExportCmd(), newImportCmd())
 	return root
 }

@@ -22,6 +22,17 @@ import (
 // newcomer needs neither root nor set-up.
 const demoDir = "cmtftp-demo"
 
+// The demo's TFTP root and database, both under demoDir; the database is
+// outside the root so it can never be served.
+var (
+	demoRoot = demoDir + "/tftp"
+	demoDB   = "sqlite:" + demoDir + "/cmtftp.db"
+)
+
+// defaultAdminAddr is loopback: without a token the admin API must not be
+// reachable from the network.
+const defaultAdminAddr = "127.0.0.1:6980"
+
 var demoTFTPAddrs = []string{"127.0.0.1:6969", "[::1]:6969"}
 
 type serveFlags struct {
@@ -37,6 +48,9 @@ type serveFlags struct {
 	shutdownGrace   time.Duration
 	logFormat       string
 	logLevel        string
+	db              string
+	adminAddr       string
+	adminTokenFile  string
 }
 
 func newServeCmd() *cobra.Command {
@@ -63,6 +77,9 @@ served on 127.0.0.1:6969 and [::1]:6969: no root privileges or set-up needed.`,
 	fl.IntVar(&f.retries, "retries", tftpd.DefaultRetries, "resends of one window before a transfer is given up")
 	fl.DurationVar(&f.transferTimeout, "transfer-timeout", tftpd.DefaultTransferTimeout, "longest a whole transfer may take (TFTP File Transfer Timeout)")
 	fl.DurationVar(&f.shutdownGrace, "shutdown-grace", 10*time.Second, "on SIGTERM/SIGINT, how long running transfers may finish before they are aborted")
+	fl.StringVar(&f.db, "db", "", "configuration database: sqlite:PATH (default sqlite:cmtftp.db; with --demo "+demoDB+") or postgres://USER@HOST/DB")
+	fl.StringVar(&f.adminAddr, "admin-addr", defaultAdminAddr, `admin API (JSON over HTTP) address; "" turns it off; off loopback it needs a token`)
+	fl.StringVar(&f.adminTokenFile, "admin-token-file", "", "file holding the admin API bearer token (or set "+envToken+")")
 	fl.StringVar(&f.logFormat, "log-format", "text", "log format: text or json")
 	fl.StringVar(&f.logLevel, "log-level", "info", "log level: debug, info, warn or error")
 	return cmd
@@ -92,7 +109,10 @@ func runServe(cmd *cobra.Command, f serveFlags) error {
 	}
 	if f.demo {
 		if f.root == "" {
-			f.root = demoDir
+			f.root = demoRoot
+		}
+		if f.db == "" {
+			f.db = demoDB
 		}
 		if len(f.tftpAddrs) == 0 {
 			f.tftpAddrs = demoTFTPAddrs
@@ -107,11 +127,51 @@ func runServe(cmd *cobra.Command, f serveFlags) error {
 	if len(f.tftpAddrs) == 0 {
 		f.tftpAddrs = []string{":69"}
 	}
+	if f.db == "" {
+		f.db = "sqlite:cmtftp.db"
+	}
+	dbs, err := parseDB(f.db)
+	if err != nil {
+		return err
+	}
+	if insideRoot(dbs, f.root) {
+		return fmt.Errorf("--db %s is inside the TFTP root %s, where any device could download it; keep it outside", f.db, f.root)
+	}
+	token, err := adminToken(f.adminTokenFile)
+	if err != nil {
+		return err
+	}
+	if f.adminAddr != "" && token == "" && !loopbackOnly(f.adminAddr) {
+		return fmt.Errorf("--admin-addr %s is reachable from the network: set a token (--admin-token-file or %s) or listen on loopback", f.adminAddr, envToken)
+	}
 	disk, err := source.NewDisk(f.root)
 	if err != nil {
 		return err
 	}
 	defer disk.Close()
+
+	octx, ocancel := context.WithTimeout(context.Background(), 30*time.Second)
+	newDB := dbs.driver == "sqlite" && !fileExists(dbs.target)
+	st, err := openStore(octx, dbs)
+	ocancel()
+	if err != nil {
+		return fmt.Errorf("open %s: %w", dbs, err)
+	}
+	defer st.Close()
+	log.Info("database open", "db", dbs.String())
+	if f.demo && newDB {
+		actx, acancel := context.WithTimeout(context.Background(), 30*time.Second)
+		res, err := st.Apply(actx, demoSite())
+		acancel()
+		if err != nil {
+			return fmt.Errorf("demo site: %w", err)
+		}
+		log.Info("demo site created", "records", res.Created)
+	}
+	adminSrv, err := startAdmin(f.adminAddr, st, token, log)
+	if err != nil {
+		return err
+	}
 
 	conns, err := listenAll(f.tftpAddrs, f.demo, log)
 	if err != nil {
@@ -134,7 +194,7 @@ func runServe(cmd *cobra.Command, f serveFlags) error {
 		go func() { errc <- srv.Serve(c) }()
 	}
 	if f.demo {
-		printDemoHelp(cmd, conns)
+		printDemoHelp(cmd, conns, f.adminAddr)
 	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
@@ -148,11 +208,14 @@ func runServe(cmd *cobra.Command, f serveFlags) error {
 	log.Info("shutting down", "grace", f.shutdownGrace, "in_progress", srv.InProgress())
 	sctx, cancel := context.WithTimeout(context.Background(), f.shutdownGrace)
 	defer cancel()
+	if adminSrv != nil {
+		go adminSrv.Shutdown(sctx)
+	}
 	if err := srv.Shutdown(sctx); err != nil {
 		log.Warn("transfers aborted at shutdown", "err", err)
 	}
-	st := srv.Stats()
-	log.Info("stopped", "requests", st.Requests, "completed", st.RequestsProcessed, "not_found", st.RequestsNotFound, "aborted", st.RequestsAborted)
+	ts := srv.Stats()
+	log.Info("stopped", "requests", ts.Requests, "completed", ts.RequestsProcessed, "not_found", ts.RequestsNotFound, "aborted", ts.RequestsAborted)
 	return nil
 }
 
@@ -208,18 +271,26 @@ func logTransfer(log *slog.Logger) func(tftpd.Result) {
 	}
 }
 
-func printDemoHelp(cmd *cobra.Command, conns []net.PacketConn) {
+func printDemoHelp(cmd *cobra.Command, conns []net.PacketConn, adminAddr string) {
 	addr := conns[0].LocalAddr().String()
 	w := cmd.OutOrStdout()
 	fmt.Fprintf(w, `
-cmtftp demo is serving %s/ over TFTP on %s.
+cmtftp demo is serving %s/ over TFTP on %s,
+with the demo site in %s.
 Try, in another terminal:
   go run ./cmd/cmtftp get %s RingList.xml -o -
   go run ./cmd/cmtftp get --blksize 1428 --windowsize 16 --tsize %s %s
   curl -s tftp://%s/RingList.xml
   go run ./cmd/cmtftp bench --server %s --file RingList.xml -c 16 -n 2000
-Stop with Ctrl-C.
-`, demoDir, strings.Join(addrList(conns), " and "), addr, addr, demoLoad, addr, addr)
+`, demoRoot, strings.Join(addrList(conns), " and "), demoDB, addr, addr, demoLoad, addr, addr)
+	if adminAddr != "" {
+		fmt.Fprintf(w, `The admin API is at http://%s/api/v1/ — for example:
+  go run ./cmd/cmtftp device list
+  go run ./cmd/cmtftp line set 4001 --display-name "Ada King"
+  go run ./cmd/cmtftp em login SEP0000DE000002 ada-em
+`, adminAddr)
+	}
+	fmt.Fprintln(w, "Stop with Ctrl-C.")
 }
 
 func addrList(conns []net.PacketConn) []string {

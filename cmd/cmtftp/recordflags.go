@@ -1,0 +1,213 @@
+package main
+
+import (
+	"fmt"
+	"reflect"
+	"strconv"
+	"strings"
+
+	"github.com/spf13/pflag"
+
+	"cmtftp/internal/store"
+)
+
+// recordFlags binds one flag per field of a record type, named after the
+// field's JSON name in kebab case (softkeyTemplate → --softkey-template).
+// Lists take repeatable flags: --line BUTTON=NUMBER, --rule
+// "pattern=4...;timeout=2", --set "On Hook=Redial,NewCall".
+type recordFlags struct {
+	fs     *pflag.FlagSet
+	fields []flagField
+}
+
+type flagField struct {
+	flag  string
+	path  []int // field index path in the record struct
+	typ   reflect.Type
+	value any // *string, *int, *bool, *[]string
+}
+
+// keyField is the JSON name of each kind's key; it is a positional argument.
+var keyField = map[store.Kind]string{store.KindLine: "number", store.KindLogin: "device"}
+
+// skipField are fields the store sets.
+var skipField = map[string]bool{"builtin": true, "since": true, "size": true, "sha256": true, "modified": true, "data": true, "scope": true}
+
+func newRecordFlags(fs *pflag.FlagSet, k store.Kind) *recordFlags {
+	rf := &recordFlags{fs: fs}
+	e, _ := store.New(k)
+	key := keyField[k]
+	if key == "" {
+		key = "name"
+	}
+	rf.walk(reflect.TypeOf(e).Elem(), nil, "", key)
+	return rf
+}
+
+func (rf *recordFlags) walk(t reflect.Type, path []int, prefix, key string) {
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "" || name == "-" || skipField[name] || (prefix == "" && name == key) {
+			continue
+		}
+		p := append(append([]int{}, path...), i)
+		flag := kebab(name)
+		if prefix != "" {
+			flag = kebab(name) + "-" + prefix
+		}
+		ff := flagField{flag: flag, path: p, typ: f.Type}
+		switch {
+		case f.Type.Kind() == reflect.String:
+			ff.value = rf.fs.String(flag, "", "")
+		case f.Type.Kind() == reflect.Int:
+			ff.value = rf.fs.Int(flag, 0, "")
+		case f.Type.Kind() == reflect.Bool:
+			ff.value = rf.fs.Bool(flag, false, "")
+		case f.Type == reflect.TypeOf(store.URLs{}):
+			rf.walk(f.Type, p, "url", key)
+			continue
+		case f.Type == reflect.TypeOf([]string{}):
+			ff.value = rf.fs.StringSlice(flag, nil, "comma-separated list, in order")
+		case f.Type == reflect.TypeOf([]store.Appearance{}):
+			ff.flag = "line"
+			ff.value = rf.fs.StringArray("line", nil, "BUTTON=NUMBER, repeatable (replaces the list)")
+		case f.Type == reflect.TypeOf([]store.DialRule{}):
+			ff.flag = "rule"
+			ff.value = rf.fs.StringArray("rule", nil, `"pattern=4...;timeout=0;user=phone;rewrite=…;tone=…", repeatable, in order (replaces the list)`)
+		case f.Type == reflect.TypeOf([]store.SoftkeySet{}):
+			ff.flag = "set"
+			ff.value = rf.fs.StringArray("set", nil, `"On Hook=Redial,NewCall", repeatable (replaces the list)`)
+		default:
+			continue
+		}
+		if u := rf.fs.Lookup(ff.flag); u != nil && u.Usage == "" {
+			u.Usage = "sets " + name
+		}
+		rf.fields = append(rf.fields, ff)
+	}
+}
+
+// apply copies the flags the user gave into e; other fields keep their values.
+func (rf *recordFlags) apply(e store.Entity) error {
+	v := reflect.ValueOf(e).Elem()
+	for _, ff := range rf.fields {
+		if !rf.fs.Changed(ff.flag) {
+			continue
+		}
+		dst := v.FieldByIndex(ff.path)
+		switch x := ff.value.(type) {
+		case *string:
+			dst.SetString(*x)
+		case *int:
+			dst.SetInt(int64(*x))
+		case *bool:
+			dst.SetBool(*x)
+		case *[]string:
+			switch ff.typ {
+			case reflect.TypeOf([]string{}):
+				dst.Set(reflect.ValueOf(append([]string{}, *x...)))
+			case reflect.TypeOf([]store.Appearance{}):
+				as, err := parseAppearances(*x)
+				if err != nil {
+					return err
+				}
+				dst.Set(reflect.ValueOf(as))
+			case reflect.TypeOf([]store.DialRule{}):
+				rs, err := parseRules(*x)
+				if err != nil {
+					return err
+				}
+				dst.Set(reflect.ValueOf(rs))
+			case reflect.TypeOf([]store.SoftkeySet{}):
+				ss, err := parseSets(*x)
+				if err != nil {
+					return err
+				}
+				dst.Set(reflect.ValueOf(ss))
+			}
+		}
+	}
+	return nil
+}
+
+func parseAppearances(in []string) ([]store.Appearance, error) {
+	out := []store.Appearance{}
+	for i, s := range in {
+		b, n, ok := strings.Cut(s, "=")
+		button, err := strconv.Atoi(strings.TrimSpace(b))
+		if !ok || err != nil {
+			// A bare number goes on the next button.
+			if strings.TrimSpace(s) != "" && !strings.Contains(s, "=") {
+				out = append(out, store.Appearance{Button: i + 1, Line: strings.TrimSpace(s)})
+				continue
+			}
+			return nil, fmt.Errorf("--line %q: want BUTTON=NUMBER, e.g. 1=4001", s)
+		}
+		out = append(out, store.Appearance{Button: button, Line: strings.TrimSpace(n)})
+	}
+	return out, nil
+}
+
+func parseRules(in []string) ([]store.DialRule, error) {
+	out := []store.DialRule{}
+	for _, s := range in {
+		var r store.DialRule
+		for _, kv := range strings.Split(s, ";") {
+			k, v, ok := strings.Cut(kv, "=")
+			if !ok {
+				if r.Pattern == "" && kv != "" { // a bare first item is the pattern
+					r.Pattern = kv
+					continue
+				}
+				return nil, fmt.Errorf("--rule %q: want key=value pairs separated by ;", s)
+			}
+			switch strings.ToLower(strings.TrimSpace(k)) {
+			case "pattern", "match":
+				r.Pattern = v
+			case "timeout":
+				n, err := strconv.Atoi(v)
+				if err != nil {
+					return nil, fmt.Errorf("--rule %q: timeout %q is not a number", s, v)
+				}
+				r.Timeout = n
+			case "user":
+				r.User = v
+			case "rewrite":
+				r.Rewrite = v
+			case "tone":
+				r.Tone = v
+			case "route":
+				r.Route = v
+			case "line":
+				n, err := strconv.Atoi(v)
+				if err != nil {
+					return nil, fmt.Errorf("--rule %q: line %q is not a number", s, v)
+				}
+				r.Line = n
+			default:
+				return nil, fmt.Errorf("--rule %q: unknown key %q (pattern, timeout, user, rewrite, tone, route, line)", s, k)
+			}
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+func parseSets(in []string) ([]store.SoftkeySet, error) {
+	out := []store.SoftkeySet{}
+	for _, s := range in {
+		state, keys, ok := strings.Cut(s, "=")
+		if !ok {
+			return nil, fmt.Errorf("--set %q: want \"STATE=Key,Key\", e.g. \"On Hook=Redial,NewCall\"", s)
+		}
+		set := store.SoftkeySet{State: strings.TrimSpace(state), Keys: []string{}}
+		for _, k := range strings.Split(keys, ",") {
+			if k = strings.TrimSpace(k); k != "" {
+				set.Keys = append(set.Keys, k)
+			}
+		}
+		out = append(out, set)
+	}
+	return out, nil
+}

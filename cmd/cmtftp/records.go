@@ -1,0 +1,218 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"cmtftp/internal/store"
+)
+
+// recordCmd describes the CLI of one kind of record.
+type recordCmd struct {
+	use     string
+	kind    store.Kind
+	short   string
+	aliases []string
+	columns []string // JSON field names shown by list
+	example string
+}
+
+var recordCmds = []recordCmd{
+	{"server", store.KindServer, "Call-control servers (CUCM nodes, CME, Asterisk …)", nil,
+		[]string{"name", "host", "sccpPort", "sipPort", "description"},
+		"  cmtftp server add cm1 --host 192.0.2.21"},
+	{"group", store.KindGroup, "Call-control groups: up to three servers in priority order", []string{"cmgroup"},
+		[]string{"name", "servers", "tftpDefault", "description"},
+		"  cmtftp group add G1 --servers cm1,cm2"},
+	{"pool", store.KindPool, "Device pools: group, time zone, locales", []string{"devicepool"},
+		[]string{"name", "group", "timeZone", "userLocale", "networkLocale", "dateTemplate"},
+		"  cmtftp pool add HQ --group G1 --time-zone 'GMT Standard/Daylight Time'"},
+	{"model", store.KindModel, "Device models (the built-in catalogue, and your own)", nil,
+		[]string{"name", "typeId", "protocols", "xmlConfig", "buildSelective", "dialFamily", "maxLines", "builtin"},
+		"  cmtftp model list"},
+	{"line", store.KindLine, "Lines (directory numbers)", []string{"dn"},
+		[]string{"number", "displayName", "label", "voicemailPilot", "maxCalls"},
+		"  cmtftp line add 4001 --display-name 'Ada Lovelace' --label Ada"},
+	{"sipprofile", store.KindSIPProfile, "SIP profiles", nil,
+		[]string{"name", "preferredCodec", "transport", "timerRegisterExpires", "description"},
+		"  cmtftp sipprofile add 'Standard SIP' --preferred-codec g711ulaw"},
+	{"dialplan", store.KindDialPlan, "SIP dial plans (dial rules) of the 79x1, 7940 and 7905 families", []string{"dialrules"},
+		[]string{"name", "family", "rules", "description"},
+		"  cmtftp dialplan add office --family 79x1 --rule 'pattern=4...;timeout=0' --rule 'pattern=*;timeout=5'"},
+	{"softkey", store.KindSoftkey, "Softkey templates", []string{"softkeys"},
+		[]string{"name", "sets", "description"},
+		"  cmtftp softkey add Standard --set 'On Hook=Redial,NewCall' --set 'Connected=Hold,EndCall,Transfer'"},
+	{"device", store.KindDevice, "Phones and gateways", []string{"phone"},
+		[]string{"name", "model", "protocol", "pool", "lines", "description"},
+		"  cmtftp device add 00:11:22:aa:bb:cc --model 7961 --pool HQ --line 1=4001"},
+	{"profile", store.KindProfile, "Device profiles for extension mobility", []string{"deviceprofile"},
+		[]string{"name", "lines", "dialPlan", "softkeyTemplate", "description"},
+		"  cmtftp profile add ada-em --line 1=4001 --dial-plan office"},
+}
+
+func newRecordCmds() []*cobra.Command {
+	var out []*cobra.Command
+	for _, rc := range recordCmds {
+		out = append(out, rc.command())
+	}
+	return out
+}
+
+func cmdContext(cmd *cobra.Command) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(cmd.Context(), 5*time.Minute)
+}
+
+func (rc recordCmd) command() *cobra.Command {
+	var cf clientFlags
+	parent := &cobra.Command{Use: rc.use, Short: rc.short, Aliases: rc.aliases, Example: rc.example}
+	cf.register(parent)
+
+	list := &cobra.Command{Use: "list", Aliases: []string{"ls"}, Short: "List every " + rc.use, Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := cf.checkOutput(); err != nil {
+				return err
+			}
+			ctx, cancel := cmdContext(cmd)
+			defer cancel()
+			es, err := cf.client().List(ctx, rc.kind)
+			if err != nil {
+				return err
+			}
+			if cf.output != "table" {
+				return emit(cmd.OutOrStdout(), cf.output, es)
+			}
+			rows := make([]any, len(es))
+			for i, e := range es {
+				rows[i] = e
+			}
+			return table(cmd.OutOrStdout(), rc.columns, rows)
+		}}
+
+	show := &cobra.Command{Use: "show NAME", Short: "Show one " + rc.use, Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := cf.checkOutput(); err != nil {
+				return err
+			}
+			ctx, cancel := cmdContext(cmd)
+			defer cancel()
+			e, err := cf.client().Get(ctx, rc.kind, deviceKey(rc.kind, args[0]))
+			if err != nil {
+				return err
+			}
+			return emit(cmd.OutOrStdout(), cf.output, e)
+		}}
+
+	add := &cobra.Command{Use: "add NAME [flags]", Short: "Add a " + rc.use, Args: cobra.ExactArgs(1), Example: rc.example}
+	addFlags := newRecordFlags(add.Flags(), rc.kind)
+	add.RunE = func(cmd *cobra.Command, args []string) error {
+		e, _ := store.New(rc.kind)
+		setName(e, args[0])
+		if err := addFlags.apply(e); err != nil {
+			return err
+		}
+		ctx, cancel := cmdContext(cmd)
+		defer cancel()
+		if err := cf.client().Create(ctx, e); err != nil {
+			return err
+		}
+		fmt.Fprintf(cmd.OutOrStdout(), "added %s %s\n", rc.use, e.Key())
+		return nil
+	}
+
+	set := &cobra.Command{Use: "set NAME [flags]", Short: "Change fields of a " + rc.use + " (only the flags given)", Args: cobra.ExactArgs(1)}
+	setFlags := newRecordFlags(set.Flags(), rc.kind)
+	set.RunE = func(cmd *cobra.Command, args []string) error {
+		ctx, cancel := cmdContext(cmd)
+		defer cancel()
+		c := cf.client()
+		e, err := c.Get(ctx, rc.kind, deviceKey(rc.kind, args[0]))
+		if err != nil {
+			return err
+		}
+		if err := setFlags.apply(e); err != nil {
+			return err
+		}
+		changed, err := c.Put(ctx, e)
+		if err != nil {
+			return err
+		}
+		if changed {
+			fmt.Fprintf(cmd.OutOrStdout(), "changed %s %s\n", rc.use, e.Key())
+		} else {
+			fmt.Fprintf(cmd.OutOrStdout(), "%s %s already had these values\n", rc.use, e.Key())
+		}
+		return nil
+	}
+
+	rm := &cobra.Command{Use: "rm NAME...", Aliases: []string{"delete"}, Short: "Delete " + rc.use + "s", Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx, cancel := cmdContext(cmd)
+			defer cancel()
+			c := cf.client()
+			var errs []error
+			for _, a := range args {
+				if err := c.Delete(ctx, rc.kind, deviceKey(rc.kind, a)); err != nil {
+					errs = append(errs, err)
+					continue
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "deleted %s %s\n", rc.use, deviceKey(rc.kind, a))
+			}
+			return errors.Join(errs...)
+		}}
+	parent.AddCommand(list, show, add, set, rm)
+	return parent
+}
+
+// deviceKey lets admins name a phone by its MAC in any spelling.
+func deviceKey(k store.Kind, arg string) string {
+	if k != store.KindDevice {
+		return arg
+	}
+	if m, err := store.ParseMAC(arg); err == nil {
+		return "SEP" + m
+	}
+	if len(arg) == 15 {
+		if m, err := store.ParseMAC(arg[3:]); err == nil && (arg[:3] == "sep" || arg[:3] == "SEP" || arg[:3] == "Sep") {
+			return "SEP" + m
+		}
+	}
+	return arg
+}
+
+// setName puts the positional NAME into the record's key field; for a
+// device a MAC in any spelling is accepted.
+func setName(e store.Entity, name string) {
+	switch v := e.(type) {
+	case *store.Server:
+		v.Name = name
+	case *store.Group:
+		v.Name = name
+	case *store.Pool:
+		v.Name = name
+	case *store.Model:
+		v.Name = name
+	case *store.Line:
+		v.Number = name
+	case *store.SIPProfile:
+		v.Name = name
+	case *store.DialPlan:
+		v.Name = name
+	case *store.SoftkeyTemplate:
+		v.Name = name
+	case *store.Device:
+		if m, err := store.ParseMAC(name); err == nil {
+			v.MAC = m
+		} else if strings.ContainsAny(name, ":.-") && !strings.HasPrefix(strings.ToUpper(name), "SEP") {
+			v.MAC = name // a mistyped MAC: let validation say what is wrong with it
+		} else {
+			v.Name = name
+		}
+	case *store.DeviceProfile:
+		v.Name = name
+	}
+}

@@ -1,0 +1,161 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"go.yaml.in/yaml/v3"
+
+	"cmtftp/internal/store"
+)
+
+// readSite reads a site document (YAML or JSON) from path ("-" is stdin),
+// refusing unknown fields so a typo is an error, not a silent no-op.
+func readSite(path string) (*store.Site, error) {
+	var r io.Reader = os.Stdin
+	if path != "-" {
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		r = f
+	}
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, err
+	}
+	var site store.Site
+	if t := bytes.TrimSpace(data); len(t) > 0 && t[0] == '{' {
+		dec := json.NewDecoder(bytes.NewReader(data))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&site); err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		return &site, nil
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&site); err != nil && err != io.EOF {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return &site, nil
+}
+
+func newApplyCmd() *cobra.Command {
+	var cf clientFlags
+	var file string
+	cmd := &cobra.Command{Use: "apply -f site.yaml", Short: "Create or update everything a site document lists, in one transaction",
+		Long: "apply reads a site document (see examples/site.yaml) and writes every record in it in one\n" +
+			"transaction: if any record is invalid nothing is written. Applying the same file again\n" +
+			"changes nothing. Records not in the file are left alone.",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if file == "" {
+				return fmt.Errorf("apply: -f FILE is required (- reads stdin)")
+			}
+			site, err := readSite(file)
+			if err != nil {
+				return err
+			}
+			ctx, cancel := cmdContext(cmd)
+			defer cancel()
+			res, err := cf.client().Apply(ctx, site)
+			if err != nil {
+				return fmt.Errorf("apply %s: %w (nothing was written)", file, err)
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "applied %s: %d created, %d updated, %d unchanged\n", file, res.Created, res.Updated, res.Unchanged)
+			return nil
+		}}
+	cf.register(cmd)
+	cmd.Flags().StringVarP(&file, "file", "f", "", "site document, YAML or JSON (- for stdin)")
+	return cmd
+}
+
+func newExportCmd() *cobra.Command {
+	var cf clientFlags
+	cmd := &cobra.Command{Use: "export", Short: "Write the whole configuration as a site document that apply takes back", Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := cf.checkOutput(); err != nil {
+				return err
+			}
+			ctx, cancel := cmdContext(cmd)
+			defer cancel()
+			site, err := cf.client().Export(ctx)
+			if err != nil {
+				return err
+			}
+			if cf.output == "table" {
+				fmt.Fprintln(cmd.OutOrStdout(), "# cmtftp site document; cmtftp apply -f FILE takes it back")
+			}
+			return emit(cmd.OutOrStdout(), cf.output, site)
+		}}
+	cf.register(cmd)
+	return cmd
+}
+
+func newFileCmd() *cobra.Command {
+	var cf clientFlags
+	f := &cobra.Command{Use: "file", Short: "Custom files stored in the database and served by every server of the cluster"}
+	cf.register(f)
+	put := &cobra.Command{Use: "put NAME PATH", Short: "Upload a file under NAME (PATH - reads stdin)", Args: cobra.ExactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			var data []byte
+			var err error
+			if args[1] == "-" {
+				data, err = io.ReadAll(os.Stdin)
+			} else {
+				data, err = os.ReadFile(args[1])
+			}
+			if err != nil {
+				return err
+			}
+			ctx, cancel := cmdContext(cmd)
+			defer cancel()
+			cfile, err := cf.client().PutFile(ctx, strings.TrimPrefix(args[0], "/"), data)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "stored %s (%d bytes, sha256 %s)\n", cfile.Name, cfile.Size, cfile.SHA256[:12])
+			return nil
+		}}
+	list := &cobra.Command{Use: "list", Short: "List custom files", Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := cf.checkOutput(); err != nil {
+				return err
+			}
+			ctx, cancel := cmdContext(cmd)
+			defer cancel()
+			es, err := cf.client().List(ctx, store.KindFile)
+			if err != nil {
+				return err
+			}
+			if cf.output != "table" {
+				return emit(cmd.OutOrStdout(), cf.output, es)
+			}
+			rows := make([]any, len(es))
+			for i, e := range es {
+				rows[i] = e
+			}
+			return table(cmd.OutOrStdout(), []string{"name", "size", "sha256", "modified"}, rows)
+		}}
+	rm := &cobra.Command{Use: "rm NAME...", Short: "Delete custom files", Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx, cancel := cmdContext(cmd)
+			defer cancel()
+			for _, a := range args {
+				if err := cf.client().Delete(ctx, store.KindFile, a); err != nil {
+					return err
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "deleted file %s\n", a)
+			}
+			return nil
+		}}
+	f.AddCommand(put, list, rm)
+	return f
+}

@@ -1,0 +1,207 @@
+package admin
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"cmtftp/internal/store"
+)
+
+// Client calls the admin API. The CLI uses it; so can scripts.
+type Client struct {
+	// Base is the API's base URL, e.g. http://127.0.0.1:6980.
+	Base string
+	// Token is sent as a bearer token when set.
+	Token string
+	// HTTP is the client used; nil means http.DefaultClient.
+	HTTP *http.Client
+}
+
+func (c *Client) do(ctx context.Context, method, path string, in any, out any) (*http.Response, error) {
+	var body io.Reader
+	ctype := ""
+	switch v := in.(type) {
+	case nil:
+	case []byte:
+		body, ctype = bytes.NewReader(v), "application/octet-stream"
+	default:
+		b, err := json.Marshal(v)
+		if err != nil {
+			return nil, err
+		}
+		body, ctype = bytes.NewReader(b), "application/json"
+	}
+	req, err := http.NewRequestWithContext(ctx, method, strings.TrimRight(c.Base, "/")+path, body)
+	if err != nil {
+		return nil, err
+	}
+	if ctype != "" {
+		req.Header.Set("Content-Type", ctype)
+	}
+	if c.Token != "" {
+		req.Header.Set("Authorization", "Bearer "+c.Token)
+	}
+	hc := c.HTTP
+	if hc == nil {
+		hc = http.DefaultClient
+	}
+	resp, err := hc.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("admin API at %s: %w (is `cmtftp serve` running? --server or CMTFTP_SERVER say where)", c.Base, err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode >= 400 {
+		var e struct {
+			Error *Error `json:"error"`
+		}
+		b, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+		if json.Unmarshal(b, &e) != nil || e.Error == nil {
+			return resp, &Error{Code: CodeInternal, Message: fmt.Sprintf("%s %s: %s", method, path, resp.Status), Status: resp.StatusCode}
+		}
+		e.Error.Status = resp.StatusCode
+		return resp, e.Error
+	}
+	if out == nil {
+		return resp, nil
+	}
+	if raw, ok := out.(*[]byte); ok {
+		*raw, err = io.ReadAll(resp.Body)
+		return resp, err
+	}
+	return resp, json.NewDecoder(resp.Body).Decode(out)
+}
+
+func collection(k store.Kind) string {
+	return "/api/v1/" + string(k) + "s"
+}
+
+func item(k store.Kind, key string) string {
+	return collection(k) + "/" + escapePath(key)
+}
+
+// escapePath escapes each segment of a key (file names keep their slashes).
+func escapePath(key string) string {
+	parts := strings.Split(key, "/")
+	for i, p := range parts {
+		parts[i] = url.PathEscape(p)
+	}
+	return strings.Join(parts, "/")
+}
+
+// List returns every record of kind k.
+func (c *Client) List(ctx context.Context, k store.Kind) ([]store.Entity, error) {
+	var raw []json.RawMessage
+	if _, err := c.do(ctx, http.MethodGet, collection(k), nil, &raw); err != nil {
+		return nil, err
+	}
+	out := make([]store.Entity, 0, len(raw))
+	for _, r := range raw {
+		e, err := store.New(k)
+		if err != nil {
+			return nil, err
+		}
+		if err := json.Unmarshal(r, e); err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+// Get returns one record.
+func (c *Client) Get(ctx context.Context, k store.Kind, key string) (store.Entity, error) {
+	e, err := store.New(k)
+	if err != nil {
+		return nil, err
+	}
+	_, err = c.do(ctx, http.MethodGet, item(k, key), nil, e)
+	return e, err
+}
+
+// Put creates or replaces a record; it reports whether anything changed.
+func (c *Client) Put(ctx context.Context, e store.Entity) (bool, error) {
+	resp, err := c.do(ctx, http.MethodPut, item(e.Kind(), e.Key()), e, e)
+	if err != nil {
+		return false, err
+	}
+	return resp.Header.Get("X-Cmtftp-Changed") == "true", nil
+}
+
+// Create adds a record that must not exist yet.
+func (c *Client) Create(ctx context.Context, e store.Entity) error {
+	_, err := c.do(ctx, http.MethodPost, collection(e.Kind()), e, e)
+	return err
+}
+
+// Delete removes a record.
+func (c *Client) Delete(ctx context.Context, k store.Kind, key string) error {
+	_, err := c.do(ctx, http.MethodDelete, item(k, key), nil, nil)
+	return err
+}
+
+// PutFile uploads a custom file's bytes.
+func (c *Client) PutFile(ctx context.Context, name string, data []byte) (*store.CustomFile, error) {
+	var f store.CustomFile
+	_, err := c.do(ctx, http.MethodPut, item(store.KindFile, name), data, &f)
+	return &f, err
+}
+
+// Params returns every parameter with its value in effect.
+func (c *Client) Params(ctx context.Context) ([]ParamView, error) {
+	var ps []ParamView
+	_, err := c.do(ctx, http.MethodGet, "/api/v1/params", nil, &ps)
+	return ps, err
+}
+
+// Param returns one parameter.
+func (c *Client) Param(ctx context.Context, name string) (ParamView, error) {
+	var p ParamView
+	_, err := c.do(ctx, http.MethodGet, "/api/v1/params/"+url.PathEscape(name), nil, &p)
+	return p, err
+}
+
+// SetParam sets a parameter; an empty value with reset true restores the default.
+func (c *Client) SetParam(ctx context.Context, name, value string, reset bool) (ParamView, error) {
+	var p ParamView
+	var err error
+	if reset {
+		_, err = c.do(ctx, http.MethodDelete, "/api/v1/params/"+url.PathEscape(name), nil, &p)
+	} else {
+		_, err = c.do(ctx, http.MethodPut, "/api/v1/params/"+url.PathEscape(name), map[string]string{"value": value}, &p)
+	}
+	return p, err
+}
+
+// Apply writes a site document in one transaction.
+func (c *Client) Apply(ctx context.Context, s *store.Site) (store.ApplyResult, error) {
+	var res store.ApplyResult
+	_, err := c.do(ctx, http.MethodPost, "/api/v1/apply", s, &res)
+	return res, err
+}
+
+// Export returns the whole configuration.
+func (c *Client) Export(ctx context.Context) (*store.Site, error) {
+	var s store.Site
+	_, err := c.do(ctx, http.MethodGet, "/api/v1/export", nil, &s)
+	return &s, err
+}
+
+// DeviceConfig returns a device with every record its files are built from.
+func (c *Client) DeviceConfig(ctx context.Context, name string) (*store.DeviceConfig, error) {
+	var d store.DeviceConfig
+	_, err := c.do(ctx, http.MethodGet, "/api/v1/devices/"+url.PathEscape(name)+"/config", nil, &d)
+	return &d, err
+}
+
+// Changes long-polls the change feed for events after id, waiting up to wait.
+func (c *Client) Changes(ctx context.Context, after int64, wait string) ([]store.Change, error) {
+	var out []store.Change
+	_, err := c.do(ctx, http.MethodGet, fmt.Sprintf("/api/v1/changes?after=%d&wait=%s", after, url.QueryEscape(wait)), nil, &out)
+	return out, err
+}

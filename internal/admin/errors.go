@@ -1,0 +1,72 @@
+package admin
+
+import (
+	"context"
+	"errors"
+	"net/http"
+
+	"cmtftp/internal/store"
+)
+
+// Error is the JSON body of every failed API request. Code is stable and
+// meant for programs; Message is for people.
+type Error struct {
+	Code    string     `json:"code"`
+	Message string     `json:"message"`
+	Kind    store.Kind `json:"kind,omitempty"`
+	Key     string     `json:"key,omitempty"`
+	Field   string     `json:"field,omitempty"`
+	Status  int        `json:"-"`
+}
+
+func (e *Error) Error() string { return e.Message }
+
+// Stable error codes.
+const (
+	CodeNotFound     = "not_found"
+	CodeExists       = "exists"
+	CodeInUse        = "in_use"
+	CodeInvalid      = "invalid"
+	CodeReadOnly     = "read_only"
+	CodeUnavailable  = "unavailable"
+	CodeUnauthorized = "unauthorized"
+	CodeBadRequest   = "bad_request"
+	CodeInternal     = "internal"
+)
+
+// toError maps an error from the store to an API error.
+func toError(err error) *Error {
+	var ae *Error
+	if errors.As(err, &ae) {
+		return ae
+	}
+	e := &Error{Message: err.Error()}
+	var fe *store.FieldError
+	if errors.As(err, &fe) {
+		e.Kind, e.Key, e.Field = fe.Kind, fe.Key, fe.Field
+	}
+	switch {
+	case errors.Is(err, store.ErrInvalid):
+		e.Code, e.Status = CodeInvalid, http.StatusUnprocessableEntity
+	case errors.Is(err, store.ErrNotFound) && fe != nil:
+		// A dangling reference: the request is wrong, not the URL.
+		e.Code, e.Status = CodeInvalid, http.StatusUnprocessableEntity
+	case errors.Is(err, store.ErrNotFound):
+		e.Code, e.Status = CodeNotFound, http.StatusNotFound
+	case errors.Is(err, store.ErrExists):
+		e.Code, e.Status = CodeExists, http.StatusConflict
+	case errors.Is(err, store.ErrInUse):
+		e.Code, e.Status = CodeInUse, http.StatusConflict
+	case errors.Is(err, store.ErrReadOnly):
+		e.Code, e.Status = CodeReadOnly, http.StatusForbidden
+	case errors.Is(err, store.ErrUnavailable), errors.Is(err, context.DeadlineExceeded):
+		e.Code, e.Status = CodeUnavailable, http.StatusServiceUnavailable
+	default:
+		e.Code, e.Status = CodeInternal, http.StatusInternalServerError
+	}
+	return e
+}
+
+func badRequest(msg string) *Error {
+	return &Error{Code: CodeBadRequest, Message: msg, Status: http.StatusBadRequest}
+}

@@ -1,0 +1,59 @@
+package store
+
+import (
+	"encoding/base64"
+	"fmt"
+	"unicode/utf8"
+)
+
+// fileYAML is how a custom file looks in a site document: text files as
+// text, others as base64.
+type fileYAML struct {
+	Name   string  `yaml:"name"`
+	Text   *string `yaml:"text,omitempty"`
+	Base64 string  `yaml:"base64,omitempty"`
+}
+
+// MarshalYAML writes the file's bytes as text when they are printable
+// UTF-8, as base64 otherwise.
+func (f *CustomFile) MarshalYAML() (any, error) {
+	y := fileYAML{Name: f.Name}
+	if utf8.Valid(f.Data) && printable(f.Data) {
+		s := string(f.Data)
+		y.Text = &s
+	} else {
+		y.Base64 = base64.StdEncoding.EncodeToString(f.Data)
+	}
+	return y, nil
+}
+
+// UnmarshalYAML reads the form MarshalYAML writes.
+func (f *CustomFile) UnmarshalYAML(unmarshal func(any) error) error {
+	var y fileYAML
+	if err := unmarshal(&y); err != nil {
+		return err
+	}
+	f.Name = y.Name
+	switch {
+	case y.Text != nil && y.Base64 != "":
+		return fmt.Errorf("file %q: give text or base64, not both", y.Name)
+	case y.Text != nil:
+		f.Data = []byte(*y.Text)
+	default:
+		b, err := base64.StdEncoding.DecodeString(y.Base64)
+		if err != nil {
+			return fmt.Errorf("file %q: base64: %w", y.Name, err)
+		}
+		f.Data = b
+	}
+	return nil
+}
+
+func printable(b []byte) bool {
+	for _, c := range b {
+		if c < 0x20 && c != '\n' && c != '\t' && c != '\r' {
+			return false
+		}
+	}
+	return true
+}
