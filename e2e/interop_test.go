@@ -95,7 +95,7 @@ func TestGetCommand(t *testing.T) {
 	startServe(t, nil, 2, "--demo", "--tftp-addr", "127.0.0.1:"+port, "--tftp-addr", "[::1]:"+port)
 	// serve --demo writes its root relative to its working directory: the
 	// test's, so look there.
-	want, err := os.ReadFile(filepath.Join("cmtftp-demo", "SIP41.9-4-2SR3-1S.loads"))
+	want, err := os.ReadFile(filepath.Join("cmtftp-demo", "tftp", "SIP41.9-4-2SR3-1S.loads"))
 	if err != nil {
 		t.Fatal(err)
 	}

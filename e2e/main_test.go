@@ -72,8 +72,23 @@ func freePort(t *testing.T) int {
 // reading its log rather than sleeping.
 func startServe(t *testing.T, prefix []string, listeners int, args ...string) *exec.Cmd {
 	t.Helper()
+	return startServeIn(t, "", prefix, listeners, args...)
+}
+
+// startServeIn is startServe with the server's working directory set.
+func startServeIn(t *testing.T, dir string, prefix []string, listeners int, args ...string) *exec.Cmd {
+	t.Helper()
+	// Each server gets its own database, and no admin listener unless the
+	// test asks for one, so tests never share state or ports.
+	if !hasFlag(args, "--db") {
+		args = append(args, "--db", "sqlite:"+filepath.Join(t.TempDir(), "cmtftp.db"))
+	}
+	if !hasFlag(args, "--admin-addr") {
+		args = append(args, "--admin-addr=")
+	}
 	argv := append(append(append([]string{}, prefix...), binary, "serve"), args...)
 	cmd := exec.Command(argv[0], argv[1:]...)
+	cmd.Dir = dir
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -116,6 +131,15 @@ func startServe(t *testing.T, prefix []string, listeners int, args ...string) *e
 		t.Fatalf("cmtftp serve did not start")
 	}
 	return cmd
+}
+
+func hasFlag(args []string, flag string) bool {
+	for _, a := range args {
+		if a == flag || strings.HasPrefix(a, flag+"=") {
+			return true
+		}
+	}
+	return false
 }
 
 func randomFile(t *testing.T, dir, name string, n int) []byte {

@@ -115,9 +115,14 @@ func newFileCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			name := strings.TrimPrefix(args[0], "/")
+			// Check the name here too: a name with ".." would not even reach the API's route.
+			if err := store.Normalize(&store.CustomFile{Name: name}); err != nil {
+				return err
+			}
 			ctx, cancel := cmdContext(cmd)
 			defer cancel()
-			cfile, err := cf.client().PutFile(ctx, strings.TrimPrefix(args[0], "/"), data)
+			cfile, err := cf.client().PutFile(ctx, name, data)
 			if err != nil {
 				return err
 			}

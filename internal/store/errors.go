@@ -32,6 +32,9 @@ type FieldError struct {
 }
 
 func (e *FieldError) Error() string {
+	if e.Key == "" {
+		return fmt.Sprintf("%s: %s: %s", e.Kind, e.Field, e.Msg)
+	}
 	if e.Field == "" {
 		return fmt.Sprintf("%s %q: %s", e.Kind, e.Key, e.Msg)
 	}
