@@ -2,9 +2,11 @@ package store
 
 import (
 	"fmt"
+	"maps"
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // ParamType is the type of a parameter's value.
@@ -86,15 +88,20 @@ func ParamDefs() []ParamDef {
 	return defs
 }
 
+// paramIndex maps scope and lower-case name to a definition, built once.
+var paramIndex = sync.OnceValue(func() map[string]ParamDef {
+	m := map[string]ParamDef{}
+	for _, d := range ParamDefs() {
+		m[string(d.Scope)+"/"+strings.ToLower(d.Name)] = d
+	}
+	return m
+})
+
 // LookupParam returns the definition of a parameter by scope and name. The
 // name is matched case-insensitively.
 func LookupParam(scope Kind, name string) (ParamDef, bool) {
-	for _, d := range ParamDefs() {
-		if d.Scope == scope && strings.EqualFold(d.Name, name) {
-			return d, true
-		}
-	}
-	return ParamDef{}, false
+	d, ok := paramIndex()[string(scope)+"/"+strings.ToLower(name)]
+	return d, ok
 }
 
 // FindParam looks a parameter up by name in either scope.
@@ -155,6 +162,14 @@ func (d ParamDef) Normalize(v string) (string, error) {
 	return v, nil
 }
 
+var paramDefaults = sync.OnceValue(func() ParamValues {
+	v := ParamValues{}
+	for _, d := range ParamDefs() {
+		v[d.Name] = d.Default
+	}
+	return v
+})
+
 // ParamValues is the effective value of every parameter: stored values over
 // defaults.
 type ParamValues map[string]string
@@ -162,10 +177,8 @@ type ParamValues map[string]string
 // EffectiveParams merges stored parameters over the defaults. Stored values
 // that no longer validate fall back to the default.
 func EffectiveParams(stored []Param) ParamValues {
-	v := ParamValues{}
-	for _, d := range ParamDefs() {
-		v[d.Name] = d.Default
-	}
+	v := maps.Clone(paramDefaults())
+
 	for _, p := range stored {
 		if d, ok := LookupParam(p.Scope, p.Name); ok {
 			if n, err := d.Normalize(p.Value); err == nil {

@@ -162,3 +162,5 @@ func (w *waiter) Close() error {
 	defer cancel()
 	return w.conn.Close(ctx)
 }
+
+func (*dialect) JSONArray() string { return "json_build_array" }

@@ -139,3 +139,5 @@ func (w *waiter) Wait(ctx context.Context, nudge <-chan struct{}) error {
 }
 
 func (w *waiter) Close() error { return w.c.Close() }
+
+func (*dialect) JSONArray() string { return "json_array" }

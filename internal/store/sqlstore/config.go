@@ -8,130 +8,205 @@ import (
 	"cmtftp/internal/store"
 )
 
+// configJoinSQL reads a device with its model, pool, SIP profile, login,
+// logged-in profile, dial plan, softkey template, group and up to three
+// servers in one query; the profile's dial plan and softkey template win
+// over the device's. Each table's columns come packed as one JSON array
+// (jsonArray is the dialect's function), so the driver hands over one
+// value per table instead of one per column.
+func configJoinSQL(jsonArray string) string {
+	t := func(k store.Kind, alias string) string {
+		out := jsonArray + "("
+		for i, c := range tables[k].cols {
+			if i > 0 {
+				out += ", "
+			}
+			out += alias + "." + c
+		}
+		return out + ")"
+	}
+	return "SELECT " + t(store.KindDevice, "d") + ", " + t(store.KindModel, "m") + ", " + t(store.KindPool, "p") + ", " +
+		t(store.KindSIPProfile, "sp") + ", " + t(store.KindLogin, "lg") + ", " + t(store.KindProfile, "pf") + ", " +
+		t(store.KindDialPlan, "dp") + ", " + t(store.KindSoftkey, "sk") + ", " + t(store.KindGroup, "g") + ", " +
+		t(store.KindServer, "s0") + ", " + t(store.KindServer, "s1") + ", " + t(store.KindServer, "s2") +
+		" FROM devices d JOIN models m ON m.name = d.model JOIN pools p ON p.name = d.pool" +
+		" LEFT JOIN call_groups g ON g.name = p.group_name" +
+		" LEFT JOIN group_members m0 ON m0.group_name = g.name AND m0.priority = 0 LEFT JOIN servers s0 ON s0.name = m0.server" +
+		" LEFT JOIN group_members m1 ON m1.group_name = g.name AND m1.priority = 1 LEFT JOIN servers s1 ON s1.name = m1.server" +
+		" LEFT JOIN group_members m2 ON m2.group_name = g.name AND m2.priority = 2 LEFT JOIN servers s2 ON s2.name = m2.server" +
+		" LEFT JOIN sip_profiles sp ON sp.name = d.sip_profile" +
+		" LEFT JOIN logins lg ON lg.device = d.name LEFT JOIN device_profiles pf ON pf.name = lg.profile" +
+		" LEFT JOIN dial_plans dp ON dp.name = COALESCE(pf.dial_plan, d.dial_plan)" +
+		" LEFT JOIN softkey_templates sk ON sk.name = COALESCE(pf.softkey_template, d.softkey_template)" +
+		" WHERE d.name = ?"
+}
+
+// configLinesSQL reads the lines a device shows: the logged-in profile's,
+// or its own.
+const (
+	lineCols        = "l.number, l.display_name, l.label, l.auth_name, l.auth_password, l.voicemail_pilot, l.mwi_policy, l.max_calls"
+	// The lines and the parameters come in one query: rows tagged 'l' are
+	// lines by button, 'e' and 's' enterprise and service parameters.
+	paramRows = " UNION ALL SELECT 'e', 0, name, value, '', '', '', '', 0, 0 FROM enterprise_params" +
+		" UNION ALL SELECT 's', 0, name, value, '', '', '', '', 0, 0 FROM service_params ORDER BY 1, 2"
+	deviceLinesSQL  = "SELECT 'l', x.button, " + lineCols + " FROM device_lines x JOIN lines l ON l.number = x.line WHERE x.device = ?" + paramRows
+	profileLinesSQL = "SELECT 'l', x.button, " + lineCols + " FROM profile_lines x JOIN lines l ON l.number = x.line WHERE x.profile = ?" + paramRows
+)
+
+const paramsSQL = "SELECT 'enterprise', name, value FROM enterprise_params UNION ALL SELECT 'service', name, value FROM service_params"
+
 // DeviceConfig implements store.Store: one device and every record its
-// files are built from, read in one snapshot-free pass (each record is
-// consistent; the change feed covers anything that moves meanwhile).
+// files are built from, in three queries (the device joined with its
+// single-row relations, group and servers; its lines; parameters). Each record is
+// consistent; the change feed covers anything that moves meanwhile.
 func (s *DB) DeviceConfig(ctx context.Context, name string) (*store.DeviceConfig, error) {
 	r := dbReader{s, ctx}
 	c := &store.DeviceConfig{}
-	err := func() error {
-		e, err := get(r, store.KindDevice, name)
-		if err != nil {
-			return err
-		}
-		c.Device = *e.(*store.Device)
-		d := &c.Device
-		if e, err = get(r, store.KindModel, d.Model); err != nil {
-			return err
-		}
-		c.Model = *e.(*store.Model)
-		if e, err = get(r, store.KindPool, d.Pool); err != nil {
-			return err
-		}
-		c.Pool = *e.(*store.Pool)
-		if e, err = get(r, store.KindGroup, c.Pool.Group); err != nil {
-			return err
-		}
-		c.Group = *e.(*store.Group)
-		if c.Servers, err = servers(r, c.Group.Name); err != nil {
-			return err
-		}
-		if d.SIPProfile != "" {
-			if e, err = get(r, store.KindSIPProfile, d.SIPProfile); err != nil {
-				return err
-			}
-			c.SIPProfile = e.(*store.SIPProfile)
-		}
-		lines, plan, softkey := d.Lines, d.DialPlan, d.SoftkeyTemplate
-		if e, err = get(r, store.KindLogin, d.Name); err == nil {
-			c.Login = e.(*store.Login)
-			if e, err = get(r, store.KindProfile, c.Login.Profile); err != nil {
-				return err
-			}
-			c.Profile = e.(*store.DeviceProfile)
-			lines = c.Profile.Lines
-			if c.Profile.DialPlan != "" {
-				plan = c.Profile.DialPlan
-			}
-			if c.Profile.SoftkeyTemplate != "" {
-				softkey = c.Profile.SoftkeyTemplate
-			}
-		} else if !errors.Is(err, store.ErrNotFound) {
-			return err
-		}
-		if c.Lines, err = configLines(r, lines); err != nil {
-			return err
-		}
-		if plan != "" {
-			if e, err = get(r, store.KindDialPlan, plan); err != nil {
-				return err
-			}
-			c.DialPlan = e.(*store.DialPlan)
-		}
-		if softkey != "" {
-			if e, err = get(r, store.KindSoftkey, softkey); err != nil {
-				return err
-			}
-			c.Softkey = e.(*store.SoftkeyTemplate)
-		}
-		c.Params, err = params(r)
-		return err
-	}()
-	if err != nil {
+	if err := s.configJoined(r, name, c); err != nil {
+		return nil, s.wrap(err)
+	}
+	if err := s.configRest(r, c); err != nil {
 		return nil, s.wrap(err)
 	}
 	return c, nil
 }
 
-func servers(r reader, group string) ([]store.Server, error) {
-	rows, err := r.query(tables[store.KindServer].selectSQL(false)+
-		" JOIN group_members m ON m.server = servers.name WHERE m.group_name = ? ORDER BY m.priority", group)
+func (s *DB) configJoined(r reader, name string, c *store.DeviceConfig) error {
+	rows, err := r.query(s.configSQL, name)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		return fmt.Errorf("%w: %s %q", store.ErrNotFound, store.KindDevice, name)
+	}
+	var packed [12]string
+	ptrs := make([]any, len(packed))
+	for i := range packed {
+		ptrs[i] = &packed[i]
+	}
+	if err := rows.Scan(ptrs...); err != nil {
+		return err
+	}
+	i := 0
+	one := func(k store.Kind) (store.Entity, error) {
+		vals, err := decodeRow(packed[i])
+		if err != nil {
+			return nil, err
+		}
+		i++
+		if len(vals) == 0 || vals[0] == nil {
+			return nil, nil // a LEFT JOIN that matched nothing
+		}
+		rv := &rowValues{vals: vals}
+		return tables[k].scan(rv.next)
+	}
+	for _, k := range []store.Kind{store.KindDevice, store.KindModel, store.KindPool, store.KindSIPProfile, store.KindLogin,
+		store.KindProfile, store.KindDialPlan, store.KindSoftkey, store.KindGroup, store.KindServer, store.KindServer, store.KindServer} {
+		e, err := one(k)
+		if err != nil {
+			return fmt.Errorf("%s: %w", k, err)
+		}
+		switch v := e.(type) {
+		case *store.Device:
+			c.Device = *v
+		case *store.Model:
+			c.Model = *v
+		case *store.Pool:
+			c.Pool = *v
+		case *store.SIPProfile:
+			c.SIPProfile = v
+		case *store.Login:
+			c.Login = v
+		case *store.DeviceProfile:
+			c.Profile = v
+		case *store.DialPlan:
+			c.DialPlan = v
+		case *store.SoftkeyTemplate:
+			c.Softkey = v
+		case *store.Group:
+			c.Group = *v
+		case *store.Server:
+			c.Group.Servers = append(c.Group.Servers, v.Name)
+			c.Servers = append(c.Servers, *v)
+		}
+	}
+	return rows.Err()
+}
+
+func (s *DB) configRest(r reader, c *store.DeviceConfig) error {
+	d := &c.Device
+	q, key := deviceLinesSQL, d.Name
+	if c.Login != nil {
+		q, key = profileLinesSQL, c.Login.Profile
+	}
+	rows, err := r.query(q, key)
+	if err != nil {
+		return err
+	}
+	var stored []store.Param
+	for rows.Next() {
+		var tag string
+		var cl store.ConfigLine
+		l := &cl.Line
+		if err := rows.Scan(&tag, &cl.Button, &l.Number, &l.DisplayName, &l.Label, &l.AuthName, &l.AuthPassword, &l.VoicemailPilot, &l.MWIPolicy, &l.MaxCalls); err != nil {
+			rows.Close()
+			return err
+		}
+		switch tag {
+		case "l":
+			c.Lines = append(c.Lines, cl)
+		case "e":
+			stored = append(stored, store.Param{Scope: store.KindEnterprise, Name: l.Number, Value: l.DisplayName})
+		case "s":
+			stored = append(stored, store.Param{Scope: store.KindService, Name: l.Number, Value: l.DisplayName})
+		}
+	}
+	c.Params = store.EffectiveParams(stored)
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return err
+	}
+	// The device record carries its own appearances; with a login the
+	// query above returned the profile's, so read the device's separately.
+	if c.Login == nil {
+		for _, cl := range c.Lines {
+			d.Lines = append(d.Lines, store.Appearance{Button: cl.Button, Line: cl.Line.Number})
+		}
+	} else {
+		e, err := get(r, store.KindDevice, d.Name)
+		if err != nil {
+			return err
+		}
+		d.Lines = e.(*store.Device).Lines
+		for _, cl := range c.Lines {
+			c.Profile.Lines = append(c.Profile.Lines, store.Appearance{Button: cl.Button, Line: cl.Line.Number})
+		}
+	}
+	if c.Group.Name == "" {
+		return fmt.Errorf("%w: group %q of pool %q", store.ErrNotFound, c.Pool.Group, c.Pool.Name)
+	}
+	return nil
+}
+
+func params(r reader) (store.ParamValues, error) {
+	rows, err := r.query(paramsSQL)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []store.Server
-	for rows.Next() {
-		e, err := tables[store.KindServer].scan(rows.Scan)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *e.(*store.Server))
-	}
-	return out, rows.Err()
-}
-
-func configLines(r reader, as []store.Appearance) ([]store.ConfigLine, error) {
-	out := make([]store.ConfigLine, 0, len(as))
-	for _, a := range as {
-		e, err := get(r, store.KindLine, a.Line)
-		if err != nil {
-			return nil, fmt.Errorf("button %d: %w", a.Button, err)
-		}
-		out = append(out, store.ConfigLine{Button: a.Button, Line: *e.(*store.Line)})
-	}
-	return out, nil
-}
-
-func params(r reader) (store.ParamValues, error) {
 	var stored []store.Param
-	for _, k := range []store.Kind{store.KindEnterprise, store.KindService} {
-		t := tables[k]
-		rows, err := r.query(t.selectSQL(false))
-		if err != nil {
+	for rows.Next() {
+		var p store.Param
+		if err := rows.Scan(&p.Scope, &p.Name, &p.Value); err != nil {
 			return nil, err
 		}
-		for rows.Next() {
-			p := store.Param{Scope: k}
-			if err := rows.Scan(&p.Name, &p.Value); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			stored = append(stored, p)
-		}
-		if err := rows.Close(); err != nil {
-			return nil, err
-		}
+		stored = append(stored, p)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
 	}
 	return store.EffectiveParams(stored), nil
 }

@@ -21,6 +21,8 @@ type Dialect interface {
 	Rebind(q string) string
 	// Classify maps a driver error to a store sentinel (or nil if none fits).
 	Classify(err error) error
+	// JSONArray names the SQL function that packs its arguments into a JSON array.
+	JSONArray() string
 	// NewWaiter returns a Waiter for one change-feed reader.
 	NewWaiter(ctx context.Context) (Waiter, error)
 }
@@ -42,6 +44,8 @@ type DB struct {
 	mu    sync.Mutex
 	stmts map[string]*sql.Stmt
 	nudge chan struct{} // closed and replaced after each local commit
+
+	configSQL string
 }
 
 var _ store.Store = (*DB)(nil)
@@ -49,7 +53,7 @@ var _ store.Store = (*DB)(nil)
 // New wraps an open, migrated database. It seeds the built-in model
 // catalogue when the stored catalogue is older than store.CatalogueVersion.
 func New(ctx context.Context, db *sql.DB, d Dialect) (*DB, error) {
-	s := &DB{db: db, d: d, stmts: map[string]*sql.Stmt{}, nudge: make(chan struct{})}
+	s := &DB{db: db, d: d, stmts: map[string]*sql.Stmt{}, nudge: make(chan struct{}), configSQL: configJoinSQL(d.JSONArray())}
 	if err := s.seedCatalogue(ctx); err != nil {
 		return nil, err
 	}
@@ -129,15 +133,27 @@ type tx struct {
 	wrote bool
 }
 
+// stmt returns a statement bound to the transaction. It reuses the DB's
+// prepared statement when there is one, and otherwise prepares on the
+// transaction's own connection: asking the pool for a second connection
+// while this one holds SQLite's write lock could wait forever on writers
+// that wait for the lock.
 func (t *tx) stmt(q string) (*sql.Stmt, error) {
 	if st, ok := t.stmts[q]; ok {
 		return st, nil
 	}
-	ps, err := t.s.stmt(t.ctx, q)
-	if err != nil {
-		return nil, err
+	t.s.mu.Lock()
+	ps, ok := t.s.stmts[q]
+	t.s.mu.Unlock()
+	var st *sql.Stmt
+	if ok {
+		st = t.tx.StmtContext(t.ctx, ps)
+	} else {
+		var err error
+		if st, err = t.tx.PrepareContext(t.ctx, t.s.d.Rebind(q)); err != nil {
+			return nil, err
+		}
 	}
-	st := t.tx.StmtContext(t.ctx, ps)
 	t.stmts[q] = st
 	return st, nil
 }
