@@ -44,7 +44,7 @@ func configJoinSQL(jsonArray string) string {
 // configLinesSQL reads the lines a device shows: the logged-in profile's,
 // or its own.
 const (
-	lineCols        = "l.number, l.display_name, l.label, l.auth_name, l.auth_password, l.voicemail_pilot, l.mwi_policy, l.max_calls"
+	lineCols = "l.number, l.display_name, l.label, l.auth_name, l.auth_password, l.voicemail_pilot, l.mwi_policy, l.max_calls"
 	// The lines and the parameters come in one query: rows tagged 'l' are
 	// lines by button, 'e' and 's' enterprise and service parameters.
 	paramRows = " UNION ALL SELECT 'e', 0, name, value, '', '', '', '', 0, 0 FROM enterprise_params" +
