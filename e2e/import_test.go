@@ -157,3 +157,63 @@ func TestImportKilled(t *testing.T) {
 		t.Errorf("%d devices after the second import, want %d", got, n)
 	}
 }
+
+// BenchmarkImport100k imports a generated 100,000-device CSV (two lines
+// each) into a fresh SQLite database through the running server, as an
+// admin would with "cmtftp import". One import per iteration.
+func BenchmarkImport100k(b *testing.B) {
+	const n = 100000
+	dir := b.TempDir()
+	csv := filepath.Join(dir, "devices.csv")
+	f, err := os.Create(csv)
+	if err != nil {
+		b.Fatal(err)
+	}
+	w := bufio.NewWriter(f)
+	fmt.Fprintln(w, "MAC ADDRESS,DESCRIPTION,DEVICE TYPE,DEVICE PROTOCOL,DEVICE POOL,DIRECTORY NUMBER 1,DISPLAY 1,DIRECTORY NUMBER 2,DISPLAY 2")
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(w, "%012X,desk %d,Cisco 7961,SCCP,HQ,%d,User %d,9000,Shared\n", 0xA00000000000+i, i, 100000+i, i)
+	}
+	w.Flush()
+	f.Close()
+	site := filepath.Join(dir, "site.yaml")
+	os.WriteFile(site, []byte(importSite), 0o644)
+	var total time.Duration
+	b.StopTimer()
+	for i := 0; i < b.N; i++ {
+		admin := fmt.Sprintf("127.0.0.1:%d", 20000+os.Getpid()%20000+i)
+		db := filepath.Join(dir, fmt.Sprintf("bench%d.db", i))
+		srv := exec.Command(binary, "serve", "--root", b.TempDir(), "--tftp-addr", "127.0.0.1:0", "--admin-addr", admin, "--db", "sqlite:"+db)
+		if err := srv.Start(); err != nil {
+			b.Fatal(err)
+		}
+		env := append(os.Environ(), "CMTFTP_SERVER=http://"+admin, "CMTFTP_ADMIN_TOKEN=")
+		var applyErr error
+		for try := 0; try < 100; try++ {
+			c := exec.Command(binary, "apply", "-f", site)
+			c.Env = env
+			if applyErr = c.Run(); applyErr == nil {
+				break
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		if applyErr != nil {
+			srv.Process.Kill()
+			b.Fatal(applyErr)
+		}
+		imp := exec.Command(binary, "import", csv)
+		imp.Env = env
+		b.StartTimer()
+		start := time.Now()
+		out, err := imp.CombinedOutput()
+		total += time.Since(start)
+		b.StopTimer()
+		srv.Process.Signal(os.Interrupt)
+		srv.Wait()
+		if err != nil || !strings.Contains(string(out), fmt.Sprintf("%d devices", n)) {
+			b.Fatalf("import: %v\n%s", err, out)
+		}
+	}
+	b.ReportMetric(total.Seconds()/float64(b.N), "s/import")
+	b.ReportMetric(float64(n)*float64(b.N)/total.Seconds(), "devices/s")
+}

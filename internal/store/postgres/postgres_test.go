@@ -2,6 +2,7 @@ package postgres_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 	"os"
@@ -15,45 +16,75 @@ import (
 	"cmtftp/internal/store/storetest"
 )
 
-// EnvDSN names the server ./scripts/test starts for this suite.
+// EnvDSN names the server ./scripts/test (and ./scripts/bench) starts for
+// this suite.
 const EnvDSN = "CMTFTP_TEST_POSTGRES"
 
 var dbSeq atomic.Int64
 
-// Open creates a fresh database on the test server and opens a store on it.
-func open(t *testing.T) store.Store {
+// newDatabase creates a fresh database on the test server, dropped at the
+// end of the test, and returns its connection URL.
+func newDatabase(tb testing.TB) string {
 	dsn := os.Getenv(EnvDSN)
 	if dsn == "" {
-		t.Fatalf("%s is not set: run ./scripts/test, which starts a throwaway PostgreSQL for this suite", EnvDSN)
+		tb.Fatalf("%s is not set: run ./scripts/test, which starts a throwaway PostgreSQL for this suite", EnvDSN)
 	}
 	ctx := context.Background()
 	admin, err := pgx.Connect(ctx, dsn)
 	if err != nil {
-		t.Fatalf("connect to test PostgreSQL: %v", err)
+		tb.Fatalf("connect to test PostgreSQL: %v", err)
 	}
 	defer admin.Close(ctx)
 	name := fmt.Sprintf("cmtftp_test_%d_%d", os.Getpid(), dbSeq.Add(1))
 	if _, err := admin.Exec(ctx, "CREATE DATABASE "+name+" TEMPLATE template0"); err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
-	u, err := url.Parse(dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	u.Path = "/" + name
-	s, err := postgres.Open(ctx, u.String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		s.Close()
-		c, err := pgx.Connect(ctx, dsn)
-		if err == nil {
+	tb.Cleanup(func() {
+		if c, err := pgx.Connect(ctx, dsn); err == nil {
 			c.Exec(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
 			c.Close(ctx)
 		}
 	})
+	u, err := url.Parse(dsn)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	u.Path = "/" + name
+	return u.String()
+}
+
+func openDSN(tb testing.TB, dsn string) store.Store {
+	s, err := postgres.Open(context.Background(), dsn)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { s.Close() })
 	return s
 }
 
+func open(t *testing.T) store.Store { return openDSN(t, newDatabase(t)) }
+
+func bopen(b *testing.B) store.Store { return openDSN(b, newDatabase(b)) }
+
 func TestConformance(t *testing.T) { storetest.Run(t, open) }
+
+// TestUnavailable: a server that is not there is ErrUnavailable, with the
+// address in the message.
+func TestUnavailable(t *testing.T) {
+	_, err := postgres.Open(context.Background(), "postgres://nobody@127.0.0.1:1/none?sslmode=disable&connect_timeout=2")
+	if err == nil || !errors.Is(err, store.ErrUnavailable) {
+		t.Fatalf("open of a closed port: %v, want ErrUnavailable", err)
+	}
+}
+
+func BenchmarkDeviceConfig(b *testing.B) { storetest.BenchDeviceConfig(b, bopen) }
+
+func BenchmarkChangeLatency(b *testing.B) { storetest.BenchChangeLatency(b, bopen) }
+
+// BenchmarkChangeLatencyOtherServer writes through a second store on the
+// same database, as another cmtftp server of the cluster would: the reader
+// hears of it through LISTEN/NOTIFY alone.
+func BenchmarkChangeLatencyOtherServer(b *testing.B) {
+	dsn := newDatabase(b)
+	storetest.BenchChangeLatencyOtherWriter(b, openDSN(b, dsn), openDSN(b, dsn))
+}
