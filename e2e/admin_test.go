@@ -230,3 +230,23 @@ func TestAdminToken(t *testing.T) {
 		}
 	}
 }
+
+// TestExampleSite applies examples/site.yaml, which documents the format:
+// it must stay valid, and apply must be idempotent on it.
+func TestExampleSite(t *testing.T) {
+	admin := freeTCP(t)
+	startServe(t, nil, 1, "--root", t.TempDir(), "--tftp-addr", "127.0.0.1:"+strconv.Itoa(freePort(t)), "--admin-addr", admin)
+	out := mustCLI(t, admin, "apply", "-f", "../examples/site.yaml")
+	if !strings.Contains(out, "created") || strings.Contains(out, " 0 created") {
+		t.Fatalf("apply example: %s", out)
+	}
+	if again := mustCLI(t, admin, "apply", "-f", "../examples/site.yaml"); !strings.Contains(again, "0 created, 0 updated") {
+		t.Errorf("second apply of the example changed things: %s", again)
+	}
+	exp := mustCLI(t, admin, "export")
+	for _, want := range []string{"name: 8865-lab", "family: \"7905\"", "profile: ada-em", "base64: f39/f39/AAAA", "<CiscoIPPhoneImageList>"} {
+		if !strings.Contains(exp, want) {
+			t.Errorf("export lacks %q", want)
+		}
+	}
+}

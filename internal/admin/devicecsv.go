@@ -138,11 +138,13 @@ func ParseDeviceCSV(r io.Reader) (*DeviceCSV, []RowError) {
 		if errors.Is(err, io.EOF) {
 			break
 		}
-		line, _ := cr.FieldPos(0)
-		if err != nil {
+		line := 0
+		if err == nil {
+			line, _ = cr.FieldPos(0)
+		} else {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
-				line = pe.Line
+				line = pe.StartLine
 			}
 			if !add(RowError{Line: line, Msg: "unreadable row: " + err.Error()}) {
 				break
