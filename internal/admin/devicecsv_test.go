@@ -52,10 +52,10 @@ func TestParseDeviceCSV(t *testing.T) {
 
 func TestParseDeviceCSVHeader(t *testing.T) {
 	for in, want := range map[string]string{
-		"":                                        "the file is empty",
-		"DEVICE TYPE,DEVICE POOL\n":               "no MAC ADDRESS or DEVICE NAME column",
-		"MAC ADDRESS,DEVICE POOL\n":               "no DEVICE TYPE column",
-		"MAC ADDRESS,DEVICE TYPE,DEVICE POOL,X\n": "X: unknown column",
+		"":                          "the file is empty",
+		"DEVICE TYPE,DEVICE POOL\n": "no MAC ADDRESS or DEVICE NAME column",
+		"MAC ADDRESS,DEVICE POOL\n": "no DEVICE TYPE column",
+		"MAC ADDRESS,DEVICE TYPE,DEVICE POOL,X\n":   "X: unknown column",
 		"MAC ADDRESS,MAC,DEVICE TYPE,DEVICE POOL\n": "column given twice",
 	} {
 		_, errs := ParseDeviceCSV(strings.NewReader(in))
