@@ -28,12 +28,12 @@ pools:
 `
 
 // writeCSV writes n phones, each with its own line and the shared 9000.
-func writeCSV(t *testing.T, n int) string {
-	t.Helper()
-	p := filepath.Join(t.TempDir(), "devices.csv")
+func writeCSV(tb testing.TB, n int) string {
+	tb.Helper()
+	p := filepath.Join(tb.TempDir(), "devices.csv")
 	f, err := os.Create(p)
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	w := bufio.NewWriter(f)
 	fmt.Fprintln(w, "MAC ADDRESS,DESCRIPTION,DEVICE TYPE,DEVICE PROTOCOL,DEVICE POOL,DIRECTORY NUMBER 1,DISPLAY 1,DIRECTORY NUMBER 2,DISPLAY 2")
@@ -164,18 +164,7 @@ func TestImportKilled(t *testing.T) {
 func BenchmarkImport100k(b *testing.B) {
 	const n = 100000
 	dir := b.TempDir()
-	csv := filepath.Join(dir, "devices.csv")
-	f, err := os.Create(csv)
-	if err != nil {
-		b.Fatal(err)
-	}
-	w := bufio.NewWriter(f)
-	fmt.Fprintln(w, "MAC ADDRESS,DESCRIPTION,DEVICE TYPE,DEVICE PROTOCOL,DEVICE POOL,DIRECTORY NUMBER 1,DISPLAY 1,DIRECTORY NUMBER 2,DISPLAY 2")
-	for i := 0; i < n; i++ {
-		fmt.Fprintf(w, "%012X,desk %d,Cisco 7961,SCCP,HQ,%d,User %d,9000,Shared\n", 0xA00000000000+i, i, 100000+i, i)
-	}
-	w.Flush()
-	f.Close()
+	csv := writeCSV(b, n)
 	site := filepath.Join(dir, "site.yaml")
 	os.WriteFile(site, []byte(importSite), 0o644)
 	var total time.Duration

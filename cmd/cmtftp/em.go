@@ -34,26 +34,7 @@ func newEMCmd() *cobra.Command {
 			fmt.Fprintf(cmd.OutOrStdout(), "logged out of %s\n", dev)
 			return nil
 		}}
-	list := &cobra.Command{Use: "list", Short: "Who is logged in where", Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := cf.checkOutput(); err != nil {
-				return err
-			}
-			ctx, cancel := cmdContext(cmd)
-			defer cancel()
-			es, err := cf.client().List(ctx, store.KindLogin)
-			if err != nil {
-				return err
-			}
-			if cf.output != "table" {
-				return emit(cmd.OutOrStdout(), cf.output, es)
-			}
-			rows := make([]any, len(es))
-			for i, e := range es {
-				rows[i] = e
-			}
-			return table(cmd.OutOrStdout(), []string{"device", "profile", "since"}, rows)
-		}}
+	list := listCmd(&cf, store.KindLogin, "Who is logged in where", []string{"device", "profile", "since"})
 	em.AddCommand(login, logout, list)
 	return em
 }

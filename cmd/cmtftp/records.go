@@ -72,26 +72,7 @@ func (rc recordCmd) command() *cobra.Command {
 	parent := &cobra.Command{Use: rc.use, Short: rc.short, Aliases: rc.aliases, Example: rc.example}
 	cf.register(parent)
 
-	list := &cobra.Command{Use: "list", Aliases: []string{"ls"}, Short: "List every " + rc.use, Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := cf.checkOutput(); err != nil {
-				return err
-			}
-			ctx, cancel := cmdContext(cmd)
-			defer cancel()
-			es, err := cf.client().List(ctx, rc.kind)
-			if err != nil {
-				return err
-			}
-			if cf.output != "table" {
-				return emit(cmd.OutOrStdout(), cf.output, es)
-			}
-			rows := make([]any, len(es))
-			for i, e := range es {
-				rows[i] = e
-			}
-			return table(cmd.OutOrStdout(), rc.columns, rows)
-		}}
+	list := listCmd(&cf, rc.kind, "List every "+rc.use, rc.columns)
 
 	show := &cobra.Command{Use: "show NAME", Short: "Show one " + rc.use, Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -215,4 +196,29 @@ func setName(e store.Entity, name string) {
 	case *store.DeviceProfile:
 		v.Name = name
 	}
+}
+
+// listCmd is the "list" subcommand of a kind of record: a table of the
+// given JSON fields, or every field with -o json|yaml.
+func listCmd(cf *clientFlags, k store.Kind, short string, cols []string) *cobra.Command {
+	return &cobra.Command{Use: "list", Aliases: []string{"ls"}, Short: short, Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := cf.checkOutput(); err != nil {
+				return err
+			}
+			ctx, cancel := cmdContext(cmd)
+			defer cancel()
+			es, err := cf.client().List(ctx, k)
+			if err != nil {
+				return err
+			}
+			if cf.output != "table" {
+				return emit(cmd.OutOrStdout(), cf.output, es)
+			}
+			rows := make([]any, len(es))
+			for i, e := range es {
+				rows[i] = e
+			}
+			return table(cmd.OutOrStdout(), cols, rows)
+		}}
 }

@@ -129,26 +129,7 @@ func newFileCmd() *cobra.Command {
 			fmt.Fprintf(cmd.OutOrStdout(), "stored %s (%d bytes, sha256 %s)\n", cfile.Name, cfile.Size, cfile.SHA256[:12])
 			return nil
 		}}
-	list := &cobra.Command{Use: "list", Short: "List custom files", Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := cf.checkOutput(); err != nil {
-				return err
-			}
-			ctx, cancel := cmdContext(cmd)
-			defer cancel()
-			es, err := cf.client().List(ctx, store.KindFile)
-			if err != nil {
-				return err
-			}
-			if cf.output != "table" {
-				return emit(cmd.OutOrStdout(), cf.output, es)
-			}
-			rows := make([]any, len(es))
-			for i, e := range es {
-				rows[i] = e
-			}
-			return table(cmd.OutOrStdout(), []string{"name", "size", "sha256", "modified"}, rows)
-		}}
+	list := listCmd(&cf, store.KindFile, "List custom files", []string{"name", "size", "sha256", "modified"})
 	rm := &cobra.Command{Use: "rm NAME...", Short: "Delete custom files", Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx, cancel := cmdContext(cmd)
