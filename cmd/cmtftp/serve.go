@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"cmtftp/internal/source"
+	"cmtftp/internal/store"
 	"cmtftp/internal/tftpd"
 )
 
@@ -161,7 +162,7 @@ func runServe(cmd *cobra.Command, f serveFlags) error {
 	log.Info("database open", "db", dbs.String())
 	if f.demo && newDB {
 		actx, acancel := context.WithTimeout(context.Background(), 30*time.Second)
-		res, err := st.Apply(actx, demoSite())
+		res, err := st.Apply(actx, store.DemoSite())
 		acancel()
 		if err != nil {
 			return fmt.Errorf("demo site: %w", err)

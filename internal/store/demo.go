@@ -1,48 +1,46 @@
-package main
+package store
 
-import "cmtftp/internal/store"
-
-// demoSite is the sample configuration serve --demo puts into a new
+// DemoSite is the sample configuration serve --demo puts into a new
 // database: one group of two servers, one pool, one device of each file
 // family, a dial plan of each family, a softkey template and two device
 // profiles (one logged in nowhere yet).
-func demoSite() *store.Site {
-	line := func(n, name, label string) *store.Line {
-		return &store.Line{Number: n, DisplayName: name, Label: label, VoicemailPilot: "4999"}
+func DemoSite() *Site {
+	line := func(n, name, label string) *Line {
+		return &Line{Number: n, DisplayName: name, Label: label, VoicemailPilot: "4999"}
 	}
-	on := func(ns ...string) []store.Appearance {
-		var as []store.Appearance
+	on := func(ns ...string) []Appearance {
+		var as []Appearance
 		for i, n := range ns {
-			as = append(as, store.Appearance{Button: i + 1, Line: n})
+			as = append(as, Appearance{Button: i + 1, Line: n})
 		}
 		return as
 	}
-	return &store.Site{
-		Servers: []*store.Server{
+	return &Site{
+		Servers: []*Server{
 			{Name: "cm-a", Host: "127.0.0.1", Description: "demo call control, first choice"},
 			{Name: "cm-b", Host: "::1", Description: "demo call control, fallback"},
 		},
-		Groups: []*store.Group{{Name: "Demo-Group", TFTPDefault: true, Servers: []string{"cm-a", "cm-b"}}},
-		Pools: []*store.Pool{{Name: "Demo-Pool", Group: "Demo-Group", DateTemplate: "M/D/Y",
+		Groups: []*Group{{Name: "Demo-Group", TFTPDefault: true, Servers: []string{"cm-a", "cm-b"}}},
+		Pools: []*Pool{{Name: "Demo-Pool", Group: "Demo-Group", DateTemplate: "M/D/Y",
 			TimeZone: "Pacific Standard/Daylight Time", OlsonTimeZone: "America/Los_Angeles",
 			UserLocale: "English_United_States", NetworkLocale: "United_States", Region: "Default"}},
-		Lines: []*store.Line{
+		Lines: []*Line{
 			line("4001", "Ada Lovelace", "Ada"), line("4002", "Blaise Pascal", "Blaise"),
 			line("4003", "Charles Babbage", "Charles"), line("4004", "Dorothy Vaughan", "Dorothy"),
 			line("4005", "Edsger Dijkstra", "Edsger"), line("4006", "Frances Allen", "Frances"),
 			line("4007", "Grace Hopper", "Grace"), line("4100", "Front Desk", "Desk"),
 		},
-		SIPProfiles: []*store.SIPProfile{{Name: "Standard SIP Profile", PreferredCodec: "g711ulaw", PhoneLabel: "cmtftp demo"}},
-		DialPlans: []*store.DialPlan{
-			{Name: "demo-79x1", Family: store.DialFamily79x1, Description: "7970/7961/88xx SIP", Rules: []store.DialRule{
+		SIPProfiles: []*SIPProfile{{Name: "Standard SIP Profile", PreferredCodec: "g711ulaw", PhoneLabel: "cmtftp demo"}},
+		DialPlans: []*DialPlan{
+			{Name: "demo-79x1", Family: DialFamily79x1, Description: "7970/7961/88xx SIP", Rules: []DialRule{
 				{Pattern: "4...", Timeout: 0}, {Pattern: "9,1..........", Timeout: 0, Tone: "Bellcore-Outside"},
 				{Pattern: "911", Timeout: 0}, {Pattern: "*", Timeout: 5}}},
-			{Name: "demo-7940", Family: store.DialFamily7940, Description: "7940/7960 SIP", Rules: []store.DialRule{
+			{Name: "demo-7940", Family: DialFamily7940, Description: "7940/7960 SIP", Rules: []DialRule{
 				{Pattern: "911", Timeout: 0, User: "phone"}, {Pattern: "4...", Timeout: 0}, {Pattern: "9,*", Timeout: 5, User: "phone"}, {Pattern: "*", Timeout: 8}}},
-			{Name: "demo-7905", Family: store.DialFamily7905, Description: "7905/7912 SIP", Rules: []store.DialRule{
+			{Name: "demo-7905", Family: DialFamily7905, Description: "7905/7912 SIP", Rules: []DialRule{
 				{Pattern: "4...t0"}, {Pattern: "911t0S"}, {Pattern: ".t7>#......t4-"}}},
 		},
-		Softkeys: []*store.SoftkeyTemplate{{Name: "Standard-User", Description: "demo softkeys", Sets: []store.SoftkeySet{
+		Softkeys: []*SoftkeyTemplate{{Name: "Standard-User", Description: "demo softkeys", Sets: []SoftkeySet{
 			{State: "On Hook", Keys: []string{"Redial", "NewCall", "CFwdAll", "PickUp"}},
 			{State: "Off Hook", Keys: []string{"Redial", "EndCall"}},
 			{State: "Digits After First", Keys: []string{"<<", "EndCall"}},
@@ -53,7 +51,7 @@ func demoSite() *store.Site {
 			{State: "On Hold", Keys: []string{"Resume", "NewCall", "EndCall"}},
 			{State: "Ring In", Keys: []string{"Answer", "iDivert"}},
 		}}},
-		Devices: []*store.Device{
+		Devices: []*Device{
 			{MAC: "0000DE000001", Description: "7961 SCCP, lobby", Model: "7961", Protocol: "SCCP", Pool: "Demo-Pool", Lines: on("4001", "4100")},
 			{MAC: "0000DE000002", Description: "7970 SIP", Model: "7970", Protocol: "SIP", Pool: "Demo-Pool", SIPProfile: "Standard SIP Profile",
 				DialPlan: "demo-79x1", SoftkeyTemplate: "Standard-User", Lines: on("4002", "4100")},
@@ -67,14 +65,14 @@ func demoSite() *store.Site {
 				DialPlan: "demo-79x1", SoftkeyTemplate: "Standard-User", Lines: on("4006")},
 			{MAC: "0000DE000007", Description: "12 SP+ (legacy .cnf under Build Selective)", Model: "12SP+", Protocol: "SCCP", Pool: "Demo-Pool", Lines: on("4007")},
 		},
-		Profiles: []*store.DeviceProfile{
+		Profiles: []*DeviceProfile{
 			{Name: "ada-em", Description: "Ada's extension-mobility profile", DialPlan: "demo-79x1", SoftkeyTemplate: "Standard-User", Lines: on("4001")},
 			{Name: "grace-em", Description: "Grace's extension-mobility profile", DialPlan: "demo-79x1", Lines: on("4007", "4100")},
 		},
-		Enterprise: []*store.Param{
+		Enterprise: []*Param{
 			{Name: "servicesURL", Value: "http://127.0.0.1:6970/services.xml"},
 			{Name: "directoryURL", Value: "http://127.0.0.1:6970/directory.xml"},
-			{Name: store.ParamAutoRegistrationPool, Value: "Demo-Pool"},
+			{Name: ParamAutoRegistrationPool, Value: "Demo-Pool"},
 		},
 	}
 }

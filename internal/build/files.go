@@ -1,0 +1,169 @@
+package build
+
+import (
+	"strings"
+
+	"cmtftp/internal/store"
+)
+
+// Kind is a kind of built file.
+type Kind int
+
+// The kinds of built files (Table 11-3 and the default files).
+const (
+	DeviceXMLFile  Kind = iota + 1 // SEP<MAC>.cnf.xml
+	LegacyCnfFile                  // SEP<MAC>.cnf (or <name>.cnf for a gateway)
+	SIPCnfFile                     // SIP<MAC>.cnf
+	LDFile                         // ld<mac>
+	GKFile                         // gk<mac>
+	XMLDefaultFile                 // XMLDefault.cnf.xml
+	SEPDefaultFile                 // SEPDefault.cnf
+	SIPDefaultFile                 // SIPDefault.cnf
+	DR79x1File                     // DR<plan>.xml
+	Dial7940File                   // <plan>.xml
+	SoftkeyXMLFile                 // SK<template>.xml
+)
+
+var kindNames = map[Kind]string{DeviceXMLFile: "device config", LegacyCnfFile: "legacy .cnf", SIPCnfFile: "7940/7960 SIP config",
+	LDFile: "7905 profile", GKFile: "7912 profile", XMLDefaultFile: "XMLDefault", SEPDefaultFile: "SEPDefault",
+	SIPDefaultFile: "SIPDefault", DR79x1File: "dial plan (79x1)", Dial7940File: "dial plan (7940)", SoftkeyXMLFile: "softkey template"}
+
+func (k Kind) String() string { return kindNames[k] }
+
+// Target says which builder makes a requested name, from which record.
+type Target struct {
+	Kind Kind
+	Key  string // device name, dial-plan or softkey-template name; empty for default files
+}
+
+// Resolve maps a requested file name to its builder and record. The name
+// is matched as phones send it (SEP/SIP upper-case MAC, ld/gk lower-case),
+// case-insensitively in the fixed parts. A <name>.xml answer is only a
+// candidate: the caller checks that a 7940-family plan of that name exists.
+func Resolve(name string) (Target, bool) {
+	n := strings.TrimPrefix(strings.ReplaceAll(name, "\\", "/"), "/")
+	lower := strings.ToLower(n)
+	switch lower {
+	case "xmldefault.cnf.xml":
+		return Target{Kind: XMLDefaultFile}, true
+	case "sepdefault.cnf":
+		return Target{Kind: SEPDefaultFile}, true
+	case "sipdefault.cnf":
+		return Target{Kind: SIPDefaultFile}, true
+	}
+	if strings.Contains(n, "/") {
+		return Target{}, false
+	}
+	mac := func(s string) (string, bool) {
+		m, err := store.ParseMAC(s)
+		return m, err == nil && len(s) == 12
+	}
+	switch {
+	case strings.HasPrefix(lower, "sep") && strings.HasSuffix(lower, ".cnf.xml"):
+		if m, ok := mac(n[3 : len(n)-8]); ok {
+			return Target{DeviceXMLFile, "SEP" + m}, true
+		}
+	case strings.HasPrefix(lower, "sep") && strings.HasSuffix(lower, ".cnf"):
+		if m, ok := mac(n[3 : len(n)-4]); ok {
+			return Target{LegacyCnfFile, "SEP" + m}, true
+		}
+	case strings.HasPrefix(lower, "sip") && strings.HasSuffix(lower, ".cnf"):
+		if m, ok := mac(n[3 : len(n)-4]); ok {
+			return Target{SIPCnfFile, "SEP" + m}, true
+		}
+	case strings.HasPrefix(lower, "ld") && len(n) == 14:
+		if m, ok := mac(n[2:]); ok {
+			return Target{LDFile, "SEP" + m}, true
+		}
+	case strings.HasPrefix(lower, "gk") && len(n) == 14:
+		if m, ok := mac(n[2:]); ok {
+			return Target{GKFile, "SEP" + m}, true
+		}
+	case strings.HasPrefix(n, "DR") && strings.HasSuffix(n, ".xml") && store.FileSafeName(n[2:len(n)-4]):
+		return Target{DR79x1File, n[2 : len(n)-4]}, true
+	case strings.HasPrefix(n, "SK") && strings.HasSuffix(n, ".xml") && store.FileSafeName(n[2:len(n)-4]):
+		return Target{SoftkeyXMLFile, n[2 : len(n)-4]}, true
+	case strings.HasSuffix(lower, ".cnf") && store.FileSafeName(n[:len(n)-4]):
+		return Target{LegacyCnfFile, n[:len(n)-4]}, true // a gateway's <name>.cnf
+	case strings.HasSuffix(n, ".xml") && store.FileSafeName(n[:len(n)-4]):
+		return Target{Dial7940File, n[:len(n)-4]}, true
+	}
+	return Target{}, false
+}
+
+// mac returns the device's MAC or, for a gateway, "".
+func deviceMAC(d *store.Device) string { return d.MAC }
+
+// DeviceFiles returns the names of every file the device gets under the
+// given Build CNF Files value, in a stable order: its own files, then the
+// dial plan and softkey template it names.
+func DeviceFiles(c *store.DeviceConfig, buildCNF string) []string {
+	var out []string
+	m := &c.Model
+	d := &c.Device
+	mac := deviceMAC(d)
+	fams := m.Files(d.Protocol)
+	has := func(f string) bool {
+		for _, x := range fams {
+			if x == f {
+				return true
+			}
+		}
+		return false
+	}
+	if mac != "" && has(store.FamilyCnfXML) {
+		out = append(out, "SEP"+mac+".cnf.xml")
+	}
+	if wantsCnf(m, d.Protocol, buildCNF) {
+		out = append(out, d.Name+".cnf")
+	}
+	if mac != "" {
+		if has(store.FamilySIPCnf) {
+			out = append(out, "SIP"+mac+".cnf")
+		}
+		if has(store.FamilyLD) {
+			out = append(out, "ld"+strings.ToLower(mac))
+		}
+		if has(store.FamilyGK) {
+			out = append(out, "gk"+strings.ToLower(mac))
+		}
+	}
+	if c.DialPlan != nil && (has(store.FamilyDR) || has(store.FamilyDialXML)) {
+		if f := DialPlanFile(c.DialPlan); f != "" {
+			out = append(out, f)
+		}
+	}
+	if c.Softkey != nil && has(store.FamilySoftkey) {
+		out = append(out, SoftkeyFile(c.Softkey))
+	}
+	return out
+}
+
+// wantsCnf applies Build CNF Files: Build None never builds a .cnf, Build
+// All builds one for every device, Build Selective only for the models of
+// Table 11-1 (and the models whose loads read nothing else).
+func wantsCnf(m *store.Model, protocol, buildCNF string) bool {
+	switch buildCNF {
+	case store.BuildNone:
+		return false
+	case store.BuildAll:
+		return true
+	}
+	return m.BuildSelective
+}
+
+// Build renders the file t for a device (device kinds only; c must be
+// that device's configuration).
+func Build(t Target, c *store.DeviceConfig) ([]byte, bool) {
+	switch t.Kind {
+	case DeviceXMLFile:
+		return DeviceXML(c), true
+	case LegacyCnfFile:
+		return LegacyCnf(c), true
+	case SIPCnfFile:
+		return SIPCnf(c), true
+	case LDFile, GKFile:
+		return Profile79xx(c), true
+	}
+	return nil, false
+}

@@ -1,0 +1,131 @@
+package build
+
+import (
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// xmlw writes indented XML into a byte slice. Text and attribute values
+// are escaped; characters XML 1.0 cannot carry are replaced by U+FFFD.
+type xmlw struct {
+	b     []byte
+	depth int
+}
+
+func (w *xmlw) indent() {
+	for i := 0; i < w.depth; i++ {
+		w.b = append(w.b, "  "...)
+	}
+}
+
+// open writes <tag attrs...> on its own line; attrs are name, value pairs.
+func (w *xmlw) open(tag string, attrs ...string) {
+	w.indent()
+	w.b = append(w.b, '<')
+	w.b = append(w.b, tag...)
+	w.attrs(attrs)
+	w.b = append(w.b, ">\n"...)
+	w.depth++
+}
+
+func (w *xmlw) close(tag string) {
+	w.depth--
+	w.indent()
+	w.b = append(w.b, "</"...)
+	w.b = append(w.b, tag...)
+	w.b = append(w.b, ">\n"...)
+}
+
+func (w *xmlw) attrs(attrs []string) {
+	for i := 0; i+1 < len(attrs); i += 2 {
+		w.b = append(w.b, ' ')
+		w.b = append(w.b, attrs[i]...)
+		w.b = append(w.b, `="`...)
+		w.b = escape(w.b, attrs[i+1], true)
+		w.b = append(w.b, '"')
+	}
+}
+
+// el writes <tag>text</tag>, or <tag/> when text is empty.
+func (w *xmlw) el(tag, text string, attrs ...string) {
+	w.indent()
+	w.b = append(w.b, '<')
+	w.b = append(w.b, tag...)
+	w.attrs(attrs)
+	if text == "" {
+		w.b = append(w.b, "/>\n"...)
+		return
+	}
+	w.b = append(w.b, '>')
+	w.b = escape(w.b, text, false)
+	w.b = append(w.b, "</"...)
+	w.b = append(w.b, tag...)
+	w.b = append(w.b, ">\n"...)
+}
+
+func (w *xmlw) int(tag string, n int) { w.el(tag, strconv.Itoa(n)) }
+
+func (w *xmlw) bool(tag string, v bool) { w.el(tag, strconv.FormatBool(v)) }
+
+// escape appends s with XML's special characters escaped. Control
+// characters other than tab, newline and carriage return, and invalid
+// UTF-8, become U+FFFD: XML 1.0 cannot carry them.
+func escape(b []byte, s string, attr bool) []byte {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case c == '&':
+				b = append(b, "&amp;"...)
+			case c == '<':
+				b = append(b, "&lt;"...)
+			case c == '>':
+				b = append(b, "&gt;"...)
+			case c == '"' && attr:
+				b = append(b, "&quot;"...)
+			case c == '\'' && attr:
+				b = append(b, "&apos;"...)
+			case (c == '\n' || c == '\r' || c == '\t') && attr:
+				b = append(b, "&#"...)
+				b = strconv.AppendInt(b, int64(c), 10)
+				b = append(b, ';')
+			case c < 0x20 && c != '\n' && c != '\r' && c != '\t', c == 0x7f:
+				b = append(b, "\uFFFD"...)
+			default:
+				b = append(b, c)
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 || r == 0xFFFE || r == 0xFFFF || (r >= 0x80 && r <= 0x9f) {
+			b = append(b, "\uFFFD"...)
+		} else {
+			b = append(b, s[i:i+size]...)
+		}
+		i += size
+	}
+	return b
+}
+
+// textValue makes s safe for one line of a key: value text file: line
+// breaks and control characters become spaces, and double quotes (the
+// format has no escape for them) become single quotes.
+func textValue(s string) string {
+	if !strings.ContainsFunc(s, func(r rune) bool { return r < 0x20 || r == 0x7f || r == '"' || r == utf8.RuneError }) {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r < 0x20 || r == 0x7f || r == utf8.RuneError:
+			b.WriteByte(' ')
+		case r == '"':
+			b.WriteByte('\'')
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
