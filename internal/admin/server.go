@@ -47,6 +47,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /api/v1/export", s.export)
 	mux.HandleFunc("GET /api/v1/changes", s.changes)
 	mux.HandleFunc("GET /api/v1/devices/{name}/config", s.deviceConfig)
+	mux.HandleFunc("GET /api/v1/build/{name...}", s.built)
 	mux.HandleFunc("GET /api/v1/{kind}", s.list)
 	mux.HandleFunc("POST /api/v1/{kind}", s.create)
 	mux.HandleFunc("GET /api/v1/{kind}/{key...}", s.get)

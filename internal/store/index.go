@@ -78,12 +78,19 @@ func (x *Index) Models() []Model {
 }
 
 // DialPlan returns a dial plan by name.
-func (x *Index) DialPlan(name string) (*DialPlan, bool) { p, ok := x.plans[name]; return p, ok }
+func (x *Index) DialPlan(name string) (*DialPlan, error) {
+	if p, ok := x.plans[name]; ok {
+		return p, nil
+	}
+	return nil, fmt.Errorf("%w: dial plan %q", ErrNotFound, name)
+}
 
 // Softkey returns a softkey template by name.
-func (x *Index) Softkey(name string) (*SoftkeyTemplate, bool) {
-	t, ok := x.softkeys[name]
-	return t, ok
+func (x *Index) Softkey(name string) (*SoftkeyTemplate, error) {
+	if t, ok := x.softkeys[name]; ok {
+		return t, nil
+	}
+	return nil, fmt.Errorf("%w: softkey template %q", ErrNotFound, name)
 }
 
 // DialPlans returns every dial plan.

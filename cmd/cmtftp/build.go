@@ -1,0 +1,227 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"cmtftp/internal/build"
+	"cmtftp/internal/store"
+)
+
+func newBuildCmd() *cobra.Command {
+	var db, out string
+	var quiet bool
+	cmd := &cobra.Command{Use: "build --db DSN --out DIR", Short: "Write every configuration file of every device, and the default files, into a directory",
+		Long: "build renders every file the database describes — SEP<MAC>.cnf.xml, .cnf (per Build CNF Files),\n" +
+			"SIP<MAC>.cnf, ld/gk profiles, dial plans, softkey templates, XMLDefault.cnf.xml, SEPDefault.cnf,\n" +
+			"SIPDefault.cnf — into a new directory, and only then puts it in place of DIR: a reader of DIR\n" +
+			"sees the old set or the new one, never half of one. Useful with any TFTP server.",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if out == "" {
+				return errors.New("build: --out DIR is required")
+			}
+			dbs, err := parseDB(db)
+			if err != nil {
+				return err
+			}
+			if dbs.driver == "sqlite" && !fileExists(dbs.target) {
+				return fmt.Errorf("build: %s does not exist", dbs.target)
+			}
+			ctx, cancel := context.WithTimeout(cmd.Context(), 30*time.Minute)
+			defer cancel()
+			st, err := openStore(ctx, dbs)
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			start := time.Now()
+			site := &store.Site{}
+			for _, k := range store.Kinds {
+				if k == store.KindFile {
+					continue // custom files are served as they are, not built
+				}
+				es, err := st.List(ctx, k)
+				if err != nil {
+					return err
+				}
+				for _, e := range es {
+					site.Add(e)
+				}
+			}
+			loaded := time.Since(start)
+			var progress *progress
+			if !quiet {
+				progress = newProgress(cmd.ErrOrStderr(), "building", len(site.Devices))
+			}
+			n, err := buildAll(store.NewIndex(site), out, progress)
+			if progress != nil {
+				progress.done()
+			}
+			if err != nil {
+				return err
+			}
+			var ru runtimeStats
+			ru.read()
+			fmt.Fprintf(cmd.OutOrStdout(), "built %d files for %d devices into %s in %v (database read %v); max RSS %d MiB\n",
+				n, len(site.Devices), out, time.Since(start).Round(time.Millisecond), loaded.Round(time.Millisecond), ru.maxRSSMiB)
+			return nil
+		}}
+	cmd.Flags().StringVar(&db, "db", "sqlite:cmtftp.db", "configuration database (sqlite:PATH or postgres://…)")
+	cmd.Flags().StringVar(&out, "out", "", "directory to write (replaced as a whole)")
+	cmd.Flags().BoolVarP(&quiet, "quiet", "q", false, "no progress bar")
+	return cmd
+}
+
+// buildAll renders every file of x into a temporary sibling of out, on
+// every core, then swaps it into place. It returns the number of files.
+func buildAll(x *store.Index, out string, p *progress) (int, error) {
+	out = filepath.Clean(out)
+	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
+		return 0, err
+	}
+	tmp, err := os.MkdirTemp(filepath.Dir(out), "."+filepath.Base(out)+".new-")
+	if err != nil {
+		return 0, err
+	}
+	ok := false
+	defer func() {
+		if !ok {
+			os.RemoveAll(tmp)
+		}
+	}()
+	os.Chmod(tmp, 0o755)
+	params := x.Params()
+	buildCNF := params[store.ParamBuildCNFFiles]
+	write := func(name string, b []byte) error { return os.WriteFile(filepath.Join(tmp, name), b, 0o644) }
+
+	var files atomic.Int64
+	var errOnce sync.Once
+	var firstErr error
+	fail := func(err error) { errOnce.Do(func() { firstErr = err }) }
+	names := x.Devices()
+	work := make(chan int, 1024)
+	var done atomic.Int64
+	var wg sync.WaitGroup
+	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range work {
+				c, err := x.DeviceConfig(names[i])
+				if err != nil {
+					fail(err)
+					continue
+				}
+				for _, f := range build.DeviceFiles(c, buildCNF) {
+					t, _ := build.Resolve(f)
+					b, own := build.Build(t, c)
+					if !own {
+						continue // dial plans and softkeys are written once below
+					}
+					if err := write(f, b); err != nil {
+						fail(err)
+					}
+					files.Add(1)
+				}
+				if d := done.Add(1); p != nil && d%1000 == 0 {
+					p.set(int(d))
+				}
+			}
+		}()
+	}
+	for i := range names {
+		work <- i
+	}
+	close(work)
+	wg.Wait()
+	if firstErr != nil {
+		return 0, firstErr
+	}
+	if p != nil {
+		p.set(len(names))
+	}
+	for _, dp := range x.DialPlans() {
+		switch f := build.DialPlanFile(dp); dp.Family {
+		case store.DialFamily79x1:
+			err = write(f, build.DialPlan79x1(dp))
+		case store.DialFamily7940:
+			err = write(f, build.DialPlan7940(dp))
+		default:
+			continue
+		}
+		if err != nil {
+			return 0, err
+		}
+		files.Add(1)
+	}
+	for _, sk := range x.Softkeys() {
+		if err := write(build.SoftkeyFile(sk), build.Softkeys(sk)); err != nil {
+			return 0, err
+		}
+		files.Add(1)
+	}
+	if d, err := build.FromIndex(x).Defaults(); err == nil {
+		for name, b := range map[string][]byte{"XMLDefault.cnf.xml": build.XMLDefault(d), "SEPDefault.cnf": build.SEPDefaultCnf(d), "SIPDefault.cnf": build.SIPDefaultCnf(d)} {
+			if err := write(name, b); err != nil {
+				return 0, err
+			}
+			files.Add(1)
+		}
+	}
+	// Swap: the old directory moves aside, the new one takes its name.
+	old := ""
+	if _, err := os.Stat(out); err == nil {
+		old = tmp + ".old"
+		if err := os.Rename(out, old); err != nil {
+			return 0, err
+		}
+	}
+	if err := os.Rename(tmp, out); err != nil {
+		if old != "" {
+			os.Rename(old, out)
+		}
+		return 0, err
+	}
+	ok = true
+	if old != "" {
+		os.RemoveAll(old)
+	}
+	return int(files.Load()), nil
+}
+
+func newShowCmd() *cobra.Command {
+	var cf clientFlags
+	var verbose bool
+	cmd := &cobra.Command{Use: "show NAME", Short: "Print the file cmtftp builds for a name (-v: and the records it comes from)",
+		Example: "  cmtftp show SEP0000DE000002.cnf.xml\n  cmtftp show -v XMLDefault.cnf.xml",
+		Args:    cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx, cancel := cmdContext(cmd)
+			defer cancel()
+			b, sources, err := cf.client().Built(ctx, args[0])
+			if err != nil {
+				return err
+			}
+			if verbose {
+				fmt.Fprintf(cmd.ErrOrStderr(), "# %s: %d bytes, sha256 %s, built from:\n", args[0], len(b), build.Hash(b)[:16])
+				for _, s := range sources {
+					fmt.Fprintf(cmd.ErrOrStderr(), "#   %s\n", s)
+				}
+			}
+			_, err = cmd.OutOrStdout().Write(b)
+			return err
+		}}
+	cf.register(cmd)
+	cmd.Flags().BoolVarP(&verbose, "verbose", "v", false, "also print the records the file is built from (on stderr)")
+	return cmd
+}

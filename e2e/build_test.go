@@ -1,0 +1,69 @@
+package e2e
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// TestBuildAndShow: on the demo site, "cmtftp build" from the database and
+// "cmtftp show" through the admin API both give exactly the golden files
+// the builders' unit tests render from the same records in memory.
+func TestBuildAndShow(t *testing.T) {
+	dir := t.TempDir()
+	admin := freeTCP(t)
+	startServeIn(t, dir, nil, 1, "--demo", "--db", "sqlite:cmtftp-demo/cmtftp.db", "--tftp-addr", "127.0.0.1:"+strconv.Itoa(freePort(t)), "--admin-addr", admin)
+	out := filepath.Join(dir, "built")
+	if _, errs, err := cli(t, admin, nil, "build", "--db", "sqlite:"+filepath.Join(dir, "cmtftp-demo", "cmtftp.db"), "--out", out, "-q"); err != nil {
+		t.Fatalf("build: %v %s", err, errs)
+	}
+	golden, err := os.ReadDir("../internal/build/testdata/golden")
+	if err != nil {
+		t.Fatal(err)
+	}
+	built, _ := os.ReadDir(out)
+	if len(built) != len(golden) {
+		t.Errorf("built %d files, the golden set has %d", len(built), len(golden))
+	}
+	for _, g := range golden {
+		want, _ := os.ReadFile(filepath.Join("../internal/build/testdata/golden", g.Name()))
+		got, err := os.ReadFile(filepath.Join(out, g.Name()))
+		if err != nil || !bytes.Equal(got, want) {
+			t.Errorf("build: %s differs from the golden file (%v)", g.Name(), err)
+		}
+		shown, errs, err := cli(t, admin, nil, "show", g.Name())
+		if err != nil || shown != string(want) {
+			t.Errorf("show %s: differs from the golden file (%v %s)", g.Name(), err, errs)
+		}
+	}
+	_, errs, _ := cli(t, admin, nil, "show", "-v", "SEP0000DE000002.cnf.xml")
+	for _, want := range []string{"device SEP0000DE000002", "line 4002 (button 1)", "dial plan demo-79x1", "softkey template Standard-User"} {
+		if !strings.Contains(errs, want) {
+			t.Errorf("show -v lacks %q:\n%s", want, errs)
+		}
+	}
+	failCLI(t, admin, "does not get SEP0000DE000001.cnf under Build Selective", "show", "SEP0000DE000001.cnf")
+
+	// Build All: every device gets a .cnf; the swap replaces the directory whole.
+	mustCLI(t, admin, "param", "set", "BuildCNFFiles", "Build All")
+	mustCLI(t, admin, "show", "SEP0000DE000001.cnf")
+	if _, errs, err := cli(t, admin, nil, "build", "--db", "sqlite:"+filepath.Join(dir, "cmtftp-demo", "cmtftp.db"), "--out", out, "-q"); err != nil {
+		t.Fatalf("build: %v %s", err, errs)
+	}
+	cnf, _ := filepath.Glob(filepath.Join(out, "SEP0000DE*.cnf"))
+	if len(cnf) != 7 {
+		t.Errorf("Build All: %d .cnf files, want 7", len(cnf))
+	}
+	// Extension mobility: the login shows in the next show.
+	mustCLI(t, admin, "em", "login", "SEP0000DE000006", "grace-em")
+	if s := mustCLI(t, admin, "show", "SEP0000DE000006.cnf.xml"); !strings.Contains(s, "<name>4007</name>") || strings.Contains(s, "<name>4006</name>") {
+		t.Errorf("EM login not in the device file")
+	}
+	leftovers, _ := filepath.Glob(filepath.Join(dir, ".built.new-*"))
+	if len(leftovers) != 0 {
+		t.Errorf("temporary directories left behind: %v", leftovers)
+	}
+}

@@ -1,0 +1,142 @@
+package build
+
+import (
+	"errors"
+	"fmt"
+
+	"cmtftp/internal/store"
+)
+
+// Records is where Render finds the records a file is built from: an
+// in-memory store.Index, or the database through an adapter.
+type Records interface {
+	DeviceConfig(name string) (*store.DeviceConfig, error)
+	DialPlan(name string) (*store.DialPlan, error)
+	Softkey(name string) (*store.SoftkeyTemplate, error)
+	Defaults() (*DefaultConfig, error)
+}
+
+// ErrNotBuilt says that a name is not one of the built files (the caller
+// looks elsewhere: custom files, disk …).
+var ErrNotBuilt = errors.New("build: not a built file")
+
+// Render builds the file a device would get for name. It returns the bytes
+// and the records they came from ("device SEP…", "dial plan office" …), or
+// ErrNotBuilt when no builder makes that name from the records — including
+// a device that exists but is not given that file under the current Build
+// CNF Files value or its model's file families.
+func Render(name string, r Records) ([]byte, []string, error) {
+	t, ok := Resolve(name)
+	if !ok {
+		return nil, nil, ErrNotBuilt
+	}
+	notBuilt := func(err error) error {
+		if errors.Is(err, store.ErrNotFound) {
+			return fmt.Errorf("%w: %v", ErrNotBuilt, err)
+		}
+		return err
+	}
+	switch t.Kind {
+	case XMLDefaultFile, SEPDefaultFile, SIPDefaultFile:
+		d, err := r.Defaults()
+		if err != nil {
+			return nil, nil, notBuilt(err)
+		}
+		src := []string{"group " + d.Group.Name, "parameters"}
+		switch t.Kind {
+		case XMLDefaultFile:
+			return XMLDefault(d), append(src, "model catalogue"), nil
+		case SEPDefaultFile:
+			return SEPDefaultCnf(d), src, nil
+		}
+		return SIPDefaultCnf(d), src, nil
+	case DR79x1File, Dial7940File:
+		p, err := r.DialPlan(t.Key)
+		if err != nil {
+			return nil, nil, notBuilt(err)
+		}
+		if DialPlanFile(p) != name {
+			return nil, nil, fmt.Errorf("%w: dial plan %q is of the %s family", ErrNotBuilt, p.Name, p.Family)
+		}
+		if t.Kind == DR79x1File {
+			return DialPlan79x1(p), []string{"dial plan " + p.Name}, nil
+		}
+		return DialPlan7940(p), []string{"dial plan " + p.Name}, nil
+	case SoftkeyXMLFile:
+		s, err := r.Softkey(t.Key)
+		if err != nil {
+			return nil, nil, notBuilt(err)
+		}
+		return Softkeys(s), []string{"softkey template " + s.Name}, nil
+	}
+	c, err := r.DeviceConfig(t.Key)
+	if err != nil {
+		return nil, nil, notBuilt(err)
+	}
+	gets := false
+	for _, f := range DeviceFiles(c, c.Params[store.ParamBuildCNFFiles]) {
+		gets = gets || f == name || (t.Kind == DeviceXMLFile || t.Kind == LegacyCnfFile || t.Kind == SIPCnfFile) && equalFold(f, name)
+	}
+	if !gets {
+		return nil, nil, fmt.Errorf("%w: device %s (model %s, %s) does not get %s under %s", ErrNotBuilt, c.Device.Name,
+			c.Model.Name, c.Device.Protocol, name, c.Params[store.ParamBuildCNFFiles])
+	}
+	b, _ := Build(t, c)
+	return b, Sources(c), nil
+}
+
+func equalFold(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := 0; i < len(a); i++ {
+		x, y := a[i], b[i]
+		if 'A' <= x && x <= 'Z' {
+			x += 'a' - 'A'
+		}
+		if 'A' <= y && y <= 'Z' {
+			y += 'a' - 'A'
+		}
+		if x != y {
+			return false
+		}
+	}
+	return true
+}
+
+// Sources lists the records a device's files are built from.
+func Sources(c *store.DeviceConfig) []string {
+	out := []string{"device " + c.Device.Name, "model " + c.Model.Name, "pool " + c.Pool.Name, "group " + c.Group.Name}
+	for _, s := range c.Servers {
+		out = append(out, "server "+s.Name)
+	}
+	for _, l := range c.Lines {
+		out = append(out, fmt.Sprintf("line %s (button %d)", l.Line.Number, l.Button))
+	}
+	if c.Login != nil {
+		out = append(out, "login of profile "+c.Login.Profile)
+	}
+	if c.SIPProfile != nil {
+		out = append(out, "SIP profile "+c.SIPProfile.Name)
+	}
+	if c.DialPlan != nil {
+		out = append(out, "dial plan "+c.DialPlan.Name)
+	}
+	if c.Softkey != nil {
+		out = append(out, "softkey template "+c.Softkey.Name)
+	}
+	return append(out, "parameters")
+}
+
+// FromIndex makes an in-memory store.Index a Records.
+func FromIndex(x *store.Index) Records { return indexRecords{x} }
+
+type indexRecords struct{ *store.Index }
+
+func (r indexRecords) Defaults() (*DefaultConfig, error) {
+	g, servers, err := r.DefaultGroup()
+	if err != nil {
+		return nil, err
+	}
+	return &DefaultConfig{Group: g, Servers: servers, Models: r.Models(), Params: r.Params()}, nil
+}
