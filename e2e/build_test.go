@@ -2,11 +2,18 @@ package e2e
 
 import (
 	"bytes"
+	"context"
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
+
+	"cmtftp/internal/store"
+	"cmtftp/internal/store/sqlite"
 )
 
 // TestBuildAndShow: on the demo site, "cmtftp build" from the database and
@@ -65,5 +72,69 @@ func TestBuildAndShow(t *testing.T) {
 	leftovers, _ := filepath.Glob(filepath.Join(dir, ".built.new-*"))
 	if len(leftovers) != 0 {
 		t.Errorf("temporary directories left behind: %v", leftovers)
+	}
+}
+
+// BenchmarkBuild100k runs "cmtftp build" on a SQLite database of 100,000
+// phones (7961 SCCP, two lines each), writing to the disk of the test's
+// temporary directory and to tmpfs (/dev/shm), and reports seconds per
+// build and the command's peak RSS.
+func BenchmarkBuild100k(b *testing.B) {
+	const n = 100000
+	dir := b.TempDir()
+	db := filepath.Join(dir, "build.db")
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, db)
+	if err != nil {
+		b.Fatal(err)
+	}
+	site := &store.Site{Servers: []*store.Server{{Name: "cm1", Host: "192.0.2.21"}}, Groups: []*store.Group{{Name: "G1", Servers: []string{"cm1"}}},
+		Pools: []*store.Pool{{Name: "HQ", Group: "G1"}}, Lines: []*store.Line{{Number: "9000", DisplayName: "Shared"}}}
+	if _, err := st.Apply(ctx, site); err != nil {
+		b.Fatal(err)
+	}
+	for start := 0; start < n; start += 10000 {
+		chunk := &store.Site{}
+		for i := start; i < start+10000; i++ {
+			num := strconv.Itoa(100000 + i)
+			chunk.Lines = append(chunk.Lines, &store.Line{Number: num, DisplayName: "User " + num})
+			chunk.Devices = append(chunk.Devices, &store.Device{MAC: fmt.Sprintf("%012X", 0xA00000000000+i), Model: "7961", Pool: "HQ",
+				Lines: []store.Appearance{{Button: 1, Line: num}, {Button: 2, Line: "9000"}}})
+		}
+		if _, err := st.Apply(ctx, chunk); err != nil {
+			b.Fatal(err)
+		}
+	}
+	st.Close()
+	for _, target := range []struct{ name, dir string }{{"disk", dir}, {"tmpfs", "/dev/shm"}} {
+		b.Run(target.name, func(b *testing.B) {
+			out, err := os.MkdirTemp(target.dir, "cmtftp-build-bench-")
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer os.RemoveAll(out)
+			var total time.Duration
+			var rss string
+			b.StopTimer()
+			for i := 0; i < b.N; i++ {
+				os.RemoveAll(filepath.Join(out, "files"))
+				cmd := exec.Command(binary, "build", "-q", "--db", "sqlite:"+db, "--out", filepath.Join(out, "files"))
+				start := time.Now()
+				b.StartTimer()
+				res, err := cmd.CombinedOutput()
+				b.StopTimer()
+				total += time.Since(start)
+				if err != nil || !strings.Contains(string(res), fmt.Sprintf("files for %d devices", n)) {
+					b.Fatalf("build: %v\n%s", err, res)
+				}
+				if _, after, ok := strings.Cut(string(res), "max RSS "); ok {
+					rss = strings.Fields(after)[0]
+				}
+			}
+			b.ReportMetric(total.Seconds()/float64(b.N), "s/build")
+			if mib, err := strconv.ParseFloat(rss, 64); err == nil {
+				b.ReportMetric(mib, "MiB-RSS")
+			}
+		})
 	}
 }
