@@ -138,3 +138,60 @@ func BenchmarkBuild100k(b *testing.B) {
 		})
 	}
 }
+
+// TestServeBuiltFiles fetches the demo devices' files over TFTP from
+// "serve --demo": they are the files "show" prints, and a line renamed
+// with the CLI is in the next fetch.
+func TestServeBuiltFiles(t *testing.T) {
+	dir := t.TempDir()
+	admin := freeTCP(t)
+	port := strconv.Itoa(freePort(t))
+	startServeIn(t, dir, nil, 1, "--demo", "--db", "sqlite:cmtftp-demo/cmtftp.db", "--tftp-addr", "127.0.0.1:"+port, "--admin-addr", admin)
+	fetch := func(name string) string {
+		t.Helper()
+		out := filepath.Join(t.TempDir(), "f")
+		if b, err := exec.Command(binary, "get", "127.0.0.1:"+port, name, "-o", out).CombinedOutput(); err != nil {
+			t.Fatalf("get %s: %v %s", name, err, b)
+		}
+		b, _ := os.ReadFile(out)
+		return string(b)
+	}
+	for _, name := range []string{"SEP0000DE000002.cnf.xml", "SEP0000DE000007.cnf", "SIP0000DE000003.cnf", "ld0000de000004",
+		"DRdemo-79x1.xml", "SKStandard-User.xml", "XMLDefault.cnf.xml", "RingList.xml"} {
+		got := fetch(name)
+		if name == "RingList.xml" { // not built: from the TFTP root, after the built source said "not mine"
+			if !strings.Contains(got, "CiscoIPPhoneRingList") {
+				t.Errorf("RingList.xml from disk: %q", got)
+			}
+			continue
+		}
+		if want := mustCLI(t, admin, "show", name); got != want {
+			t.Errorf("%s over TFTP differs from show", name)
+		}
+	}
+	if b, err := exec.Command(binary, "get", "127.0.0.1:"+port, "SEP0000DE000001.cnf", "-o", filepath.Join(t.TempDir(), "x")).CombinedOutput(); err == nil {
+		t.Errorf("a 7961 got a .cnf under Build Selective: %s", b)
+	}
+	before := fetch("SEP0000DE000002.cnf.xml")
+	mustCLI(t, admin, "line", "set", "4002", "--display-name", "Blaise P. Renamed")
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		s := fetch("SEP0000DE000002.cnf.xml")
+		if strings.Contains(s, "<displayName>Blaise P. Renamed</displayName>") {
+			if stampOf(s) == stampOf(before) {
+				t.Errorf("version stamp unchanged after a change")
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the renamed line never reached the device file")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+func stampOf(s string) string {
+	_, after, _ := strings.Cut(s, "<versionStamp>")
+	v, _, _ := strings.Cut(after, "</versionStamp>")
+	return v
+}

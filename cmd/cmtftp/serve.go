@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"cmtftp/internal/source"
+	"cmtftp/internal/source/built"
 	"cmtftp/internal/store"
 	"cmtftp/internal/tftpd"
 )
@@ -178,8 +179,15 @@ func runServe(cmd *cobra.Command, f serveFlags) error {
 	if err != nil {
 		return err
 	}
+	// The serving chain, in this order: files built from the database, then
+	// the TFTP root. (Caches, custom files, alternate locations and other
+	// clusters' servers come with the serving-chain issue.)
+	configs := &built.Source{Store: st, Logger: log}
+	feedCtx, stopFeed := context.WithCancel(context.Background())
+	defer stopFeed()
+	configs.Start(feedCtx)
 	srv := &tftpd.Server{
-		Source:          disk,
+		Source:          source.First(configs, disk),
 		MaxServingCount: f.maxServing,
 		MaxBlockSize:    f.maxBlksize,
 		MaxWindowSize:   f.maxWindow,

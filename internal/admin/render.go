@@ -7,53 +7,14 @@ import (
 	"strings"
 
 	"cmtftp/internal/build"
-	"cmtftp/internal/store"
+	"cmtftp/internal/source/built"
 )
-
-// StoreRecords lets the builders read records straight from a store.
-type StoreRecords struct {
-	Ctx   context.Context
-	Store store.Store
-}
-
-var _ build.Records = StoreRecords{}
-
-// DeviceConfig implements build.Records.
-func (r StoreRecords) DeviceConfig(name string) (*store.DeviceConfig, error) {
-	return r.Store.DeviceConfig(r.Ctx, name)
-}
-
-// DialPlan implements build.Records.
-func (r StoreRecords) DialPlan(name string) (*store.DialPlan, error) {
-	return store.Get[*store.DialPlan](r.Ctx, r.Store, name)
-}
-
-// Softkey implements build.Records.
-func (r StoreRecords) Softkey(name string) (*store.SoftkeyTemplate, error) {
-	return store.Get[*store.SoftkeyTemplate](r.Ctx, r.Store, name)
-}
-
-// Defaults implements build.Records: the groups, pools, servers, models and
-// parameters the default files need.
-func (r StoreRecords) Defaults() (*build.DefaultConfig, error) {
-	site := &store.Site{}
-	for _, k := range []store.Kind{store.KindServer, store.KindGroup, store.KindPool, store.KindModel, store.KindEnterprise, store.KindService} {
-		es, err := r.Store.List(r.Ctx, k)
-		if err != nil {
-			return nil, err
-		}
-		for _, e := range es {
-			site.Add(e)
-		}
-	}
-	return build.FromIndex(store.NewIndex(site)).Defaults()
-}
 
 // built serves GET /api/v1/build/{name}: the file cmtftp builds for that
 // name, with the records it came from in X-Cmtftp-Sources.
 func (s *Server) built(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("name")
-	b, sources, err := build.Render(name, StoreRecords{Ctx: r.Context(), Store: s.Store})
+	b, sources, err := build.Render(name, built.Records{Ctx: r.Context(), Store: s.Store})
 	if errors.Is(err, build.ErrNotBuilt) {
 		s.fail(w, r, &Error{Code: CodeNotFound, Message: err.Error(), Status: http.StatusNotFound})
 		return

@@ -1,0 +1,85 @@
+package built
+
+import (
+	"context"
+	"errors"
+	"net/netip"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"cmtftp/internal/source"
+	"cmtftp/internal/store"
+	"cmtftp/internal/store/sqlite"
+)
+
+func open(t *testing.T, st store.Store, s *Source, name string) (string, error) {
+	t.Helper()
+	req, err := source.NewRequest(name, source.TFTP, netip.MustParseAddrPort("127.0.0.1:5000"), netip.MustParseAddr("127.0.0.1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := s.Open(context.Background(), req)
+	if err != nil {
+		return "", err
+	}
+	b := make([]byte, f.Size())
+	f.ReadAt(b, 0)
+	return string(b), nil
+}
+
+func TestSource(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "b.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if _, err := st.Apply(ctx, store.DemoSite()); err != nil {
+		t.Fatal(err)
+	}
+	s := &Source{Store: st}
+	s.Start(ctx)
+
+	got, err := open(t, st, s, "SEP0000DE000002.cnf.xml")
+	if err != nil || !strings.Contains(got, "<displayName>Blaise Pascal</displayName>") {
+		t.Fatalf("first open: %v", err)
+	}
+	if _, err := open(t, st, s, "SEP0000DE000001.cnf"); !errors.Is(err, source.ErrNotFound) {
+		t.Errorf("a name the device does not get: %v, want not found", err)
+	}
+	if _, err := open(t, st, s, "RingList.xml"); !errors.Is(err, source.ErrNotFound) {
+		t.Errorf("a name no builder makes: %v, want not found", err)
+	}
+	if _, err := open(t, st, s, "SEP0000DE0000FF.cnf.xml"); !errors.Is(err, source.ErrNotFound) {
+		t.Errorf("an unknown device: %v, want not found", err)
+	}
+	// A change committed anywhere reaches the next request.
+	if _, err := st.SQL().ExecContext(ctx, "UPDATE lines SET display_name = 'Changed in SQL' WHERE number = '4002'"); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(2 * time.Second)
+	for {
+		got, _ := open(t, st, s, "SEP0000DE000002.cnf.xml")
+		if strings.Contains(got, "Changed in SQL") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("cached file never refreshed after the change")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	// Cached files survive the database going away; uncached ones are busy.
+	open(t, st, s, "SEP0000DE000006.cnf.xml")
+	cancel()
+	time.Sleep(20 * time.Millisecond)
+	st.Close()
+	if _, err := open(t, st, s, "SEP0000DE000006.cnf.xml"); err != nil {
+		t.Errorf("cached file with the database gone: %v", err)
+	}
+	if _, err := open(t, st, s, "SEP0000DE000001.cnf.xml"); !errors.Is(err, source.ErrBusy) {
+		t.Errorf("uncached file with the database gone: %v, want busy", err)
+	}
+}
