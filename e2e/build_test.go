@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -146,7 +148,19 @@ func TestServeBuiltFiles(t *testing.T) {
 	dir := t.TempDir()
 	admin := freeTCP(t)
 	port := strconv.Itoa(freePort(t))
-	startServeIn(t, dir, nil, 1, "--demo", "--db", "sqlite:cmtftp-demo/cmtftp.db", "--tftp-addr", "127.0.0.1:"+port, "--admin-addr", admin)
+	httpAddr := freeTCP(t)
+	startServeIn(t, dir, nil, 1, "--demo", "--db", "sqlite:cmtftp-demo/cmtftp.db", "--tftp-addr", "127.0.0.1:"+port, "--admin-addr", admin,
+		"--http-addr", httpAddr)
+	httpGet := func(name string) (int, string) {
+		t.Helper()
+		resp, err := http.Get("http://" + httpAddr + "/" + name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
 	fetch := func(name string) string {
 		t.Helper()
 		out := filepath.Join(t.TempDir(), "f")
@@ -159,6 +173,9 @@ func TestServeBuiltFiles(t *testing.T) {
 	for _, name := range []string{"SEP0000DE000002.cnf.xml", "SEP0000DE000007.cnf", "SIP0000DE000003.cnf", "ld0000de000004",
 		"DRdemo-79x1.xml", "SKStandard-User.xml", "XMLDefault.cnf.xml", "RingList.xml"} {
 		got := fetch(name)
+		if code, overHTTP := httpGet(name); code != 200 || overHTTP != got {
+			t.Errorf("%s: HTTP %d, and its bytes differ from TFTP's", name, code)
+		}
 		if name == "RingList.xml" { // not built: from the TFTP root, after the built source said "not mine"
 			if !strings.Contains(got, "CiscoIPPhoneRingList") {
 				t.Errorf("RingList.xml from disk: %q", got)
@@ -171,6 +188,9 @@ func TestServeBuiltFiles(t *testing.T) {
 	}
 	if b, err := exec.Command(binary, "get", "127.0.0.1:"+port, "SEP0000DE000001.cnf", "-o", filepath.Join(t.TempDir(), "x")).CombinedOutput(); err == nil {
 		t.Errorf("a 7961 got a .cnf under Build Selective: %s", b)
+	}
+	if code, _ := httpGet("SEP0000DE000001.cnf"); code != 404 {
+		t.Errorf("HTTP for a name the device does not get: %d, want 404", code)
 	}
 	before := fetch("SEP0000DE000002.cnf.xml")
 	mustCLI(t, admin, "line", "set", "4002", "--display-name", "Blaise P. Renamed")

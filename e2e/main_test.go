@@ -86,6 +86,9 @@ func startServeIn(t *testing.T, dir string, prefix []string, listeners int, args
 	if !hasFlag(args, "--admin-addr") {
 		args = append(args, "--admin-addr=")
 	}
+	if !hasFlag(args, "--http-addr") {
+		args = append(args, "--http-addr=")
+	}
 	argv := append(append(append([]string{}, prefix...), binary, "serve"), args...)
 	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Dir = dir

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"cmtftp/internal/admin"
+	"cmtftp/internal/httpd"
+	"cmtftp/internal/source"
 	"cmtftp/internal/store"
 )
 
@@ -27,6 +29,26 @@ func startAdmin(addr string, st store.Store, token string, log *slog.Logger) (*h
 	go func() {
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			log.Error("admin listener failed", "err", err)
+		}
+	}()
+	return srv, nil
+}
+
+// startHTTP serves the chain over HTTP on addr ("" = off).
+func startHTTP(addr string, src source.Source, log *slog.Logger) (*http.Server, error) {
+	if addr == "" {
+		return nil, nil
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, bindError(addr, err)
+	}
+	srv := &http.Server{Handler: &httpd.Handler{Source: src, Logger: log}, ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout: time.Minute, WriteTimeout: 10 * time.Minute}
+	log.Info("http listening", "addr", ln.Addr().String())
+	go func() {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			log.Error("http listener failed", "err", err)
 		}
 	}()
 	return srv, nil

@@ -53,6 +53,7 @@ type serveFlags struct {
 	db              string
 	adminAddr       string
 	adminTokenFile  string
+	httpAddr        string
 }
 
 func newServeCmd() *cobra.Command {
@@ -80,6 +81,7 @@ served on 127.0.0.1:6969 and [::1]:6969: no root privileges or set-up needed.`,
 	fl.DurationVar(&f.transferTimeout, "transfer-timeout", tftpd.DefaultTransferTimeout, "longest a whole transfer may take (TFTP File Transfer Timeout)")
 	fl.DurationVar(&f.shutdownGrace, "shutdown-grace", 10*time.Second, "on SIGTERM/SIGINT, how long running transfers may finish before they are aborted")
 	fl.StringVar(&f.db, "db", "", "configuration database: sqlite:PATH (default sqlite:cmtftp.db; with --demo "+demoDB+") or postgres://USER@HOST/DB")
+	fl.StringVar(&f.httpAddr, "http-addr", ":6970", `HTTP address serving the same files (GET, HEAD, Range, ETag); "" turns it off (with --demo 127.0.0.1:6970)`)
 	fl.StringVar(&f.adminAddr, "admin-addr", defaultAdminAddr, `admin API (JSON over HTTP) address; "" turns it off; off loopback it needs a token`)
 	fl.StringVar(&f.adminTokenFile, "admin-token-file", "", "file holding the admin API bearer token (or set "+envToken+")")
 	fl.StringVar(&f.logFormat, "log-format", "text", "log format: text or json")
@@ -115,6 +117,9 @@ func runServe(cmd *cobra.Command, f serveFlags) error {
 		}
 		if f.db == "" {
 			f.db = demoDB
+		}
+		if !cmd.Flags().Changed("http-addr") {
+			f.httpAddr = "127.0.0.1:6970"
 		}
 		if len(f.tftpAddrs) == 0 {
 			f.tftpAddrs = demoTFTPAddrs
@@ -197,13 +202,17 @@ func runServe(cmd *cobra.Command, f serveFlags) error {
 		Logger:          log,
 		OnDone:          logTransfer(log),
 	}
+	httpSrv, err := startHTTP(f.httpAddr, srv.Source, log)
+	if err != nil {
+		return err
+	}
 	errc := make(chan error, len(conns))
 	for _, c := range conns {
 		log.Info("tftp listening", "addr", c.LocalAddr().String(), "root", f.root)
 		go func() { errc <- srv.Serve(c) }()
 	}
 	if f.demo {
-		printDemoHelp(cmd, conns, f.adminAddr)
+		printDemoHelp(cmd, conns, f.adminAddr, f.httpAddr)
 	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
@@ -219,6 +228,9 @@ func runServe(cmd *cobra.Command, f serveFlags) error {
 	defer cancel()
 	if adminSrv != nil {
 		go adminSrv.Shutdown(sctx)
+	}
+	if httpSrv != nil {
+		go httpSrv.Shutdown(sctx)
 	}
 	if err := srv.Shutdown(sctx); err != nil {
 		log.Warn("transfers aborted at shutdown", "err", err)
@@ -280,7 +292,7 @@ func logTransfer(log *slog.Logger) func(tftpd.Result) {
 	}
 }
 
-func printDemoHelp(cmd *cobra.Command, conns []net.PacketConn, adminAddr string) {
+func printDemoHelp(cmd *cobra.Command, conns []net.PacketConn, adminAddr, httpAddr string) {
 	addr := conns[0].LocalAddr().String()
 	w := cmd.OutOrStdout()
 	fmt.Fprintf(w, `
@@ -291,7 +303,11 @@ Try, in another terminal:
   go run ./cmd/cmtftp get --blksize 1428 --windowsize 16 --tsize %s %s
   curl -s tftp://%s/RingList.xml
   go run ./cmd/cmtftp bench --server %s --file RingList.xml -c 16 -n 2000
-`, demoRoot, strings.Join(addrList(conns), " and "), demoDB, addr, addr, demoLoad, addr, addr)
+  go run ./cmd/cmtftp get %s SEP0000DE000002.cnf.xml -o -      (built from the database)
+`, demoRoot, strings.Join(addrList(conns), " and "), demoDB, addr, addr, demoLoad, addr, addr, addr)
+	if httpAddr != "" {
+		fmt.Fprintf(w, "  curl -s http://%s/SEP0000DE000001.cnf.xml                   (the same files over HTTP)\n", httpAddr)
+	}
 	if adminAddr != "" {
 		fmt.Fprintf(w, `The admin API is at http://%s/api/v1/ — for example:
   go run ./cmd/cmtftp device list

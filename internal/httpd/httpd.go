@@ -1,0 +1,129 @@
+// Package httpd serves the files of the source chain over HTTP, as CUCM's
+// TFTP service does on port 6970: GET and HEAD, Range and conditional
+// requests, ETag from the content hash, 404 for not found and 503 with
+// Retry-After when the chain is busy.
+package httpd
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/netip"
+	"strings"
+	"time"
+
+	"cmtftp/internal/source"
+)
+
+// HashLimit is the largest file whose ETag is its SHA-256; larger files
+// (firmware) get a weak ETag from size and modification time instead of
+// being read twice per request.
+const HashLimit = 1 << 20
+
+// Handler serves files from Source.
+type Handler struct {
+	// Source is the serving chain.
+	Source source.Source
+	// Logger receives one line per failed request at debug level; nil discards.
+	Logger *slog.Logger
+}
+
+var _ http.Handler = (*Handler)(nil)
+
+// ServeHTTP implements http.Handler.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w.Header().Set("Allow", "GET, HEAD")
+		http.Error(w, "read-only: GET and HEAD only", http.StatusMethodNotAllowed)
+		return
+	}
+	// Percent-escapes are decoded (a space is %20 on HTTP, a space on
+	// TFTP), but an escaped dot, slash, backslash or NUL is refused: it can
+	// only be an attempt to smuggle a path past the rules.
+	raw := strings.ToLower(r.URL.EscapedPath())
+	for _, bad := range []string{"%2e", "%2f", "%5c", "%00"} {
+		if strings.Contains(raw, bad) {
+			h.fail(w, r, raw, source.ErrDenied)
+			return
+		}
+	}
+	name := strings.TrimPrefix(r.URL.Path, "/")
+	remote, _ := netip.ParseAddrPort(r.RemoteAddr)
+	var local netip.Addr
+	if a, ok := r.Context().Value(http.LocalAddrContextKey).(net.Addr); ok {
+		if ap, err := netip.ParseAddrPort(a.String()); err == nil {
+			local = ap.Addr()
+		}
+	}
+	req, err := source.NewRequest(name, source.HTTP, remote, local)
+	if err != nil {
+		h.fail(w, r, name, source.ErrDenied)
+		return
+	}
+	f, err := h.Source.Open(r.Context(), req)
+	if err != nil {
+		h.fail(w, r, name, err)
+		return
+	}
+	defer f.Close()
+	w.Header().Set("ETag", etag(f))
+	w.Header().Set("Content-Type", contentType(req.Path))
+	http.ServeContent(w, r, "", f.ModTime(), io.NewSectionReader(f, 0, f.Size()))
+}
+
+func (h *Handler) fail(w http.ResponseWriter, r *http.Request, name string, err error) {
+	status := http.StatusInternalServerError
+	switch {
+	case errors.Is(err, source.ErrNotFound):
+		status = http.StatusNotFound
+	case errors.Is(err, source.ErrDenied):
+		status = http.StatusForbidden
+	case errors.Is(err, source.ErrBusy):
+		status = http.StatusServiceUnavailable
+		w.Header().Set("Retry-After", "1")
+	}
+	if h.Logger != nil {
+		h.Logger.Debug("http request failed", "file", name, "client", r.RemoteAddr, "status", status, "err", err)
+	}
+	http.Error(w, http.StatusText(status), status)
+}
+
+// etag is the file's SHA-256 when it is small enough to hash, else a weak
+// tag of size and modification time.
+func etag(f source.File) string {
+	if f.Size() <= HashLimit {
+		h := sha256.New()
+		if _, err := io.Copy(h, io.NewSectionReader(f, 0, f.Size())); err == nil {
+			return `"` + hex.EncodeToString(h.Sum(nil)) + `"`
+		}
+	}
+	return `W/"` + hex.EncodeToString([]byte(f.ModTime().UTC().Format(time.RFC3339Nano))) + "-" + itoa(f.Size()) + `"`
+}
+
+func itoa(n int64) string {
+	if n == 0 {
+		return "0"
+	}
+	var b [20]byte
+	i := len(b)
+	for n > 0 {
+		i--
+		b[i] = byte('0' + n%10)
+		n /= 10
+	}
+	return string(b[i:])
+}
+
+func contentType(name string) string {
+	switch {
+	case strings.HasSuffix(strings.ToLower(name), ".xml"):
+		return "text/xml; charset=utf-8"
+	case strings.HasSuffix(strings.ToLower(name), ".cnf"), strings.HasSuffix(strings.ToLower(name), ".txt"):
+		return "text/plain; charset=utf-8"
+	}
+	return "application/octet-stream"
+}
