@@ -192,6 +192,18 @@ func TestServeBuiltFiles(t *testing.T) {
 	if code, _ := httpGet("SEP0000DE000001.cnf"); code != 404 {
 		t.Errorf("HTTP for a name the device does not get: %d, want 404", code)
 	}
+	// A custom file comes before the disk: uploading RingList.xml hides the
+	// root's copy on both protocols; removing it brings the disk's back.
+	ring := filepath.Join(t.TempDir(), "ring.xml")
+	os.WriteFile(ring, []byte("<CiscoIPPhoneRingList><!-- custom --></CiscoIPPhoneRingList>"), 0o644)
+	mustCLI(t, admin, "file", "put", "RingList.xml", ring)
+	waitUntil(t, func() bool { return strings.Contains(fetch("RingList.xml"), "custom") })
+	if _, body := httpGet("RingList.xml"); !strings.Contains(body, "custom") {
+		t.Errorf("custom RingList.xml not served over HTTP")
+	}
+	mustCLI(t, admin, "file", "rm", "RingList.xml")
+	waitUntil(t, func() bool { return !strings.Contains(fetch("RingList.xml"), "custom") })
+
 	before := fetch("SEP0000DE000002.cnf.xml")
 	mustCLI(t, admin, "line", "set", "4002", "--display-name", "Blaise P. Renamed")
 	deadline := time.Now().Add(5 * time.Second)
@@ -214,4 +226,15 @@ func stampOf(s string) string {
 	_, after, _ := strings.Cut(s, "<versionStamp>")
 	v, _, _ := strings.Cut(after, "</versionStamp>")
 	return v
+}
+
+func waitUntil(t *testing.T, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatal("condition not met within 5 s")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 }

@@ -16,6 +16,7 @@ import (
 
 	"cmtftp/internal/source"
 	"cmtftp/internal/source/built"
+	"cmtftp/internal/source/custom"
 	"cmtftp/internal/store"
 	"cmtftp/internal/tftpd"
 )
@@ -184,15 +185,18 @@ func runServe(cmd *cobra.Command, f serveFlags) error {
 	if err != nil {
 		return err
 	}
-	// The serving chain, in this order: files built from the database, then
-	// the TFTP root. (Caches, custom files, alternate locations and other
-	// clusters' servers come with the serving-chain issue.)
+	// The serving chain, in this order: files built from the database,
+	// custom files from the database, then the TFTP root. (The constant and
+	// load caches, alternate locations and other clusters' servers come
+	// with the rest of the serving-chain issue.)
 	configs := &built.Source{Store: st, Logger: log}
+	customs := &custom.Source{Store: st, Logger: log}
 	feedCtx, stopFeed := context.WithCancel(context.Background())
 	defer stopFeed()
 	configs.Start(feedCtx)
+	customs.Start(feedCtx)
 	srv := &tftpd.Server{
-		Source:          source.First(configs, disk),
+		Source:          source.First(configs, customs, disk),
 		MaxServingCount: f.maxServing,
 		MaxBlockSize:    f.maxBlksize,
 		MaxWindowSize:   f.maxWindow,

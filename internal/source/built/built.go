@@ -72,55 +72,9 @@ func (s *Source) Invalidate() {
 	s.mu.Unlock()
 }
 
-// Start subscribes to the change feed from the newest change, then
-// follows it in the background until ctx ends, dropping the cache on every
-// change. Call it before serving: a change made before Start returns might
-// otherwise be missed. If the database cannot be reached, Start still
-// returns and the follower keeps trying; if the feed breaks later it is
-// reopened from the last event seen, so no change is missed.
+// Start follows the store's change feed until ctx ends, dropping the
+// cache on every change (see store.Follow). Call it before serving.
 func (s *Source) Start(ctx context.Context) {
-	last, err := s.Store.LastChange(ctx)
-	var ch <-chan store.Change
-	if err == nil {
-		ch, err = s.Store.Changes(ctx, last)
-	}
-	if err != nil && s.Logger != nil {
-		s.Logger.Warn("change feed unavailable; retrying", "err", err)
-	}
 	s.Invalidate()
-	go s.follow(ctx, last, ch)
-}
-
-func (s *Source) follow(ctx context.Context, last int64, ch <-chan store.Change) {
-	for ctx.Err() == nil {
-		if ch != nil { // nil: the feed could not be opened; reopen below
-			for c := range ch {
-				last = max(last, c.ID)
-				s.Invalidate()
-			}
-		}
-		if ctx.Err() != nil {
-			return
-		}
-		var err error
-		if last == 0 {
-			last, err = s.Store.LastChange(ctx)
-		}
-		if err == nil {
-			ch, err = s.Store.Changes(ctx, last)
-		}
-		if err != nil {
-			if s.Logger != nil {
-				s.Logger.Warn("change feed unavailable; retrying", "err", err)
-			}
-			ch = nil
-			select {
-			case <-ctx.Done():
-			case <-time.After(time.Second):
-			}
-			continue
-		}
-		// Anything may have changed while the feed was down.
-		s.Invalidate()
-	}
+	store.Follow(ctx, s.Store, s.Logger, func(store.Change) { s.Invalidate() })
 }
