@@ -204,6 +204,15 @@ func TestServeBuiltFiles(t *testing.T) {
 	mustCLI(t, admin, "file", "rm", "RingList.xml")
 	waitUntil(t, func() bool { return !strings.Contains(fetch("RingList.xml"), "custom") })
 
+	// A RingList.xml replaced on disk is served new, without a restart.
+	tmp := filepath.Join(dir, "cmtftp-demo", "tftp", ".RingList.new")
+	os.WriteFile(tmp, []byte("<CiscoIPPhoneRingList><!-- replaced on disk --></CiscoIPPhoneRingList>"), 0o644)
+	os.Rename(tmp, filepath.Join(dir, "cmtftp-demo", "tftp", "RingList.xml"))
+	waitUntil(t, func() bool { return strings.Contains(fetch("RingList.xml"), "replaced on disk") })
+	if _, body := httpGet("RingList.xml"); !strings.Contains(body, "replaced on disk") {
+		t.Errorf("replaced RingList.xml not served over HTTP")
+	}
+
 	before := fetch("SEP0000DE000002.cnf.xml")
 	mustCLI(t, admin, "line", "set", "4002", "--display-name", "Blaise P. Renamed")
 	deadline := time.Now().Add(5 * time.Second)

@@ -15,7 +15,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"cmtftp/internal/source"
+	"cmtftp/internal/source/alternate"
 	"cmtftp/internal/source/built"
+	"cmtftp/internal/source/cache"
 	"cmtftp/internal/source/custom"
 	"cmtftp/internal/store"
 	"cmtftp/internal/tftpd"
@@ -185,18 +187,33 @@ func runServe(cmd *cobra.Command, f serveFlags) error {
 	if err != nil {
 		return err
 	}
-	// The serving chain, in this order: files built from the database,
-	// custom files from the database, then the TFTP root. (The constant and
-	// load caches, alternate locations and other clusters' servers come
-	// with the rest of the serving-chain issue.)
-	configs := &built.Source{Store: st, Logger: log}
-	customs := &custom.Source{Store: st, Logger: log}
+	// The serving chain, in this order, fixed here: files built from the
+	// database, custom files from the database, the constant and load cache
+	// of the TFTP root, the TFTP root on disk, the alternate file locations.
+	// (Other clusters' servers come with the centralized-TFTP issue.)
 	feedCtx, stopFeed := context.WithCancel(context.Background())
 	defer stopFeed()
+	configs := &built.Source{Store: st, Logger: log}
+	customs := &custom.Source{Store: st, Logger: log}
+	alternates := &alternate.Locations{Store: st, Logger: log}
 	configs.Start(feedCtx)
 	customs.Start(feedCtx)
+	alternates.Start(feedCtx)
+	chain := []source.Source{configs, customs}
+	if params, err := serviceParams(feedCtx, st); err == nil && !params.Bool(store.ParamCacheConstantFiles) {
+		log.Info("constant and load cache off (EnableCachingOfConstantAndBinFiles = false)")
+	} else {
+		constants := &cache.Dir{Root: f.root, Logger: log}
+		if err := constants.Load(feedCtx); err != nil {
+			return fmt.Errorf("cache %s: %w", f.root, err)
+		}
+		n, size := constants.Files()
+		log.Info("constant and load cache", "files", n, "bytes", size)
+		chain = append(chain, constants)
+	}
+	chain = append(chain, disk, alternates)
 	srv := &tftpd.Server{
-		Source:          source.First(configs, customs, disk),
+		Source:          source.First(chain...),
 		MaxServingCount: f.maxServing,
 		MaxBlockSize:    f.maxBlksize,
 		MaxWindowSize:   f.maxWindow,

@@ -1,0 +1,105 @@
+// Package alternate is the Alternate File Location step of the serving
+// chain: up to ten further directories, asked in order after the TFTP
+// root, configured by the service parameters AlternateFileLocation1–10 and
+// re-read when they change.
+package alternate
+
+import (
+	"context"
+	"log/slog"
+	"slices"
+	"sync"
+	"time"
+
+	"cmtftp/internal/source"
+	"cmtftp/internal/store"
+)
+
+// Locations serves from the configured directories, first match wins.
+type Locations struct {
+	// Store holds the service parameters.
+	Store store.Store
+	// Logger receives configuration errors; nil discards.
+	Logger *slog.Logger
+
+	mu    sync.RWMutex
+	paths []string
+	disks []*source.Disk
+}
+
+var _ source.Source = (*Locations)(nil)
+
+// Start reads the parameters and follows the change feed for service
+// parameter changes until ctx ends.
+func (l *Locations) Start(ctx context.Context) {
+	l.refresh(ctx)
+	store.Follow(ctx, l.Store, l.Logger, func(c store.Change) {
+		if c.Kind == store.KindService || c.Kind == store.KindResync {
+			l.refresh(ctx)
+		}
+	})
+}
+
+// Paths returns the directories in use, in order.
+func (l *Locations) Paths() []string {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	return slices.Clone(l.paths)
+}
+
+func (l *Locations) refresh(ctx context.Context) {
+	es, err := l.Store.List(ctx, store.KindService)
+	if err != nil {
+		return // keep the current set; the feed will call again
+	}
+	var stored []store.Param
+	for _, e := range es {
+		stored = append(stored, *e.(*store.Param))
+	}
+	paths := store.EffectiveParams(stored).AlternateFileLocations()
+	l.mu.RLock()
+	same := slices.Equal(paths, l.paths)
+	l.mu.RUnlock()
+	if same {
+		return
+	}
+	var disks []*source.Disk
+	for _, p := range paths {
+		d, err := source.NewDisk(p)
+		if err != nil {
+			if l.Logger != nil {
+				l.Logger.Warn("alternate file location unusable", "dir", p, "err", err)
+			}
+			continue
+		}
+		disks = append(disks, d)
+	}
+	l.mu.Lock()
+	old := l.disks
+	l.paths, l.disks = paths, disks
+	l.mu.Unlock()
+	// Requests in flight may still be opening files through the old set.
+	time.AfterFunc(time.Minute, func() {
+		for _, d := range old {
+			d.Close()
+		}
+	})
+	if l.Logger != nil {
+		l.Logger.Info("alternate file locations", "dirs", paths)
+	}
+}
+
+// Open implements source.Source.
+func (l *Locations) Open(ctx context.Context, req *source.Request) (source.File, error) {
+	l.mu.RLock()
+	disks := l.disks
+	l.mu.RUnlock()
+	for _, d := range disks {
+		f, err := d.Open(ctx, req)
+		if err == source.ErrNotFound {
+			continue
+		}
+		return f, err
+	}
+	return nil, source.ErrNotFound
+}
