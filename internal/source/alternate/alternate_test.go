@@ -29,7 +29,10 @@ func TestLocations(t *testing.T) {
 	l := &Locations{Store: st}
 	l.Start(ctx)
 	open := func(name string) (string, error) {
-		req, _ := source.NewRequest(name, source.TFTP, netip.MustParseAddrPort("127.0.0.1:1"), netip.Addr{})
+		req, err := source.NewRequest(name, source.TFTP, netip.MustParseAddrPort("127.0.0.1:1"), netip.Addr{})
+		if err != nil {
+			return "", err
+		}
 		f, err := l.Open(ctx, req)
 		if err != nil {
 			return "", err

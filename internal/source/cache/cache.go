@@ -211,4 +211,3 @@ func (d *Dir) later(p string, delay time.Duration) {
 		d.reload(p)
 	})
 }
-
