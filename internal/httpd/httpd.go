@@ -28,14 +28,71 @@ const HashLimit = 1 << 20
 type Handler struct {
 	// Source is the serving chain.
 	Source source.Source
+	// Slots, when set, is the Maximum Serving Count shared with TFTP: a
+	// request that finds no free slot gets 503 and Retry-After.
+	Slots *source.Slots
 	// Logger receives one line per failed request at debug level; nil discards.
 	Logger *slog.Logger
+	// OnDone, if set, is called at the end of every request: the metrics
+	// and boot-timeline hook.
+	OnDone func(Result)
+}
+
+// Result describes one finished HTTP request.
+type Result struct {
+	Name     string
+	Remote   netip.AddrPort
+	Status   int
+	Bytes    int64
+	Duration time.Duration
+	FromDisk bool // served from a file on disk rather than a memory cache
+	Aborted  bool // the client went away before the end
+}
+
+// counter counts the bytes of a response body.
+type counter struct {
+	http.ResponseWriter
+	n      int64
+	status int
+}
+
+func (c *counter) WriteHeader(code int) { c.status = code; c.ResponseWriter.WriteHeader(code) }
+
+func (c *counter) Write(b []byte) (int, error) {
+	if c.status == 0 {
+		c.status = http.StatusOK
+	}
+	n, err := c.ResponseWriter.Write(b)
+	c.n += int64(n)
+	return n, err
 }
 
 var _ http.Handler = (*Handler)(nil)
 
 // ServeHTTP implements http.Handler.
-func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	w := &counter{ResponseWriter: rw}
+	res := Result{Name: strings.TrimPrefix(r.URL.Path, "/")}
+	res.Remote, _ = netip.ParseAddrPort(r.RemoteAddr)
+	defer func() {
+		if h.OnDone != nil {
+			res.Status, res.Bytes, res.Duration = w.status, w.n, time.Since(start)
+			if res.Status == 0 {
+				res.Status = http.StatusOK
+			}
+			res.Aborted = r.Context().Err() != nil
+			h.OnDone(res)
+		}
+	}()
+	if h.Slots != nil {
+		if !h.Slots.Acquire() {
+			w.Header().Set("Retry-After", "1")
+			http.Error(w, "busy, retry later", http.StatusServiceUnavailable)
+			return
+		}
+		defer h.Slots.Release()
+	}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		w.Header().Set("Allow", "GET, HEAD")
 		http.Error(w, "read-only: GET and HEAD only", http.StatusMethodNotAllowed)
@@ -70,6 +127,8 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer f.Close()
+	_, inMemory := f.(*source.Memory)
+	res.FromDisk = !inMemory
 	w.Header().Set("ETag", etag(f))
 	w.Header().Set("Content-Type", contentType(req.Path))
 	http.ServeContent(w, r, "", f.ModTime(), io.NewSectionReader(f, 0, f.Size()))

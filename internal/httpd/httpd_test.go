@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -69,5 +70,47 @@ func TestHandler(t *testing.T) {
 	}
 	if resp, _ := get("PUT", "/SEP001122334455.cnf.xml"); resp.StatusCode != 405 {
 		t.Errorf("PUT: %d, want 405", resp.StatusCode)
+	}
+}
+
+func TestSlotsAndResults(t *testing.T) {
+	slots := source.NewSlots(1)
+	var results []Result
+	var mu sync.Mutex
+	h := &Handler{Source: chain(map[string]string{"a.xml": "abc"}), Slots: slots, OnDone: func(r Result) {
+		mu.Lock()
+		results = append(results, r)
+		mu.Unlock()
+	}}
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	slots.Acquire() // TFTP holds the only slot
+	resp, err := http.Get(srv.URL + "/a.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 503 || resp.Header.Get("Retry-After") != "1" {
+		t.Errorf("no free slot: %d", resp.StatusCode)
+	}
+	slots.Release()
+	resp, _ = http.Get(srv.URL + "/a.xml")
+	io.ReadAll(resp.Body)
+	resp.Body.Close()
+	for deadline := time.Now().Add(2 * time.Second); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
+		mu.Lock()
+		n := len(results)
+		mu.Unlock()
+		if n == 2 {
+			break
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(results) != 2 || results[0].Status != 503 || results[1].Status != 200 || results[1].Bytes != 3 || results[1].Name != "a.xml" || results[1].FromDisk {
+		t.Errorf("results: %+v", results)
+	}
+	if slots.InUse() != 0 {
+		t.Errorf("slot not given back")
 	}
 }

@@ -2,6 +2,7 @@ package tftpd
 
 import (
 	"bytes"
+	"cmtftp/internal/source"
 	"context"
 	"fmt"
 	"testing"
@@ -193,4 +194,27 @@ func TestOACKThenAck0(t *testing.T) {
 	p.ack(0)
 	p.expectData(1)
 	p.ack(1)
+}
+
+// TestSharedSlots: with a Maximum Serving Count shared with another server
+// (HTTP), a TFTP request finds no free slot while the other holds it.
+func TestSharedSlots(t *testing.T) {
+	slots := source.NewSlots(1)
+	srv, addr := testServer(t, "udp4", map[string][]byte{"a.bin": []byte("hello")}, func(s *Server) { s.Slots = slots })
+	if !slots.Acquire() { // the other server's transfer
+		t.Fatal("no slot")
+	}
+	p := newPeer(t, addr)
+	p.rrq("a.bin", "octet", tftp.Options{})
+	if msg := p.expectError(tftp.ErrUndefined); msg != BusyMessage {
+		t.Fatalf("with every shared slot taken: %q", msg)
+	}
+	slots.Release()
+	p2 := newPeer(t, addr)
+	p2.rrq("a.bin", "octet", tftp.Options{})
+	if got := p2.expectData(1); string(got) != "hello" {
+		t.Fatalf("after release: %q", got)
+	}
+	p2.ack(1)
+	waitFor(t, "slot given back", func() bool { return slots.InUse() == 0 && srv.InProgress() == 0 })
 }

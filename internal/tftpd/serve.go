@@ -58,7 +58,7 @@ func (s *Server) handle(l *listener, b []byte, src netip.AddrPort, dst netip.Add
 		s.done(Result{Name: req.Filename, Remote: src, Outcome: OutcomeFailed})
 		return
 	}
-	if s.stats.InProgress.Add(1) > s.maxServing() {
+	if s.stats.InProgress.Add(1) > s.maxServing() || (s.Slots != nil && !s.Slots.Acquire()) {
 		s.stats.InProgress.Add(-1)
 		s.stats.RequestsOverflow.Add(1)
 		s.reply(l, tftp.ErrUndefined, BusyMessage, src, dst)

@@ -45,6 +45,9 @@ type Server struct {
 	// beyond it gets ERROR 0 "busy, retry later" and creates no state.
 	// Default 200.
 	MaxServingCount int
+	// Slots, when set, is a Maximum Serving Count shared with other
+	// servers (HTTP): a transfer needs a slot from it as well.
+	Slots *source.Slots
 	// MaxBlockSize caps a negotiated blksize. Default 65464.
 	MaxBlockSize int
 	// MaxWindowSize caps a negotiated windowsize. Default 64.

@@ -71,6 +71,9 @@ func (s *Server) serveRequest(l *listener, req tftp.Request, src netip.AddrPort,
 	res := Result{Name: req.Filename, Remote: src}
 	defer func() {
 		s.stats.InProgress.Add(-1)
+		if s.Slots != nil {
+			s.Slots.Release()
+		}
 		res.Duration = time.Since(start)
 		s.done(res)
 		s.xferWG.Done()
