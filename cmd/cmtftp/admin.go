@@ -10,12 +10,11 @@ import (
 
 	"cmtftp/internal/admin"
 	"cmtftp/internal/httpd"
-	"cmtftp/internal/source"
 	"cmtftp/internal/store"
 )
 
 // startAdmin starts the admin API on addr ("" = off).
-func startAdmin(addr string, st store.Store, token string, log *slog.Logger) (*http.Server, error) {
+func startAdmin(addr string, st store.Store, token string, log *slog.Logger, extra func(*http.ServeMux)) (*http.Server, error) {
 	if addr == "" {
 		return nil, nil
 	}
@@ -23,7 +22,7 @@ func startAdmin(addr string, st store.Store, token string, log *slog.Logger) (*h
 	if err != nil {
 		return nil, bindError(addr, err)
 	}
-	api := &admin.Server{Store: st, Token: token, Logger: log}
+	api := &admin.Server{Store: st, Token: token, Logger: log, Extra: extra}
 	srv := &http.Server{Handler: api.Handler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: time.Minute}
 	log.Info("admin listening", "addr", ln.Addr().String(), "token", token != "")
 	go func() {
@@ -35,7 +34,7 @@ func startAdmin(addr string, st store.Store, token string, log *slog.Logger) (*h
 }
 
 // startHTTP serves the chain over HTTP on addr ("" = off).
-func startHTTP(addr string, src source.Source, log *slog.Logger) (*http.Server, error) {
+func startHTTP(addr string, h *httpd.Handler, connState func(net.Conn, http.ConnState), log *slog.Logger) (*http.Server, error) {
 	if addr == "" {
 		return nil, nil
 	}
@@ -43,7 +42,7 @@ func startHTTP(addr string, src source.Source, log *slog.Logger) (*http.Server, 
 	if err != nil {
 		return nil, bindError(addr, err)
 	}
-	srv := &http.Server{Handler: &httpd.Handler{Source: src, Logger: log}, ReadHeaderTimeout: 10 * time.Second,
+	srv := &http.Server{Handler: h, ConnState: connState, ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout: time.Minute, WriteTimeout: 10 * time.Minute}
 	log.Info("http listening", "addr", ln.Addr().String())
 	go func() {

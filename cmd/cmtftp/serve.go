@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"net"
+	"net/http"
 	"os"
 	"os/signal"
 	"strings"
@@ -14,6 +16,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"cmtftp/internal/httpd"
+	"cmtftp/internal/metrics"
 	"cmtftp/internal/source"
 	"cmtftp/internal/source/alternate"
 	"cmtftp/internal/source/built"
@@ -21,6 +25,7 @@ import (
 	"cmtftp/internal/source/custom"
 	"cmtftp/internal/store"
 	"cmtftp/internal/tftpd"
+	timelinepkg "cmtftp/internal/timeline"
 )
 
 // Addresses of the demo: loopback only and an unprivileged port, so a
@@ -178,29 +183,46 @@ func runServe(cmd *cobra.Command, f serveFlags) error {
 		}
 		log.Info("demo site created", "records", res.Created)
 	}
-	adminSrv, err := startAdmin(f.adminAddr, st, token, log)
-	if err != nil {
-		return err
-	}
-
 	conns, err := listenAll(f.tftpAddrs, f.demo, log)
 	if err != nil {
 		return err
 	}
+	feedCtx, stopFeed := context.WithCancel(context.Background())
+	defer stopFeed()
+	params, perr := serviceParams(feedCtx, st)
+	if perr != nil {
+		params = store.EffectiveParams(nil)
+	}
+	// One Maximum Serving Count for TFTP and HTTP: the flag when given,
+	// else the service parameter, followed as it changes.
+	slots := source.NewSlots(params.Int(store.ParamMaxServingCount))
+	if cmd.Flags().Changed("max-serving-count") {
+		slots.SetMax(f.maxServing)
+	} else {
+		store.Follow(feedCtx, st, log, func(c store.Change) {
+			if c.Kind == store.KindService || c.Kind == store.KindResync {
+				if p, err := serviceParams(feedCtx, st); err == nil {
+					slots.SetMax(p.Int(store.ParamMaxServingCount))
+				}
+			}
+		})
+	}
+	var srv *tftpd.Server
+	m := metrics.New(func() tftpd.StatsSnapshot { return srv.Stats() }, slots)
+	timeline := timelinepkg.New(100)
+
 	// The serving chain, in this order, fixed here: files built from the
 	// database, custom files from the database, the constant and load cache
 	// of the TFTP root, the TFTP root on disk, the alternate file locations.
 	// (Other clusters' servers come with the centralized-TFTP issue.)
-	feedCtx, stopFeed := context.WithCancel(context.Background())
-	defer stopFeed()
-	configs := &built.Source{Store: st, Logger: log}
+	configs := &built.Source{Store: st, Logger: log, OnBuild: m.Built, OnChange: m.Change}
 	customs := &custom.Source{Store: st, Logger: log}
 	alternates := &alternate.Locations{Store: st, Logger: log}
 	configs.Start(feedCtx)
 	customs.Start(feedCtx)
 	alternates.Start(feedCtx)
 	chain := []source.Source{configs, customs}
-	if params, err := serviceParams(feedCtx, st); err == nil && !params.Bool(store.ParamCacheConstantFiles) {
+	if !params.Bool(store.ParamCacheConstantFiles) {
 		log.Info("constant and load cache off (EnableCachingOfConstantAndBinFiles = false)")
 	} else {
 		constants := &cache.Dir{Root: f.root, Logger: log}
@@ -211,19 +233,41 @@ func runServe(cmd *cobra.Command, f serveFlags) error {
 		log.Info("constant and load cache", "files", n, "bytes", size)
 		chain = append(chain, constants)
 	}
-	chain = append(chain, disk, alternates)
-	srv := &tftpd.Server{
+	chain = append(chain, m.CountDisk(disk), m.CountDisk(alternates))
+	missed := newMissedLog(log, st, feedCtx)
+	srv = &tftpd.Server{
 		Source:          source.First(chain...),
-		MaxServingCount: f.maxServing,
+		MaxServingCount: math.MaxInt32, // the shared slots are the limit
+		Slots:           slots,
 		MaxBlockSize:    f.maxBlksize,
 		MaxWindowSize:   f.maxWindow,
 		Timeout:         f.timeout,
 		Retries:         f.retries,
 		TransferTimeout: f.transferTimeout,
 		Logger:          log,
-		OnDone:          logTransfer(log),
+		OnDone: func(r tftpd.Result) {
+			logTransfer(log)(r)
+			m.TFTPDone(r)
+			timeline.TFTP(r)
+			if r.Outcome == tftpd.OutcomeNotFound {
+				missed.log("tftp", r.Name, r.Remote)
+			}
+		},
 	}
-	httpSrv, err := startHTTP(f.httpAddr, srv.Source, log)
+	httpSrv, err := startHTTP(f.httpAddr, &httpd.Handler{Source: srv.Source, Slots: slots, Logger: log, OnDone: func(r httpd.Result) {
+		m.HTTPDone(r)
+		timeline.HTTP(r)
+		if r.Status == 404 {
+			missed.log("http", r.Name, r.Remote)
+		}
+	}}, m.ConnState, log)
+	if err != nil {
+		return err
+	}
+	adminSrv, err := startAdmin(f.adminAddr, st, token, log, func(mux *http.ServeMux) {
+		mux.Handle("GET /metrics", m.Handler())
+		mux.HandleFunc("GET /api/v1/devices/{name}/timeline", timeline.ServeHTTP)
+	})
 	if err != nil {
 		return err
 	}

@@ -47,6 +47,7 @@ type Result struct {
 	Duration time.Duration
 	FromDisk bool // served from a file on disk rather than a memory cache
 	Aborted  bool // the client went away before the end
+	Overflow bool // refused: no free serving slot
 }
 
 // counter counts the bytes of a response body.
@@ -87,6 +88,7 @@ func (h *Handler) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	}()
 	if h.Slots != nil {
 		if !h.Slots.Acquire() {
+			res.Overflow = true
 			w.Header().Set("Retry-After", "1")
 			http.Error(w, "busy, retry later", http.StatusServiceUnavailable)
 			return

@@ -21,6 +21,12 @@ type Source struct {
 	Store store.Store
 	// Logger receives feed errors; nil discards.
 	Logger *slog.Logger
+	// OnBuild, if set, is called after every build: the file's kind, how
+	// long it took, the error if the database failed, and whether a change
+	// that arrived meanwhile made the result unfit for the cache.
+	OnBuild func(kind build.Kind, d time.Duration, err error, discarded bool)
+	// OnChange, if set, is called for every change notification.
+	OnChange func(store.Change)
 
 	mu    sync.Mutex
 	cache map[string]*source.Memory
@@ -35,32 +41,50 @@ var _ source.Source = (*Source)(nil)
 // would fall back to XMLDefault.cnf.xml and might auto-register.
 func (s *Source) Open(ctx context.Context, req *source.Request) (source.File, error) {
 	name := req.Path
-	if _, ok := build.Resolve(name); !ok {
+	target, ok := build.Resolve(name)
+	if !ok {
 		return nil, source.ErrNotFound
 	}
-	s.mu.Lock()
-	if f, ok := s.cache[name]; ok {
-		s.mu.Unlock()
-		return f, nil
-	}
-	gen := s.gen
-	s.mu.Unlock()
-	b, _, err := build.Render(name, Records{Ctx: ctx, Store: s.Store})
-	switch {
-	case errors.Is(err, build.ErrNotBuilt):
-		return nil, source.ErrNotFound
-	case err != nil:
-		return nil, source.ErrBusy
-	}
-	f := source.NewMemory(b, time.Now())
-	s.mu.Lock()
-	if s.gen == gen {
-		if s.cache == nil {
-			s.cache = map[string]*source.Memory{}
+	// A change that arrives while the file is being built may or may not
+	// be in it: build again (a few times) so the requester gets a file
+	// that is current as of a moment with no change in flight.
+	var f *source.Memory
+	for attempt := 0; attempt < 3; attempt++ {
+		s.mu.Lock()
+		if cached, ok := s.cache[name]; ok {
+			s.mu.Unlock()
+			return cached, nil
 		}
-		s.cache[name] = f
+		gen := s.gen
+		s.mu.Unlock()
+		start := time.Now()
+		b, _, err := build.Render(name, Records{Ctx: ctx, Store: s.Store})
+		switch {
+		case errors.Is(err, build.ErrNotBuilt):
+			return nil, source.ErrNotFound
+		case err != nil:
+			if s.OnBuild != nil {
+				s.OnBuild(target.Kind, time.Since(start), err, false)
+			}
+			return nil, source.ErrBusy
+		}
+		f = source.NewMemory(b, time.Now())
+		s.mu.Lock()
+		fresh := s.gen == gen
+		if fresh {
+			if s.cache == nil {
+				s.cache = map[string]*source.Memory{}
+			}
+			s.cache[name] = f
+		}
+		s.mu.Unlock()
+		if s.OnBuild != nil {
+			s.OnBuild(target.Kind, time.Since(start), nil, !fresh)
+		}
+		if fresh {
+			break
+		}
 	}
-	s.mu.Unlock()
 	return f, nil
 }
 
@@ -76,5 +100,10 @@ func (s *Source) Invalidate() {
 // cache on every change (see store.Follow). Call it before serving.
 func (s *Source) Start(ctx context.Context) {
 	s.Invalidate()
-	store.Follow(ctx, s.Store, s.Logger, func(store.Change) { s.Invalidate() })
+	store.Follow(ctx, s.Store, s.Logger, func(c store.Change) {
+		s.Invalidate()
+		if s.OnChange != nil {
+			s.OnChange(c)
+		}
+	})
 }

@@ -1,0 +1,64 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+	"net/netip"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"cmtftp/internal/store"
+)
+
+// missedRate is how many missed files are logged per second at most; the
+// rest are counted and reported in the next line that is logged.
+const missedRate = 10
+
+// missedLog logs requests for files that were not found, when the Log
+// Missed Files service parameter is true, rate-limited.
+type missedLog struct {
+	logger     *slog.Logger
+	enabled    atomic.Bool
+	mu         sync.Mutex
+	window     time.Time
+	n          int
+	suppressed int
+}
+
+func newMissedLog(logger *slog.Logger, st store.Store, ctx context.Context) *missedLog {
+	m := &missedLog{logger: logger}
+	refresh := func() {
+		if p, err := serviceParams(ctx, st); err == nil {
+			m.enabled.Store(p.Bool(store.ParamLogMissedFiles))
+		}
+	}
+	refresh()
+	store.Follow(ctx, st, logger, func(c store.Change) {
+		if c.Kind == store.KindService || c.Kind == store.KindResync {
+			refresh()
+		}
+	})
+	return m
+}
+
+func (m *missedLog) log(proto, name string, client netip.AddrPort) {
+	if !m.enabled.Load() {
+		return
+	}
+	m.mu.Lock()
+	now := time.Now()
+	if now.Sub(m.window) >= time.Second {
+		m.window, m.n = now, 0
+	}
+	if m.n >= missedRate {
+		m.suppressed++
+		m.mu.Unlock()
+		return
+	}
+	m.n++
+	suppressed := m.suppressed
+	m.suppressed = 0
+	m.mu.Unlock()
+	m.logger.Info("file not found", "protocol", proto, "file", name, "client", client.String(), "suppressed_before", suppressed)
+}
