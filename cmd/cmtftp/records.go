@@ -146,6 +146,9 @@ func (rc recordCmd) command() *cobra.Command {
 			return errors.Join(errs...)
 		}}
 	parent.AddCommand(list, show, add, set, rm)
+	if rc.kind == store.KindDevice {
+		parent.AddCommand(newTimelineCmd(&cf))
+	}
 	return parent
 }
 

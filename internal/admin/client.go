@@ -205,3 +205,9 @@ func (c *Client) Changes(ctx context.Context, after int64, wait string) ([]store
 	_, err := c.do(ctx, http.MethodGet, fmt.Sprintf("/api/v1/changes?after=%d&wait=%s", after, url.QueryEscape(wait)), nil, &out)
 	return out, err
 }
+
+// GetJSON fetches path (below the API's base URL) and decodes its JSON.
+func (c *Client) GetJSON(ctx context.Context, path string, out any) error {
+	_, err := c.do(ctx, http.MethodGet, path, nil, out)
+	return err
+}

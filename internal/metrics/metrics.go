@@ -74,6 +74,12 @@ func New(tftp func() tftpd.StatsSnapshot, slots *source.Slots) *Metrics {
 	for _, k := range store.Kinds {
 		m.changes.WithLabelValues(string(k))
 	}
+	for _, r := range []string{"processed", "not_found", "overflow", "busy", "aborted", "error"} {
+		m.httpRequests.WithLabelValues(r)
+	}
+	for _, k := range []string{"device", "dialrule", "softkey", "unit", "default"} {
+		m.buildFiles.WithLabelValues(k)
+	}
 	for _, f := range []string{"sep", "sip", "ld", "gk"} {
 		m.configRequests.WithLabelValues(f, "found")
 		m.configRequests.WithLabelValues(f, "not_found")
