@@ -62,6 +62,8 @@ func openDSN(tb testing.TB, dsn string) store.Store {
 	return s
 }
 
+func envDSN() string { return os.Getenv(EnvDSN) }
+
 func open(t *testing.T) store.Store { return openDSN(t, newDatabase(t)) }
 
 func bopen(b *testing.B) store.Store { return openDSN(b, newDatabase(b)) }
