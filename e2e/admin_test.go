@@ -15,7 +15,7 @@ import (
 )
 
 // freeTCP returns a free loopback TCP address.
-func freeTCP(t *testing.T) string {
+func freeTCP(t testing.TB) string {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

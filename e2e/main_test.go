@@ -48,7 +48,7 @@ func needTool(t *testing.T, name string) string {
 }
 
 // freePort finds a UDP port free on both 127.0.0.1 and [::1].
-func freePort(t *testing.T) int {
+func freePort(t testing.TB) int {
 	t.Helper()
 	for range 50 {
 		c4, err := net.ListenPacket("udp4", "127.0.0.1:0")
@@ -70,13 +70,13 @@ func freePort(t *testing.T) int {
 // startServe runs "cmtftp serve" with args (prefixed by a command such as
 // "ip netns exec NS" when given) and waits until every listener is up,
 // reading its log rather than sleeping.
-func startServe(t *testing.T, prefix []string, listeners int, args ...string) *exec.Cmd {
+func startServe(t testing.TB, prefix []string, listeners int, args ...string) *exec.Cmd {
 	t.Helper()
 	return startServeIn(t, "", prefix, listeners, args...)
 }
 
 // startServeIn is startServe with the server's working directory set.
-func startServeIn(t *testing.T, dir string, prefix []string, listeners int, args ...string) *exec.Cmd {
+func startServeIn(t testing.TB, dir string, prefix []string, listeners int, args ...string) *exec.Cmd {
 	t.Helper()
 	// Each server gets its own database, and no admin listener unless the
 	// test asks for one, so tests never share state or ports.
@@ -145,7 +145,7 @@ func hasFlag(args []string, flag string) bool {
 	return false
 }
 
-func randomFile(t *testing.T, dir, name string, n int) []byte {
+func randomFile(t testing.TB, dir, name string, n int) []byte {
 	t.Helper()
 	b := make([]byte, n)
 	if _, err := rand.Read(b); err != nil {
