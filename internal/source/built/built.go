@@ -4,6 +4,7 @@
 package built
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"log/slog"
@@ -68,7 +69,9 @@ func (s *Source) Open(ctx context.Context, req *source.Request) (source.File, er
 			}
 			return nil, source.ErrBusy
 		}
-		f = source.NewMemory(b, time.Now())
+		// Keep exactly the bytes: the render buffer grew by doubling, and a
+		// cache of 100,000 files would carry the slack.
+		f = source.NewMemory(bytes.Clone(b), time.Now())
 		s.mu.Lock()
 		fresh := s.gen == gen
 		if fresh {
