@@ -170,8 +170,16 @@ func TestServeBuiltFiles(t *testing.T) {
 		b, _ := os.ReadFile(out)
 		return string(b)
 	}
-	for _, name := range []string{"SEP0000DE000002.cnf.xml", "SEP0000DE000007.cnf", "SIP0000DE000003.cnf", "ld0000de000004",
-		"DRdemo-79x1.xml", "SKStandard-User.xml", "XMLDefault.cnf.xml", "RingList.xml"} {
+	// Every file of every demo device (the golden set), and one from disk.
+	golden, _ := os.ReadDir("../internal/build/testdata/golden")
+	names := []string{"RingList.xml"}
+	for _, g := range golden {
+		names = append(names, g.Name())
+	}
+	if len(names) < 14 {
+		t.Fatalf("golden set: %v", names)
+	}
+	for _, name := range names {
 		got := fetch(name)
 		if code, overHTTP := httpGet(name); code != 200 || overHTTP != got {
 			t.Errorf("%s: HTTP %d, and its bytes differ from TFTP's", name, code)

@@ -29,9 +29,26 @@ type Source struct {
 	// OnChange, if set, is called for every change notification.
 	OnChange func(store.Change)
 
-	mu    sync.Mutex
-	cache map[string]*source.Memory
-	gen   uint64 // bumped by every change: a build that started before it is not cached
+	mu      sync.Mutex
+	cache   map[string]*source.Memory
+	missing map[string]time.Time // names not built, until when that answer holds
+	flights map[string]*flight   // builds in progress, one per name
+	gen     uint64               // bumped by every change: a build that started before it is not cached
+}
+
+// NegativeTTL is how long "no builder makes this name" is remembered (a
+// change event forgets it sooner): a storm of requests for RingList.xml
+// or a missing device asks the database once, not once per request.
+const NegativeTTL = 2 * time.Second
+
+// maxMissing bounds the remembered misses (a scan of random names).
+const maxMissing = 100000
+
+// flight is one build that concurrent requests for the same name share.
+type flight struct {
+	done chan struct{}
+	f    *source.Memory
+	err  error
 }
 
 var _ source.Source = (*Source)(nil)
@@ -46,6 +63,54 @@ func (s *Source) Open(ctx context.Context, req *source.Request) (source.File, er
 	if !ok {
 		return nil, source.ErrNotFound
 	}
+	s.mu.Lock()
+	if f, ok := s.cache[name]; ok {
+		s.mu.Unlock()
+		return f, nil
+	}
+	if until, ok := s.missing[name]; ok && time.Now().Before(until) {
+		s.mu.Unlock()
+		return nil, source.ErrNotFound
+	}
+	if c, ok := s.flights[name]; ok {
+		s.mu.Unlock()
+		select {
+		case <-c.done:
+		case <-ctx.Done():
+			return nil, source.ErrBusy
+		}
+		if c.err != nil {
+			return nil, c.err
+		}
+		return c.f, nil
+	}
+	c := &flight{done: make(chan struct{})}
+	if s.flights == nil {
+		s.flights = map[string]*flight{}
+	}
+	s.flights[name] = c
+	gen := s.gen
+	s.mu.Unlock()
+
+	c.f, c.err = s.build(ctx, name, target)
+	s.mu.Lock()
+	delete(s.flights, name)
+	if errors.Is(c.err, source.ErrNotFound) && s.gen == gen {
+		if s.missing == nil || len(s.missing) >= maxMissing {
+			s.missing = map[string]time.Time{}
+		}
+		s.missing[name] = time.Now().Add(NegativeTTL)
+	}
+	s.mu.Unlock()
+	close(c.done)
+	if c.err != nil {
+		return nil, c.err
+	}
+	return c.f, nil
+}
+
+// build renders name, caching the result unless a change arrived meanwhile.
+func (s *Source) build(ctx context.Context, name string, target build.Target) (*source.Memory, error) {
 	// A change that arrives while the file is being built may or may not
 	// be in it: build again (a few times) so the requester gets a file
 	// that is current as of a moment with no change in flight.
@@ -96,6 +161,7 @@ func (s *Source) Invalidate() {
 	s.mu.Lock()
 	s.gen++
 	s.cache = nil
+	s.missing = nil
 	s.mu.Unlock()
 }
 

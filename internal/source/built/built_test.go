@@ -6,6 +6,7 @@ import (
 	"net/netip"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -81,5 +82,70 @@ func TestSource(t *testing.T) {
 	}
 	if _, err := open(t, st, s, "SEP0000DE000001.cnf.xml"); !errors.Is(err, source.ErrBusy) {
 		t.Errorf("uncached file with the database gone: %v, want busy", err)
+	}
+}
+
+// countingStore counts the reads that building needs.
+type countingStore struct {
+	store.Store
+	mu            sync.Mutex
+	configs, gets int
+}
+
+func (c *countingStore) DeviceConfig(ctx context.Context, name string) (*store.DeviceConfig, error) {
+	c.mu.Lock()
+	c.configs++
+	c.mu.Unlock()
+	time.Sleep(20 * time.Millisecond) // a slow database, so requests pile up
+	return c.Store.DeviceConfig(ctx, name)
+}
+
+func (c *countingStore) Get(ctx context.Context, k store.Kind, key string) (store.Entity, error) {
+	c.mu.Lock()
+	c.gets++
+	c.mu.Unlock()
+	return c.Store.Get(ctx, k, key)
+}
+
+// TestStorm: many requests at once for one uncached name build it once;
+// repeated requests for a name no builder makes ask the database once.
+func TestStorm(t *testing.T) {
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "s.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if _, err := st.Apply(ctx, store.DemoSite()); err != nil {
+		t.Fatal(err)
+	}
+	cs := &countingStore{Store: st}
+	s := &Source{Store: cs}
+	var wg sync.WaitGroup
+	for i := 0; i < 50; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if got, err := open(t, st, s, "SEP0000DE000002.cnf.xml"); err != nil || !strings.Contains(got, "Blaise") {
+				t.Errorf("storm: %v", err)
+			}
+		}()
+	}
+	wg.Wait()
+	if cs.configs != 1 {
+		t.Errorf("50 concurrent requests built the file %d times, want 1", cs.configs)
+	}
+	for i := 0; i < 20; i++ {
+		if _, err := open(t, st, s, "RingList.xml"); !errors.Is(err, source.ErrNotFound) {
+			t.Fatal(err)
+		}
+	}
+	if cs.gets != 1 {
+		t.Errorf("20 requests for a name no builder makes read the database %d times, want 1", cs.gets)
+	}
+	s.Invalidate() // a change: the miss is forgotten
+	open(t, st, s, "RingList.xml")
+	if cs.gets != 2 {
+		t.Errorf("after a change the miss should be asked again: %d reads", cs.gets)
 	}
 }
