@@ -3,7 +3,6 @@ package alternate
 import (
 	"context"
 	"errors"
-	"net/netip"
 	"os"
 	"path/filepath"
 	"testing"
@@ -29,17 +28,8 @@ func TestLocations(t *testing.T) {
 	l := &Locations{Store: st}
 	l.Start(ctx)
 	open := func(name string) (string, error) {
-		req, err := source.NewRequest(name, source.TFTP, netip.MustParseAddrPort("127.0.0.1:1"), netip.Addr{})
-		if err != nil {
-			return "", err
-		}
-		f, err := l.Open(ctx, req)
-		if err != nil {
-			return "", err
-		}
-		buf := make([]byte, f.Size())
-		f.ReadAt(buf, 0)
-		return string(buf), nil
+		b, err := source.ReadFile(ctx, l, name, source.TFTP)
+		return string(b), err
 	}
 	if _, err := open("x.bin"); !errors.Is(err, source.ErrNotFound) {
 		t.Fatalf("no locations configured: %v", err)

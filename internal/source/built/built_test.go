@@ -3,7 +3,6 @@ package built
 import (
 	"context"
 	"errors"
-	"net/netip"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -15,19 +14,10 @@ import (
 	"cmtftp/internal/store/sqlite"
 )
 
-func open(t *testing.T, st store.Store, s *Source, name string) (string, error) {
+func open(t *testing.T, _ store.Store, s *Source, name string) (string, error) {
 	t.Helper()
-	req, err := source.NewRequest(name, source.TFTP, netip.MustParseAddrPort("127.0.0.1:5000"), netip.MustParseAddr("127.0.0.1"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	f, err := s.Open(context.Background(), req)
-	if err != nil {
-		return "", err
-	}
-	b := make([]byte, f.Size())
-	f.ReadAt(b, 0)
-	return string(b), nil
+	b, err := source.ReadFile(context.Background(), s, name, source.TFTP)
+	return string(b), err
 }
 
 func TestSource(t *testing.T) {

@@ -3,7 +3,6 @@ package cache
 import (
 	"context"
 	"errors"
-	"net/netip"
 	"os"
 	"path/filepath"
 	"testing"
@@ -14,17 +13,8 @@ import (
 
 func get(t *testing.T, d *Dir, name string) (string, error) {
 	t.Helper()
-	req, err := source.NewRequest(name, source.TFTP, netip.MustParseAddrPort("127.0.0.1:1"), netip.Addr{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	f, err := d.Open(context.Background(), req)
-	if err != nil {
-		return "", err
-	}
-	b := make([]byte, f.Size())
-	f.ReadAt(b, 0)
-	return string(b), nil
+	b, err := source.ReadFile(context.Background(), d, name, source.TFTP)
+	return string(b), err
 }
 
 func eventually(t *testing.T, d *Dir, name, want string) {

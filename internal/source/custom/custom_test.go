@@ -3,7 +3,6 @@ package custom
 import (
 	"context"
 	"errors"
-	"net/netip"
 	"path/filepath"
 	"testing"
 	"time"
@@ -15,17 +14,8 @@ import (
 
 func read(t *testing.T, s *Source, name string) (string, error) {
 	t.Helper()
-	req, err := source.NewRequest(name, source.HTTP, netip.MustParseAddrPort("127.0.0.1:5000"), netip.Addr{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	f, err := s.Open(context.Background(), req)
-	if err != nil {
-		return "", err
-	}
-	b := make([]byte, f.Size())
-	f.ReadAt(b, 0)
-	return string(b), nil
+	b, err := source.ReadFile(context.Background(), s, name, source.HTTP)
+	return string(b), err
 }
 
 func TestSource(t *testing.T) {
