@@ -3,6 +3,7 @@ package e2e
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -16,6 +17,8 @@ import (
 
 	"cmtftp/internal/store"
 	"cmtftp/internal/store/sqlite"
+	"cmtftp/internal/tftp"
+	"cmtftp/internal/tftpclient"
 )
 
 // TestBuildAndShow: on the demo site, "cmtftp build" from the database and
@@ -219,6 +222,32 @@ func TestServeBuiltFiles(t *testing.T) {
 	waitUntil(t, func() bool { return strings.Contains(fetch("RingList.xml"), "replaced on disk") })
 	if _, body := httpGet("RingList.xml"); !strings.Contains(body, "replaced on disk") {
 		t.Errorf("replaced RingList.xml not served over HTTP")
+	}
+
+	// Names a non-secure cluster does not have: "not found", counted.
+	notFound := metricValue(t, admin, "RequestsNotFound")
+	for _, n := range []string{"CTLFile.tlv", "ITLFile.tlv", "CTLSEP0000DE000002.tlv", "ITLSEP0000DE000002.tlv"} {
+		_, err := (&tftpclient.Client{}).Get(context.Background(), "127.0.0.1:"+port, n, io.Discard)
+		var re *tftpclient.RemoteError
+		if !errors.As(err, &re) || re.Code != tftp.ErrFileNotFound {
+			t.Errorf("%s: %v, want file not found", n, err)
+		}
+	}
+	if got := metricValue(t, admin, "RequestsNotFound"); got != notFound+4 {
+		t.Errorf("RequestsNotFound went from %v to %v, want +4", notFound, got)
+	}
+	// The boot timeline of the 7970 shows what it asked for, both ways.
+	tl := mustCLI(t, admin, "device", "timeline", "SEP0000DE000002")
+	for _, want := range [][]string{{"tftp", "SEP0000DE000002.cnf.xml", "completed"}, {"http", "SEP0000DE000002.cnf.xml", "completed"},
+		{"tftp", "CTLSEP0000DE000002.tlv", "not_found"}} {
+		found := false
+		for _, line := range strings.Split(tl, "\n") {
+			f := strings.Fields(line)
+			found = found || len(f) > 3 && f[1] == want[0] && f[2] == want[1] && f[3] == want[2]
+		}
+		if !found {
+			t.Errorf("timeline lacks %v:\n%s", want, tl)
+		}
 	}
 
 	before := fetch("SEP0000DE000002.cnf.xml")
