@@ -218,6 +218,14 @@ func runServe(cmd *cobra.Command, f serveFlags) error {
 	configs := &built.Source{Store: st, Logger: log, OnBuild: m.Built, OnChange: m.Change}
 	customs := &custom.Source{Store: st, Logger: log}
 	alternates := &alternate.Locations{Store: st, Logger: log}
+	configs.NoCache.Store(!params.Bool(store.ParamCacheConfigFiles))
+	store.Follow(feedCtx, st, log, func(c store.Change) {
+		if c.Kind == store.KindService || c.Kind == store.KindResync {
+			if p, err := serviceParams(feedCtx, st); err == nil {
+				configs.NoCache.Store(!p.Bool(store.ParamCacheConfigFiles))
+			}
+		}
+	})
 	configs.Start(feedCtx)
 	customs.Start(feedCtx)
 	alternates.Start(feedCtx)

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"cmtftp/internal/build"
@@ -28,6 +29,10 @@ type Source struct {
 	OnBuild func(kind build.Kind, d time.Duration, err error, discarded bool)
 	// OnChange, if set, is called for every change notification.
 	OnChange func(store.Change)
+	// NoCache, when true, builds every request afresh (the service
+	// parameter Enable Caching of Configuration Files = false); requests
+	// for one name at the same moment still share one build.
+	NoCache atomic.Bool
 
 	mu      sync.Mutex
 	cache   map[string]*source.Memory
@@ -139,7 +144,7 @@ func (s *Source) build(ctx context.Context, name string, target build.Target) (*
 		f = source.NewMemory(bytes.Clone(b), time.Now())
 		s.mu.Lock()
 		fresh := s.gen == gen
-		if fresh {
+		if fresh && !s.NoCache.Load() {
 			if s.cache == nil {
 				s.cache = map[string]*source.Memory{}
 			}

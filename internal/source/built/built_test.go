@@ -139,3 +139,32 @@ func TestStorm(t *testing.T) {
 		t.Errorf("after a change the miss should be asked again: %d reads", cs.gets)
 	}
 }
+
+// TestNoCache: with Enable Caching of Configuration Files off, every
+// request builds the file.
+func TestNoCache(t *testing.T) {
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "n.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	st.Apply(ctx, store.DemoSite())
+	cs := &countingStore{Store: st}
+	s := &Source{Store: cs}
+	s.NoCache.Store(true)
+	for i := 0; i < 3; i++ {
+		if _, err := open(t, st, s, "SEP0000DE000002.cnf.xml"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if cs.configs != 3 {
+		t.Errorf("3 requests without the cache built %d times", cs.configs)
+	}
+	s.NoCache.Store(false)
+	open(t, st, s, "SEP0000DE000002.cnf.xml")
+	open(t, st, s, "SEP0000DE000002.cnf.xml")
+	if cs.configs != 4 {
+		t.Errorf("with the cache back on: %d builds, want 4", cs.configs)
+	}
+}
