@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"log/slog"
 	"net/netip"
 	"sync"
@@ -26,20 +25,12 @@ type missedLog struct {
 	suppressed int
 }
 
-func newMissedLog(logger *slog.Logger, st store.Store, ctx context.Context) *missedLog {
-	m := &missedLog{logger: logger}
-	refresh := func() {
-		if p, err := serviceParams(ctx, st); err == nil {
-			m.enabled.Store(p.Bool(store.ParamLogMissedFiles))
-		}
-	}
-	refresh()
-	store.Follow(ctx, st, logger, func(c store.Change) {
-		if c.Kind == store.KindService || c.Kind == store.KindResync {
-			refresh()
-		}
-	})
-	return m
+// newMissedLog logs through logger while the parameter (see setParams) is on.
+func newMissedLog(logger *slog.Logger) *missedLog { return &missedLog{logger: logger} }
+
+// setParams follows the Log Missed Files parameter.
+func (m *missedLog) setParams(p store.ParamValues) {
+	m.enabled.Store(p.Bool(store.ParamLogMissedFiles))
 }
 
 func (m *missedLog) log(proto, name string, client netip.AddrPort) {

@@ -38,7 +38,9 @@ func TestMissedLog(t *testing.T) {
 	}
 	defer st.Close()
 	var out syncBuffer
-	m := newMissedLog(slog.New(slog.NewTextHandler(&out, nil)), st, ctx)
+	m := newMissedLog(slog.New(slog.NewTextHandler(&out, nil)))
+	feed := &feed{st: st, missed: m}
+	feed.start(ctx, nil)
 	client := netip.MustParseAddrPort("192.0.2.9:1234")
 	m.log("tftp", "SEP001122334455.cnf.xml", client)
 	if out.String() != "" {

@@ -198,14 +198,6 @@ func runServe(cmd *cobra.Command, f serveFlags) error {
 	slots := source.NewSlots(params.Int(store.ParamMaxServingCount))
 	if cmd.Flags().Changed("max-serving-count") {
 		slots.SetMax(f.maxServing)
-	} else {
-		store.Follow(feedCtx, st, log, func(c store.Change) {
-			if c.Kind == store.KindService || c.Kind == store.KindResync {
-				if p, err := serviceParams(feedCtx, st); err == nil {
-					slots.SetMax(p.Int(store.ParamMaxServingCount))
-				}
-			}
-		})
 	}
 	var srv *tftpd.Server
 	m := metrics.New(func() tftpd.StatsSnapshot { return srv.Stats() }, slots)
@@ -218,17 +210,14 @@ func runServe(cmd *cobra.Command, f serveFlags) error {
 	configs := &built.Source{Store: st, Logger: log, OnBuild: m.Built, OnChange: m.Change}
 	customs := &custom.Source{Store: st, Logger: log}
 	alternates := &alternate.Locations{Store: st, Logger: log}
-	configs.NoCache.Store(!params.Bool(store.ParamCacheConfigFiles))
-	store.Follow(feedCtx, st, log, func(c store.Change) {
-		if c.Kind == store.KindService || c.Kind == store.KindResync {
-			if p, err := serviceParams(feedCtx, st); err == nil {
-				configs.NoCache.Store(!p.Bool(store.ParamCacheConfigFiles))
-			}
-		}
-	})
-	configs.Start(feedCtx)
-	customs.Start(feedCtx)
-	alternates.Start(feedCtx)
+	missed := newMissedLog(log)
+	// One reader of the change feed for every consumer (each reader holds
+	// a database connection).
+	fd := &feed{st: st, log: log, built: configs, custom: customs, alternates: alternates, missed: missed, slots: slots}
+	if cmd.Flags().Changed("max-serving-count") {
+		fd.slots = nil // the flag fixes it
+	}
+	fd.start(feedCtx, &params)
 	chain := []source.Source{configs, customs}
 	if !params.Bool(store.ParamCacheConstantFiles) {
 		log.Info("constant and load cache off (EnableCachingOfConstantAndBinFiles = false)")
@@ -242,7 +231,6 @@ func runServe(cmd *cobra.Command, f serveFlags) error {
 		chain = append(chain, constants)
 	}
 	chain = append(chain, m.CountDisk(disk), m.CountDisk(alternates))
-	missed := newMissedLog(log, st, feedCtx)
 	srv = &tftpd.Server{
 		Source:          source.First(chain...),
 		MaxServingCount: math.MaxInt32, // the shared slots are the limit

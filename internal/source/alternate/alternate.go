@@ -32,10 +32,10 @@ var _ source.Source = (*Locations)(nil)
 // Start reads the parameters and follows the change feed for service
 // parameter changes until ctx ends.
 func (l *Locations) Start(ctx context.Context) {
-	l.refresh(ctx)
+	l.Refresh(ctx)
 	store.Follow(ctx, l.Store, l.Logger, func(c store.Change) {
 		if c.Kind == store.KindService || c.Kind == store.KindResync {
-			l.refresh(ctx)
+			l.Refresh(ctx)
 		}
 	})
 }
@@ -47,7 +47,8 @@ func (l *Locations) Paths() []string {
 	return slices.Clone(l.paths)
 }
 
-func (l *Locations) refresh(ctx context.Context) {
+// Refresh re-reads the Alternate File Location parameters.
+func (l *Locations) Refresh(ctx context.Context) {
 	es, err := l.Store.List(ctx, store.KindService)
 	if err != nil {
 		return // keep the current set; the feed will call again

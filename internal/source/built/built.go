@@ -171,13 +171,17 @@ func (s *Source) Invalidate() {
 }
 
 // Start follows the store's change feed until ctx ends, dropping the
-// cache on every change (see store.Follow). Call it before serving.
+// cache on every change (see store.Follow). Call it before serving — or
+// call HandleChange from a feed follower shared with other consumers.
 func (s *Source) Start(ctx context.Context) {
 	s.Invalidate()
-	store.Follow(ctx, s.Store, s.Logger, func(c store.Change) {
-		s.Invalidate()
-		if s.OnChange != nil {
-			s.OnChange(c)
-		}
-	})
+	store.Follow(ctx, s.Store, s.Logger, s.HandleChange)
+}
+
+// HandleChange applies one change event: every kept file is dropped.
+func (s *Source) HandleChange(c store.Change) {
+	s.Invalidate()
+	if s.OnChange != nil {
+		s.OnChange(c)
+	}
 }

@@ -28,14 +28,19 @@ type Source struct {
 
 var _ source.Source = (*Source)(nil)
 
-// Start follows the change feed until ctx ends. Call it before serving.
+// Start follows the change feed until ctx ends. Call it before serving —
+// or call HandleChange from a feed follower shared with other consumers.
 func (s *Source) Start(ctx context.Context) {
 	s.invalidate()
-	store.Follow(ctx, s.Store, s.Logger, func(c store.Change) {
-		if c.Kind == store.KindFile || c.Kind == store.KindResync {
-			s.invalidate()
-		}
-	})
+	store.Follow(ctx, s.Store, s.Logger, s.HandleChange)
+}
+
+// HandleChange applies one change event: a custom-file change (or a
+// resync) drops what is kept.
+func (s *Source) HandleChange(c store.Change) {
+	if c.Kind == store.KindFile || c.Kind == store.KindResync {
+		s.invalidate()
+	}
 }
 
 func (s *Source) invalidate() {
