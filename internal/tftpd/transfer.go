@@ -48,6 +48,7 @@ type transfer struct {
 	conn     *net.UDPConn
 	batch    batchWriter
 	msgs     []ipv4.Message
+	gsoSegs  int // >1: a window goes out in sends of this many packets, segmented by the kernel (UDP GSO)
 	peer     netip.AddrPort
 	file     source.File
 	data     []byte // the whole file when held in memory, else nil
@@ -191,6 +192,7 @@ func (s *Server) newTransfer(req tftp.Request, f source.File, peer netip.AddrPor
 		} else {
 			t.batch = ipv6.NewPacketConn(conn)
 		}
+		t.gsoSegs = enableGSO(conn, t.blksize+tftp.HeaderLen, int(blocks))
 		t.msgs = make([]ipv4.Message, blocks)
 		to := net.UDPAddrFromAddrPort(peer)
 		for i := range t.msgs {
@@ -355,7 +357,29 @@ func (t *transfer) send(first, last int64) error {
 	if k == 1 {
 		return t.write(pkt)
 	}
-	for sent := 0; sent < k; {
+	if t.gsoSegs > 1 {
+		// The packets lie back to back in t.buf, all full but maybe the
+		// last: the kernel cuts each send into datagrams of one stride.
+		end := (k-1)*stride + len(pkt)
+		for i := 0; i < k; i += t.gsoSegs {
+			j := min(i+t.gsoSegs, k)
+			hi := min(j*stride, end)
+			if _, err := t.conn.WriteToUDPAddrPort(t.buf[i*stride:hi], t.peer); err != nil {
+				if gsoUnsupported(err) {
+					t.gsoSegs = 0 // this path cannot segment: batches from now on
+					return t.sendBatch(i, k)
+				}
+				return t.sendFailed(err)
+			}
+		}
+		return nil
+	}
+	return t.sendBatch(0, k)
+}
+
+// sendBatch sends packets [from, k) of the window with sendmmsg.
+func (t *transfer) sendBatch(from, k int) error {
+	for sent := from; sent < k; {
 		n, err := t.batch.WriteBatch(t.msgs[sent:k], 0)
 		if err != nil {
 			return t.sendFailed(err)
