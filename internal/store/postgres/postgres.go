@@ -10,7 +10,6 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
 	"net"
 	"time"
 
@@ -61,15 +60,7 @@ func Open(ctx context.Context, dsn string) (*sqlstore.DB, error) {
 
 // Migrate applies the embedded migrations.
 func Migrate(ctx context.Context, db *sql.DB) error {
-	sub, _ := fs.Sub(migrations, "migrations")
-	p, err := goose.NewProvider(goose.DialectPostgres, db, sub)
-	if err != nil {
-		return fmt.Errorf("postgres: migrations: %w", err)
-	}
-	if _, err := p.Up(ctx); err != nil {
-		return fmt.Errorf("postgres: migrate: %w", err)
-	}
-	return nil
+	return sqlstore.Migrate(ctx, db, goose.DialectPostgres, migrations, "postgres")
 }
 
 type dialect struct{ cfg *pgx.ConnConfig }
