@@ -161,7 +161,7 @@ func deviceKey(k store.Kind, arg string) string {
 		return "SEP" + m
 	}
 	if len(arg) == 15 {
-		if m, err := store.ParseMAC(arg[3:]); err == nil && (arg[:3] == "sep" || arg[:3] == "SEP" || arg[:3] == "Sep") {
+		if m, err := store.ParseMAC(arg[3:]); err == nil && strings.EqualFold(arg[:3], "SEP") {
 			return "SEP" + m
 		}
 	}

@@ -231,6 +231,7 @@ func runServe(cmd *cobra.Command, f serveFlags) error {
 		chain = append(chain, constants)
 	}
 	chain = append(chain, m.CountDisk(disk), m.CountDisk(alternates))
+	logT := logTransfer(log)
 	srv = &tftpd.Server{
 		Source:          source.First(chain...),
 		MaxServingCount: math.MaxInt32, // the shared slots are the limit
@@ -242,7 +243,7 @@ func runServe(cmd *cobra.Command, f serveFlags) error {
 		TransferTimeout: f.transferTimeout,
 		Logger:          log,
 		OnDone: func(r tftpd.Result) {
-			logTransfer(log)(r)
+			logT(r)
 			m.TFTPDone(r)
 			timeline.TFTP(r)
 			if r.Outcome == tftpd.OutcomeNotFound {

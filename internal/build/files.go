@@ -91,9 +91,6 @@ func Resolve(name string) (Target, bool) {
 	return Target{}, false
 }
 
-// mac returns the device's MAC or, for a gateway, "".
-func deviceMAC(d *store.Device) string { return d.MAC }
-
 // DeviceFiles returns the names of every file the device gets under the
 // given Build CNF Files value, in a stable order: its own files, then the
 // dial plan and softkey template it names.
@@ -101,7 +98,7 @@ func DeviceFiles(c *store.DeviceConfig, buildCNF string) []string {
 	var out []string
 	m := &c.Model
 	d := &c.Device
-	mac := deviceMAC(d)
+	mac := d.MAC // "" for a gateway
 	fams := m.Files(d.Protocol)
 	has := func(f string) bool {
 		for _, x := range fams {

@@ -3,6 +3,7 @@ package build
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"cmtftp/internal/store"
 )
@@ -75,7 +76,7 @@ func Render(name string, r Records) ([]byte, []string, error) {
 	}
 	gets := false
 	for _, f := range DeviceFiles(c, c.Params[store.ParamBuildCNFFiles]) {
-		gets = gets || f == name || (t.Kind == DeviceXMLFile || t.Kind == LegacyCnfFile || t.Kind == SIPCnfFile) && equalFold(f, name)
+		gets = gets || f == name || (t.Kind == DeviceXMLFile || t.Kind == LegacyCnfFile || t.Kind == SIPCnfFile) && strings.EqualFold(f, name)
 	}
 	if !gets {
 		return nil, nil, fmt.Errorf("%w: device %s (model %s, %s) does not get %s under %s", ErrNotBuilt, c.Device.Name,
@@ -83,25 +84,6 @@ func Render(name string, r Records) ([]byte, []string, error) {
 	}
 	b, _ := Build(t, c)
 	return b, Sources(c), nil
-}
-
-func equalFold(a, b string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := 0; i < len(a); i++ {
-		x, y := a[i], b[i]
-		if 'A' <= x && x <= 'Z' {
-			x += 'a' - 'A'
-		}
-		if 'A' <= y && y <= 'Z' {
-			y += 'a' - 'A'
-		}
-		if x != y {
-			return false
-		}
-	}
-	return true
 }
 
 // Sources lists the records a device's files are built from.

@@ -13,6 +13,7 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"strconv"
 	"strings"
 	"time"
 
@@ -162,21 +163,7 @@ func etag(f source.File) string {
 			return `"` + hex.EncodeToString(h.Sum(nil)) + `"`
 		}
 	}
-	return `W/"` + hex.EncodeToString([]byte(f.ModTime().UTC().Format(time.RFC3339Nano))) + "-" + itoa(f.Size()) + `"`
-}
-
-func itoa(n int64) string {
-	if n == 0 {
-		return "0"
-	}
-	var b [20]byte
-	i := len(b)
-	for n > 0 {
-		i--
-		b[i] = byte('0' + n%10)
-		n /= 10
-	}
-	return string(b[i:])
+	return `W/"` + hex.EncodeToString([]byte(f.ModTime().UTC().Format(time.RFC3339Nano))) + "-" + strconv.FormatInt(f.Size(), 10) + `"`
 }
 
 func contentType(name string) string {

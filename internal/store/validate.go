@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -316,7 +317,7 @@ func normDialPlan(p *DialPlan) error {
 		return invalid(p, "rules", "%d rules, at most 500", len(p.Rules))
 	}
 	for i, r := range p.Rules {
-		f := func(n string) string { return "rules[" + itoa(i) + "]." + n }
+		f := func(n string) string { return "rules[" + strconv.Itoa(i) + "]." + n }
 		if p.Family == DialFamily7905 {
 			if !rule7905.MatchString(r.Pattern) {
 				return invalid(p, f("pattern"), "%q is not a 7905/7912 rule (digits . * # - > t r S)", r.Pattern)
@@ -370,7 +371,7 @@ func normSoftkey(t *SoftkeyTemplate) error {
 	}
 	seen := map[string]bool{}
 	for i, s := range t.Sets {
-		f := "sets[" + itoa(i) + "]"
+		f := "sets[" + strconv.Itoa(i) + "]"
 		if !slices.Contains(SoftkeyStates, s.State) {
 			return invalid(t, f+".state", "%q is not a call state (%s)", s.State, strings.Join(SoftkeyStates, ", "))
 		}
@@ -393,7 +394,7 @@ func normSoftkey(t *SoftkeyTemplate) error {
 func normAppearances(e Entity, lines []Appearance) error {
 	buttons := map[int]bool{}
 	for i, a := range lines {
-		f := "lines[" + itoa(i) + "]"
+		f := "lines[" + strconv.Itoa(i) + "]"
 		if a.Button < 1 || a.Button > 200 {
 			return invalid(e, f+".button", "%d out of range 1–200", a.Button)
 		}
@@ -507,11 +508,4 @@ func normFile(f *CustomFile) error {
 		f.Modified = time.Now().UTC().Truncate(time.Millisecond)
 	}
 	return nil
-}
-
-func itoa(i int) string {
-	if i < 10 {
-		return string(rune('0' + i))
-	}
-	return itoa(i/10) + string(rune('0'+i%10))
 }

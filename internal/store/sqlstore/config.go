@@ -53,8 +53,6 @@ const (
 	profileLinesSQL = "SELECT 'l', x.button, " + lineCols + " FROM profile_lines x JOIN lines l ON l.number = x.line WHERE x.profile = ?" + paramRows
 )
 
-const paramsSQL = "SELECT 'enterprise', name, value FROM enterprise_params UNION ALL SELECT 'service', name, value FROM service_params"
-
 // DeviceConfig implements store.Store: one device and every record its
 // files are built from, in three queries (the device joined with its
 // single-row relations, group and servers; its lines; parameters). Each record is
@@ -189,26 +187,6 @@ func (s *DB) configRest(r reader, c *store.DeviceConfig) error {
 		return fmt.Errorf("%w: group %q of pool %q", store.ErrNotFound, c.Pool.Group, c.Pool.Name)
 	}
 	return nil
-}
-
-func params(r reader) (store.ParamValues, error) {
-	rows, err := r.query(paramsSQL)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var stored []store.Param
-	for rows.Next() {
-		var p store.Param
-		if err := rows.Scan(&p.Scope, &p.Name, &p.Value); err != nil {
-			return nil, err
-		}
-		stored = append(stored, p)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return store.EffectiveParams(stored), nil
 }
 
 // seedCatalogue writes the built-in models when the stored catalogue is older.
