@@ -89,7 +89,7 @@ func (s *DB) List(ctx context.Context, k store.Kind) ([]store.Entity, error) {
 // and *tx provide it.
 type reader interface {
 	query(q string, args ...any) (*sql.Rows, error)
-	queryRow(q string, args ...any) *sql.Row
+	queryRow(q string, args ...any) row
 }
 
 type dbReader struct {
@@ -105,13 +105,21 @@ func (r dbReader) query(q string, args ...any) (*sql.Rows, error) {
 	return st.QueryContext(r.ctx, args...)
 }
 
-func (r dbReader) queryRow(q string, args ...any) *sql.Row {
+func (r dbReader) queryRow(q string, args ...any) row {
 	st, err := r.s.stmt(r.ctx, q)
 	if err != nil {
-		return r.s.db.QueryRowContext(r.ctx, "SELECT 1 WHERE 1 = 0")
+		return errRow{err}
 	}
 	return st.QueryRowContext(r.ctx, args...)
 }
+
+// row is a single-row result: *sql.Row, or errRow when the statement
+// could not even be prepared (the error must not read as "no rows").
+type row interface{ Scan(dest ...any) error }
+
+type errRow struct{ err error }
+
+func (e errRow) Scan(...any) error { return e.err }
 
 func (s *DB) read(ctx context.Context, f func(reader) error) error {
 	return f(dbReader{s, ctx})

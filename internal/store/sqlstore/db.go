@@ -175,10 +175,10 @@ func (t *tx) query(q string, args ...any) (*sql.Rows, error) {
 	return st.QueryContext(t.ctx, args...)
 }
 
-func (t *tx) queryRow(q string, args ...any) *sql.Row {
+func (t *tx) queryRow(q string, args ...any) row {
 	st, err := t.stmt(q)
 	if err != nil {
-		return t.tx.QueryRowContext(t.ctx, "SELECT 1 WHERE 1 = 0") // yields sql.ErrNoRows; err is reported by the next exec
+		return errRow{err}
 	}
 	return st.QueryRowContext(t.ctx, args...)
 }
