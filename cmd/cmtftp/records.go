@@ -171,34 +171,17 @@ func deviceKey(k store.Kind, arg string) string {
 // setName puts the positional NAME into the record's key field; for a
 // device a MAC in any spelling is accepted.
 func setName(e store.Entity, name string) {
-	switch v := e.(type) {
-	case *store.Server:
-		v.Name = name
-	case *store.Group:
-		v.Name = name
-	case *store.Pool:
-		v.Name = name
-	case *store.Model:
-		v.Name = name
-	case *store.Line:
-		v.Number = name
-	case *store.SIPProfile:
-		v.Name = name
-	case *store.DialPlan:
-		v.Name = name
-	case *store.SoftkeyTemplate:
-		v.Name = name
-	case *store.Device:
+	if d, ok := e.(*store.Device); ok {
 		if m, err := store.ParseMAC(name); err == nil {
-			v.MAC = m
-		} else if strings.ContainsAny(name, ":.-") && !strings.HasPrefix(strings.ToUpper(name), "SEP") {
-			v.MAC = name // a mistyped MAC: let validation say what is wrong with it
-		} else {
-			v.Name = name
+			d.MAC = m
+			return
 		}
-	case *store.DeviceProfile:
-		v.Name = name
+		if strings.ContainsAny(name, ":.-") && !strings.HasPrefix(strings.ToUpper(name), "SEP") {
+			d.MAC = name // a mistyped MAC: let validation say what is wrong with it
+			return
+		}
 	}
+	store.SetKey(e, name)
 }
 
 // listCmd is the "list" subcommand of a kind of record: a table of the

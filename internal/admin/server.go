@@ -198,35 +198,8 @@ func (s *Server) put(w http.ResponseWriter, r *http.Request) {
 // setKey makes the record's key the one in the URL, or rejects a body that
 // names another record.
 func setKey(e store.Entity, key string) error {
-	if e.Key() == "" {
-		switch v := e.(type) {
-		case *store.Server:
-			v.Name = key
-		case *store.Group:
-			v.Name = key
-		case *store.Pool:
-			v.Name = key
-		case *store.Model:
-			v.Name = key
-		case *store.Line:
-			v.Number = key
-		case *store.SIPProfile:
-			v.Name = key
-		case *store.DialPlan:
-			v.Name = key
-		case *store.SoftkeyTemplate:
-			v.Name = key
-		case *store.Device:
-			if v.MAC == "" {
-				v.Name = key
-			}
-		case *store.DeviceProfile:
-			v.Name = key
-		case *store.Login:
-			v.Device = key
-		case *store.CustomFile:
-			v.Name = key
-		}
+	if d, isDevice := e.(*store.Device); e.Key() == "" && !(isDevice && d.MAC != "") {
+		store.SetKey(e, key) // a device given by MAC gets its name from it below
 	}
 	if d, ok := e.(*store.Device); ok && d.Name == "" {
 		if err := store.Normalize(d); err != nil {

@@ -89,3 +89,35 @@ func New(k Kind) (Entity, error) {
 	}
 	return nil, fmt.Errorf("store: unknown kind %q", k)
 }
+
+// SetKey sets the field that is e's key (name, number, device …).
+func SetKey(e Entity, key string) {
+	switch v := e.(type) {
+	case *Server:
+		v.Name = key
+	case *Group:
+		v.Name = key
+	case *Pool:
+		v.Name = key
+	case *Model:
+		v.Name = key
+	case *Line:
+		v.Number = key
+	case *SIPProfile:
+		v.Name = key
+	case *DialPlan:
+		v.Name = key
+	case *SoftkeyTemplate:
+		v.Name = key
+	case *Device:
+		v.Name = key
+	case *DeviceProfile:
+		v.Name = key
+	case *Login:
+		v.Device = key
+	case *Param:
+		v.Name = key
+	case *CustomFile:
+		v.Name = key
+	}
+}
