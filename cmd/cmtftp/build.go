@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -45,18 +46,10 @@ func newBuildCmd() *cobra.Command {
 			}
 			defer st.Close()
 			start := time.Now()
-			site := &store.Site{}
-			for _, k := range store.Kinds {
-				if k == store.KindFile {
-					continue // custom files are served as they are, not built
-				}
-				es, err := st.List(ctx, k)
-				if err != nil {
-					return err
-				}
-				for _, e := range es {
-					site.Add(e)
-				}
+			// Every kind but custom files: those are served as they are, not built.
+			site, err := store.LoadSite(ctx, st, slices.DeleteFunc(slices.Clone(store.Kinds), func(k store.Kind) bool { return k == store.KindFile })...)
+			if err != nil {
+				return err
 			}
 			loaded := time.Since(start)
 			var progress *progress

@@ -108,15 +108,6 @@ var _ store.Store = (*sqlstore.DB)(nil)
 
 // serviceParams reads the effective service and enterprise parameters.
 func serviceParams(ctx context.Context, st store.Store) (store.ParamValues, error) {
-	var stored []store.Param
-	for _, k := range []store.Kind{store.KindEnterprise, store.KindService} {
-		es, err := st.List(ctx, k)
-		if err != nil {
-			return nil, err
-		}
-		for _, e := range es {
-			stored = append(stored, *e.(*store.Param))
-		}
-	}
-	return store.EffectiveParams(stored), nil
+	v, _, err := store.LoadParams(ctx, st)
+	return v, err
 }

@@ -4,6 +4,7 @@
 package admin
 
 import (
+	"context"
 	"crypto/subtle"
 	"encoding/json"
 	"errors"
@@ -257,17 +258,10 @@ type ParamView struct {
 }
 
 func (s *Server) params(r *http.Request) ([]ParamView, error) {
-	var stored []store.Param
-	for _, k := range []store.Kind{store.KindEnterprise, store.KindService} {
-		es, err := s.Store.List(r.Context(), k)
-		if err != nil {
-			return nil, err
-		}
-		for _, e := range es {
-			stored = append(stored, *e.(*store.Param))
-		}
+	eff, stored, err := store.LoadParams(r.Context(), s.Store)
+	if err != nil {
+		return nil, err
 	}
-	eff := store.EffectiveParams(stored)
 	var out []ParamView
 	for _, d := range store.ParamDefs() {
 		isDefault := !slices.ContainsFunc(stored, func(p store.Param) bool { return p.Scope == d.Scope && p.Name == d.Name })
@@ -362,34 +356,24 @@ func (s *Server) apply(w http.ResponseWriter, r *http.Request) {
 
 // Export returns the whole configuration as a site document (built-in
 // models left out: every store has them).
-func Export(r *http.Request, st store.Store) (*store.Site, error) {
-	site := &store.Site{}
-	for _, k := range store.Kinds {
-		es, err := st.List(r.Context(), k)
+func Export(ctx context.Context, st store.Store) (*store.Site, error) {
+	site, err := store.LoadSite(ctx, st)
+	if err != nil {
+		return nil, err
+	}
+	site.Models = slices.DeleteFunc(site.Models, func(m *store.Model) bool { return m.Builtin })
+	for i, f := range site.Files { // listed without their bytes
+		full, err := store.Get[*store.CustomFile](ctx, st, f.Name)
 		if err != nil {
 			return nil, err
 		}
-		for _, e := range es {
-			switch v := e.(type) {
-			case *store.Model:
-				if v.Builtin {
-					continue
-				}
-			case *store.CustomFile:
-				full, err := st.Get(r.Context(), k, v.Name)
-				if err != nil {
-					return nil, err
-				}
-				e = full
-			}
-			site.Add(e)
-		}
+		site.Files[i] = full
 	}
 	return site, nil
 }
 
 func (s *Server) export(w http.ResponseWriter, r *http.Request) {
-	site, err := Export(r, s.Store)
+	site, err := Export(r.Context(), s.Store)
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -44,14 +44,7 @@ func NewIndex(s *Site) *Index {
 			x.models[m.Name] = &m
 		}
 	}
-	var stored []Param
-	for _, p := range s.Enterprise {
-		stored = append(stored, Param{Scope: KindEnterprise, Name: p.Name, Value: p.Value})
-	}
-	for _, p := range s.Service {
-		stored = append(stored, Param{Scope: KindService, Name: p.Name, Value: p.Value})
-	}
-	x.params = EffectiveParams(stored)
+	x.params = EffectiveParams(s.Params())
 	return x
 }
 

@@ -49,15 +49,11 @@ func (l *Locations) Paths() []string {
 
 // Refresh re-reads the Alternate File Location parameters.
 func (l *Locations) Refresh(ctx context.Context) {
-	es, err := l.Store.List(ctx, store.KindService)
+	params, _, err := store.LoadParams(ctx, l.Store)
 	if err != nil {
 		return // keep the current set; the feed will call again
 	}
-	var stored []store.Param
-	for _, e := range es {
-		stored = append(stored, *e.(*store.Param))
-	}
-	paths := store.EffectiveParams(stored).AlternateFileLocations()
+	paths := params.AlternateFileLocations()
 	l.mu.RLock()
 	same := slices.Equal(paths, l.paths)
 	l.mu.RUnlock()

@@ -33,15 +33,10 @@ func (r Records) Softkey(name string) (*store.SoftkeyTemplate, error) {
 // Defaults implements build.Records: the groups, pools, servers, models and
 // parameters the default files need.
 func (r Records) Defaults() (*build.DefaultConfig, error) {
-	site := &store.Site{}
-	for _, k := range []store.Kind{store.KindServer, store.KindGroup, store.KindPool, store.KindModel, store.KindEnterprise, store.KindService} {
-		es, err := r.Store.List(r.Ctx, k)
-		if err != nil {
-			return nil, err
-		}
-		for _, e := range es {
-			site.Add(e)
-		}
+	site, err := store.LoadSite(r.Ctx, r.Store, store.KindServer, store.KindGroup, store.KindPool, store.KindModel,
+		store.KindEnterprise, store.KindService)
+	if err != nil {
+		return nil, err
 	}
 	return build.FromIndex(store.NewIndex(site)).Defaults()
 }
