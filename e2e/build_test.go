@@ -88,29 +88,7 @@ func BenchmarkBuild100k(b *testing.B) {
 	const n = 100000
 	dir := b.TempDir()
 	db := filepath.Join(dir, "build.db")
-	ctx := context.Background()
-	st, err := sqlite.Open(ctx, db)
-	if err != nil {
-		b.Fatal(err)
-	}
-	site := &store.Site{Servers: []*store.Server{{Name: "cm1", Host: "192.0.2.21"}}, Groups: []*store.Group{{Name: "G1", Servers: []string{"cm1"}}},
-		Pools: []*store.Pool{{Name: "HQ", Group: "G1"}}, Lines: []*store.Line{{Number: "9000", DisplayName: "Shared"}}}
-	if _, err := st.Apply(ctx, site); err != nil {
-		b.Fatal(err)
-	}
-	for start := 0; start < n; start += 10000 {
-		chunk := &store.Site{}
-		for i := start; i < start+10000; i++ {
-			num := strconv.Itoa(100000 + i)
-			chunk.Lines = append(chunk.Lines, &store.Line{Number: num, DisplayName: "User " + num})
-			chunk.Devices = append(chunk.Devices, &store.Device{MAC: fmt.Sprintf("%012X", 0xA00000000000+i), Model: "7961", Pool: "HQ",
-				Lines: []store.Appearance{{Button: 1, Line: num}, {Button: 2, Line: "9000"}}})
-		}
-		if _, err := st.Apply(ctx, chunk); err != nil {
-			b.Fatal(err)
-		}
-	}
-	st.Close()
+	writeDeviceDB(b, db, n, "7961", store.ProtocolSCCP, 1)
 	for _, target := range []struct{ name, dir string }{{"disk", dir}, {"tmpfs", "/dev/shm"}} {
 		b.Run(target.name, func(b *testing.B) {
 			out, err := os.MkdirTemp(target.dir, "cmtftp-build-bench-")
@@ -282,5 +260,46 @@ func waitUntil(t *testing.T, cond func() bool) {
 			t.Fatal("condition not met within 5 s")
 		}
 		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// writeDeviceDB fills a new SQLite database with n phones of one model and
+// protocol, each with its own line and the shared line 9000, in a pool
+// whose group lists servers call-control servers (and a SIP profile for
+// SIP phones): the database the 100,000-device benchmarks start from.
+func writeDeviceDB(b *testing.B, db string, n int, model, protocol string, servers int) {
+	b.Helper()
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, db)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	site := &store.Site{Groups: []*store.Group{{Name: "G1"}}, Pools: []*store.Pool{{Name: "HQ", Group: "G1"}},
+		Lines: []*store.Line{{Number: "9000", DisplayName: "Shared"}}}
+	for i := 1; i <= servers; i++ {
+		name := fmt.Sprintf("cm%d", i)
+		site.Servers = append(site.Servers, &store.Server{Name: name, Host: fmt.Sprintf("192.0.2.%d", 20+i)})
+		site.Groups[0].Servers = append(site.Groups[0].Servers, name)
+	}
+	sipProfile := ""
+	if protocol == store.ProtocolSIP {
+		sipProfile = "SIP"
+		site.SIPProfiles = []*store.SIPProfile{{Name: sipProfile}}
+	}
+	if _, err := st.Apply(ctx, site); err != nil {
+		b.Fatal(err)
+	}
+	for start := 0; start < n; start += 10000 {
+		chunk := &store.Site{}
+		for i := start; i < min(start+10000, n); i++ {
+			num := strconv.Itoa(100000 + i)
+			chunk.Lines = append(chunk.Lines, &store.Line{Number: num, DisplayName: "User " + num})
+			chunk.Devices = append(chunk.Devices, &store.Device{MAC: fmt.Sprintf("%012X", 0xA00000000000+i), Model: model, Protocol: protocol,
+				Pool: "HQ", SIPProfile: sipProfile, Lines: []store.Appearance{{Button: 1, Line: num}, {Button: 2, Line: "9000"}}})
+		}
+		if _, err := st.Apply(ctx, chunk); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

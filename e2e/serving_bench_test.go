@@ -93,29 +93,7 @@ func BenchmarkStorm100k(b *testing.B) {
 	dir := b.TempDir()
 	db := filepath.Join(dir, "storm.db")
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, db)
-	if err != nil {
-		b.Fatal(err)
-	}
-	site := &store.Site{Servers: []*store.Server{{Name: "cm1", Host: "192.0.2.21"}, {Name: "cm2", Host: "192.0.2.22"}},
-		Groups: []*store.Group{{Name: "G1", Servers: []string{"cm1", "cm2"}}}, Pools: []*store.Pool{{Name: "HQ", Group: "G1"}},
-		Lines: []*store.Line{{Number: "9000", DisplayName: "Shared"}}, SIPProfiles: []*store.SIPProfile{{Name: "SIP"}}}
-	if _, err := st.Apply(ctx, site); err != nil {
-		b.Fatal(err)
-	}
-	for start := 0; start < n; start += 10000 {
-		chunk := &store.Site{}
-		for i := start; i < start+10000; i++ {
-			num := strconv.Itoa(100000 + i)
-			chunk.Lines = append(chunk.Lines, &store.Line{Number: num, DisplayName: "User " + num})
-			chunk.Devices = append(chunk.Devices, &store.Device{MAC: fmt.Sprintf("%012X", 0xA00000000000+i), Model: "8841", Protocol: "SIP",
-				Pool: "HQ", SIPProfile: "SIP", Lines: []store.Appearance{{Button: 1, Line: num}, {Button: 2, Line: "9000"}}})
-		}
-		if _, err := st.Apply(ctx, chunk); err != nil {
-			b.Fatal(err)
-		}
-	}
-	st.Close()
+	writeDeviceDB(b, db, n, "8841", store.ProtocolSIP, 2)
 	port := strconv.Itoa(freePort(b))
 	srv := startServe(b, nil, 1, "--root", b.TempDir(), "--db", "sqlite:"+db, "--tftp-addr", "127.0.0.1:"+port, "--max-serving-count", "1000")
 	pid := srv.Process.Pid
