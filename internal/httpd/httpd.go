@@ -157,6 +157,9 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, name string, err 
 // etag is the file's SHA-256 when it is small enough to hash, else a weak
 // tag of size and modification time.
 func etag(f source.File) string {
+	if m, ok := f.(*source.Memory); ok && m.Size() <= HashLimit {
+		return `"` + m.SHA256() + `"` // cached files: hashed once, not per request
+	}
 	if f.Size() <= HashLimit {
 		h := sha256.New()
 		if _, err := io.Copy(h, io.NewSectionReader(f, 0, f.Size())); err == nil {

@@ -1,8 +1,11 @@
 package source
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"io"
+	"sync"
 	"time"
 )
 
@@ -11,6 +14,9 @@ import (
 type Memory struct {
 	b   []byte
 	mod time.Time
+
+	hashOnce sync.Once
+	hash     string
 }
 
 var _ File = (*Memory)(nil)
@@ -47,3 +53,13 @@ func (m *Memory) Bytes() []byte { return m.b }
 
 // Close does nothing.
 func (m *Memory) Close() error { return nil }
+
+// SHA256 returns the hex SHA-256 of the bytes, computed on first use and
+// kept: a file served many times is hashed once.
+func (m *Memory) SHA256() string {
+	m.hashOnce.Do(func() {
+		sum := sha256.Sum256(m.b)
+		m.hash = hex.EncodeToString(sum[:])
+	})
+	return m.hash
+}
