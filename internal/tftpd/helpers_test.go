@@ -15,6 +15,10 @@ import (
 	"cmtftp/internal/tftp"
 )
 
+// goroutineDriver makes testServer run every transfer on its own goroutine;
+// TestGoroutineDriver sets it to run the lockstep tests again that way.
+var goroutineDriver bool
+
 // testServer starts a Server on a loopback UDP socket of the given network
 // ("udp4" or "udp6"), serving files written into a temp root.
 func testServer(t *testing.T, network string, files map[string][]byte, tweak func(*Server)) (*Server, netip.AddrPort) {
@@ -34,7 +38,7 @@ func testServer(t *testing.T, network string, files map[string][]byte, tweak fun
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { disk.Close() })
-	s := &Server{Source: disk, Timeout: 30 * time.Millisecond, Retries: 5}
+	s := &Server{Source: disk, Timeout: 30 * time.Millisecond, Retries: 5, noEventLoop: goroutineDriver}
 	if tweak != nil {
 		tweak(s)
 	}

@@ -80,6 +80,11 @@ type Server struct {
 	ctx       context.Context
 	cancel    context.CancelFunc
 	initOnce  sync.Once
+	loopOnce  sync.Once
+	loop      *eventLoop // nil until the first transfer that it drives
+	// noEventLoop makes every transfer run on its own goroutine (tests
+	// cover both drivers).
+	noEventLoop bool
 }
 
 func (s *Server) init() {
@@ -208,6 +213,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	go func() { s.xferWG.Wait(); close(done) }()
 	select {
 	case <-done:
+		s.stopLoop()
 		s.cancel()
 		return nil
 	case <-ctx.Done():
@@ -220,7 +226,17 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	s.mu.Unlock()
 	s.cancel()
 	<-done
+	s.stopLoop()
 	return ctx.Err()
+}
+
+// stopLoop stops the event loop once no transfer is left on it; a request
+// after Shutdown can no longer start one.
+func (s *Server) stopLoop() {
+	s.loopOnce.Do(func() {})
+	if s.loop != nil {
+		s.loop.close()
+	}
 }
 
 // InProgress is the number of transfers holding a serving slot now.

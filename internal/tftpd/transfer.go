@@ -63,22 +63,30 @@ type transfer struct {
 	chunk    []byte // one window of file bytes, read in one call (files not in memory)
 	rbuf     [ackBufLen]byte
 	closed   atomic.Bool
+
+	// Where the transfer stands (see run).
+	total   int64         // blocks in the file; the last is short, maybe empty
+	acked   int64         // last block acknowledged; -1 while the OACK is unanswered
+	end     int64         // last block of the window sent
+	cur     time.Duration // retransmission timeout now, after backoff
+	retries int           // resends of the current window
+	wait    time.Time     // when the current window times out
+
+	// Set when the transfer is driven by the event loop instead of its own
+	// goroutine (see loop_linux.go).
+	local netip.Addr
+	fd    int     // the loop's socket, or -1
+	to    rawAddr // the peer, for the loop's sends
+	res   Result
+	start time.Time
 }
 
-// serveRequest opens the file for an accepted read request and runs its
-// transfer. It holds one serving slot, which it gives back when it returns.
+// serveRequest opens the file for an accepted read request and starts its
+// transfer. It holds one serving slot, given back by release when the
+// request ends: here when it ends early, else in finish.
 func (s *Server) serveRequest(l *listener, req tftp.Request, src netip.AddrPort, dst netip.Addr) {
 	start := time.Now()
 	res := Result{Name: req.Filename, Remote: src}
-	defer func() {
-		s.stats.InProgress.Add(-1)
-		if s.Slots != nil {
-			s.Slots.Release()
-		}
-		res.Duration = time.Since(start)
-		s.done(res)
-		s.xferWG.Done()
-	}()
 	f, err := s.open(req.Filename, src, dst)
 	if err != nil {
 		code, msg, outcome := s.classify(err)
@@ -87,35 +95,86 @@ func (s *Server) serveRequest(l *listener, req tftp.Request, src netip.AddrPort,
 		if log := s.logger(); log.Enabled(s.ctx, slog.LevelDebug) {
 			log.Debug("tftp request refused", "file", req.Filename, "client", src, "outcome", outcome.String(), "err", err)
 		}
+		s.release(res, start)
 		return
 	}
-	defer f.Close()
 	t, err := s.newTransfer(req, f, src, dst)
 	if err != nil {
+		f.Close()
 		res.Outcome = OutcomeFailed
 		s.stats.RequestsFailed.Add(1)
 		s.reply(l, tftp.ErrUndefined, "internal error", src, dst)
 		s.logger().Warn("tftp transfer not started", "file", req.Filename, "client", src, "err", err)
+		s.release(res, start)
 		return
 	}
-	defer t.conn.Close()
+	t.res, t.start = res, start
+	// Lockstep transfers of files in memory (configuration files, ring
+	// lists: nearly every request a phone makes) are driven by the event
+	// loop, without a goroutine, socket object and timer of their own.
+	loop := s.eventLoop(t)
+	if loop == nil {
+		if err := t.openConn(); err != nil {
+			s.reply(l, tftp.ErrUndefined, "internal error", src, dst)
+			t.fail(err)
+			return
+		}
+	}
 	if !s.track(t) {
-		res.Outcome = OutcomeAborted
-		s.stats.RequestsAborted.Add(1)
+		t.finish(errors.New("tftpd: transfer aborted by shutdown"))
 		return
 	}
-	defer s.untrack(t)
-	err = t.run()
+	if loop == nil {
+		t.finish(t.run())
+		return
+	}
+	if err := loop.add(t); err != nil {
+		s.untrack(t)
+		s.reply(l, tftp.ErrUndefined, "internal error", src, dst)
+		t.fail(err)
+	}
+}
+
+// fail ends a transfer that could not start.
+func (t *transfer) fail(err error) {
+	t.file.Close()
+	res := t.res
+	res.Outcome = OutcomeFailed
+	t.s.stats.RequestsFailed.Add(1)
+	t.s.logger().Warn("tftp transfer not started", "file", res.Name, "client", res.Remote, "err", err)
+	t.s.release(res, t.start)
+}
+
+// finish ends a transfer that run or the event loop drove: the socket and
+// file are closed, the outcome counted, the slot given back.
+func (t *transfer) finish(err error) {
+	s := t.s
+	s.untrack(t)
+	t.closeSocket()
+	t.file.Close()
+	res := t.res
 	if err != nil {
 		res.Outcome = OutcomeAborted
 		s.stats.RequestsAborted.Add(1)
 		if log := s.logger(); log.Enabled(s.ctx, slog.LevelDebug) {
-			log.Debug("tftp transfer aborted", "file", req.Filename, "client", src, "err", err)
+			log.Debug("tftp transfer aborted", "file", res.Name, "client", res.Remote, "err", err)
 		}
-		return
+	} else {
+		res.Outcome, res.Bytes = OutcomeCompleted, t.size
+		s.stats.RequestsProcessed.Add(1)
 	}
-	res.Outcome, res.Bytes = OutcomeCompleted, t.size
-	s.stats.RequestsProcessed.Add(1)
+	s.release(res, t.start)
+}
+
+// release gives back a request's serving slot and reports how it ended.
+func (s *Server) release(res Result, start time.Time) {
+	s.stats.InProgress.Add(-1)
+	if s.Slots != nil {
+		s.Slots.Release()
+	}
+	res.Duration = time.Since(start)
+	s.done(res)
+	s.xferWG.Done()
 }
 
 func (s *Server) open(name string, src netip.AddrPort, dst netip.Addr) (source.File, error) {
@@ -167,17 +226,28 @@ func (s *Server) newTransfer(req tftp.Request, f source.File, peer netip.AddrPor
 		}
 	}
 	t.negotiate(req.Options)
+	t.local, t.fd = local, -1
+	t.total = t.size/int64(t.blksize) + 1 // the last block is short, maybe empty
+	t.cur = t.rto
+	if t.oack != nil {
+		t.acked = -1
+	}
+	return t, nil
+}
 
+// openConn opens the transfer's own socket, on the local address the
+// request arrived on, for a transfer run on its own goroutine.
+func (t *transfer) openConn() error {
 	network := "udp4"
-	if local.Is6() {
+	if t.local.Is6() {
 		network = "udp6"
 	}
-	conn, err := net.ListenUDP(network, &net.UDPAddr{IP: local.AsSlice(), Zone: local.Zone()})
+	conn, err := net.ListenUDP(network, &net.UDPAddr{IP: t.local.AsSlice(), Zone: t.local.Zone()})
 	if err != nil {
-		return nil, fmt.Errorf("tftpd: transfer socket: %w", err)
+		return fmt.Errorf("tftpd: transfer socket: %w", err)
 	}
 	t.conn = conn
-	blocks := min(int64(t.window), t.size/int64(t.blksize)+1)
+	blocks := min(int64(t.window), t.total)
 	t.buf = make([]byte, int(blocks)*(t.blksize+tftp.HeaderLen))
 	if t.window > 1 {
 		// A window of large blocks can exceed the default socket send
@@ -194,13 +264,21 @@ func (s *Server) newTransfer(req tftp.Request, f source.File, peer netip.AddrPor
 		}
 		t.gsoSegs = enableGSO(conn, t.blksize+tftp.HeaderLen, int(blocks))
 		t.msgs = make([]ipv4.Message, blocks)
-		to := net.UDPAddrFromAddrPort(peer)
+		to := net.UDPAddrFromAddrPort(t.peer)
 		for i := range t.msgs {
 			t.msgs[i].Buffers = make([][]byte, 1)
 			t.msgs[i].Addr = to
 		}
 	}
-	return t, nil
+	return nil
+}
+
+// closeSocket closes whichever socket the transfer has.
+func (t *transfer) closeSocket() {
+	if t.conn != nil {
+		t.conn.Close()
+	}
+	closeFD(t)
 }
 
 // negotiate accepts the options the server supports, within its limits,
@@ -250,67 +328,93 @@ func (t *transfer) toNetascii() error {
 	return nil
 }
 
-// run sends the file. Blocks are numbered from 1; when options were
-// accepted, the OACK is "block 0" and must be acknowledged by ACK 0 before
-// any DATA. The window is sent, then the server waits for the ACK of its
-// last block (RFC 7440): an ACK of an earlier block restarts the window after
-// it; a duplicate or stale ACK changes nothing (RFC 1123, no Sorcerer's
-// Apprentice); a timeout sends the window again from the last acknowledged
-// block, with backoff, until the retries run out.
+// run sends the file on the transfer's own goroutine. Blocks are numbered
+// from 1; when options were accepted, the OACK is "block 0" and must be
+// acknowledged by ACK 0 before any DATA. The window is sent, then the server
+// waits for the ACK of its last block (RFC 7440): an ACK of an earlier block
+// restarts the window after it; a duplicate or stale ACK changes nothing
+// (RFC 1123, no Sorcerer's Apprentice); a timeout sends the window again
+// from the last acknowledged block, with backoff, until the retries run out.
+// The event loop drives the same steps: sendWindow, ack, timedOut.
 func (t *transfer) run() error {
-	total := t.size/int64(t.blksize) + 1 // the last block is short, maybe empty
-	acked := int64(0)
-	if t.oack != nil {
-		acked = -1
-	}
-	rto, retries := t.rto, 0
-	for acked < total {
-		end := min(acked+int64(t.window), total)
-		if acked < 0 {
-			end = 0 // the OACK alone
-		}
-		if err := t.send(acked+1, end); err != nil {
+	for !t.complete() {
+		if err := t.sendWindow(); err != nil {
 			return err
 		}
 		// One deadline per window sent: ignored packets (duplicate ACKs from
 		// a client re-sending its last ACK) must not push it back, or the
 		// window would never be sent again.
-		wait := time.Now().Add(rto)
-		if t.deadline.Before(wait) {
-			wait = t.deadline
-		}
-		if err := t.conn.SetReadDeadline(wait); err != nil {
+		if err := t.conn.SetReadDeadline(t.waitUntil(time.Now())); err != nil {
 			return err
 		}
 		for {
 			blk, err := t.readAck()
 			if errors.Is(err, os.ErrDeadlineExceeded) {
-				if !time.Now().Before(t.deadline) {
-					t.sendError(tftp.ErrUndefined, "transfer timed out")
-					return errors.New("tftpd: transfer timeout")
+				if err := t.timedOut(time.Now()); err != nil {
+					return err
 				}
-				if retries++; retries > t.s.retries() {
-					return fmt.Errorf("tftpd: no acknowledgment of block %d, retries exhausted", acked+1)
-				}
-				if !t.fixedRTO {
-					rto = min(rto*2, t.rto*maxBackoff)
-				}
-				t.s.stats.Retransmits.Add(1)
 				break
 			}
 			if err != nil {
 				return err
 			}
-			diff := int64(blk - uint16(acked)) // blocks newly acknowledged, mod 2^16
-			if diff == 0 || diff > end-acked {
-				continue // duplicate, stale or future ACK: ignore it
+			if t.ack(blk) {
+				break
 			}
-			acked += diff
-			rto, retries = t.rto, 0
-			t.s.stats.SegmentsAcked.Add(uint64(diff))
-			break
 		}
 	}
+	return nil
+}
+
+// complete reports whether every block has been acknowledged.
+func (t *transfer) complete() bool { return t.acked >= t.total }
+
+// sendWindow sends the window after the last acknowledged block (or the
+// OACK alone while it is unanswered).
+func (t *transfer) sendWindow() error {
+	t.end = min(t.acked+int64(t.window), t.total)
+	if t.acked < 0 {
+		t.end = 0
+	}
+	return t.send(t.acked+1, t.end)
+}
+
+// waitUntil is when the window sent at now times out.
+func (t *transfer) waitUntil(now time.Time) time.Time {
+	t.wait = now.Add(t.cur)
+	if t.deadline.Before(t.wait) {
+		t.wait = t.deadline
+	}
+	return t.wait
+}
+
+// ack takes the ACK of block blk and reports whether it moved the window:
+// duplicate, stale and future ACKs are ignored.
+func (t *transfer) ack(blk uint16) bool {
+	diff := int64(blk - uint16(t.acked)) // blocks newly acknowledged, mod 2^16
+	if diff == 0 || diff > t.end-t.acked {
+		return false
+	}
+	t.acked += diff
+	t.cur, t.retries = t.rto, 0
+	t.s.stats.SegmentsAcked.Add(uint64(diff))
+	return true
+}
+
+// timedOut handles the window's timeout at now: an error ends the transfer
+// (total time limit reached, retries exhausted), nil means send it again.
+func (t *transfer) timedOut(now time.Time) error {
+	if !now.Before(t.deadline) {
+		t.sendError(tftp.ErrUndefined, "transfer timed out")
+		return errors.New("tftpd: transfer timeout")
+	}
+	if t.retries++; t.retries > t.s.retries() {
+		return fmt.Errorf("tftpd: no acknowledgment of block %d, retries exhausted", t.acked+1)
+	}
+	if !t.fixedRTO {
+		t.cur = min(t.cur*2, t.rto*maxBackoff)
+	}
+	t.s.stats.Retransmits.Add(1)
 	return nil
 }
 
@@ -390,6 +494,9 @@ func (t *transfer) sendBatch(from, k int) error {
 }
 
 func (t *transfer) write(p []byte) error {
+	if t.conn == nil {
+		return t.sendFailed(t.sendRaw(p))
+	}
 	if _, err := t.conn.WriteToUDPAddrPort(p, t.peer); err != nil {
 		return t.sendFailed(err)
 	}
@@ -448,13 +555,18 @@ func (t *transfer) readAck() (uint16, error) {
 
 func (t *transfer) sendError(code tftp.ErrorCode, msg string) {
 	var eb [64]byte
-	_, _ = t.conn.WriteToUDPAddrPort(tftp.AppendError(eb[:0], code, msg), t.peer)
+	_ = t.write(tftp.AppendError(eb[:0], code, msg))
 }
 
 // abort ends the transfer from another goroutine: the client is told, and
-// the socket is closed so the transfer's wait returns at once.
+// the socket is closed so the transfer's wait returns at once. A transfer
+// on the event loop is only marked; the loop tells the client and ends it.
 func (t *transfer) abort() {
 	if t.closed.Swap(true) {
+		return
+	}
+	if t.conn == nil {
+		t.s.loop.poke()
 		return
 	}
 	t.sendError(tftp.ErrUndefined, "server shutting down")
