@@ -15,10 +15,12 @@ import (
 // on, so each request tells which local address it arrived on and replies
 // from the listener leave from that same address.
 type listener struct {
-	conn  *net.UDPConn
-	p4    *ipv4.PacketConn
-	p6    *ipv6.PacketConn
-	local netip.Addr // the bound address, possibly unspecified
+	s      *Server
+	loopFD int // the event loop's duplicate of conn's descriptor, or -1
+	conn   *net.UDPConn
+	p4     *ipv4.PacketConn
+	p6     *ipv6.PacketConn
+	local  netip.Addr // the bound address, possibly unspecified
 }
 
 func newListener(c *net.UDPConn) (*listener, error) {
@@ -26,7 +28,7 @@ func newListener(c *net.UDPConn) (*listener, error) {
 	if !ok {
 		return nil, errors.New("tftpd: listener has no UDP address")
 	}
-	l := &listener{conn: c, local: la.AddrPort().Addr().Unmap()}
+	l := &listener{conn: c, local: la.AddrPort().Addr().Unmap(), loopFD: -1}
 	if la.IP.To4() != nil {
 		l.p4 = ipv4.NewPacketConn(c)
 		if err := l.p4.SetControlMessage(ipv4.FlagDst|ipv4.FlagInterface, true); err != nil {
@@ -44,6 +46,7 @@ func newListener(c *net.UDPConn) (*listener, error) {
 // read reads one datagram and the local address it was sent to.
 func (l *listener) read(b []byte) (n int, src netip.AddrPort, dst netip.Addr, err error) {
 	var from net.Addr
+	ifIndex := 0
 	if l.p4 != nil {
 		var cm *ipv4.ControlMessage
 		n, cm, from, err = l.p4.ReadFrom(b)
@@ -55,9 +58,7 @@ func (l *listener) read(b []byte) (n int, src netip.AddrPort, dst netip.Addr, er
 		n, cm, from, err = l.p6.ReadFrom(b)
 		if cm != nil {
 			dst, _ = netip.AddrFromSlice(cm.Dst)
-			if dst.Is6() && (dst.IsLinkLocalUnicast() || dst.IsLinkLocalMulticast()) && cm.IfIndex > 0 {
-				dst = dst.WithZone(strconv.Itoa(cm.IfIndex))
-			}
+			ifIndex = cm.IfIndex
 		}
 	}
 	if err != nil {
@@ -65,13 +66,24 @@ func (l *listener) read(b []byte) (n int, src netip.AddrPort, dst netip.Addr, er
 	}
 	if ua, ok := from.(*net.UDPAddr); ok {
 		src = ua.AddrPort()
-		src = netip.AddrPortFrom(src.Addr().Unmap(), src.Port())
+	}
+	src, dst = l.addrs(src, dst, ifIndex)
+	return n, src, dst, nil
+}
+
+// addrs tidies a request's addresses: both unmapped, an IPv6 link-local
+// destination zoned with the interface it came in on, and the listener's
+// own address when the packet info was missing.
+func (l *listener) addrs(src netip.AddrPort, dst netip.Addr, ifIndex int) (netip.AddrPort, netip.Addr) {
+	src = netip.AddrPortFrom(src.Addr().Unmap(), src.Port())
+	if dst.Is6() && (dst.IsLinkLocalUnicast() || dst.IsLinkLocalMulticast()) && ifIndex > 0 {
+		dst = dst.WithZone(strconv.Itoa(ifIndex))
 	}
 	dst = dst.Unmap()
 	if !dst.IsValid() || dst.IsUnspecified() {
 		dst = l.local
 	}
-	return n, src, dst, nil
+	return src, dst
 }
 
 // writeTo sends b to dst from the local address src.

@@ -3,8 +3,7 @@ package tftpd
 import (
 	"errors"
 	"fmt"
-	"net/netip"
-	"os"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -18,48 +17,72 @@ import (
 
 // The event loop serves lockstep transfers of files held in memory — what
 // phones ask for nearly every time — the way a C server's poll loop does:
-// each transfer is a bare non-blocking socket in one epoll set, and one
-// goroutine reads the ACKs that arrived, sends the next blocks and keeps the
-// timeouts. A transfer costs no goroutine, net.UDPConn or timer of its own;
-// that is a third of the CPU time the engine spends per small transfer
-// outside the kernel (scripts/bench). The epoll descriptor itself waits in
-// Go's poller, so the loop never blocks a thread in a system call.
+// each transfer is a bare non-blocking socket, and one goroutine polls them
+// all with the listeners, reads the requests and ACKs that arrived, sends
+// the next blocks and keeps the timeouts. A transfer costs no goroutine,
+// net.UDPConn or timer of its own.
+//
+// It polls with poll(2), not epoll: an epoll set keeps a callback on every
+// socket, which runs in the sender's context for each ACK the client sends,
+// even while the server is busy — on loopback a few microseconds of the
+// client's CPU per transfer (perf; scripts/bench). poll adds its waits only
+// while it sleeps. After a round of work the loop keeps polling a little,
+// letting the goroutines that open files run in between, and only then
+// sleeps in a poll the runtime sees as a blocking call; adding or aborting a
+// transfer wakes it through an eventfd.
 //
 // Transfers keep the state machine of run (sendWindow, ack, timedOut); only
 // what drives it differs.
 type eventLoop struct {
-	epfd int
-	file *os.File        // epfd, registered with Go's poller
-	raw  syscall.RawConn // waits until epfd has events
+	wake int // eventfd that wakes a sleeping poll
+
+	mu       sync.Mutex // guards the fields below it up to the loop's own
+	pending  []*transfer
+	lsns     []*listener // listeners to poll; removed ones are dropped
+	lsnGen   int         // bumped when lsns changes
+	sleeping bool
+	closing  bool
 	// poked asks the loop to look at every transfer now (one was aborted).
 	poked atomic.Bool
+	// active counts transfers added and not yet finished.
+	active atomic.Int64
 
-	mu     sync.Mutex
-	xfers  map[int32]*transfer // by socket descriptor
-	next   time.Time           // no transfer times out before this
-	events [256]unix.EpollEvent
-	n      int                // events taken by poll
-	pollFn func(uintptr) bool // poll, as one value for every wait
+	// Owned by the loop goroutine.
+	fds    []unix.PollFd // wake, then the listeners' descriptors, then xfers'
+	polled []*listener   // the listeners in fds
+	gen    int
+	xfers  []*transfer
+	next   time.Time // no transfer times out before this
 	rbuf   [ackBufLen]byte
+	req    [maxDatagram]byte
+	oob    [128]byte
 	from   unix.RawSockaddrAny
 	to     rawAddr
-}
-
-// rawAddr is a socket address in the kernel's form, for sendto.
-type rawAddr struct {
-	sa  unix.RawSockaddrInet6 // large enough for either family
-	len uint32
+	done   chan struct{}
 }
 
 // farFuture stands for "no timeout pending".
 var farFuture = time.Unix(1<<40, 0)
 
-// eventLoop returns the loop that should drive t, starting it on first
-// use, or nil when t runs on its own goroutine: windowed transfers, files
-// read from disk block by block, link-local addresses with zones.
+// spinPolls is how many times the loop polls again after a round of work
+// before it sleeps.
+const spinPolls = 32
+
+// eventLoop returns the loop that should drive t, or nil when t runs on its
+// own goroutine: windowed transfers, files read from disk block by block,
+// link-local addresses with zones.
 func (s *Server) eventLoop(t *transfer) *eventLoop {
-	if t.window != 1 || t.data == nil || s.noEventLoop ||
+	if t.window != 1 || t.data == nil ||
 		t.local.Zone() != "" || t.peer.Addr().Zone() != "" || t.local.Is4() != t.peer.Addr().Is4() {
+		return nil
+	}
+	return s.startLoop()
+}
+
+// startLoop returns the server's event loop, starting it on first use; nil
+// when the loop is off or could not start.
+func (s *Server) startLoop() *eventLoop {
+	if s.noEventLoop {
 		return nil
 	}
 	s.loopOnce.Do(func() {
@@ -74,40 +97,37 @@ func (s *Server) eventLoop(t *transfer) *eventLoop {
 }
 
 func newEventLoop() (*eventLoop, error) {
-	epfd, err := unix.EpollCreate1(unix.EPOLL_CLOEXEC)
+	wake, err := unix.Eventfd(0, unix.EFD_NONBLOCK|unix.EFD_CLOEXEC)
 	if err != nil {
-		return nil, fmt.Errorf("epoll_create1: %w", err)
+		return nil, fmt.Errorf("eventfd: %w", err)
 	}
-	if err := unix.SetNonblock(epfd, true); err != nil {
-		unix.Close(epfd)
-		return nil, err
-	}
-	f := os.NewFile(uintptr(epfd), "tftpd-epoll")
-	// A descriptor Go's poller could not take would make the wait below
-	// spin; a deadline is accepted only by a polled one.
-	if err := f.SetReadDeadline(time.Time{}); err != nil {
-		f.Close()
-		return nil, fmt.Errorf("epoll descriptor not pollable: %w", err)
-	}
-	raw, err := f.SyscallConn()
-	if err != nil {
-		f.Close()
-		return nil, err
-	}
-	l := &eventLoop{epfd: epfd, file: f, raw: raw, xfers: make(map[int32]*transfer), next: farFuture}
-	l.pollFn = l.poll
+	l := &eventLoop{wake: wake, next: farFuture, done: make(chan struct{})}
+	l.fds = append(l.fds, unix.PollFd{Fd: int32(wake), Events: unix.POLLIN})
 	go l.run()
 	return l, nil
 }
 
-// close stops the loop; every transfer on it must have ended.
-func (l *eventLoop) close() { l.file.Close() }
+// close stops the loop and waits for it; every transfer on it must have
+// ended.
+func (l *eventLoop) close() {
+	l.mu.Lock()
+	l.closing = true
+	l.mu.Unlock()
+	l.signal()
+	<-l.done
+}
 
 // poke makes the loop look at every transfer at once. It takes no lock:
 // Shutdown calls it holding the server's.
 func (l *eventLoop) poke() {
 	l.poked.Store(true)
-	l.file.SetReadDeadline(time.Unix(1, 0))
+	l.signal()
+}
+
+// signal wakes the loop from a sleeping poll.
+func (l *eventLoop) signal() {
+	one := uint64(1)
+	unix.Write(l.wake, (*[8]byte)(unsafe.Pointer(&one))[:])
 }
 
 // add opens t's socket on the local address its request came to, sends the
@@ -120,71 +140,237 @@ func (l *eventLoop) add(t *transfer) error {
 	t.fd = fd
 	t.to.set(t.peer)
 	t.buf = make([]byte, t.blksize+tftp.HeaderLen)
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	ev := unix.EpollEvent{Events: unix.EPOLLIN, Fd: int32(fd)}
-	if err := unix.EpollCtl(l.epfd, unix.EPOLL_CTL_ADD, fd, &ev); err != nil {
-		closeFD(t)
-		return fmt.Errorf("tftpd: epoll_ctl: %w", err)
-	}
-	l.xfers[int32(fd)] = t
 	if err := t.sendWindow(); err != nil {
-		l.end(t, err)
+		t.finish(err)
 		return nil
 	}
-	if wait := t.waitUntil(time.Now()); wait.Before(l.next) {
-		l.next = wait
-		l.file.SetReadDeadline(wait)
-	}
-	if t.closed.Load() {
-		l.poke()
+	t.waitUntil(time.Now())
+	l.active.Add(1)
+	l.mu.Lock()
+	l.pending = append(l.pending, t)
+	sleeping := l.sleeping
+	l.mu.Unlock()
+	if sleeping {
+		l.signal()
 	}
 	return nil
 }
 
-// run waits for ACKs and timeouts until the loop is closed.
+// addListener has the loop read ln's requests from a duplicate of its
+// descriptor. ln's own stays with Go's poller for Serve's read loop: both
+// may take a request, and each request is taken once.
+func (l *eventLoop) addListener(ln *listener) error {
+	rc, err := ln.conn.SyscallConn()
+	if err != nil {
+		return err
+	}
+	var derr error
+	if err := rc.Control(func(s uintptr) { ln.loopFD, derr = unix.Dup(int(s)) }); err != nil {
+		return err
+	}
+	if derr != nil {
+		ln.loopFD = -1
+		return derr
+	}
+	unix.CloseOnExec(ln.loopFD)
+	l.mu.Lock()
+	l.lsns = append(l.lsns, ln)
+	l.lsnGen++
+	l.mu.Unlock()
+	l.signal()
+	return nil
+}
+
+// removeListener stops the loop reading ln: once it returns, the loop
+// starts no transfer for ln. The loop closes its descriptor.
+func (l *eventLoop) removeListener(ln *listener) {
+	l.mu.Lock()
+	for i, x := range l.lsns {
+		if x == ln {
+			l.lsns = append(l.lsns[:i], l.lsns[i+1:]...)
+			l.lsnGen++
+		}
+	}
+	l.mu.Unlock()
+	l.signal()
+}
+
+// run polls until the loop is closed.
 func (l *eventLoop) run() {
+	defer close(l.done)
+	defer l.closeAll()
+	var pending []*transfer
 	for {
-		l.n = 0
-		err := l.raw.Read(l.pollFn)
-		n := l.n
-		if err != nil && !errors.Is(err, os.ErrDeadlineExceeded) {
-			return // closed
-		}
 		l.mu.Lock()
-		now := time.Now()
-		for i := range n {
-			if t := l.xfers[l.events[i].Fd]; t != nil {
-				l.receive(t, now)
-			}
+		pending, l.pending = l.pending, pending[:0]
+		if l.gen != l.lsnGen {
+			l.relist()
 		}
-		if l.poked.Swap(false) || !now.Before(l.next) {
-			l.scan(now)
+		closing := l.closing && len(l.xfers) == 0 && len(pending) == 0
+		l.mu.Unlock()
+		if closing {
+			return
+		}
+		for _, t := range pending {
+			l.fds = append(l.fds, unix.PollFd{Fd: int32(t.fd), Events: unix.POLLIN})
+			l.xfers = append(l.xfers, t)
+			l.next = minTime(l.next, t.wait)
+		}
+		clear(pending)
+
+		if l.poll(0) == 0 && !l.spin() && !l.sleep() {
+			continue
+		}
+		l.handle()
+	}
+}
+
+// relist rebuilds the listeners' part of fds after lsns changed; the
+// descriptors of listeners no longer listed are closed. Called holding mu.
+func (l *eventLoop) relist() {
+	keep := make(map[*listener]bool, len(l.lsns))
+	for _, ln := range l.lsns {
+		keep[ln] = true
+	}
+	for _, ln := range l.polled {
+		if !keep[ln] {
+			unix.Close(ln.loopFD)
+			ln.loopFD = -1
+		}
+	}
+	fds := make([]unix.PollFd, 0, 1+len(l.lsns)+len(l.xfers))
+	fds = append(fds, l.fds[0])
+	for _, ln := range l.lsns {
+		fds = append(fds, unix.PollFd{Fd: int32(ln.loopFD), Events: unix.POLLIN})
+	}
+	l.fds = append(fds, l.fds[1+len(l.polled):]...)
+	l.polled = append(l.polled[:0], l.lsns...)
+	l.gen = l.lsnGen
+}
+
+// closeAll closes what the loop still holds when it stops.
+func (l *eventLoop) closeAll() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.lsns = nil
+	l.relist()
+	unix.Close(l.wake)
+}
+
+// spin polls again a few times, letting other goroutines run in between,
+// and reports whether it found something to do.
+func (l *eventLoop) spin() bool {
+	for range spinPolls {
+		runtime.Gosched()
+		if l.poll(0) > 0 || l.hasPending() {
+			return true
+		}
+	}
+	return false
+}
+
+func (l *eventLoop) hasPending() bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.pending) > 0 || l.gen != l.lsnGen || l.closing
+}
+
+// sleep waits in poll for a packet, a wake-up or the next timeout, unless
+// there is work waiting to be taken in; it reports whether it polled.
+func (l *eventLoop) sleep() bool {
+	l.mu.Lock()
+	if len(l.pending) > 0 || l.gen != l.lsnGen || l.closing && len(l.xfers) == 0 {
+		l.mu.Unlock()
+		return false
+	}
+	l.sleeping = true
+	l.mu.Unlock()
+	wait := time.Duration(-1)
+	if l.next != farFuture {
+		wait = max(time.Until(l.next), 1)
+	}
+	l.poll(wait)
+	l.mu.Lock()
+	l.sleeping = false
+	l.mu.Unlock()
+	return true
+}
+
+// poll polls every descriptor, waiting up to wait: not at all when 0 (and
+// then without telling the scheduler), forever when negative.
+func (l *eventLoop) poll(wait time.Duration) int {
+	var ts *unix.Timespec
+	var tv unix.Timespec
+	if wait >= 0 {
+		tv = unix.NsecToTimespec(int64(wait))
+		ts = &tv
+	}
+	fds := uintptr(unsafe.Pointer(unsafe.SliceData(l.fds)))
+	var r uintptr
+	var e syscall.Errno
+	if wait == 0 {
+		r, _, e = unix.RawSyscall6(unix.SYS_PPOLL, fds, uintptr(len(l.fds)), uintptr(unsafe.Pointer(ts)), 0, 0, 0)
+	} else {
+		r, _, e = unix.Syscall6(unix.SYS_PPOLL, fds, uintptr(len(l.fds)), uintptr(unsafe.Pointer(ts)), 0, 0, 0)
+	}
+	if e != 0 {
+		for i := range l.fds {
+			l.fds[i].Revents = 0
+		}
+		return 0
+	}
+	return int(r)
+}
+
+// handle acts on what the last poll found, and on the timeouts due.
+func (l *eventLoop) handle() {
+	now := time.Now()
+	if l.fds[0].Revents != 0 {
+		var b [8]byte
+		unix.Read(l.wake, b[:])
+	}
+	if len(l.polled) > 0 {
+		// Holding mu: removeListener must not return while a request of its
+		// listener is being started. A changed list waits for the next round.
+		l.mu.Lock()
+		for i, ln := range l.polled {
+			if l.gen == l.lsnGen && l.fds[1+i].Revents != 0 {
+				l.request(ln)
+			}
 		}
 		l.mu.Unlock()
 	}
-}
-
-// poll takes the events ready now, without waiting; false makes the
-// poller wait until there are some.
-func (l *eventLoop) poll(uintptr) bool {
-	n, err := unix.EpollWait(l.epfd, l.events[:], 0)
-	if err != nil {
-		l.n = 0
-		return err == unix.EINTR
+	base := 1 + len(l.polled)
+	for i := len(l.xfers) - 1; i >= 0; i-- {
+		if l.fds[base+i].Revents != 0 {
+			l.receive(i, now)
+		}
 	}
-	l.n = n
-	return n > 0
+	if l.poked.Swap(false) || !now.Before(l.next) {
+		l.scan(now)
+	}
 }
 
-// receive reads one packet that arrived for t and acts on it.
-func (l *eventLoop) receive(t *transfer, now time.Time) {
-	n, from, err := l.recv(t.fd)
+// request reads one datagram from a listener and answers it as Serve's
+// read loop does.
+func (l *eventLoop) request(ln *listener) {
+	n, src, dst, ifIndex, err := recvRequest(ln.loopFD, l.req[:], l.oob[:], &l.from)
+	if err != nil {
+		return // EAGAIN: Serve's read loop took it
+	}
+	src, dst = ln.addrs(src, dst, ifIndex)
+	ln.s.handle(ln, l.req[:n], src, dst)
+}
+
+// receive reads one packet that arrived for transfer i and acts on it.
+func (l *eventLoop) receive(i int, now time.Time) {
+	t := l.xfers[i]
+	n, from, err := recvFrom(t.fd, l.rbuf[:], &l.from)
 	if err == unix.EAGAIN || err == unix.EINTR {
 		return
 	}
 	if err != nil {
-		l.end(t, fmt.Errorf("tftpd: read: %w", err))
+		l.end(i, fmt.Errorf("tftpd: read: %w", err))
 		return
 	}
 	if from != t.peer {
@@ -200,18 +386,18 @@ func (l *eventLoop) receive(t *transfer, now time.Time) {
 			return
 		}
 		if t.complete() {
-			l.end(t, nil)
+			l.end(i, nil)
 			return
 		}
 		if err := t.sendWindow(); err != nil {
-			l.end(t, err)
+			l.end(i, err)
 			return
 		}
 		t.waitUntil(now)
 		return
 	}
 	if op, _ := tftp.PeekOpcode(p); op == tftp.OpERROR {
-		l.end(t, errPeer)
+		l.end(i, errPeer)
 	}
 }
 
@@ -219,138 +405,45 @@ func (l *eventLoop) receive(t *transfer, now time.Time) {
 // loop's next wake-up to the earliest timeout left.
 func (l *eventLoop) scan(now time.Time) {
 	next := farFuture
-	for _, t := range l.xfers {
+	for i := len(l.xfers) - 1; i >= 0; i-- {
+		t := l.xfers[i]
 		if t.closed.Load() {
 			t.sendError(tftp.ErrUndefined, "server shutting down")
-			l.end(t, errors.New("tftpd: transfer aborted by shutdown"))
+			l.end(i, errors.New("tftpd: transfer aborted by shutdown"))
 			continue
 		}
 		if !now.Before(t.wait) {
 			if err := t.timedOut(now); err != nil {
-				l.end(t, err)
+				l.end(i, err)
 				continue
 			}
 			if err := t.sendWindow(); err != nil {
-				l.end(t, err)
+				l.end(i, err)
 				continue
 			}
 			t.waitUntil(now)
 		}
-		if t.wait.Before(next) {
-			next = t.wait
-		}
+		next = minTime(next, t.wait)
 	}
 	l.next = next
-	if next == farFuture {
-		l.file.SetReadDeadline(time.Time{})
-	} else {
-		l.file.SetReadDeadline(next)
-	}
-	if l.poked.Load() {
-		l.file.SetReadDeadline(time.Unix(1, 0))
-	}
 }
 
-// end removes t from the loop and finishes it.
-func (l *eventLoop) end(t *transfer, err error) {
-	delete(l.xfers, int32(t.fd))
+// end removes transfer i from the loop (the last one takes its place) and
+// finishes it.
+func (l *eventLoop) end(i int, err error) {
+	t := l.xfers[i]
+	last := len(l.xfers) - 1
+	base := 1 + len(l.polled)
+	l.xfers[i], l.fds[base+i] = l.xfers[last], l.fds[base+last]
+	l.xfers[last] = nil
+	l.xfers, l.fds = l.xfers[:last], l.fds[:base+last]
+	l.active.Add(-1)
 	t.finish(err)
 }
 
-// recv reads one datagram from fd into l.rbuf without blocking.
-func (l *eventLoop) recv(fd int) (int, netip.AddrPort, error) {
-	salen := uint32(unsafe.Sizeof(l.from))
-	r, _, e := unix.RawSyscall6(unix.SYS_RECVFROM, uintptr(fd), uintptr(unsafe.Pointer(&l.rbuf[0])), uintptr(len(l.rbuf)),
-		0, uintptr(unsafe.Pointer(&l.from)), uintptr(unsafe.Pointer(&salen)))
-	if e != 0 {
-		return 0, netip.AddrPort{}, e
+func minTime(a, b time.Time) time.Time {
+	if b.Before(a) {
+		return b
 	}
-	var from netip.AddrPort
-	switch l.from.Addr.Family {
-	case unix.AF_INET:
-		sa := (*unix.RawSockaddrInet4)(unsafe.Pointer(&l.from))
-		from = netip.AddrPortFrom(netip.AddrFrom4(sa.Addr), netPort(&sa.Port))
-	case unix.AF_INET6:
-		sa := (*unix.RawSockaddrInet6)(unsafe.Pointer(&l.from))
-		from = netip.AddrPortFrom(netip.AddrFrom16(sa.Addr).Unmap(), netPort(&sa.Port))
-	}
-	return int(r), from, nil
-}
-
-// netPort reads a port stored in network byte order.
-func netPort(p *uint16) uint16 {
-	b := (*[2]byte)(unsafe.Pointer(p))
-	return uint16(b[0])<<8 | uint16(b[1])
-}
-
-// set makes a the kernel's form of ap (no zone: the loop serves none).
-func (a *rawAddr) set(ap netip.AddrPort) {
-	*a = rawAddr{}
-	port := (*[2]byte)(unsafe.Pointer(&a.sa.Port))
-	port[0], port[1] = byte(ap.Port()>>8), byte(ap.Port())
-	if ap.Addr().Is4() {
-		sa := (*unix.RawSockaddrInet4)(unsafe.Pointer(&a.sa))
-		sa.Family = unix.AF_INET
-		sa.Addr = ap.Addr().As4()
-		a.len = unix.SizeofSockaddrInet4
-		return
-	}
-	a.sa.Family = unix.AF_INET6
-	a.sa.Addr = ap.Addr().As16()
-	a.len = unix.SizeofSockaddrInet6
-}
-
-// send sends p from fd to a without blocking. A send on loopback or a LAN
-// never sleeps, so the scheduler is not told of it (RawSyscall).
-func (a *rawAddr) send(fd int, p []byte) error {
-	_, _, e := unix.RawSyscall6(unix.SYS_SENDTO, uintptr(fd), uintptr(unsafe.Pointer(unsafe.SliceData(p))), uintptr(len(p)),
-		0, uintptr(unsafe.Pointer(&a.sa)), uintptr(a.len))
-	if e != 0 {
-		return e
-	}
-	return nil
-}
-
-// sendRaw sends p to the transfer's peer from its loop socket.
-func (t *transfer) sendRaw(p []byte) error {
-	if t.fd < 0 {
-		return errSocketClosed
-	}
-	return t.to.send(t.fd, p)
-}
-
-// errSocketClosed reports a send on a transfer whose socket is gone.
-var errSocketClosed = errors.New("tftpd: transfer socket closed")
-
-// rawSocket opens a non-blocking UDP socket bound to local on a port the
-// kernel picks: the transfer's TID.
-func rawSocket(local netip.Addr) (int, error) {
-	family := unix.AF_INET
-	if local.Is6() {
-		family = unix.AF_INET6
-	}
-	fd, err := unix.Socket(family, unix.SOCK_DGRAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
-	if err != nil {
-		return -1, err
-	}
-	var sa unix.Sockaddr
-	if local.Is4() {
-		sa = &unix.SockaddrInet4{Addr: local.As4()}
-	} else {
-		sa = &unix.SockaddrInet6{Addr: local.As16()}
-	}
-	if err := unix.Bind(fd, sa); err != nil {
-		unix.Close(fd)
-		return -1, err
-	}
-	return fd, nil
-}
-
-// closeFD closes t's loop socket, if it has one; closing also takes it
-// out of the epoll set.
-func closeFD(t *transfer) {
-	if t.fd >= 0 {
-		unix.Close(t.fd)
-		t.fd = -1
-	}
+	return a
 }

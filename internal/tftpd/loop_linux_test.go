@@ -11,7 +11,5 @@ func onLoop(s *Server) int {
 	if s.loop == nil {
 		return 0
 	}
-	s.loop.mu.Lock()
-	defer s.loop.mu.Unlock()
-	return len(s.loop.xfers)
+	return int(s.loop.active.Load())
 }

@@ -12,10 +12,14 @@ type eventLoop struct{}
 type rawAddr struct{}
 
 func (s *Server) eventLoop(*transfer) *eventLoop { return nil }
+func (s *Server) startLoop() *eventLoop          { return nil }
 
 func (l *eventLoop) add(*transfer) error { return errors.New("tftpd: no event loop") }
 func (l *eventLoop) poke()               {}
 func (l *eventLoop) close()              {}
+
+func (l *eventLoop) addListener(*listener) error { return errors.New("tftpd: no event loop") }
+func (l *eventLoop) removeListener(*listener)    {}
 
 func (t *transfer) sendRaw([]byte) error { return errors.New("tftpd: no event loop") }
 

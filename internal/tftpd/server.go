@@ -169,6 +169,14 @@ func (s *Server) Serve(conn net.PacketConn) error {
 	s.serveWG.Add(1)
 	s.mu.Unlock()
 	defer s.serveWG.Done()
+	l.s = s
+	if loop := s.startLoop(); loop != nil {
+		if err := loop.addListener(l); err != nil {
+			s.logger().Warn("tftp listener not on the event loop", "err", err)
+		} else {
+			defer loop.removeListener(l)
+		}
+	}
 	err = s.readLoop(l)
 	if s.closing.Load() {
 		return ErrServerClosed
