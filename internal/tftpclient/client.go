@@ -164,13 +164,31 @@ func (g *get) run(ctx context.Context, name string) error {
 		retries = DefaultRetries
 	}
 	tries := 0
+	// due is when to send again if nothing arrives; any packet moves it.
+	// The socket's deadline is moved only when it lags due by more than
+	// an eighth of the timeout (a deadline costs a timer update), and one
+	// that fires early is moved on to due.
+	due := time.Now().Add(timeout)
+	var armed time.Time
 	for {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		g.conn.SetReadDeadline(time.Now().Add(timeout))
+		if due.Sub(armed) > timeout/8 {
+			g.conn.SetReadDeadline(due)
+			armed = due
+		}
 		n, from, err := g.conn.ReadFromUDPAddrPort(g.buf)
 		if errors.Is(err, os.ErrDeadlineExceeded) {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			if time.Now().Before(due) {
+				g.conn.SetReadDeadline(due)
+				armed = due
+				continue
+			}
+			due = time.Now().Add(timeout)
 			if tries++; tries > retries {
 				return fmt.Errorf("%w (after block %d, %d bytes)", ErrTimeout, g.next-1, g.bytes)
 			}
@@ -184,6 +202,7 @@ func (g *get) run(ctx context.Context, name string) error {
 		if err != nil {
 			return err
 		}
+		due = time.Now().Add(timeout)
 		from = netip.AddrPortFrom(from.Addr().Unmap(), from.Port())
 		if !g.peer.IsValid() {
 			if from.Addr() != g.server.Addr() {
