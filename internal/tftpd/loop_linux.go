@@ -34,7 +34,8 @@ import (
 // Transfers keep the state machine of run (sendWindow, ack, timedOut); only
 // what drives it differs.
 type eventLoop struct {
-	wake int // eventfd that wakes a sleeping poll
+	wake int           // eventfd that wakes a sleeping poll
+	kick chan struct{} // wakes a loop with no transfers, asleep on it
 
 	mu       sync.Mutex // guards the fields below it up to the loop's own
 	pending  []*transfer
@@ -59,6 +60,7 @@ type eventLoop struct {
 	from   unix.RawSockaddrAny
 	to     rawAddr
 	done   chan struct{}
+	worked bool // the last round read a packet: worth polling again soon
 }
 
 // farFuture stands for "no timeout pending".
@@ -67,6 +69,14 @@ var farFuture = time.Unix(1<<40, 0)
 // spinPolls is how many times the loop polls again after a round of work
 // before it sleeps.
 const spinPolls = 32
+
+// maxSleep bounds one sleeping poll. While the loop is in a system call
+// its thread keeps the scheduler's processor until the runtime takes it
+// back, which can take milliseconds: with GOMAXPROCS=1 other goroutines
+// (HTTP, the database) would wait that long. A loop with no transfer does
+// not poll at all; it waits on a channel and Serve's read loops take the
+// requests.
+const maxSleep = time.Millisecond
 
 // eventLoop returns the loop that should drive t, or nil when t runs on its
 // own goroutine: windowed transfers, files read from disk block by block,
@@ -101,7 +111,7 @@ func newEventLoop() (*eventLoop, error) {
 	if err != nil {
 		return nil, fmt.Errorf("eventfd: %w", err)
 	}
-	l := &eventLoop{wake: wake, next: farFuture, done: make(chan struct{})}
+	l := &eventLoop{wake: wake, kick: make(chan struct{}, 1), next: farFuture, done: make(chan struct{})}
 	l.fds = append(l.fds, unix.PollFd{Fd: int32(wake), Events: unix.POLLIN})
 	go l.run()
 	return l, nil
@@ -124,10 +134,14 @@ func (l *eventLoop) poke() {
 	l.signal()
 }
 
-// signal wakes the loop from a sleeping poll.
+// signal wakes the loop from its sleep.
 func (l *eventLoop) signal() {
 	one := uint64(1)
 	unix.Write(l.wake, (*[8]byte)(unsafe.Pointer(&one))[:])
+	select {
+	case l.kick <- struct{}{}:
+	default:
+	}
 }
 
 // add opens t's socket on the local address its request came to, sends the
@@ -218,10 +232,10 @@ func (l *eventLoop) run() {
 		}
 		clear(pending)
 
-		if l.poll(0) == 0 && !l.spin() && !l.sleep() {
+		if l.poll(0) == 0 && !(l.worked && l.spin()) && !l.sleep() {
 			continue
 		}
-		l.handle()
+		l.worked = l.handle()
 	}
 }
 
@@ -285,11 +299,12 @@ func (l *eventLoop) sleep() bool {
 	}
 	l.sleeping = true
 	l.mu.Unlock()
-	wait := time.Duration(-1)
-	if l.next != farFuture {
-		wait = max(time.Until(l.next), 1)
+	if len(l.xfers) == 0 {
+		<-l.kick
+		l.poll(0)
+	} else {
+		l.poll(min(max(time.Until(l.next), 1), maxSleep))
 	}
-	l.poll(wait)
 	l.mu.Lock()
 	l.sleeping = false
 	l.mu.Unlock()
@@ -322,9 +337,11 @@ func (l *eventLoop) poll(wait time.Duration) int {
 	return int(r)
 }
 
-// handle acts on what the last poll found, and on the timeouts due.
-func (l *eventLoop) handle() {
+// handle acts on what the last poll found, and on the timeouts due. It
+// reports whether a packet was waiting.
+func (l *eventLoop) handle() bool {
 	now := time.Now()
+	worked := false
 	if l.fds[0].Revents != 0 {
 		var b [8]byte
 		unix.Read(l.wake, b[:])
@@ -336,6 +353,7 @@ func (l *eventLoop) handle() {
 		for i, ln := range l.polled {
 			if l.gen == l.lsnGen && l.fds[1+i].Revents != 0 {
 				l.request(ln)
+				worked = true
 			}
 		}
 		l.mu.Unlock()
@@ -344,11 +362,13 @@ func (l *eventLoop) handle() {
 	for i := len(l.xfers) - 1; i >= 0; i-- {
 		if l.fds[base+i].Revents != 0 {
 			l.receive(i, now)
+			worked = true
 		}
 	}
 	if l.poked.Swap(false) || !now.Before(l.next) {
 		l.scan(now)
 	}
+	return worked
 }
 
 // request reads one datagram from a listener and answers it as Serve's
