@@ -1,6 +1,7 @@
 package tftpd
 
 import (
+	"runtime"
 	"testing"
 	"time"
 
@@ -55,4 +56,30 @@ func TestDriverChoice(t *testing.T) {
 		p.sendTo(p.tid, tftp.AppendError(nil, tftp.ErrUndefined, "enough"))
 		waitFor(t, "transfer end", func() bool { return s.InProgress() == 0 })
 	}
+}
+
+// TestLoopLetsOthersRun: with one processor (GOMAXPROCS=1, as on a
+// one-CPU host or under taskset) and a transfer waiting on the event loop,
+// other goroutines still run within milliseconds: the loop never holds the
+// processor in a long system call.
+func TestLoopLetsOthersRun(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	_, addr := testServer(t, "udp4", map[string][]byte{"f": randomBytes(t, 1500)}, func(s *Server) { s.Timeout = 5 * time.Second })
+	p := newPeer(t, addr)
+	p.rrq("f", "octet", tftp.Options{})
+	p.expectData(1) // and never ACK it: the transfer waits on the loop
+	var worst time.Duration
+	for range 50 {
+		start := time.Now()
+		done := make(chan struct{})
+		go func() { close(done) }()
+		<-done
+		time.Sleep(time.Millisecond)
+		worst = max(worst, time.Since(start))
+	}
+	p.sendTo(p.tid, tftp.AppendError(nil, tftp.ErrUndefined, "enough"))
+	if worst > 50*time.Millisecond {
+		t.Fatalf("a goroutine waited %v to run beside the event loop", worst)
+	}
+	t.Logf("worst wait %v", worst)
 }

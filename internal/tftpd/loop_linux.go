@@ -292,6 +292,7 @@ func (l *eventLoop) hasPending() bool {
 // sleep waits in poll for a packet, a wake-up or the next timeout, unless
 // there is work waiting to be taken in; it reports whether it polled.
 func (l *eventLoop) sleep() bool {
+	runtime.Gosched() // whatever is runnable goes first: a blocked loop keeps the processor
 	l.mu.Lock()
 	if len(l.pending) > 0 || l.gen != l.lsnGen || l.closing && len(l.xfers) == 0 {
 		l.mu.Unlock()
