@@ -6,13 +6,13 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"time"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
 
 	"cmtftp/internal/tftp"
+	"cmtftp/internal/udpraw"
 )
 
 // The event loop serves lockstep transfers of files held in memory — what
@@ -58,7 +58,7 @@ type eventLoop struct {
 	req    [maxDatagram]byte
 	oob    [128]byte
 	from   unix.RawSockaddrAny
-	to     rawAddr
+	to     udpraw.Addr
 	done   chan struct{}
 	worked bool // the last round read a packet: worth polling again soon
 }
@@ -147,12 +147,12 @@ func (l *eventLoop) signal() {
 // add opens t's socket on the local address its request came to, sends the
 // first window and hands t to the loop, which finishes it.
 func (l *eventLoop) add(t *transfer) error {
-	fd, err := rawSocket(t.local)
+	fd, err := udpraw.Socket(t.local)
 	if err != nil {
 		return fmt.Errorf("tftpd: transfer socket: %w", err)
 	}
 	t.fd = fd
-	t.to.set(t.peer)
+	t.to.Set(t.peer)
 	t.buf = make([]byte, t.blksize+tftp.HeaderLen)
 	if err := t.sendWindow(); err != nil {
 		t.finish(err)
@@ -312,31 +312,8 @@ func (l *eventLoop) sleep() bool {
 	return true
 }
 
-// poll polls every descriptor, waiting up to wait: not at all when 0 (and
-// then without telling the scheduler), forever when negative.
-func (l *eventLoop) poll(wait time.Duration) int {
-	var ts *unix.Timespec
-	var tv unix.Timespec
-	if wait >= 0 {
-		tv = unix.NsecToTimespec(int64(wait))
-		ts = &tv
-	}
-	fds := uintptr(unsafe.Pointer(unsafe.SliceData(l.fds)))
-	var r uintptr
-	var e syscall.Errno
-	if wait == 0 {
-		r, _, e = unix.RawSyscall6(unix.SYS_PPOLL, fds, uintptr(len(l.fds)), uintptr(unsafe.Pointer(ts)), 0, 0, 0)
-	} else {
-		r, _, e = unix.Syscall6(unix.SYS_PPOLL, fds, uintptr(len(l.fds)), uintptr(unsafe.Pointer(ts)), 0, 0, 0)
-	}
-	if e != 0 {
-		for i := range l.fds {
-			l.fds[i].Revents = 0
-		}
-		return 0
-	}
-	return int(r)
-}
+// poll polls every descriptor (udpraw.Poll).
+func (l *eventLoop) poll(wait time.Duration) int { return udpraw.Poll(l.fds, wait) }
 
 // handle acts on what the last poll found, and on the timeouts due. It
 // reports whether a packet was waiting.
@@ -375,7 +352,7 @@ func (l *eventLoop) handle() bool {
 // request reads one datagram from a listener and answers it as Serve's
 // read loop does.
 func (l *eventLoop) request(ln *listener) {
-	n, src, dst, ifIndex, err := recvRequest(ln.loopFD, l.req[:], l.oob[:], &l.from)
+	n, src, dst, ifIndex, err := udpraw.RecvMsg(ln.loopFD, l.req[:], l.oob[:], &l.from)
 	if err != nil {
 		return // EAGAIN: Serve's read loop took it
 	}
@@ -386,7 +363,7 @@ func (l *eventLoop) request(ln *listener) {
 // receive reads one packet that arrived for transfer i and acts on it.
 func (l *eventLoop) receive(i int, now time.Time) {
 	t := l.xfers[i]
-	n, from, err := recvFrom(t.fd, l.rbuf[:], &l.from)
+	n, from, err := udpraw.RecvFrom(t.fd, l.rbuf[:], &l.from)
 	if err == unix.EAGAIN || err == unix.EINTR {
 		return
 	}
@@ -397,8 +374,8 @@ func (l *eventLoop) receive(i int, now time.Time) {
 	if from != t.peer {
 		t.s.stats.UnknownTID.Add(1)
 		var eb [32]byte
-		l.to.set(from)
-		_ = l.to.send(t.fd, tftp.AppendError(eb[:0], tftp.ErrUnknownTID, "Unknown transfer ID"))
+		l.to.Set(from)
+		_ = l.to.Send(t.fd, tftp.AppendError(eb[:0], tftp.ErrUnknownTID, "Unknown transfer ID"))
 		return
 	}
 	p := l.rbuf[:n]

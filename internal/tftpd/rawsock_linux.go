@@ -2,50 +2,11 @@ package tftpd
 
 import (
 	"errors"
-	"net"
-	"net/netip"
-	"strconv"
-	"unsafe"
 
 	"golang.org/x/sys/unix"
+
+	"cmtftp/internal/udpraw"
 )
-
-// The event loop's sockets are bare descriptors; these helpers read and
-// write them without allocating and without telling the scheduler: on a
-// non-blocking socket the calls never sleep.
-
-// rawAddr is a socket address in the kernel's form, for sendto.
-type rawAddr struct {
-	sa  unix.RawSockaddrInet6 // large enough for either family
-	len uint32
-}
-
-// set makes a the kernel's form of ap (no zone: the loop serves none).
-func (a *rawAddr) set(ap netip.AddrPort) {
-	*a = rawAddr{}
-	port := (*[2]byte)(unsafe.Pointer(&a.sa.Port))
-	port[0], port[1] = byte(ap.Port()>>8), byte(ap.Port())
-	if ap.Addr().Is4() {
-		sa := (*unix.RawSockaddrInet4)(unsafe.Pointer(&a.sa))
-		sa.Family = unix.AF_INET
-		sa.Addr = ap.Addr().As4()
-		a.len = unix.SizeofSockaddrInet4
-		return
-	}
-	a.sa.Family = unix.AF_INET6
-	a.sa.Addr = ap.Addr().As16()
-	a.len = unix.SizeofSockaddrInet6
-}
-
-// send sends p from fd to a.
-func (a *rawAddr) send(fd int, p []byte) error {
-	_, _, e := unix.RawSyscall6(unix.SYS_SENDTO, uintptr(fd), uintptr(unsafe.Pointer(unsafe.SliceData(p))), uintptr(len(p)),
-		0, uintptr(unsafe.Pointer(&a.sa)), uintptr(a.len))
-	if e != 0 {
-		return e
-	}
-	return nil
-}
 
 // errSocketClosed reports a send on a transfer whose socket is gone.
 var errSocketClosed = errors.New("tftpd: transfer socket closed")
@@ -55,117 +16,7 @@ func (t *transfer) sendRaw(p []byte) error {
 	if t.fd < 0 {
 		return errSocketClosed
 	}
-	return t.to.send(t.fd, p)
-}
-
-// recvFrom reads one datagram from fd into b, its source into from.
-func recvFrom(fd int, b []byte, from *unix.RawSockaddrAny) (int, netip.AddrPort, error) {
-	salen := uint32(unsafe.Sizeof(*from))
-	r, _, e := unix.RawSyscall6(unix.SYS_RECVFROM, uintptr(fd), uintptr(unsafe.Pointer(&b[0])), uintptr(len(b)),
-		0, uintptr(unsafe.Pointer(from)), uintptr(unsafe.Pointer(&salen)))
-	if e != 0 {
-		return 0, netip.AddrPort{}, e
-	}
-	src, _ := sockaddrPort(from)
-	return int(r), src, nil
-}
-
-// recvRequest reads one datagram from a listener's descriptor into b, with
-// its source and the local address and interface it was sent to.
-func recvRequest(fd int, b, oob []byte, from *unix.RawSockaddrAny) (n int, src netip.AddrPort, dst netip.Addr, ifIndex int, err error) {
-	iov := unix.Iovec{Base: &b[0]}
-	iov.SetLen(len(b))
-	msg := unix.Msghdr{Name: (*byte)(unsafe.Pointer(from)), Namelen: uint32(unsafe.Sizeof(*from)), Iov: &iov, Iovlen: 1, Control: &oob[0]}
-	msg.SetControllen(len(oob))
-	r, _, e := unix.RawSyscall(unix.SYS_RECVMSG, uintptr(fd), uintptr(unsafe.Pointer(&msg)), 0)
-	if e != 0 {
-		return 0, src, dst, 0, e
-	}
-	src, ok := sockaddrPort(from)
-	if !ok {
-		return 0, src, dst, 0, unix.EAFNOSUPPORT
-	}
-	dst, ifIndex = packetInfo(oob[:msg.Controllen])
-	return int(r), src, dst, ifIndex, nil
-}
-
-// packetInfo finds the destination address and interface of a request in
-// its control messages (IP_PKTINFO, IPV6_PKTINFO).
-func packetInfo(oob []byte) (netip.Addr, int) {
-	for len(oob) >= unix.SizeofCmsghdr {
-		h := (*unix.Cmsghdr)(unsafe.Pointer(&oob[0]))
-		hl := int(h.Len)
-		if hl < unix.SizeofCmsghdr || hl > len(oob) {
-			break
-		}
-		data := oob[unix.CmsgLen(0):hl]
-		switch {
-		case h.Level == unix.IPPROTO_IP && h.Type == unix.IP_PKTINFO && len(data) >= unix.SizeofInet4Pktinfo:
-			pi := (*unix.Inet4Pktinfo)(unsafe.Pointer(&data[0]))
-			return netip.AddrFrom4(pi.Addr), int(pi.Ifindex)
-		case h.Level == unix.IPPROTO_IPV6 && h.Type == unix.IPV6_PKTINFO && len(data) >= unix.SizeofInet6Pktinfo:
-			pi := (*unix.Inet6Pktinfo)(unsafe.Pointer(&data[0]))
-			return netip.AddrFrom16(pi.Addr), int(pi.Ifindex)
-		}
-		next := unix.CmsgSpace(hl - unix.CmsgLen(0))
-		if next >= len(oob) {
-			break
-		}
-		oob = oob[next:]
-	}
-	return netip.Addr{}, 0
-}
-
-// sockaddrPort converts a source address from the kernel; an IPv6 scope is
-// named as Go's net package names it, so addresses compare equal.
-func sockaddrPort(from *unix.RawSockaddrAny) (netip.AddrPort, bool) {
-	switch from.Addr.Family {
-	case unix.AF_INET:
-		sa := (*unix.RawSockaddrInet4)(unsafe.Pointer(from))
-		return netip.AddrPortFrom(netip.AddrFrom4(sa.Addr), netPort(&sa.Port)), true
-	case unix.AF_INET6:
-		sa := (*unix.RawSockaddrInet6)(unsafe.Pointer(from))
-		a := netip.AddrFrom16(sa.Addr)
-		if sa.Scope_id != 0 {
-			zone := strconv.Itoa(int(sa.Scope_id))
-			if ifi, err := net.InterfaceByIndex(int(sa.Scope_id)); err == nil {
-				zone = ifi.Name
-			}
-			a = a.WithZone(zone)
-		}
-		return netip.AddrPortFrom(a.Unmap(), netPort(&sa.Port)), true
-	}
-	return netip.AddrPort{}, false
-}
-
-// netPort reads a port stored in network byte order.
-func netPort(p *uint16) uint16 {
-	b := (*[2]byte)(unsafe.Pointer(p))
-	return uint16(b[0])<<8 | uint16(b[1])
-}
-
-// rawSocket opens a non-blocking UDP socket bound to local on a port the
-// kernel picks: the transfer's TID.
-func rawSocket(local netip.Addr) (int, error) {
-	family := unix.AF_INET
-	if local.Is6() {
-		family = unix.AF_INET6
-	}
-	fd, err := unix.Socket(family, unix.SOCK_DGRAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
-	if err != nil {
-		return -1, err
-	}
-	var sa unix.Sockaddr
-	if local.Is4() {
-		sa = &unix.SockaddrInet4{Addr: local.As4()}
-	} else {
-		sa = &unix.SockaddrInet6{Addr: local.As16()}
-	}
-	if err := unix.Bind(fd, sa); err != nil {
-		unix.Close(fd)
-		return -1, err
-	}
-	return fd, nil
+	return t.to.Send(t.fd, p)
 }
 
 // closeFD closes t's loop socket, if it has one.
@@ -175,3 +26,6 @@ func closeFD(t *transfer) {
 		t.fd = -1
 	}
 }
+
+// rawAddr is a peer's address in the kernel's form (Linux: for sendto).
+type rawAddr = udpraw.Addr

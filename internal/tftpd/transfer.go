@@ -76,7 +76,7 @@ type transfer struct {
 	// goroutine (see loop_linux.go).
 	local netip.Addr
 	fd    int     // the loop's socket, or -1
-	to    rawAddr // the peer, for the loop's sends
+	to    rawAddr // the peer in the kernel's form, for the loop's sends
 	res   Result
 	start time.Time
 }

@@ -1,4 +1,4 @@
-package tftpd
+package udpraw
 
 import (
 	"net/netip"
@@ -29,7 +29,7 @@ func pktinfo6(ifIndex uint32, dst [16]byte) []byte {
 	return unsafe.Slice((*byte)(unsafe.Pointer(&pi)), unix.SizeofInet6Pktinfo)
 }
 
-// TestPacketInfo: the event loop finds a request's destination address in
+// TestPacketInfo: PacketInfo finds a request's destination address in
 // the control messages the kernel returns, after other messages too, and
 // survives cut or lying headers.
 func TestPacketInfo(t *testing.T) {
@@ -53,19 +53,19 @@ func TestPacketInfo(t *testing.T) {
 		{"cut short", v4[:len(v4)-8], "invalid IP", 0},
 		{"length past the buffer", lying, "invalid IP", 0},
 	} {
-		dst, ifIdx := packetInfo(tc.oob)
+		dst, ifIdx := PacketInfo(tc.oob)
 		if dst.String() != tc.dst || ifIdx != tc.ifIdx {
 			t.Errorf("%s: got %v on %d, want %s on %d", tc.name, dst, ifIdx, tc.dst, tc.ifIdx)
 		}
 	}
 }
 
-// FuzzPacketInfo: no control data makes packetInfo panic or read past it.
+// FuzzPacketInfo: no control data makes PacketInfo panic or read past it.
 func FuzzPacketInfo(f *testing.F) {
 	f.Add(cmsg(nil, unix.IPPROTO_IP, unix.IP_PKTINFO, pktinfo4(1, [4]byte{10, 0, 0, 1})))
 	f.Add(cmsg(cmsg(nil, unix.SOL_SOCKET, unix.SO_TIMESTAMP, make([]byte, 16)), unix.IPPROTO_IPV6, unix.IPV6_PKTINFO, pktinfo6(1, [16]byte{15: 1})))
 	f.Fuzz(func(t *testing.T, oob []byte) {
-		dst, _ := packetInfo(oob)
+		dst, _ := PacketInfo(oob)
 		if dst.IsValid() && len(oob) < unix.CmsgLen(unix.SizeofInet4Pktinfo) {
 			t.Fatalf("address %v from %d bytes of control data", dst, len(oob))
 		}
