@@ -68,69 +68,19 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 	defer cancel()
 	conc := max(cfg.Concurrency, 1)
 
-	var (
-		next atomic.Int64
-		seed = maphash.MakeSeed()
-		same firstSum
-		mu   sync.Mutex
-		lat  []time.Duration
-		errs = map[string]int{}
-		rep  = Report{Server: cfg.Server, File: cfg.File, Concurrency: conc, BlockSize: cfg.Client.BlockSize, WindowSize: cfg.Client.WindowSize}
-	)
+	rec := &recorder{seed: maphash.MakeSeed(), rep: Report{Server: cfg.Server, File: cfg.File, Concurrency: conc, BlockSize: cfg.Client.BlockSize, WindowSize: cfg.Client.WindowSize}, errs: map[string]int{}}
+	rep := &rec.rep
 	start := time.Now()
-	var wg sync.WaitGroup
-	for range conc {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			var h maphash.Hash
-			h.SetSeed(seed)
-			var local []time.Duration
-			localErrs := map[string]int{}
-			var bytes int64
-			var mismatched, size int64
-			for ctx.Err() == nil {
-				if cfg.Count > 0 && next.Add(1) > int64(cfg.Count) {
-					break
-				}
-				h.Reset()
-				t0 := time.Now()
-				res, err := cfg.Client.Get(ctx, cfg.Server, cfg.File, &h)
-				d := time.Since(t0)
-				if err != nil {
-					if ctx.Err() != nil {
-						break // the run's time is up: not the server's fault
-					}
-					localErrs[errorKey(err)]++
-					continue
-				}
-				if !same.check(h.Sum64()) {
-					mismatched++
-				}
-				size = res.Bytes
-				bytes += res.Bytes
-				local = append(local, d)
-			}
-			mu.Lock()
-			lat = append(lat, local...)
-			for k, v := range localErrs {
-				errs[k] += v
-			}
-			rep.Bytes += bytes
-			rep.Mismatched += int(mismatched)
-			if size > 0 {
-				rep.FileSize = size
-			}
-			mu.Unlock()
-		}()
+	if !runLoop(ctx, cfg, conc, rec) {
+		runGoroutines(ctx, cfg, conc, rec)
 	}
-	wg.Wait()
 	rep.Elapsed = time.Since(start)
+	lat := rec.lat
 	rep.Transfers = len(lat)
-	for _, n := range errs {
+	for _, n := range rec.errs {
 		rep.Failed += n
 	}
-	rep.Errors = errs
+	rep.Errors = rec.errs
 	if rep.Elapsed > 0 {
 		rep.PerSecond = float64(rep.Transfers) / rep.Elapsed.Seconds()
 		rep.MiBPerSec = float64(rep.Bytes) / (1 << 20) / rep.Elapsed.Seconds()
@@ -142,11 +92,87 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 	}
 	switch {
 	case rep.Mismatched > 0:
-		return rep, fmt.Errorf("%w (%d transfers)", ErrMismatch, rep.Mismatched)
+		return *rep, fmt.Errorf("%w (%d transfers)", ErrMismatch, rep.Mismatched)
 	case rep.Transfers == 0:
-		return rep, errors.New("loadgen: no transfer succeeded")
+		return *rep, errors.New("loadgen: no transfer succeeded")
 	}
-	return rep, nil
+	return *rep, nil
+}
+
+// runGoroutines runs the load with one goroutine per client, each
+// transfer through tftpclient.Client.Get.
+func runGoroutines(ctx context.Context, cfg Config, conc int, rec *recorder) {
+	var wg sync.WaitGroup
+	for range conc {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var h maphash.Hash
+			h.SetSeed(rec.seed)
+			var local recorder
+			for ctx.Err() == nil && rec.take(cfg.Count) {
+				h.Reset()
+				t0 := time.Now()
+				res, err := cfg.Client.Get(ctx, cfg.Server, cfg.File, &h)
+				d := time.Since(t0)
+				if err != nil && ctx.Err() != nil {
+					break // the run's time is up: not the server's fault
+				}
+				local.done(rec, res.Bytes, h.Sum64(), d, err)
+			}
+			rec.merge(&local)
+		}()
+	}
+	wg.Wait()
+}
+
+// recorder gathers the outcomes of transfers: one per client goroutine,
+// merged into the run's at the end.
+type recorder struct {
+	rep  Report
+	seed maphash.Seed
+	next atomic.Int64
+	same firstSum
+	mu   sync.Mutex
+	lat  []time.Duration
+	errs map[string]int
+}
+
+// take claims the next transfer of count (0: no limit).
+func (r *recorder) take(count int) bool {
+	return count <= 0 || r.next.Add(1) <= int64(count)
+}
+
+// done records one transfer in r; run holds the first checksum.
+func (r *recorder) done(run *recorder, bytes int64, sum uint64, d time.Duration, err error) {
+	if err != nil {
+		if r.errs == nil {
+			r.errs = map[string]int{}
+		}
+		r.errs[errorKey(err)]++
+		return
+	}
+	if !run.same.check(sum) {
+		r.rep.Mismatched++
+	}
+	r.rep.FileSize = bytes
+	r.rep.Bytes += bytes
+	r.lat = append(r.lat, d)
+}
+
+// merge adds a client's record to the run's.
+func (r *recorder) merge(local *recorder) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.lat = append(r.lat, local.lat...)
+	for k, v := range local.errs {
+		r.errs[k] += v
+	}
+	r.rep.Bytes += local.rep.Bytes
+	r.rep.Mismatched += local.rep.Mismatched
+	if local.rep.FileSize > 0 {
+		r.rep.FileSize = local.rep.FileSize
+	}
 }
 
 func percentile(sorted []time.Duration, p int) time.Duration {

@@ -95,13 +95,20 @@ func (c *Client) Get(ctx context.Context, server, name string, w io.Writer) (Res
 	}
 	bp := bufPool.Get().(*[]byte)
 	defer bufPool.Put(bp)
-	g := &get{c: c, conn: conn, server: addr, w: w, buf: *bp, blksize: tftp.DefaultBlockSize, window: 1, next: 1}
+	g := &get{conn: conn, buf: *bp}
+	g.init(c, addr, name, w)
+	g.send = g.sendConn
 	start := time.Now()
-	err = g.run(ctx, name)
+	err = g.run(ctx)
 	if err != nil && ctx.Err() != nil {
 		err = ctx.Err()
 	}
 	return Result{Bytes: g.bytes, Options: g.acked, Duration: time.Since(start), Server: g.peer}, err
+}
+
+// Resolve turns "host:port", or a host alone for port 69, into an address.
+func Resolve(ctx context.Context, server string) (netip.AddrPort, error) {
+	return resolve(ctx, server)
 }
 
 func resolve(ctx context.Context, server string) (netip.AddrPort, error) {
@@ -123,10 +130,13 @@ func resolve(ctx context.Context, server string) (netip.AddrPort, error) {
 	return ap, nil
 }
 
-// get is the state of one transfer.
+// get is the state of one transfer. It sends through send and is fed the
+// packets that arrive (receive) and the timeouts (expired): run drives it
+// over a net.UDPConn, an Exchange from the caller's own loop.
 type get struct {
 	c       *Client
-	conn    *net.UDPConn
+	conn    *net.UDPConn // Get's socket; nil for an Exchange
+	send    func(p []byte, to netip.AddrPort)
 	server  netip.AddrPort // where the request goes
 	peer    netip.AddrPort // the server's TID, once it answered
 	w       io.Writer
@@ -142,28 +152,78 @@ type get struct {
 	acked   tftp.Options
 	last    []byte // the last packet sent, to send again on timeout
 	sendBuf [tftp.HeaderLen]byte
+	asked   tftp.Options
+	timeout time.Duration
+	tries   int // resends since the last progress
+	retries int
 }
 
-func (g *get) run(ctx context.Context, name string) error {
-	c := g.c
+// init prepares a transfer of name from server into w; the request is in
+// g.last.
+func (g *get) init(c *Client, server netip.AddrPort, name string, w io.Writer) {
+	g.c, g.server, g.w = c, server, w
+	g.blksize, g.window, g.next = tftp.DefaultBlockSize, 1, 1
 	mode := tftp.ModeOctet
 	if c.Netascii {
 		mode = tftp.ModeNetascii
 	}
-	opts := tftp.Options{BlockSize: c.BlockSize, WindowSize: c.WindowSize, HasTSize: c.TSize, Timeout: c.TimeoutOption}
-	g.last = tftp.AppendRequest(nil, tftp.OpRRQ, name, mode, opts)
+	g.asked = tftp.Options{BlockSize: c.BlockSize, WindowSize: c.WindowSize, HasTSize: c.TSize, Timeout: c.TimeoutOption}
+	g.last = tftp.AppendRequest(nil, tftp.OpRRQ, name, mode, g.asked)
+	g.timeout = c.Timeout
+	if g.timeout <= 0 {
+		g.timeout = DefaultTimeout
+	}
+	g.retries = c.Retries
+	if g.retries <= 0 {
+		g.retries = DefaultRetries
+	}
+}
+
+// sendConn sends on Get's socket. A send that fails (a firewall drop, a
+// full buffer) is a lost packet: the timeout sends it again.
+func (g *get) sendConn(p []byte, to netip.AddrPort) { g.conn.WriteToUDPAddrPort(p, to) }
+
+// receive takes one packet from from and reports whether the transfer is
+// complete or failed. The first answer from the server's address fixes the
+// server's TID; packets from any other port get ERROR 5.
+func (g *get) receive(p []byte, from netip.AddrPort) (done bool, err error) {
+	from = netip.AddrPortFrom(from.Addr().Unmap(), from.Port())
+	if !g.peer.IsValid() {
+		if from.Addr() != g.server.Addr() {
+			return false, nil
+		}
+		g.peer = from
+	} else if from != g.peer {
+		var eb [32]byte
+		g.send(tftp.AppendError(eb[:0], tftp.ErrUnknownTID, "Unknown transfer ID"), from)
+		return false, nil
+	}
+	done, progressed, err := g.handle(p, g.asked)
+	if progressed {
+		g.tries = 0
+	}
+	return done, err
+}
+
+// expired handles a timeout with nothing received: the last packet goes
+// again, until the retries run out.
+func (g *get) expired() error {
+	if g.tries++; g.tries > g.retries {
+		return fmt.Errorf("%w (after block %d, %d bytes)", ErrTimeout, g.next-1, g.bytes)
+	}
+	to := g.server
+	if g.peer.IsValid() {
+		to = g.peer
+	}
+	g.send(g.last, to)
+	return nil
+}
+
+func (g *get) run(ctx context.Context) error {
 	if _, err := g.conn.WriteToUDPAddrPort(g.last, g.server); err != nil {
 		return fmt.Errorf("tftp: send request: %w", err)
 	}
-	timeout := c.Timeout
-	if timeout <= 0 {
-		timeout = DefaultTimeout
-	}
-	retries := c.Retries
-	if retries <= 0 {
-		retries = DefaultRetries
-	}
-	tries := 0
+	timeout := g.timeout
 	// due is when to send again if nothing arrives; any packet moves it.
 	// The socket's deadline is moved only when it lags due by more than
 	// an eighth of the timeout (a deadline costs a timer update), and one
@@ -189,40 +249,21 @@ func (g *get) run(ctx context.Context, name string) error {
 				continue
 			}
 			due = time.Now().Add(timeout)
-			if tries++; tries > retries {
-				return fmt.Errorf("%w (after block %d, %d bytes)", ErrTimeout, g.next-1, g.bytes)
+			if err := g.expired(); err != nil {
+				return err
 			}
-			to := g.server
-			if g.peer.IsValid() {
-				to = g.peer
-			}
-			g.conn.WriteToUDPAddrPort(g.last, to)
 			continue
 		}
 		if err != nil {
 			return err
 		}
 		due = time.Now().Add(timeout)
-		from = netip.AddrPortFrom(from.Addr().Unmap(), from.Port())
-		if !g.peer.IsValid() {
-			if from.Addr() != g.server.Addr() {
-				continue
-			}
-			g.peer = from
-		} else if from != g.peer {
-			eb := tftp.AppendError(nil, tftp.ErrUnknownTID, "Unknown transfer ID")
-			g.conn.WriteToUDPAddrPort(eb, from)
-			continue
-		}
-		done, progressed, err := g.handle(g.buf[:n], opts)
+		done, err := g.receive(g.buf[:n], from)
 		if err != nil || done {
-			if done && c.Dally > 0 {
-				g.dally(c.Dally)
+			if done && g.c.Dally > 0 {
+				g.dally(g.c.Dally)
 			}
 			return err
-		}
-		if progressed {
-			tries = 0
 		}
 	}
 }
@@ -305,14 +346,12 @@ func (g *get) write(p []byte) error {
 
 func (g *get) ack(blk uint16) error {
 	g.last = tftp.AppendAck(g.sendBuf[:0], blk)
-	// A send that fails (a firewall drop, a full buffer) is a lost ACK:
-	// the timeout sends it again.
-	g.conn.WriteToUDPAddrPort(g.last, g.peer)
+	g.send(g.last, g.peer)
 	return nil
 }
 
 func (g *get) sendErr(code tftp.ErrorCode, msg string) {
-	g.conn.WriteToUDPAddrPort(tftp.AppendError(nil, code, msg), g.peer)
+	g.send(tftp.AppendError(nil, code, msg), g.peer)
 }
 
 // maxReceiveBuffer bounds the socket receive buffer a client asks for.
@@ -322,6 +361,9 @@ const maxReceiveBuffer = 16 << 20
 // window, so a large window is not dropped by the client's own socket. The
 // kernel caps the request at net.core.rmem_max.
 func (g *get) sizeReceiveBuffer() {
+	if g.conn == nil {
+		return // an Exchange's caller sizes its own socket
+	}
 	if want := g.window * (g.blksize + tftp.HeaderLen + 64); g.window > 1 && want > 256<<10 {
 		g.conn.SetReadBuffer(min(want, maxReceiveBuffer))
 	}
