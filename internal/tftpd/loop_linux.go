@@ -49,18 +49,19 @@ type eventLoop struct {
 	active atomic.Int64
 
 	// Owned by the loop goroutine.
-	fds    []unix.PollFd // wake, then the listeners' descriptors, then xfers'
-	polled []*listener   // the listeners in fds
-	gen    int
-	xfers  []*transfer
-	next   time.Time // no transfer times out before this
-	rbuf   [ackBufLen]byte
-	req    [maxDatagram]byte
-	oob    [128]byte
-	from   unix.RawSockaddrAny
-	to     udpraw.Addr
-	done   chan struct{}
-	worked bool // the last round read a packet: worth polling again soon
+	fds     []unix.PollFd // wake, then the listeners' descriptors, then xfers'
+	polled  []*listener   // the listeners in fds
+	gen     int
+	xfers   []*transfer
+	next    time.Time // no transfer times out before this
+	rbuf    [ackBufLen]byte
+	req     [maxDatagram]byte
+	oob     [128]byte
+	from    unix.RawSockaddrAny
+	to      udpraw.Addr
+	done    chan struct{}
+	worked  bool // the last round read a packet: worth polling again soon
+	started bool // the last round read a request
 }
 
 // farFuture stands for "no timeout pending".
@@ -235,7 +236,13 @@ func (l *eventLoop) run() {
 		if l.poll(0) == 0 && !(l.worked && l.spin()) && !l.sleep() {
 			continue
 		}
-		l.worked = l.handle()
+		if l.worked = l.handle(); l.started {
+			// The requests just read start on goroutines of their own
+			// (opening a file may wait on the database); let them run now
+			// rather than when the loop next has nothing to do.
+			l.started = false
+			runtime.Gosched()
+		}
 	}
 }
 
@@ -349,15 +356,23 @@ func (l *eventLoop) handle() bool {
 	return worked
 }
 
-// request reads one datagram from a listener and answers it as Serve's
-// read loop does.
+// requestBatch is how many requests the loop takes from one listener in a
+// round: a queue of requests (phones booting together) must not wait a
+// round each.
+const requestBatch = 16
+
+// request reads the datagrams waiting on a listener, up to requestBatch,
+// and answers each as Serve's read loop does.
 func (l *eventLoop) request(ln *listener) {
-	n, src, dst, ifIndex, err := udpraw.RecvMsg(ln.loopFD, l.req[:], l.oob[:], &l.from)
-	if err != nil {
-		return // EAGAIN: Serve's read loop took it
+	for range requestBatch {
+		n, src, dst, ifIndex, err := udpraw.RecvMsg(ln.loopFD, l.req[:], l.oob[:], &l.from)
+		if err != nil {
+			return // EAGAIN: none left, or Serve's read loop took it
+		}
+		src, dst = ln.addrs(src, dst, ifIndex)
+		ln.s.handle(ln, l.req[:n], src, dst)
+		l.started = true
 	}
-	src, dst = ln.addrs(src, dst, ifIndex)
-	ln.s.handle(ln, l.req[:n], src, dst)
 }
 
 // receive reads one packet that arrived for transfer i and acts on it.
