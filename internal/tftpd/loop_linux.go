@@ -71,13 +71,15 @@ var farFuture = time.Unix(1<<40, 0)
 // before it sleeps.
 const spinPolls = 32
 
-// maxSleep bounds one sleeping poll. While the loop is in a system call
-// its thread keeps the scheduler's processor until the runtime takes it
-// back, which can take milliseconds: with GOMAXPROCS=1 other goroutines
-// (HTTP, the database) would wait that long. A loop with no transfer does
-// not poll at all; it waits on a channel and Serve's read loops take the
-// requests.
-const maxSleep = time.Millisecond
+// A sleeping poll lasts until a packet, a wake-up or the next timeout.
+// While it lasts, the runtime hands the loop's processor to other
+// goroutines (sysmon retakes it from the system call). Do not cap it with a
+// short timeout: a loop that keeps returning from short polls keeps the
+// processor, and with GOMAXPROCS=1 goroutines waiting on Go's network
+// poller (HTTP, a client in the same process) then wake only on sysmon's
+// 10 ms poll — TestNoPerPacketAllocs hung that way. A loop with no
+// transfer does not poll at all; it waits on a channel and Serve's read
+// loops take the requests.
 
 // eventLoop returns the loop that should drive t, or nil when t runs on its
 // own goroutine: windowed transfers, files read from disk block by block,
@@ -311,7 +313,11 @@ func (l *eventLoop) sleep() bool {
 		<-l.kick
 		l.poll(0)
 	} else {
-		l.poll(min(max(time.Until(l.next), 1), maxSleep))
+		wait := time.Duration(-1) // no timeout pending: until a packet or a wake-up
+		if l.next != farFuture {
+			wait = max(time.Until(l.next), 1)
+		}
+		l.poll(wait)
 	}
 	l.mu.Lock()
 	l.sleeping = false
