@@ -122,12 +122,8 @@ func (l *clientLoop) end(i int, err error) {
 func (l *clientLoop) run() {
 	for {
 		busy := false
-		for i, c := range l.clients {
-			if c.x != nil {
-				busy = true
-			} else if l.fds[i].Fd >= 0 {
-				l.fds[i].Fd = -1
-			}
+		for _, c := range l.clients {
+			busy = busy || c.x != nil
 		}
 		if !busy {
 			return

@@ -100,12 +100,8 @@ func (s *Server) serveRequest(l *listener, req tftp.Request, src netip.AddrPort,
 	}
 	t, err := s.newTransfer(req, f, src, dst)
 	if err != nil {
-		f.Close()
-		res.Outcome = OutcomeFailed
-		s.stats.RequestsFailed.Add(1)
 		s.reply(l, tftp.ErrUndefined, "internal error", src, dst)
-		s.logger().Warn("tftp transfer not started", "file", req.Filename, "client", src, "err", err)
-		s.release(res, start)
+		s.notStarted(f, res, start, err)
 		return
 	}
 	t.res, t.start = res, start
@@ -136,13 +132,16 @@ func (s *Server) serveRequest(l *listener, req tftp.Request, src netip.AddrPort,
 }
 
 // fail ends a transfer that could not start.
-func (t *transfer) fail(err error) {
-	t.file.Close()
-	res := t.res
+func (t *transfer) fail(err error) { t.s.notStarted(t.file, t.res, t.start, err) }
+
+// notStarted ends a request whose file was opened but whose transfer could
+// not start.
+func (s *Server) notStarted(f source.File, res Result, start time.Time, err error) {
+	f.Close()
 	res.Outcome = OutcomeFailed
-	t.s.stats.RequestsFailed.Add(1)
-	t.s.logger().Warn("tftp transfer not started", "file", res.Name, "client", res.Remote, "err", err)
-	t.s.release(res, t.start)
+	s.stats.RequestsFailed.Add(1)
+	s.logger().Warn("tftp transfer not started", "file", res.Name, "client", res.Remote, "err", err)
+	s.release(res, start)
 }
 
 // finish ends a transfer that run or the event loop drove: the socket and
