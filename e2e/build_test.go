@@ -15,7 +15,7 @@ import (
 	"testing"
 	"time"
 
-	"cmtftp/internal/store"
+	"cmtftp/internal/domain"
 	"cmtftp/internal/store/sqlite"
 	"cmtftp/internal/tftp"
 	"cmtftp/internal/tftpclient"
@@ -88,7 +88,7 @@ func BenchmarkBuild100k(b *testing.B) {
 	const n = 100000
 	dir := b.TempDir()
 	db := filepath.Join(dir, "build.db")
-	writeDeviceDB(b, db, n, "7961", store.ProtocolSCCP, 1)
+	writeDeviceDB(b, db, n, "7961", domain.ProtocolSCCP, 1)
 	for _, target := range []struct{ name, dir string }{{"disk", dir}, {"tmpfs", "/dev/shm"}} {
 		b.Run(target.name, func(b *testing.B) {
 			out, err := os.MkdirTemp(target.dir, "cmtftp-build-bench-")
@@ -275,28 +275,28 @@ func writeDeviceDB(b *testing.B, db string, n int, model, protocol string, serve
 		b.Fatal(err)
 	}
 	defer st.Close()
-	site := &store.Site{Groups: []*store.Group{{Name: "G1"}}, Pools: []*store.Pool{{Name: "HQ", Group: "G1"}},
-		Lines: []*store.Line{{Number: "9000", DisplayName: "Shared"}}}
+	site := &domain.Site{Groups: []*domain.Group{{Name: "G1"}}, Pools: []*domain.Pool{{Name: "HQ", Group: "G1"}},
+		Lines: []*domain.Line{{Number: "9000", DisplayName: "Shared"}}}
 	for i := 1; i <= servers; i++ {
 		name := fmt.Sprintf("cm%d", i)
-		site.Servers = append(site.Servers, &store.Server{Name: name, Host: fmt.Sprintf("192.0.2.%d", 20+i)})
+		site.Servers = append(site.Servers, &domain.Server{Name: name, Host: fmt.Sprintf("192.0.2.%d", 20+i)})
 		site.Groups[0].Servers = append(site.Groups[0].Servers, name)
 	}
 	sipProfile := ""
-	if protocol == store.ProtocolSIP {
+	if protocol == domain.ProtocolSIP {
 		sipProfile = "SIP"
-		site.SIPProfiles = []*store.SIPProfile{{Name: sipProfile}}
+		site.SIPProfiles = []*domain.SIPProfile{{Name: sipProfile}}
 	}
 	if _, err := st.Apply(ctx, site); err != nil {
 		b.Fatal(err)
 	}
 	for start := 0; start < n; start += 10000 {
-		chunk := &store.Site{}
+		chunk := &domain.Site{}
 		for i := start; i < min(start+10000, n); i++ {
 			num := strconv.Itoa(100000 + i)
-			chunk.Lines = append(chunk.Lines, &store.Line{Number: num, DisplayName: "User " + num})
-			chunk.Devices = append(chunk.Devices, &store.Device{MAC: fmt.Sprintf("%012X", 0xA00000000000+i), Model: model, Protocol: protocol,
-				Pool: "HQ", SIPProfile: sipProfile, Lines: []store.Appearance{{Button: 1, Line: num}, {Button: 2, Line: "9000"}}})
+			chunk.Lines = append(chunk.Lines, &domain.Line{Number: num, DisplayName: "User " + num})
+			chunk.Devices = append(chunk.Devices, &domain.Device{MAC: fmt.Sprintf("%012X", 0xA00000000000+i), Model: model, Protocol: protocol,
+				Pool: "HQ", SIPProfile: sipProfile, Lines: []domain.Appearance{{Button: 1, Line: num}, {Button: 2, Line: "9000"}}})
 		}
 		if _, err := st.Apply(ctx, chunk); err != nil {
 			b.Fatal(err)

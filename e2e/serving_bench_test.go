@@ -15,7 +15,7 @@ import (
 	"time"
 
 	"cmtftp/internal/admin"
-	"cmtftp/internal/store"
+	"cmtftp/internal/domain"
 	"cmtftp/internal/store/sqlite"
 	"cmtftp/internal/tftpclient"
 )
@@ -44,16 +44,16 @@ func BenchmarkFreshness(b *testing.B) {
 	defer other.Close()
 	for _, writer := range []string{"api", "other-process"} {
 		b.Run(writer, func(b *testing.B) {
-			put := func(l *store.Line) error { _, err := c.Put(ctx, l); return err }
+			put := func(l *domain.Line) error { _, err := c.Put(ctx, l); return err }
 			if writer == "other-process" {
-				put = func(l *store.Line) error { _, err := other.Put(ctx, l); return err }
+				put = func(l *domain.Line) error { _, err := other.Put(ctx, l); return err }
 			}
 			freshness(b, port, put)
 		})
 	}
 }
 
-func freshness(b *testing.B, port string, put func(*store.Line) error) {
+func freshness(b *testing.B, port string, put func(*domain.Line) error) {
 	ctx := context.Background()
 	client := &tftpclient.Client{Timeout: time.Second, Retries: 3}
 	var lat []time.Duration
@@ -61,7 +61,7 @@ func freshness(b *testing.B, port string, put func(*store.Line) error) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		name := fmt.Sprintf("Fresh %d %d", i, time.Now().UnixNano())
-		if err := put(&store.Line{Number: "4002", DisplayName: name, Label: "Blaise", VoicemailPilot: "4999"}); err != nil {
+		if err := put(&domain.Line{Number: "4002", DisplayName: name, Label: "Blaise", VoicemailPilot: "4999"}); err != nil {
 			b.Fatal(err)
 		}
 		committed := time.Now()
@@ -93,7 +93,7 @@ func BenchmarkStorm100k(b *testing.B) {
 	dir := b.TempDir()
 	db := filepath.Join(dir, "storm.db")
 	ctx := context.Background()
-	writeDeviceDB(b, db, n, "8841", store.ProtocolSIP, 2)
+	writeDeviceDB(b, db, n, "8841", domain.ProtocolSIP, 2)
 	port := strconv.Itoa(freePort(b))
 	srv := startServe(b, nil, 1, "--root", b.TempDir(), "--db", "sqlite:"+db, "--tftp-addr", "127.0.0.1:"+port, "--max-serving-count", "1000")
 	pid := srv.Process.Pid

@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"cmtftp/internal/build"
+	"cmtftp/internal/domain"
 	"cmtftp/internal/store"
 )
 
@@ -47,7 +48,7 @@ func newBuildCmd() *cobra.Command {
 			defer st.Close()
 			start := time.Now()
 			// Every kind but custom files: those are served as they are, not built.
-			site, err := store.LoadSite(ctx, st, slices.DeleteFunc(slices.Clone(store.Kinds), func(k store.Kind) bool { return k == store.KindFile })...)
+			site, err := store.LoadSite(ctx, st, slices.DeleteFunc(slices.Clone(domain.Kinds()), func(k domain.Kind) bool { return k == domain.KindFile })...)
 			if err != nil {
 				return err
 			}
@@ -56,7 +57,7 @@ func newBuildCmd() *cobra.Command {
 			if !quiet {
 				progress = newProgress(cmd.ErrOrStderr(), "building", len(site.Devices))
 			}
-			n, err := buildAll(store.NewIndex(site), out, progress)
+			n, err := buildAll(domain.NewIndex(site), out, progress)
 			if progress != nil {
 				progress.done()
 			}
@@ -77,7 +78,7 @@ func newBuildCmd() *cobra.Command {
 
 // buildAll renders every file of x into a temporary sibling of out, on
 // every core, then swaps it into place. It returns the number of files.
-func buildAll(x *store.Index, out string, p *progress) (int, error) {
+func buildAll(x *domain.Index, out string, p *progress) (int, error) {
 	out = filepath.Clean(out)
 	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
 		return 0, err
@@ -94,7 +95,7 @@ func buildAll(x *store.Index, out string, p *progress) (int, error) {
 	}()
 	os.Chmod(tmp, 0o755)
 	params := x.Params()
-	buildCNF := params[store.ParamBuildCNFFiles]
+	buildCNF := params[domain.ParamBuildCNFFiles]
 	write := func(name string, b []byte) error { return os.WriteFile(filepath.Join(tmp, name), b, 0o644) }
 
 	var files atomic.Int64
@@ -145,9 +146,9 @@ func buildAll(x *store.Index, out string, p *progress) (int, error) {
 	}
 	for _, dp := range x.DialPlans() {
 		switch f := build.DialPlanFile(dp); dp.Family {
-		case store.DialFamily79x1:
+		case domain.DialFamily79x1:
 			err = write(f, build.DialPlan79x1(dp))
-		case store.DialFamily7940:
+		case domain.DialFamily7940:
 			err = write(f, build.DialPlan7940(dp))
 		default:
 			continue

@@ -11,8 +11,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"cmtftp/internal/domain"
 	"cmtftp/internal/metrics"
-	"cmtftp/internal/store"
 	"cmtftp/internal/timeline"
 )
 
@@ -96,7 +96,7 @@ func newTimelineCmd(cf *clientFlags) *cobra.Command {
 			ctx, cancel := cmdContext(cmd)
 			defer cancel()
 			var entries []timeline.Entry
-			if err := cf.client().GetJSON(ctx, "/api/v1/devices/"+deviceKey(store.KindDevice, args[0])+"/timeline", &entries); err != nil {
+			if err := cf.client().GetJSON(ctx, "/api/v1/devices/"+deviceKey(domain.KindDevice, args[0])+"/timeline", &entries); err != nil {
 				return err
 			}
 			if cf.output != "table" {

@@ -1,11 +1,10 @@
 package main
 
 import (
+	"cmtftp/internal/domain"
 	"fmt"
 
 	"github.com/spf13/cobra"
-
-	"cmtftp/internal/store"
 )
 
 func newEMCmd() *cobra.Command {
@@ -16,7 +15,7 @@ func newEMCmd() *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx, cancel := cmdContext(cmd)
 			defer cancel()
-			l := &store.Login{Device: deviceKey(store.KindDevice, args[0]), Profile: args[1]}
+			l := &domain.Login{Device: deviceKey(domain.KindDevice, args[0]), Profile: args[1]}
 			if _, err := cf.client().Put(ctx, l); err != nil {
 				return err
 			}
@@ -27,14 +26,14 @@ func newEMCmd() *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx, cancel := cmdContext(cmd)
 			defer cancel()
-			dev := deviceKey(store.KindDevice, args[0])
-			if err := cf.client().Delete(ctx, store.KindLogin, dev); err != nil {
+			dev := deviceKey(domain.KindDevice, args[0])
+			if err := cf.client().Delete(ctx, domain.KindLogin, dev); err != nil {
 				return err
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "logged out of %s\n", dev)
 			return nil
 		}}
-	list := listCmd(&cf, store.KindLogin, "Who is logged in where", []string{"device", "profile", "since"})
+	list := listCmd(&cf, domain.KindLogin, "Who is logged in where", []string{"device", "profile", "since"})
 	em.AddCommand(login, logout, list)
 	return em
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 
+	"cmtftp/internal/domain"
 	"cmtftp/internal/source"
 	"cmtftp/internal/source/alternate"
 	"cmtftp/internal/source/built"
@@ -27,7 +28,7 @@ type feed struct {
 
 // start applies the parameters (read now if p is nil) and follows the feed
 // until ctx ends.
-func (f *feed) start(ctx context.Context, p *store.ParamValues) {
+func (f *feed) start(ctx context.Context, p *domain.ParamValues) {
 	if p == nil {
 		if v, err := serviceParams(ctx, f.st); err == nil {
 			p = &v
@@ -49,7 +50,7 @@ func (f *feed) start(ctx context.Context, p *store.ParamValues) {
 		if f.custom != nil {
 			f.custom.HandleChange(c)
 		}
-		if c.Kind == store.KindService || c.Kind == store.KindResync {
+		if c.Kind == domain.KindService || c.Kind == store.KindResync {
 			if v, err := serviceParams(ctx, f.st); err == nil {
 				f.params(v)
 			}
@@ -60,12 +61,12 @@ func (f *feed) start(ctx context.Context, p *store.ParamValues) {
 	})
 }
 
-func (f *feed) params(p store.ParamValues) {
+func (f *feed) params(p domain.ParamValues) {
 	if f.slots != nil {
-		f.slots.SetMax(p.Int(store.ParamMaxServingCount))
+		f.slots.SetMax(p.Int(domain.ParamMaxServingCount))
 	}
 	if f.built != nil {
-		f.built.NoCache.Store(!p.Bool(store.ParamCacheConfigFiles))
+		f.built.NoCache.Store(!p.Bool(domain.ParamCacheConfigFiles))
 	}
 	if f.missed != nil {
 		f.missed.setParams(p)

@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"cmtftp/internal/admin"
+	"cmtftp/internal/domain"
 	"cmtftp/internal/store"
 )
 
@@ -45,8 +46,8 @@ the job (rows already there are unchanged).`,
 			ctx, cancel := cmdContext(cmd)
 			defer cancel()
 			c := cf.client()
-			existing := &store.Site{}
-			for _, k := range []store.Kind{store.KindModel, store.KindPool, store.KindSoftkey, store.KindSIPProfile, store.KindDialPlan} {
+			existing := &domain.Site{}
+			for _, k := range []domain.Kind{domain.KindModel, domain.KindPool, domain.KindSoftkey, domain.KindSIPProfile, domain.KindDialPlan} {
 				es, err := c.List(ctx, k)
 				if err != nil {
 					return err
@@ -87,7 +88,7 @@ func importRows(cmd *cobra.Command, c *admin.Client, name string, parsed *admin.
 	var total store.ApplyResult
 	for start := 0; start < len(rows); start += batch {
 		end := min(start+batch, len(rows))
-		site := &store.Site{}
+		site := &domain.Site{}
 		sent := map[string]bool{}
 		for _, r := range rows[start:end] {
 			for _, a := range r.Device.Lines {
@@ -102,7 +103,7 @@ func importRows(cmd *cobra.Command, c *admin.Client, name string, parsed *admin.
 		if err != nil {
 			bar.done()
 			var ae *admin.Error
-			if errors.As(err, &ae) && ae.Kind == store.KindDevice {
+			if errors.As(err, &ae) && ae.Kind == domain.KindDevice {
 				if l, ok := parsed.LineOf[ae.Key]; ok {
 					err = fmt.Errorf("%s:%d: %w", name, l, err)
 				}

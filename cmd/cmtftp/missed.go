@@ -1,13 +1,12 @@
 package main
 
 import (
+	"cmtftp/internal/domain"
 	"log/slog"
 	"net/netip"
 	"sync"
 	"sync/atomic"
 	"time"
-
-	"cmtftp/internal/store"
 )
 
 // missedRate is how many missed files are logged per second at most; the
@@ -29,8 +28,8 @@ type missedLog struct {
 func newMissedLog(logger *slog.Logger) *missedLog { return &missedLog{logger: logger} }
 
 // setParams follows the Log Missed Files parameter.
-func (m *missedLog) setParams(p store.ParamValues) {
-	m.enabled.Store(p.Bool(store.ParamLogMissedFiles))
+func (m *missedLog) setParams(p domain.ParamValues) {
+	m.enabled.Store(p.Bool(domain.ParamLogMissedFiles))
 }
 
 func (m *missedLog) log(proto, name string, client netip.AddrPort) {

@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"cmtftp/internal/store"
+	"cmtftp/internal/domain"
 	"cmtftp/internal/store/sqlite"
 )
 
@@ -46,7 +46,7 @@ func TestMissedLog(t *testing.T) {
 	if out.String() != "" {
 		t.Fatalf("logged with Log Missed Files off: %s", out.String())
 	}
-	if _, err := st.Put(ctx, &store.Param{Scope: store.KindService, Name: store.ParamLogMissedFiles, Value: "true"}); err != nil {
+	if _, err := st.Put(ctx, &domain.Param{Scope: domain.KindService, Name: domain.ParamLogMissedFiles, Value: "true"}); err != nil {
 		t.Fatal(err)
 	}
 	deadline := time.Now().Add(3 * time.Second)

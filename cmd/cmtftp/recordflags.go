@@ -1,14 +1,13 @@
 package main
 
 import (
+	"cmtftp/internal/domain"
 	"fmt"
 	"reflect"
 	"strconv"
 	"strings"
 
 	"github.com/spf13/pflag"
-
-	"cmtftp/internal/store"
 )
 
 // recordFlags binds one flag per field of a record type, named after the
@@ -27,28 +26,20 @@ type flagField struct {
 	value any // *string, *int, *bool, *[]string
 }
 
-// keyField is the JSON name of each kind's key; it is a positional argument.
-var keyField = map[store.Kind]string{store.KindLine: "number", store.KindLogin: "device"}
-
-// skipField are fields the store sets.
-var skipField = map[string]bool{"builtin": true, "since": true, "size": true, "sha256": true, "modified": true, "data": true, "scope": true}
-
-func newRecordFlags(fs *pflag.FlagSet, k store.Kind) *recordFlags {
+// newRecordFlags binds the flags of kind k: every field but the key (a
+// positional argument) and the fields the store sets.
+func newRecordFlags(fs *pflag.FlagSet, k domain.Kind) *recordFlags {
 	rf := &recordFlags{fs: fs}
-	e, _ := store.New(k)
-	key := keyField[k]
-	if key == "" {
-		key = "name"
-	}
-	rf.walk(reflect.TypeOf(e).Elem(), nil, "", key)
+	ki, _ := domain.Describe(k)
+	rf.walk(reflect.TypeOf(ki.New()).Elem(), nil, "", ki)
 	return rf
 }
 
-func (rf *recordFlags) walk(t reflect.Type, path []int, prefix, key string) {
+func (rf *recordFlags) walk(t reflect.Type, path []int, prefix string, ki domain.KindInfo) {
 	for i := 0; i < t.NumField(); i++ {
 		f := t.Field(i)
 		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-		if name == "" || name == "-" || skipField[name] || (prefix == "" && name == key) {
+		if name == "" || name == "-" || ki.IsStored(name) || (prefix == "" && name == ki.KeyField) {
 			continue
 		}
 		p := append(append([]int{}, path...), i)
@@ -64,18 +55,18 @@ func (rf *recordFlags) walk(t reflect.Type, path []int, prefix, key string) {
 			ff.value = rf.fs.Int(flag, 0, "")
 		case f.Type.Kind() == reflect.Bool:
 			ff.value = rf.fs.Bool(flag, false, "")
-		case f.Type == reflect.TypeOf(store.URLs{}):
-			rf.walk(f.Type, p, "url", key)
+		case f.Type == reflect.TypeOf(domain.URLs{}):
+			rf.walk(f.Type, p, "url", ki)
 			continue
 		case f.Type == reflect.TypeOf([]string{}):
 			ff.value = rf.fs.StringSlice(flag, nil, "comma-separated list, in order")
-		case f.Type == reflect.TypeOf([]store.Appearance{}):
+		case f.Type == reflect.TypeOf([]domain.Appearance{}):
 			ff.flag = "line"
 			ff.value = rf.fs.StringArray("line", nil, "BUTTON=NUMBER, repeatable (replaces the list)")
-		case f.Type == reflect.TypeOf([]store.DialRule{}):
+		case f.Type == reflect.TypeOf([]domain.DialRule{}):
 			ff.flag = "rule"
 			ff.value = rf.fs.StringArray("rule", nil, `"pattern=4...;timeout=0;user=phone;rewrite=…;tone=…", repeatable, in order (replaces the list)`)
-		case f.Type == reflect.TypeOf([]store.SoftkeySet{}):
+		case f.Type == reflect.TypeOf([]domain.SoftkeySet{}):
 			ff.flag = "set"
 			ff.value = rf.fs.StringArray("set", nil, `"On Hook=Redial,NewCall", repeatable (replaces the list)`)
 		default:
@@ -89,7 +80,7 @@ func (rf *recordFlags) walk(t reflect.Type, path []int, prefix, key string) {
 }
 
 // apply copies the flags the user gave into e; other fields keep their values.
-func (rf *recordFlags) apply(e store.Entity) error {
+func (rf *recordFlags) apply(e domain.Entity) error {
 	v := reflect.ValueOf(e).Elem()
 	for _, ff := range rf.fields {
 		if !rf.fs.Changed(ff.flag) {
@@ -107,19 +98,19 @@ func (rf *recordFlags) apply(e store.Entity) error {
 			switch ff.typ {
 			case reflect.TypeOf([]string{}):
 				dst.Set(reflect.ValueOf(append([]string{}, *x...)))
-			case reflect.TypeOf([]store.Appearance{}):
+			case reflect.TypeOf([]domain.Appearance{}):
 				as, err := parseAppearances(*x)
 				if err != nil {
 					return err
 				}
 				dst.Set(reflect.ValueOf(as))
-			case reflect.TypeOf([]store.DialRule{}):
+			case reflect.TypeOf([]domain.DialRule{}):
 				rs, err := parseRules(*x)
 				if err != nil {
 					return err
 				}
 				dst.Set(reflect.ValueOf(rs))
-			case reflect.TypeOf([]store.SoftkeySet{}):
+			case reflect.TypeOf([]domain.SoftkeySet{}):
 				ss, err := parseSets(*x)
 				if err != nil {
 					return err
@@ -131,28 +122,28 @@ func (rf *recordFlags) apply(e store.Entity) error {
 	return nil
 }
 
-func parseAppearances(in []string) ([]store.Appearance, error) {
-	out := []store.Appearance{}
+func parseAppearances(in []string) ([]domain.Appearance, error) {
+	out := []domain.Appearance{}
 	for i, s := range in {
 		b, n, ok := strings.Cut(s, "=")
 		button, err := strconv.Atoi(strings.TrimSpace(b))
 		if !ok || err != nil {
 			// A bare number goes on the next button.
 			if strings.TrimSpace(s) != "" && !strings.Contains(s, "=") {
-				out = append(out, store.Appearance{Button: i + 1, Line: strings.TrimSpace(s)})
+				out = append(out, domain.Appearance{Button: i + 1, Line: strings.TrimSpace(s)})
 				continue
 			}
 			return nil, fmt.Errorf("--line %q: want BUTTON=NUMBER, e.g. 1=4001", s)
 		}
-		out = append(out, store.Appearance{Button: button, Line: strings.TrimSpace(n)})
+		out = append(out, domain.Appearance{Button: button, Line: strings.TrimSpace(n)})
 	}
 	return out, nil
 }
 
-func parseRules(in []string) ([]store.DialRule, error) {
-	out := []store.DialRule{}
+func parseRules(in []string) ([]domain.DialRule, error) {
+	out := []domain.DialRule{}
 	for _, s := range in {
-		var r store.DialRule
+		var r domain.DialRule
 		for _, kv := range strings.Split(s, ";") {
 			k, v, ok := strings.Cut(kv, "=")
 			if !ok {
@@ -194,14 +185,14 @@ func parseRules(in []string) ([]store.DialRule, error) {
 	return out, nil
 }
 
-func parseSets(in []string) ([]store.SoftkeySet, error) {
-	out := []store.SoftkeySet{}
+func parseSets(in []string) ([]domain.SoftkeySet, error) {
+	out := []domain.SoftkeySet{}
 	for _, s := range in {
 		state, keys, ok := strings.Cut(s, "=")
 		if !ok {
 			return nil, fmt.Errorf("--set %q: want \"STATE=Key,Key\", e.g. \"On Hook=Redial,NewCall\"", s)
 		}
-		set := store.SoftkeySet{State: strings.TrimSpace(state), Keys: []string{}}
+		set := domain.SoftkeySet{State: strings.TrimSpace(state), Keys: []string{}}
 		for _, k := range strings.Split(keys, ",") {
 			if k = strings.TrimSpace(k); k != "" {
 				set.Keys = append(set.Keys, k)

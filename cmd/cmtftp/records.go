@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmtftp/internal/domain"
 	"context"
 	"errors"
 	"fmt"
@@ -8,56 +9,33 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-
-	"cmtftp/internal/store"
 )
 
 // recordCmd describes the CLI of one kind of record.
 type recordCmd struct {
 	use     string
-	kind    store.Kind
+	kind    domain.Kind
 	short   string
 	aliases []string
 	columns []string // JSON field names shown by list
 	example string
 }
 
-var recordCmds = []recordCmd{
-	{"server", store.KindServer, "Call-control servers (CUCM nodes, CME, Asterisk …)", nil,
-		[]string{"name", "host", "sccpPort", "sipPort", "description"},
-		"  cmtftp server add cm1 --host 192.0.2.21"},
-	{"group", store.KindGroup, "Call-control groups: up to three servers in priority order", []string{"cmgroup"},
-		[]string{"name", "servers", "tftpDefault", "description"},
-		"  cmtftp group add G1 --servers cm1,cm2"},
-	{"pool", store.KindPool, "Device pools: group, time zone, locales", []string{"devicepool"},
-		[]string{"name", "group", "timeZone", "userLocale", "networkLocale", "dateTemplate"},
-		"  cmtftp pool add HQ --group G1 --time-zone 'GMT Standard/Daylight Time'"},
-	{"model", store.KindModel, "Device models (the built-in catalogue, and your own)", nil,
-		[]string{"name", "typeId", "protocols", "xmlConfig", "buildSelective", "dialFamily", "maxLines", "builtin"},
-		"  cmtftp model list"},
-	{"line", store.KindLine, "Lines (directory numbers)", []string{"dn"},
-		[]string{"number", "displayName", "label", "voicemailPilot", "maxCalls"},
-		"  cmtftp line add 4001 --display-name 'Ada Lovelace' --label Ada"},
-	{"sipprofile", store.KindSIPProfile, "SIP profiles", nil,
-		[]string{"name", "preferredCodec", "transport", "timerRegisterExpires", "description"},
-		"  cmtftp sipprofile add 'Standard SIP' --preferred-codec g711ulaw"},
-	{"dialplan", store.KindDialPlan, "SIP dial plans (dial rules) of the 79x1, 7940 and 7905 families", []string{"dialrules"},
-		[]string{"name", "family", "rules", "description"},
-		"  cmtftp dialplan add office --family 79x1 --rule 'pattern=4...;timeout=0' --rule 'pattern=*;timeout=5'"},
-	{"softkey", store.KindSoftkey, "Softkey templates", []string{"softkeys"},
-		[]string{"name", "sets", "description"},
-		"  cmtftp softkey add Standard --set 'On Hook=Redial,NewCall' --set 'Connected=Hold,EndCall,Transfer'"},
-	{"device", store.KindDevice, "Phones and gateways", []string{"phone"},
-		[]string{"name", "model", "protocol", "pool", "lines", "description"},
-		"  cmtftp device add 00:11:22:aa:bb:cc --model 7961 --pool HQ --line 1=4001"},
-	{"profile", store.KindProfile, "Device profiles for extension mobility", []string{"deviceprofile"},
-		[]string{"name", "lines", "dialPlan", "softkeyTemplate", "description"},
-		"  cmtftp profile add ada-em --line 1=4001 --dial-plan office"},
+// recordCmds describes every kind the domain gives record commands to.
+func recordCmds() []recordCmd {
+	var out []recordCmd
+	for _, k := range domain.Kinds() {
+		if ki, _ := domain.Describe(k); ki.CLI != nil {
+			c := ki.CLI
+			out = append(out, recordCmd{string(k), k, c.Short, c.Aliases, c.Columns, c.Example})
+		}
+	}
+	return out
 }
 
 func newRecordCmds() []*cobra.Command {
 	var out []*cobra.Command
-	for _, rc := range recordCmds {
+	for _, rc := range recordCmds() {
 		out = append(out, rc.command())
 	}
 	return out
@@ -91,7 +69,7 @@ func (rc recordCmd) command() *cobra.Command {
 	add := &cobra.Command{Use: "add NAME [flags]", Short: "Add a " + rc.use, Args: cobra.ExactArgs(1), Example: rc.example}
 	addFlags := newRecordFlags(add.Flags(), rc.kind)
 	add.RunE = func(cmd *cobra.Command, args []string) error {
-		e, _ := store.New(rc.kind)
+		e, _ := domain.New(rc.kind)
 		setName(e, args[0])
 		if err := addFlags.apply(e); err != nil {
 			return err
@@ -146,22 +124,22 @@ func (rc recordCmd) command() *cobra.Command {
 			return errors.Join(errs...)
 		}}
 	parent.AddCommand(list, show, add, set, rm)
-	if rc.kind == store.KindDevice {
+	if rc.kind == domain.KindDevice {
 		parent.AddCommand(newTimelineCmd(&cf))
 	}
 	return parent
 }
 
 // deviceKey lets admins name a phone by its MAC in any spelling.
-func deviceKey(k store.Kind, arg string) string {
-	if k != store.KindDevice {
+func deviceKey(k domain.Kind, arg string) string {
+	if k != domain.KindDevice {
 		return arg
 	}
-	if m, err := store.ParseMAC(arg); err == nil {
+	if m, err := domain.ParseMAC(arg); err == nil {
 		return "SEP" + m
 	}
 	if len(arg) == 15 {
-		if m, err := store.ParseMAC(arg[3:]); err == nil && strings.EqualFold(arg[:3], "SEP") {
+		if m, err := domain.ParseMAC(arg[3:]); err == nil && strings.EqualFold(arg[:3], "SEP") {
 			return "SEP" + m
 		}
 	}
@@ -170,9 +148,9 @@ func deviceKey(k store.Kind, arg string) string {
 
 // setName puts the positional NAME into the record's key field; for a
 // device a MAC in any spelling is accepted.
-func setName(e store.Entity, name string) {
-	if d, ok := e.(*store.Device); ok {
-		if m, err := store.ParseMAC(name); err == nil {
+func setName(e domain.Entity, name string) {
+	if d, ok := e.(*domain.Device); ok {
+		if m, err := domain.ParseMAC(name); err == nil {
 			d.MAC = m
 			return
 		}
@@ -181,12 +159,12 @@ func setName(e store.Entity, name string) {
 			return
 		}
 	}
-	store.SetKey(e, name)
+	domain.SetKey(e, name)
 }
 
 // listCmd is the "list" subcommand of a kind of record: a table of the
 // given JSON fields, or every field with -o json|yaml.
-func listCmd(cf *clientFlags, k store.Kind, short string, cols []string) *cobra.Command {
+func listCmd(cf *clientFlags, k domain.Kind, short string, cols []string) *cobra.Command {
 	return &cobra.Command{Use: "list", Aliases: []string{"ls"}, Short: short, Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := cf.checkOutput(); err != nil {

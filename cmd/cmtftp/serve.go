@@ -16,6 +16,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"cmtftp/internal/domain"
 	"cmtftp/internal/httpd"
 	"cmtftp/internal/metrics"
 	"cmtftp/internal/source"
@@ -23,7 +24,6 @@ import (
 	"cmtftp/internal/source/built"
 	"cmtftp/internal/source/cache"
 	"cmtftp/internal/source/custom"
-	"cmtftp/internal/store"
 	"cmtftp/internal/tftpd"
 	timelinepkg "cmtftp/internal/timeline"
 )
@@ -176,7 +176,7 @@ func runServe(cmd *cobra.Command, f serveFlags) error {
 	log.Info("database open", "db", dbs.String())
 	if f.demo && newDB {
 		actx, acancel := context.WithTimeout(context.Background(), 30*time.Second)
-		res, err := st.Apply(actx, store.DemoSite())
+		res, err := st.Apply(actx, domain.DemoSite())
 		acancel()
 		if err != nil {
 			return fmt.Errorf("demo site: %w", err)
@@ -191,11 +191,11 @@ func runServe(cmd *cobra.Command, f serveFlags) error {
 	defer stopFeed()
 	params, perr := serviceParams(feedCtx, st)
 	if perr != nil {
-		params = store.EffectiveParams(nil)
+		params = domain.EffectiveParams(nil)
 	}
 	// One Maximum Serving Count for TFTP and HTTP: the flag when given,
 	// else the service parameter, followed as it changes.
-	slots := source.NewSlots(params.Int(store.ParamMaxServingCount))
+	slots := source.NewSlots(params.Int(domain.ParamMaxServingCount))
 	if cmd.Flags().Changed("max-serving-count") {
 		slots.SetMax(f.maxServing)
 	}
@@ -219,7 +219,7 @@ func runServe(cmd *cobra.Command, f serveFlags) error {
 	}
 	fd.start(feedCtx, &params)
 	chain := []source.Source{configs, customs}
-	if !params.Bool(store.ParamCacheConstantFiles) {
+	if !params.Bool(domain.ParamCacheConstantFiles) {
 		log.Info("constant and load cache off (EnableCachingOfConstantAndBinFiles = false)")
 	} else {
 		constants := &cache.Dir{Root: f.root, Logger: log}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"cmtftp/internal/domain"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -10,13 +11,11 @@ import (
 
 	"github.com/spf13/cobra"
 	"go.yaml.in/yaml/v3"
-
-	"cmtftp/internal/store"
 )
 
 // readSite reads a site document (YAML or JSON) from path ("-" is stdin),
 // refusing unknown fields so a typo is an error, not a silent no-op.
-func readSite(path string) (*store.Site, error) {
+func readSite(path string) (*domain.Site, error) {
 	var r io.Reader = os.Stdin
 	if path != "-" {
 		f, err := os.Open(path)
@@ -30,7 +29,7 @@ func readSite(path string) (*store.Site, error) {
 	if err != nil {
 		return nil, err
 	}
-	var site store.Site
+	var site domain.Site
 	if t := bytes.TrimSpace(data); len(t) > 0 && t[0] == '{' {
 		dec := json.NewDecoder(bytes.NewReader(data))
 		dec.DisallowUnknownFields()
@@ -117,7 +116,7 @@ func newFileCmd() *cobra.Command {
 			}
 			name := strings.TrimPrefix(args[0], "/")
 			// Check the name here too: a name with ".." would not even reach the API's route.
-			if err := store.Normalize(&store.CustomFile{Name: name}); err != nil {
+			if err := domain.Normalize(&domain.CustomFile{Name: name}); err != nil {
 				return err
 			}
 			ctx, cancel := cmdContext(cmd)
@@ -129,13 +128,13 @@ func newFileCmd() *cobra.Command {
 			fmt.Fprintf(cmd.OutOrStdout(), "stored %s (%d bytes, sha256 %s)\n", cfile.Name, cfile.Size, cfile.SHA256[:12])
 			return nil
 		}}
-	list := listCmd(&cf, store.KindFile, "List custom files", []string{"name", "size", "sha256", "modified"})
+	list := listCmd(&cf, domain.KindFile, "List custom files", []string{"name", "size", "sha256", "modified"})
 	rm := &cobra.Command{Use: "rm NAME...", Short: "Delete custom files", Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx, cancel := cmdContext(cmd)
 			defer cancel()
 			for _, a := range args {
-				if err := cf.client().Delete(ctx, store.KindFile, a); err != nil {
+				if err := cf.client().Delete(ctx, domain.KindFile, a); err != nil {
 					return err
 				}
 				fmt.Fprintf(cmd.OutOrStdout(), "deleted file %s\n", a)

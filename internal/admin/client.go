@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strings"
 
+	"cmtftp/internal/domain"
 	"cmtftp/internal/store"
 )
 
@@ -77,11 +78,11 @@ func (c *Client) do(ctx context.Context, method, path string, in any, out any) (
 	return resp, json.NewDecoder(resp.Body).Decode(out)
 }
 
-func collection(k store.Kind) string {
+func collection(k domain.Kind) string {
 	return "/api/v1/" + string(k) + "s"
 }
 
-func item(k store.Kind, key string) string {
+func item(k domain.Kind, key string) string {
 	return collection(k) + "/" + escapePath(key)
 }
 
@@ -95,14 +96,14 @@ func escapePath(key string) string {
 }
 
 // List returns every record of kind k.
-func (c *Client) List(ctx context.Context, k store.Kind) ([]store.Entity, error) {
+func (c *Client) List(ctx context.Context, k domain.Kind) ([]domain.Entity, error) {
 	var raw []json.RawMessage
 	if _, err := c.do(ctx, http.MethodGet, collection(k), nil, &raw); err != nil {
 		return nil, err
 	}
-	out := make([]store.Entity, 0, len(raw))
+	out := make([]domain.Entity, 0, len(raw))
 	for _, r := range raw {
-		e, err := store.New(k)
+		e, err := domain.New(k)
 		if err != nil {
 			return nil, err
 		}
@@ -115,8 +116,8 @@ func (c *Client) List(ctx context.Context, k store.Kind) ([]store.Entity, error)
 }
 
 // Get returns one record.
-func (c *Client) Get(ctx context.Context, k store.Kind, key string) (store.Entity, error) {
-	e, err := store.New(k)
+func (c *Client) Get(ctx context.Context, k domain.Kind, key string) (domain.Entity, error) {
+	e, err := domain.New(k)
 	if err != nil {
 		return nil, err
 	}
@@ -125,7 +126,7 @@ func (c *Client) Get(ctx context.Context, k store.Kind, key string) (store.Entit
 }
 
 // Put creates or replaces a record; it reports whether anything changed.
-func (c *Client) Put(ctx context.Context, e store.Entity) (bool, error) {
+func (c *Client) Put(ctx context.Context, e domain.Entity) (bool, error) {
 	resp, err := c.do(ctx, http.MethodPut, item(e.Kind(), e.Key()), e, e)
 	if err != nil {
 		return false, err
@@ -134,21 +135,21 @@ func (c *Client) Put(ctx context.Context, e store.Entity) (bool, error) {
 }
 
 // Create adds a record that must not exist yet.
-func (c *Client) Create(ctx context.Context, e store.Entity) error {
+func (c *Client) Create(ctx context.Context, e domain.Entity) error {
 	_, err := c.do(ctx, http.MethodPost, collection(e.Kind()), e, e)
 	return err
 }
 
 // Delete removes a record.
-func (c *Client) Delete(ctx context.Context, k store.Kind, key string) error {
+func (c *Client) Delete(ctx context.Context, k domain.Kind, key string) error {
 	_, err := c.do(ctx, http.MethodDelete, item(k, key), nil, nil)
 	return err
 }
 
 // PutFile uploads a custom file's bytes.
-func (c *Client) PutFile(ctx context.Context, name string, data []byte) (*store.CustomFile, error) {
-	var f store.CustomFile
-	_, err := c.do(ctx, http.MethodPut, item(store.KindFile, name), data, &f)
+func (c *Client) PutFile(ctx context.Context, name string, data []byte) (*domain.CustomFile, error) {
+	var f domain.CustomFile
+	_, err := c.do(ctx, http.MethodPut, item(domain.KindFile, name), data, &f)
 	return &f, err
 }
 
@@ -179,22 +180,22 @@ func (c *Client) SetParam(ctx context.Context, name, value string, reset bool) (
 }
 
 // Apply writes a site document in one transaction.
-func (c *Client) Apply(ctx context.Context, s *store.Site) (store.ApplyResult, error) {
+func (c *Client) Apply(ctx context.Context, s *domain.Site) (store.ApplyResult, error) {
 	var res store.ApplyResult
 	_, err := c.do(ctx, http.MethodPost, "/api/v1/apply", s, &res)
 	return res, err
 }
 
 // Export returns the whole configuration.
-func (c *Client) Export(ctx context.Context) (*store.Site, error) {
-	var s store.Site
+func (c *Client) Export(ctx context.Context) (*domain.Site, error) {
+	var s domain.Site
 	_, err := c.do(ctx, http.MethodGet, "/api/v1/export", nil, &s)
 	return &s, err
 }
 
 // DeviceConfig returns a device with every record its files are built from.
-func (c *Client) DeviceConfig(ctx context.Context, name string) (*store.DeviceConfig, error) {
-	var d store.DeviceConfig
+func (c *Client) DeviceConfig(ctx context.Context, name string) (*domain.DeviceConfig, error) {
+	var d domain.DeviceConfig
 	_, err := c.do(ctx, http.MethodGet, "/api/v1/devices/"+url.PathEscape(name)+"/config", nil, &d)
 	return &d, err
 }

@@ -1,14 +1,13 @@
 package admin
 
 import (
+	"cmtftp/internal/domain"
 	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
 	"strconv"
 	"strings"
-
-	"cmtftp/internal/store"
 )
 
 // CSV import of devices, in the spirit of CUCM's Bulk Administration Tool.
@@ -28,7 +27,7 @@ import (
 // CSVRow is one device of a CSV file with its line number.
 type CSVRow struct {
 	Line   int
-	Device *store.Device
+	Device *domain.Device
 }
 
 // RowError is a problem with one row (or the header, line 1).
@@ -48,7 +47,7 @@ func (e RowError) Error() string {
 // DeviceCSV is a parsed CSV file: devices and the lines they use.
 type DeviceCSV struct {
 	Rows  []CSVRow
-	Lines map[string]*store.Line // by number
+	Lines map[string]*domain.Line // by number
 	// LineOf maps a device name to its CSV line number, for error reports.
 	LineOf map[string]int
 }
@@ -84,7 +83,7 @@ func ParseDeviceCSV(r io.Reader) (*DeviceCSV, []RowError) {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = true
-	out := &DeviceCSV{Lines: map[string]*store.Line{}, LineOf: map[string]int{}}
+	out := &DeviceCSV{Lines: map[string]*domain.Line{}, LineOf: map[string]int{}}
 	var errs []RowError
 	add := func(e RowError) bool {
 		errs = append(errs, e)
@@ -209,9 +208,9 @@ func ParseDeviceCSV(r io.Reader) (*DeviceCSV, []RowError) {
 }
 
 // csvDevice builds and checks one row's device and lines.
-func csvDevice(cols []csvColumn, rec []string, line int) (*store.Device, []*store.Line, *RowError) {
-	d := &store.Device{}
-	byButton := map[int]*store.Line{}
+func csvDevice(cols []csvColumn, rec []string, line int) (*domain.Device, []*domain.Line, *RowError) {
+	d := &domain.Device{}
+	byButton := map[int]*domain.Line{}
 	colOf := map[string]string{}
 	for i, c := range cols {
 		v := strings.TrimSpace(rec[i])
@@ -249,7 +248,7 @@ func csvDevice(cols []csvColumn, rec []string, line int) (*store.Device, []*stor
 			}
 			l := byButton[c.button]
 			if l == nil {
-				l = &store.Line{}
+				l = &domain.Line{}
 				byButton[c.button] = l
 			}
 			switch c.field {
@@ -262,10 +261,10 @@ func csvDevice(cols []csvColumn, rec []string, line int) (*store.Device, []*stor
 			}
 		}
 	}
-	if err := store.Normalize(d); err != nil {
+	if err := domain.Normalize(d); err != nil {
 		return nil, nil, rowError(line, err, colOf)
 	}
-	var lines []*store.Line
+	var lines []*domain.Line
 	for b := 1; b <= 200; b++ {
 		l, ok := byButton[b]
 		if !ok {
@@ -274,18 +273,18 @@ func csvDevice(cols []csvColumn, rec []string, line int) (*store.Device, []*stor
 		if l.Number == "" {
 			return nil, nil, &RowError{Line: line, Column: fmt.Sprintf("DIRECTORY NUMBER %d", b), Msg: "display name or label without a directory number"}
 		}
-		if err := store.Normalize(l); err != nil {
+		if err := domain.Normalize(l); err != nil {
 			return nil, nil, rowError(line, err, map[string]string{"number": fmt.Sprintf("DIRECTORY NUMBER %d", b),
 				"displayName": fmt.Sprintf("DISPLAY %d", b), "label": fmt.Sprintf("LINE TEXT LABEL %d", b)})
 		}
-		d.Lines = append(d.Lines, store.Appearance{Button: b, Line: l.Number})
+		d.Lines = append(d.Lines, domain.Appearance{Button: b, Line: l.Number})
 		lines = append(lines, l)
 	}
 	return d, lines, nil
 }
 
 func rowError(line int, err error, colOf map[string]string) *RowError {
-	var fe *store.FieldError
+	var fe *domain.FieldError
 	if errors.As(err, &fe) {
 		col := colOf[fe.Field]
 		if col == "" {
@@ -300,8 +299,8 @@ func rowError(line int, err error, colOf map[string]string) *RowError {
 // about to be created by the same import): models and their protocols and
 // line counts, pools, softkey templates, SIP profiles and dial plans. It
 // returns the rows that pass and an error per row that does not.
-func CheckReferences(f *DeviceCSV, site *store.Site) ([]CSVRow, []RowError) {
-	models := map[string]*store.Model{}
+func CheckReferences(f *DeviceCSV, site *domain.Site) ([]CSVRow, []RowError) {
+	models := map[string]*domain.Model{}
 	for _, m := range site.Models {
 		models[m.Name] = m
 	}
@@ -325,7 +324,7 @@ func CheckReferences(f *DeviceCSV, site *store.Site) ([]CSVRow, []RowError) {
 			y(p.Name)
 		}
 	})
-	plans := map[string]*store.DialPlan{}
+	plans := map[string]*domain.DialPlan{}
 	for _, p := range site.DialPlans {
 		plans[p.Name] = p
 	}

@@ -1,10 +1,9 @@
 package admin
 
 import (
+	"cmtftp/internal/domain"
 	"strings"
 	"testing"
-
-	"cmtftp/internal/store"
 )
 
 func TestParseDeviceCSV(t *testing.T) {
@@ -39,7 +38,7 @@ func TestParseDeviceCSV(t *testing.T) {
 		t.Fatalf("%d good rows, want 2", len(f.Rows))
 	}
 	d := f.Rows[0].Device
-	if d.Name != "SEP001122334455" || d.Model != "7961" || d.Pool != "HQ" || len(d.Lines) != 2 || d.Lines[1] != (store.Appearance{Button: 3, Line: "4100"}) {
+	if d.Name != "SEP001122334455" || d.Model != "7961" || d.Pool != "HQ" || len(d.Lines) != 2 || d.Lines[1] != (domain.Appearance{Button: 3, Line: "4100"}) {
 		t.Errorf("row 1: %+v", d)
 	}
 	if f.Rows[1].Line != 4 || f.LineOf["SEP001122334456"] != 4 {
@@ -76,8 +75,8 @@ func TestCheckReferences(t *testing.T) {
 	if len(errs) != 0 {
 		t.Fatal(errs)
 	}
-	site := &store.Site{Pools: []*store.Pool{{Name: "HQ"}}, DialPlans: []*store.DialPlan{{Name: "p7940", Family: store.DialFamily7940}}}
-	for _, m := range store.Catalogue() {
+	site := &domain.Site{Pools: []*domain.Pool{{Name: "HQ"}}, DialPlans: []*domain.DialPlan{{Name: "p7940", Family: domain.DialFamily7940}}}
+	for _, m := range domain.Catalogue() {
 		site.Models = append(site.Models, &m)
 	}
 	ok, bad := CheckReferences(f, site)
@@ -106,7 +105,7 @@ func FuzzParseDeviceCSV(f *testing.F) {
 		for _, r := range parsed.Rows {
 			// Every row handed on is valid on its own.
 			d := *r.Device
-			if err := store.Normalize(&d); err != nil {
+			if err := domain.Normalize(&d); err != nil {
 				t.Fatalf("row %d passed but does not validate: %v", r.Line, err)
 			}
 			for _, a := range d.Lines {

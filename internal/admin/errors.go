@@ -5,18 +5,19 @@ import (
 	"errors"
 	"net/http"
 
+	"cmtftp/internal/domain"
 	"cmtftp/internal/store"
 )
 
 // Error is the JSON body of every failed API request. Code is stable and
 // meant for programs; Message is for people.
 type Error struct {
-	Code    string     `json:"code"`
-	Message string     `json:"message"`
-	Kind    store.Kind `json:"kind,omitempty"`
-	Key     string     `json:"key,omitempty"`
-	Field   string     `json:"field,omitempty"`
-	Status  int        `json:"-"`
+	Code    string      `json:"code"`
+	Message string      `json:"message"`
+	Kind    domain.Kind `json:"kind,omitempty"`
+	Key     string      `json:"key,omitempty"`
+	Field   string      `json:"field,omitempty"`
+	Status  int         `json:"-"`
 }
 
 func (e *Error) Error() string { return e.Message }
@@ -41,23 +42,23 @@ func toError(err error) *Error {
 		return ae
 	}
 	e := &Error{Message: err.Error()}
-	var fe *store.FieldError
+	var fe *domain.FieldError
 	if errors.As(err, &fe) {
 		e.Kind, e.Key, e.Field = fe.Kind, fe.Key, fe.Field
 	}
 	switch {
-	case errors.Is(err, store.ErrInvalid):
+	case errors.Is(err, domain.ErrInvalid):
 		e.Code, e.Status = CodeInvalid, http.StatusUnprocessableEntity
-	case errors.Is(err, store.ErrNotFound) && fe != nil:
+	case errors.Is(err, domain.ErrNotFound) && fe != nil:
 		// A dangling reference: the request is wrong, not the URL.
 		e.Code, e.Status = CodeInvalid, http.StatusUnprocessableEntity
-	case errors.Is(err, store.ErrNotFound):
+	case errors.Is(err, domain.ErrNotFound):
 		e.Code, e.Status = CodeNotFound, http.StatusNotFound
-	case errors.Is(err, store.ErrExists):
+	case errors.Is(err, domain.ErrExists):
 		e.Code, e.Status = CodeExists, http.StatusConflict
-	case errors.Is(err, store.ErrInUse):
+	case errors.Is(err, domain.ErrInUse):
 		e.Code, e.Status = CodeInUse, http.StatusConflict
-	case errors.Is(err, store.ErrReadOnly):
+	case errors.Is(err, domain.ErrReadOnly):
 		e.Code, e.Status = CodeReadOnly, http.StatusForbidden
 	case errors.Is(err, store.ErrUnavailable), errors.Is(err, context.DeadlineExceeded):
 		e.Code, e.Status = CodeUnavailable, http.StatusServiceUnavailable

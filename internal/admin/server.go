@@ -16,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"cmtftp/internal/domain"
 	"cmtftp/internal/store"
 )
 
@@ -98,9 +99,9 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	writeJSON(w, e.Status, map[string]*Error{"error": e})
 }
 
-func kindOf(r *http.Request) (store.Kind, error) {
-	k, err := store.ParseKind(r.PathValue("kind"))
-	if err != nil || k == store.KindEnterprise || k == store.KindService {
+func kindOf(r *http.Request) (domain.Kind, error) {
+	k, err := domain.ParseKind(r.PathValue("kind"))
+	if err != nil || k == domain.KindEnterprise || k == domain.KindService {
 		return "", &Error{Code: CodeNotFound, Message: fmt.Sprintf("no such collection %q", r.PathValue("kind")), Status: http.StatusNotFound}
 	}
 	return k, nil
@@ -127,7 +128,7 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if es == nil {
-		es = []store.Entity{}
+		es = []domain.Entity{}
 	}
 	writeJSON(w, http.StatusOK, es)
 }
@@ -143,7 +144,7 @@ func (s *Server) get(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if f, ok := e.(*store.CustomFile); ok && r.URL.Query().Has("raw") {
+	if f, ok := e.(*domain.CustomFile); ok && r.URL.Query().Has("raw") {
 		w.Header().Set("Content-Type", "application/octet-stream")
 		w.Header().Set("ETag", `"`+f.SHA256+`"`)
 		w.Write(f.Data)
@@ -153,15 +154,15 @@ func (s *Server) get(w http.ResponseWriter, r *http.Request) {
 }
 
 // body decodes a record of kind k; a raw (non-JSON) body is a custom file's data.
-func body(r *http.Request, k store.Kind, key string) (store.Entity, error) {
-	if k == store.KindFile && !strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
+func body(r *http.Request, k domain.Kind, key string) (domain.Entity, error) {
+	if k == domain.KindFile && !strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
 		data, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, MaxBody))
 		if err != nil {
 			return nil, badRequest("request body: " + err.Error())
 		}
-		return &store.CustomFile{Name: key, Data: data}, nil
+		return &domain.CustomFile{Name: key, Data: data}, nil
 	}
-	e, err := store.New(k)
+	e, err := domain.New(k)
 	if err != nil {
 		return nil, err
 	}
@@ -198,12 +199,12 @@ func (s *Server) put(w http.ResponseWriter, r *http.Request) {
 
 // setKey makes the record's key the one in the URL, or rejects a body that
 // names another record.
-func setKey(e store.Entity, key string) error {
-	if d, isDevice := e.(*store.Device); e.Key() == "" && !(isDevice && d.MAC != "") {
-		store.SetKey(e, key) // a device given by MAC gets its name from it below
+func setKey(e domain.Entity, key string) error {
+	if d, isDevice := e.(*domain.Device); e.Key() == "" && !(isDevice && d.MAC != "") {
+		domain.SetKey(e, key) // a device given by MAC gets its name from it below
 	}
-	if d, ok := e.(*store.Device); ok && d.Name == "" {
-		if err := store.Normalize(d); err != nil {
+	if d, ok := e.(*domain.Device); ok && d.Name == "" {
+		if err := domain.Normalize(d); err != nil {
 			return err
 		}
 	}
@@ -219,7 +220,7 @@ func (s *Server) create(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if k == store.KindFile {
+	if k == domain.KindFile {
 		s.fail(w, r, badRequest("upload files with PUT /api/v1/files/NAME"))
 		return
 	}
@@ -252,7 +253,7 @@ func (s *Server) delete(w http.ResponseWriter, r *http.Request) {
 // ParamView is a parameter as the API shows it: definition, stored value
 // and the value in effect.
 type ParamView struct {
-	store.ParamDef
+	domain.ParamDef
 	Value   string `json:"value"`
 	Default bool   `json:"isDefault"`
 }
@@ -263,8 +264,8 @@ func (s *Server) params(r *http.Request) ([]ParamView, error) {
 		return nil, err
 	}
 	var out []ParamView
-	for _, d := range store.ParamDefs() {
-		isDefault := !slices.ContainsFunc(stored, func(p store.Param) bool { return p.Scope == d.Scope && p.Name == d.Name })
+	for _, d := range domain.ParamDefs() {
+		isDefault := !slices.ContainsFunc(stored, func(p domain.Param) bool { return p.Scope == d.Scope && p.Name == d.Name })
 		out = append(out, ParamView{ParamDef: d, Value: eff[d.Name], Default: isDefault})
 	}
 	return out, nil
@@ -279,8 +280,8 @@ func (s *Server) listParams(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, ps)
 }
 
-func paramDef(name string) (store.ParamDef, error) {
-	d, ok := store.FindParam(name)
+func paramDef(name string) (domain.ParamDef, error) {
+	d, ok := domain.FindParam(name)
 	if !ok {
 		return d, &Error{Code: CodeNotFound, Message: fmt.Sprintf("no parameter named %q (cmtftp param list shows them all)", name), Status: http.StatusNotFound}
 	}
@@ -319,7 +320,7 @@ func (s *Server) setParam(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	p := &store.Param{Scope: d.Scope, Name: d.Name, Value: v.Value}
+	p := &domain.Param{Scope: d.Scope, Name: d.Name, Value: v.Value}
 	if _, err := s.Store.Put(r.Context(), p); err != nil {
 		s.fail(w, r, err)
 		return
@@ -333,7 +334,7 @@ func (s *Server) resetParam(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if err := s.Store.Delete(r.Context(), d.Scope, d.Name); err != nil && !errors.Is(err, store.ErrNotFound) {
+	if err := s.Store.Delete(r.Context(), d.Scope, d.Name); err != nil && !errors.Is(err, domain.ErrNotFound) {
 		s.fail(w, r, err)
 		return
 	}
@@ -341,7 +342,7 @@ func (s *Server) resetParam(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apply(w http.ResponseWriter, r *http.Request) {
-	var site store.Site
+	var site domain.Site
 	if err := decode(r, &site); err != nil {
 		s.fail(w, r, err)
 		return
@@ -356,14 +357,14 @@ func (s *Server) apply(w http.ResponseWriter, r *http.Request) {
 
 // Export returns the whole configuration as a site document (built-in
 // models left out: every store has them).
-func Export(ctx context.Context, st store.Store) (*store.Site, error) {
+func Export(ctx context.Context, st store.Store) (*domain.Site, error) {
 	site, err := store.LoadSite(ctx, st)
 	if err != nil {
 		return nil, err
 	}
-	site.Models = slices.DeleteFunc(site.Models, func(m *store.Model) bool { return m.Builtin })
+	site.Models = slices.DeleteFunc(site.Models, func(m *domain.Model) bool { return m.Builtin })
 	for i, f := range site.Files { // listed without their bytes
-		full, err := store.Get[*store.CustomFile](ctx, st, f.Name)
+		full, err := store.Get[*domain.CustomFile](ctx, st, f.Name)
 		if err != nil {
 			return nil, err
 		}

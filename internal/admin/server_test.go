@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"cmtftp/internal/store"
+	"cmtftp/internal/domain"
 	"cmtftp/internal/store/sqlite"
 	"cmtftp/internal/store/sqlstore"
 	"cmtftp/internal/store/storetest"
@@ -43,26 +43,26 @@ func TestAPIErrors(t *testing.T) {
 	if _, err := c.Apply(ctx, storetest.Site()); err != nil {
 		t.Fatal(err)
 	}
-	_, err := c.Get(ctx, store.KindDevice, "SEP000000000000")
+	_, err := c.Get(ctx, domain.KindDevice, "SEP000000000000")
 	apiErr(t, err, 404, CodeNotFound)
-	apiErr(t, c.Create(ctx, &store.Line{Number: "4001"}), 409, CodeExists)
-	apiErr(t, c.Delete(ctx, store.KindPool, "HQ"), 409, CodeInUse)
-	apiErr(t, c.Delete(ctx, store.KindModel, "7961"), 403, CodeReadOnly)
-	_, err = c.Put(ctx, &store.Group{Name: "G1", Servers: []string{"cm1", "cm2", "cm3", "cm1"}})
+	apiErr(t, c.Create(ctx, &domain.Line{Number: "4001"}), 409, CodeExists)
+	apiErr(t, c.Delete(ctx, domain.KindPool, "HQ"), 409, CodeInUse)
+	apiErr(t, c.Delete(ctx, domain.KindModel, "7961"), 403, CodeReadOnly)
+	_, err = c.Put(ctx, &domain.Group{Name: "G1", Servers: []string{"cm1", "cm2", "cm3", "cm1"}})
 	apiErr(t, err, 422, CodeInvalid)
 	var e *Error
-	if errors.As(err, &e) && (e.Kind != store.KindGroup || e.Key != "G1" || e.Field != "servers") {
+	if errors.As(err, &e) && (e.Kind != domain.KindGroup || e.Key != "G1" || e.Field != "servers") {
 		t.Errorf("field error detail: %+v", e)
 	}
-	_, err = c.Put(ctx, &store.Pool{Name: "P2", Group: "nope"})
+	_, err = c.Put(ctx, &domain.Pool{Name: "P2", Group: "nope"})
 	apiErr(t, err, 422, CodeInvalid) // a dangling reference is the request's fault, not a missing URL
 	_, err = c.Param(ctx, "NoSuch")
 	apiErr(t, err, 404, CodeNotFound)
-	_, err = c.List(ctx, store.Kind("widget"))
+	_, err = c.List(ctx, domain.Kind("widget"))
 	apiErr(t, err, 404, CodeNotFound)
 
 	// A body that names another record than the URL is refused.
-	_, err = c.do(ctx, http.MethodPut, "/api/v1/lines/4001", &store.Line{Number: "4002"}, nil)
+	_, err = c.do(ctx, http.MethodPut, "/api/v1/lines/4001", &domain.Line{Number: "4002"}, nil)
 	apiErr(t, err, 400, CodeBadRequest)
 	_, err = c.do(ctx, http.MethodPut, "/api/v1/lines/4001", map[string]any{"number": "4001", "colour": "red"}, nil)
 	apiErr(t, err, 400, CodeBadRequest)
@@ -72,17 +72,17 @@ func TestAPIParams(t *testing.T) {
 	c, _, _ := newAPI(t, "")
 	ctx := context.Background()
 	ps, err := c.Params(ctx)
-	if err != nil || len(ps) != len(store.ParamDefs()) {
+	if err != nil || len(ps) != len(domain.ParamDefs()) {
 		t.Fatalf("params: %d, %v", len(ps), err)
 	}
 	p, err := c.SetParam(ctx, "buildcnffiles", "BUILD   all", false)
-	if err != nil || p.Value != store.BuildAll || p.Default || p.Name != "BuildCNFFiles" {
+	if err != nil || p.Value != domain.BuildAll || p.Default || p.Name != "BuildCNFFiles" {
 		t.Fatalf("set: %+v %v", p, err)
 	}
 	_, err = c.SetParam(ctx, "AlternateFileLocation3", "relative/dir", false)
 	apiErr(t, err, 422, CodeInvalid)
 	p, err = c.SetParam(ctx, "BuildCNFFiles", "", true)
-	if err != nil || p.Value != store.BuildSelective || !p.Default {
+	if err != nil || p.Value != domain.BuildSelective || !p.Default {
 		t.Fatalf("reset: %+v %v", p, err)
 	}
 }
@@ -117,10 +117,10 @@ func TestAPIChangesLongPoll(t *testing.T) {
 	}
 	go func() {
 		time.Sleep(100 * time.Millisecond)
-		c.Put(context.Background(), &store.Line{Number: "4242"})
+		c.Put(context.Background(), &domain.Line{Number: "4242"})
 	}()
 	got, err := c.Changes(ctx, last, "10s")
-	if err != nil || len(got) != 1 || got[0].Kind != store.KindLine || got[0].Key != "4242" {
+	if err != nil || len(got) != 1 || got[0].Kind != domain.KindLine || got[0].Key != "4242" {
 		t.Fatalf("long poll: %v %v", got, err)
 	}
 	if time.Since(start) > 5*time.Second {
@@ -143,7 +143,7 @@ func TestAPIDatabaseGone(t *testing.T) {
 	if resp, _ := http.Get(srv.URL + "/healthz"); resp == nil || resp.StatusCode != 200 {
 		t.Errorf("healthz must not depend on the database")
 	}
-	_, err = c.List(ctx, store.KindDevice)
+	_, err = c.List(ctx, domain.KindDevice)
 	var e *Error
 	if !errors.As(err, &e) || e.Status < 500 {
 		t.Errorf("list with the database closed: %v", err)
@@ -153,11 +153,11 @@ func TestAPIDatabaseGone(t *testing.T) {
 func TestAPIToken(t *testing.T) {
 	c, _, srv := newAPI(t, "tok")
 	ctx := context.Background()
-	if _, err := c.List(ctx, store.KindLine); err != nil {
+	if _, err := c.List(ctx, domain.KindLine); err != nil {
 		t.Fatalf("with token: %v", err)
 	}
 	bad := &Client{Base: srv.URL, Token: "nope"}
-	_, err := bad.List(ctx, store.KindLine)
+	_, err := bad.List(ctx, domain.KindLine)
 	apiErr(t, err, 401, CodeUnauthorized)
 	req, _ := http.NewRequest("GET", srv.URL+"/api/v1/lines", nil)
 	req.Header.Set("Authorization", "tok") // no "Bearer "

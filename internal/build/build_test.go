@@ -2,6 +2,7 @@ package build
 
 import (
 	"bytes"
+	"cmtftp/internal/domain"
 	"encoding/xml"
 	"flag"
 	"io"
@@ -10,26 +11,24 @@ import (
 	"slices"
 	"strings"
 	"testing"
-
-	"cmtftp/internal/store"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
 // demo returns the demo site, normalised as the store returns records.
-func demo(t testing.TB) *store.Index {
+func demo(t testing.TB) *domain.Index {
 	t.Helper()
-	s := store.DemoSite()
+	s := domain.DemoSite()
 	for _, e := range s.Entities() {
-		if err := store.Normalize(e); err != nil {
+		if err := domain.Normalize(e); err != nil {
 			t.Fatal(err)
 		}
 	}
-	return store.NewIndex(s)
+	return domain.NewIndex(s)
 }
 
 // everything builds every file of the demo site under buildCNF.
-func everything(t testing.TB, x *store.Index, buildCNF string) map[string][]byte {
+func everything(t testing.TB, x *domain.Index, buildCNF string) map[string][]byte {
 	t.Helper()
 	files := map[string][]byte{}
 	for _, name := range x.Devices() {
@@ -37,7 +36,7 @@ func everything(t testing.TB, x *store.Index, buildCNF string) map[string][]byte
 		if err != nil {
 			t.Fatal(err)
 		}
-		c.Params[store.ParamBuildCNFFiles] = buildCNF
+		c.Params[domain.ParamBuildCNFFiles] = buildCNF
 		for _, f := range DeviceFiles(c, buildCNF) {
 			tg, ok := Resolve(f)
 			if !ok {
@@ -74,7 +73,7 @@ func everything(t testing.TB, x *store.Index, buildCNF string) map[string][]byte
 }
 
 func TestGolden(t *testing.T) {
-	files := everything(t, demo(t), store.BuildSelective)
+	files := everything(t, demo(t), domain.BuildSelective)
 	if *update {
 		os.RemoveAll("testdata/golden")
 		os.MkdirAll("testdata/golden", 0o755)
@@ -114,8 +113,8 @@ func TestGolden(t *testing.T) {
 // version stamp changes only with the content.
 func TestDeterministic(t *testing.T) {
 	x := demo(t)
-	a := everything(t, x, store.BuildSelective)
-	b := everything(t, demo(t), store.BuildSelective)
+	a := everything(t, x, domain.BuildSelective)
+	b := everything(t, demo(t), domain.BuildSelective)
 	for n := range a {
 		if !bytes.Equal(a[n], b[n]) {
 			t.Errorf("%s: two builds differ", n)
@@ -142,7 +141,7 @@ func stampOf(b []byte) string {
 
 // TestXMLWellFormed parses every XML file back.
 func TestXMLWellFormed(t *testing.T) {
-	for name, b := range everything(t, demo(t), store.BuildAll) {
+	for name, b := range everything(t, demo(t), domain.BuildAll) {
 		if strings.HasSuffix(name, ".xml") {
 			if err := wellFormed(b); err != nil {
 				t.Errorf("%s: %v", name, err)
@@ -210,33 +209,33 @@ func TestBuildCNF(t *testing.T) {
 		}
 		return out
 	}
-	if got := cnfOf(store.BuildSelective); !slices.Equal(got, []string{"SEP0000DE000007.cnf"}) {
+	if got := cnfOf(domain.BuildSelective); !slices.Equal(got, []string{"SEP0000DE000007.cnf"}) {
 		t.Errorf("Build Selective: %v, want only the 12 SP+", got)
 	}
-	if got := cnfOf(store.BuildAll); len(got) != 7 {
+	if got := cnfOf(domain.BuildAll); len(got) != 7 {
 		t.Errorf("Build All: %v, want all 7 devices", got)
 	}
-	if got := cnfOf(store.BuildNone); len(got) != 0 {
+	if got := cnfOf(domain.BuildNone); len(got) != 0 {
 		t.Errorf("Build None: %v, want none", got)
 	}
 	for _, tc := range []struct {
 		model, protocol, build string
 		want                   []string
 	}{
-		{"7961", "SCCP", store.BuildSelective, []string{"SEP001122334455.cnf.xml"}},
-		{"7961", "SCCP", store.BuildAll, []string{"SEP001122334455.cnf.xml", "SEP001122334455.cnf"}},
-		{"7961", "SIP", store.BuildNone, []string{"SEP001122334455.cnf.xml"}},
-		{"7940", "SIP", store.BuildSelective, []string{"SIP001122334455.cnf"}},
-		{"7940", "SCCP", store.BuildSelective, []string{"SEP001122334455.cnf.xml"}},
-		{"7905", "SIP", store.BuildSelective, []string{"ld001122334455"}},
-		{"7912", "SIP", store.BuildAll, []string{"SEP001122334455.cnf", "gk001122334455"}},
-		{"12SP+", "SCCP", store.BuildSelective, []string{"SEP001122334455.cnf"}},
-		{"12SP+", "SCCP", store.BuildNone, nil},
-		{"7935", "SCCP", store.BuildSelective, []string{"SEP001122334455.cnf"}},
-		{"8841", "SIP", store.BuildSelective, []string{"SEP001122334455.cnf.xml"}},
+		{"7961", "SCCP", domain.BuildSelective, []string{"SEP001122334455.cnf.xml"}},
+		{"7961", "SCCP", domain.BuildAll, []string{"SEP001122334455.cnf.xml", "SEP001122334455.cnf"}},
+		{"7961", "SIP", domain.BuildNone, []string{"SEP001122334455.cnf.xml"}},
+		{"7940", "SIP", domain.BuildSelective, []string{"SIP001122334455.cnf"}},
+		{"7940", "SCCP", domain.BuildSelective, []string{"SEP001122334455.cnf.xml"}},
+		{"7905", "SIP", domain.BuildSelective, []string{"ld001122334455"}},
+		{"7912", "SIP", domain.BuildAll, []string{"SEP001122334455.cnf", "gk001122334455"}},
+		{"12SP+", "SCCP", domain.BuildSelective, []string{"SEP001122334455.cnf"}},
+		{"12SP+", "SCCP", domain.BuildNone, nil},
+		{"7935", "SCCP", domain.BuildSelective, []string{"SEP001122334455.cnf"}},
+		{"8841", "SIP", domain.BuildSelective, []string{"SEP001122334455.cnf.xml"}},
 	} {
-		m := store.Catalogue()[slices.IndexFunc(store.Catalogue(), func(m store.Model) bool { return m.Name == tc.model })]
-		c := &store.DeviceConfig{Device: store.Device{Name: "SEP001122334455", MAC: "001122334455", Protocol: tc.protocol}, Model: m}
+		m := domain.Catalogue()[slices.IndexFunc(domain.Catalogue(), func(m domain.Model) bool { return m.Name == tc.model })]
+		c := &domain.DeviceConfig{Device: domain.Device{Name: "SEP001122334455", MAC: "001122334455", Protocol: tc.protocol}, Model: m}
 		if got := DeviceFiles(c, tc.build); !slices.Equal(got, tc.want) {
 			t.Errorf("%s %s %s: %v, want %v", tc.model, tc.protocol, tc.build, got, tc.want)
 		}
@@ -246,13 +245,13 @@ func TestBuildCNF(t *testing.T) {
 // TestExtensionMobility: a login puts the profile's lines and dial plan in
 // the device's file; logout restores the device's own.
 func TestExtensionMobility(t *testing.T) {
-	s := store.DemoSite()
-	s.Logins = append(s.Logins, &store.Login{Device: "SEP0000DE000006", Profile: "grace-em"})
+	s := domain.DemoSite()
+	s.Logins = append(s.Logins, &domain.Login{Device: "SEP0000DE000006", Profile: "grace-em"})
 	for _, e := range s.Entities() {
-		store.Normalize(e)
+		domain.Normalize(e)
 	}
 	s.Profiles[1].DialPlan = "demo-79x1"
-	in := store.NewIndex(s)
+	in := domain.NewIndex(s)
 	c, err := in.DeviceConfig("SEP0000DE000006")
 	if err != nil {
 		t.Fatal(err)

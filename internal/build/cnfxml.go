@@ -1,33 +1,31 @@
 package build
 
-import (
-	"cmtftp/internal/store"
-)
+import "cmtftp/internal/domain"
 
 // DialPlanFile is the name of the file a dial plan is served as: DR<name>.xml
 // for the 79x1 family, <name>.xml for 7940/7960; the 7905 family has none
 // (its rules travel inside ld/gk).
-func DialPlanFile(p *store.DialPlan) string {
+func DialPlanFile(p *domain.DialPlan) string {
 	switch p.Family {
-	case store.DialFamily79x1:
+	case domain.DialFamily79x1:
 		return "DR" + p.Name + ".xml"
-	case store.DialFamily7940:
+	case domain.DialFamily7940:
 		return p.Name + ".xml"
 	}
 	return ""
 }
 
 // SoftkeyFile is the name a softkey template is served as: SK<name>.xml.
-func SoftkeyFile(t *store.SoftkeyTemplate) string { return "SK" + t.Name + ".xml" }
+func SoftkeyFile(t *domain.SoftkeyTemplate) string { return "SK" + t.Name + ".xml" }
 
 // DeviceXML renders SEP<MAC>.cnf.xml (spec §2) for an XML-capable phone,
 // SCCP or SIP: the prioritized call-control list with its ports, the load
 // ID, locales, enterprise URLs and, for SIP, the sipProfile with the lines
 // and the dial-plan and softkey file names. With an extension-mobility
 // login the lines and dial plan are the profile's (the store resolves that).
-func DeviceXML(c *store.DeviceConfig) []byte {
+func DeviceXML(c *domain.DeviceConfig) []byte {
 	w := &xmlw{b: make([]byte, 0, 6144)}
-	sip := c.Device.Protocol == store.ProtocolSIP
+	sip := c.Device.Protocol == domain.ProtocolSIP
 	w.b = append(w.b, `<?xml version="1.0" encoding="UTF-8"?>`+"\n"...)
 	w.open("device")
 	w.bool("fullConfig", true)
@@ -67,7 +65,7 @@ func DeviceXML(c *store.DeviceConfig) []byte {
 	w.el("version", "1.0.0.0-1")
 	w.close("networkLocaleInfo")
 	w.el("deviceSecurityMode", securityMode(c.Device.SecurityMode))
-	w.el("idleTimeout", c.Params[store.ParamIdleTimeout])
+	w.el("idleTimeout", c.Params[domain.ParamIdleTimeout])
 	u := c.Device.URLs
 	w.el("authenticationURL", url(c, u.Authentication, "authenticationURL"))
 	w.el("directoryURL", url(c, u.Directory, "directoryURL"))
@@ -98,7 +96,7 @@ func DeviceXML(c *store.DeviceConfig) []byte {
 
 // devicePool writes the pool with its date/time settings, the call-control
 // group in priority order with every port, and the SRST reference.
-func devicePool(w *xmlw, c *store.DeviceConfig) {
+func devicePool(w *xmlw, c *domain.DeviceConfig) {
 	p := &c.Pool
 	w.open("devicePool")
 	w.int("revertPriority", 0)
@@ -130,7 +128,7 @@ func devicePool(w *xmlw, c *store.DeviceConfig) {
 	w.close("devicePool")
 }
 
-func callManagerGroup(w *xmlw, g *store.Group, servers []store.Server) {
+func callManagerGroup(w *xmlw, g *domain.Group, servers []domain.Server) {
 	w.open("callManagerGroup")
 	w.el("name", g.Name)
 	w.bool("tftpDefault", g.TFTPDefault)
@@ -159,11 +157,11 @@ func callManagerGroup(w *xmlw, g *store.Group, servers []store.Server) {
 
 // sipProfile writes the SIP settings, the lines and the file names of the
 // dial plan and the softkey template.
-func sipProfile(w *xmlw, c *store.DeviceConfig) {
+func sipProfile(w *xmlw, c *domain.DeviceConfig) {
 	sp := c.SIPProfile
 	if sp == nil {
-		sp = &store.SIPProfile{}
-		store.Normalize(sp) // the defaults
+		sp = &domain.SIPProfile{}
+		domain.Normalize(sp) // the defaults
 	}
 	w.open("sipProfile")
 	w.open("sipProxies")

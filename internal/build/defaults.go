@@ -1,17 +1,15 @@
 package build
 
-import (
-	"cmtftp/internal/store"
-)
+import "cmtftp/internal/domain"
 
 // DefaultConfig is what the default files are built from: the
 // auto-registration pool's group (or the group marked tftpDefault), its
 // servers, the model catalogue and the parameters.
 type DefaultConfig struct {
-	Group   store.Group
-	Servers []store.Server
-	Models  []store.Model
-	Params  store.ParamValues
+	Group   domain.Group
+	Servers []domain.Server
+	Models  []domain.Model
+	Params  domain.ParamValues
 }
 
 // XMLDefault renders XMLDefault.cnf.xml (spec §3): the call-control group
@@ -39,7 +37,7 @@ func XMLDefault(d *DefaultConfig) []byte {
 	w.el("messagesURL", d.Params["messagesURL"])
 	w.el("proxyServerURL", d.Params["proxyServerURL"])
 	w.el("servicesURL", d.Params["servicesURL"])
-	if d.Params.Bool(store.ParamAutoRegistration) {
+	if d.Params.Bool(domain.ParamAutoRegistration) {
 		w.el("autoRegistration", "enabled")
 	} else {
 		w.el("autoRegistration", "disabled")
@@ -52,7 +50,7 @@ func XMLDefault(d *DefaultConfig) []byte {
 // DialPlan79x1 renders DR<plan>.xml for 7970/71, 7961, 7941, 7911 and
 // later SIP phones (spec §7.2, the usecallmanager spelling: lower-case
 // attributes, upper-case TEMPLATE).
-func DialPlan79x1(p *store.DialPlan) []byte {
+func DialPlan79x1(p *domain.DialPlan) []byte {
 	w := &xmlw{b: make([]byte, 0, 1024)}
 	w.open("dialTemplate")
 	w.el("versionStamp", stampHolder)
@@ -79,7 +77,7 @@ func DialPlan79x1(p *store.DialPlan) []byte {
 // DialPlan7940 renders <plan>.xml for 7940/7960 SIP (spec §7.1,
 // DIALTEMPLATE with the Cisco guide's attribute case). The format has no
 // version element; the content hash goes in a comment.
-func DialPlan7940(p *store.DialPlan) []byte {
+func DialPlan7940(p *domain.DialPlan) []byte {
 	w := &xmlw{b: make([]byte, 0, 1024)}
 	w.b = append(w.b, "<!-- version "+stampHolder+" -->\n"...)
 	w.open("DIALTEMPLATE")
@@ -110,23 +108,23 @@ func DialPlan7940(p *store.DialPlan) []byte {
 // Softkeys renders SK<template>.xml (spec §8): the definitions of the keys
 // the template uses, then the keys per call state in the order of the
 // call states.
-func Softkeys(t *store.SoftkeyTemplate) []byte {
+func Softkeys(t *domain.SoftkeyTemplate) []byte {
 	w := &xmlw{b: make([]byte, 0, 2048)}
 	w.open("softKeyCfg")
 	w.el("versionStamp", stampHolder)
 	w.open("typeSoftKey")
 	seen := map[string]bool{}
-	byState := map[string]store.SoftkeySet{}
+	byState := map[string]domain.SoftkeySet{}
 	for _, s := range t.Sets {
 		byState[s.State] = s
 	}
-	for _, st := range store.SoftkeyStates {
+	for _, st := range domain.SoftkeyStates {
 		for _, k := range byState[st].Keys {
 			if seen[k] {
 				continue
 			}
 			seen[k] = true
-			def := store.Softkeys[k]
+			def := domain.Softkeys[k]
 			w.open("softKeyDef", "keyID", k)
 			w.int("tag", def[0])
 			w.int("eventID", def[1])
@@ -136,7 +134,7 @@ func Softkeys(t *store.SoftkeyTemplate) []byte {
 	}
 	w.close("typeSoftKey")
 	w.open("softKeySets")
-	for _, st := range store.SoftkeyStates {
+	for _, st := range domain.SoftkeyStates {
 		s, ok := byState[st]
 		if !ok {
 			continue

@@ -1,14 +1,13 @@
 package build
 
 import (
+	"cmtftp/internal/domain"
 	"strconv"
-
-	"cmtftp/internal/store"
 )
 
 // Values that depend on more than one record.
 
-func userLocale(c *store.DeviceConfig) string {
+func userLocale(c *domain.DeviceConfig) string {
 	switch {
 	case c.Device.UserLocale != "":
 		return c.Device.UserLocale
@@ -18,7 +17,7 @@ func userLocale(c *store.DeviceConfig) string {
 	return c.Pool.UserLocale
 }
 
-func networkLocale(c *store.DeviceConfig) string {
+func networkLocale(c *domain.DeviceConfig) string {
 	if c.Device.NetworkLocale != "" {
 		return c.Device.NetworkLocale
 	}
@@ -26,7 +25,7 @@ func networkLocale(c *store.DeviceConfig) string {
 }
 
 // loadID is the device's load override, or its model's default for its protocol.
-func loadID(c *store.DeviceConfig) string {
+func loadID(c *domain.DeviceConfig) string {
 	if c.Device.Load != "" {
 		return c.Device.Load
 	}
@@ -34,7 +33,7 @@ func loadID(c *store.DeviceConfig) string {
 }
 
 // url returns a device's override of an enterprise URL, or the parameter.
-func url(c *store.DeviceConfig, override, param string) string {
+func url(c *domain.DeviceConfig, override, param string) string {
 	if override != "" {
 		return override
 	}
@@ -43,9 +42,9 @@ func url(c *store.DeviceConfig, override, param string) string {
 
 func securityMode(m string) string {
 	switch m {
-	case store.SecurityAuthenticated:
+	case domain.SecurityAuthenticated:
 		return "2"
-	case store.SecurityEncrypted:
+	case domain.SecurityEncrypted:
 		return "3"
 	}
 	return "1"

@@ -1,9 +1,8 @@
 package build
 
 import (
+	"cmtftp/internal/domain"
 	"strings"
-
-	"cmtftp/internal/store"
 )
 
 // Kind is a kind of built file.
@@ -55,7 +54,7 @@ func Resolve(name string) (Target, bool) {
 		return Target{}, false
 	}
 	mac := func(s string) (string, bool) {
-		m, err := store.ParseMAC(s)
+		m, err := domain.ParseMAC(s)
 		return m, err == nil && len(s) == 12
 	}
 	switch {
@@ -79,13 +78,13 @@ func Resolve(name string) (Target, bool) {
 		if m, ok := mac(n[2:]); ok {
 			return Target{GKFile, "SEP" + m}, true
 		}
-	case strings.HasPrefix(n, "DR") && strings.HasSuffix(n, ".xml") && store.FileSafeName(n[2:len(n)-4]):
+	case strings.HasPrefix(n, "DR") && strings.HasSuffix(n, ".xml") && domain.FileSafeName(n[2:len(n)-4]):
 		return Target{DR79x1File, n[2 : len(n)-4]}, true
-	case strings.HasPrefix(n, "SK") && strings.HasSuffix(n, ".xml") && store.FileSafeName(n[2:len(n)-4]):
+	case strings.HasPrefix(n, "SK") && strings.HasSuffix(n, ".xml") && domain.FileSafeName(n[2:len(n)-4]):
 		return Target{SoftkeyXMLFile, n[2 : len(n)-4]}, true
-	case strings.HasSuffix(lower, ".cnf") && store.FileSafeName(n[:len(n)-4]):
+	case strings.HasSuffix(lower, ".cnf") && domain.FileSafeName(n[:len(n)-4]):
 		return Target{LegacyCnfFile, n[:len(n)-4]}, true // a gateway's <name>.cnf
-	case strings.HasSuffix(n, ".xml") && store.FileSafeName(n[:len(n)-4]):
+	case strings.HasSuffix(n, ".xml") && domain.FileSafeName(n[:len(n)-4]):
 		return Target{Dial7940File, n[:len(n)-4]}, true
 	}
 	return Target{}, false
@@ -94,7 +93,7 @@ func Resolve(name string) (Target, bool) {
 // DeviceFiles returns the names of every file the device gets under the
 // given Build CNF Files value, in a stable order: its own files, then the
 // dial plan and softkey template it names.
-func DeviceFiles(c *store.DeviceConfig, buildCNF string) []string {
+func DeviceFiles(c *domain.DeviceConfig, buildCNF string) []string {
 	var out []string
 	m := &c.Model
 	d := &c.Device
@@ -108,29 +107,29 @@ func DeviceFiles(c *store.DeviceConfig, buildCNF string) []string {
 		}
 		return false
 	}
-	if mac != "" && has(store.FamilyCnfXML) {
+	if mac != "" && has(domain.FamilyCnfXML) {
 		out = append(out, "SEP"+mac+".cnf.xml")
 	}
 	if wantsCnf(m, d.Protocol, buildCNF) {
 		out = append(out, d.Name+".cnf")
 	}
 	if mac != "" {
-		if has(store.FamilySIPCnf) {
+		if has(domain.FamilySIPCnf) {
 			out = append(out, "SIP"+mac+".cnf")
 		}
-		if has(store.FamilyLD) {
+		if has(domain.FamilyLD) {
 			out = append(out, "ld"+strings.ToLower(mac))
 		}
-		if has(store.FamilyGK) {
+		if has(domain.FamilyGK) {
 			out = append(out, "gk"+strings.ToLower(mac))
 		}
 	}
-	if c.DialPlan != nil && (has(store.FamilyDR) || has(store.FamilyDialXML)) {
+	if c.DialPlan != nil && (has(domain.FamilyDR) || has(domain.FamilyDialXML)) {
 		if f := DialPlanFile(c.DialPlan); f != "" {
 			out = append(out, f)
 		}
 	}
-	if c.Softkey != nil && has(store.FamilySoftkey) {
+	if c.Softkey != nil && has(domain.FamilySoftkey) {
 		out = append(out, SoftkeyFile(c.Softkey))
 	}
 	return out
@@ -139,11 +138,11 @@ func DeviceFiles(c *store.DeviceConfig, buildCNF string) []string {
 // wantsCnf applies Build CNF Files: Build None never builds a .cnf, Build
 // All builds one for every device, Build Selective only for the models of
 // Table 11-1 (and the models whose loads read nothing else).
-func wantsCnf(m *store.Model, protocol, buildCNF string) bool {
+func wantsCnf(m *domain.Model, protocol, buildCNF string) bool {
 	switch buildCNF {
-	case store.BuildNone:
+	case domain.BuildNone:
 		return false
-	case store.BuildAll:
+	case domain.BuildAll:
 		return true
 	}
 	return m.BuildSelective
@@ -151,7 +150,7 @@ func wantsCnf(m *store.Model, protocol, buildCNF string) bool {
 
 // Build renders the file t for a device (device kinds only; c must be
 // that device's configuration).
-func Build(t Target, c *store.DeviceConfig) ([]byte, bool) {
+func Build(t Target, c *domain.DeviceConfig) ([]byte, bool) {
 	switch t.Kind {
 	case DeviceXMLFile:
 		return DeviceXML(c), true

@@ -1,10 +1,9 @@
 package build
 
 import (
+	"cmtftp/internal/domain"
 	"strings"
 	"testing"
-
-	"cmtftp/internal/store"
 )
 
 // FuzzBuilders feeds random text into every field a file shows and checks
@@ -25,9 +24,9 @@ func FuzzBuilders(f *testing.F) {
 			c.Pool.Name, c.Pool.TimeZone = pool, host
 			c.Servers[0].Host = host
 			c.Device.Description = name
-			c.Params = store.ParamValues{"servicesURL": pattern, "idleTimeout": label}
+			c.Params = domain.ParamValues{"servicesURL": pattern, "idleTimeout": label}
 			if c.DialPlan != nil {
-				c.DialPlan.Rules = []store.DialRule{{Pattern: pattern, Rewrite: name, Tone: label}}
+				c.DialPlan.Rules = []domain.DialRule{{Pattern: pattern, Rewrite: name, Tone: label}}
 			}
 			if err := wellFormed(DeviceXML(c)); err != nil {
 				t.Fatalf("%s: %v", dev, err)

@@ -2,13 +2,12 @@ package build
 
 import (
 	"bytes"
+	"cmtftp/internal/domain"
 	"encoding/xml"
 	"io"
 	"slices"
 	"strings"
 	"testing"
-
-	"cmtftp/internal/store"
 )
 
 // Element sets of real-world files of each family, written out by hand
@@ -154,6 +153,6 @@ func TestRealWorldElementSets(t *testing.T) {
 		compareSet(t, c.Model.Name+" SIP", elementPaths(t, DeviceXML(c)), realSIP)
 	}
 	c, _ = x.DeviceConfig("SEP0000DE000003") // 7940 SIP, with a third server for the emergency proxy
-	c.Servers = append(c.Servers, store.Server{Name: "cm-c", Host: "192.0.2.3", SIPPort: 5060})
+	c.Servers = append(c.Servers, domain.Server{Name: "cm-c", Host: "192.0.2.3", SIPPort: 5060})
 	compareSet(t, "7940 SIP", textKeys(SIPCnf(c)), realSIP7940)
 }

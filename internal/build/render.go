@@ -1,19 +1,18 @@
 package build
 
 import (
+	"cmtftp/internal/domain"
 	"errors"
 	"fmt"
 	"strings"
-
-	"cmtftp/internal/store"
 )
 
 // Records is where Render finds the records a file is built from: an
-// in-memory store.Index, or the database through an adapter.
+// in-memory domain.Index, or the database through an adapter.
 type Records interface {
-	DeviceConfig(name string) (*store.DeviceConfig, error)
-	DialPlan(name string) (*store.DialPlan, error)
-	Softkey(name string) (*store.SoftkeyTemplate, error)
+	DeviceConfig(name string) (*domain.DeviceConfig, error)
+	DialPlan(name string) (*domain.DialPlan, error)
+	Softkey(name string) (*domain.SoftkeyTemplate, error)
 	Defaults() (*DefaultConfig, error)
 }
 
@@ -32,7 +31,7 @@ func Render(name string, r Records) ([]byte, []string, error) {
 		return nil, nil, ErrNotBuilt
 	}
 	notBuilt := func(err error) error {
-		if errors.Is(err, store.ErrNotFound) {
+		if errors.Is(err, domain.ErrNotFound) {
 			return fmt.Errorf("%w: %v", ErrNotBuilt, err)
 		}
 		return err
@@ -75,19 +74,19 @@ func Render(name string, r Records) ([]byte, []string, error) {
 		return nil, nil, notBuilt(err)
 	}
 	gets := false
-	for _, f := range DeviceFiles(c, c.Params[store.ParamBuildCNFFiles]) {
+	for _, f := range DeviceFiles(c, c.Params[domain.ParamBuildCNFFiles]) {
 		gets = gets || f == name || (t.Kind == DeviceXMLFile || t.Kind == LegacyCnfFile || t.Kind == SIPCnfFile) && strings.EqualFold(f, name)
 	}
 	if !gets {
 		return nil, nil, fmt.Errorf("%w: device %s (model %s, %s) does not get %s under %s", ErrNotBuilt, c.Device.Name,
-			c.Model.Name, c.Device.Protocol, name, c.Params[store.ParamBuildCNFFiles])
+			c.Model.Name, c.Device.Protocol, name, c.Params[domain.ParamBuildCNFFiles])
 	}
 	b, _ := Build(t, c)
 	return b, Sources(c), nil
 }
 
 // Sources lists the records a device's files are built from.
-func Sources(c *store.DeviceConfig) []string {
+func Sources(c *domain.DeviceConfig) []string {
 	out := []string{"device " + c.Device.Name, "model " + c.Model.Name, "pool " + c.Pool.Name, "group " + c.Group.Name}
 	for _, s := range c.Servers {
 		out = append(out, "server "+s.Name)
@@ -110,10 +109,10 @@ func Sources(c *store.DeviceConfig) []string {
 	return append(out, "parameters")
 }
 
-// FromIndex makes an in-memory store.Index a Records.
-func FromIndex(x *store.Index) Records { return indexRecords{x} }
+// FromIndex makes an in-memory domain.Index a Records.
+func FromIndex(x *domain.Index) Records { return indexRecords{x} }
 
-type indexRecords struct{ *store.Index }
+type indexRecords struct{ *domain.Index }
 
 func (r indexRecords) Defaults() (*DefaultConfig, error) {
 	g, servers, err := r.DefaultGroup()

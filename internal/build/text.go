@@ -1,10 +1,9 @@
 package build
 
 import (
+	"cmtftp/internal/domain"
 	"fmt"
 	"strings"
-
-	"cmtftp/internal/store"
 )
 
 // textw writes a "key: value" text file; values are made safe for one
@@ -32,7 +31,7 @@ func (t *textw) kv(key, value string) {
 // is known (spec §4, §15), so cmtftp writes a documented key: value text
 // of the same data the chapter names: the prioritized call-control list
 // with its TCP ports, the load ID and the locales.
-func LegacyCnf(c *store.DeviceConfig) []byte {
+func LegacyCnf(c *domain.DeviceConfig) []byte {
 	t := &textw{b: make([]byte, 0, 512)}
 	t.comment(c.Device.Name + ".cnf: legacy device configuration built by cmtftp (format: README, Legacy .cnf)")
 	t.kv("device", c.Device.Name)
@@ -46,7 +45,7 @@ func LegacyCnf(c *store.DeviceConfig) []byte {
 	return stamp(t.b)
 }
 
-func legacyServers(t *textw, servers []store.Server) {
+func legacyServers(t *textw, servers []domain.Server) {
 	for i, s := range servers {
 		t.kv(fmt.Sprintf("callManager%d", i+1), fmt.Sprintf("%s %d", s.Host, s.SCCPPort))
 	}
@@ -63,7 +62,7 @@ func SEPDefaultCnf(d *DefaultConfig) []byte {
 }
 
 // sipProxyKeys are the settings SIPDefault.cnf and SIP<MAC>.cnf share.
-func sipProxyKeys(t *textw, servers []store.Server, sp *store.SIPProfile) {
+func sipProxyKeys(t *textw, servers []domain.Server, sp *domain.SIPProfile) {
 	if len(servers) > 0 {
 		t.kv("proxy1_address", servers[0].Host)
 		t.kv("proxy1_port", itoa(servers[0].SIPPort))
@@ -112,14 +111,14 @@ func codec7940(c string) string {
 // proxies from the call-control group, every line key up to the model's
 // line count (unused ones UNPROVISIONED), the dial template name and the
 // load.
-func SIPCnf(c *store.DeviceConfig) []byte {
+func SIPCnf(c *domain.DeviceConfig) []byte {
 	t := &textw{b: make([]byte, 0, 1024)}
 	t.comment("SIP" + c.Device.MAC + ".cnf built by cmtftp")
 	t.kv("image_version", loadID(c))
 	sp := c.SIPProfile
 	if sp == nil {
-		sp = &store.SIPProfile{}
-		store.Normalize(sp)
+		sp = &domain.SIPProfile{}
+		domain.Normalize(sp)
 	}
 	sipProxyKeys(t, c.Servers, sp)
 	t.kv("preferred_codec", codec7940(sp.PreferredCodec))
@@ -142,7 +141,7 @@ func SIPCnf(c *store.DeviceConfig) []byte {
 	if len(c.Lines) > 0 && c.Lines[0].Line.VoicemailPilot != "" {
 		t.kv("messages_uri", c.Lines[0].Line.VoicemailPilot)
 	}
-	if c.DialPlan != nil && c.DialPlan.Family == store.DialFamily7940 {
+	if c.DialPlan != nil && c.DialPlan.Family == domain.DialFamily7940 {
 		t.kv("dial_template", c.DialPlan.Name)
 	}
 	t.kv("date_format", c.Pool.DateTemplate)
@@ -157,8 +156,8 @@ func SIPCnf(c *store.DeviceConfig) []byte {
 func SIPDefaultCnf(d *DefaultConfig) []byte {
 	t := &textw{b: make([]byte, 0, 512)}
 	t.comment("SIPDefault.cnf built by cmtftp")
-	sp := &store.SIPProfile{}
-	store.Normalize(sp)
+	sp := &domain.SIPProfile{}
+	domain.Normalize(sp)
 	sipProxyKeys(t, d.Servers, sp)
 	t.kv("services_url", d.Params["servicesURL"])
 	t.kv("directory_url", d.Params["directoryURL"])
@@ -171,7 +170,7 @@ func SIPDefaultCnf(d *DefaultConfig) []byte {
 // family plan in a DialPlan parameter, rules separated by "|". The phones
 // read the binary cfgfmt output; whether they accept the text is not
 // documented (spec §6) — see README.
-func Profile79xx(c *store.DeviceConfig) []byte {
+func Profile79xx(c *domain.DeviceConfig) []byte {
 	t := &textw{b: make([]byte, 0, 512)}
 	t.b = append(t.b, "#txt\n"...)
 	prefix := "ld"
@@ -195,7 +194,7 @@ func Profile79xx(c *store.DeviceConfig) []byte {
 		kv("ShortName", firstOf(l.Label, l.Number))
 		kv("VoiceMailNumber", l.VoicemailPilot)
 	}
-	if c.DialPlan != nil && c.DialPlan.Family == store.DialFamily7905 {
+	if c.DialPlan != nil && c.DialPlan.Family == domain.DialFamily7905 {
 		rules := make([]string, len(c.DialPlan.Rules))
 		for i, r := range c.DialPlan.Rules {
 			rules[i] = r.Pattern

@@ -17,6 +17,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"cmtftp/internal/build"
+	"cmtftp/internal/domain"
 	"cmtftp/internal/httpd"
 	"cmtftp/internal/source"
 	"cmtftp/internal/store"
@@ -71,7 +72,7 @@ func New(tftp func() tftpd.StatsSnapshot, slots *source.Slots) *Metrics {
 	m.changes = vec("change_notifications_total", "Change notifications from the database, by kind of record (ChangeNotifications, DeviceChangeNotifications, DialruleChangeNotifications, SoftkeyChangeNotifications, UnitChangeNotifications).", "kind")
 	m.segmentsDisk = counter("tftp_segments_from_disk_total", "512-byte segments read from files on disk rather than a memory cache (SegmentsFromDisk).")
 	m.missed = counter("missed_files_total", "Requests for files that were not found, TFTP and HTTP together.")
-	for _, k := range store.Kinds {
+	for _, k := range domain.Kinds() {
 		m.changes.WithLabelValues(string(k))
 	}
 	for _, r := range []string{"processed", "not_found", "overflow", "busy", "aborted", "error"} {

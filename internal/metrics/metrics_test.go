@@ -12,6 +12,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/testutil/promlint"
 
 	"cmtftp/internal/build"
+	"cmtftp/internal/domain"
 	"cmtftp/internal/httpd"
 	"cmtftp/internal/source"
 	"cmtftp/internal/store"
@@ -61,8 +62,8 @@ func TestCiscoNames(t *testing.T) {
 	m.HTTPDone(httpd.Result{Name: "big.loads", Status: 200, FromDisk: true})
 	m.Built(build.DR79x1File, time.Millisecond, nil, false)
 	m.Built(build.DeviceXMLFile, 2*time.Millisecond, nil, true)
-	m.Change(store.Change{Kind: store.KindDevice})
-	m.Change(store.Change{Kind: store.KindSoftkey})
+	m.Change(store.Change{Kind: domain.KindDevice})
+	m.Change(store.Change{Kind: domain.KindSoftkey})
 	fams, err := ParseText(bytes.NewReader(scrape(t, m)))
 	if err != nil {
 		t.Fatal(err)

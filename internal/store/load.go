@@ -1,14 +1,17 @@
 package store
 
-import "context"
+import (
+	"cmtftp/internal/domain"
+	"context"
+)
 
 // LoadSite reads every record of the given kinds (every kind when none is
 // given) into a Site. Custom files come without their data, as List gives them.
-func LoadSite(ctx context.Context, s Store, kinds ...Kind) (*Site, error) {
+func LoadSite(ctx context.Context, s Store, kinds ...domain.Kind) (*domain.Site, error) {
 	if len(kinds) == 0 {
-		kinds = Kinds
+		kinds = domain.Kinds()
 	}
-	site := &Site{}
+	site := &domain.Site{}
 	for _, k := range kinds {
 		es, err := s.List(ctx, k)
 		if err != nil {
@@ -21,25 +24,13 @@ func LoadSite(ctx context.Context, s Store, kinds ...Kind) (*Site, error) {
 	return site, nil
 }
 
-// Params returns the site's stored parameters, both scopes.
-func (s *Site) Params() []Param {
-	out := make([]Param, 0, len(s.Enterprise)+len(s.Service))
-	for _, p := range s.Enterprise {
-		out = append(out, Param{Scope: KindEnterprise, Name: p.Name, Value: p.Value})
-	}
-	for _, p := range s.Service {
-		out = append(out, Param{Scope: KindService, Name: p.Name, Value: p.Value})
-	}
-	return out
-}
-
 // LoadParams reads the stored parameters and returns them with the values
 // in effect (stored over defaults).
-func LoadParams(ctx context.Context, s Store) (ParamValues, []Param, error) {
-	site, err := LoadSite(ctx, s, KindEnterprise, KindService)
+func LoadParams(ctx context.Context, s Store) (domain.ParamValues, []domain.Param, error) {
+	site, err := LoadSite(ctx, s, domain.KindEnterprise, domain.KindService)
 	if err != nil {
 		return nil, nil, err
 	}
 	stored := site.Params()
-	return EffectiveParams(stored), stored, nil
+	return domain.EffectiveParams(stored), stored, nil
 }

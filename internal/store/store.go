@@ -1,6 +1,11 @@
+// Package store owns cmtftp's configuration database: the Store interface
+// both backends implement, the change feed that tells the serving chain what
+// to rebuild, and helpers over any Store. The records themselves are the
+// domain package's.
 package store
 
 import (
+	"cmtftp/internal/domain"
 	"context"
 	"fmt"
 	"time"
@@ -11,22 +16,22 @@ import (
 // Normalize, checks references, and is one transaction.
 type Store interface {
 	// Get returns the record of kind k with key.
-	Get(ctx context.Context, k Kind, key string) (Entity, error)
+	Get(ctx context.Context, k domain.Kind, key string) (domain.Entity, error)
 	// List returns every record of kind k, ordered by key. Custom files are
 	// listed without their data.
-	List(ctx context.Context, k Kind) ([]Entity, error)
+	List(ctx context.Context, k domain.Kind) ([]domain.Entity, error)
 	// Put creates or replaces a record; changed is false when the stored
 	// record already had these values (nothing was written, no event).
-	Put(ctx context.Context, e Entity) (changed bool, err error)
+	Put(ctx context.Context, e domain.Entity) (changed bool, err error)
 	// Create adds a record that must not exist yet (ErrExists otherwise).
-	Create(ctx context.Context, e Entity) error
+	Create(ctx context.Context, e domain.Entity) error
 	// Delete removes a record (ErrNotFound, ErrInUse when referred to).
-	Delete(ctx context.Context, k Kind, key string) error
+	Delete(ctx context.Context, k domain.Kind, key string) error
 	// Apply writes a whole site document in one transaction: every record
 	// is created or replaced; nothing is written if any record fails.
-	Apply(ctx context.Context, s *Site) (ApplyResult, error)
+	Apply(ctx context.Context, s *domain.Site) (ApplyResult, error)
 	// DeviceConfig loads one device with everything its files need.
-	DeviceConfig(ctx context.Context, device string) (*DeviceConfig, error)
+	DeviceConfig(ctx context.Context, device string) (*domain.DeviceConfig, error)
 	// Changes streams change events with IDs above after, until ctx ends.
 	// A writer anywhere — this process, another server, plain SQL — causes
 	// events. If the log was pruned past after, a KindResync event comes first.
@@ -52,11 +57,11 @@ const (
 // Change is one committed change to the configuration: kind and key of the
 // record (for a device's lines, the device; for a login, the device).
 type Change struct {
-	ID   int64     `json:"id"`
-	Kind Kind      `json:"kind"`
-	Key  string    `json:"key"`
-	Op   Op        `json:"op"`
-	At   time.Time `json:"at"`
+	ID   int64       `json:"id"`
+	Kind domain.Kind `json:"kind"`
+	Key  string      `json:"key"`
+	Op   Op          `json:"op"`
+	At   time.Time   `json:"at"`
 }
 
 func (c Change) String() string { return fmt.Sprintf("#%d %s %s %q", c.ID, c.Op, c.Kind, c.Key) }
@@ -68,9 +73,9 @@ type ApplyResult struct {
 	Unchanged int `json:"unchanged"`
 }
 
-// Get is the typed form of Store.Get: store.Get[*store.Device](ctx, s, name).
+// Get is the typed form of Store.Get: store.Get[*domain.Device](ctx, s, name).
 // Parameters have two kinds; read them with Store.Get.
-func Get[T Entity](ctx context.Context, s Store, key string) (T, error) {
+func Get[T domain.Entity](ctx context.Context, s Store, key string) (T, error) {
 	var zero T
 	k := zero.Kind()
 	e, err := s.Get(ctx, k, key)
@@ -81,7 +86,7 @@ func Get[T Entity](ctx context.Context, s Store, key string) (T, error) {
 }
 
 // List is the typed form of Store.List.
-func List[T Entity](ctx context.Context, s Store) ([]T, error) {
+func List[T domain.Entity](ctx context.Context, s Store) ([]T, error) {
 	var zero T
 	es, err := s.List(ctx, zero.Kind())
 	if err != nil {
@@ -92,27 +97,4 @@ func List[T Entity](ctx context.Context, s Store) ([]T, error) {
 		out[i] = e.(T)
 	}
 	return out, nil
-}
-
-// DeviceConfig is one device with every record its files are built from.
-// Lines are the device's own, or the logged-in profile's.
-type DeviceConfig struct {
-	Device     Device
-	Model      Model
-	Pool       Pool
-	Group      Group
-	Servers    []Server // in group priority order
-	Lines      []ConfigLine
-	SIPProfile *SIPProfile
-	DialPlan   *DialPlan // the profile's when logged in and it names one
-	Softkey    *SoftkeyTemplate
-	Login      *Login
-	Profile    *DeviceProfile
-	Params     ParamValues
-}
-
-// ConfigLine is a line on a button.
-type ConfigLine struct {
-	Button int
-	Line   Line
 }

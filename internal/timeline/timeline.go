@@ -15,8 +15,8 @@ import (
 	"sync"
 	"time"
 
+	"cmtftp/internal/domain"
 	"cmtftp/internal/httpd"
-	"cmtftp/internal/store"
 	"cmtftp/internal/tftpd"
 )
 
@@ -109,7 +109,7 @@ func (t *Timeline) evict() {
 
 // Of returns a device's requests, oldest first. device is SEP+MAC or a MAC.
 func (t *Timeline) Of(device string) []Entry {
-	mac, err := store.ParseMAC(strings.TrimPrefix(strings.ToUpper(device), "SEP"))
+	mac, err := domain.ParseMAC(strings.TrimPrefix(strings.ToUpper(device), "SEP"))
 	if err != nil {
 		return nil
 	}

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"cmtftp/internal/domain"
 	"cmtftp/internal/source"
 	"cmtftp/internal/store"
 )
@@ -34,7 +35,7 @@ var _ source.Source = (*Locations)(nil)
 func (l *Locations) Start(ctx context.Context) {
 	l.Refresh(ctx)
 	store.Follow(ctx, l.Store, l.Logger, func(c store.Change) {
-		if c.Kind == store.KindService || c.Kind == store.KindResync {
+		if c.Kind == domain.KindService || c.Kind == store.KindResync {
 			l.Refresh(ctx)
 		}
 	})

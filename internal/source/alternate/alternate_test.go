@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"cmtftp/internal/domain"
 	"cmtftp/internal/source"
-	"cmtftp/internal/store"
 	"cmtftp/internal/store/sqlite"
 )
 
@@ -34,8 +34,8 @@ func TestLocations(t *testing.T) {
 	if _, err := open("x.bin"); !errors.Is(err, source.ErrNotFound) {
 		t.Fatalf("no locations configured: %v", err)
 	}
-	st.Put(ctx, &store.Param{Scope: store.KindService, Name: "AlternateFileLocation2", Value: a})
-	st.Put(ctx, &store.Param{Scope: store.KindService, Name: "AlternateFileLocation1", Value: b})
+	st.Put(ctx, &domain.Param{Scope: domain.KindService, Name: "AlternateFileLocation2", Value: a})
+	st.Put(ctx, &domain.Param{Scope: domain.KindService, Name: "AlternateFileLocation1", Value: b})
 	deadline := time.Now().Add(3 * time.Second)
 	for len(l.Paths()) != 2 {
 		if time.Now().After(deadline) {

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"cmtftp/internal/domain"
 	"cmtftp/internal/source"
 	"cmtftp/internal/store"
 	"cmtftp/internal/store/sqlite"
@@ -28,7 +29,7 @@ func TestSource(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	if _, err := st.Apply(ctx, store.DemoSite()); err != nil {
+	if _, err := st.Apply(ctx, domain.DemoSite()); err != nil {
 		t.Fatal(err)
 	}
 	s := &Source{Store: st}
@@ -82,7 +83,7 @@ type countingStore struct {
 	configs, gets int
 }
 
-func (c *countingStore) DeviceConfig(ctx context.Context, name string) (*store.DeviceConfig, error) {
+func (c *countingStore) DeviceConfig(ctx context.Context, name string) (*domain.DeviceConfig, error) {
 	c.mu.Lock()
 	c.configs++
 	c.mu.Unlock()
@@ -90,7 +91,7 @@ func (c *countingStore) DeviceConfig(ctx context.Context, name string) (*store.D
 	return c.Store.DeviceConfig(ctx, name)
 }
 
-func (c *countingStore) Get(ctx context.Context, k store.Kind, key string) (store.Entity, error) {
+func (c *countingStore) Get(ctx context.Context, k domain.Kind, key string) (domain.Entity, error) {
 	c.mu.Lock()
 	c.gets++
 	c.mu.Unlock()
@@ -106,7 +107,7 @@ func TestStorm(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	if _, err := st.Apply(ctx, store.DemoSite()); err != nil {
+	if _, err := st.Apply(ctx, domain.DemoSite()); err != nil {
 		t.Fatal(err)
 	}
 	cs := &countingStore{Store: st}
@@ -149,7 +150,7 @@ func TestNoCache(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	st.Apply(ctx, store.DemoSite())
+	st.Apply(ctx, domain.DemoSite())
 	cs := &countingStore{Store: st}
 	s := &Source{Store: cs}
 	s.NoCache.Store(true)

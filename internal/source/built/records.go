@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"cmtftp/internal/build"
+	"cmtftp/internal/domain"
 	"cmtftp/internal/store"
 )
 
@@ -16,27 +17,27 @@ type Records struct {
 var _ build.Records = Records{}
 
 // DeviceConfig implements build.Records.
-func (r Records) DeviceConfig(name string) (*store.DeviceConfig, error) {
+func (r Records) DeviceConfig(name string) (*domain.DeviceConfig, error) {
 	return r.Store.DeviceConfig(r.Ctx, name)
 }
 
 // DialPlan implements build.Records.
-func (r Records) DialPlan(name string) (*store.DialPlan, error) {
-	return store.Get[*store.DialPlan](r.Ctx, r.Store, name)
+func (r Records) DialPlan(name string) (*domain.DialPlan, error) {
+	return store.Get[*domain.DialPlan](r.Ctx, r.Store, name)
 }
 
 // Softkey implements build.Records.
-func (r Records) Softkey(name string) (*store.SoftkeyTemplate, error) {
-	return store.Get[*store.SoftkeyTemplate](r.Ctx, r.Store, name)
+func (r Records) Softkey(name string) (*domain.SoftkeyTemplate, error) {
+	return store.Get[*domain.SoftkeyTemplate](r.Ctx, r.Store, name)
 }
 
 // Defaults implements build.Records: the groups, pools, servers, models and
 // parameters the default files need.
 func (r Records) Defaults() (*build.DefaultConfig, error) {
-	site, err := store.LoadSite(r.Ctx, r.Store, store.KindServer, store.KindGroup, store.KindPool, store.KindModel,
-		store.KindEnterprise, store.KindService)
+	site, err := store.LoadSite(r.Ctx, r.Store, domain.KindServer, domain.KindGroup, domain.KindPool, domain.KindModel,
+		domain.KindEnterprise, domain.KindService)
 	if err != nil {
 		return nil, err
 	}
-	return build.FromIndex(store.NewIndex(site)).Defaults()
+	return build.FromIndex(domain.NewIndex(site)).Defaults()
 }

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"sync"
 
+	"cmtftp/internal/domain"
 	"cmtftp/internal/source"
 	"cmtftp/internal/store"
 )
@@ -38,7 +39,7 @@ func (s *Source) Start(ctx context.Context) {
 // HandleChange applies one change event: a custom-file change (or a
 // resync) drops what is kept.
 func (s *Source) HandleChange(c store.Change) {
-	if c.Kind == store.KindFile || c.Kind == store.KindResync {
+	if c.Kind == domain.KindFile || c.Kind == store.KindResync {
 		s.invalidate()
 	}
 }
@@ -65,9 +66,9 @@ func (s *Source) Open(ctx context.Context, req *source.Request) (source.File, er
 		}
 		return f, nil
 	}
-	cf, err := store.Get[*store.CustomFile](ctx, s.Store, req.Path)
+	cf, err := store.Get[*domain.CustomFile](ctx, s.Store, req.Path)
 	switch {
-	case errors.Is(err, store.ErrNotFound):
+	case errors.Is(err, domain.ErrNotFound):
 		f = nil
 	case err != nil:
 		return nil, source.ErrBusy

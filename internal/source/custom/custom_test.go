@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"cmtftp/internal/domain"
 	"cmtftp/internal/source"
-	"cmtftp/internal/store"
 	"cmtftp/internal/store/sqlite"
 )
 
@@ -32,16 +32,16 @@ func TestSource(t *testing.T) {
 		t.Fatalf("no custom file yet: %v", err)
 	}
 	// A file uploaded after a miss is served: the miss was forgotten on the change.
-	st.Put(ctx, &store.CustomFile{Name: "RingList.xml", Data: []byte("v1")})
+	st.Put(ctx, &domain.CustomFile{Name: "RingList.xml", Data: []byte("v1")})
 	waitFor(t, s, "RingList.xml", "v1")
-	st.Put(ctx, &store.CustomFile{Name: "RingList.xml", Data: []byte("v2")})
+	st.Put(ctx, &domain.CustomFile{Name: "RingList.xml", Data: []byte("v2")})
 	waitFor(t, s, "RingList.xml", "v2")
 	// Other changes keep the cache.
-	st.Put(ctx, &store.Line{Number: "1"})
+	st.Put(ctx, &domain.Line{Number: "1"})
 	if got, err := read(t, s, "RingList.xml"); err != nil || got != "v2" {
 		t.Fatalf("after an unrelated change: %q %v", got, err)
 	}
-	st.Delete(ctx, store.KindFile, "RingList.xml")
+	st.Delete(ctx, domain.KindFile, "RingList.xml")
 	deadline := time.Now().Add(2 * time.Second)
 	for {
 		if _, err := read(t, s, "RingList.xml"); errors.Is(err, source.ErrNotFound) {

@@ -18,6 +18,7 @@ import (
 	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/pressly/goose/v3"
 
+	"cmtftp/internal/domain"
 	"cmtftp/internal/store"
 	"cmtftp/internal/store/sqlstore"
 )
@@ -72,11 +73,11 @@ func (*dialect) Classify(err error) error {
 	if errors.As(err, &pe) {
 		switch pe.Code {
 		case "23505":
-			return store.ErrExists
+			return domain.ErrExists
 		case "23503":
-			return store.ErrInUse
+			return domain.ErrInUse
 		case "23514", "23502", "22001":
-			return store.ErrInvalid
+			return domain.ErrInvalid
 		case "57P01", "57P02", "57P03", "53300", "08000", "08003", "08006":
 			return store.ErrUnavailable
 		}

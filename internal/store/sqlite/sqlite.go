@@ -19,6 +19,7 @@ import (
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 
+	"cmtftp/internal/domain"
 	"cmtftp/internal/store"
 	"cmtftp/internal/store/sqlstore"
 )
@@ -85,11 +86,11 @@ func (*dialect) Classify(err error) error {
 	}
 	switch se.Code() {
 	case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
-		return store.ErrExists
+		return domain.ErrExists
 	case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
-		return store.ErrInUse
+		return domain.ErrInUse
 	case sqlite3.SQLITE_CONSTRAINT_CHECK, sqlite3.SQLITE_CONSTRAINT_NOTNULL:
-		return store.ErrInvalid
+		return domain.ErrInvalid
 	}
 	switch se.Code() & 0xff {
 	case sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_IOERR, sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_READONLY,

@@ -1,11 +1,10 @@
 package sqlstore
 
 import (
+	"cmtftp/internal/domain"
 	"context"
 	"errors"
 	"fmt"
-
-	"cmtftp/internal/store"
 )
 
 // configJoinSQL reads a device with its model, pool, SIP profile, login,
@@ -15,7 +14,7 @@ import (
 // (jsonArray is the dialect's function), so the driver hands over one
 // value per table instead of one per column.
 func configJoinSQL(jsonArray string) string {
-	t := func(k store.Kind, alias string) string {
+	t := func(k domain.Kind, alias string) string {
 		out := jsonArray + "("
 		for i, c := range tables[k].cols {
 			if i > 0 {
@@ -25,10 +24,10 @@ func configJoinSQL(jsonArray string) string {
 		}
 		return out + ")"
 	}
-	return "SELECT " + t(store.KindDevice, "d") + ", " + t(store.KindModel, "m") + ", " + t(store.KindPool, "p") + ", " +
-		t(store.KindSIPProfile, "sp") + ", " + t(store.KindLogin, "lg") + ", " + t(store.KindProfile, "pf") + ", " +
-		t(store.KindDialPlan, "dp") + ", " + t(store.KindSoftkey, "sk") + ", " + t(store.KindGroup, "g") + ", " +
-		t(store.KindServer, "s0") + ", " + t(store.KindServer, "s1") + ", " + t(store.KindServer, "s2") +
+	return "SELECT " + t(domain.KindDevice, "d") + ", " + t(domain.KindModel, "m") + ", " + t(domain.KindPool, "p") + ", " +
+		t(domain.KindSIPProfile, "sp") + ", " + t(domain.KindLogin, "lg") + ", " + t(domain.KindProfile, "pf") + ", " +
+		t(domain.KindDialPlan, "dp") + ", " + t(domain.KindSoftkey, "sk") + ", " + t(domain.KindGroup, "g") + ", " +
+		t(domain.KindServer, "s0") + ", " + t(domain.KindServer, "s1") + ", " + t(domain.KindServer, "s2") +
 		" FROM devices d JOIN models m ON m.name = d.model JOIN pools p ON p.name = d.pool" +
 		" LEFT JOIN call_groups g ON g.name = p.group_name" +
 		" LEFT JOIN group_members m0 ON m0.group_name = g.name AND m0.priority = 0 LEFT JOIN servers s0 ON s0.name = m0.server" +
@@ -57,9 +56,9 @@ const (
 // files are built from, in three queries (the device joined with its
 // single-row relations, group and servers; its lines; parameters). Each record is
 // consistent; the change feed covers anything that moves meanwhile.
-func (s *DB) DeviceConfig(ctx context.Context, name string) (*store.DeviceConfig, error) {
+func (s *DB) DeviceConfig(ctx context.Context, name string) (*domain.DeviceConfig, error) {
 	r := dbReader{s, ctx}
-	c := &store.DeviceConfig{}
+	c := &domain.DeviceConfig{}
 	if err := s.configJoined(r, name, c); err != nil {
 		return nil, s.wrap(err)
 	}
@@ -69,7 +68,7 @@ func (s *DB) DeviceConfig(ctx context.Context, name string) (*store.DeviceConfig
 	return c, nil
 }
 
-func (s *DB) configJoined(r reader, name string, c *store.DeviceConfig) error {
+func (s *DB) configJoined(r reader, name string, c *domain.DeviceConfig) error {
 	rows, err := r.query(s.configSQL, name)
 	if err != nil {
 		return err
@@ -79,7 +78,7 @@ func (s *DB) configJoined(r reader, name string, c *store.DeviceConfig) error {
 		if err := rows.Err(); err != nil {
 			return err
 		}
-		return fmt.Errorf("%w: %s %q", store.ErrNotFound, store.KindDevice, name)
+		return fmt.Errorf("%w: %s %q", domain.ErrNotFound, domain.KindDevice, name)
 	}
 	var packed [12]string
 	ptrs := make([]any, len(packed))
@@ -90,7 +89,7 @@ func (s *DB) configJoined(r reader, name string, c *store.DeviceConfig) error {
 		return err
 	}
 	i := 0
-	one := func(k store.Kind) (store.Entity, error) {
+	one := func(k domain.Kind) (domain.Entity, error) {
 		vals, err := decodeRow(packed[i])
 		if err != nil {
 			return nil, err
@@ -102,32 +101,32 @@ func (s *DB) configJoined(r reader, name string, c *store.DeviceConfig) error {
 		rv := &rowValues{vals: vals}
 		return tables[k].scan(rv.next)
 	}
-	for _, k := range []store.Kind{store.KindDevice, store.KindModel, store.KindPool, store.KindSIPProfile, store.KindLogin,
-		store.KindProfile, store.KindDialPlan, store.KindSoftkey, store.KindGroup, store.KindServer, store.KindServer, store.KindServer} {
+	for _, k := range []domain.Kind{domain.KindDevice, domain.KindModel, domain.KindPool, domain.KindSIPProfile, domain.KindLogin,
+		domain.KindProfile, domain.KindDialPlan, domain.KindSoftkey, domain.KindGroup, domain.KindServer, domain.KindServer, domain.KindServer} {
 		e, err := one(k)
 		if err != nil {
 			return fmt.Errorf("%s: %w", k, err)
 		}
 		switch v := e.(type) {
-		case *store.Device:
+		case *domain.Device:
 			c.Device = *v
-		case *store.Model:
+		case *domain.Model:
 			c.Model = *v
-		case *store.Pool:
+		case *domain.Pool:
 			c.Pool = *v
-		case *store.SIPProfile:
+		case *domain.SIPProfile:
 			c.SIPProfile = v
-		case *store.Login:
+		case *domain.Login:
 			c.Login = v
-		case *store.DeviceProfile:
+		case *domain.DeviceProfile:
 			c.Profile = v
-		case *store.DialPlan:
+		case *domain.DialPlan:
 			c.DialPlan = v
-		case *store.SoftkeyTemplate:
+		case *domain.SoftkeyTemplate:
 			c.Softkey = v
-		case *store.Group:
+		case *domain.Group:
 			c.Group = *v
-		case *store.Server:
+		case *domain.Server:
 			c.Group.Servers = append(c.Group.Servers, v.Name)
 			c.Servers = append(c.Servers, *v)
 		}
@@ -135,7 +134,7 @@ func (s *DB) configJoined(r reader, name string, c *store.DeviceConfig) error {
 	return rows.Err()
 }
 
-func (s *DB) configRest(r reader, c *store.DeviceConfig) error {
+func (s *DB) configRest(r reader, c *domain.DeviceConfig) error {
 	d := &c.Device
 	q, key := deviceLinesSQL, d.Name
 	if c.Login != nil {
@@ -145,10 +144,10 @@ func (s *DB) configRest(r reader, c *store.DeviceConfig) error {
 	if err != nil {
 		return err
 	}
-	var stored []store.Param
+	var stored []domain.Param
 	for rows.Next() {
 		var tag string
-		var cl store.ConfigLine
+		var cl domain.ConfigLine
 		l := &cl.Line
 		if err := rows.Scan(&tag, &cl.Button, &l.Number, &l.DisplayName, &l.Label, &l.AuthName, &l.AuthPassword, &l.VoicemailPilot, &l.MWIPolicy, &l.MaxCalls); err != nil {
 			rows.Close()
@@ -158,12 +157,12 @@ func (s *DB) configRest(r reader, c *store.DeviceConfig) error {
 		case "l":
 			c.Lines = append(c.Lines, cl)
 		case "e":
-			stored = append(stored, store.Param{Scope: store.KindEnterprise, Name: l.Number, Value: l.DisplayName})
+			stored = append(stored, domain.Param{Scope: domain.KindEnterprise, Name: l.Number, Value: l.DisplayName})
 		case "s":
-			stored = append(stored, store.Param{Scope: store.KindService, Name: l.Number, Value: l.DisplayName})
+			stored = append(stored, domain.Param{Scope: domain.KindService, Name: l.Number, Value: l.DisplayName})
 		}
 	}
-	c.Params = store.EffectiveParams(stored)
+	c.Params = domain.EffectiveParams(stored)
 	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
 		return err
 	}
@@ -171,20 +170,20 @@ func (s *DB) configRest(r reader, c *store.DeviceConfig) error {
 	// query above returned the profile's, so read the device's separately.
 	if c.Login == nil {
 		for _, cl := range c.Lines {
-			d.Lines = append(d.Lines, store.Appearance{Button: cl.Button, Line: cl.Line.Number})
+			d.Lines = append(d.Lines, domain.Appearance{Button: cl.Button, Line: cl.Line.Number})
 		}
 	} else {
-		e, err := get(r, store.KindDevice, d.Name)
+		e, err := get(r, domain.KindDevice, d.Name)
 		if err != nil {
 			return err
 		}
-		d.Lines = e.(*store.Device).Lines
+		d.Lines = e.(*domain.Device).Lines
 		for _, cl := range c.Lines {
-			c.Profile.Lines = append(c.Profile.Lines, store.Appearance{Button: cl.Button, Line: cl.Line.Number})
+			c.Profile.Lines = append(c.Profile.Lines, domain.Appearance{Button: cl.Button, Line: cl.Line.Number})
 		}
 	}
 	if c.Group.Name == "" {
-		return fmt.Errorf("%w: group %q of pool %q", store.ErrNotFound, c.Pool.Group, c.Pool.Name)
+		return fmt.Errorf("%w: group %q of pool %q", domain.ErrNotFound, c.Pool.Group, c.Pool.Name)
 	}
 	return nil
 }
@@ -193,20 +192,20 @@ func (s *DB) configRest(r reader, c *store.DeviceConfig) error {
 func (s *DB) seedCatalogue(ctx context.Context) error {
 	var v string
 	err := dbReader{s, ctx}.queryRow("SELECT value FROM meta WHERE key = 'catalogue_version'").Scan(&v)
-	if err == nil && v == fmt.Sprint(store.CatalogueVersion) {
+	if err == nil && v == fmt.Sprint(domain.CatalogueVersion) {
 		return nil
 	}
-	t := tables[store.KindModel]
+	t := tables[domain.KindModel]
 	return s.inTx(ctx, func(x *tx) error {
-		for _, m := range store.Catalogue() {
+		for _, m := range domain.Catalogue() {
 			m := m
-			if err := store.Normalize(&m); err != nil {
+			if err := domain.Normalize(&m); err != nil {
 				return fmt.Errorf("catalogue: %w", err)
 			}
 			m.Builtin = true
-			old, err := get(x, store.KindModel, m.Name)
+			old, err := get(x, domain.KindModel, m.Name)
 			switch {
-			case err == nil && !old.(*store.Model).Builtin:
+			case err == nil && !old.(*domain.Model).Builtin:
 				continue // the admin's own model of that name stays
 			case err == nil && same(old, &m):
 				continue
@@ -219,7 +218,7 @@ func (s *DB) seedCatalogue(ctx context.Context) error {
 				if _, err := x.exec("UPDATE models SET "+joinCols(sets)+" WHERE name = ?", append(vals[1:], vals[0])...); err != nil {
 					return err
 				}
-			case errors.Is(err, store.ErrNotFound):
+			case errors.Is(err, domain.ErrNotFound):
 				if _, err := x.exec("INSERT INTO models ("+joinCols(t.cols)+") VALUES ("+placeholders(len(t.cols))+")", t.vals(&m)...); err != nil {
 					return err
 				}
@@ -230,7 +229,7 @@ func (s *DB) seedCatalogue(ctx context.Context) error {
 		if _, err := x.exec("DELETE FROM meta WHERE key = 'catalogue_version'"); err != nil {
 			return err
 		}
-		_, err := x.exec("INSERT INTO meta (key, value) VALUES ('catalogue_version', ?)", fmt.Sprint(store.CatalogueVersion))
+		_, err := x.exec("INSERT INTO meta (key, value) VALUES ('catalogue_version', ?)", fmt.Sprint(domain.CatalogueVersion))
 		return err
 	})
 }

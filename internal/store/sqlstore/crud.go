@@ -10,20 +10,21 @@ import (
 	"strings"
 	"time"
 
+	"cmtftp/internal/domain"
 	"cmtftp/internal/store"
 )
 
-func lookup(k store.Kind) (*table, error) {
+func lookup(k domain.Kind) (*table, error) {
 	t, ok := tables[k]
 	if !ok {
-		return nil, fmt.Errorf("%w: unknown kind %q", store.ErrInvalid, k)
+		return nil, fmt.Errorf("%w: unknown kind %q", domain.ErrInvalid, k)
 	}
 	return t, nil
 }
 
 // Get implements store.Store.
-func (s *DB) Get(ctx context.Context, k store.Kind, key string) (store.Entity, error) {
-	var e store.Entity
+func (s *DB) Get(ctx context.Context, k domain.Kind, key string) (domain.Entity, error) {
+	var e domain.Entity
 	err := s.read(ctx, func(r reader) error {
 		var err error
 		e, err = get(r, k, key)
@@ -33,19 +34,19 @@ func (s *DB) Get(ctx context.Context, k store.Kind, key string) (store.Entity, e
 }
 
 // List implements store.Store.
-func (s *DB) List(ctx context.Context, k store.Kind) ([]store.Entity, error) {
+func (s *DB) List(ctx context.Context, k domain.Kind) ([]domain.Entity, error) {
 	t, err := lookup(k)
 	if err != nil {
 		return nil, err
 	}
-	var out []store.Entity
+	var out []domain.Entity
 	err = s.read(ctx, func(r reader) error {
 		rows, err := r.query(t.selectSQL(true) + " ORDER BY " + t.cols[0])
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
-		byKey := map[string]store.Entity{}
+		byKey := map[string]domain.Entity{}
 		for rows.Next() {
 			e, err := t.scan(rows.Scan)
 			if err != nil {
@@ -126,14 +127,14 @@ func (s *DB) read(ctx context.Context, f func(reader) error) error {
 }
 
 // get reads one record with its child list.
-func get(r reader, k store.Kind, key string) (store.Entity, error) {
+func get(r reader, k domain.Kind, key string) (domain.Entity, error) {
 	t, err := lookup(k)
 	if err != nil {
 		return nil, err
 	}
 	e, err := t.scan(r.queryRow(t.selectSQL(false)+" WHERE "+t.cols[0]+" = ?", key).Scan)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("%w: %s %q", store.ErrNotFound, k, key)
+		return nil, fmt.Errorf("%w: %s %q", domain.ErrNotFound, k, key)
 	}
 	if err != nil {
 		return nil, err
@@ -161,20 +162,20 @@ func get(r reader, k store.Kind, key string) (store.Entity, error) {
 }
 
 // Put implements store.Store.
-func (s *DB) Put(ctx context.Context, e store.Entity) (bool, error) {
+func (s *DB) Put(ctx context.Context, e domain.Entity) (bool, error) {
 	var res store.ApplyResult
 	err := s.inTx(ctx, func(t *tx) error { return t.put(e, false, &res) })
 	return res.Created+res.Updated > 0, err
 }
 
 // Create implements store.Store.
-func (s *DB) Create(ctx context.Context, e store.Entity) error {
+func (s *DB) Create(ctx context.Context, e domain.Entity) error {
 	var res store.ApplyResult
 	return s.inTx(ctx, func(t *tx) error { return t.put(e, true, &res) })
 }
 
 // Apply implements store.Store.
-func (s *DB) Apply(ctx context.Context, site *store.Site) (store.ApplyResult, error) {
+func (s *DB) Apply(ctx context.Context, site *domain.Site) (store.ApplyResult, error) {
 	var res store.ApplyResult
 	err := s.inTx(ctx, func(t *tx) error {
 		for _, e := range site.Entities() {
@@ -191,15 +192,15 @@ func (s *DB) Apply(ctx context.Context, site *store.Site) (store.ApplyResult, er
 }
 
 // Delete implements store.Store.
-func (s *DB) Delete(ctx context.Context, k store.Kind, key string) error {
+func (s *DB) Delete(ctx context.Context, k domain.Kind, key string) error {
 	t, err := lookup(k)
 	if err != nil {
 		return err
 	}
 	return s.inTx(ctx, func(x *tx) error {
-		if k == store.KindModel {
-			if m, err := get(x, k, key); err == nil && m.(*store.Model).Builtin {
-				return fmt.Errorf("%w: model %q is in the built-in catalogue", store.ErrReadOnly, key)
+		if k == domain.KindModel {
+			if m, err := get(x, k, key); err == nil && m.(*domain.Model).Builtin {
+				return fmt.Errorf("%w: model %q is in the built-in catalogue", domain.ErrReadOnly, key)
 			}
 		}
 		if err := x.checkUnused(k, key); err != nil {
@@ -210,19 +211,19 @@ func (s *DB) Delete(ctx context.Context, k store.Kind, key string) error {
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return fmt.Errorf("%w: %s %q", store.ErrNotFound, k, key)
+			return fmt.Errorf("%w: %s %q", domain.ErrNotFound, k, key)
 		}
 		return nil
 	})
 }
 
 // checkUnused returns ErrInUse naming one record that refers to kind k, key.
-func (x *tx) checkUnused(k store.Kind, key string) error {
+func (x *tx) checkUnused(k domain.Kind, key string) error {
 	for _, u := range usedBy[k] {
 		var by string
 		err := x.queryRow(fmt.Sprintf("SELECT %s FROM %s WHERE %s = ? ORDER BY %s LIMIT 1", u.key, u.table, u.col, u.key), key).Scan(&by)
 		if err == nil {
-			return fmt.Errorf("%w: %s %q is used by %s %q", store.ErrInUse, k, key, u.kind, by)
+			return fmt.Errorf("%w: %s %q is used by %s %q", domain.ErrInUse, k, key, u.kind, by)
 		}
 		if !errors.Is(err, sql.ErrNoRows) {
 			return err
@@ -233,27 +234,27 @@ func (x *tx) checkUnused(k store.Kind, key string) error {
 
 // put validates e, checks its references and writes it if it differs from
 // the stored record.
-func (x *tx) put(e store.Entity, mustCreate bool, res *store.ApplyResult) error {
+func (x *tx) put(e domain.Entity, mustCreate bool, res *store.ApplyResult) error {
 	t, err := lookup(e.Kind())
 	if err != nil {
 		return err
 	}
-	if m, ok := e.(*store.Model); ok {
+	if m, ok := e.(*domain.Model); ok {
 		m.Builtin = false
 	}
-	if err := store.Normalize(e); err != nil {
+	if err := domain.Normalize(e); err != nil {
 		return err
 	}
 	old, err := get(x, e.Kind(), e.Key())
 	switch {
 	case err == nil && mustCreate:
-		return fmt.Errorf("%w: %s %q", store.ErrExists, e.Kind(), e.Key())
-	case err != nil && !errors.Is(err, store.ErrNotFound):
+		return fmt.Errorf("%w: %s %q", domain.ErrExists, e.Kind(), e.Key())
+	case err != nil && !errors.Is(err, domain.ErrNotFound):
 		return err
 	case err != nil:
 		old = nil
 	}
-	if err := x.checkRefs(e, t); err != nil {
+	if err := x.checkRefs(e); err != nil {
 		return err
 	}
 	if err := x.checkRecord(e, old); err != nil {
@@ -307,17 +308,17 @@ func (x *tx) put(e store.Entity, mustCreate bool, res *store.ApplyResult) error 
 
 // uniqueErr turns a unique violation on a secondary column (a device's MAC)
 // into a clear error.
-func (x *tx) uniqueErr(e store.Entity, err error) error {
-	if errors.Is(x.s.d.Classify(err), store.ErrExists) {
-		if d, ok := e.(*store.Device); ok {
-			return &store.FieldError{Kind: e.Kind(), Key: e.Key(), Field: "mac", Msg: "MAC " + d.MAC + " belongs to another device", Err: store.ErrExists}
+func (x *tx) uniqueErr(e domain.Entity, err error) error {
+	if errors.Is(x.s.d.Classify(err), domain.ErrExists) {
+		if d, ok := e.(*domain.Device); ok {
+			return &domain.FieldError{Kind: e.Kind(), Key: e.Key(), Field: "mac", Msg: "MAC " + d.MAC + " belongs to another device", Err: domain.ErrExists}
 		}
-		return fmt.Errorf("%w: %s %q", store.ErrExists, e.Kind(), e.Key())
+		return fmt.Errorf("%w: %s %q", domain.ErrExists, e.Kind(), e.Key())
 	}
 	return err
 }
 
-func (x *tx) markKnown(e store.Entity) {
+func (x *tx) markKnown(e domain.Entity) {
 	m := x.known[e.Kind()]
 	if m == nil {
 		m = map[string]bool{}
@@ -328,7 +329,7 @@ func (x *tx) markKnown(e store.Entity) {
 
 // exists reports whether a record exists, remembering positive answers for
 // the rest of the transaction (bulk imports refer to the same pool often).
-func (x *tx) exists(k store.Kind, key string) (bool, error) {
+func (x *tx) exists(k domain.Kind, key string) (bool, error) {
 	if x.known[k][key] {
 		return true, nil
 	}
@@ -349,83 +350,80 @@ func (x *tx) exists(k store.Kind, key string) (bool, error) {
 }
 
 type keyOnly struct {
-	k   store.Kind
+	k   domain.Kind
 	key string
 }
 
-func (k *keyOnly) Kind() store.Kind { return k.k }
-func (k *keyOnly) Key() string      { return k.key }
+func (k *keyOnly) Kind() domain.Kind { return k.k }
+func (k *keyOnly) Key() string       { return k.key }
 
-func (x *tx) checkRefs(e store.Entity, t *table) error {
-	if t.refs == nil {
-		return nil
-	}
-	for _, r := range t.refs(e) {
-		ok, err := x.exists(r.kind, r.key)
+func (x *tx) checkRefs(e domain.Entity) error {
+	for _, r := range domain.Refs(e) {
+		ok, err := x.exists(r.Kind, r.Key)
 		if err != nil {
 			return err
 		}
 		if !ok {
-			return store.Dangling(e, r.field, r.kind, r.key)
+			return domain.Dangling(e, r.Field, r.Kind, r.Key)
 		}
 	}
 	return nil
 }
 
 // checkRecord applies the rules that need other records or the old version.
-func (x *tx) checkRecord(e store.Entity, old store.Entity) error {
+func (x *tx) checkRecord(e domain.Entity, old domain.Entity) error {
 	switch v := e.(type) {
-	case *store.Model:
-		if old != nil && old.(*store.Model).Builtin {
-			return fmt.Errorf("%w: model %q is in the built-in catalogue; add a model under a new name", store.ErrReadOnly, v.Name)
+	case *domain.Model:
+		if old != nil && old.(*domain.Model).Builtin {
+			return fmt.Errorf("%w: model %q is in the built-in catalogue; add a model under a new name", domain.ErrReadOnly, v.Name)
 		}
-	case *store.Device:
-		me, err := get(x, store.KindModel, v.Model)
+	case *domain.Device:
+		me, err := get(x, domain.KindModel, v.Model)
 		if err != nil {
 			return err
 		}
-		return checkDevice(x, v, me.(*store.Model))
-	case *store.DeviceProfile:
+		return checkDevice(x, v, me.(*domain.Model))
+	case *domain.DeviceProfile:
 		if v.DialPlan != "" {
-			if _, err := get(x, store.KindDialPlan, v.DialPlan); err != nil {
+			if _, err := get(x, domain.KindDialPlan, v.DialPlan); err != nil {
 				return err
 			}
 		}
-	case *store.Login:
+	case *domain.Login:
 		v.Since = time.Now().UTC().Truncate(time.Microsecond)
-		if old != nil && old.(*store.Login).Profile == v.Profile {
-			v.Since = old.(*store.Login).Since
+		if old != nil && old.(*domain.Login).Profile == v.Profile {
+			v.Since = old.(*domain.Login).Since
 		}
-	case *store.CustomFile:
-		if old != nil && old.(*store.CustomFile).SHA256 == v.SHA256 {
-			v.Modified = old.(*store.CustomFile).Modified
+	case *domain.CustomFile:
+		if old != nil && old.(*domain.CustomFile).SHA256 == v.SHA256 {
+			v.Modified = old.(*domain.CustomFile).Modified
 		}
 	}
 	return nil
 }
 
-func checkDevice(x *tx, d *store.Device, m *store.Model) error {
+func checkDevice(x *tx, d *domain.Device, m *domain.Model) error {
 	if d.Protocol == "" {
 		d.Protocol = m.Protocols[0]
 	}
 	if !m.Supports(d.Protocol) {
-		return &store.FieldError{Kind: d.Kind(), Key: d.Name, Field: "protocol",
+		return &domain.FieldError{Kind: d.Kind(), Key: d.Name, Field: "protocol",
 			Msg: fmt.Sprintf("model %s runs %s, not %s", m.Name, strings.Join(m.Protocols, "/"), d.Protocol)}
 	}
 	if m.Class == "phone" && d.MAC == "" {
-		return &store.FieldError{Kind: d.Kind(), Key: d.Name, Field: "name", Msg: "a phone is named SEP and its 12-digit MAC"}
+		return &domain.FieldError{Kind: d.Kind(), Key: d.Name, Field: "name", Msg: "a phone is named SEP and its 12-digit MAC"}
 	}
 	if len(d.Lines) > m.MaxLines {
-		return &store.FieldError{Kind: d.Kind(), Key: d.Name, Field: "lines",
+		return &domain.FieldError{Kind: d.Kind(), Key: d.Name, Field: "lines",
 			Msg: fmt.Sprintf("%d lines, model %s has at most %d", len(d.Lines), m.Name, m.MaxLines)}
 	}
 	if d.DialPlan != "" {
-		pe, err := get(x, store.KindDialPlan, d.DialPlan)
+		pe, err := get(x, domain.KindDialPlan, d.DialPlan)
 		if err != nil {
 			return err
 		}
-		if p := pe.(*store.DialPlan); m.DialFamily != "" && p.Family != m.DialFamily {
-			return &store.FieldError{Kind: d.Kind(), Key: d.Name, Field: "dialPlan",
+		if p := pe.(*domain.DialPlan); m.DialFamily != "" && p.Family != m.DialFamily {
+			return &domain.FieldError{Kind: d.Kind(), Key: d.Name, Field: "dialPlan",
 				Msg: fmt.Sprintf("plan %q is for the %s family; model %s reads %s plans", p.Name, p.Family, m.Name, m.DialFamily)}
 		}
 	}
@@ -433,7 +431,7 @@ func checkDevice(x *tx, d *store.Device, m *store.Model) error {
 }
 
 // same reports whether two records of one kind hold the same values.
-func same(a, b store.Entity) bool {
+func same(a, b domain.Entity) bool {
 	ja, err1 := json.Marshal(a)
 	jb, err2 := json.Marshal(b)
 	return err1 == nil && err2 == nil && bytes.Equal(ja, jb)

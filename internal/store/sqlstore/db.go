@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 
+	"cmtftp/internal/domain"
 	"cmtftp/internal/store"
 )
 
@@ -51,7 +52,7 @@ type DB struct {
 var _ store.Store = (*DB)(nil)
 
 // New wraps an open, migrated database. It seeds the built-in model
-// catalogue when the stored catalogue is older than store.CatalogueVersion.
+// catalogue when the stored catalogue is older than domain.CatalogueVersion.
 func New(ctx context.Context, db *sql.DB, d Dialect) (*DB, error) {
 	s := &DB{db: db, d: d, stmts: map[string]*sql.Stmt{}, nudge: make(chan struct{}), configSQL: configJoinSQL(d.JSONArray())}
 	if err := s.seedCatalogue(ctx); err != nil {
@@ -108,11 +109,11 @@ func (s *DB) wrap(err error) error {
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return err
 	}
-	var fe *store.FieldError
+	var fe *domain.FieldError
 	if errors.As(err, &fe) {
 		return err
 	}
-	for _, sentinel := range []error{store.ErrNotFound, store.ErrExists, store.ErrInUse, store.ErrInvalid, store.ErrReadOnly, store.ErrUnavailable} {
+	for _, sentinel := range []error{domain.ErrNotFound, domain.ErrExists, domain.ErrInUse, domain.ErrInvalid, domain.ErrReadOnly, store.ErrUnavailable} {
 		if errors.Is(err, sentinel) {
 			return err
 		}
@@ -129,7 +130,7 @@ type tx struct {
 	tx    *sql.Tx
 	ctx   context.Context
 	stmts map[string]*sql.Stmt
-	known map[store.Kind]map[string]bool // records seen to exist in this tx
+	known map[domain.Kind]map[string]bool // records seen to exist in this tx
 	wrote bool
 }
 
@@ -189,7 +190,7 @@ func (s *DB) inTx(ctx context.Context, f func(*tx) error) error {
 	if err != nil {
 		return s.wrap(err)
 	}
-	t := &tx{s: s, tx: sqlTx, ctx: ctx, stmts: map[string]*sql.Stmt{}, known: map[store.Kind]map[string]bool{}}
+	t := &tx{s: s, tx: sqlTx, ctx: ctx, stmts: map[string]*sql.Stmt{}, known: map[domain.Kind]map[string]bool{}}
 	defer func() {
 		for _, st := range t.stmts {
 			st.Close()

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"cmtftp/internal/domain"
 	"cmtftp/internal/store"
 )
 
@@ -22,10 +23,10 @@ func BenchDeviceConfig(b *testing.B, open BOpener) {
 	site := Site()
 	for i := 0; i < 1000; i++ {
 		n := fmt.Sprintf("7%04d", i)
-		site.Lines = append(site.Lines, &store.Line{Number: n, DisplayName: "User " + n})
-		site.Devices = append(site.Devices, &store.Device{MAC: fmt.Sprintf("00AA0000%04X", i), Model: "7970", Protocol: "SIP", Pool: "HQ",
+		site.Lines = append(site.Lines, &domain.Line{Number: n, DisplayName: "User " + n})
+		site.Devices = append(site.Devices, &domain.Device{MAC: fmt.Sprintf("00AA0000%04X", i), Model: "7970", Protocol: "SIP", Pool: "HQ",
 			SIPProfile: "Standard SIP", DialPlan: "dp79x1", SoftkeyTemplate: "Standard",
-			Lines: []store.Appearance{{Button: 1, Line: n}, {Button: 2, Line: "4100"}}})
+			Lines: []domain.Appearance{{Button: 1, Line: n}, {Button: 2, Line: "4100"}}})
 	}
 	if _, err := s.Apply(ctx, site); err != nil {
 		b.Fatal(err)
@@ -74,13 +75,13 @@ func BenchChangeLatencyOtherWriter(b *testing.B, reader store.Store, writer stor
 	var lat []time.Duration
 	b.ResetTimer()
 	for i := 0; b.Loop(); i++ {
-		if _, err := writer.Put(ctx, &store.Line{Number: "4100", DisplayName: fmt.Sprintf("v%d", i)}); err != nil {
+		if _, err := writer.Put(ctx, &domain.Line{Number: "4100", DisplayName: fmt.Sprintf("v%d", i)}); err != nil {
 			b.Fatal(err)
 		}
 		committed := time.Now()
 		select {
 		case c := <-ch:
-			if c.Kind != store.KindLine {
+			if c.Kind != domain.KindLine {
 				b.Fatalf("event %v", c)
 			}
 			lat = append(lat, time.Since(committed))

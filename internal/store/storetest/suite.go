@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"cmtftp/internal/domain"
 	"cmtftp/internal/store"
 )
 
@@ -78,15 +79,15 @@ func testRoundTrip(t *testing.T, s store.Store) {
 		}
 	}
 	// MACs were normalised; names derived.
-	d, err := store.Get[*store.Device](ctx(t), s, "SEP001122AABB01")
-	if err != nil || d.MAC != "001122AABB01" || d.SecurityMode != store.SecurityNonSecure {
+	d, err := store.Get[*domain.Device](ctx(t), s, "SEP001122AABB01")
+	if err != nil || d.MAC != "001122AABB01" || d.SecurityMode != domain.SecurityNonSecure {
 		t.Fatalf("device from MAC: %+v, %v", d, err)
 	}
-	if d, err := store.Get[*store.Device](ctx(t), s, "SEP001122AABB03"); err != nil || d.Protocol != "SIP" {
+	if d, err := store.Get[*domain.Device](ctx(t), s, "SEP001122AABB03"); err != nil || d.Protocol != "SIP" {
 		t.Fatalf("device from Cisco-dotted MAC: %+v %v", d, err)
 	}
 	// Lists are ordered by key and carry child lists.
-	devs, err := store.List[*store.Device](ctx(t), s)
+	devs, err := store.List[*domain.Device](ctx(t), s)
 	if err != nil || len(devs) != 4 {
 		t.Fatalf("list devices: %d, %v", len(devs), err)
 	}
@@ -98,23 +99,23 @@ func testRoundTrip(t *testing.T, s store.Store) {
 	if devs[1].Name != "SEP001122AABB02" || len(devs[1].Lines) != 2 || devs[1].Lines[1].Line != "4100" {
 		t.Errorf("listed device lines: %+v", devs[1])
 	}
-	g, _ := store.Get[*store.Group](ctx(t), s, "G1")
+	g, _ := store.Get[*domain.Group](ctx(t), s, "G1")
 	if len(g.Servers) != 2 || g.Servers[0] != "cm2" || g.Servers[1] != "cm1" {
 		t.Errorf("group order lost: %v", g.Servers)
 	}
-	files, err := store.List[*store.CustomFile](ctx(t), s)
+	files, err := store.List[*domain.CustomFile](ctx(t), s)
 	if err != nil || len(files) != 1 || files[0].Data != nil || files[0].Size != 24 || len(files[0].SHA256) != 64 {
 		t.Errorf("file listing: %+v %v", files, err)
 	}
-	f, err := store.Get[*store.CustomFile](ctx(t), s, "Desktops/320x212x12/List.xml")
+	f, err := store.Get[*domain.CustomFile](ctx(t), s, "Desktops/320x212x12/List.xml")
 	if err != nil || string(f.Data) != "<CiscoIPPhoneImageList/>" {
 		t.Errorf("file data: %+v %v", f, err)
 	}
-	p, err := s.Get(ctx(t), store.KindService, "BuildCNFFiles")
-	if err != nil || p.(*store.Param).Value != store.BuildAll {
+	p, err := s.Get(ctx(t), domain.KindService, "BuildCNFFiles")
+	if err != nil || p.(*domain.Param).Value != domain.BuildAll {
 		t.Errorf("param normalised: %+v %v", p, err)
 	}
-	if _, err := s.Get(ctx(t), store.KindDevice, "SEP000000000000"); !errors.Is(err, store.ErrNotFound) {
+	if _, err := s.Get(ctx(t), domain.KindDevice, "SEP000000000000"); !errors.Is(err, domain.ErrNotFound) {
 		t.Errorf("missing device: %v, want ErrNotFound", err)
 	}
 }
@@ -122,7 +123,7 @@ func testRoundTrip(t *testing.T, s store.Store) {
 func testPutUnchanged(t *testing.T, s store.Store) {
 	apply(t, s)
 	last, _ := s.LastChange(ctx(t))
-	d, _ := store.Get[*store.Device](ctx(t), s, "SEP001122AABB02")
+	d, _ := store.Get[*domain.Device](ctx(t), s, "SEP001122AABB02")
 	changed, err := s.Put(ctx(t), d)
 	if err != nil || changed {
 		t.Fatalf("put same device: changed=%v err=%v", changed, err)
@@ -138,7 +139,7 @@ func testPutUnchanged(t *testing.T, s store.Store) {
 	if changed, err := s.Put(ctx(t), d); err != nil || !changed {
 		t.Fatalf("put with fewer lines: changed=%v err=%v", changed, err)
 	}
-	got, _ := store.Get[*store.Device](ctx(t), s, d.Name)
+	got, _ := store.Get[*domain.Device](ctx(t), s, d.Name)
 	if got.Description != "lobby" || len(got.Lines) != 1 {
 		t.Fatalf("device after updates: %+v", got)
 	}
@@ -146,20 +147,20 @@ func testPutUnchanged(t *testing.T, s store.Store) {
 
 func testCreateExists(t *testing.T, s store.Store) {
 	apply(t, s)
-	err := s.Create(ctx(t), &store.Line{Number: "4001"})
-	if !errors.Is(err, store.ErrExists) {
+	err := s.Create(ctx(t), &domain.Line{Number: "4001"})
+	if !errors.Is(err, domain.ErrExists) {
 		t.Fatalf("create duplicate line: %v, want ErrExists", err)
 	}
 	// Same MAC under a different spelling is the same device.
-	err = s.Create(ctx(t), &store.Device{MAC: "00-11-22-AA-BB-01", Model: "7961", Pool: "HQ"})
-	if !errors.Is(err, store.ErrExists) {
+	err = s.Create(ctx(t), &domain.Device{MAC: "00-11-22-AA-BB-01", Model: "7961", Pool: "HQ"})
+	if !errors.Is(err, domain.ErrExists) {
 		t.Fatalf("create duplicate device: %v, want ErrExists", err)
 	}
 }
 
 func fieldErr(t *testing.T, err error, sentinel error, field string) {
 	t.Helper()
-	var fe *store.FieldError
+	var fe *domain.FieldError
 	if !errors.Is(err, sentinel) || !errors.As(err, &fe) || fe.Field != field {
 		t.Errorf("error %v: want %v on field %q", err, sentinel, field)
 	}
@@ -168,44 +169,44 @@ func fieldErr(t *testing.T, err error, sentinel error, field string) {
 func testConstraints(t *testing.T, s store.Store) {
 	apply(t, s)
 	c := ctx(t)
-	put := func(e store.Entity) error { _, err := s.Put(c, e); return err }
+	put := func(e domain.Entity) error { _, err := s.Put(c, e); return err }
 
-	s.Put(c, &store.Server{Name: "cm4", Host: "192.0.2.24"})
-	fieldErr(t, put(&store.Group{Name: "G1", Servers: []string{"cm1", "cm2", "cm3", "cm4"}}), store.ErrInvalid, "servers")
-	fieldErr(t, put(&store.Group{Name: "G2", Servers: []string{"cm1", "nope"}}), store.ErrNotFound, "servers")
-	fieldErr(t, put(&store.Group{Name: "G2", Servers: []string{"cm1", "cm1"}}), store.ErrInvalid, "servers")
-	fieldErr(t, put(&store.Server{Name: "bad", Host: "not a host!"}), store.ErrInvalid, "host")
-	fieldErr(t, put(&store.Pool{Name: "P2", Group: "missing"}), store.ErrNotFound, "group")
+	s.Put(c, &domain.Server{Name: "cm4", Host: "192.0.2.24"})
+	fieldErr(t, put(&domain.Group{Name: "G1", Servers: []string{"cm1", "cm2", "cm3", "cm4"}}), domain.ErrInvalid, "servers")
+	fieldErr(t, put(&domain.Group{Name: "G2", Servers: []string{"cm1", "nope"}}), domain.ErrNotFound, "servers")
+	fieldErr(t, put(&domain.Group{Name: "G2", Servers: []string{"cm1", "cm1"}}), domain.ErrInvalid, "servers")
+	fieldErr(t, put(&domain.Server{Name: "bad", Host: "not a host!"}), domain.ErrInvalid, "host")
+	fieldErr(t, put(&domain.Pool{Name: "P2", Group: "missing"}), domain.ErrNotFound, "group")
 	for _, mac := range []string{"00112233445", "0011223344GG", "00:11:22:33:44", "001122334455667"} {
-		fieldErr(t, put(&store.Device{MAC: mac, Model: "7961", Pool: "HQ"}), store.ErrInvalid, "mac")
+		fieldErr(t, put(&domain.Device{MAC: mac, Model: "7961", Pool: "HQ"}), domain.ErrInvalid, "mac")
 	}
-	fieldErr(t, put(&store.Device{Name: "SEPXYZ", Model: "7961", Pool: "HQ"}), store.ErrInvalid, "name")
-	fieldErr(t, put(&store.Device{MAC: "0011223344FF", Model: "9999", Pool: "HQ"}), store.ErrNotFound, "model")
-	fieldErr(t, put(&store.Device{MAC: "0011223344FF", Model: "7961", Pool: "nowhere"}), store.ErrNotFound, "pool")
-	fieldErr(t, put(&store.Device{MAC: "0011223344FF", Model: "8841", Protocol: "SCCP", Pool: "HQ"}), store.ErrInvalid, "protocol")
-	fieldErr(t, put(&store.Device{MAC: "0011223344FF", Model: "7961", Protocol: "SIP", Pool: "HQ", DialPlan: "dp7940"}), store.ErrInvalid, "dialPlan")
-	fieldErr(t, put(&store.Device{MAC: "0011223344FF", Model: "7911", Pool: "HQ",
-		Lines: []store.Appearance{{Button: 1, Line: "4001"}, {Button: 2, Line: "4002"}}}), store.ErrInvalid, "lines")
-	fieldErr(t, put(&store.Device{MAC: "0011223344FF", Model: "7961", Pool: "HQ", Lines: []store.Appearance{{Button: 1, Line: "9999"}}}), store.ErrNotFound, "lines")
-	fieldErr(t, put(&store.Device{Name: "SEP0011223344FF", MAC: "0011223344FE", Model: "7961", Pool: "HQ"}), store.ErrInvalid, "mac")
-	fieldErr(t, put(&store.Line{Number: "40 01"}), store.ErrInvalid, "number")
-	fieldErr(t, put(&store.Line{Number: "4003", DisplayName: "a\nb"}), store.ErrInvalid, "displayName")
-	fieldErr(t, put(&store.DialPlan{Name: "../x", Family: "79x1"}), store.ErrInvalid, "name")
-	fieldErr(t, put(&store.SoftkeyTemplate{Name: "S2", Sets: []store.SoftkeySet{{State: "On Hook", Keys: []string{"Explode"}}}}), store.ErrInvalid, "sets[0].keys")
-	fieldErr(t, put(&store.Login{Device: "SEP001122AABB01", Profile: "ghost"}), store.ErrNotFound, "profile")
-	fieldErr(t, put(&store.Param{Scope: store.KindService, Name: "MaxServingCount", Value: "lots"}), store.ErrInvalid, "value")
-	fieldErr(t, put(&store.Param{Scope: store.KindService, Name: "NoSuchParam", Value: "1"}), store.ErrInvalid, "name")
-	fieldErr(t, put(&store.CustomFile{Name: "../etc/passwd", Data: []byte("x")}), store.ErrInvalid, "name")
+	fieldErr(t, put(&domain.Device{Name: "SEPXYZ", Model: "7961", Pool: "HQ"}), domain.ErrInvalid, "name")
+	fieldErr(t, put(&domain.Device{MAC: "0011223344FF", Model: "9999", Pool: "HQ"}), domain.ErrNotFound, "model")
+	fieldErr(t, put(&domain.Device{MAC: "0011223344FF", Model: "7961", Pool: "nowhere"}), domain.ErrNotFound, "pool")
+	fieldErr(t, put(&domain.Device{MAC: "0011223344FF", Model: "8841", Protocol: "SCCP", Pool: "HQ"}), domain.ErrInvalid, "protocol")
+	fieldErr(t, put(&domain.Device{MAC: "0011223344FF", Model: "7961", Protocol: "SIP", Pool: "HQ", DialPlan: "dp7940"}), domain.ErrInvalid, "dialPlan")
+	fieldErr(t, put(&domain.Device{MAC: "0011223344FF", Model: "7911", Pool: "HQ",
+		Lines: []domain.Appearance{{Button: 1, Line: "4001"}, {Button: 2, Line: "4002"}}}), domain.ErrInvalid, "lines")
+	fieldErr(t, put(&domain.Device{MAC: "0011223344FF", Model: "7961", Pool: "HQ", Lines: []domain.Appearance{{Button: 1, Line: "9999"}}}), domain.ErrNotFound, "lines")
+	fieldErr(t, put(&domain.Device{Name: "SEP0011223344FF", MAC: "0011223344FE", Model: "7961", Pool: "HQ"}), domain.ErrInvalid, "mac")
+	fieldErr(t, put(&domain.Line{Number: "40 01"}), domain.ErrInvalid, "number")
+	fieldErr(t, put(&domain.Line{Number: "4003", DisplayName: "a\nb"}), domain.ErrInvalid, "displayName")
+	fieldErr(t, put(&domain.DialPlan{Name: "../x", Family: "79x1"}), domain.ErrInvalid, "name")
+	fieldErr(t, put(&domain.SoftkeyTemplate{Name: "S2", Sets: []domain.SoftkeySet{{State: "On Hook", Keys: []string{"Explode"}}}}), domain.ErrInvalid, "sets[0].keys")
+	fieldErr(t, put(&domain.Login{Device: "SEP001122AABB01", Profile: "ghost"}), domain.ErrNotFound, "profile")
+	fieldErr(t, put(&domain.Param{Scope: domain.KindService, Name: "MaxServingCount", Value: "lots"}), domain.ErrInvalid, "value")
+	fieldErr(t, put(&domain.Param{Scope: domain.KindService, Name: "NoSuchParam", Value: "1"}), domain.ErrInvalid, "name")
+	fieldErr(t, put(&domain.CustomFile{Name: "../etc/passwd", Data: []byte("x")}), domain.ErrInvalid, "name")
 	// A MAC already used by another device.
-	err := put(&store.Device{Name: "SEP001122AABB01", MAC: "001122AABB01", Model: "7961", Pool: "HQ"})
+	err := put(&domain.Device{Name: "SEP001122AABB01", MAC: "001122AABB01", Model: "7961", Pool: "HQ"})
 	if err != nil {
 		t.Errorf("re-put existing device: %v", err)
 	}
 	// Nothing above was written.
-	if _, err := s.Get(c, store.KindGroup, "G2"); !errors.Is(err, store.ErrNotFound) {
+	if _, err := s.Get(c, domain.KindGroup, "G2"); !errors.Is(err, domain.ErrNotFound) {
 		t.Errorf("invalid group was written: %v", err)
 	}
-	if _, err := s.Get(c, store.KindDevice, "SEP0011223344FF"); !errors.Is(err, store.ErrNotFound) {
+	if _, err := s.Get(c, domain.KindDevice, "SEP0011223344FF"); !errors.Is(err, domain.ErrNotFound) {
 		t.Errorf("invalid device was written: %v", err)
 	}
 }
@@ -214,18 +215,18 @@ func testDeleteInUse(t *testing.T, s store.Store) {
 	apply(t, s)
 	c := ctx(t)
 	for _, tc := range []struct {
-		k   store.Kind
+		k   domain.Kind
 		key string
-	}{{store.KindServer, "cm1"}, {store.KindGroup, "G1"}, {store.KindPool, "HQ"}, {store.KindLine, "4100"},
-		{store.KindDialPlan, "dp79x1"}, {store.KindSoftkey, "Standard"}, {store.KindSIPProfile, "Standard SIP"}} {
-		if err := s.Delete(c, tc.k, tc.key); !errors.Is(err, store.ErrInUse) {
+	}{{domain.KindServer, "cm1"}, {domain.KindGroup, "G1"}, {domain.KindPool, "HQ"}, {domain.KindLine, "4100"},
+		{domain.KindDialPlan, "dp79x1"}, {domain.KindSoftkey, "Standard"}, {domain.KindSIPProfile, "Standard SIP"}} {
+		if err := s.Delete(c, tc.k, tc.key); !errors.Is(err, domain.ErrInUse) {
 			t.Errorf("delete %s %q: %v, want ErrInUse", tc.k, tc.key, err)
 		}
 	}
-	if err := s.Delete(c, store.KindServer, "cm3"); err != nil {
+	if err := s.Delete(c, domain.KindServer, "cm3"); err != nil {
 		t.Errorf("delete unused server: %v", err)
 	}
-	if err := s.Delete(c, store.KindServer, "cm3"); !errors.Is(err, store.ErrNotFound) {
+	if err := s.Delete(c, domain.KindServer, "cm3"); !errors.Is(err, domain.ErrNotFound) {
 		t.Errorf("delete twice: %v, want ErrNotFound", err)
 	}
 }
@@ -233,17 +234,17 @@ func testDeleteInUse(t *testing.T, s store.Store) {
 func testDeleteCascades(t *testing.T, s store.Store) {
 	apply(t, s)
 	c := ctx(t)
-	if err := s.Delete(c, store.KindDevice, "SEP001122AABB02"); err != nil {
+	if err := s.Delete(c, domain.KindDevice, "SEP001122AABB02"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Get(c, store.KindLogin, "SEP001122AABB02"); !errors.Is(err, store.ErrNotFound) {
+	if _, err := s.Get(c, domain.KindLogin, "SEP001122AABB02"); !errors.Is(err, domain.ErrNotFound) {
 		t.Errorf("login survived its device: %v", err)
 	}
 	// Its lines are no longer in use by it; 4002 is free now.
-	if err := s.Delete(c, store.KindLine, "4002"); err != nil {
+	if err := s.Delete(c, domain.KindLine, "4002"); err != nil {
 		t.Errorf("delete line freed by device delete: %v", err)
 	}
-	if err := s.Delete(c, store.KindService, "BuildCNFFiles"); err != nil {
+	if err := s.Delete(c, domain.KindService, "BuildCNFFiles"); err != nil {
 		t.Errorf("reset parameter: %v", err)
 	}
 }
@@ -251,19 +252,19 @@ func testDeleteCascades(t *testing.T, s store.Store) {
 func testApplyAtomic(t *testing.T, s store.Store) {
 	c := ctx(t)
 	site := Site()
-	site.Devices = append(site.Devices, &store.Device{MAC: "00112233445Z", Model: "7961", Pool: "HQ"})
+	site.Devices = append(site.Devices, &domain.Device{MAC: "00112233445Z", Model: "7961", Pool: "HQ"})
 	before, _ := s.LastChange(c)
 	_, err := s.Apply(c, site)
-	var fe *store.FieldError
-	if !errors.As(err, &fe) || fe.Kind != store.KindDevice || fe.Field != "mac" {
+	var fe *domain.FieldError
+	if !errors.As(err, &fe) || fe.Kind != domain.KindDevice || fe.Field != "mac" {
 		t.Fatalf("apply with a bad device: %v, want a field error on device mac", err)
 	}
-	for _, k := range store.Kinds {
+	for _, k := range domain.Kinds() {
 		es, err := s.List(c, k)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if k != store.KindModel && len(es) != 0 {
+		if k != domain.KindModel && len(es) != 0 {
 			t.Errorf("%d %s records written by a failed apply", len(es), k)
 		}
 	}
@@ -290,27 +291,27 @@ func testApplyIdempotent(t *testing.T, s store.Store) {
 
 func testBuiltinModels(t *testing.T, s store.Store) {
 	c := ctx(t)
-	models, err := store.List[*store.Model](c, s)
-	if err != nil || len(models) != len(store.Catalogue()) {
-		t.Fatalf("catalogue: %d models, %v; want %d", len(models), err, len(store.Catalogue()))
+	models, err := store.List[*domain.Model](c, s)
+	if err != nil || len(models) != len(domain.Catalogue()) {
+		t.Fatalf("catalogue: %d models, %v; want %d", len(models), err, len(domain.Catalogue()))
 	}
-	m, err := store.Get[*store.Model](c, s, "12SP+")
+	m, err := store.Get[*domain.Model](c, s, "12SP+")
 	if err != nil || !m.Builtin || !m.BuildSelective || m.TypeID != 2 {
 		t.Fatalf("12SP+: %+v %v", m, err)
 	}
 	m.MaxLines = 2
-	if _, err := s.Put(c, m); !errors.Is(err, store.ErrReadOnly) {
+	if _, err := s.Put(c, m); !errors.Is(err, domain.ErrReadOnly) {
 		t.Errorf("changing a built-in model: %v, want ErrReadOnly", err)
 	}
-	if err := s.Delete(c, store.KindModel, "7961"); !errors.Is(err, store.ErrReadOnly) {
+	if err := s.Delete(c, domain.KindModel, "7961"); !errors.Is(err, domain.ErrReadOnly) {
 		t.Errorf("deleting a built-in model: %v, want ErrReadOnly", err)
 	}
-	custom := &store.Model{Name: "8865NR", TypeID: 36225, Protocols: []string{"SIP"}, XMLConfig: true,
+	custom := &domain.Model{Name: "8865NR", TypeID: 36225, Protocols: []string{"SIP"}, XMLConfig: true,
 		SIPFiles: []string{"cnf.xml", "dr", "sk"}, DialFamily: "79x1", SIPLoad: "sip8845_65.14-2-1", MaxLines: 10}
 	if err := s.Create(c, custom); err != nil {
 		t.Fatalf("admin model: %v", err)
 	}
-	if got, _ := store.Get[*store.Model](c, s, "8865NR"); got == nil || got.Builtin {
+	if got, _ := store.Get[*domain.Model](c, s, "8865NR"); got == nil || got.Builtin {
 		t.Errorf("admin model read back as %+v", got)
 	}
 }
@@ -323,21 +324,21 @@ func testDeviceConfig(t *testing.T, s store.Store) {
 		t.Fatal(err)
 	}
 	if cfg.Model.TypeID != 30006 || cfg.Pool.Name != "HQ" || cfg.Group.Name != "G1" || len(cfg.Servers) != 2 ||
-		cfg.Servers[0].Name != "cm2" || cfg.SIPProfile == nil || cfg.Softkey == nil || cfg.Params["BuildCNFFiles"] != store.BuildAll {
+		cfg.Servers[0].Name != "cm2" || cfg.SIPProfile == nil || cfg.Softkey == nil || cfg.Params["BuildCNFFiles"] != domain.BuildAll {
 		t.Fatalf("config: %+v", cfg)
 	}
 	// Logged in: the profile's lines and dial plan.
 	if cfg.Login == nil || cfg.Profile == nil || len(cfg.Lines) != 1 || cfg.Lines[0].Line.Number != "4100" || cfg.DialPlan.Name != "dp79x1" {
 		t.Fatalf("logged-in config: lines %+v plan %+v", cfg.Lines, cfg.DialPlan)
 	}
-	if err := s.Delete(c, store.KindLogin, "SEP001122AABB02"); err != nil {
+	if err := s.Delete(c, domain.KindLogin, "SEP001122AABB02"); err != nil {
 		t.Fatal(err)
 	}
 	cfg, err = s.DeviceConfig(c, "SEP001122AABB02")
 	if err != nil || cfg.Login != nil || len(cfg.Lines) != 2 || cfg.Lines[0].Line.Number != "4002" || cfg.Lines[0].Line.MaxCalls != 4 {
 		t.Fatalf("logged-out config: %+v %v", cfg.Lines, err)
 	}
-	if _, err := s.DeviceConfig(c, "SEP0000000000AA"); !errors.Is(err, store.ErrNotFound) {
+	if _, err := s.DeviceConfig(c, "SEP0000000000AA"); !errors.Is(err, domain.ErrNotFound) {
 		t.Errorf("config of a missing device: %v", err)
 	}
 }
@@ -361,7 +362,7 @@ func collect(t *testing.T, ch <-chan store.Change, n int, timeout time.Duration)
 	return got
 }
 
-func has(cs []store.Change, k store.Kind, key string, op store.Op) bool {
+func has(cs []store.Change, k domain.Kind, key string, op store.Op) bool {
 	for _, c := range cs {
 		if c.Kind == k && c.Key == key && c.Op == op {
 			return true
@@ -383,49 +384,49 @@ func testChangeFeed(t *testing.T, s store.Store) {
 	}
 	steps := []struct {
 		do   func() error
-		kind store.Kind
+		kind domain.Kind
 		key  string
 		op   store.Op
 	}{
 		{func() error {
-			l, _ := store.Get[*store.Line](c, s, "4100")
+			l, _ := store.Get[*domain.Line](c, s, "4100")
 			l.DisplayName = "Front desk"
 			_, err := s.Put(c, l)
 			return err
-		}, store.KindLine, "4100", store.OpUpdate},
+		}, domain.KindLine, "4100", store.OpUpdate},
 		{func() error {
-			d, _ := store.Get[*store.Device](c, s, "SEP001122AABB01")
-			d.Lines = append(d.Lines, store.Appearance{Button: 3, Line: "4002"})
+			d, _ := store.Get[*domain.Device](c, s, "SEP001122AABB01")
+			d.Lines = append(d.Lines, domain.Appearance{Button: 3, Line: "4002"})
 			_, err := s.Put(c, d)
 			return err
-		}, store.KindDevice, "SEP001122AABB01", store.OpUpdate},
-		{func() error { return s.Create(c, &store.Login{Device: "SEP001122AABB01", Profile: "ada-em"}) }, store.KindLogin, "SEP001122AABB01", store.OpInsert},
-		{func() error { return s.Delete(c, store.KindLogin, "SEP001122AABB01") }, store.KindLogin, "SEP001122AABB01", store.OpDelete},
+		}, domain.KindDevice, "SEP001122AABB01", store.OpUpdate},
+		{func() error { return s.Create(c, &domain.Login{Device: "SEP001122AABB01", Profile: "ada-em"}) }, domain.KindLogin, "SEP001122AABB01", store.OpInsert},
+		{func() error { return s.Delete(c, domain.KindLogin, "SEP001122AABB01") }, domain.KindLogin, "SEP001122AABB01", store.OpDelete},
 		{func() error {
-			_, err := s.Put(c, &store.Param{Scope: store.KindService, Name: "BuildCNFFiles", Value: "Build None"})
+			_, err := s.Put(c, &domain.Param{Scope: domain.KindService, Name: "BuildCNFFiles", Value: "Build None"})
 			return err
-		}, store.KindService, "BuildCNFFiles", store.OpUpdate},
+		}, domain.KindService, "BuildCNFFiles", store.OpUpdate},
 		{func() error {
-			_, err := s.Put(c, &store.Param{Scope: store.KindEnterprise, Name: "directoryURL", Value: "http://192.0.2.30/dir"})
+			_, err := s.Put(c, &domain.Param{Scope: domain.KindEnterprise, Name: "directoryURL", Value: "http://192.0.2.30/dir"})
 			return err
-		}, store.KindEnterprise, "directoryURL", store.OpInsert},
+		}, domain.KindEnterprise, "directoryURL", store.OpInsert},
 		{func() error {
-			g, _ := store.Get[*store.Group](c, s, "G1")
+			g, _ := store.Get[*domain.Group](c, s, "G1")
 			g.Servers = []string{"cm1", "cm2", "cm3"}
 			_, err := s.Put(c, g)
 			return err
-		}, store.KindGroup, "G1", store.OpUpdate},
+		}, domain.KindGroup, "G1", store.OpUpdate},
 		{func() error {
-			p, _ := store.Get[*store.DialPlan](c, s, "dp79x1")
-			p.Rules = append(p.Rules, store.DialRule{Pattern: "*", Timeout: 5})
+			p, _ := store.Get[*domain.DialPlan](c, s, "dp79x1")
+			p.Rules = append(p.Rules, domain.DialRule{Pattern: "*", Timeout: 5})
 			_, err := s.Put(c, p)
 			return err
-		}, store.KindDialPlan, "dp79x1", store.OpUpdate},
+		}, domain.KindDialPlan, "dp79x1", store.OpUpdate},
 		{func() error {
-			_, err := s.Put(c, &store.CustomFile{Name: "RingList.xml", Data: []byte("<CiscoIPPhoneRingList/>")})
+			_, err := s.Put(c, &domain.CustomFile{Name: "RingList.xml", Data: []byte("<CiscoIPPhoneRingList/>")})
 			return err
-		}, store.KindFile, "RingList.xml", store.OpInsert},
-		{func() error { return s.Delete(c, store.KindDevice, "SEP001122AABB03") }, store.KindDevice, "SEP001122AABB03", store.OpDelete},
+		}, domain.KindFile, "RingList.xml", store.OpInsert},
+		{func() error { return s.Delete(c, domain.KindDevice, "SEP001122AABB03") }, domain.KindDevice, "SEP001122AABB03", store.OpDelete},
 	}
 	prev := last
 	for i, st := range steps {
@@ -484,11 +485,11 @@ func testChangeFeedPlainSQL(t *testing.T, s store.Store) {
 	}
 	got := collect(t, ch, 4, 5*time.Second)
 	for _, w := range []struct {
-		k   store.Kind
+		k   domain.Kind
 		key string
 		op  store.Op
-	}{{store.KindLine, "4001", store.OpUpdate}, {store.KindLine, "4999", store.OpInsert},
-		{store.KindDevice, "SEP001122AABB01", store.OpUpdate}, {store.KindService, "BuildCNFFiles", store.OpUpdate}} {
+	}{{domain.KindLine, "4001", store.OpUpdate}, {domain.KindLine, "4999", store.OpInsert},
+		{domain.KindDevice, "SEP001122AABB01", store.OpUpdate}, {domain.KindService, "BuildCNFFiles", store.OpUpdate}} {
 		if !has(got, w.k, w.key, w.op) {
 			t.Errorf("plain SQL: events %v, want %s %s %q", got, w.op, w.k, w.key)
 		}
@@ -500,7 +501,7 @@ func testChangeFeedResume(t *testing.T, s store.Store) {
 	c := ctx(t)
 	mid, _ := s.LastChange(c)
 	for i := 0; i < 3; i++ {
-		if _, err := s.Put(c, &store.Line{Number: fmt.Sprint(5000 + i)}); err != nil {
+		if _, err := s.Put(c, &domain.Line{Number: fmt.Sprint(5000 + i)}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -511,7 +512,7 @@ func testChangeFeedResume(t *testing.T, s store.Store) {
 	}
 	got := collect(t, ch, 3, 5*time.Second)
 	for i := 0; i < 3; i++ {
-		if got[i].Kind != store.KindLine || got[i].Key != fmt.Sprint(5000+i) || got[i].Op != store.OpInsert {
+		if got[i].Kind != domain.KindLine || got[i].Key != fmt.Sprint(5000+i) || got[i].Op != store.OpInsert {
 			t.Errorf("resumed event %d = %v", i, got[i])
 		}
 	}
@@ -547,12 +548,12 @@ func testConcurrentWriters(t *testing.T, s store.Store) {
 			defer wg.Done()
 			for i := 0; i < each; i++ {
 				n := fmt.Sprintf("6%02d%03d", w, i)
-				if _, err := s.Put(c, &store.Line{Number: n}); err != nil {
+				if _, err := s.Put(c, &domain.Line{Number: n}); err != nil {
 					errs <- err
 					continue
 				}
 				// And every writer edits the same shared record.
-				if _, err := s.Put(c, &store.Line{Number: "4100", DisplayName: n}); err != nil {
+				if _, err := s.Put(c, &domain.Line{Number: "4100", DisplayName: n}); err != nil {
 					errs <- err
 				}
 			}
@@ -563,7 +564,7 @@ func testConcurrentWriters(t *testing.T, s store.Store) {
 	for err := range errs {
 		t.Errorf("concurrent put: %v", err)
 	}
-	lines, err := store.List[*store.Line](c, s)
+	lines, err := store.List[*domain.Line](c, s)
 	if err != nil || len(lines) != 3+writers*each {
 		t.Fatalf("lines after concurrent writers: %d, %v", len(lines), err)
 	}

@@ -1,4 +1,4 @@
-package store
+package domain
 
 import (
 	"crypto/sha256"
@@ -17,47 +17,31 @@ import (
 // store's job) and fills defaults in place: upper-case MAC, well-known ports,
 // canonical parameter values. The error is a *FieldError naming the field.
 func Normalize(e Entity) error {
-	switch v := e.(type) {
-	case *Server:
-		return normServer(v)
-	case *Group:
-		return normGroup(v)
-	case *Pool:
-		return normPool(v)
-	case *Model:
-		return normModel(v)
-	case *Line:
-		return normLine(v)
-	case *SIPProfile:
-		return normSIPProfile(v)
-	case *DialPlan:
-		return normDialPlan(v)
-	case *SoftkeyTemplate:
-		return normSoftkey(v)
-	case *Device:
-		return normDevice(v)
-	case *DeviceProfile:
-		return normProfile(v)
-	case *Login:
-		if err := name(v, "device", v.Device); err != nil {
-			return err
-		}
-		return name(v, "profile", v.Profile)
-	case *Param:
-		d, ok := LookupParam(v.Scope, v.Name)
-		if !ok {
-			return invalid(v, "name", "no such %s parameter", v.Scope)
-		}
-		val, err := d.Normalize(v.Value)
-		if err != nil {
-			return invalid(v, "value", "%s", strings.TrimPrefix(err.Error(), d.Name+": "))
-		}
-		v.Name, v.Value = d.Name, val
-		return nil
-	case *CustomFile:
-		return normFile(v)
+	ki, ok := Describe(e.Kind())
+	if !ok {
+		return invalid(e, "", "unknown record type %T", e)
 	}
-	return invalid(e, "", "unknown record type %T", e)
+	return ki.normalize(e)
+}
+
+func normLogin(v *Login) error {
+	if err := name(v, "device", v.Device); err != nil {
+		return err
+	}
+	return name(v, "profile", v.Profile)
+}
+
+func normParam(v *Param) error {
+	d, ok := LookupParam(v.Scope, v.Name)
+	if !ok {
+		return invalid(v, "name", "no such %s parameter", v.Scope)
+	}
+	val, err := d.Normalize(v.Value)
+	if err != nil {
+		return invalid(v, "value", "%s", strings.TrimPrefix(err.Error(), d.Name+": "))
+	}
+	v.Name, v.Value = d.Name, val
+	return nil
 }
 
 var (

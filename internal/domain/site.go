@@ -1,4 +1,4 @@
-package store
+package domain
 
 // Site is a whole configuration as one document: what `cmtftp apply` takes
 // and `cmtftp export` writes. Lists are applied in field order, which is the
@@ -24,86 +24,30 @@ type Site struct {
 // their scope set from the list they are in.
 func (s *Site) Entities() []Entity {
 	var out []Entity
-	add := func(es ...Entity) { out = append(out, es...) }
-	for _, e := range s.Servers {
-		add(e)
-	}
-	for _, e := range s.Groups {
-		add(e)
-	}
-	for _, e := range s.Pools {
-		add(e)
-	}
-	for _, e := range s.Models {
-		add(e)
-	}
-	for _, e := range s.Lines {
-		add(e)
-	}
-	for _, e := range s.SIPProfiles {
-		add(e)
-	}
-	for _, e := range s.DialPlans {
-		add(e)
-	}
-	for _, e := range s.Softkeys {
-		add(e)
-	}
-	for _, e := range s.Devices {
-		add(e)
-	}
-	for _, e := range s.Profiles {
-		add(e)
-	}
-	for _, e := range s.Logins {
-		add(e)
-	}
-	for _, e := range s.Enterprise {
-		e.Scope = KindEnterprise
-		add(e)
-	}
-	for _, e := range s.Service {
-		e.Scope = KindService
-		add(e)
-	}
-	for _, e := range s.Files {
-		add(e)
+	for _, ki := range kindTable {
+		out = append(out, ki.list(s)...)
 	}
 	return out
 }
 
 // Add puts a record into the site's list for its kind.
 func (s *Site) Add(e Entity) {
-	switch v := e.(type) {
-	case *Server:
-		s.Servers = append(s.Servers, v)
-	case *Group:
-		s.Groups = append(s.Groups, v)
-	case *Pool:
-		s.Pools = append(s.Pools, v)
-	case *Model:
-		s.Models = append(s.Models, v)
-	case *Line:
-		s.Lines = append(s.Lines, v)
-	case *SIPProfile:
-		s.SIPProfiles = append(s.SIPProfiles, v)
-	case *DialPlan:
-		s.DialPlans = append(s.DialPlans, v)
-	case *SoftkeyTemplate:
-		s.Softkeys = append(s.Softkeys, v)
-	case *Device:
-		s.Devices = append(s.Devices, v)
-	case *DeviceProfile:
-		s.Profiles = append(s.Profiles, v)
-	case *Login:
-		s.Logins = append(s.Logins, v)
-	case *Param:
-		if v.Scope == KindService {
-			s.Service = append(s.Service, v)
-		} else {
-			s.Enterprise = append(s.Enterprise, v)
-		}
-	case *CustomFile:
-		s.Files = append(s.Files, v)
+	if p, ok := e.(*Param); ok && p.Scope == "" {
+		p.Scope = KindEnterprise
 	}
+	if ki, ok := Describe(e.Kind()); ok {
+		ki.add(s, e)
+	}
+}
+
+// Params returns the site's stored parameters, both scopes.
+func (s *Site) Params() []Param {
+	out := make([]Param, 0, len(s.Enterprise)+len(s.Service))
+	for _, p := range s.Enterprise {
+		out = append(out, Param{Scope: KindEnterprise, Name: p.Name, Value: p.Value})
+	}
+	for _, p := range s.Service {
+		out = append(out, Param{Scope: KindService, Name: p.Name, Value: p.Value})
+	}
+	return out
 }

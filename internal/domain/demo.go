@@ -1,4 +1,4 @@
-package store
+package domain
 
 // DemoSite is the sample configuration serve --demo puts into a new
 // database: one group of two servers, one pool, one device of each file
