@@ -26,6 +26,7 @@ type Locations struct {
 	mu    sync.RWMutex
 	paths []string
 	disks []*source.Disk
+	chain source.Source // source.First over disks
 }
 
 var _ source.Source = (*Locations)(nil)
@@ -75,6 +76,7 @@ func (l *Locations) Refresh(ctx context.Context) {
 	l.mu.Lock()
 	old := l.disks
 	l.paths, l.disks = paths, disks
+	l.chain = source.First(sourcesOf(disks)...)
 	l.mu.Unlock()
 	// Requests in flight may still be opening files through the old set.
 	time.AfterFunc(time.Minute, func() {
@@ -87,17 +89,22 @@ func (l *Locations) Refresh(ctx context.Context) {
 	}
 }
 
-// Open implements source.Source.
+// Open implements source.Source: the locations in order, by the chain's
+// one fall-through rule (source.First).
 func (l *Locations) Open(ctx context.Context, req *source.Request) (source.File, error) {
 	l.mu.RLock()
-	disks := l.disks
+	chain := l.chain
 	l.mu.RUnlock()
-	for _, d := range disks {
-		f, err := d.Open(ctx, req)
-		if err == source.ErrNotFound {
-			continue
-		}
-		return f, err
+	if chain == nil {
+		return nil, source.ErrNotFound
 	}
-	return nil, source.ErrNotFound
+	return chain.Open(ctx, req)
+}
+
+func sourcesOf(disks []*source.Disk) []source.Source {
+	out := make([]source.Source, len(disks))
+	for i, d := range disks {
+		out[i] = d
+	}
+	return out
 }
