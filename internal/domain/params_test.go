@@ -1,6 +1,9 @@
 package domain
 
-import "testing"
+import (
+	"errors"
+	"testing"
+)
 
 func TestParamNormalize(t *testing.T) {
 	for _, tc := range []struct {
@@ -110,7 +113,5 @@ func TestNormalizeDevice(t *testing.T) {
 }
 
 func asField(err error, fe **FieldError) bool {
-	f, ok := err.(*FieldError)
-	*fe = f
-	return ok
+	return errors.As(err, fe)
 }

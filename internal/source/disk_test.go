@@ -139,16 +139,16 @@ func TestMemoryReadAt(t *testing.T) {
 	if n, err := m.ReadAt(buf, 1); n != 3 || err != nil || string(buf) != "ell" {
 		t.Fatalf("middle: %d %v %q", n, err, buf)
 	}
-	if n, err := m.ReadAt(buf, 3); n != 2 || err != io.EOF || string(buf[:n]) != "lo" {
+	if n, err := m.ReadAt(buf, 3); n != 2 || !errors.Is(err, io.EOF) || string(buf[:n]) != "lo" {
 		t.Fatalf("tail: %d %v %q", n, err, buf[:n])
 	}
-	if n, err := m.ReadAt(buf, 5); n != 0 || err != io.EOF {
+	if n, err := m.ReadAt(buf, 5); n != 0 || !errors.Is(err, io.EOF) {
 		t.Fatalf("at end: %d %v", n, err)
 	}
 	if _, err := m.ReadAt(buf, -1); err == nil {
 		t.Fatal("negative offset accepted")
 	}
-	if n, err := m.ReadAt(nil, 5); n != 0 || err != io.EOF {
+	if n, err := m.ReadAt(nil, 5); n != 0 || !errors.Is(err, io.EOF) {
 		t.Fatalf("empty read at end: %d %v", n, err)
 	}
 }

@@ -2,6 +2,7 @@ package source
 
 import (
 	"context"
+	"errors"
 	"io"
 	"net/netip"
 )
@@ -19,7 +20,7 @@ func ReadFile(ctx context.Context, s Source, name string, proto Protocol) ([]byt
 	}
 	defer f.Close()
 	b := make([]byte, f.Size())
-	if _, err := f.ReadAt(b, 0); err != nil && err != io.EOF {
+	if _, err := f.ReadAt(b, 0); err != nil && !errors.Is(err, io.EOF) {
 		return nil, err
 	}
 	return b, nil
