@@ -34,7 +34,7 @@ func metricValue(t *testing.T, admin, cisco string) float64 {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, c := range metrics.CiscoNames {
+	for _, c := range metrics.CiscoNames() {
 		if c.Name == cisco {
 			v, _ := c.Value(fams)
 			return v

@@ -41,7 +41,7 @@ func newCountersCmd() *cobra.Command {
 				}
 				tw := tabwriter.NewWriter(cmd.OutOrStdout(), 2, 4, 2, ' ', 0)
 				fmt.Fprintln(tw, "COUNTER\tVALUE")
-				for _, c := range metrics.CiscoNames {
+				for _, c := range metrics.CiscoNames() {
 					v, ok := c.Value(fams)
 					val := "-"
 					if ok {

@@ -1,14 +1,12 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
-	"math"
 	"net"
-	"net/http"
-	"os"
 	"os/signal"
 	"strings"
 	"syscall"
@@ -16,16 +14,10 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"cmtftp/internal/assembly"
 	"cmtftp/internal/domain"
-	"cmtftp/internal/httpd"
-	"cmtftp/internal/metrics"
-	"cmtftp/internal/source"
-	"cmtftp/internal/source/alternate"
-	"cmtftp/internal/source/built"
-	"cmtftp/internal/source/cache"
-	"cmtftp/internal/source/custom"
+	"cmtftp/internal/store"
 	"cmtftp/internal/tftpd"
-	timelinepkg "cmtftp/internal/timeline"
 )
 
 // Addresses of the demo: loopback only and an unprivileged port, so a
@@ -116,16 +108,36 @@ func runServe(cmd *cobra.Command, f serveFlags) error {
 	if err != nil {
 		return err
 	}
-	if err := f.validate(); err != nil {
+	cfg, dbs, err := f.config(cmd, log)
+	if err != nil {
+		return err
+	}
+	st, err := openServeStore(dbs, f.demo, log)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	srv, err := assembly.New(cfg, st)
+	if err != nil {
 		return err
 	}
 	if f.demo {
-		if f.root == "" {
-			f.root = demoRoot
-		}
-		if f.db == "" {
-			f.db = demoDB
-		}
+		printDemoHelp(cmd, srv.TFTPAddrs(), cfg.AdminAddr, cfg.HTTPAddr)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	return srv.Run(ctx)
+}
+
+// config resolves the flags (and the demo's defaults) into the assembly's
+// Config and the database to open.
+func (f serveFlags) config(cmd *cobra.Command, log *slog.Logger) (assembly.Config, dbSpec, error) {
+	if err := f.validate(); err != nil {
+		return assembly.Config{}, dbSpec{}, err
+	}
+	if f.demo {
+		f.root = cmp.Or(f.root, demoRoot)
+		f.db = cmp.Or(f.db, demoDB)
 		if !cmd.Flags().Changed("http-addr") {
 			f.httpAddr = "127.0.0.1:6970"
 		}
@@ -133,229 +145,61 @@ func runServe(cmd *cobra.Command, f serveFlags) error {
 			f.tftpAddrs = demoTFTPAddrs
 		}
 		if err := writeDemoRoot(f.root); err != nil {
-			return err
+			return assembly.Config{}, dbSpec{}, err
 		}
 	}
 	if f.root == "" {
-		return errors.New("--root is required (or try --demo)")
+		return assembly.Config{}, dbSpec{}, errors.New("--root is required (or try --demo)")
 	}
 	if len(f.tftpAddrs) == 0 {
 		f.tftpAddrs = []string{":69"}
 	}
-	if f.db == "" {
-		f.db = "sqlite:cmtftp.db"
-	}
-	dbs, err := parseDB(f.db)
+	dbs, err := parseDB(cmp.Or(f.db, "sqlite:cmtftp.db"))
 	if err != nil {
-		return err
+		return assembly.Config{}, dbSpec{}, err
 	}
 	if insideRoot(dbs, f.root) {
-		return fmt.Errorf("--db %s is inside the TFTP root %s, where any device could download it; keep it outside", f.db, f.root)
+		return assembly.Config{}, dbSpec{}, fmt.Errorf("--db %s is inside the TFTP root %s, where any device could download it; keep it outside", dbs, f.root)
 	}
 	token, err := adminToken(f.adminTokenFile)
 	if err != nil {
-		return err
+		return assembly.Config{}, dbSpec{}, err
 	}
 	if f.adminAddr != "" && token == "" && !loopbackOnly(f.adminAddr) {
-		return fmt.Errorf("--admin-addr %s is reachable from the network: set a token (--admin-token-file or %s) or listen on loopback", f.adminAddr, envToken)
+		return assembly.Config{}, dbSpec{}, fmt.Errorf("--admin-addr %s is reachable from the network: set a token (--admin-token-file or %s) or listen on loopback", f.adminAddr, envToken)
 	}
-	disk, err := source.NewDisk(f.root)
-	if err != nil {
-		return err
+	cfg := assembly.Config{Root: f.root, TFTPAddrs: f.tftpAddrs, SkipUnavailable: f.demo, HTTPAddr: f.httpAddr,
+		AdminAddr: f.adminAddr, AdminToken: token, MaxBlockSize: f.maxBlksize, MaxWindowSize: f.maxWindow,
+		Timeout: f.timeout, Retries: f.retries, TransferTimeout: f.transferTimeout, ShutdownGrace: f.shutdownGrace, Logger: log}
+	if cmd.Flags().Changed("max-serving-count") {
+		cfg.MaxServingCount = f.maxServing
 	}
-	defer disk.Close()
+	return cfg, dbs, nil
+}
 
-	octx, ocancel := context.WithTimeout(context.Background(), 30*time.Second)
+// openServeStore opens the database; a new demo database gets the demo site.
+func openServeStore(dbs dbSpec, demo bool, log *slog.Logger) (store.Store, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
 	newDB := dbs.driver == "sqlite" && !fileExists(dbs.target)
-	st, err := openStore(octx, dbs)
-	ocancel()
+	st, err := openStore(ctx, dbs)
 	if err != nil {
-		return fmt.Errorf("open %s: %w", dbs, err)
+		return nil, fmt.Errorf("open %s: %w", dbs, err)
 	}
-	defer st.Close()
 	log.Info("database open", "db", dbs.String())
-	if f.demo && newDB {
-		actx, acancel := context.WithTimeout(context.Background(), 30*time.Second)
-		res, err := st.Apply(actx, domain.DemoSite())
-		acancel()
+	if demo && newDB {
+		res, err := st.Apply(ctx, domain.DemoSite())
 		if err != nil {
-			return fmt.Errorf("demo site: %w", err)
+			st.Close()
+			return nil, fmt.Errorf("demo site: %w", err)
 		}
 		log.Info("demo site created", "records", res.Created)
 	}
-	conns, err := listenAll(f.tftpAddrs, f.demo, log)
-	if err != nil {
-		return err
-	}
-	feedCtx, stopFeed := context.WithCancel(context.Background())
-	defer stopFeed()
-	params, perr := serviceParams(feedCtx, st)
-	if perr != nil {
-		params = domain.EffectiveParams(nil)
-	}
-	// One Maximum Serving Count for TFTP and HTTP: the flag when given,
-	// else the service parameter, followed as it changes.
-	slots := source.NewSlots(params.Int(domain.ParamMaxServingCount))
-	if cmd.Flags().Changed("max-serving-count") {
-		slots.SetMax(f.maxServing)
-	}
-	var srv *tftpd.Server
-	m := metrics.New(func() tftpd.StatsSnapshot { return srv.Stats() }, slots)
-	timeline := timelinepkg.New(100)
-
-	// The serving chain, in this order, fixed here: files built from the
-	// database, custom files from the database, the constant and load cache
-	// of the TFTP root, the TFTP root on disk, the alternate file locations.
-	// (Other clusters' servers come with the centralized-TFTP issue.)
-	configs := &built.Source{Store: st, Logger: log, OnBuild: m.Built, OnChange: m.Change}
-	customs := &custom.Source{Store: st, Logger: log}
-	alternates := &alternate.Locations{Store: st, Logger: log}
-	missed := newMissedLog(log)
-	// One reader of the change feed for every consumer (each reader holds
-	// a database connection).
-	fd := &feed{st: st, log: log, built: configs, custom: customs, alternates: alternates, missed: missed, slots: slots}
-	if cmd.Flags().Changed("max-serving-count") {
-		fd.slots = nil // the flag fixes it
-	}
-	fd.start(feedCtx, &params)
-	chain := []source.Source{configs, customs}
-	if !params.Bool(domain.ParamCacheConstantFiles) {
-		log.Info("constant and load cache off (EnableCachingOfConstantAndBinFiles = false)")
-	} else {
-		constants := &cache.Dir{Root: f.root, Logger: log}
-		if err := constants.Load(feedCtx); err != nil {
-			return fmt.Errorf("cache %s: %w", f.root, err)
-		}
-		n, size := constants.Files()
-		log.Info("constant and load cache", "files", n, "bytes", size)
-		chain = append(chain, constants)
-	}
-	chain = append(chain, m.CountDisk(disk), m.CountDisk(alternates))
-	logT := logTransfer(log)
-	srv = &tftpd.Server{
-		Source:          source.First(chain...),
-		MaxServingCount: math.MaxInt32, // the shared slots are the limit
-		Slots:           slots,
-		MaxBlockSize:    f.maxBlksize,
-		MaxWindowSize:   f.maxWindow,
-		Timeout:         f.timeout,
-		Retries:         f.retries,
-		TransferTimeout: f.transferTimeout,
-		Logger:          log,
-		OnDone: func(r tftpd.Result) {
-			logT(r)
-			m.TFTPDone(r)
-			timeline.TFTP(r)
-			if r.Outcome == tftpd.OutcomeNotFound {
-				missed.log("tftp", r.Name, r.Remote)
-			}
-		},
-	}
-	httpSrv, err := startHTTP(f.httpAddr, &httpd.Handler{Source: srv.Source, Slots: slots, Logger: log, OnDone: func(r httpd.Result) {
-		m.HTTPDone(r)
-		timeline.HTTP(r)
-		if r.Status == 404 {
-			missed.log("http", r.Name, r.Remote)
-		}
-	}}, m.ConnState, log)
-	if err != nil {
-		return err
-	}
-	adminSrv, err := startAdmin(f.adminAddr, st, token, log, func(mux *http.ServeMux) {
-		mux.Handle("GET /metrics", m.Handler())
-		mux.HandleFunc("GET /api/v1/devices/{name}/timeline", timeline.ServeHTTP)
-	})
-	if err != nil {
-		return err
-	}
-	errc := make(chan error, len(conns))
-	for _, c := range conns {
-		log.Info("tftp listening", "addr", c.LocalAddr().String(), "root", f.root)
-		go func() { errc <- srv.Serve(c) }()
-	}
-	if f.demo {
-		printDemoHelp(cmd, conns, f.adminAddr, f.httpAddr)
-	}
-
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
-	defer stop()
-	select {
-	case <-ctx.Done():
-	case err := <-errc:
-		log.Error("tftp listener failed", "err", err)
-	}
-	stop()
-	log.Info("shutting down", "grace", f.shutdownGrace, "in_progress", srv.InProgress())
-	sctx, cancel := context.WithTimeout(context.Background(), f.shutdownGrace)
-	defer cancel()
-	if adminSrv != nil {
-		go adminSrv.Shutdown(sctx)
-	}
-	if httpSrv != nil {
-		go httpSrv.Shutdown(sctx)
-	}
-	if err := srv.Shutdown(sctx); err != nil {
-		log.Warn("transfers aborted at shutdown", "err", err)
-	}
-	ts := srv.Stats()
-	log.Info("stopped", "requests", ts.Requests, "completed", ts.RequestsProcessed, "not_found", ts.RequestsNotFound, "aborted", ts.RequestsAborted)
-	return nil
+	return st, nil
 }
 
-// listenAll opens every address before serving any, so a bad address
-// fails start-up as a whole. With --demo, an address family the machine
-// lacks (no IPv6) is skipped with a warning.
-func listenAll(addrs []string, lenient bool, log *slog.Logger) ([]net.PacketConn, error) {
-	var conns []net.PacketConn
-	for _, a := range addrs {
-		cs, err := tftpd.Listen(a)
-		if err != nil {
-			if lenient && len(addrs) > 1 {
-				log.Warn("not listening", "addr", a, "err", err)
-				continue
-			}
-			for _, c := range conns {
-				c.Close()
-			}
-			return nil, bindError(a, err)
-		}
-		for _, c := range cs {
-			conns = append(conns, c)
-		}
-	}
-	if len(conns) == 0 {
-		return nil, errors.New("no address to listen on")
-	}
-	return conns, nil
-}
-
-// bindError explains the usual reason a bind fails: a privileged port.
-func bindError(addr string, err error) error {
-	if errors.Is(err, syscall.EACCES) || errors.Is(err, syscall.EPERM) {
-		exe, _ := os.Executable()
-		return fmt.Errorf(`cannot listen on %s: %w
-  Port 69 is privileged. Either grant the binary the capability once:
-      sudo setcap cap_net_bind_service=+ep %s
-  or listen on an unprivileged port: --tftp-addr :6969`, addr, err, exe)
-	}
-	if errors.Is(err, syscall.EADDRINUSE) {
-		return fmt.Errorf("cannot listen on %s: %w (is another TFTP server running?)", addr, err)
-	}
-	return fmt.Errorf("cannot listen on %s: %w", addr, err)
-}
-
-func logTransfer(log *slog.Logger) func(tftpd.Result) {
-	return func(r tftpd.Result) {
-		if !log.Enabled(context.Background(), slog.LevelDebug) {
-			return
-		}
-		log.Debug("tftp request", "file", r.Name, "client", r.Remote.String(), "outcome", r.Outcome.String(),
-			"bytes", r.Bytes, "duration", r.Duration)
-	}
-}
-
-func printDemoHelp(cmd *cobra.Command, conns []net.PacketConn, adminAddr, httpAddr string) {
-	addr := conns[0].LocalAddr().String()
+func printDemoHelp(cmd *cobra.Command, addrs []net.Addr, adminAddr, httpAddr string) {
+	addr := addrs[0].String()
 	w := cmd.OutOrStdout()
 	fmt.Fprintf(w, `
 cmtftp demo is serving %s/ over TFTP on %s,
@@ -366,7 +210,7 @@ Try, in another terminal:
   curl -s tftp://%s/RingList.xml
   go run ./cmd/cmtftp bench --server %s --file RingList.xml -c 16 -n 2000
   go run ./cmd/cmtftp get %s SEP0000DE000002.cnf.xml -o -      (built from the database)
-`, demoRoot, strings.Join(addrList(conns), " and "), demoDB, addr, addr, demoLoad, addr, addr, addr)
+`, demoRoot, strings.Join(addrList(addrs), " and "), demoDB, addr, addr, demoLoad, addr, addr, addr)
 	if httpAddr != "" {
 		fmt.Fprintf(w, "  curl -s http://%s/SEP0000DE000001.cnf.xml                   (the same files over HTTP)\n", httpAddr)
 	}
@@ -380,10 +224,10 @@ Try, in another terminal:
 	fmt.Fprintln(w, "Stop with Ctrl-C.")
 }
 
-func addrList(conns []net.PacketConn) []string {
+func addrList(addrs []net.Addr) []string {
 	var out []string
-	for _, c := range conns {
-		out = append(out, c.LocalAddr().String())
+	for _, a := range addrs {
+		out = append(out, a.String())
 	}
 	return out
 }

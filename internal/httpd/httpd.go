@@ -37,6 +37,8 @@ type Handler struct {
 	// OnDone, if set, is called at the end of every request: the metrics
 	// and boot-timeline hook.
 	OnDone func(Result)
+	// Metrics, when set, counts every request.
+	Metrics *Metrics
 }
 
 // Result describes one finished HTTP request.
@@ -78,12 +80,18 @@ func (h *Handler) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	res := Result{Name: strings.TrimPrefix(r.URL.Path, "/")}
 	res.Remote, _ = netip.ParseAddrPort(r.RemoteAddr)
 	defer func() {
+		if h.OnDone == nil && h.Metrics == nil {
+			return
+		}
+		res.Status, res.Bytes, res.Duration = w.status, w.n, time.Since(start)
+		if res.Status == 0 {
+			res.Status = http.StatusOK
+		}
+		res.Aborted = r.Context().Err() != nil
+		if h.Metrics != nil {
+			h.Metrics.done(res)
+		}
 		if h.OnDone != nil {
-			res.Status, res.Bytes, res.Duration = w.status, w.n, time.Since(start)
-			if res.Status == 0 {
-				res.Status = http.StatusOK
-			}
-			res.Aborted = r.Context().Err() != nil
 			h.OnDone(res)
 		}
 	}()

@@ -2,6 +2,7 @@ package metrics
 
 import (
 	"io"
+	"slices"
 
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
@@ -19,7 +20,9 @@ type CiscoCounter struct {
 // CiscoNames lists the counters of the "Cisco TFTP" performance object in
 // RTMT's order (spec §12.2). BuildSignCount and EncryptCount come with the
 // signed-files issue.
-var CiscoNames = []CiscoCounter{
+func CiscoNames() []CiscoCounter { return slices.Clone(ciscoNames) }
+
+var ciscoNames = []CiscoCounter{
 	{"BuildAbortCount", "cmtftp_build_aborts_total", nil},
 	{"BuildCount", "cmtftp_builds_total", nil},
 	{"BuildDeviceCount", "cmtftp_build_files_total", map[string]string{"kind": "device"}},

@@ -31,15 +31,14 @@ type Locations struct {
 
 var _ source.Source = (*Locations)(nil)
 
-// Start reads the parameters and follows the change feed for service
-// parameter changes until ctx ends.
-func (l *Locations) Start(ctx context.Context) {
-	l.Refresh(ctx)
-	store.Follow(ctx, l.Store, l.Logger, func(c store.Change) {
-		if c.Kind == domain.KindService || c.Kind == store.KindResync {
-			l.Refresh(ctx)
-		}
-	})
+var _ store.ChangeHandler = (*Locations)(nil)
+
+// HandleChange implements store.ChangeHandler: a service parameter change
+// (or a resync) re-reads the locations.
+func (l *Locations) HandleChange(ctx context.Context, c store.Change) {
+	if c.Kind == domain.KindService || c.Kind == store.KindResync {
+		l.Refresh(ctx)
+	}
 }
 
 // Paths returns the directories in use, in order.

@@ -27,8 +27,6 @@ type Source struct {
 	// long it took, the error if the database failed, and whether a change
 	// that arrived meanwhile made the result unfit for the cache.
 	OnBuild func(kind build.Kind, d time.Duration, err error, discarded bool)
-	// OnChange, if set, is called for every change notification.
-	OnChange func(store.Change)
 	// NoCache, when true, builds every request afresh (the service
 	// parameter Enable Caching of Configuration Files = false); requests
 	// for one name at the same moment still share one build.
@@ -170,18 +168,7 @@ func (s *Source) Invalidate() {
 	s.mu.Unlock()
 }
 
-// Start follows the store's change feed until ctx ends, dropping the
-// cache on every change (see store.Follow). Call it before serving — or
-// call HandleChange from a feed follower shared with other consumers.
-func (s *Source) Start(ctx context.Context) {
-	s.Invalidate()
-	store.Follow(ctx, s.Store, s.Logger, s.HandleChange)
-}
+var _ store.ChangeHandler = (*Source)(nil)
 
-// HandleChange applies one change event: every kept file is dropped.
-func (s *Source) HandleChange(c store.Change) {
-	s.Invalidate()
-	if s.OnChange != nil {
-		s.OnChange(c)
-	}
-}
+// HandleChange implements store.ChangeHandler: every kept file is dropped.
+func (s *Source) HandleChange(context.Context, store.Change) { s.Invalidate() }

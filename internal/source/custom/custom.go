@@ -29,16 +29,11 @@ type Source struct {
 
 var _ source.Source = (*Source)(nil)
 
-// Start follows the change feed until ctx ends. Call it before serving —
-// or call HandleChange from a feed follower shared with other consumers.
-func (s *Source) Start(ctx context.Context) {
-	s.invalidate()
-	store.Follow(ctx, s.Store, s.Logger, s.HandleChange)
-}
+var _ store.ChangeHandler = (*Source)(nil)
 
-// HandleChange applies one change event: a custom-file change (or a
+// HandleChange implements store.ChangeHandler: a custom-file change (or a
 // resync) drops what is kept.
-func (s *Source) HandleChange(c store.Change) {
+func (s *Source) HandleChange(_ context.Context, c store.Change) {
 	if c.Kind == domain.KindFile || c.Kind == store.KindResync {
 		s.invalidate()
 	}

@@ -9,7 +9,10 @@ import (
 
 	"cmtftp/internal/domain"
 	"cmtftp/internal/source"
+	"cmtftp/internal/store"
 	"cmtftp/internal/store/sqlite"
+
+	"github.com/prometheus/client_golang/prometheus"
 )
 
 func read(t *testing.T, s *Source, name string) (string, error) {
@@ -27,7 +30,7 @@ func TestSource(t *testing.T) {
 	}
 	defer st.Close()
 	s := &Source{Store: st}
-	s.Start(ctx)
+	follow(ctx, st, s)
 	if _, err := read(t, s, "RingList.xml"); !errors.Is(err, source.ErrNotFound) {
 		t.Fatalf("no custom file yet: %v", err)
 	}
@@ -70,4 +73,11 @@ func waitFor(t *testing.T, s *Source, name, want string) {
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
+}
+
+// follow registers h with a feed of st, as the server's assembly does.
+func follow(ctx context.Context, st store.Store, h store.ChangeHandler) {
+	f := store.NewFeed(st, nil, prometheus.NewRegistry())
+	f.Register(h)
+	f.Start(ctx)
 }

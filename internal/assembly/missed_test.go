@@ -1,4 +1,4 @@
-package main
+package assembly
 
 import (
 	"bytes"
@@ -12,7 +12,10 @@ import (
 	"time"
 
 	"cmtftp/internal/domain"
+	"cmtftp/internal/store"
 	"cmtftp/internal/store/sqlite"
+
+	"github.com/prometheus/client_golang/prometheus"
 )
 
 type syncBuffer struct {
@@ -39,8 +42,9 @@ func TestMissedLog(t *testing.T) {
 	defer st.Close()
 	var out syncBuffer
 	m := newMissedLog(slog.New(slog.NewTextHandler(&out, nil)))
-	feed := &feed{st: st, missed: m}
-	feed.start(ctx, nil)
+	feed := store.NewFeed(st, nil, prometheus.NewRegistry())
+	feed.Register(&paramFollower{store: st, apply: []func(domain.ParamValues){m.setParams}})
+	feed.Start(ctx)
 	client := netip.MustParseAddrPort("192.0.2.9:1234")
 	m.log("tftp", "SEP001122334455.cnf.xml", client)
 	if out.String() != "" {

@@ -1,4 +1,4 @@
-package main
+package assembly
 
 import (
 	"cmtftp/internal/domain"

@@ -1,0 +1,56 @@
+package assembly
+
+import (
+	"fmt"
+
+	"cmtftp/internal/domain"
+	"cmtftp/internal/source"
+	"cmtftp/internal/source/alternate"
+	"cmtftp/internal/source/built"
+	"cmtftp/internal/source/cache"
+	"cmtftp/internal/source/custom"
+	"cmtftp/internal/store"
+)
+
+// chain builds the serving chain in its one order and registers the feed
+// consumers; params are the service parameters read at start.
+func (s *Server) chain(params domain.ParamValues) (source.Source, error) {
+	builds := built.NewMetrics(s.registry)
+	configs := &built.Source{Store: s.store, Logger: s.log, OnBuild: builds.Built}
+	customs := &custom.Source{Store: s.store, Logger: s.log}
+	alternates := &alternate.Locations{Store: s.store, Logger: s.log}
+	constants := &cache.Dir{Root: s.cfg.Root, Logger: s.log}
+	if params.Bool(domain.ParamCacheConstantFiles) {
+		if err := constants.Load(s.bg); err != nil {
+			return nil, fmt.Errorf("cache %s: %w", s.cfg.Root, err)
+		}
+		n, size := constants.Files()
+		s.log.Info("constant and load cache", "files", n, "bytes", size)
+	} else {
+		s.log.Info("constant and load cache off (EnableCachingOfConstantAndBinFiles = false)")
+	}
+	s.slots = source.NewSlots(params.Int(domain.ParamMaxServingCount))
+	source.RegisterSlotMetrics(s.registry, s.slots)
+	follow := []func(domain.ParamValues){
+		func(p domain.ParamValues) { configs.NoCache.Store(!p.Bool(domain.ParamCacheConfigFiles)) },
+		s.missed.setParams,
+	}
+	if s.cfg.MaxServingCount > 0 {
+		s.slots.SetMax(s.cfg.MaxServingCount) // the flag fixes it
+	} else {
+		follow = append(follow, func(p domain.ParamValues) { s.slots.SetMax(p.Int(domain.ParamMaxServingCount)) })
+	}
+	s.feed.Register(configs, customs, alternates, &paramFollower{store: s.store, logger: s.log, apply: follow})
+
+	reads := source.NewDiskReads(s.registry)
+	return source.First(
+		configs,                // 1. files built from the database
+		customs,                // 2. custom files kept in the database
+		constants,              // 3. the constant and load cache of the TFTP root (empty when off)
+		reads.Wrap(s.disk),     // 4. the TFTP root on disk
+		reads.Wrap(alternates), // 5. Alternate File Location 1–10
+		// 6. other clusters' TFTP servers come with the centralized-TFTP issue.
+	), nil
+}
+
+var _ store.ChangeHandler = (*paramFollower)(nil)

@@ -1,0 +1,52 @@
+// Package assembly builds a running cmtftp from a Config: the serving chain
+// in its one order, the TFTP, HTTP and admin listeners, the consumers of the
+// change feed and the metrics registry. Run serves them as one group and, when
+// its context ends or one listener fails, shuts every one down and waits for
+// all of them. The command line and the end-to-end tests both start servers
+// through it.
+package assembly
+
+import (
+	"log/slog"
+	"time"
+)
+
+// Config is what a server is assembled from, resolved by the caller (the
+// command line's flags, a test).
+type Config struct {
+	// Root is the TFTP root directory.
+	Root string
+	// TFTPAddrs are the UDP addresses; a bare ":PORT" listens on IPv4 and
+	// IPv6.
+	TFTPAddrs []string
+	// SkipUnavailable skips, with a warning, an address that cannot be
+	// bound when others can (the demo on a machine without IPv6).
+	SkipUnavailable bool
+	// HTTPAddr serves the same files over HTTP; "" turns it off.
+	HTTPAddr string
+	// AdminAddr serves the admin API and /metrics; "" turns it off.
+	AdminAddr string
+	// AdminToken is the bearer token of the admin API; "" for none.
+	AdminToken string
+	// MaxServingCount fixes the Maximum Serving Count shared by TFTP and
+	// HTTP; 0 follows the service parameter.
+	MaxServingCount int
+	// MaxBlockSize, MaxWindowSize, Timeout, Retries and TransferTimeout
+	// are the TFTP engine's (zero: its defaults).
+	MaxBlockSize, MaxWindowSize int
+	Timeout                     time.Duration
+	Retries                     int
+	TransferTimeout             time.Duration
+	// ShutdownGrace is how long transfers in flight may finish when Run
+	// stops; zero means 10 s.
+	ShutdownGrace time.Duration
+	// Logger receives the server's log; nil discards.
+	Logger *slog.Logger
+}
+
+func (c Config) grace() time.Duration {
+	if c.ShutdownGrace > 0 {
+		return c.ShutdownGrace
+	}
+	return 10 * time.Second
+}

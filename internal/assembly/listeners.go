@@ -1,0 +1,87 @@
+package assembly
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"cmtftp/internal/admin"
+	"cmtftp/internal/httpd"
+	"cmtftp/internal/source"
+	"cmtftp/internal/tftpd"
+)
+
+// listen opens the TFTP, HTTP and admin listeners and builds their servers
+// over chain.
+func (s *Server) listen(chain source.Source) error {
+	cfg := s.cfg
+	conns, err := listenUDP(cfg.TFTPAddrs, cfg.SkipUnavailable, s.log)
+	if err != nil {
+		return err
+	}
+	s.conns = conns
+	s.tftp = &tftpd.Server{
+		Source:          chain,
+		Slots:           s.slots,
+		MaxBlockSize:    cfg.MaxBlockSize,
+		MaxWindowSize:   cfg.MaxWindowSize,
+		Timeout:         cfg.Timeout,
+		Retries:         cfg.Retries,
+		TransferTimeout: cfg.TransferTimeout,
+		Logger:          s.log,
+		OnDone:          s.tftpDone,
+	}
+	tftpd.RegisterMetrics(s.registry, s.tftp)
+	if s.httpLn, err = listenTCP(cfg.HTTPAddr); err != nil {
+		return err
+	}
+	if s.httpLn != nil {
+		hm := httpd.NewMetrics(s.registry)
+		h := &httpd.Handler{Source: chain, Slots: s.slots, Logger: s.log, Metrics: hm, OnDone: s.httpDone}
+		s.httpSrv = &http.Server{Handler: h, ConnState: hm.ConnState, ReadHeaderTimeout: 10 * time.Second,
+			IdleTimeout: time.Minute, WriteTimeout: 10 * time.Minute}
+	}
+	if s.adminLn, err = listenTCP(cfg.AdminAddr); err != nil {
+		return err
+	}
+	if s.adminLn != nil {
+		api := &admin.Server{Store: s.store, Token: cfg.AdminToken, Logger: s.log, Extra: func(mux *http.ServeMux) {
+			mux.Handle("GET /metrics", promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{}))
+			mux.HandleFunc("GET /api/v1/devices/{name}/timeline", s.timeline.ServeHTTP)
+		}}
+		s.adminSrv = &http.Server{Handler: api.Handler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: time.Minute}
+	}
+	return nil
+}
+
+// tftpDone is the TFTP engine's OnDone hook: the debug log, the request
+// counters, the boot timeline and the missed-file log.
+func (s *Server) tftpDone(r tftpd.Result) {
+	if s.log.Enabled(context.Background(), slog.LevelDebug) {
+		s.log.Debug("tftp request", "file", r.Name, "client", r.Remote.String(), "outcome", r.Outcome.String(),
+			"bytes", r.Bytes, "duration", r.Duration)
+	}
+	switch r.Outcome {
+	case tftpd.OutcomeCompleted:
+		s.requests.done(r.Name, true)
+	case tftpd.OutcomeNotFound:
+		s.requests.done(r.Name, false)
+		s.missed.log("tftp", r.Name, r.Remote)
+	}
+	s.timeline.TFTP(r)
+}
+
+// httpDone is the HTTP handler's OnDone hook.
+func (s *Server) httpDone(r httpd.Result) {
+	switch {
+	case r.Found():
+		s.requests.done(r.Name, true)
+	case r.Status == http.StatusNotFound:
+		s.requests.done(r.Name, false)
+		s.missed.log("http", r.Name, r.Remote)
+	}
+	s.timeline.HTTP(r)
+}

@@ -1,0 +1,121 @@
+package assembly
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"cmtftp/internal/domain"
+	"cmtftp/internal/source"
+	"cmtftp/internal/store"
+	"cmtftp/internal/tftpd"
+	"cmtftp/internal/timeline"
+)
+
+// Server is an assembled cmtftp: its listeners are open once New returns;
+// Run serves them.
+type Server struct {
+	cfg      Config
+	log      *slog.Logger
+	store    store.Store
+	registry *prometheus.Registry
+	feed     *store.Feed
+	disk     *source.Disk
+	slots    *source.Slots
+	timeline *timeline.Timeline
+	missed   *missedLog
+	requests *requestCounters
+
+	tftp     *tftpd.Server
+	conns    []net.PacketConn
+	httpSrv  *http.Server
+	httpLn   net.Listener
+	adminSrv *http.Server
+	adminLn  net.Listener
+
+	bg     context.Context // lives until Run has stopped every listener
+	stopBG context.CancelFunc
+}
+
+// New assembles a server over st, which the caller opened and closes after
+// Run returns. Every listener is open when New returns, so a bad address
+// fails start-up as a whole.
+func New(cfg Config, st store.Store) (_ *Server, err error) {
+	s := &Server{cfg: cfg, log: cfg.Logger, store: st, registry: prometheus.NewRegistry(),
+		timeline: timeline.New(100)}
+	if s.log == nil {
+		s.log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	s.bg, s.stopBG = context.WithCancel(context.Background())
+	defer func() {
+		if err != nil {
+			s.close()
+		}
+	}()
+	if s.disk, err = source.NewDisk(cfg.Root); err != nil {
+		return nil, err
+	}
+	params, _, err := store.LoadParams(s.bg, st)
+	if err != nil {
+		s.log.Warn("service parameters unreadable at start; using the defaults until the database answers", "err", err)
+		params = domain.EffectiveParams(nil)
+	}
+	s.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	s.feed = store.NewFeed(st, s.log, s.registry)
+	s.requests = newRequestCounters(s.registry)
+	s.missed = newMissedLog(s.log)
+	chain, err := s.chain(params)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.listen(chain); err != nil {
+		return nil, err
+	}
+	s.feed.Start(s.bg)
+	return s, nil
+}
+
+// TFTPAddrs returns the addresses the TFTP engine listens on.
+func (s *Server) TFTPAddrs() []net.Addr {
+	out := make([]net.Addr, len(s.conns))
+	for i, c := range s.conns {
+		out[i] = c.LocalAddr()
+	}
+	return out
+}
+
+// HTTPAddr returns the HTTP listener's address (nil when off).
+func (s *Server) HTTPAddr() net.Addr { return addrOf(s.httpLn) }
+
+// AdminAddr returns the admin listener's address (nil when off).
+func (s *Server) AdminAddr() net.Addr { return addrOf(s.adminLn) }
+
+// Registry returns the registry /metrics serves.
+func (s *Server) Registry() *prometheus.Registry { return s.registry }
+
+func addrOf(ln net.Listener) net.Addr {
+	if ln == nil {
+		return nil
+	}
+	return ln.Addr()
+}
+
+// close releases what New opened when it fails, and the background work
+// after Run.
+func (s *Server) close() {
+	s.stopBG()
+	closeAll(s.conns)
+	for _, ln := range []net.Listener{s.httpLn, s.adminLn} {
+		if ln != nil {
+			ln.Close()
+		}
+	}
+	if s.disk != nil {
+		s.disk.Close()
+	}
+}

@@ -1,0 +1,69 @@
+package store
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"cmtftp/internal/domain"
+)
+
+// ChangeHandler consumes the change feed. A server has one Feed; every
+// consumer (the built files, the custom files, the alternate locations,
+// whatever follows the service parameters) registers with it.
+type ChangeHandler interface {
+	// HandleChange is called for each committed change, in order, from the
+	// feed's goroutine. A KindResync change means "anything may have
+	// changed": the handler reloads what it keeps.
+	HandleChange(ctx context.Context, c Change)
+}
+
+// ChangeHandlerFunc adapts a function to ChangeHandler.
+type ChangeHandlerFunc func(ctx context.Context, c Change)
+
+// HandleChange calls f.
+func (f ChangeHandlerFunc) HandleChange(ctx context.Context, c Change) { f(ctx, c) }
+
+// Feed is a server's one reader of the change feed (each reader holds a
+// database connection): it hands every change to every registered handler.
+type Feed struct {
+	store    Store
+	logger   *slog.Logger
+	handlers []ChangeHandler
+	changes  *prometheus.CounterVec
+}
+
+// NewFeed returns a feed over s that counts its notifications by kind in
+// reg (ChangeNotifications); logger may be nil.
+func NewFeed(s Store, logger *slog.Logger, reg prometheus.Registerer) *Feed {
+	changes := prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: "cmtftp", Name: "change_notifications_total",
+		Help: "Change notifications from the database, by kind of record (ChangeNotifications, DeviceChangeNotifications, DialruleChangeNotifications, SoftkeyChangeNotifications, UnitChangeNotifications)."},
+		[]string{"kind"})
+	for _, k := range domain.Kinds() {
+		changes.WithLabelValues(string(k))
+	}
+	reg.MustRegister(changes)
+	return &Feed{store: s, logger: logger, changes: changes}
+}
+
+// Register adds handlers; call it before Start.
+func (f *Feed) Register(hs ...ChangeHandler) { f.handlers = append(f.handlers, hs...) }
+
+// Start hands every handler a KindResync change, so each loads its state
+// before the server serves, then follows the feed until ctx ends. The
+// subscription is made before Start returns.
+func (f *Feed) Start(ctx context.Context) {
+	f.deliver(ctx, Change{Kind: KindResync, Op: OpUpdate, At: time.Now().UTC()})
+	Follow(ctx, f.store, f.logger, func(c Change) {
+		f.changes.WithLabelValues(string(c.Kind)).Inc()
+		f.deliver(ctx, c)
+	})
+}
+
+func (f *Feed) deliver(ctx context.Context, c Change) {
+	for _, h := range f.handlers {
+		h.HandleChange(ctx, c)
+	}
+}
