@@ -118,13 +118,13 @@ func Softkeys(t *domain.SoftkeyTemplate) []byte {
 	for _, s := range t.Sets {
 		byState[s.State] = s
 	}
-	for _, st := range domain.SoftkeyStates {
+	for _, st := range domain.SoftkeyStates() {
 		for _, k := range byState[st].Keys {
 			if seen[k] {
 				continue
 			}
 			seen[k] = true
-			def := domain.Softkeys[k]
+			def, _ := domain.Softkey(k)
 			w.open("softKeyDef", "keyID", k)
 			w.int("tag", def[0])
 			w.int("eventID", def[1])
@@ -134,7 +134,7 @@ func Softkeys(t *domain.SoftkeyTemplate) []byte {
 	}
 	w.close("typeSoftKey")
 	w.open("softKeySets")
-	for _, st := range domain.SoftkeyStates {
+	for _, st := range domain.SoftkeyStates() {
 		s, ok := byState[st]
 		if !ok {
 			continue

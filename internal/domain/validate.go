@@ -335,12 +335,21 @@ func normDialPlan(p *DialPlan) error {
 	return text(p, "description", p.Description, 128)
 }
 
-// SoftkeyStates are the call states of a softkey template, in file order.
-var SoftkeyStates = []string{"On Hook", "Off Hook", "Off Hook With Feature", "Digits After First", "Ring Out",
+// SoftkeyStates returns the call states of a softkey template, in file order.
+func SoftkeyStates() []string { return slices.Clone(softkeyStates) }
+
+// Softkey returns the tag, eventID and helpID of a soft key a template may
+// use, or false for a name that is not one.
+func Softkey(name string) ([3]int, bool) {
+	k, ok := softkeys[name]
+	return k, ok
+}
+
+var softkeyStates = []string{"On Hook", "Off Hook", "Off Hook With Feature", "Digits After First", "Ring Out",
 	"Connected", "Connected No Feature", "Connected Transfer", "Connected Conference", "On Hold", "Ring In", "Remote In Use"}
 
-// Softkeys are the soft keys a template may use, with tag, eventID and helpID.
-var Softkeys = map[string][3]int{
+// softkeys are the soft keys a template may use, with tag, eventID and helpID.
+var softkeys = map[string][3]int{
 	"Undefined": {0, 0, 0}, "Redial": {1, 1, 301}, "NewCall": {2, 2, 302}, "Hold": {3, 3, 303}, "Transfer": {4, 4, 304},
 	"CFwdAll": {5, 5, 305}, "<<": {8, 8, 308}, "EndCall": {9, 9, 309}, "Resume": {10, 10, 310}, "Answer": {11, 11, 311},
 	"Confrn": {13, 13, 313}, "Park": {14, 14, 314}, "Join": {15, 15, 315}, "MeetMe": {16, 16, 316}, "PickUp": {17, 17, 317},
@@ -356,8 +365,8 @@ func normSoftkey(t *SoftkeyTemplate) error {
 	seen := map[string]bool{}
 	for i, s := range t.Sets {
 		f := "sets[" + strconv.Itoa(i) + "]"
-		if !slices.Contains(SoftkeyStates, s.State) {
-			return invalid(t, f+".state", "%q is not a call state (%s)", s.State, strings.Join(SoftkeyStates, ", "))
+		if !slices.Contains(softkeyStates, s.State) {
+			return invalid(t, f+".state", "%q is not a call state (%s)", s.State, strings.Join(softkeyStates, ", "))
 		}
 		if seen[s.State] {
 			return invalid(t, f+".state", "%q listed twice", s.State)
@@ -367,7 +376,7 @@ func normSoftkey(t *SoftkeyTemplate) error {
 			return invalid(t, f+".keys", "%d keys, at most 16 per call state", len(s.Keys))
 		}
 		for _, k := range s.Keys {
-			if _, ok := Softkeys[k]; !ok {
+			if _, ok := softkeys[k]; !ok {
 				return invalid(t, f+".keys", "unknown soft key %q", k)
 			}
 		}

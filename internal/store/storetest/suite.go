@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"reflect"
 	"sync"
 	"testing"
 	"time"
@@ -36,6 +37,7 @@ func Run(t *testing.T, open Opener) {
 		{"ApplyIdempotent", testApplyIdempotent},
 		{"BuiltinModels", testBuiltinModels},
 		{"DeviceConfig", testDeviceConfig},
+		{"DeviceConfigJoins", testDeviceConfigJoins},
 		{"ChangeFeed", testChangeFeed},
 		{"ChangeFeedPlainSQL", testChangeFeedPlainSQL},
 		{"ChangeFeedResume", testChangeFeedResume},
@@ -340,6 +342,39 @@ func testDeviceConfig(t *testing.T, s store.Store) {
 	}
 	if _, err := s.DeviceConfig(c, "SEP0000000000AA"); !errors.Is(err, domain.ErrNotFound) {
 		t.Errorf("config of a missing device: %v", err)
+	}
+}
+
+// testDeviceConfigJoins: the login-override join exists twice, in SQL
+// (the store's DeviceConfig) and in Go (domain.Index, for cmtftp build);
+// both give the same DeviceConfig for every device, logged in or not.
+func testDeviceConfigJoins(t *testing.T, s store.Store) {
+	apply(t, s)
+	c := ctx(t)
+	site, err := store.LoadSite(c, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := domain.NewIndex(site)
+	loggedIn := 0
+	for _, name := range x.Devices() {
+		fromSQL, err := s.DeviceConfig(c, name)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		fromIndex, err := x.DeviceConfig(name)
+		if err != nil {
+			t.Fatalf("%s from the index: %v", name, err)
+		}
+		if fromSQL.Login != nil {
+			loggedIn++
+		}
+		if !reflect.DeepEqual(fromSQL, fromIndex) {
+			t.Errorf("%s: the two joins differ:\nSQL   %+v\nindex %+v", name, fromSQL, fromIndex)
+		}
+	}
+	if loggedIn == 0 || len(x.Devices()) < 4 {
+		t.Fatalf("%d devices, %d logged in: the fixture lost its login", len(x.Devices()), loggedIn)
 	}
 }
 
