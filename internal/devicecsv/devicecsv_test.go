@@ -1,23 +1,26 @@
-package admin
+package devicecsv
 
 import (
-	"cmtftp/internal/domain"
 	"strings"
 	"testing"
+
+	"cmtftp/internal/domain"
 )
 
-func TestParseDeviceCSV(t *testing.T) {
-	in := "\ufeffMac Address,Device_Type,DEVICE POOL,Directory Number 1,Display 1,LINE TEXT LABEL 1,DIRECTORY NUMBER 3\n" +
-		"00:11:22:33:44:55,Cisco 7961,HQ,4001,Ada,A,4100\n" +
-		"\n" +
-		"0011.2233.4456,7961,HQ,4100,,,\n" +
-		"00112233445G,7961,HQ,4002,,,\n" +
-		"00:11:22:33:44:57,7961,HQ,4001,Bob,,\n" +
-		"00:11:22:33:44:55,7961,HQ,4003,,,\n" +
-		"00:11:22:33:44:58,7961,HQ,,Nobody,,\n" +
-		"00:11:22:33:44:59,7961\n" +
-		"00:11:22:33:44:5A,7961,HQ,40 04,,,\n"
-	f, errs := ParseDeviceCSV(strings.NewReader(in))
+// mixedRows is a file with good rows and one of each row error.
+const mixedRows = "\ufeffMac Address,Device_Type,DEVICE POOL,Directory Number 1,Display 1,LINE TEXT LABEL 1,DIRECTORY NUMBER 3\n" +
+	"00:11:22:33:44:55,Cisco 7961,HQ,4001,Ada,A,4100\n" +
+	"\n" +
+	"0011.2233.4456,7961,HQ,4100,,,\n" +
+	"00112233445G,7961,HQ,4002,,,\n" +
+	"00:11:22:33:44:57,7961,HQ,4001,Bob,,\n" +
+	"00:11:22:33:44:55,7961,HQ,4003,,,\n" +
+	"00:11:22:33:44:58,7961,HQ,,Nobody,,\n" +
+	"00:11:22:33:44:59,7961\n" +
+	"00:11:22:33:44:5A,7961,HQ,40 04,,,\n"
+
+func TestParse(t *testing.T) {
+	f, errs := Parse(strings.NewReader(mixedRows))
 	want := map[int]string{
 		5:  "'G' is not a hex digit",
 		6:  "directory number 4001 has another display name or label on line 2",
@@ -49,29 +52,38 @@ func TestParseDeviceCSV(t *testing.T) {
 	}
 }
 
-func TestParseDeviceCSVHeader(t *testing.T) {
-	for in, want := range map[string]string{
-		"":                          "the file is empty",
-		"DEVICE TYPE,DEVICE POOL\n": "no MAC ADDRESS or DEVICE NAME column",
-		"MAC ADDRESS,DEVICE POOL\n": "no DEVICE TYPE column",
-		"MAC ADDRESS,DEVICE TYPE,DEVICE POOL,X\n":   "X: unknown column",
-		"MAC ADDRESS,MAC,DEVICE TYPE,DEVICE POOL\n": "column given twice",
-	} {
-		_, errs := ParseDeviceCSV(strings.NewReader(in))
-		if len(errs) == 0 || !strings.Contains(errs[0].Error(), want) || errs[0].Line != 1 {
-			t.Errorf("header %q: %v, want %q on line 1", in, errs, want)
-		}
+// headerCases are files whose first row is wrong, with the error wanted on line 1.
+var headerCases = []struct{ name, in, want string }{
+	{"empty", "", "the file is empty"},
+	{"no device column", "DEVICE TYPE,DEVICE POOL\n", "no MAC ADDRESS or DEVICE NAME column"},
+	{"no type", "MAC ADDRESS,DEVICE POOL\n", "no DEVICE TYPE column"},
+	{"unknown column", "MAC ADDRESS,DEVICE TYPE,DEVICE POOL,X\n", "X: unknown column"},
+	{"twice", "MAC ADDRESS,MAC,DEVICE TYPE,DEVICE POOL\n", "column given twice"},
+}
+
+func TestParseHeader(t *testing.T) {
+	for _, tc := range headerCases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, errs := Parse(strings.NewReader(tc.in))
+			if len(errs) == 0 || !strings.Contains(errs[0].Error(), tc.want) || errs[0].Line != 1 {
+				t.Errorf("header %q: %v, want %q on line 1", tc.in, errs, tc.want)
+			}
+		})
 	}
 }
 
+// referenceRows are rows that parse but refer to records that are missing
+// or do not fit (line 2 alone is good).
+const referenceRows = "MAC ADDRESS,DEVICE TYPE,DEVICE POOL,DEVICE PROTOCOL,DIAL PLAN,DIRECTORY NUMBER 1,DIRECTORY NUMBER 2\n" +
+	"000000000001,7961,HQ,SCCP,,1,\n" +
+	"000000000002,7999,HQ,,,1,\n" +
+	"000000000003,7961,XX,,,1,\n" +
+	"000000000004,8841,HQ,SCCP,,1,\n" +
+	"000000000005,7911,HQ,,,1,2\n" +
+	"000000000006,7961,HQ,SIP,p7940,1,\n"
+
 func TestCheckReferences(t *testing.T) {
-	f, errs := ParseDeviceCSV(strings.NewReader("MAC ADDRESS,DEVICE TYPE,DEVICE POOL,DEVICE PROTOCOL,DIAL PLAN,DIRECTORY NUMBER 1,DIRECTORY NUMBER 2\n" +
-		"000000000001,7961,HQ,SCCP,,1,\n" +
-		"000000000002,7999,HQ,,,1,\n" +
-		"000000000003,7961,XX,,,1,\n" +
-		"000000000004,8841,HQ,SCCP,,1,\n" +
-		"000000000005,7911,HQ,,,1,2\n" +
-		"000000000006,7961,HQ,SIP,p7940,1,\n"))
+	f, errs := Parse(strings.NewReader(referenceRows))
 	if len(errs) != 0 {
 		t.Fatal(errs)
 	}
@@ -94,12 +106,17 @@ func TestCheckReferences(t *testing.T) {
 	}
 }
 
-func FuzzParseDeviceCSV(f *testing.F) {
+func FuzzParse(f *testing.F) {
 	f.Add("MAC ADDRESS,DEVICE TYPE,DEVICE POOL,DIRECTORY NUMBER 1\n001122334455,7961,HQ,4001\n")
 	f.Add("MAC ADDRESS,DEVICE TYPE,DEVICE POOL\n\"00:11,7961,HQ\n")
+	f.Add(mixedRows)
+	f.Add(referenceRows)
+	for _, tc := range headerCases {
+		f.Add(tc.in)
+	}
 	f.Fuzz(func(t *testing.T, in string) {
-		parsed, errs := ParseDeviceCSV(strings.NewReader(in))
-		if len(errs) > MaxCSVErrors {
+		parsed, errs := Parse(strings.NewReader(in))
+		if len(errs) > MaxErrors {
 			t.Fatalf("%d errors, more than the cap", len(errs))
 		}
 		for _, r := range parsed.Rows {
