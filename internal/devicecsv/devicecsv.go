@@ -93,9 +93,12 @@ type parser struct {
 	firstSeen map[string]int // directory number → CSV line that defined it
 }
 
-// add records a row error; it reports whether the report has room for more.
+// add records a row error unless the report is full; it reports whether
+// the report has room for more.
 func (p *parser) add(e RowError) bool {
-	p.errs = append(p.errs, e)
+	if len(p.errs) < MaxErrors {
+		p.errs = append(p.errs, e)
+	}
 	return len(p.errs) < MaxErrors
 }
 
@@ -128,8 +131,7 @@ func (p *parser) next(cr *csv.Reader) bool {
 		return p.add(RowError{Line: line, Column: "MAC ADDRESS", Msg: fmt.Sprintf("device %s is also on line %d", d.Name, prev)})
 	}
 	if rerr := p.mergeLines(lines, line); rerr != nil {
-		p.add(*rerr)
-		return true
+		return p.add(*rerr)
 	}
 	p.out.LineOf[d.Name] = line
 	p.out.Rows = append(p.out.Rows, Row{Line: line, Device: d})

@@ -1,6 +1,7 @@
 package devicecsv
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -132,4 +133,22 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestParseErrorCap(t *testing.T) {
+	conflicts := "MAC ADDRESS,DEVICE TYPE,DEVICE POOL,DIRECTORY NUMBER 1,DISPLAY 1\n000000000000,7961,HQ,4001,Ada\n"
+	for i := 1; i <= MaxErrors+5; i++ {
+		conflicts += fmt.Sprintf("%012X,7961,HQ,4001,Bob\n", i)
+	}
+	for _, tc := range []struct{ name, in string }{
+		{"header", "MAC ADDRESS,DEVICE TYPE,DEVICE POOL" + strings.Repeat(",COLOUR", MaxErrors+5) + "\n"},
+		{"short rows", "MAC ADDRESS,DEVICE TYPE,DEVICE POOL\n" + strings.Repeat("000000000001\n", MaxErrors+5)},
+		{"line conflicts", conflicts},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if _, errs := Parse(strings.NewReader(tc.in)); len(errs) != MaxErrors {
+				t.Errorf("%d errors, want the cap %d", len(errs), MaxErrors)
+			}
+		})
+	}
 }
