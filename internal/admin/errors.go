@@ -20,6 +20,7 @@ type Error struct {
 	Status  int         `json:"-"`
 }
 
+// Error returns the message.
 func (e *Error) Error() string { return e.Message }
 
 // Stable error codes.
@@ -68,6 +69,7 @@ func toError(err error) *Error {
 	return e
 }
 
+// badRequest is a CodeBadRequest error with msg.
 func badRequest(msg string) *Error {
 	return &Error{Code: CodeBadRequest, Message: msg, Status: http.StatusBadRequest}
 }
