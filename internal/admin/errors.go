@@ -23,7 +23,9 @@ type Error struct {
 // Error returns the message.
 func (e *Error) Error() string { return e.Message }
 
-// Stable error codes.
+// Stable error codes (the README's admin API paragraph lists them with
+// their statuses). CodeInternal is every error the server has no code for:
+// its text is logged, never sent.
 const (
 	CodeNotFound     = "not_found"
 	CodeExists       = "exists"
@@ -36,7 +38,12 @@ const (
 	CodeInternal     = "internal"
 )
 
-// toError maps an error from the store to an API error.
+// internalMessage is the whole message of every 500: the error's own text
+// stays in the server's log.
+const internalMessage = "internal error"
+
+// toError maps an error from the store to an API error. An error with no
+// stable code is CodeInternal with internalMessage, none of its own text.
 func toError(err error) *Error {
 	var ae *Error
 	if errors.As(err, &ae) {
@@ -64,7 +71,7 @@ func toError(err error) *Error {
 	case errors.Is(err, store.ErrUnavailable), errors.Is(err, context.DeadlineExceeded):
 		e.Code, e.Status = CodeUnavailable, http.StatusServiceUnavailable
 	default:
-		e.Code, e.Status = CodeInternal, http.StatusInternalServerError
+		return &Error{Code: CodeInternal, Message: internalMessage, Status: http.StatusInternalServerError}
 	}
 	return e
 }
