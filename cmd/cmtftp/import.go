@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"cmtftp/internal/admin"
+	"cmtftp/internal/devicecsv"
 	"cmtftp/internal/domain"
 	"cmtftp/internal/store"
 )
@@ -42,7 +43,7 @@ the job (rows already there are unchanged).`,
 				return err
 			}
 			defer f.Close()
-			parsed, rowErrs := admin.ParseDeviceCSV(f)
+			parsed, rowErrs := devicecsv.Parse(f)
 			ctx, cancel := cmdContext(cmd)
 			defer cancel()
 			c := cf.client()
@@ -56,10 +57,10 @@ the job (rows already there are unchanged).`,
 					existing.Add(e)
 				}
 			}
-			rows, refErrs := admin.CheckReferences(parsed, existing)
+			rows, refErrs := devicecsv.CheckReferences(parsed, existing)
 			rowErrs = append(rowErrs, refErrs...)
 			if len(rowErrs) > 0 {
-				slices.SortStableFunc(rowErrs, func(a, b admin.RowError) int { return a.Line - b.Line })
+				slices.SortStableFunc(rowErrs, func(a, b devicecsv.RowError) int { return a.Line - b.Line })
 				w := cmd.ErrOrStderr()
 				for _, e := range rowErrs {
 					fmt.Fprintf(w, "%s:%d: %s\n", args[0], e.Line, strings.TrimPrefix(e.Error(), fmt.Sprintf("line %d: ", e.Line)))
@@ -78,7 +79,7 @@ the job (rows already there are unchanged).`,
 	return cmd
 }
 
-func importRows(cmd *cobra.Command, c *admin.Client, name string, parsed *admin.DeviceCSV, rows []admin.CSVRow, batch int) error {
+func importRows(cmd *cobra.Command, c *admin.Client, name string, parsed *devicecsv.File, rows []devicecsv.Row, batch int) error {
 	if batch < 1 {
 		return errors.New("--batch must be at least 1")
 	}

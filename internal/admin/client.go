@@ -212,3 +212,13 @@ func (c *Client) GetJSON(ctx context.Context, path string, out any) error {
 	_, err := c.do(ctx, http.MethodGet, path, nil, out)
 	return err
 }
+
+// Built fetches the file cmtftp builds for name and the records it came from.
+func (c *Client) Built(ctx context.Context, name string) ([]byte, []string, error) {
+	var b []byte
+	resp, err := c.do(ctx, http.MethodGet, "/api/v1/build/"+escapePath(name), nil, &b)
+	if err != nil {
+		return nil, nil, err
+	}
+	return b, strings.Split(resp.Header.Get("X-Cmtftp-Sources"), "; "), nil
+}

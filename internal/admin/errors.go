@@ -20,9 +20,12 @@ type Error struct {
 	Status  int         `json:"-"`
 }
 
+// Error returns the message.
 func (e *Error) Error() string { return e.Message }
 
-// Stable error codes.
+// Stable error codes (the README's admin API paragraph lists them with
+// their statuses). CodeInternal is every error the server has no code for:
+// its text is logged, never sent.
 const (
 	CodeNotFound     = "not_found"
 	CodeExists       = "exists"
@@ -35,7 +38,12 @@ const (
 	CodeInternal     = "internal"
 )
 
-// toError maps an error from the store to an API error.
+// internalMessage is the whole message of every 500: the error's own text
+// stays in the server's log.
+const internalMessage = "internal error"
+
+// toError maps an error from the store to an API error. An error with no
+// stable code is CodeInternal with internalMessage, none of its own text.
 func toError(err error) *Error {
 	var ae *Error
 	if errors.As(err, &ae) {
@@ -63,11 +71,12 @@ func toError(err error) *Error {
 	case errors.Is(err, store.ErrUnavailable), errors.Is(err, context.DeadlineExceeded):
 		e.Code, e.Status = CodeUnavailable, http.StatusServiceUnavailable
 	default:
-		e.Code, e.Status = CodeInternal, http.StatusInternalServerError
+		return &Error{Code: CodeInternal, Message: internalMessage, Status: http.StatusInternalServerError}
 	}
 	return e
 }
 
+// badRequest is a CodeBadRequest error with msg.
 func badRequest(msg string) *Error {
 	return &Error{Code: CodeBadRequest, Message: msg, Status: http.StatusBadRequest}
 }

@@ -1,7 +1,6 @@
 package admin
 
 import (
-	"context"
 	"errors"
 	"net/http"
 	"strings"
@@ -12,29 +11,18 @@ import (
 
 // built serves GET /api/v1/build/{name}: the file cmtftp builds for that
 // name, with the records it came from in X-Cmtftp-Sources.
-func (s *Server) built(w http.ResponseWriter, r *http.Request) {
+func (s *Server) built(w http.ResponseWriter, r *http.Request) error {
 	name := r.PathValue("name")
 	b, sources, err := build.Render(name, built.Records{Ctx: r.Context(), Store: s.Store})
 	if errors.Is(err, build.ErrNotBuilt) {
-		s.fail(w, r, &Error{Code: CodeNotFound, Message: err.Error(), Status: http.StatusNotFound})
-		return
+		return &Error{Code: CodeNotFound, Message: err.Error(), Status: http.StatusNotFound}
 	}
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	w.Header().Set("X-Cmtftp-Sources", strings.Join(sources, "; "))
 	w.Header().Set("ETag", `"`+build.Hash(b)+`"`)
 	w.Header().Set("Content-Type", "application/octet-stream")
 	w.Write(b)
-}
-
-// Built fetches the file cmtftp builds for name and the records it came from.
-func (c *Client) Built(ctx context.Context, name string) ([]byte, []string, error) {
-	var b []byte
-	resp, err := c.do(ctx, http.MethodGet, "/api/v1/build/"+escapePath(name), nil, &b)
-	if err != nil {
-		return nil, nil, err
-	}
-	return b, strings.Split(resp.Header.Get("X-Cmtftp-Sources"), "; "), nil
+	return nil
 }

@@ -1,0 +1,159 @@
+package admin
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+
+	"cmtftp/internal/domain"
+)
+
+// kindOf returns the description of the collection the URL names
+// (/api/v1/{kind}, singular or plural). Parameters are records too, but
+// they have routes of their own (/api/v1/params).
+func kindOf(r *http.Request) (domain.KindInfo, error) {
+	k, err := domain.ParseKind(r.PathValue("kind"))
+	ki, _ := domain.Describe(k)
+	if err != nil || isParamKind(ki) {
+		return domain.KindInfo{}, &Error{Code: CodeNotFound, Message: fmt.Sprintf("no such collection %q", r.PathValue("kind")), Status: http.StatusNotFound}
+	}
+	return ki, nil
+}
+
+// isParamKind reports whether the records of ki are parameters (one kind
+// per scope).
+func isParamKind(ki domain.KindInfo) bool {
+	_, ok := ki.New().(*domain.Param)
+	return ok
+}
+
+// list serves GET /api/v1/{kind}: every record of the kind.
+func (s *Server) list(w http.ResponseWriter, r *http.Request) error {
+	ki, err := kindOf(r)
+	if err != nil {
+		return err
+	}
+	es, err := s.Store.List(r.Context(), ki.Kind)
+	if err != nil {
+		return err
+	}
+	if es == nil {
+		es = []domain.Entity{}
+	}
+	writeJSON(w, http.StatusOK, es)
+	return nil
+}
+
+// get serves GET /api/v1/{kind}/{key}: one record; ?raw gives a custom
+// file's bytes.
+func (s *Server) get(w http.ResponseWriter, r *http.Request) error {
+	ki, err := kindOf(r)
+	if err != nil {
+		return err
+	}
+	e, err := s.Store.Get(r.Context(), ki.Kind, r.PathValue("key"))
+	if err != nil {
+		return err
+	}
+	if f, ok := e.(*domain.CustomFile); ok && r.URL.Query().Has("raw") {
+		w.Header().Set("Content-Type", "application/octet-stream")
+		w.Header().Set("ETag", `"`+f.SHA256+`"`)
+		w.Write(f.Data)
+		return nil
+	}
+	writeJSON(w, http.StatusOK, e)
+	return nil
+}
+
+// put serves PUT /api/v1/{kind}/{key}: create or replace a record;
+// X-Cmtftp-Changed says whether anything changed.
+func (s *Server) put(w http.ResponseWriter, r *http.Request) error {
+	ki, err := kindOf(r)
+	if err != nil {
+		return err
+	}
+	key := r.PathValue("key")
+	e, err := body(r, ki, key)
+	if err != nil {
+		return err
+	}
+	if err := setKey(e, key); err != nil {
+		return err
+	}
+	changed, err := s.Store.Put(r.Context(), e)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("X-Cmtftp-Changed", fmt.Sprint(changed))
+	writeJSON(w, http.StatusOK, e)
+	return nil
+}
+
+// create serves POST /api/v1/{kind}: add a record that must not exist yet.
+func (s *Server) create(w http.ResponseWriter, r *http.Request) error {
+	ki, err := kindOf(r)
+	if err != nil {
+		return err
+	}
+	if ki.Kind == domain.KindFile {
+		return badRequest("upload files with PUT /api/v1/files/NAME")
+	}
+	e, err := body(r, ki, "")
+	if err != nil {
+		return err
+	}
+	if err := s.Store.Create(r.Context(), e); err != nil {
+		return err
+	}
+	w.Header().Set("Location", collection(ki.Kind)+"/"+e.Key())
+	writeJSON(w, http.StatusCreated, e)
+	return nil
+}
+
+// delete serves DELETE /api/v1/{kind}/{key}.
+func (s *Server) delete(w http.ResponseWriter, r *http.Request) error {
+	ki, err := kindOf(r)
+	if err != nil {
+		return err
+	}
+	if err := s.Store.Delete(r.Context(), ki.Kind, r.PathValue("key")); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// body decodes a record of kind ki; a raw (non-JSON) body is a custom
+// file's data.
+func body(r *http.Request, ki domain.KindInfo, key string) (domain.Entity, error) {
+	if ki.Kind == domain.KindFile && !strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
+		data, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, MaxBody))
+		if err != nil {
+			return nil, badRequest("request body: " + err.Error())
+		}
+		return &domain.CustomFile{Name: key, Data: data}, nil
+	}
+	e := ki.New()
+	if err := decode(r, e); err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+// setKey makes the record's key the one in the URL, or rejects a body that
+// names another record.
+func setKey(e domain.Entity, key string) error {
+	if d, isDevice := e.(*domain.Device); e.Key() == "" && !(isDevice && d.MAC != "") {
+		domain.SetKey(e, key) // a device given by MAC gets its name from it below
+	}
+	if d, ok := e.(*domain.Device); ok && d.Name == "" {
+		if err := domain.Normalize(d); err != nil {
+			return err
+		}
+	}
+	if !strings.EqualFold(e.Key(), key) {
+		return badRequest(fmt.Sprintf("the body names %s %q but the URL names %q", e.Kind(), e.Key(), key))
+	}
+	return nil
+}

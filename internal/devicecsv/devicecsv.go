@@ -1,0 +1,167 @@
+// Package devicecsv reads CSV files of devices, in the spirit of CUCM's Bulk
+// Administration Tool: it parses and checks the rows and returns the devices,
+// the lines they use and an error per bad row. It writes nothing; `cmtftp
+// import` sends what it returns to the admin API.
+//
+// The first row names the columns (case, spaces and underscores do not
+// matter):
+//
+//	MAC ADDRESS or DEVICE NAME   required: 00:11:22:AA:BB:CC, SEP001122AABBCC, or a gateway name
+//	DEVICE TYPE (or MODEL)       required: 7961, "Cisco 7961"
+//	DEVICE POOL                  required
+//	DEVICE PROTOCOL              SCCP or SIP (default: the model's first)
+//	DESCRIPTION, SOFTKEY TEMPLATE, SIP PROFILE, DIAL PLAN, LOAD, USER LOCALE, NETWORK LOCALE
+//	DIRECTORY NUMBER n, DISPLAY n, LINE TEXT LABEL n   line on button n (n = 1, 2, …)
+//
+// A directory number that is not in the database yet is created with the
+// display name and label of its first row.
+package devicecsv
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"cmtftp/internal/domain"
+)
+
+// Row is one device of a CSV file with its line number.
+type Row struct {
+	Line   int
+	Device *domain.Device
+}
+
+// RowError is a problem with one row (or the header, line 1).
+type RowError struct {
+	Line   int    `json:"line"`
+	Column string `json:"column,omitempty"`
+	Msg    string `json:"message"`
+}
+
+// Error returns the problem as "line N: COLUMN: message".
+func (e RowError) Error() string {
+	if e.Column == "" {
+		return fmt.Sprintf("line %d: %s", e.Line, e.Msg)
+	}
+	return fmt.Sprintf("line %d: %s: %s", e.Line, e.Column, e.Msg)
+}
+
+// File is a parsed CSV file: devices and the lines they use.
+type File struct {
+	Rows  []Row
+	Lines map[string]*domain.Line // by number
+	// LineOf maps a device name to its CSV line number, for error reports.
+	LineOf map[string]int
+}
+
+// MaxErrors bounds the error report of one file.
+const MaxErrors = 1000
+
+// Parse reads a device CSV. It returns every row it could read and every
+// row error (up to MaxErrors); rows with errors are left out.
+func Parse(r io.Reader) (*File, []RowError) {
+	cr := csv.NewReader(r)
+	cr.FieldsPerRecord = -1
+	cr.ReuseRecord = true
+	p := &parser{
+		out:       &File{Lines: map[string]*domain.Line{}, LineOf: map[string]int{}},
+		firstSeen: map[string]int{},
+	}
+	head, err := cr.Read()
+	if err != nil {
+		if errors.Is(err, io.EOF) {
+			err = errors.New("the file is empty")
+		}
+		return p.out, []RowError{{Line: 1, Msg: err.Error()}}
+	}
+	p.header(head)
+	if len(p.errs) > 0 {
+		return p.out, p.errs
+	}
+	for p.next(cr) {
+	}
+	return p.out, p.errs
+}
+
+// parser is the state of one Parse.
+type parser struct {
+	cols      []column
+	out       *File
+	errs      []RowError
+	firstSeen map[string]int // directory number → CSV line that defined it
+}
+
+// add records a row error unless the report is full; it reports whether
+// the report has room for more.
+func (p *parser) add(e RowError) bool {
+	if len(p.errs) < MaxErrors {
+		p.errs = append(p.errs, e)
+	}
+	return len(p.errs) < MaxErrors
+}
+
+// next reads and checks one row; it reports whether to go on.
+func (p *parser) next(cr *csv.Reader) bool {
+	rec, err := cr.Read()
+	if errors.Is(err, io.EOF) {
+		return false
+	}
+	if err != nil {
+		var pe *csv.ParseError
+		line := 0
+		if errors.As(err, &pe) {
+			line = pe.StartLine
+		}
+		return p.add(RowError{Line: line, Msg: "unreadable row: " + err.Error()}) && pe != nil
+	}
+	line, _ := cr.FieldPos(0)
+	if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
+		return true
+	}
+	if len(rec) != len(p.cols) {
+		return p.add(RowError{Line: line, Msg: fmt.Sprintf("%d fields, the header has %d", len(rec), len(p.cols))})
+	}
+	d, lines, rerr := rowDevice(p.cols, rec, line)
+	if rerr != nil {
+		return p.add(*rerr)
+	}
+	if prev, dup := p.out.LineOf[d.Name]; dup {
+		return p.add(RowError{Line: line, Column: "MAC ADDRESS", Msg: fmt.Sprintf("device %s is also on line %d", d.Name, prev)})
+	}
+	if rerr := p.mergeLines(lines, line); rerr != nil {
+		return p.add(*rerr)
+	}
+	p.out.LineOf[d.Name] = line
+	p.out.Rows = append(p.out.Rows, Row{Line: line, Device: d})
+	return true
+}
+
+// mergeLines adds a row's lines to the file's: a directory number seen
+// before may gain a display name or label, not change one.
+func (p *parser) mergeLines(lines []*domain.Line, line int) *RowError {
+	for _, l := range lines {
+		old, ok := p.out.Lines[l.Number]
+		if !ok {
+			continue
+		}
+		if (l.DisplayName != "" && old.DisplayName != "" && l.DisplayName != old.DisplayName) ||
+			(l.Label != "" && old.Label != "" && l.Label != old.Label) {
+			return &RowError{Line: line, Column: "DISPLAY", Msg: fmt.Sprintf("directory number %s has another display name or label on line %d", l.Number, p.firstSeen[l.Number])}
+		}
+		if old.DisplayName == "" {
+			old.DisplayName = l.DisplayName
+		}
+		if old.Label == "" {
+			old.Label = l.Label
+		}
+	}
+	for _, l := range lines {
+		if _, ok := p.out.Lines[l.Number]; !ok {
+			p.out.Lines[l.Number] = l
+			p.firstSeen[l.Number] = line
+		}
+	}
+	return nil
+}
