@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -47,15 +48,9 @@ the job (rows already there are unchanged).`,
 			ctx, cancel := cmdContext(cmd)
 			defer cancel()
 			c := cf.client()
-			existing := &domain.Site{}
-			for _, k := range []domain.Kind{domain.KindModel, domain.KindPool, domain.KindSoftkey, domain.KindSIPProfile, domain.KindDialPlan} {
-				es, err := c.List(ctx, k)
-				if err != nil {
-					return err
-				}
-				for _, e := range es {
-					existing.Add(e)
-				}
+			existing, err := referencedRecords(ctx, c)
+			if err != nil {
+				return err
 			}
 			rows, refErrs := devicecsv.CheckReferences(parsed, existing)
 			rowErrs = append(rowErrs, refErrs...)
@@ -77,6 +72,21 @@ the job (rows already there are unchanged).`,
 	cmd.Flags().IntVar(&batch, "batch", 2000, "devices per transaction")
 	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "check every row and write nothing")
 	return cmd
+}
+
+// referencedRecords reads the records a CSV row may refer to from the server.
+func referencedRecords(ctx context.Context, c *admin.Client) (*domain.Site, error) {
+	existing := &domain.Site{}
+	for _, k := range []domain.Kind{domain.KindModel, domain.KindPool, domain.KindSoftkey, domain.KindSIPProfile, domain.KindDialPlan} {
+		es, err := c.List(ctx, k)
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range es {
+			existing.Add(e)
+		}
+	}
+	return existing, nil
 }
 
 func importRows(cmd *cobra.Command, c *admin.Client, name string, parsed *devicecsv.File, rows []devicecsv.Row, batch int) error {
