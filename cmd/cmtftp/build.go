@@ -14,8 +14,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"cmtftp/internal/build"
 	"cmtftp/internal/domain"
+	"cmtftp/internal/render"
 	"cmtftp/internal/store"
 )
 
@@ -116,9 +116,9 @@ func buildAll(x *domain.Index, out string, p *progress) (int, error) {
 					fail(err)
 					continue
 				}
-				for _, f := range build.DeviceFiles(c, buildCNF) {
-					t, _ := build.Resolve(f)
-					b, own := build.Build(t, c)
+				for _, f := range render.DeviceFiles(c, buildCNF) {
+					t, _ := render.Resolve(f)
+					b, own := render.Build(t, c)
 					if !own {
 						continue // dial plans and softkeys are written once below
 					}
@@ -145,11 +145,11 @@ func buildAll(x *domain.Index, out string, p *progress) (int, error) {
 		p.set(len(names))
 	}
 	for _, dp := range x.DialPlans() {
-		switch f := build.DialPlanFile(dp); dp.Family {
+		switch f := render.DialPlanFile(dp); dp.Family {
 		case domain.DialFamily79x1:
-			err = write(f, build.DialPlan79x1(dp))
+			err = write(f, render.DialPlan79x1(dp))
 		case domain.DialFamily7940:
-			err = write(f, build.DialPlan7940(dp))
+			err = write(f, render.DialPlan7940(dp))
 		default:
 			continue
 		}
@@ -159,13 +159,13 @@ func buildAll(x *domain.Index, out string, p *progress) (int, error) {
 		files.Add(1)
 	}
 	for _, sk := range x.Softkeys() {
-		if err := write(build.SoftkeyFile(sk), build.Softkeys(sk)); err != nil {
+		if err := write(render.SoftkeyFile(sk), render.Softkeys(sk)); err != nil {
 			return 0, err
 		}
 		files.Add(1)
 	}
-	if d, err := build.FromIndex(x).Defaults(); err == nil {
-		for name, b := range map[string][]byte{"XMLDefault.cnf.xml": build.XMLDefault(d), "SEPDefault.cnf": build.SEPDefaultCnf(d), "SIPDefault.cnf": build.SIPDefaultCnf(d)} {
+	if d, err := render.FromIndex(x).Defaults(); err == nil {
+		for name, b := range map[string][]byte{"XMLDefault.cnf.xml": render.XMLDefault(d), "SEPDefault.cnf": render.SEPDefaultCnf(d), "SIPDefault.cnf": render.SIPDefaultCnf(d)} {
 			if err := write(name, b); err != nil {
 				return 0, err
 			}
@@ -207,7 +207,7 @@ func newShowCmd() *cobra.Command {
 				return err
 			}
 			if verbose {
-				fmt.Fprintf(cmd.ErrOrStderr(), "# %s: %d bytes, sha256 %s, built from:\n", args[0], len(b), build.Hash(b)[:16])
+				fmt.Fprintf(cmd.ErrOrStderr(), "# %s: %d bytes, sha256 %s, built from:\n", args[0], len(b), render.Hash(b)[:16])
 				for _, s := range sources {
 					fmt.Fprintf(cmd.ErrOrStderr(), "#   %s\n", s)
 				}

@@ -6,7 +6,7 @@ import (
 	"net/http"
 	"strings"
 
-	"cmtftp/internal/build"
+	"cmtftp/internal/render"
 	"cmtftp/internal/source/built"
 )
 
@@ -14,8 +14,8 @@ import (
 // name, with the records it came from in X-Cmtftp-Sources.
 func (s *Server) built(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("name")
-	b, sources, err := build.Render(name, built.Records{Ctx: r.Context(), Store: s.Store})
-	if errors.Is(err, build.ErrNotBuilt) {
+	b, sources, err := render.Render(name, built.Records{Ctx: r.Context(), Store: s.Store})
+	if errors.Is(err, render.ErrNotBuilt) {
 		s.fail(w, r, &Error{Code: CodeNotFound, Message: err.Error(), Status: http.StatusNotFound})
 		return
 	}
@@ -24,7 +24,7 @@ func (s *Server) built(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("X-Cmtftp-Sources", strings.Join(sources, "; "))
-	w.Header().Set("ETag", `"`+build.Hash(b)+`"`)
+	w.Header().Set("ETag", `"`+render.Hash(b)+`"`)
 	w.Header().Set("Content-Type", "application/octet-stream")
 	w.Write(b)
 }

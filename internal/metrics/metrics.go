@@ -16,9 +16,9 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
-	"cmtftp/internal/build"
 	"cmtftp/internal/domain"
 	"cmtftp/internal/httpd"
+	"cmtftp/internal/render"
 	"cmtftp/internal/source"
 	"cmtftp/internal/store"
 	"cmtftp/internal/tftpd"
@@ -120,20 +120,20 @@ func (m *Metrics) Handler() http.Handler {
 
 // family returns the config-file family of a requested name, or "".
 func family(name string) string {
-	t, ok := build.Resolve(name)
+	t, ok := render.Resolve(name)
 	if !ok {
 		return ""
 	}
 	switch t.Kind {
-	case build.DeviceXMLFile, build.LegacyCnfFile:
+	case render.DeviceXMLFile, render.LegacyCnfFile:
 		if strings.HasPrefix(strings.ToUpper(name), "SEP") {
 			return "sep"
 		}
-	case build.SIPCnfFile:
+	case render.SIPCnfFile:
 		return "sip"
-	case build.LDFile:
+	case render.LDFile:
 		return "ld"
-	case build.GKFile:
+	case render.GKFile:
 		return "gk"
 	}
 	return ""
@@ -193,7 +193,7 @@ func (m *Metrics) ConnState(_ net.Conn, s http.ConnState) {
 }
 
 // Built is the built-file source's hook: one build of one file.
-func (m *Metrics) Built(kind build.Kind, d time.Duration, err error, discarded bool) {
+func (m *Metrics) Built(kind render.Kind, d time.Duration, err error, discarded bool) {
 	m.builds.Inc()
 	m.buildDuration.Set(d.Seconds())
 	if err != nil || discarded {
@@ -203,13 +203,13 @@ func (m *Metrics) Built(kind build.Kind, d time.Duration, err error, discarded b
 		}
 	}
 	switch kind {
-	case build.DeviceXMLFile, build.SIPCnfFile, build.LDFile, build.GKFile:
+	case render.DeviceXMLFile, render.SIPCnfFile, render.LDFile, render.GKFile:
 		m.buildFiles.WithLabelValues("device").Inc()
-	case build.LegacyCnfFile:
+	case render.LegacyCnfFile:
 		m.buildFiles.WithLabelValues("unit").Inc()
-	case build.DR79x1File, build.Dial7940File:
+	case render.DR79x1File, render.Dial7940File:
 		m.buildFiles.WithLabelValues("dialrule").Inc()
-	case build.SoftkeyXMLFile:
+	case render.SoftkeyXMLFile:
 		m.buildFiles.WithLabelValues("softkey").Inc()
 	default:
 		m.buildFiles.WithLabelValues("default").Inc()

@@ -11,9 +11,9 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus/testutil/promlint"
 
-	"cmtftp/internal/build"
 	"cmtftp/internal/domain"
 	"cmtftp/internal/httpd"
+	"cmtftp/internal/render"
 	"cmtftp/internal/source"
 	"cmtftp/internal/store"
 	"cmtftp/internal/tftpd"
@@ -40,7 +40,7 @@ func scrape(t *testing.T, m *Metrics) []byte {
 // TestLint runs promlint over everything /metrics serves.
 func TestLint(t *testing.T) {
 	m := newTest()
-	m.Built(build.DeviceXMLFile, time.Millisecond, nil, false)
+	m.Built(render.DeviceXMLFile, time.Millisecond, nil, false)
 	problems, err := promlint.New(bytes.NewReader(scrape(t, m))).Lint()
 	if err != nil {
 		t.Fatal(err)
@@ -60,8 +60,8 @@ func TestCiscoNames(t *testing.T) {
 	m.HTTPDone(httpd.Result{Name: "SIP001122334455.cnf", Status: 404})
 	m.HTTPDone(httpd.Result{Name: "x", Status: 503, Overflow: true})
 	m.HTTPDone(httpd.Result{Name: "big.loads", Status: 200, FromDisk: true})
-	m.Built(build.DR79x1File, time.Millisecond, nil, false)
-	m.Built(build.DeviceXMLFile, 2*time.Millisecond, nil, true)
+	m.Built(render.DR79x1File, time.Millisecond, nil, false)
+	m.Built(render.DeviceXMLFile, 2*time.Millisecond, nil, true)
 	m.Change(store.Change{Kind: domain.KindDevice})
 	m.Change(store.Change{Kind: domain.KindSoftkey})
 	fams, err := ParseText(bytes.NewReader(scrape(t, m)))

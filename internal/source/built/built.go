@@ -12,7 +12,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"cmtftp/internal/build"
+	"cmtftp/internal/render"
 	"cmtftp/internal/source"
 	"cmtftp/internal/store"
 )
@@ -26,7 +26,7 @@ type Source struct {
 	// OnBuild, if set, is called after every build: the file's kind, how
 	// long it took, the error if the database failed, and whether a change
 	// that arrived meanwhile made the result unfit for the cache.
-	OnBuild func(kind build.Kind, d time.Duration, err error, discarded bool)
+	OnBuild func(kind render.Kind, d time.Duration, err error, discarded bool)
 	// OnChange, if set, is called for every change notification.
 	OnChange func(store.Change)
 	// NoCache, when true, builds every request afresh (the service
@@ -64,7 +64,7 @@ var _ source.Source = (*Source)(nil)
 // would fall back to XMLDefault.cnf.xml and might auto-register.
 func (s *Source) Open(ctx context.Context, req *source.Request) (source.File, error) {
 	name := req.Path
-	target, ok := build.Resolve(name)
+	target, ok := render.Resolve(name)
 	if !ok {
 		return nil, source.ErrNotFound
 	}
@@ -115,7 +115,7 @@ func (s *Source) Open(ctx context.Context, req *source.Request) (source.File, er
 }
 
 // build renders name, caching the result unless a change arrived meanwhile.
-func (s *Source) build(ctx context.Context, name string, target build.Target) (*source.Memory, error) {
+func (s *Source) build(ctx context.Context, name string, target render.Target) (*source.Memory, error) {
 	// A change that arrives while the file is being built may or may not
 	// be in it: build again (a few times) so the requester gets a file
 	// that is current as of a moment with no change in flight.
@@ -129,9 +129,9 @@ func (s *Source) build(ctx context.Context, name string, target build.Target) (*
 		gen := s.gen
 		s.mu.Unlock()
 		start := time.Now()
-		b, _, err := build.Render(name, Records{Ctx: ctx, Store: s.Store})
+		b, _, err := render.Render(name, Records{Ctx: ctx, Store: s.Store})
 		switch {
-		case errors.Is(err, build.ErrNotBuilt):
+		case errors.Is(err, render.ErrNotBuilt):
 			return nil, source.ErrNotFound
 		case err != nil:
 			if s.OnBuild != nil {

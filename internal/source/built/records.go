@@ -3,8 +3,8 @@ package built
 import (
 	"context"
 
-	"cmtftp/internal/build"
 	"cmtftp/internal/domain"
+	"cmtftp/internal/render"
 	"cmtftp/internal/store"
 )
 
@@ -14,30 +14,30 @@ type Records struct {
 	Store store.Store
 }
 
-var _ build.Records = Records{}
+var _ render.Records = Records{}
 
-// DeviceConfig implements build.Records.
+// DeviceConfig implements render.Records.
 func (r Records) DeviceConfig(name string) (*domain.DeviceConfig, error) {
 	return r.Store.DeviceConfig(r.Ctx, name)
 }
 
-// DialPlan implements build.Records.
+// DialPlan implements render.Records.
 func (r Records) DialPlan(name string) (*domain.DialPlan, error) {
 	return store.Get[*domain.DialPlan](r.Ctx, r.Store, name)
 }
 
-// Softkey implements build.Records.
+// Softkey implements render.Records.
 func (r Records) Softkey(name string) (*domain.SoftkeyTemplate, error) {
 	return store.Get[*domain.SoftkeyTemplate](r.Ctx, r.Store, name)
 }
 
-// Defaults implements build.Records: the groups, pools, servers, models and
+// Defaults implements render.Records: the groups, pools, servers, models and
 // parameters the default files need.
-func (r Records) Defaults() (*build.DefaultConfig, error) {
+func (r Records) Defaults() (*render.DefaultConfig, error) {
 	site, err := store.LoadSite(r.Ctx, r.Store, domain.KindServer, domain.KindGroup, domain.KindPool, domain.KindModel,
 		domain.KindEnterprise, domain.KindService)
 	if err != nil {
 		return nil, err
 	}
-	return build.FromIndex(domain.NewIndex(site)).Defaults()
+	return render.FromIndex(domain.NewIndex(site)).Defaults()
 }

@@ -1,4 +1,4 @@
-package build
+package render
 
 import (
 	"bytes"
@@ -88,11 +88,11 @@ func TestGolden(t *testing.T) {
 		}
 		want, err := os.ReadFile(p)
 		if err != nil {
-			t.Errorf("%s: no golden file (go test ./internal/build -update): %v", name, err)
+			t.Errorf("%s: no golden file (go test ./internal/render -update): %v", name, err)
 			continue
 		}
 		if !bytes.Equal(b, want) {
-			t.Errorf("%s differs from testdata/golden/%s (go test ./internal/build -update, then review the diff)", name, name)
+			t.Errorf("%s differs from testdata/golden/%s (go test ./internal/render -update, then review the diff)", name, name)
 		}
 	}
 	entries, _ := os.ReadDir("testdata/golden")

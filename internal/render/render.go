@@ -1,4 +1,4 @@
-package build
+package render
 
 import (
 	"cmtftp/internal/domain"
@@ -18,7 +18,7 @@ type Records interface {
 
 // ErrNotBuilt says that a name is not one of the built files (the caller
 // looks elsewhere: custom files, disk …).
-var ErrNotBuilt = errors.New("build: not a built file")
+var ErrNotBuilt = errors.New("render: not a built file")
 
 // Render builds the file a device would get for name. It returns the bytes
 // and the records they came from ("device SEP…", "dial plan office" …), or

@@ -1,4 +1,4 @@
-package build
+package render
 
 // langCodes maps the user-locale directory names of Cisco locale installers
 // to the langCode phones expect; unknown names fall back to en_US.
