@@ -2,22 +2,6 @@ package render
 
 import "cmtftp/internal/domain"
 
-// DialPlanFile is the name of the file a dial plan is served as: DR<name>.xml
-// for the 79x1 family, <name>.xml for 7940/7960; the 7905 family has none
-// (its rules travel inside ld/gk).
-func DialPlanFile(p *domain.DialPlan) string {
-	switch p.Family {
-	case domain.DialFamily79x1:
-		return "DR" + p.Name + ".xml"
-	case domain.DialFamily7940:
-		return p.Name + ".xml"
-	}
-	return ""
-}
-
-// SoftkeyFile is the name a softkey template is served as: SK<name>.xml.
-func SoftkeyFile(t *domain.SoftkeyTemplate) string { return "SK" + t.Name + ".xml" }
-
 // DeviceXML renders SEP<MAC>.cnf.xml (spec §2) for an XML-capable phone,
 // SCCP or SIP: the prioritized call-control list with its ports, the load
 // ID, locales, enterprise URLs and, for SIP, the sipProfile with the lines
@@ -272,13 +256,4 @@ func sipProfile(w *xmlw, c *domain.DeviceConfig) {
 	w.el("dialTemplate", dial)
 	w.el("softKeyFile", sk)
 	w.close("sipProfile")
-}
-
-func firstOf(s ...string) string {
-	for _, v := range s {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
 }

@@ -1,3 +1,6 @@
+// Package render renders the configuration files of the chapter's Table
+// 11-3 from store records: pure functions, records in, bytes out, no I/O.
+// The same records always give the same bytes.
 package render
 
 import (
@@ -83,30 +86,6 @@ func Render(name string, r Records) ([]byte, []string, error) {
 	}
 	b, _ := Build(t, c)
 	return b, Sources(c), nil
-}
-
-// Sources lists the records a device's files are built from.
-func Sources(c *domain.DeviceConfig) []string {
-	out := []string{"device " + c.Device.Name, "model " + c.Model.Name, "pool " + c.Pool.Name, "group " + c.Group.Name}
-	for _, s := range c.Servers {
-		out = append(out, "server "+s.Name)
-	}
-	for _, l := range c.Lines {
-		out = append(out, fmt.Sprintf("line %s (button %d)", l.Line.Number, l.Button))
-	}
-	if c.Login != nil {
-		out = append(out, "login of profile "+c.Login.Profile)
-	}
-	if c.SIPProfile != nil {
-		out = append(out, "SIP profile "+c.SIPProfile.Name)
-	}
-	if c.DialPlan != nil {
-		out = append(out, "dial plan "+c.DialPlan.Name)
-	}
-	if c.Softkey != nil {
-		out = append(out, "softkey template "+c.Softkey.Name)
-	}
-	return append(out, "parameters")
 }
 
 // FromIndex makes an in-memory domain.Index a Records.

@@ -90,76 +90,18 @@ func Resolve(name string) (Target, bool) {
 	return Target{}, false
 }
 
-// DeviceFiles returns the names of every file the device gets under the
-// given Build CNF Files value, in a stable order: its own files, then the
-// dial plan and softkey template it names.
-func DeviceFiles(c *domain.DeviceConfig, buildCNF string) []string {
-	var out []string
-	m := &c.Model
-	d := &c.Device
-	mac := d.MAC // "" for a gateway
-	fams := m.Files(d.Protocol)
-	has := func(f string) bool {
-		for _, x := range fams {
-			if x == f {
-				return true
-			}
-		}
-		return false
+// DialPlanFile is the name of the file a dial plan is served as: DR<name>.xml
+// for the 79x1 family, <name>.xml for 7940/7960; the 7905 family has none
+// (its rules travel inside ld/gk).
+func DialPlanFile(p *domain.DialPlan) string {
+	switch p.Family {
+	case domain.DialFamily79x1:
+		return "DR" + p.Name + ".xml"
+	case domain.DialFamily7940:
+		return p.Name + ".xml"
 	}
-	if mac != "" && has(domain.FamilyCnfXML) {
-		out = append(out, "SEP"+mac+".cnf.xml")
-	}
-	if wantsCnf(m, d.Protocol, buildCNF) {
-		out = append(out, d.Name+".cnf")
-	}
-	if mac != "" {
-		if has(domain.FamilySIPCnf) {
-			out = append(out, "SIP"+mac+".cnf")
-		}
-		if has(domain.FamilyLD) {
-			out = append(out, "ld"+strings.ToLower(mac))
-		}
-		if has(domain.FamilyGK) {
-			out = append(out, "gk"+strings.ToLower(mac))
-		}
-	}
-	if c.DialPlan != nil && (has(domain.FamilyDR) || has(domain.FamilyDialXML)) {
-		if f := DialPlanFile(c.DialPlan); f != "" {
-			out = append(out, f)
-		}
-	}
-	if c.Softkey != nil && has(domain.FamilySoftkey) {
-		out = append(out, SoftkeyFile(c.Softkey))
-	}
-	return out
+	return ""
 }
 
-// wantsCnf applies Build CNF Files: Build None never builds a .cnf, Build
-// All builds one for every device, Build Selective only for the models of
-// Table 11-1 (and the models whose loads read nothing else).
-func wantsCnf(m *domain.Model, protocol, buildCNF string) bool {
-	switch buildCNF {
-	case domain.BuildNone:
-		return false
-	case domain.BuildAll:
-		return true
-	}
-	return m.BuildSelective
-}
-
-// Build renders the file t for a device (device kinds only; c must be
-// that device's configuration).
-func Build(t Target, c *domain.DeviceConfig) ([]byte, bool) {
-	switch t.Kind {
-	case DeviceXMLFile:
-		return DeviceXML(c), true
-	case LegacyCnfFile:
-		return LegacyCnf(c), true
-	case SIPCnfFile:
-		return SIPCnf(c), true
-	case LDFile, GKFile:
-		return Profile79xx(c), true
-	}
-	return nil, false
-}
+// SoftkeyFile is the name a softkey template is served as: SK<name>.xml.
+func SoftkeyFile(t *domain.SoftkeyTemplate) string { return "SK" + t.Name + ".xml" }
