@@ -14,7 +14,7 @@ import (
 // name, with the records it came from in X-Cmtftp-Sources.
 func (s *Server) built(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("name")
-	b, sources, err := render.Render(name, built.Records{Ctx: r.Context(), Store: s.Store})
+	b, sources, err := built.Render(r.Context(), s.Store, name)
 	if errors.Is(err, render.ErrNotBuilt) {
 		s.fail(w, r, &Error{Code: CodeNotFound, Message: err.Error(), Status: http.StatusNotFound})
 		return

@@ -2,7 +2,7 @@ package render
 
 import "cmtftp/internal/domain"
 
-// DefaultConfig is what the default files are built from: the
+// DefaultConfig is what the default files are rendered from: the
 // auto-registration pool's group (or the group marked tftpDefault), its
 // servers, the model catalogue and the parameters.
 type DefaultConfig struct {
@@ -10,6 +10,17 @@ type DefaultConfig struct {
 	Servers []domain.Server
 	Models  []domain.Model
 	Params  domain.ParamValues
+}
+
+// NewDefaultConfig collects from x what the default files are rendered
+// from. With no call-control group it is domain.ErrNotFound (wrapped): the
+// site has no default files.
+func NewDefaultConfig(x *domain.Index) (*DefaultConfig, error) {
+	g, servers, err := x.DefaultGroup()
+	if err != nil {
+		return nil, err
+	}
+	return &DefaultConfig{Group: g, Servers: servers, Models: x.Models(), Params: x.Params()}, nil
 }
 
 // XMLDefault renders XMLDefault.cnf.xml (spec §3): the call-control group

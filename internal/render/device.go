@@ -3,31 +3,27 @@ package render
 import (
 	"cmtftp/internal/domain"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 )
 
-// DeviceFiles returns the names of every file the device gets under the
-// given Build CNF Files value, in a stable order: its own files, then the
-// dial plan and softkey template it names.
-func DeviceFiles(c *domain.DeviceConfig, buildCNF string) []string {
+// DeviceFiles is the rule of which files a device is given: its model's
+// file families for its protocol, and a .cnf under the Build CNF Files
+// value of c.Params. It returns their names in a stable order: the
+// device's own files, then the dial plan and softkey template it names.
+// Serving (Render) and enumerating (SiteFiles) both ask it.
+func DeviceFiles(c *domain.DeviceConfig) []string {
 	var out []string
 	m := &c.Model
 	d := &c.Device
 	mac := d.MAC // "" for a gateway
 	fams := m.Files(d.Protocol)
-	has := func(f string) bool {
-		for _, x := range fams {
-			if x == f {
-				return true
-			}
-		}
-		return false
-	}
+	has := func(f string) bool { return slices.Contains(fams, f) }
 	if mac != "" && has(domain.FamilyCnfXML) {
 		out = append(out, "SEP"+mac+".cnf.xml")
 	}
-	if wantsCnf(m, d.Protocol, buildCNF) {
+	if getsCnf(m, c.Params[domain.ParamBuildCNFFiles]) {
 		out = append(out, d.Name+".cnf")
 	}
 	if mac != "" {
@@ -52,10 +48,10 @@ func DeviceFiles(c *domain.DeviceConfig, buildCNF string) []string {
 	return out
 }
 
-// wantsCnf applies Build CNF Files: Build None never builds a .cnf, Build
+// getsCnf applies Build CNF Files: Build None never builds a .cnf, Build
 // All builds one for every device, Build Selective only for the models of
 // Table 11-1 (and the models whose loads read nothing else).
-func wantsCnf(m *domain.Model, protocol, buildCNF string) bool {
+func getsCnf(m *domain.Model, buildCNF string) bool {
 	switch buildCNF {
 	case domain.BuildNone:
 		return false
@@ -65,24 +61,39 @@ func wantsCnf(m *domain.Model, protocol, buildCNF string) bool {
 	return m.BuildSelective
 }
 
-// Build renders the file t for a device (device kinds only; c must be
-// that device's configuration).
-func Build(t Target, c *domain.DeviceConfig) ([]byte, bool) {
-	switch t.Kind {
-	case DeviceXMLFile:
-		return DeviceXML(c), true
-	case LegacyCnfFile:
-		return LegacyCnf(c), true
-	case SIPCnfFile:
-		return SIPCnf(c), true
-	case LDFile, GKFile:
-		return Profile79xx(c), true
+// gives reports whether DeviceFiles gives the device c the name t was
+// asked as: exactly, or regardless of case for the SEP/SIP names, which
+// phones and people spell both ways.
+func gives(c *domain.DeviceConfig, t Target) bool {
+	fold := t.Kind == DeviceXMLFile || t.Kind == LegacyCnfFile || t.Kind == SIPCnfFile
+	for _, f := range DeviceFiles(c) {
+		if f == t.Name || fold && strings.EqualFold(f, t.Name) {
+			return true
+		}
 	}
-	return nil, false
+	return false
 }
 
-// Sources lists the records a device's files are built from.
-func Sources(c *domain.DeviceConfig) []string {
+// renderDevice renders one of the device's own files (a NeedDevice kind),
+// if DeviceFiles gives it the name.
+func renderDevice(t Target, c *domain.DeviceConfig) ([]byte, error) {
+	if !gives(c, t) {
+		return nil, fmt.Errorf("%w: device %s (model %s, %s) does not get %s under %s", ErrNotBuilt, c.Device.Name,
+			c.Model.Name, c.Device.Protocol, t.Name, c.Params[domain.ParamBuildCNFFiles])
+	}
+	switch t.Kind {
+	case DeviceXMLFile:
+		return DeviceXML(c), nil
+	case LegacyCnfFile:
+		return LegacyCnf(c), nil
+	case SIPCnfFile:
+		return SIPCnf(c), nil
+	}
+	return Profile79xx(c), nil // LDFile, GKFile
+}
+
+// deviceSources lists the records a device's files are rendered from.
+func deviceSources(c *domain.DeviceConfig) []string {
 	out := []string{"device " + c.Device.Name, "model " + c.Model.Name, "pool " + c.Pool.Name, "group " + c.Group.Name}
 	for _, s := range c.Servers {
 		out = append(out, "server "+s.Name)

@@ -129,7 +129,7 @@ func (s *Source) build(ctx context.Context, name string, target render.Target) (
 		gen := s.gen
 		s.mu.Unlock()
 		start := time.Now()
-		b, _, err := render.Render(name, Records{Ctx: ctx, Store: s.Store})
+		b, err := s.renderTarget(ctx, target)
 		switch {
 		case errors.Is(err, render.ErrNotBuilt):
 			return nil, source.ErrNotFound
@@ -159,6 +159,16 @@ func (s *Source) build(ctx context.Context, name string, target render.Target) (
 		}
 	}
 	return f, nil
+}
+
+// renderTarget loads the records target is rendered from and renders it:
+// the same Load and render.Render that Render (cmtftp show) uses.
+func (s *Source) renderTarget(ctx context.Context, target render.Target) ([]byte, error) {
+	r, err := Load(ctx, s.Store, target)
+	if err != nil {
+		return nil, err
+	}
+	return render.Render(target, r)
 }
 
 // Invalidate drops every cached file (a change may touch any of them).
