@@ -34,6 +34,17 @@ func DeviceXML(c *domain.DeviceConfig) []byte {
 	w.int("webAccess", 1)
 	w.close("vendorConfig")
 	w.el("versionStamp", stampHolder)
+	deviceLocales(w, c)
+	w.el("deviceSecurityMode", securityMode(c.Device.SecurityMode))
+	w.el("idleTimeout", c.Params[domain.ParamIdleTimeout])
+	enterpriseURLs(w, c)
+	deviceTransport(w, c, sip)
+	w.close("device")
+	return stamp(w.b)
+}
+
+// deviceLocales writes the user and network locales.
+func deviceLocales(w *xmlw, c *domain.DeviceConfig) {
 	ul := userLocale(c)
 	w.open("userLocale")
 	w.el("name", ul)
@@ -48,8 +59,10 @@ func DeviceXML(c *domain.DeviceConfig) []byte {
 	w.int("uid", 64)
 	w.el("version", "1.0.0.0-1")
 	w.close("networkLocaleInfo")
-	w.el("deviceSecurityMode", securityMode(c.Device.SecurityMode))
-	w.el("idleTimeout", c.Params[domain.ParamIdleTimeout])
+}
+
+// enterpriseURLs writes the enterprise URLs, the device's overrides first.
+func enterpriseURLs(w *xmlw, c *domain.DeviceConfig) {
 	u := c.Device.URLs
 	w.el("authenticationURL", url(c, u.Authentication, "authenticationURL"))
 	w.el("directoryURL", url(c, u.Directory, "directoryURL"))
@@ -58,11 +71,16 @@ func DeviceXML(c *domain.DeviceConfig) []byte {
 	w.el("messagesURL", url(c, u.Messages, "messagesURL"))
 	w.el("proxyServerURL", url(c, u.ProxyServer, "proxyServerURL"))
 	w.el("servicesURL", url(c, u.Services, "servicesURL"))
+}
+
+// deviceTransport writes the QoS marks, the transport of a SIP phone's
+// signalling and the (unused) security settings.
+func deviceTransport(w *xmlw, c *domain.DeviceConfig, sip bool) {
 	w.int("dscpForSCCPPhoneConfig", 96)
 	w.int("dscpForSCCPPhoneServices", 0)
 	w.int("dscpForCm2Dvce", 96)
 	if sip && c.SIPProfile != nil {
-		w.el("transportLayerProtocol", map[string]string{"tcp": "1", "udp": "2", "tls": "3"}[c.SIPProfile.Transport])
+		w.el("transportLayerProtocol", transportCode(c.SIPProfile.Transport))
 	} else {
 		w.int("transportLayerProtocol", 1)
 	}
@@ -74,8 +92,20 @@ func DeviceXML(c *domain.DeviceConfig) []byte {
 	w.close("capfList")
 	w.el("certHash", "")
 	w.bool("encrConfig", false)
-	w.close("device")
-	return stamp(w.b)
+}
+
+// transportCode is the transportLayerProtocol of a SIP profile's
+// transport: 1 TCP, 2 UDP, 3 TLS; "" for none of those.
+func transportCode(t string) string {
+	switch t {
+	case "tcp":
+		return "1"
+	case "udp":
+		return "2"
+	case "tls":
+		return "3"
+	}
+	return ""
 }
 
 // devicePool writes the pool with its date/time settings, the call-control
@@ -137,123 +167,4 @@ func callManagerGroup(w *xmlw, g *domain.Group, servers []domain.Server) {
 	}
 	w.close("members")
 	w.close("callManagerGroup")
-}
-
-// sipProfile writes the SIP settings, the lines and the file names of the
-// dial plan and the softkey template.
-func sipProfile(w *xmlw, c *domain.DeviceConfig) {
-	sp := c.SIPProfile
-	if sp == nil {
-		sp = &domain.SIPProfile{}
-		domain.Normalize(sp) // the defaults
-	}
-	w.open("sipProfile")
-	w.open("sipProxies")
-	w.el("backupProxy", "USECALLMANAGER")
-	w.int("backupProxyPort", 5060)
-	w.el("emergencyProxy", "USECALLMANAGER")
-	w.int("emergencyProxyPort", 5060)
-	w.el("outboundProxy", "USECALLMANAGER")
-	w.int("outboundProxyPort", 5060)
-	w.bool("registerWithProxy", sp.RegisterWithProxy)
-	w.close("sipProxies")
-	w.open("sipCallFeatures")
-	w.bool("cnfJoinEnabled", true)
-	w.el("callForwardURI", "x-cisco-serviceuri-cfwdall")
-	w.el("callPickupURI", "x-cisco-serviceuri-pickup")
-	w.el("callPickupListURI", "x-cisco-serviceuri-opickup")
-	w.el("callPickupGroupURI", "x-cisco-serviceuri-gpickup")
-	w.el("meetMeServiceURI", "x-cisco-serviceuri-meetme")
-	w.el("abbreviatedDialURI", "x-cisco-serviceuri-abbrdial")
-	w.bool("rfc2543Hold", false)
-	w.int("callHoldRingback", 2)
-	w.bool("localCfwdEnable", true)
-	w.bool("semiAttendedTransfer", true)
-	w.int("anonymousCallBlock", 2)
-	w.int("callerIdBlocking", 2)
-	w.int("dndControl", 0)
-	w.bool("remoteCcEnable", true)
-	w.close("sipCallFeatures")
-	w.open("sipStack")
-	w.int("sipInviteRetx", 6)
-	w.int("sipRetx", 10)
-	w.int("timerInviteExpires", 180)
-	w.int("timerRegisterExpires", sp.TimerRegisterExpires)
-	w.int("timerRegisterDelta", 5)
-	w.int("timerKeepAliveExpires", 120)
-	w.int("timerSubscribeExpires", 120)
-	w.int("timerSubscribeDelta", 5)
-	w.int("timerT1", 500)
-	w.int("timerT2", 4000)
-	w.int("maxRedirects", 70)
-	w.bool("remotePartyID", true)
-	w.el("userInfo", "None")
-	w.close("sipStack")
-	w.int("autoAnswerTimer", 1)
-	w.bool("autoAnswerAltBehavior", false)
-	w.bool("autoAnswerOverride", true)
-	w.bool("transferOnhookEnabled", false)
-	w.bool("enableVad", false)
-	w.el("preferredCodec", sp.PreferredCodec)
-	w.int("dtmfAvtPayload", sp.DTMFAvtPayload)
-	w.int("dtmfDbLevel", 3)
-	w.el("dtmfOutofBand", "avt")
-	w.bool("alwaysUsePrimeLine", false)
-	w.bool("alwaysUsePrimeLineVoiceMail", false)
-	w.int("kpml", 3)
-	w.el("phoneLabel", sp.PhoneLabel)
-	w.int("stutterMsgWaiting", 2)
-	w.bool("callStats", false)
-	w.int("silentPeriodBetweenCallWaitingBursts", 10)
-	w.bool("disableLocalSpeedDialConfig", false)
-	w.int("startMediaPort", sp.StartMediaPort)
-	w.int("stopMediaPort", sp.StopMediaPort)
-	w.bool("natEnabled", sp.NATEnabled)
-	w.el("natAddress", sp.NATAddress)
-	w.open("sipLines")
-	for i, cl := range c.Lines {
-		l := &cl.Line
-		w.open("line", "button", itoa(cl.Button), "lineIndex", itoa(i+1))
-		w.int("featureID", 9)
-		w.el("featureLabel", firstOf(l.Label, l.DisplayName, l.Number))
-		w.el("proxy", "USECALLMANAGER")
-		w.int("port", 5060)
-		w.el("name", l.Number)
-		w.el("displayName", l.DisplayName)
-		w.open("autoAnswer")
-		w.int("autoAnswerEnabled", 2)
-		w.close("autoAnswer")
-		w.int("callWaiting", 3)
-		w.el("authName", l.AuthName)
-		w.el("authPassword", l.AuthPassword)
-		w.bool("sharedLine", false)
-		w.int("messageWaitingLampPolicy", l.MWIPolicy)
-		w.el("messagesNumber", l.VoicemailPilot)
-		w.int("ringSettingIdle", 4)
-		w.int("ringSettingActive", 5)
-		w.el("contact", l.Number)
-		w.open("forwardCallInfoDisplay")
-		w.bool("callerName", true)
-		w.bool("callerNumber", false)
-		w.bool("redirectedNumber", false)
-		w.bool("dialedNumber", true)
-		w.close("forwardCallInfoDisplay")
-		w.int("maxNumCalls", l.MaxCalls)
-		w.int("busyTrigger", l.MaxCalls)
-		w.close("line")
-	}
-	w.close("sipLines")
-	w.int("voipControlPort", sp.VoIPControlPort)
-	w.int("dscpForAudio", 184)
-	w.int("ringSettingBusyStationPolicy", 0)
-	dial, sk := "", ""
-	if c.DialPlan != nil {
-		dial = DialPlanFile(c.DialPlan)
-	}
-	if c.Softkey != nil {
-		sk = SoftkeyFile(c.Softkey)
-	}
-	w.el("dialTemplate", dial)
-	w.el("softKeyFile", sk)
-	w.close("sipProfile")
 }
