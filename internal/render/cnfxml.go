@@ -6,7 +6,7 @@ import "cmtftp/internal/domain"
 // SCCP or SIP: the prioritized call-control list with its ports, the load
 // ID, locales, enterprise URLs and, for SIP, the sipProfile with the lines
 // and the dial-plan and softkey file names. With an extension-mobility
-// login the lines and dial plan are the profile's (the store resolves that).
+// login the lines and dial plan are the profile's (c carries them).
 func DeviceXML(c *domain.DeviceConfig) []byte {
 	w := &xmlw{b: make([]byte, 0, 6144)}
 	sip := c.Device.Protocol == domain.ProtocolSIP

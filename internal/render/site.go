@@ -30,7 +30,8 @@ func (f File) Render() ([]byte, error) { return Render(f.Target, f.Records) }
 // was made from, so SiteFiles lists exactly what the serving chain makes
 // of those names: a name that would not resolve to its record (a gateway
 // whose name is no file name, a device whose name is not SEP<its MAC>) is
-// not served, and is not listed either.
+// not served, and is not listed either. (Such a device's <name>.cnf is
+// served, and listed.)
 func SiteFiles(x *domain.Index) iter.Seq2[File, error] {
 	return func(yield func(File, error) bool) {
 		for _, name := range x.Devices() {

@@ -179,27 +179,8 @@ func TestNoCache(t *testing.T) {
 func TestSiteFilesServed(t *testing.T) {
 	for _, buildCNF := range []string{domain.BuildSelective, domain.BuildAll, domain.BuildNone} {
 		t.Run(buildCNF, func(t *testing.T) {
-			site := func() *domain.Site {
-				s := domain.DemoSite()
-				s.Service = append(s.Service, &domain.Param{Name: domain.ParamBuildCNFFiles, Value: buildCNF})
-				return s
-			}
 			ctx := context.Background()
-			st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "f.db"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer st.Close()
-			if _, err := st.Apply(ctx, site()); err != nil {
-				t.Fatal(err)
-			}
-			mem := site()
-			for _, e := range mem.Entities() {
-				if err := domain.Normalize(e); err != nil {
-					t.Fatal(err)
-				}
-			}
-			x := domain.NewIndex(mem)
+			st, x := demoUnder(t, buildCNF)
 			s := &Source{Store: st}
 			listed := map[string]bool{}
 			for f, err := range render.SiteFiles(x) {
@@ -231,6 +212,32 @@ func TestSiteFilesServed(t *testing.T) {
 			}
 		})
 	}
+}
+
+// demoUnder opens a SQLite store holding the demo site with Build CNF
+// Files set to buildCNF, and indexes the same site in memory.
+func demoUnder(t *testing.T, buildCNF string) (store.Store, *domain.Index) {
+	t.Helper()
+	site := func() *domain.Site {
+		s := domain.DemoSite()
+		s.Service = append(s.Service, &domain.Param{Name: domain.ParamBuildCNFFiles, Value: buildCNF})
+		return s
+	}
+	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "d.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	if _, err := st.Apply(context.Background(), site()); err != nil {
+		t.Fatal(err)
+	}
+	mem := site()
+	for _, e := range mem.Entities() {
+		if err := domain.Normalize(e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return st, domain.NewIndex(mem)
 }
 
 // candidates lists every name a request could ask of x's devices, dial
