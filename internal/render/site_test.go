@@ -3,6 +3,7 @@ package render
 import (
 	"cmtftp/internal/domain"
 	"errors"
+	"fmt"
 	"slices"
 	"testing"
 )
@@ -122,5 +123,34 @@ func TestSiteFilesStops(t *testing.T) {
 	s.Groups, s.Pools, s.Devices, s.Logins = nil, nil, nil, nil
 	if got := siteNames(t, domain.NewIndex(s)); slices.ContainsFunc(got, func(n string) bool { tg, _ := Resolve(n); return tg.Kind.Needs() == NeedDefaults }) {
 		t.Errorf("default files without a group: %q", got)
+	}
+}
+
+// BenchmarkSiteFiles enumerates and renders a site of 10,000 SIP phones
+// (one line each): the work of "cmtftp build" without the disk.
+func BenchmarkSiteFiles(b *testing.B) {
+	s := domain.DemoSite()
+	for i := range 10000 {
+		num := fmt.Sprintf("%d", 100000+i)
+		s.Lines = append(s.Lines, &domain.Line{Number: num, DisplayName: "User " + num})
+		s.Devices = append(s.Devices, &domain.Device{MAC: fmt.Sprintf("%012X", 0xA00000000000+i), Model: "7970", Protocol: domain.ProtocolSIP,
+			Pool: "Demo-Pool", DialPlan: "demo-79x1", SoftkeyTemplate: "Standard-User", Lines: []domain.Appearance{{Button: 1, Line: num}}})
+	}
+	for _, e := range s.Entities() {
+		if err := domain.Normalize(e); err != nil {
+			b.Fatal(err)
+		}
+	}
+	x := domain.NewIndex(s)
+	b.ReportAllocs()
+	for b.Loop() {
+		for f, err := range SiteFiles(x) {
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, err := f.Render(); err != nil {
+				b.Fatal(err)
+			}
+		}
 	}
 }
