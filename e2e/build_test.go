@@ -32,7 +32,7 @@ func TestBuildAndShow(t *testing.T) {
 	if _, errs, err := cli(t, admin, nil, "build", "--db", "sqlite:"+filepath.Join(dir, "cmtftp-demo", "cmtftp.db"), "--out", out, "-q"); err != nil {
 		t.Fatalf("build: %v %s", err, errs)
 	}
-	golden, err := os.ReadDir("../internal/build/testdata/golden")
+	golden, err := os.ReadDir("../internal/render/testdata/golden")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,7 +41,7 @@ func TestBuildAndShow(t *testing.T) {
 		t.Errorf("built %d files, the golden set has %d", len(built), len(golden))
 	}
 	for _, g := range golden {
-		want, _ := os.ReadFile(filepath.Join("../internal/build/testdata/golden", g.Name()))
+		want, _ := os.ReadFile(filepath.Join("../internal/render/testdata/golden", g.Name()))
 		got, err := os.ReadFile(filepath.Join(out, g.Name()))
 		if err != nil || !bytes.Equal(got, want) {
 			t.Errorf("build: %s differs from the golden file (%v)", g.Name(), err)
@@ -152,7 +152,7 @@ func TestServeBuiltFiles(t *testing.T) {
 		return string(b)
 	}
 	// Every file of every demo device (the golden set), and one from disk.
-	golden, _ := os.ReadDir("../internal/build/testdata/golden")
+	golden, _ := os.ReadDir("../internal/render/testdata/golden")
 	names := []string{"RingList.xml"}
 	for _, g := range golden {
 		names = append(names, g.Name())

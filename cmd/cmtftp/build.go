@@ -14,8 +14,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"cmtftp/internal/build"
 	"cmtftp/internal/domain"
+	"cmtftp/internal/render"
 	"cmtftp/internal/store"
 )
 
@@ -94,83 +94,9 @@ func buildAll(x *domain.Index, out string, p *progress) (int, error) {
 		}
 	}()
 	os.Chmod(tmp, 0o755)
-	params := x.Params()
-	buildCNF := params[domain.ParamBuildCNFFiles]
-	write := func(name string, b []byte) error { return os.WriteFile(filepath.Join(tmp, name), b, 0o644) }
-
-	var files atomic.Int64
-	var errOnce sync.Once
-	var firstErr error
-	fail := func(err error) { errOnce.Do(func() { firstErr = err }) }
-	names := x.Devices()
-	work := make(chan int, 1024)
-	var done atomic.Int64
-	var wg sync.WaitGroup
-	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range work {
-				c, err := x.DeviceConfig(names[i])
-				if err != nil {
-					fail(err)
-					continue
-				}
-				for _, f := range build.DeviceFiles(c, buildCNF) {
-					t, _ := build.Resolve(f)
-					b, own := build.Build(t, c)
-					if !own {
-						continue // dial plans and softkeys are written once below
-					}
-					if err := write(f, b); err != nil {
-						fail(err)
-					}
-					files.Add(1)
-				}
-				if d := done.Add(1); p != nil && d%1000 == 0 {
-					p.set(int(d))
-				}
-			}
-		}()
-	}
-	for i := range names {
-		work <- i
-	}
-	close(work)
-	wg.Wait()
-	if firstErr != nil {
-		return 0, firstErr
-	}
-	if p != nil {
-		p.set(len(names))
-	}
-	for _, dp := range x.DialPlans() {
-		switch f := build.DialPlanFile(dp); dp.Family {
-		case domain.DialFamily79x1:
-			err = write(f, build.DialPlan79x1(dp))
-		case domain.DialFamily7940:
-			err = write(f, build.DialPlan7940(dp))
-		default:
-			continue
-		}
-		if err != nil {
-			return 0, err
-		}
-		files.Add(1)
-	}
-	for _, sk := range x.Softkeys() {
-		if err := write(build.SoftkeyFile(sk), build.Softkeys(sk)); err != nil {
-			return 0, err
-		}
-		files.Add(1)
-	}
-	if d, err := build.FromIndex(x).Defaults(); err == nil {
-		for name, b := range map[string][]byte{"XMLDefault.cnf.xml": build.XMLDefault(d), "SEPDefault.cnf": build.SEPDefaultCnf(d), "SIPDefault.cnf": build.SIPDefaultCnf(d)} {
-			if err := write(name, b); err != nil {
-				return 0, err
-			}
-			files.Add(1)
-		}
+	n, err := writeSite(x, tmp, p)
+	if err != nil {
+		return 0, err
 	}
 	// Swap: the old directory moves aside, the new one takes its name.
 	old := ""
@@ -190,6 +116,57 @@ func buildAll(x *domain.Index, out string, p *progress) (int, error) {
 	if old != "" {
 		os.RemoveAll(old)
 	}
+	return n, nil
+}
+
+// writeSite renders every file render.SiteFiles lists into dir, on every
+// core, and returns how many it wrote; p counts the devices.
+func writeSite(x *domain.Index, dir string, p *progress) (int, error) {
+	var files atomic.Int64
+	var errOnce sync.Once
+	var firstErr error
+	fail := func(err error) { errOnce.Do(func() { firstErr = err }) }
+	work := make(chan render.File, 1024)
+	var wg sync.WaitGroup
+	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for f := range work {
+				b, err := f.Render()
+				if err == nil {
+					err = os.WriteFile(filepath.Join(dir, f.Name()), b, 0o644)
+				}
+				if err != nil {
+					fail(err)
+					continue
+				}
+				files.Add(1)
+			}
+		}()
+	}
+	devices := 0
+	var last *domain.DeviceConfig
+	for f, err := range render.SiteFiles(x) {
+		if err != nil {
+			fail(err)
+			break
+		}
+		if c := f.Records.Device; c != nil && c != last {
+			if last, devices = c, devices+1; p != nil && devices%1000 == 0 {
+				p.set(devices)
+			}
+		}
+		work <- f
+	}
+	close(work)
+	wg.Wait()
+	if firstErr != nil {
+		return 0, firstErr
+	}
+	if p != nil {
+		p.set(len(x.Devices()))
+	}
 	return int(files.Load()), nil
 }
 
@@ -207,7 +184,7 @@ func newShowCmd() *cobra.Command {
 				return err
 			}
 			if verbose {
-				fmt.Fprintf(cmd.ErrOrStderr(), "# %s: %d bytes, sha256 %s, built from:\n", args[0], len(b), build.Hash(b)[:16])
+				fmt.Fprintf(cmd.ErrOrStderr(), "# %s: %d bytes, sha256 %s, built from:\n", args[0], len(b), render.Hash(b)[:16])
 				for _, s := range sources {
 					fmt.Fprintf(cmd.ErrOrStderr(), "#   %s\n", s)
 				}

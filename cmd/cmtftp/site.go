@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"cmtftp/internal/domain"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -40,7 +41,7 @@ func readSite(path string) (*domain.Site, error) {
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
-	if err := dec.Decode(&site); err != nil && err != io.EOF {
+	if err := dec.Decode(&site); err != nil && !errors.Is(err, io.EOF) {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return &site, nil

@@ -5,7 +5,7 @@ import (
 	"net/http"
 	"strings"
 
-	"cmtftp/internal/build"
+	"cmtftp/internal/render"
 	"cmtftp/internal/source/built"
 )
 
@@ -13,15 +13,15 @@ import (
 // name, with the records it came from in X-Cmtftp-Sources.
 func (s *Server) built(w http.ResponseWriter, r *http.Request) error {
 	name := r.PathValue("name")
-	b, sources, err := build.Render(name, built.Records{Ctx: r.Context(), Store: s.Store})
-	if errors.Is(err, build.ErrNotBuilt) {
+	b, sources, err := built.Render(r.Context(), s.Store, name)
+	if errors.Is(err, render.ErrNotBuilt) {
 		return &Error{Code: CodeNotFound, Message: err.Error(), Status: http.StatusNotFound}
 	}
 	if err != nil {
 		return err
 	}
 	w.Header().Set("X-Cmtftp-Sources", strings.Join(sources, "; "))
-	w.Header().Set("ETag", `"`+build.Hash(b)+`"`)
+	w.Header().Set("ETag", `"`+render.Hash(b)+`"`)
 	w.Header().Set("Content-Type", "application/octet-stream")
 	w.Write(b)
 	return nil

@@ -6,7 +6,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
-	"cmtftp/internal/build"
+	"cmtftp/internal/render"
 )
 
 // requestCounters count what TFTP and HTTP requests found, by the family
@@ -54,20 +54,20 @@ func (c *requestCounters) done(name string, found bool) {
 
 // family returns the config-file family of a requested name, or "".
 func family(name string) string {
-	t, ok := build.Resolve(name)
+	t, ok := render.Resolve(name)
 	if !ok {
 		return ""
 	}
 	switch t.Kind {
-	case build.DeviceXMLFile, build.LegacyCnfFile:
+	case render.DeviceXMLFile, render.LegacyCnfFile:
 		if strings.HasPrefix(strings.ToUpper(name), "SEP") {
 			return "sep"
 		}
-	case build.SIPCnfFile:
+	case render.SIPCnfFile:
 		return "sip"
-	case build.LDFile:
+	case render.LDFile:
 		return "ld"
-	case build.GKFile:
+	case render.GKFile:
 		return "gk"
 	}
 	return ""

@@ -12,7 +12,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"cmtftp/internal/build"
+	"cmtftp/internal/render"
 	"cmtftp/internal/source"
 	"cmtftp/internal/store"
 )
@@ -26,7 +26,7 @@ type Source struct {
 	// OnBuild, if set, is called after every build: the file's kind, how
 	// long it took, the error if the database failed, and whether a change
 	// that arrived meanwhile made the result unfit for the cache.
-	OnBuild func(kind build.Kind, d time.Duration, err error, discarded bool)
+	OnBuild func(kind render.Kind, d time.Duration, err error, discarded bool)
 	// NoCache, when true, builds every request afresh (the service
 	// parameter Enable Caching of Configuration Files = false); requests
 	// for one name at the same moment still share one build.
@@ -62,7 +62,7 @@ var _ source.Source = (*Source)(nil)
 // would fall back to XMLDefault.cnf.xml and might auto-register.
 func (s *Source) Open(ctx context.Context, req *source.Request) (source.File, error) {
 	name := req.Path
-	target, ok := build.Resolve(name)
+	target, ok := render.Resolve(name)
 	if !ok {
 		return nil, source.ErrNotFound
 	}
@@ -113,7 +113,7 @@ func (s *Source) Open(ctx context.Context, req *source.Request) (source.File, er
 }
 
 // build renders name, caching the result unless a change arrived meanwhile.
-func (s *Source) build(ctx context.Context, name string, target build.Target) (*source.Memory, error) {
+func (s *Source) build(ctx context.Context, name string, target render.Target) (*source.Memory, error) {
 	// A change that arrives while the file is being built may or may not
 	// be in it: build again (a few times) so the requester gets a file
 	// that is current as of a moment with no change in flight.
@@ -127,9 +127,9 @@ func (s *Source) build(ctx context.Context, name string, target build.Target) (*
 		gen := s.gen
 		s.mu.Unlock()
 		start := time.Now()
-		b, _, err := build.Render(name, Records{Ctx: ctx, Store: s.Store})
+		b, err := s.renderTarget(ctx, target)
 		switch {
-		case errors.Is(err, build.ErrNotBuilt):
+		case errors.Is(err, render.ErrNotBuilt):
 			return nil, source.ErrNotFound
 		case err != nil:
 			if s.OnBuild != nil {
@@ -157,6 +157,16 @@ func (s *Source) build(ctx context.Context, name string, target build.Target) (*
 		}
 	}
 	return f, nil
+}
+
+// renderTarget loads the records target is rendered from and renders it:
+// the same Load and render.Render that Render (cmtftp show) uses.
+func (s *Source) renderTarget(ctx context.Context, target render.Target) ([]byte, error) {
+	r, err := Load(ctx, s.Store, target)
+	if err != nil {
+		return nil, err
+	}
+	return render.Render(target, r)
 }
 
 // Invalidate drops every cached file (a change may touch any of them).

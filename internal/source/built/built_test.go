@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"cmtftp/internal/domain"
+	"cmtftp/internal/render"
 	"cmtftp/internal/source"
 	"cmtftp/internal/store"
 	"cmtftp/internal/store/sqlite"
@@ -177,4 +178,90 @@ func follow(ctx context.Context, st store.Store, h store.ChangeHandler) {
 	f := store.NewFeed(st, nil, prometheus.NewRegistry())
 	f.Register(h)
 	f.Start(ctx)
+}
+
+// TestSiteFilesServed: for the demo site, under each Build CNF Files
+// value, every file render.SiteFiles lists ("cmtftp build") is served from
+// a real store with exactly those bytes, through the Source and through
+// Render ("cmtftp show"); and every candidate name of a demo device, dial
+// plan or softkey template that SiteFiles does not list is not served.
+func TestSiteFilesServed(t *testing.T) {
+	for _, buildCNF := range []string{domain.BuildSelective, domain.BuildAll, domain.BuildNone} {
+		t.Run(buildCNF, func(t *testing.T) {
+			ctx := context.Background()
+			st, x := demoUnder(t, buildCNF)
+			s := &Source{Store: st}
+			listed := map[string]bool{}
+			for f, err := range render.SiteFiles(x) {
+				if err != nil {
+					t.Fatal(err)
+				}
+				listed[f.Name()] = true
+				want, err := f.Render()
+				if err != nil {
+					t.Fatalf("%s: %v", f.Name(), err)
+				}
+				if got, err := open(t, st, s, f.Name()); err != nil || got != string(want) {
+					t.Errorf("%s: served %d bytes (%v), SiteFiles renders %d: they differ", f.Name(), len(got), err, len(want))
+				}
+				if got, _, err := Render(ctx, st, f.Name()); err != nil || string(got) != string(want) {
+					t.Errorf("%s: Render gives other bytes (%v)", f.Name(), err)
+				}
+			}
+			if len(listed) < 12 || !listed["SEP0000DE000002.cnf.xml"] || !listed["XMLDefault.cnf.xml"] {
+				t.Fatalf("SiteFiles lists only %d files", len(listed))
+			}
+			for _, name := range candidates(x) {
+				if listed[name] {
+					continue
+				}
+				if _, err := open(t, st, s, name); !errors.Is(err, source.ErrNotFound) {
+					t.Errorf("%s is served (%v) but SiteFiles does not list it", name, err)
+				}
+			}
+		})
+	}
+}
+
+// demoUnder opens a SQLite store holding the demo site with Build CNF
+// Files set to buildCNF, and indexes the same site in memory.
+func demoUnder(t *testing.T, buildCNF string) (store.Store, *domain.Index) {
+	t.Helper()
+	site := func() *domain.Site {
+		s := domain.DemoSite()
+		s.Service = append(s.Service, &domain.Param{Name: domain.ParamBuildCNFFiles, Value: buildCNF})
+		return s
+	}
+	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "d.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	if _, err := st.Apply(context.Background(), site()); err != nil {
+		t.Fatal(err)
+	}
+	mem := site()
+	for _, e := range mem.Entities() {
+		if err := domain.Normalize(e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return st, domain.NewIndex(mem)
+}
+
+// candidates lists every name a request could ask of x's devices, dial
+// plans and softkey templates, whether or not they get it.
+func candidates(x *domain.Index) []string {
+	var out []string
+	for _, name := range x.Devices() {
+		mac := strings.TrimPrefix(name, "SEP")
+		out = append(out, name+".cnf", name+".cnf.xml", "SIP"+mac+".cnf", "ld"+strings.ToLower(mac), "gk"+strings.ToLower(mac))
+	}
+	for _, p := range x.DialPlans() {
+		out = append(out, "DR"+p.Name+".xml", p.Name+".xml")
+	}
+	for _, sk := range x.Softkeys() {
+		out = append(out, "SK"+sk.Name+".xml")
+	}
+	return out
 }

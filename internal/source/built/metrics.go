@@ -5,7 +5,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
-	"cmtftp/internal/build"
+	"cmtftp/internal/render"
 )
 
 // Metrics counts the builds of the built-file step (BuildCount,
@@ -41,7 +41,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 }
 
 // Built counts one build of one file of the given kind.
-func (m *Metrics) Built(kind build.Kind, d time.Duration, err error, discarded bool) {
+func (m *Metrics) Built(kind render.Kind, d time.Duration, err error, discarded bool) {
 	m.builds.Inc()
 	m.duration.Set(d.Seconds())
 	if err != nil || discarded {
@@ -54,15 +54,15 @@ func (m *Metrics) Built(kind build.Kind, d time.Duration, err error, discarded b
 }
 
 // fileLabel is the kind label of a built file.
-func fileLabel(kind build.Kind) string {
+func fileLabel(kind render.Kind) string {
 	switch kind {
-	case build.DeviceXMLFile, build.SIPCnfFile, build.LDFile, build.GKFile:
+	case render.DeviceXMLFile, render.SIPCnfFile, render.LDFile, render.GKFile:
 		return "device"
-	case build.LegacyCnfFile:
+	case render.LegacyCnfFile:
 		return "unit"
-	case build.DR79x1File, build.Dial7940File:
+	case render.DR79x1File, render.Dial7940File:
 		return "dialrule"
-	case build.SoftkeyXMLFile:
+	case render.SoftkeyXMLFile:
 		return "softkey"
 	}
 	return "default"

@@ -1,4 +1,23 @@
-package build
+package render
+
+import "cmtftp/internal/domain"
+
+func userLocale(c *domain.DeviceConfig) string {
+	switch {
+	case c.Device.UserLocale != "":
+		return c.Device.UserLocale
+	case c.Profile != nil && c.Profile.UserLocale != "":
+		return c.Profile.UserLocale
+	}
+	return c.Pool.UserLocale
+}
+
+func networkLocale(c *domain.DeviceConfig) string {
+	if c.Device.NetworkLocale != "" {
+		return c.Device.NetworkLocale
+	}
+	return c.Pool.NetworkLocale
+}
 
 // langCodes maps the user-locale directory names of Cisco locale installers
 // to the langCode phones expect; unknown names fall back to en_US.

@@ -1,9 +1,10 @@
-package build
+package render
 
 import (
 	"bytes"
 	"cmtftp/internal/domain"
 	"encoding/xml"
+	"errors"
 	"io"
 	"slices"
 	"strings"
@@ -100,7 +101,7 @@ func elementPaths(t *testing.T, b []byte) []string {
 	var stack, out []string
 	for {
 		tok, err := d.Token()
-		if err == io.EOF {
+		if errors.Is(err, io.EOF) {
 			return out
 		}
 		if err != nil {

@@ -1,7 +1,4 @@
-// Package build renders the configuration files of the chapter's Table
-// 11-3 from store records: pure functions, records in, bytes out, no I/O.
-// The same records always give the same bytes.
-package build
+package render
 
 import (
 	"bytes"

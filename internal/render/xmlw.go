@@ -1,8 +1,7 @@
-package build
+package render
 
 import (
 	"strconv"
-	"strings"
 	"unicode/utf8"
 )
 
@@ -107,25 +106,4 @@ func escape(b []byte, s string, attr bool) []byte {
 		i += size
 	}
 	return b
-}
-
-// textValue makes s safe for one line of a key: value text file: line
-// breaks and control characters become spaces, and double quotes (the
-// format has no escape for them) become single quotes.
-func textValue(s string) string {
-	if !strings.ContainsFunc(s, func(r rune) bool { return r < 0x20 || r == 0x7f || r == '"' || r == utf8.RuneError }) {
-		return s
-	}
-	var b strings.Builder
-	for _, r := range s {
-		switch {
-		case r < 0x20 || r == 0x7f || r == utf8.RuneError:
-			b.WriteByte(' ')
-		case r == '"':
-			b.WriteByte('\'')
-		default:
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
 }

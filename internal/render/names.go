@@ -1,0 +1,154 @@
+package render
+
+import (
+	"cmtftp/internal/domain"
+	"strings"
+)
+
+// Kind is a kind of built file.
+type Kind int
+
+// The kinds of built files (Table 11-3 and the default files).
+const (
+	DeviceXMLFile  Kind = iota + 1 // SEP<MAC>.cnf.xml
+	LegacyCnfFile                  // SEP<MAC>.cnf (or <name>.cnf for a gateway)
+	SIPCnfFile                     // SIP<MAC>.cnf
+	LDFile                         // ld<mac>
+	GKFile                         // gk<mac>
+	XMLDefaultFile                 // XMLDefault.cnf.xml
+	SEPDefaultFile                 // SEPDefault.cnf
+	SIPDefaultFile                 // SIPDefault.cnf
+	DR79x1File                     // DR<plan>.xml
+	Dial7940File                   // <plan>.xml
+	SoftkeyXMLFile                 // SK<template>.xml
+)
+
+// Need names the records a kind of file is rendered from: what the caller
+// loads into Records before it calls Render.
+type Need int
+
+// The records a file is rendered from.
+const (
+	NeedDevice   Need = iota + 1 // Records.Device: the configuration of the device the target's Key names
+	NeedDialPlan                 // Records.DialPlan: the dial plan the Key names
+	NeedSoftkey                  // Records.Softkey: the softkey template the Key names
+	NeedDefaults                 // Records.Defaults: the default group, models and parameters (no Key)
+)
+
+// kinds describes each kind of file: what it is called in messages, and
+// what it is rendered from.
+var kinds = [...]struct {
+	name  string
+	needs Need
+}{
+	DeviceXMLFile:  {"device config", NeedDevice},
+	LegacyCnfFile:  {"legacy .cnf", NeedDevice},
+	SIPCnfFile:     {"7940/7960 SIP config", NeedDevice},
+	LDFile:         {"7905 profile", NeedDevice},
+	GKFile:         {"7912 profile", NeedDevice},
+	XMLDefaultFile: {"XMLDefault", NeedDefaults},
+	SEPDefaultFile: {"SEPDefault", NeedDefaults},
+	SIPDefaultFile: {"SIPDefault", NeedDefaults},
+	DR79x1File:     {"dial plan (79x1)", NeedDialPlan},
+	Dial7940File:   {"dial plan (7940)", NeedDialPlan},
+	SoftkeyXMLFile: {"softkey template", NeedSoftkey},
+}
+
+// String returns the kind's name as messages show it ("device config",
+// "dial plan (79x1)" …), or "" for a kind that does not exist.
+func (k Kind) String() string {
+	if k <= 0 || int(k) >= len(kinds) {
+		return ""
+	}
+	return kinds[k].name
+}
+
+// Needs returns the records a file of this kind is rendered from (0 for a
+// kind that does not exist).
+func (k Kind) Needs() Need {
+	if k <= 0 || int(k) >= len(kinds) {
+		return 0
+	}
+	return kinds[k].needs
+}
+
+// Target is a requested name resolved: the kind of file, the record it is
+// rendered from, and the name as it was asked for.
+type Target struct {
+	Kind Kind
+	Key  string // device name, dial-plan or softkey-template name; empty for default files
+	Name string // the requested name, as given to Resolve
+}
+
+// Resolve maps a requested file name to the kind of file and the record it
+// is rendered from; it reads no records, so an answer is a candidate: the
+// records decide (Render). The name is matched as phones send it (SEP/SIP
+// upper-case MAC, ld/gk lower-case), case-insensitively in the fixed
+// parts. A <name>.xml answer is only a candidate for a 7940-family plan.
+func Resolve(name string) (Target, bool) {
+	to := func(k Kind, key string) (Target, bool) { return Target{Kind: k, Key: key, Name: name}, true }
+	n := strings.TrimPrefix(strings.ReplaceAll(name, "\\", "/"), "/")
+	lower := strings.ToLower(n)
+	switch lower {
+	case "xmldefault.cnf.xml":
+		return to(XMLDefaultFile, "")
+	case "sepdefault.cnf":
+		return to(SEPDefaultFile, "")
+	case "sipdefault.cnf":
+		return to(SIPDefaultFile, "")
+	}
+	if strings.Contains(n, "/") {
+		return Target{}, false
+	}
+	mac := func(s string) (string, bool) {
+		m, err := domain.ParseMAC(s)
+		return m, err == nil && len(s) == 12
+	}
+	switch {
+	case strings.HasPrefix(lower, "sep") && strings.HasSuffix(lower, ".cnf.xml"):
+		if m, ok := mac(n[3 : len(n)-8]); ok {
+			return to(DeviceXMLFile, "SEP"+m)
+		}
+	case strings.HasPrefix(lower, "sep") && strings.HasSuffix(lower, ".cnf"):
+		if m, ok := mac(n[3 : len(n)-4]); ok {
+			return to(LegacyCnfFile, "SEP"+m)
+		}
+	case strings.HasPrefix(lower, "sip") && strings.HasSuffix(lower, ".cnf"):
+		if m, ok := mac(n[3 : len(n)-4]); ok {
+			return to(SIPCnfFile, "SEP"+m)
+		}
+	case strings.HasPrefix(lower, "ld") && len(n) == 14:
+		if m, ok := mac(n[2:]); ok {
+			return to(LDFile, "SEP"+m)
+		}
+	case strings.HasPrefix(lower, "gk") && len(n) == 14:
+		if m, ok := mac(n[2:]); ok {
+			return to(GKFile, "SEP"+m)
+		}
+	case strings.HasPrefix(n, "DR") && strings.HasSuffix(n, ".xml") && domain.FileSafeName(n[2:len(n)-4]):
+		return to(DR79x1File, n[2:len(n)-4])
+	case strings.HasPrefix(n, "SK") && strings.HasSuffix(n, ".xml") && domain.FileSafeName(n[2:len(n)-4]):
+		return to(SoftkeyXMLFile, n[2:len(n)-4])
+	case strings.HasSuffix(lower, ".cnf") && domain.FileSafeName(n[:len(n)-4]):
+		return to(LegacyCnfFile, n[:len(n)-4]) // a gateway's <name>.cnf
+	case strings.HasSuffix(n, ".xml") && domain.FileSafeName(n[:len(n)-4]):
+		return to(Dial7940File, n[:len(n)-4])
+	}
+	return Target{}, false
+}
+
+// DialPlanFile is the name of the file a dial plan is served as: DR<name>.xml
+// for the 79x1 family, <name>.xml for 7940/7960; the 7905 family has none
+// (its rules travel inside ld/gk).
+func DialPlanFile(p *domain.DialPlan) string {
+	switch p.Family {
+	case domain.DialFamily79x1:
+		return "DR" + p.Name + ".xml"
+	case domain.DialFamily7940:
+		return p.Name + ".xml"
+	}
+	return ""
+}
+
+// SoftkeyFile is the name a softkey template is served as: SK<name>.xml.
+func SoftkeyFile(t *domain.SoftkeyTemplate) string { return "SK" + t.Name + ".xml" }

@@ -1,0 +1,89 @@
+// Package render renders the configuration files of the chapter's Table
+// 11-3: records in, bytes out. It reads nothing itself — no store, no
+// context, no I/O: the caller resolves a requested name (Resolve), loads
+// the records its target needs (Kind.Needs) and calls Render. SiteFiles
+// lists every file of a site held in memory. The same records always give
+// the same bytes.
+package render
+
+import (
+	"cmtftp/internal/domain"
+	"errors"
+	"fmt"
+)
+
+// Records holds the records one file is rendered from. Render reads only
+// the field its target's Kind.Needs names; the others may be nil.
+type Records struct {
+	Device   *domain.DeviceConfig    // NeedDevice
+	DialPlan *domain.DialPlan        // NeedDialPlan
+	Softkey  *domain.SoftkeyTemplate // NeedSoftkey
+	Defaults *DefaultConfig          // NeedDefaults
+}
+
+// ErrNotBuilt says that a name is not one of the built files (the caller
+// looks elsewhere: custom files, disk …). Loaders wrap it around "no such
+// record"; Render returns it when the records do not make the name: a
+// device not given that file under Build CNF Files or its model's file
+// families, or a dial plan of the other family.
+var ErrNotBuilt = errors.New("render: not a built file")
+
+// Render renders the file t from r, which holds the record t.Kind.Needs.
+// It returns ErrNotBuilt (wrapped) when the records do not make t.Name,
+// and another error when r lacks the record t needs (the caller's fault).
+func Render(t Target, r Records) ([]byte, error) {
+	switch t.Kind.Needs() {
+	case NeedDevice:
+		if r.Device != nil {
+			return renderDevice(t, r.Device)
+		}
+	case NeedDialPlan:
+		if p := r.DialPlan; p != nil {
+			if DialPlanFile(p) != t.Name {
+				return nil, fmt.Errorf("%w: dial plan %q is of the %s family", ErrNotBuilt, p.Name, p.Family)
+			}
+			if t.Kind == DR79x1File {
+				return DialPlan79x1(p), nil
+			}
+			return DialPlan7940(p), nil
+		}
+	case NeedSoftkey:
+		if r.Softkey != nil {
+			return Softkeys(r.Softkey), nil
+		}
+	case NeedDefaults:
+		if d := r.Defaults; d != nil {
+			switch t.Kind {
+			case XMLDefaultFile:
+				return XMLDefault(d), nil
+			case SEPDefaultFile:
+				return SEPDefaultCnf(d), nil
+			}
+			return SIPDefaultCnf(d), nil
+		}
+	default:
+		return nil, fmt.Errorf("%w: %q", ErrNotBuilt, t.Name)
+	}
+	return nil, fmt.Errorf("render: %s %q: no records given", t.Kind, t.Name)
+}
+
+// Sources lists the records the file t is rendered from, as "cmtftp show
+// -v" prints them: "device SEP…", "line 4002 (button 1)", "dial plan
+// office" … It reads r as Render does.
+func Sources(t Target, r Records) []string {
+	switch {
+	case t.Kind.Needs() == NeedDevice && r.Device != nil:
+		return deviceSources(r.Device)
+	case t.Kind.Needs() == NeedDialPlan && r.DialPlan != nil:
+		return []string{"dial plan " + r.DialPlan.Name}
+	case t.Kind.Needs() == NeedSoftkey && r.Softkey != nil:
+		return []string{"softkey template " + r.Softkey.Name}
+	case t.Kind.Needs() == NeedDefaults && r.Defaults != nil:
+		src := []string{"group " + r.Defaults.Group.Name, "parameters"}
+		if t.Kind == XMLDefaultFile {
+			src = append(src, "model catalogue")
+		}
+		return src
+	}
+	return nil
+}
