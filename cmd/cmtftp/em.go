@@ -42,7 +42,14 @@ func newParamCmd() *cobra.Command {
 	var cf clientFlags
 	p := &cobra.Command{Use: "param", Aliases: []string{"params"}, Short: "Enterprise and service parameters (Build CNF Files, Maximum Serving Count …)"}
 	cf.register(p)
-	list := &cobra.Command{Use: "list", Short: "Every parameter with its value, default and meaning", Args: cobra.NoArgs,
+	p.AddCommand(newParamListCmd(&cf), newParamGetCmd(&cf), newParamSetCmd(&cf))
+	return p
+}
+
+// newParamListCmd is "param list": every parameter, as a table or in
+// cf's output format.
+func newParamListCmd(cf *clientFlags) *cobra.Command {
+	return &cobra.Command{Use: "list", Short: "Every parameter with its value, default and meaning", Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := cf.checkOutput(); err != nil {
 				return err
@@ -62,7 +69,12 @@ func newParamCmd() *cobra.Command {
 			}
 			return table(cmd.OutOrStdout(), []string{"scope", "name", "value", "isDefault", "type"}, rows)
 		}}
-	get := &cobra.Command{Use: "get NAME", Short: "Show one parameter", Args: cobra.ExactArgs(1),
+}
+
+// newParamGetCmd is "param get NAME": the bare value, or the whole
+// parameter in cf's output format.
+func newParamGetCmd(cf *clientFlags) *cobra.Command {
+	return &cobra.Command{Use: "get NAME", Short: "Show one parameter", Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx, cancel := cmdContext(cmd)
 			defer cancel()
@@ -76,6 +88,10 @@ func newParamCmd() *cobra.Command {
 			}
 			return emit(cmd.OutOrStdout(), cf.output, pv)
 		}}
+}
+
+// newParamSetCmd is "param set NAME VALUE" and "param set NAME --default".
+func newParamSetCmd(cf *clientFlags) *cobra.Command {
 	var reset bool
 	set := &cobra.Command{Use: "set NAME VALUE | set NAME --default", Short: "Set a parameter (validated; --default restores the default)",
 		Example: "  cmtftp param set BuildCNFFiles 'Build All'\n  cmtftp param set MaxServingCount 500",
@@ -100,6 +116,5 @@ func newParamCmd() *cobra.Command {
 			return nil
 		}}
 	set.Flags().BoolVar(&reset, "default", false, "restore the default value")
-	p.AddCommand(list, get, set)
-	return p
+	return set
 }

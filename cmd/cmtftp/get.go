@@ -57,50 +57,9 @@ func runGet(ctx context.Context, cmd *cobra.Command, c *tftpclient.Client, serve
 	if out == "" {
 		out = path.Base(strings.ReplaceAll(name, `\`, "/"))
 	}
-	var (
-		w      io.Writer
-		finish func(ok bool) error
-	)
-	switch st, err := os.Stat(out); {
-	case out == "-":
-		bw := bufio.NewWriter(cmd.OutOrStdout())
-		w, finish = bw, func(bool) error { return bw.Flush() }
-	case err == nil && !st.Mode().IsRegular():
-		// A device or pipe (/dev/null, a FIFO) is written in place: renaming
-		// a temporary file over it would replace it.
-		f, err := os.OpenFile(out, os.O_WRONLY, 0)
-		if err != nil {
-			return err
-		}
-		bw := bufio.NewWriter(f)
-		w = bw
-		finish = func(bool) error {
-			err := bw.Flush()
-			if cerr := f.Close(); err == nil {
-				err = cerr
-			}
-			return err
-		}
-	default:
-		// A regular file appears only once complete: write a temporary file
-		// beside it, then rename.
-		tmp, err := os.CreateTemp(filepath.Dir(out), "."+filepath.Base(out)+".part-*")
-		if err != nil {
-			return err
-		}
-		bw := bufio.NewWriter(tmp)
-		w = bw
-		finish = func(ok bool) error {
-			err := bw.Flush()
-			if cerr := tmp.Close(); err == nil {
-				err = cerr
-			}
-			if !ok || err != nil {
-				os.Remove(tmp.Name())
-				return err
-			}
-			return os.Rename(tmp.Name(), out)
-		}
+	w, finish, err := openGetOutput(cmd, out)
+	if err != nil {
+		return err
 	}
 	res, err := c.Get(ctx, server, name, w)
 	if ferr := finish(err == nil); err == nil {
@@ -116,4 +75,49 @@ func runGet(ctx context.Context, cmd *cobra.Command, c *tftpclient.Client, serve
 	}
 	fmt.Fprintln(cmd.ErrOrStderr())
 	return nil
+}
+
+// openGetOutput opens where runGet writes the file: standard output for
+// "-", a device or pipe in place, otherwise a temporary file that finish
+// renames to out when ok (and removes when not).
+func openGetOutput(cmd *cobra.Command, out string) (w io.Writer, finish func(ok bool) error, err error) {
+	switch st, err := os.Stat(out); {
+	case out == "-":
+		bw := bufio.NewWriter(cmd.OutOrStdout())
+		return bw, func(bool) error { return bw.Flush() }, nil
+	case err == nil && !st.Mode().IsRegular():
+		// A device or pipe (/dev/null, a FIFO) is written in place: renaming
+		// a temporary file over it would replace it.
+		f, err := os.OpenFile(out, os.O_WRONLY, 0)
+		if err != nil {
+			return nil, nil, err
+		}
+		bw := bufio.NewWriter(f)
+		return bw, func(bool) error {
+			err := bw.Flush()
+			if cerr := f.Close(); err == nil {
+				err = cerr
+			}
+			return err
+		}, nil
+	default:
+		// A regular file appears only once complete: write a temporary file
+		// beside it, then rename.
+		tmp, err := os.CreateTemp(filepath.Dir(out), "."+filepath.Base(out)+".part-*")
+		if err != nil {
+			return nil, nil, err
+		}
+		bw := bufio.NewWriter(tmp)
+		return bw, func(ok bool) error {
+			err := bw.Flush()
+			if cerr := tmp.Close(); err == nil {
+				err = cerr
+			}
+			if !ok || err != nil {
+				os.Remove(tmp.Name())
+				return err
+			}
+			return os.Rename(tmp.Name(), out)
+		}, nil
+	}
 }

@@ -51,8 +51,20 @@ func (rc recordCmd) command() *cobra.Command {
 	cf.register(parent)
 
 	list := listCmd(&cf, rc.kind, "List every "+rc.use, rc.columns)
+	show := rc.showCmd(&cf)
+	add := rc.addCmd(&cf)
+	set := rc.setCmd(&cf)
+	rm := rc.rmCmd(&cf)
+	parent.AddCommand(list, show, add, set, rm)
+	if rc.kind == domain.KindDevice {
+		parent.AddCommand(newTimelineCmd(&cf))
+	}
+	return parent
+}
 
-	show := &cobra.Command{Use: "show NAME", Short: "Show one " + rc.use, Args: cobra.ExactArgs(1),
+// showCmd is the "show NAME" subcommand: one record in cf's output format.
+func (rc recordCmd) showCmd(cf *clientFlags) *cobra.Command {
+	return &cobra.Command{Use: "show NAME", Short: "Show one " + rc.use, Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := cf.checkOutput(); err != nil {
 				return err
@@ -65,7 +77,11 @@ func (rc recordCmd) command() *cobra.Command {
 			}
 			return emit(cmd.OutOrStdout(), cf.output, e)
 		}}
+}
 
+// addCmd is the "add NAME [flags]" subcommand: create a record from the
+// flags given.
+func (rc recordCmd) addCmd(cf *clientFlags) *cobra.Command {
 	add := &cobra.Command{Use: "add NAME [flags]", Short: "Add a " + rc.use, Args: cobra.ExactArgs(1), Example: rc.example}
 	addFlags := newRecordFlags(add.Flags(), rc.kind)
 	add.RunE = func(cmd *cobra.Command, args []string) error {
@@ -82,7 +98,12 @@ func (rc recordCmd) command() *cobra.Command {
 		fmt.Fprintf(cmd.OutOrStdout(), "added %s %s\n", rc.use, e.Key())
 		return nil
 	}
+	return add
+}
 
+// setCmd is the "set NAME [flags]" subcommand: change only the fields
+// whose flags are given.
+func (rc recordCmd) setCmd(cf *clientFlags) *cobra.Command {
 	set := &cobra.Command{Use: "set NAME [flags]", Short: "Change fields of a " + rc.use + " (only the flags given)", Args: cobra.ExactArgs(1)}
 	setFlags := newRecordFlags(set.Flags(), rc.kind)
 	set.RunE = func(cmd *cobra.Command, args []string) error {
@@ -107,8 +128,13 @@ func (rc recordCmd) command() *cobra.Command {
 		}
 		return nil
 	}
+	return set
+}
 
-	rm := &cobra.Command{Use: "rm NAME...", Aliases: []string{"delete"}, Short: "Delete " + rc.use + "s", Args: cobra.MinimumNArgs(1),
+// rmCmd is the "rm NAME..." subcommand: delete each record named, going
+// on past failures and reporting them all.
+func (rc recordCmd) rmCmd(cf *clientFlags) *cobra.Command {
+	return &cobra.Command{Use: "rm NAME...", Aliases: []string{"delete"}, Short: "Delete " + rc.use + "s", Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx, cancel := cmdContext(cmd)
 			defer cancel()
@@ -123,11 +149,6 @@ func (rc recordCmd) command() *cobra.Command {
 			}
 			return errors.Join(errs...)
 		}}
-	parent.AddCommand(list, show, add, set, rm)
-	if rc.kind == domain.KindDevice {
-		parent.AddCommand(newTimelineCmd(&cf))
-	}
-	return parent
 }
 
 // deviceKey lets admins name a phone by its MAC in any spelling.

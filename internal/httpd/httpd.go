@@ -109,32 +109,13 @@ func (h *Handler) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 		http.Error(w, "read-only: GET and HEAD only", http.StatusMethodNotAllowed)
 		return
 	}
-	// Percent-escapes are decoded (a space is %20 on HTTP, a space on
-	// TFTP), but an escaped dot, slash, backslash or NUL is refused: it can
-	// only be an attempt to smuggle a path past the rules.
-	raw := strings.ToLower(r.URL.EscapedPath())
-	for _, bad := range []string{"%2e", "%2f", "%5c", "%00"} {
-		if strings.Contains(raw, bad) {
-			h.fail(w, r, raw, source.ErrDenied)
-			return
-		}
-	}
-	name := strings.TrimPrefix(r.URL.Path, "/")
-	remote, _ := netip.ParseAddrPort(r.RemoteAddr)
-	var local netip.Addr
-	if a, ok := r.Context().Value(http.LocalAddrContextKey).(net.Addr); ok {
-		if ap, err := netip.ParseAddrPort(a.String()); err == nil {
-			local = ap.Addr()
-		}
-	}
-	req, err := source.NewRequest(name, source.HTTP, remote, local)
-	if err != nil {
-		h.fail(w, r, name, source.ErrDenied)
+	req, ok := h.request(w, r)
+	if !ok {
 		return
 	}
 	f, err := h.Source.Open(r.Context(), req)
 	if err != nil {
-		h.fail(w, r, name, err)
+		h.fail(w, r, res.Name, err)
 		return
 	}
 	defer f.Close()
@@ -143,6 +124,40 @@ func (h *Handler) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	w.Header().Set("ETag", etag(f))
 	w.Header().Set("Content-Type", contentType(req.Path))
 	http.ServeContent(w, r, "", f.ModTime(), io.NewSectionReader(f, 0, f.Size()))
+}
+
+// request turns r into a source request, answering 403 itself (and
+// reporting false) for a name that is refused.
+func (h *Handler) request(w http.ResponseWriter, r *http.Request) (*source.Request, bool) {
+	// Percent-escapes are decoded (a space is %20 on HTTP, a space on
+	// TFTP), but an escaped dot, slash, backslash or NUL is refused: it can
+	// only be an attempt to smuggle a path past the rules.
+	raw := strings.ToLower(r.URL.EscapedPath())
+	for _, bad := range []string{"%2e", "%2f", "%5c", "%00"} {
+		if strings.Contains(raw, bad) {
+			h.fail(w, r, raw, source.ErrDenied)
+			return nil, false
+		}
+	}
+	name := strings.TrimPrefix(r.URL.Path, "/")
+	remote, _ := netip.ParseAddrPort(r.RemoteAddr)
+	req, err := source.NewRequest(name, source.HTTP, remote, localAddr(r))
+	if err != nil {
+		h.fail(w, r, name, source.ErrDenied)
+		return nil, false
+	}
+	return req, true
+}
+
+// localAddr is the server address r arrived on, when the server recorded it.
+func localAddr(r *http.Request) netip.Addr {
+	var local netip.Addr
+	if a, ok := r.Context().Value(http.LocalAddrContextKey).(net.Addr); ok {
+		if ap, err := netip.ParseAddrPort(a.String()); err == nil {
+			local = ap.Addr()
+		}
+	}
+	return local
 }
 
 func (h *Handler) fail(w http.ResponseWriter, r *http.Request, name string, err error) {

@@ -276,62 +276,73 @@ func (g *get) handle(p []byte, asked tftp.Options) (done, progressed bool, err e
 		code, msg, _ := tftp.ParseError(p)
 		return false, false, &RemoteError{Code: code, Message: msg}
 	case tftp.OpOACK:
-		if g.next != 1 || g.inWin != 0 || g.bytes != 0 {
-			return false, false, nil // a resent OACK after ACK 0: answer again below
-		}
-		o, err := tftp.ParseOACK(p)
-		if err != nil || !acceptable(o, asked) {
-			g.sendErr(tftp.ErrOptionRefused, "bad option acknowledgment")
-			return false, false, fmt.Errorf("tftp: server acknowledged options not asked for: %q", p)
-		}
-		g.acked = o
-		if o.BlockSize > 0 {
-			g.blksize = o.BlockSize
-		}
-		if o.WindowSize > 0 {
-			g.window = o.WindowSize
-		}
-		g.sizeReceiveBuffer()
-		return false, true, g.ack(0)
+		return g.handleOACK(p, asked)
 	case tftp.OpDATA:
-		blk, payload, err := tftp.ParseData(p)
-		if err != nil {
-			return false, false, nil
-		}
-		if blk != uint16(g.next) {
-			behind := uint16(g.next) - blk // 1 means the block before the expected one
-			if behind != 0 && behind < 0x8000 || !g.gapAck {
-				g.gapAck = true
-				return false, false, g.ack(uint16(g.next - 1))
-			}
-			return false, false, nil
-		}
-		if len(payload) > g.blksize {
-			g.sendErr(tftp.ErrIllegalOp, "block too large")
-			return false, false, fmt.Errorf("tftp: block %d of %d bytes exceeds blksize %d", blk, len(payload), g.blksize)
-		}
-		if err := g.write(payload); err != nil {
-			g.sendErr(tftp.ErrDiskFull, "write failed")
-			return false, false, err
-		}
-		g.next++
-		g.inWin++
-		g.gapAck = false
-		last := len(payload) < g.blksize
-		if last || g.inWin >= g.window {
-			g.inWin = 0
-			if err := g.ack(blk); err != nil {
-				return false, true, err
-			}
-		}
-		if last && g.c.Netascii {
-			if _, err := g.w.Write(g.dec.Flush(g.out[:0])); err != nil {
-				return true, true, err
-			}
-		}
-		return last, true, nil
+		return g.handleData(p)
 	}
 	return false, false, nil
+}
+
+// handleOACK takes the server's option acknowledgment and answers ACK 0.
+func (g *get) handleOACK(p []byte, asked tftp.Options) (done, progressed bool, err error) {
+	if g.next != 1 || g.inWin != 0 || g.bytes != 0 {
+		return false, false, nil // a resent OACK after ACK 0: answer again below
+	}
+	o, err := tftp.ParseOACK(p)
+	if err != nil || !acceptable(o, asked) {
+		g.sendErr(tftp.ErrOptionRefused, "bad option acknowledgment")
+		return false, false, fmt.Errorf("tftp: server acknowledged options not asked for: %q", p)
+	}
+	g.acked = o
+	if o.BlockSize > 0 {
+		g.blksize = o.BlockSize
+	}
+	if o.WindowSize > 0 {
+		g.window = o.WindowSize
+	}
+	g.sizeReceiveBuffer()
+	return false, true, g.ack(0)
+}
+
+// handleData writes the expected block, ACKs at the end of each window and
+// the file, and answers a gap or a duplicate with the last block received.
+func (g *get) handleData(p []byte) (done, progressed bool, err error) {
+	blk, payload, err := tftp.ParseData(p)
+	if err != nil {
+		return false, false, nil
+	}
+	if blk != uint16(g.next) {
+		behind := uint16(g.next) - blk // 1 means the block before the expected one
+		if behind != 0 && behind < 0x8000 || !g.gapAck {
+			g.gapAck = true
+			return false, false, g.ack(uint16(g.next - 1))
+		}
+		return false, false, nil
+	}
+	if len(payload) > g.blksize {
+		g.sendErr(tftp.ErrIllegalOp, "block too large")
+		return false, false, fmt.Errorf("tftp: block %d of %d bytes exceeds blksize %d", blk, len(payload), g.blksize)
+	}
+	if err := g.write(payload); err != nil {
+		g.sendErr(tftp.ErrDiskFull, "write failed")
+		return false, false, err
+	}
+	g.next++
+	g.inWin++
+	g.gapAck = false
+	last := len(payload) < g.blksize
+	if last || g.inWin >= g.window {
+		g.inWin = 0
+		if err := g.ack(blk); err != nil {
+			return false, true, err
+		}
+	}
+	if last && g.c.Netascii {
+		if _, err := g.w.Write(g.dec.Flush(g.out[:0])); err != nil {
+			return true, true, err
+		}
+	}
+	return last, true, nil
 }
 
 func (g *get) write(p []byte) error {

@@ -68,6 +68,10 @@ func (s *DB) DeviceConfig(ctx context.Context, name string) (*domain.DeviceConfi
 	return c, nil
 }
 
+// configKinds lists the tables of configJoinSQL's packed columns in order.
+var configKinds = [...]domain.Kind{domain.KindDevice, domain.KindModel, domain.KindPool, domain.KindSIPProfile, domain.KindLogin,
+	domain.KindProfile, domain.KindDialPlan, domain.KindSoftkey, domain.KindGroup, domain.KindServer, domain.KindServer, domain.KindServer}
+
 func (s *DB) configJoined(r reader, name string, c *domain.DeviceConfig) error {
 	rows, err := r.query(s.configSQL, name)
 	if err != nil {
@@ -80,7 +84,7 @@ func (s *DB) configJoined(r reader, name string, c *domain.DeviceConfig) error {
 		}
 		return fmt.Errorf("%w: %s %q", domain.ErrNotFound, domain.KindDevice, name)
 	}
-	var packed [12]string
+	var packed [len(configKinds)]string
 	ptrs := make([]any, len(packed))
 	for i := range packed {
 		ptrs[i] = &packed[i]
@@ -88,50 +92,56 @@ func (s *DB) configJoined(r reader, name string, c *domain.DeviceConfig) error {
 	if err := rows.Scan(ptrs...); err != nil {
 		return err
 	}
-	i := 0
-	one := func(k domain.Kind) (domain.Entity, error) {
-		vals, err := decodeRow(packed[i])
-		if err != nil {
-			return nil, err
-		}
-		i++
-		if len(vals) == 0 || vals[0] == nil {
-			return nil, nil // a LEFT JOIN that matched nothing
-		}
-		rv := &rowValues{vals: vals}
-		return tables[k].scan(rv.next)
-	}
-	for _, k := range []domain.Kind{domain.KindDevice, domain.KindModel, domain.KindPool, domain.KindSIPProfile, domain.KindLogin,
-		domain.KindProfile, domain.KindDialPlan, domain.KindSoftkey, domain.KindGroup, domain.KindServer, domain.KindServer, domain.KindServer} {
-		e, err := one(k)
+	for i, k := range configKinds {
+		e, err := scanPacked(k, packed[i])
 		if err != nil {
 			return fmt.Errorf("%s: %w", k, err)
 		}
-		switch v := e.(type) {
-		case *domain.Device:
-			c.Device = *v
-		case *domain.Model:
-			c.Model = *v
-		case *domain.Pool:
-			c.Pool = *v
-		case *domain.SIPProfile:
-			c.SIPProfile = v
-		case *domain.Login:
-			c.Login = v
-		case *domain.DeviceProfile:
-			c.Profile = v
-		case *domain.DialPlan:
-			c.DialPlan = v
-		case *domain.SoftkeyTemplate:
-			c.Softkey = v
-		case *domain.Group:
-			c.Group = *v
-		case *domain.Server:
-			c.Group.Servers = append(c.Group.Servers, v.Name)
-			c.Servers = append(c.Servers, *v)
-		}
+		setConfigRecord(c, e)
 	}
 	return rows.Err()
+}
+
+// scanPacked decodes one table's columns packed as a JSON array; it
+// returns nil for a LEFT JOIN that matched nothing.
+func scanPacked(k domain.Kind, packed string) (domain.Entity, error) {
+	vals, err := decodeRow(packed)
+	if err != nil {
+		return nil, err
+	}
+	if len(vals) == 0 || vals[0] == nil {
+		return nil, nil // a LEFT JOIN that matched nothing
+	}
+	rv := &rowValues{vals: vals}
+	return tables[k].scan(rv.next)
+}
+
+// setConfigRecord files one record of the join in its place in c; each
+// server is appended to the group's and the config's server lists.
+func setConfigRecord(c *domain.DeviceConfig, e domain.Entity) {
+	switch v := e.(type) {
+	case *domain.Device:
+		c.Device = *v
+	case *domain.Model:
+		c.Model = *v
+	case *domain.Pool:
+		c.Pool = *v
+	case *domain.SIPProfile:
+		c.SIPProfile = v
+	case *domain.Login:
+		c.Login = v
+	case *domain.DeviceProfile:
+		c.Profile = v
+	case *domain.DialPlan:
+		c.DialPlan = v
+	case *domain.SoftkeyTemplate:
+		c.Softkey = v
+	case *domain.Group:
+		c.Group = *v
+	case *domain.Server:
+		c.Group.Servers = append(c.Group.Servers, v.Name)
+		c.Servers = append(c.Servers, *v)
+	}
 }
 
 func (s *DB) configRest(r reader, c *domain.DeviceConfig) error {

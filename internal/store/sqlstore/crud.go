@@ -61,29 +61,34 @@ func (s *DB) List(ctx context.Context, k domain.Kind) ([]domain.Entity, error) {
 		if t.child == nil {
 			return nil
 		}
-		c := t.child
-		crows, err := r.query(fmt.Sprintf("SELECT %s, %s, %s FROM %s ORDER BY %s, %s", c.parent, c.pos, c.val, c.name, c.parent, c.pos))
-		if err != nil {
-			return err
-		}
-		defer crows.Close()
-		kids := map[string][]pair{}
-		for crows.Next() {
-			var parent string
-			var p pair
-			if err := crows.Scan(&parent, &p.pos, &p.val); err != nil {
-				return err
-			}
-			kids[parent] = append(kids[parent], p)
-		}
-		for key, ps := range kids {
-			if e, ok := byKey[key]; ok {
-				c.set(e, ps)
-			}
-		}
-		return crows.Err()
+		return listChildren(r, t.child, byKey)
 	})
 	return out, s.wrap(err)
+}
+
+// listChildren reads every row of child table c and sets each parent's
+// list on the matching record in byKey.
+func listChildren(r reader, c *child, byKey map[string]domain.Entity) error {
+	crows, err := r.query(fmt.Sprintf("SELECT %s, %s, %s FROM %s ORDER BY %s, %s", c.parent, c.pos, c.val, c.name, c.parent, c.pos))
+	if err != nil {
+		return err
+	}
+	defer crows.Close()
+	kids := map[string][]pair{}
+	for crows.Next() {
+		var parent string
+		var p pair
+		if err := crows.Scan(&parent, &p.pos, &p.val); err != nil {
+			return err
+		}
+		kids[parent] = append(kids[parent], p)
+	}
+	for key, ps := range kids {
+		if e, ok := byKey[key]; ok {
+			c.set(e, ps)
+		}
+	}
+	return crows.Err()
 }
 
 // reader is what read-only queries need; both *DB (outside a transaction)
@@ -265,44 +270,64 @@ func (x *tx) put(e domain.Entity, mustCreate bool, res *store.ApplyResult) error
 		x.markKnown(e)
 		return nil
 	}
+	if err := x.writeRow(t, e, old == nil, res); err != nil {
+		return err
+	}
+	if c := t.child; c != nil {
+		if err := x.writeChildren(c, e, old); err != nil {
+			return err
+		}
+	}
+	x.markKnown(e)
+	return nil
+}
+
+// writeRow inserts e's row (insert) or updates it in place, counting the
+// change in res.
+func (x *tx) writeRow(t *table, e domain.Entity, insert bool, res *store.ApplyResult) error {
 	vals := t.vals(e)
-	if old == nil {
+	if insert {
 		q := fmt.Sprintf("INSERT INTO %s (%s) VALUES (%s)", t.name, strings.Join(t.cols, ", "), placeholders(len(t.cols)))
 		if _, err := x.exec(q, vals...); err != nil {
 			return x.uniqueErr(e, err)
 		}
 		res.Created++
-	} else {
-		sets := make([]string, len(t.cols)-1)
-		for i, c := range t.cols[1:] {
-			sets[i] = c + " = ?"
-		}
-		q := fmt.Sprintf("UPDATE %s SET %s WHERE %s = ?", t.name, strings.Join(sets, ", "), t.cols[0])
-		if _, err := x.exec(q, append(vals[1:], vals[0])...); err != nil {
-			return x.uniqueErr(e, err)
-		}
-		res.Updated++
+		return nil
 	}
-	if c := t.child; c != nil {
-		var oldKids []pair
-		if old != nil {
-			oldKids = c.get(old)
-		}
-		if kids := c.get(e); !samePairs(oldKids, kids) {
-			if len(oldKids) > 0 {
-				if _, err := x.exec(fmt.Sprintf("DELETE FROM %s WHERE %s = ?", c.name, c.parent), e.Key()); err != nil {
-					return err
-				}
-			}
-			q := fmt.Sprintf("INSERT INTO %s (%s, %s, %s) VALUES (?, ?, ?)", c.name, c.parent, c.pos, c.val)
-			for _, p := range kids {
-				if _, err := x.exec(q, e.Key(), p.pos, p.val); err != nil {
-					return err
-				}
-			}
+	sets := make([]string, len(t.cols)-1)
+	for i, c := range t.cols[1:] {
+		sets[i] = c + " = ?"
+	}
+	q := fmt.Sprintf("UPDATE %s SET %s WHERE %s = ?", t.name, strings.Join(sets, ", "), t.cols[0])
+	if _, err := x.exec(q, append(vals[1:], vals[0])...); err != nil {
+		return x.uniqueErr(e, err)
+	}
+	res.Updated++
+	return nil
+}
+
+// writeChildren replaces e's rows in child table c when its list differs
+// from old's (old is nil for a new record).
+func (x *tx) writeChildren(c *child, e, old domain.Entity) error {
+	var oldKids []pair
+	if old != nil {
+		oldKids = c.get(old)
+	}
+	kids := c.get(e)
+	if samePairs(oldKids, kids) {
+		return nil
+	}
+	if len(oldKids) > 0 {
+		if _, err := x.exec(fmt.Sprintf("DELETE FROM %s WHERE %s = ?", c.name, c.parent), e.Key()); err != nil {
+			return err
 		}
 	}
-	x.markKnown(e)
+	q := fmt.Sprintf("INSERT INTO %s (%s, %s, %s) VALUES (?, ?, ?)", c.name, c.parent, c.pos, c.val)
+	for _, p := range kids {
+		if _, err := x.exec(q, e.Key(), p.pos, p.val); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 

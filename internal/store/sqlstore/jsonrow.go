@@ -32,44 +32,12 @@ func fastRow(s string) ([]any, bool) {
 		return vals, skipSpace(s, i+1) == len(s)
 	}
 	for {
-		if i >= len(s) {
+		v, j, ok := fastScalar(s, i)
+		if !ok {
 			return nil, false
 		}
-		switch c := s[i]; {
-		case c == '"':
-			j := i + 1
-			for j < len(s) && s[j] != '"' && s[j] != '\\' && s[j] >= 0x20 {
-				j++
-			}
-			if j >= len(s) || s[j] != '"' || !utf8.ValidString(s[i+1:j]) {
-				return nil, false // escapes, control characters or bad UTF-8: the slow path
-			}
-			vals = append(vals, s[i+1:j])
-			i = j + 1
-		case c == 'n' && len(s) >= i+4 && s[i:i+4] == "null":
-			vals = append(vals, nil)
-			i += 4
-		case c == 't' && len(s) >= i+4 && s[i:i+4] == "true":
-			vals = append(vals, true)
-			i += 4
-		case c == 'f' && len(s) >= i+5 && s[i:i+5] == "false":
-			vals = append(vals, false)
-			i += 5
-		case c == '-' || (c >= '0' && c <= '9'):
-			j, ok := jsonNumber(s, i)
-			if !ok {
-				return nil, false
-			}
-			f, err := strconv.ParseFloat(s[i:j], 64)
-			if err != nil {
-				return nil, false
-			}
-			vals = append(vals, f)
-			i = j
-		default:
-			return nil, false
-		}
-		i = skipSpace(s, i)
+		vals = append(vals, v)
+		i = skipSpace(s, j)
 		if i >= len(s) {
 			return nil, false
 		}
@@ -80,6 +48,43 @@ func fastRow(s string) ([]any, bool) {
 			return nil, false
 		}
 		i = skipSpace(s, i+1)
+	}
+}
+
+// fastScalar decodes the JSON scalar at s[i:] and returns it with the index
+// just past it; ok is false for anything the slow path must handle.
+func fastScalar(s string, i int) (v any, next int, ok bool) {
+	if i >= len(s) {
+		return nil, i, false
+	}
+	switch c := s[i]; {
+	case c == '"':
+		j := i + 1
+		for j < len(s) && s[j] != '"' && s[j] != '\\' && s[j] >= 0x20 {
+			j++
+		}
+		if j >= len(s) || s[j] != '"' || !utf8.ValidString(s[i+1:j]) {
+			return nil, i, false // escapes, control characters or bad UTF-8: the slow path
+		}
+		return s[i+1 : j], j + 1, true
+	case c == 'n' && len(s) >= i+4 && s[i:i+4] == "null":
+		return nil, i + 4, true
+	case c == 't' && len(s) >= i+4 && s[i:i+4] == "true":
+		return true, i + 4, true
+	case c == 'f' && len(s) >= i+5 && s[i:i+5] == "false":
+		return false, i + 5, true
+	case c == '-' || (c >= '0' && c <= '9'):
+		j, ok := jsonNumber(s, i)
+		if !ok {
+			return nil, i, false
+		}
+		f, err := strconv.ParseFloat(s[i:j], 64)
+		if err != nil {
+			return nil, i, false
+		}
+		return f, j, true
+	default:
+		return nil, i, false
 	}
 }
 
