@@ -2,6 +2,7 @@ package loadgen
 
 import (
 	"context"
+	"errors"
 	"hash/maphash"
 	"net/netip"
 	"time"
@@ -163,7 +164,7 @@ func (l *clientLoop) run() {
 func (l *clientLoop) receive(i int, now time.Time) {
 	c := l.clients[i]
 	n, from, err := udpraw.RecvFrom(c.fd, l.buf[:], &l.from)
-	if err == unix.EAGAIN || err == unix.EINTR {
+	if errors.Is(err, unix.EAGAIN) || errors.Is(err, unix.EINTR) {
 		return
 	}
 	if err != nil {

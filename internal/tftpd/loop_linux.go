@@ -385,7 +385,7 @@ func (l *eventLoop) request(ln *listener) {
 func (l *eventLoop) receive(i int, now time.Time) {
 	t := l.xfers[i]
 	n, from, err := udpraw.RecvFrom(t.fd, l.rbuf[:], &l.from)
-	if err == unix.EAGAIN || err == unix.EINTR {
+	if errors.Is(err, unix.EAGAIN) || errors.Is(err, unix.EINTR) {
 		return
 	}
 	if err != nil {

@@ -58,8 +58,7 @@ func (s *Server) handle(l *listener, b []byte, src netip.AddrPort, dst netip.Add
 		s.done(Result{Name: req.Filename, Remote: src, Outcome: OutcomeFailed})
 		return
 	}
-	if s.stats.InProgress.Add(1) > s.maxServing() || (s.Slots != nil && !s.Slots.Acquire()) {
-		s.stats.InProgress.Add(-1)
+	if !s.admit() {
 		s.stats.RequestsOverflow.Add(1)
 		s.reply(l, tftp.ErrUndefined, BusyMessage, src, dst)
 		s.done(Result{Name: req.Filename, Remote: src, Outcome: OutcomeOverflow})
@@ -67,6 +66,21 @@ func (s *Server) handle(l *listener, b []byte, src netip.AddrPort, dst netip.Add
 	}
 	s.xferWG.Add(1)
 	go s.serveRequest(l, req, src, dst)
+}
+
+// admit takes a serving slot for a new transfer. The limit is one: the
+// shared Slots when the caller gives them (TFTP and HTTP together), else
+// MaxServingCount.
+func (s *Server) admit() bool {
+	n := s.stats.InProgress.Add(1)
+	ok := n <= s.maxServing()
+	if s.Slots != nil {
+		ok = s.Slots.Acquire()
+	}
+	if !ok {
+		s.stats.InProgress.Add(-1)
+	}
+	return ok
 }
 
 // reply sends one ERROR packet from the listener.

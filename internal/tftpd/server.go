@@ -41,12 +41,12 @@ var ErrServerClosed = errors.New("tftpd: server closed")
 type Server struct {
 	// Source opens the files clients ask for. Required.
 	Source source.Source
-	// MaxServingCount is the most transfers in progress at once; a request
-	// beyond it gets ERROR 0 "busy, retry later" and creates no state.
-	// Default 200.
+	// MaxServingCount is the most transfers in progress at once when Slots
+	// is nil; a request beyond it gets ERROR 0 "busy, retry later" and
+	// creates no state. Default 200.
 	MaxServingCount int
-	// Slots, when set, is a Maximum Serving Count shared with other
-	// servers (HTTP): a transfer needs a slot from it as well.
+	// Slots, when set, is the one serving limit instead of MaxServingCount:
+	// a Maximum Serving Count shared with other servers (HTTP).
 	Slots *source.Slots
 	// MaxBlockSize caps a negotiated blksize. Default 65464.
 	MaxBlockSize int

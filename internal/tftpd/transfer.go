@@ -417,6 +417,27 @@ func (t *transfer) timedOut(now time.Time) error {
 	return nil
 }
 
+// windowBytes returns the bytes of blocks first..last (k blocks from byte
+// start): a slice of the file in memory, or one read for the whole window
+// instead of one per block.
+func (t *transfer) windowBytes(first, last, start int64, k, stride int) ([]byte, error) {
+	if t.data != nil {
+		return t.data[start:], nil
+	}
+	n := int(min(int64(k*t.blksize), t.size-start))
+	if cap(t.chunk) < n {
+		t.chunk = make([]byte, len(t.buf)/stride*t.blksize)
+	}
+	if got, err := t.file.ReadAt(t.chunk[:n], start); got != n {
+		if err == nil || errors.Is(err, io.EOF) {
+			err = io.ErrUnexpectedEOF
+		}
+		t.sendError(tftp.ErrUndefined, "file changed during transfer")
+		return nil, fmt.Errorf("tftpd: read blocks %d-%d: %w", first, last, err)
+	}
+	return t.chunk[:n], nil
+}
+
 // send sends blocks first..last (block 0 is the OACK) in one batch.
 func (t *transfer) send(first, last int64) error {
 	if first == 0 {
@@ -427,23 +448,9 @@ func (t *transfer) send(first, last int64) error {
 	k := int(last - first + 1)
 	// src holds the window's bytes, from the start of block first.
 	start := (first - 1) * int64(t.blksize)
-	var src []byte
-	if t.data != nil {
-		src = t.data[start:]
-	} else {
-		// One read for the whole window instead of one per block.
-		n := int(min(int64(k*t.blksize), t.size-start))
-		if cap(t.chunk) < n {
-			t.chunk = make([]byte, len(t.buf)/stride*t.blksize)
-		}
-		if got, err := t.file.ReadAt(t.chunk[:n], start); got != n {
-			if err == nil || err == io.EOF {
-				err = io.ErrUnexpectedEOF
-			}
-			t.sendError(tftp.ErrUndefined, "file changed during transfer")
-			return fmt.Errorf("tftpd: read blocks %d-%d: %w", first, last, err)
-		}
-		src = t.chunk[:n]
+	src, err := t.windowBytes(first, last, start, k, stride)
+	if err != nil {
+		return err
 	}
 	var pkt []byte
 	for i := range k {
