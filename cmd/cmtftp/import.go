@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -48,7 +47,7 @@ the job (rows already there are unchanged).`,
 			ctx, cancel := cmdContext(cmd)
 			defer cancel()
 			c := cf.client()
-			existing, err := referencedRecords(ctx, c)
+			existing, err := store.LoadSite(ctx, c, domain.KindModel, domain.KindPool, domain.KindSoftkey, domain.KindSIPProfile, domain.KindDialPlan)
 			if err != nil {
 				return err
 			}
@@ -72,21 +71,6 @@ the job (rows already there are unchanged).`,
 	cmd.Flags().IntVar(&batch, "batch", 2000, "devices per transaction")
 	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "check every row and write nothing")
 	return cmd
-}
-
-// referencedRecords reads the records a CSV row may refer to from the server.
-func referencedRecords(ctx context.Context, c *admin.Client) (*domain.Site, error) {
-	existing := &domain.Site{}
-	for _, k := range []domain.Kind{domain.KindModel, domain.KindPool, domain.KindSoftkey, domain.KindSIPProfile, domain.KindDialPlan} {
-		es, err := c.List(ctx, k)
-		if err != nil {
-			return nil, err
-		}
-		for _, e := range es {
-			existing.Add(e)
-		}
-	}
-	return existing, nil
 }
 
 func importRows(cmd *cobra.Command, c *admin.Client, name string, parsed *devicecsv.File, rows []devicecsv.Row, batch int) error {

@@ -12,10 +12,8 @@ import (
 	"time"
 
 	"cmtftp/internal/domain"
-	"cmtftp/internal/store"
 	"cmtftp/internal/store/sqlite"
-
-	"github.com/prometheus/client_golang/prometheus"
+	"cmtftp/internal/store/storetest"
 )
 
 type syncBuffer struct {
@@ -42,9 +40,7 @@ func TestMissedLog(t *testing.T) {
 	defer st.Close()
 	var out syncBuffer
 	m := newMissedLog(slog.New(slog.NewTextHandler(&out, nil)))
-	feed := store.NewFeed(st, nil, prometheus.NewRegistry())
-	feed.Register(&paramFollower{store: st, apply: []func(domain.ParamValues){m.setParams}})
-	feed.Start(ctx)
+	storetest.Follow(ctx, st, &paramFollower{store: st, apply: []func(domain.ParamValues){m.setParams}})
 	client := netip.MustParseAddrPort("192.0.2.9:1234")
 	m.log("tftp", "SEP001122334455.cnf.xml", client)
 	if out.String() != "" {

@@ -5,9 +5,14 @@ import (
 	"context"
 )
 
+// Lister lists the records of a kind: a Store, or the admin API's client.
+type Lister interface {
+	List(ctx context.Context, k domain.Kind) ([]domain.Entity, error)
+}
+
 // LoadSite reads every record of the given kinds (every kind when none is
 // given) into a Site. Custom files come without their data, as List gives them.
-func LoadSite(ctx context.Context, s Store, kinds ...domain.Kind) (*domain.Site, error) {
+func LoadSite(ctx context.Context, s Lister, kinds ...domain.Kind) (*domain.Site, error) {
 	if len(kinds) == 0 {
 		kinds = domain.Kinds()
 	}

@@ -10,10 +10,8 @@ import (
 
 	"cmtftp/internal/domain"
 	"cmtftp/internal/source"
-	"cmtftp/internal/store"
 	"cmtftp/internal/store/sqlite"
-
-	"github.com/prometheus/client_golang/prometheus"
+	"cmtftp/internal/store/storetest"
 )
 
 func TestLocations(t *testing.T) {
@@ -29,7 +27,7 @@ func TestLocations(t *testing.T) {
 	os.WriteFile(filepath.Join(b, "x.bin"), []byte("from b"), 0o644)
 	os.WriteFile(filepath.Join(b, "y.bin"), []byte("only b"), 0o644)
 	l := &Locations{Store: st}
-	follow(ctx, st, l)
+	storetest.Follow(ctx, st, l)
 	open := func(name string) (string, error) {
 		b, err := source.ReadFile(ctx, l, name, source.TFTP)
 		return string(b), err
@@ -88,11 +86,4 @@ func TestLaterLocations(t *testing.T) {
 	if _, err := source.ReadFile(ctx, l, "nowhere.bin", source.TFTP); !errors.Is(err, source.ErrNotFound) {
 		t.Errorf("nowhere.bin: %v, want not found", err)
 	}
-}
-
-// follow registers h with a feed of st, as the server's assembly does.
-func follow(ctx context.Context, st store.Store, h store.ChangeHandler) {
-	f := store.NewFeed(st, nil, prometheus.NewRegistry())
-	f.Register(h)
-	f.Start(ctx)
 }

@@ -14,8 +14,7 @@ import (
 	"cmtftp/internal/source"
 	"cmtftp/internal/store"
 	"cmtftp/internal/store/sqlite"
-
-	"github.com/prometheus/client_golang/prometheus"
+	"cmtftp/internal/store/storetest"
 )
 
 func open(t *testing.T, _ store.Store, s *Source, name string) (string, error) {
@@ -36,7 +35,7 @@ func TestSource(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := &Source{Store: st}
-	follow(ctx, st, s)
+	storetest.Follow(ctx, st, s)
 
 	got, err := open(t, st, s, "SEP0000DE000002.cnf.xml")
 	if err != nil || !strings.Contains(got, "<displayName>Blaise Pascal</displayName>") {
@@ -171,13 +170,6 @@ func TestNoCache(t *testing.T) {
 	if cs.configs != 4 {
 		t.Errorf("with the cache back on: %d builds, want 4", cs.configs)
 	}
-}
-
-// follow registers h with a feed of st, as the server's assembly does.
-func follow(ctx context.Context, st store.Store, h store.ChangeHandler) {
-	f := store.NewFeed(st, nil, prometheus.NewRegistry())
-	f.Register(h)
-	f.Start(ctx)
 }
 
 // TestSiteFilesServed: for the demo site, under each Build CNF Files

@@ -9,10 +9,8 @@ import (
 
 	"cmtftp/internal/domain"
 	"cmtftp/internal/source"
-	"cmtftp/internal/store"
 	"cmtftp/internal/store/sqlite"
-
-	"github.com/prometheus/client_golang/prometheus"
+	"cmtftp/internal/store/storetest"
 )
 
 func read(t *testing.T, s *Source, name string) (string, error) {
@@ -30,7 +28,7 @@ func TestSource(t *testing.T) {
 	}
 	defer st.Close()
 	s := &Source{Store: st}
-	follow(ctx, st, s)
+	storetest.Follow(ctx, st, s)
 	if _, err := read(t, s, "RingList.xml"); !errors.Is(err, source.ErrNotFound) {
 		t.Fatalf("no custom file yet: %v", err)
 	}
@@ -73,11 +71,4 @@ func waitFor(t *testing.T, s *Source, name, want string) {
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
-}
-
-// follow registers h with a feed of st, as the server's assembly does.
-func follow(ctx context.Context, st store.Store, h store.ChangeHandler) {
-	f := store.NewFeed(st, nil, prometheus.NewRegistry())
-	f.Register(h)
-	f.Start(ctx)
 }
