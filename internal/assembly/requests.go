@@ -1,7 +1,6 @@
 package assembly
 
 import (
-	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -58,17 +57,5 @@ func family(name string) string {
 	if !ok {
 		return ""
 	}
-	switch t.Kind {
-	case render.DeviceXMLFile, render.LegacyCnfFile:
-		if strings.HasPrefix(strings.ToUpper(name), "SEP") {
-			return "sep"
-		}
-	case render.SIPCnfFile:
-		return "sip"
-	case render.LDFile:
-		return "ld"
-	case render.GKFile:
-		return "gk"
-	}
-	return ""
+	return t.Family()
 }

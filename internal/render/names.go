@@ -35,23 +35,27 @@ const (
 	NeedDefaults                 // Records.Defaults: the default group, models and parameters (no Key)
 )
 
-// kinds describes each kind of file: what it is called in messages, and
-// what it is rendered from.
+// kinds describes each kind of file: what it is called in messages, what
+// it is rendered from, the family of device file the Cisco request counters
+// count it in (SEPFoundCount … GKNotFoundCount; "" for none), and the class
+// of the Cisco build counters (BuildDeviceCount, BuildUnitCount …).
 var kinds = [...]struct {
-	name  string
-	needs Need
+	name   string
+	needs  Need
+	family string
+	class  string
 }{
-	DeviceXMLFile:  {"device config", NeedDevice},
-	LegacyCnfFile:  {"legacy .cnf", NeedDevice},
-	SIPCnfFile:     {"7940/7960 SIP config", NeedDevice},
-	LDFile:         {"7905 profile", NeedDevice},
-	GKFile:         {"7912 profile", NeedDevice},
-	XMLDefaultFile: {"XMLDefault", NeedDefaults},
-	SEPDefaultFile: {"SEPDefault", NeedDefaults},
-	SIPDefaultFile: {"SIPDefault", NeedDefaults},
-	DR79x1File:     {"dial plan (79x1)", NeedDialPlan},
-	Dial7940File:   {"dial plan (7940)", NeedDialPlan},
-	SoftkeyXMLFile: {"softkey template", NeedSoftkey},
+	DeviceXMLFile:  {"device config", NeedDevice, "sep", "device"},
+	LegacyCnfFile:  {"legacy .cnf", NeedDevice, "sep", "unit"},
+	SIPCnfFile:     {"7940/7960 SIP config", NeedDevice, "sip", "device"},
+	LDFile:         {"7905 profile", NeedDevice, "ld", "device"},
+	GKFile:         {"7912 profile", NeedDevice, "gk", "device"},
+	XMLDefaultFile: {"XMLDefault", NeedDefaults, "", "default"},
+	SEPDefaultFile: {"SEPDefault", NeedDefaults, "", "default"},
+	SIPDefaultFile: {"SIPDefault", NeedDefaults, "", "default"},
+	DR79x1File:     {"dial plan (79x1)", NeedDialPlan, "", "dialrule"},
+	Dial7940File:   {"dial plan (7940)", NeedDialPlan, "", "dialrule"},
+	SoftkeyXMLFile: {"softkey template", NeedSoftkey, "", "softkey"},
 }
 
 // String returns the kind's name as messages show it ("device config",
@@ -70,6 +74,29 @@ func (k Kind) Needs() Need {
 		return 0
 	}
 	return kinds[k].needs
+}
+
+// Class returns the class of the Cisco build counters a file of this kind
+// counts in: device, unit, dialrule, softkey or default.
+func (k Kind) Class() string {
+	if k <= 0 || int(k) >= len(kinds) {
+		return "default"
+	}
+	return kinds[k].class
+}
+
+// Family returns the family of device file the Cisco request counters count
+// a request for t in: sep, sip, ld, gk, or "" (a gateway's <name>.cnf and
+// the shared files are in none).
+func (t Target) Family() string {
+	if t.Kind <= 0 || int(t.Kind) >= len(kinds) {
+		return ""
+	}
+	f := kinds[t.Kind].family
+	if f == "sep" && !strings.HasPrefix(strings.ToUpper(t.Name), "SEP") {
+		return ""
+	}
+	return f
 }
 
 // Target is a requested name resolved: the kind of file, the record it is

@@ -50,20 +50,5 @@ func (m *Metrics) Built(kind render.Kind, d time.Duration, err error, discarded 
 			return
 		}
 	}
-	m.files.WithLabelValues(fileLabel(kind)).Inc()
-}
-
-// fileLabel is the kind label of a built file.
-func fileLabel(kind render.Kind) string {
-	switch kind {
-	case render.DeviceXMLFile, render.SIPCnfFile, render.LDFile, render.GKFile:
-		return "device"
-	case render.LegacyCnfFile:
-		return "unit"
-	case render.DR79x1File, render.Dial7940File:
-		return "dialrule"
-	case render.SoftkeyXMLFile:
-		return "softkey"
-	}
-	return "default"
+	m.files.WithLabelValues(kind.Class()).Inc()
 }

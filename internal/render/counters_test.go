@@ -1,0 +1,31 @@
+package render
+
+import "testing"
+
+// TestCounterFamilies: the Cisco counter family of each requested name and
+// the build class of each kind.
+func TestCounterFamilies(t *testing.T) {
+	for _, tc := range []struct{ name, family, class string }{
+		{"SEP001122334455.cnf.xml", "sep", "device"},
+		{"sep001122334455.cnf", "sep", "unit"},
+		{"VMPORT1.cnf", "", "unit"},
+		{"SIP001122334455.cnf", "sip", "device"},
+		{"ld001122334455", "ld", "device"},
+		{"gk001122334455", "gk", "device"},
+		{"XMLDefault.cnf.xml", "", "default"},
+		{"DRoffice.xml", "", "dialrule"},
+		{"SKStandard.xml", "", "softkey"},
+	} {
+		tg, ok := Resolve(tc.name)
+		if !ok {
+			t.Errorf("%s does not resolve", tc.name)
+			continue
+		}
+		if got := tg.Family(); got != tc.family {
+			t.Errorf("%s: family %q, want %q", tc.name, got, tc.family)
+		}
+		if got := tg.Kind.Class(); got != tc.class {
+			t.Errorf("%s: class %q, want %q", tc.name, got, tc.class)
+		}
+	}
+}
