@@ -13,6 +13,7 @@ import (
 
 	"cmtftp/internal/domain"
 	"cmtftp/internal/metrics"
+	"cmtftp/internal/store"
 	"cmtftp/internal/store/sqlite"
 	"cmtftp/internal/tftpclient"
 )
@@ -47,7 +48,7 @@ func TestServer(t *testing.T) {
 
 	tftpAddr := srv.TFTPAddrs()[0].String()
 	var c tftpclient.Client
-	for _, name := range []string{"SEP0000DE000001.cnf.xml", "RingList.xml"} {
+	for _, name := range []string{"SEP0000DE000001.cnf.xml", "RingList.xml", "ld0000de000004"} {
 		var buf bytes.Buffer
 		if _, err := c.Get(ctx, tftpAddr, name, &buf); err != nil || buf.Len() == 0 {
 			t.Fatalf("tftp %s: %d bytes, %v", name, buf.Len(), err)
@@ -60,6 +61,7 @@ func TestServer(t *testing.T) {
 	httpGet(t, "http://"+srv.HTTPAddr().String()+"/SIP0000DE0000FF.cnf", http.StatusNotFound)
 	httpGet(t, "http://"+srv.HTTPAddr().String()+"/SEP0000DE000002.cnf.xml", http.StatusOK)
 
+	changeAndWait(t, ctx, srv, st)
 	if err := metrics.Lint(srv.Registry()); err != nil {
 		t.Errorf("metrics: %v", err)
 	}
@@ -68,13 +70,18 @@ func TestServer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]float64{"Requests": 3, "RequestsProcessed": 2, "RequestsNotFound": 1, "SEPFoundCount": 2,
-		"SEPNotFoundCount": 1, "SIPNotFoundCount": 1, "HttpRequests": 2, "HttpRequestsProcessed": 1, "HttpRequestsNotFound": 1,
-		"BuildDeviceCount": 2, "MaxServingCount": 200, "HttpConnectRequests": 1}
+	want := map[string]float64{"Requests": 4, "RequestsProcessed": 3, "RequestsNotFound": 1, "RequestsInProgress": 0,
+		"SEPFoundCount": 2, "SEPNotFoundCount": 1, "SIPNotFoundCount": 1, "LDFoundCount": 1, "HttpRequests": 2,
+		"HttpRequestsProcessed": 1, "HttpRequestsNotFound": 1, "BuildDeviceCount": 3, "BuildCount": 3, "MaxServingCount": 200,
+		"ChangeNotifications": 2, "DeviceChangeNotifications": 0, "SoftkeyChangeNotifications": 1, "DialruleChangeNotifications": 1}
+	atLeast := map[string]float64{"HttpConnectRequests": 1, "SegmentsSent": 3, "SegmentsAcknowledged": 3, "HeartBeat": 0.001}
 	for _, cc := range metrics.CiscoNames() {
 		v, ok := cc.Value(fams)
-		if w, check := want[cc.Name]; check && (!ok || v < w || (cc.Name != "HttpConnectRequests" && v != w)) {
+		if w, check := want[cc.Name]; check && (!ok || v != w) {
 			t.Errorf("%s = %v, want %v", cc.Name, v, w)
+		}
+		if w, check := atLeast[cc.Name]; check && (!ok || v < w) {
+			t.Errorf("%s = %v, want at least %v", cc.Name, v, w)
 		}
 	}
 	stop()
@@ -103,4 +110,44 @@ func httpGet(t *testing.T, url string, status int) []byte {
 		t.Fatalf("GET %s: %d, want %d", url, resp.StatusCode, status)
 	}
 	return b
+}
+
+// changeAndWait changes a softkey template and a dial plan in the database
+// and waits until the server's feed has counted both notifications.
+func changeAndWait(t *testing.T, ctx context.Context, srv *Server, st store.Store) {
+	t.Helper()
+	sk, err := store.Get[*domain.SoftkeyTemplate](ctx, st, "Standard-User")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sk.Description = "changed"
+	dp, err := store.Get[*domain.DialPlan](ctx, st, "demo-79x1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dp.Description = "changed"
+	for _, e := range []domain.Entity{sk, dp} {
+		if _, err := st.Put(ctx, e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+		fams, err := srv.Registry().Gather()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range fams {
+			if f.GetName() != "cmtftp_change_notifications_total" {
+				continue
+			}
+			var n float64
+			for _, m := range f.GetMetric() {
+				n += m.GetCounter().GetValue()
+			}
+			if n >= 2 {
+				return
+			}
+		}
+	}
+	t.Fatal("the change notifications were never counted")
 }
