@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"math"
 	"net"
 	"net/http"
 	"os"
@@ -234,7 +233,6 @@ func runServe(cmd *cobra.Command, f serveFlags) error {
 	logT := logTransfer(log)
 	srv = &tftpd.Server{
 		Source:          source.First(chain...),
-		MaxServingCount: math.MaxInt32, // the shared slots are the limit
 		Slots:           slots,
 		MaxBlockSize:    f.maxBlksize,
 		MaxWindowSize:   f.maxWindow,

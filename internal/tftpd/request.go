@@ -81,9 +81,7 @@ func (s *Server) notStarted(f source.File, res Result, start time.Time, err erro
 // release gives back a request's serving slot and reports how it ended.
 func (s *Server) release(res Result, start time.Time) {
 	s.stats.InProgress.Add(-1)
-	if s.Slots != nil {
-		s.Slots.Release()
-	}
+	s.slots.Release()
 	res.Duration = time.Since(start)
 	s.done(res)
 	s.xferWG.Done()

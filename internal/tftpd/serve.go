@@ -58,13 +58,13 @@ func (s *Server) handle(l *listener, b []byte, src netip.AddrPort, dst netip.Add
 		s.done(Result{Name: req.Filename, Remote: src, Outcome: OutcomeFailed})
 		return
 	}
-	if s.stats.InProgress.Add(1) > s.maxServing() || (s.Slots != nil && !s.Slots.Acquire()) {
-		s.stats.InProgress.Add(-1)
+	if !s.slots.Acquire() {
 		s.stats.RequestsOverflow.Add(1)
 		s.reply(l, tftp.ErrUndefined, BusyMessage, src, dst)
 		s.done(Result{Name: req.Filename, Remote: src, Outcome: OutcomeOverflow})
 		return
 	}
+	s.stats.InProgress.Add(1)
 	s.xferWG.Add(1)
 	go s.serveRequest(l, req, src, dst)
 }
