@@ -45,6 +45,11 @@ type eventLoop struct {
 	lsnGen   int         // bumped when lsns changes
 	sleeping bool
 	closing  bool
+	stopped  bool // the loop has returned
+	// Catching up (admission.go): catchUp asks for drain number drainWant
+	// and waits on caughtUp until drainDone reaches it.
+	drainWant, drainDone uint64
+	caughtUp             sync.Cond
 	// poked asks the loop to look at every transfer now (one was aborted).
 	poked atomic.Bool
 	// active counts transfers added and not yet finished.
@@ -117,6 +122,7 @@ func newEventLoop() (*eventLoop, error) {
 		return nil, fmt.Errorf("eventfd: %w", err)
 	}
 	l := &eventLoop{wake: wake, kick: make(chan struct{}, 1), next: farFuture, done: make(chan struct{})}
+	l.caughtUp.L = &l.mu
 	l.fds = append(l.fds, unix.PollFd{Fd: int32(wake), Events: unix.POLLIN})
 	go l.run()
 	return l, nil
@@ -149,8 +155,10 @@ func (l *eventLoop) signal() {
 	}
 }
 
-// add opens t's socket on the local address its request came to, sends the
-// first window and hands t to the loop, which finishes it.
+// add opens t's socket on the local address its request came to and hands
+// t to the loop, which starts it and finishes it. The loop sends even the
+// first window, when it takes t in: a client can finish no transfer that
+// the loop has not taken in (admission.go).
 func (l *eventLoop) add(t *transfer) error {
 	fd, err := udpraw.Socket(t.local)
 	if err != nil {
@@ -160,12 +168,6 @@ func (l *eventLoop) add(t *transfer) error {
 	t.raw.to.Set(t.m.peer)
 	t.snd = &t.raw
 	t.buf = make([]byte, t.blksize+tftp.HeaderLen)
-	a := t.m.start(time.Now())
-	if done, outcome, err := t.do(a); done {
-		t.finish(outcome, err)
-		return nil
-	}
-	t.wake = a.wake
 	l.active.Add(1)
 	l.mu.Lock()
 	l.pending = append(l.pending, t)
@@ -216,18 +218,30 @@ func (l *eventLoop) removeListener(ln *listener) {
 	l.signal()
 }
 
-// run polls until the loop is closed.
+// run polls until the loop is closed. A round that begins after catchUp
+// asked for a drain answers it once the transfers' sockets hold nothing
+// more (admission.go).
 func (l *eventLoop) run() {
 	defer close(l.done)
 	defer l.closeAll()
 	for {
-		if l.takeIn() {
+		want, closing := l.takeIn()
+		if closing {
 			return
 		}
-		if l.poll(0) == 0 && !(l.worked && l.spin()) && !l.sleep() {
+		ready := l.poll(0)
+		if ready == 0 && want > l.drainDone {
+			l.drained(want) // nothing had come in: caught up
 			continue
 		}
-		if l.worked = l.handle(); l.started {
+		if ready == 0 && !(l.worked && l.spin()) && !l.sleep() {
+			continue
+		}
+		if l.worked = l.handle(); want > l.drainDone {
+			l.drain(time.Now())
+			l.drained(want)
+		}
+		if l.started {
 			// The requests just read start on goroutines of their own
 			// (opening a file may wait on the database); let them run now
 			// rather than when the loop next has nothing to do.
@@ -237,23 +251,26 @@ func (l *eventLoop) run() {
 	}
 }
 
-// takeIn starts polling the transfers added and the listeners changed
-// since the last round. It reports whether the loop is to stop.
-func (l *eventLoop) takeIn() (closing bool) {
+// takeIn starts the transfers added and polls the listeners changed since
+// the last round. It reports the last drain asked for, and whether the loop
+// is to stop.
+func (l *eventLoop) takeIn() (want uint64, closing bool) {
 	l.mu.Lock()
 	l.taken, l.pending = l.pending, l.taken[:0]
 	if l.gen != l.lsnGen {
 		l.relist()
 	}
 	closing = l.closing && len(l.xfers) == 0 && len(l.taken) == 0
+	want = l.drainWant
 	l.mu.Unlock()
+	now := time.Now()
 	for _, t := range l.taken {
 		l.fds = append(l.fds, unix.PollFd{Fd: int32(t.raw.fd), Events: unix.POLLIN})
 		l.xfers = append(l.xfers, t)
-		l.next = minTime(l.next, t.wake)
+		l.act(len(l.xfers)-1, t.m.start(now))
 	}
 	clear(l.taken)
-	return closing
+	return want, closing
 }
 
 // relist rebuilds the listeners' part of fds after lsns changed; the
@@ -279,13 +296,16 @@ func (l *eventLoop) relist() {
 	l.gen = l.lsnGen
 }
 
-// closeAll closes what the loop still holds when it stops.
+// closeAll closes what the loop still holds when it stops, and releases
+// any catchUp still waiting.
 func (l *eventLoop) closeAll() {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.lsns = nil
 	l.relist()
 	unix.Close(l.wake)
+	l.stopped = true
+	l.caughtUp.Broadcast()
 }
 
 // spin polls again a few times, letting other goroutines run in between,
@@ -303,7 +323,7 @@ func (l *eventLoop) spin() bool {
 func (l *eventLoop) hasPending() bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return len(l.pending) > 0 || l.gen != l.lsnGen || l.closing
+	return len(l.pending) > 0 || l.gen != l.lsnGen || l.closing || l.drainWant > l.drainDone
 }
 
 // sleep waits in poll for a packet, a wake-up or the next timeout, unless
@@ -311,7 +331,7 @@ func (l *eventLoop) hasPending() bool {
 func (l *eventLoop) sleep() bool {
 	runtime.Gosched() // whatever is runnable goes first: a blocked loop keeps the processor
 	l.mu.Lock()
-	if len(l.pending) > 0 || l.gen != l.lsnGen || l.closing && len(l.xfers) == 0 {
+	if len(l.pending) > 0 || l.gen != l.lsnGen || l.closing && len(l.xfers) == 0 || l.drainWant > l.drainDone {
 		l.mu.Unlock()
 		return false
 	}
@@ -336,7 +356,9 @@ func (l *eventLoop) sleep() bool {
 // poll polls every descriptor (udpraw.Poll).
 func (l *eventLoop) poll(wait time.Duration) int { return udpraw.Poll(l.fds, wait) }
 
-// handle acts on what the last poll found, and on the timeouts due. It
+// handle acts on what the last poll found, and on the timeouts due: the
+// transfers' packets first, so that a transfer whose last ACK has come
+// gives back its slot before the listeners' requests ask for one. It
 // reports whether a packet was waiting.
 func (l *eventLoop) handle() bool {
 	now := time.Now()
@@ -344,8 +366,8 @@ func (l *eventLoop) handle() bool {
 		var b [8]byte
 		unix.Read(l.wake, b[:])
 	}
-	worked := l.requests()
-	if l.receiveAll(now) {
+	worked := l.receiveAll(now)
+	if l.requests() {
 		worked = true
 	}
 	if l.poked.Swap(false) || !now.Before(l.next) {
@@ -402,7 +424,7 @@ func (l *eventLoop) request(ln *listener) {
 			return // EAGAIN: none left, or Serve's read loop took it
 		}
 		src, dst = ln.addrs(src, dst, ifIndex)
-		ln.s.handle(ln, l.req[:n], src, dst)
+		ln.s.handle(ln, l.req[:n], src, dst, true)
 		l.started = true
 	}
 }
@@ -454,7 +476,8 @@ func (l *eventLoop) scan(now time.Time) {
 }
 
 // end removes transfer i from the loop (the last one takes its place) and
-// finishes it.
+// finishes it. It is counted off the loop only once finished: catchUp,
+// seeing no transfer on the loop, must find its slot given back.
 func (l *eventLoop) end(i int, outcome Outcome, err error) {
 	t := l.xfers[i]
 	last := len(l.xfers) - 1
@@ -462,6 +485,6 @@ func (l *eventLoop) end(i int, outcome Outcome, err error) {
 	l.xfers[i], l.fds[base+i] = l.xfers[last], l.fds[base+last]
 	l.xfers[last] = nil
 	l.xfers, l.fds = l.xfers[:last], l.fds[:base+last]
-	l.active.Add(-1)
 	t.finish(outcome, err)
+	l.active.Add(-1)
 }

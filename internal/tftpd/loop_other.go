@@ -5,6 +5,7 @@ package tftpd
 import (
 	"errors"
 	"net/netip"
+	"time"
 )
 
 // eventLoop is Linux-only (poll(2) on bare sockets); elsewhere every
@@ -26,6 +27,8 @@ func (s *Server) startLoop() *eventLoop          { return nil }
 func (l *eventLoop) add(*transfer) error { return errNoLoop }
 func (l *eventLoop) poke()               {}
 func (l *eventLoop) close()              {}
+func (l *eventLoop) catchUp()            {}
+func (l *eventLoop) drain(time.Time)     {}
 
 func (l *eventLoop) addListener(*listener) error { return errNoLoop }
 func (l *eventLoop) removeListener(*listener)    {}

@@ -26,12 +26,13 @@ func (s *Server) readLoop(l *listener) error {
 			}
 			return err
 		}
-		s.handle(l, buf[:n], src, dst)
+		s.handle(l, buf[:n], src, dst, false)
 	}
 }
 
-// handle answers one datagram that arrived on a listener.
-func (s *Server) handle(l *listener, b []byte, src netip.AddrPort, dst netip.Addr) {
+// handle answers one datagram that arrived on a listener; onLoop says the
+// event loop read it, on its own goroutine.
+func (s *Server) handle(l *listener, b []byte, src netip.AddrPort, dst netip.Addr, onLoop bool) {
 	op, err := tftp.PeekOpcode(b)
 	if err != nil || (op != tftp.OpRRQ && op != tftp.OpWRQ) {
 		// Too short, unknown, or a DATA/ACK/ERROR/OACK sent to the listening
@@ -58,7 +59,7 @@ func (s *Server) handle(l *listener, b []byte, src netip.AddrPort, dst netip.Add
 		s.done(Result{Name: req.Filename, Remote: src, Outcome: OutcomeFailed})
 		return
 	}
-	if !s.slots.Acquire() {
+	if !s.admit(onLoop) {
 		s.stats.RequestsOverflow.Add(1)
 		s.reply(l, tftp.ErrUndefined, BusyMessage, src, dst)
 		s.done(Result{Name: req.Filename, Remote: src, Outcome: OutcomeOverflow})

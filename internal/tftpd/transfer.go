@@ -50,8 +50,7 @@ type transfer struct {
 	cs connSender
 
 	// The event loop's (loop_linux.go).
-	raw  rawSender
-	wake time.Time // the machine's wake time when the loop took the transfer in
+	raw rawSender
 }
 
 // newTransfer negotiates options and prepares the transfer of f to peer
