@@ -31,8 +31,10 @@ import (
 // sleeps in a poll the runtime sees as a blocking call; adding or aborting a
 // transfer wakes it through an eventfd.
 //
-// Transfers keep the state machine of run (sendWindow, ack, timedOut); only
-// what drives it differs.
+// The protocol is the transfer's machine (machine.go); the loop only moves
+// bytes for it: it hands the machine each packet and due timeout, sends
+// what the machine says through the transfer's rawSender and sleeps until
+// the earliest wake time.
 type eventLoop struct {
 	wake int           // eventfd that wakes a sleeping poll
 	kick chan struct{} // wakes a loop with no transfers, asleep on it
@@ -43,6 +45,11 @@ type eventLoop struct {
 	lsnGen   int         // bumped when lsns changes
 	sleeping bool
 	closing  bool
+	stopped  bool // the loop has returned
+	// Catching up (admission.go): catchUp asks for drain number drainWant
+	// and waits on caughtUp until drainDone reaches it.
+	drainWant, drainDone uint64
+	caughtUp             sync.Cond
 	// poked asks the loop to look at every transfer now (one was aborted).
 	poked atomic.Bool
 	// active counts transfers added and not yet finished.
@@ -53,12 +60,12 @@ type eventLoop struct {
 	polled  []*listener   // the listeners in fds
 	gen     int
 	xfers   []*transfer
-	next    time.Time // no transfer times out before this
+	taken   []*transfer // pending, once taken in
+	next    time.Time   // no transfer times out before this
 	rbuf    [ackBufLen]byte
 	req     [maxDatagram]byte
 	oob     [128]byte
 	from    unix.RawSockaddrAny
-	to      udpraw.Addr
 	done    chan struct{}
 	worked  bool // the last round read a packet: worth polling again soon
 	started bool // the last round read a request
@@ -85,8 +92,8 @@ const spinPolls = 32
 // own goroutine: windowed transfers, files read from disk block by block,
 // link-local addresses with zones.
 func (s *Server) eventLoop(t *transfer) *eventLoop {
-	if t.window != 1 || t.data == nil ||
-		t.local.Zone() != "" || t.peer.Addr().Zone() != "" || t.local.Is4() != t.peer.Addr().Is4() {
+	peer := t.m.peer.Addr()
+	if t.m.window != 1 || t.data == nil || t.local.Zone() != "" || peer.Zone() != "" || t.local.Is4() != peer.Is4() {
 		return nil
 	}
 	return s.startLoop()
@@ -115,6 +122,7 @@ func newEventLoop() (*eventLoop, error) {
 		return nil, fmt.Errorf("eventfd: %w", err)
 	}
 	l := &eventLoop{wake: wake, kick: make(chan struct{}, 1), next: farFuture, done: make(chan struct{})}
+	l.caughtUp.L = &l.mu
 	l.fds = append(l.fds, unix.PollFd{Fd: int32(wake), Events: unix.POLLIN})
 	go l.run()
 	return l, nil
@@ -147,21 +155,19 @@ func (l *eventLoop) signal() {
 	}
 }
 
-// add opens t's socket on the local address its request came to, sends the
-// first window and hands t to the loop, which finishes it.
+// add opens t's socket on the local address its request came to and hands
+// t to the loop, which starts it and finishes it. The loop sends even the
+// first window, when it takes t in: a client can finish no transfer that
+// the loop has not taken in (admission.go).
 func (l *eventLoop) add(t *transfer) error {
 	fd, err := udpraw.Socket(t.local)
 	if err != nil {
 		return fmt.Errorf("tftpd: transfer socket: %w", err)
 	}
-	t.fd = fd
-	t.to.Set(t.peer)
+	t.raw.fd = fd
+	t.raw.to.Set(t.m.peer)
+	t.snd = &t.raw
 	t.buf = make([]byte, t.blksize+tftp.HeaderLen)
-	if err := t.sendWindow(); err != nil {
-		t.finish(err)
-		return nil
-	}
-	t.waitUntil(time.Now())
 	l.active.Add(1)
 	l.mu.Lock()
 	l.pending = append(l.pending, t)
@@ -212,33 +218,30 @@ func (l *eventLoop) removeListener(ln *listener) {
 	l.signal()
 }
 
-// run polls until the loop is closed.
+// run polls until the loop is closed. A round that begins after catchUp
+// asked for a drain answers it once the transfers' sockets hold nothing
+// more (admission.go).
 func (l *eventLoop) run() {
 	defer close(l.done)
 	defer l.closeAll()
-	var pending []*transfer
 	for {
-		l.mu.Lock()
-		pending, l.pending = l.pending, pending[:0]
-		if l.gen != l.lsnGen {
-			l.relist()
-		}
-		closing := l.closing && len(l.xfers) == 0 && len(pending) == 0
-		l.mu.Unlock()
+		want, closing := l.takeIn()
 		if closing {
 			return
 		}
-		for _, t := range pending {
-			l.fds = append(l.fds, unix.PollFd{Fd: int32(t.fd), Events: unix.POLLIN})
-			l.xfers = append(l.xfers, t)
-			l.next = minTime(l.next, t.wait)
-		}
-		clear(pending)
-
-		if l.poll(0) == 0 && !(l.worked && l.spin()) && !l.sleep() {
+		ready := l.poll(0)
+		if ready == 0 && want > l.drainDone {
+			l.drained(want) // nothing had come in: caught up
 			continue
 		}
-		if l.worked = l.handle(); l.started {
+		if ready == 0 && !(l.worked && l.spin()) && !l.sleep() {
+			continue
+		}
+		if l.worked = l.handle(); want > l.drainDone {
+			l.drain(time.Now())
+			l.drained(want)
+		}
+		if l.started {
 			// The requests just read start on goroutines of their own
 			// (opening a file may wait on the database); let them run now
 			// rather than when the loop next has nothing to do.
@@ -246,6 +249,28 @@ func (l *eventLoop) run() {
 			runtime.Gosched()
 		}
 	}
+}
+
+// takeIn starts the transfers added and polls the listeners changed since
+// the last round. It reports the last drain asked for, and whether the loop
+// is to stop.
+func (l *eventLoop) takeIn() (want uint64, closing bool) {
+	l.mu.Lock()
+	l.taken, l.pending = l.pending, l.taken[:0]
+	if l.gen != l.lsnGen {
+		l.relist()
+	}
+	closing = l.closing && len(l.xfers) == 0 && len(l.taken) == 0
+	want = l.drainWant
+	l.mu.Unlock()
+	now := time.Now()
+	for _, t := range l.taken {
+		l.fds = append(l.fds, unix.PollFd{Fd: int32(t.raw.fd), Events: unix.POLLIN})
+		l.xfers = append(l.xfers, t)
+		l.act(len(l.xfers)-1, t.m.start(now))
+	}
+	clear(l.taken)
+	return want, closing
 }
 
 // relist rebuilds the listeners' part of fds after lsns changed; the
@@ -271,13 +296,16 @@ func (l *eventLoop) relist() {
 	l.gen = l.lsnGen
 }
 
-// closeAll closes what the loop still holds when it stops.
+// closeAll closes what the loop still holds when it stops, and releases
+// any catchUp still waiting.
 func (l *eventLoop) closeAll() {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.lsns = nil
 	l.relist()
 	unix.Close(l.wake)
+	l.stopped = true
+	l.caughtUp.Broadcast()
 }
 
 // spin polls again a few times, letting other goroutines run in between,
@@ -295,7 +323,7 @@ func (l *eventLoop) spin() bool {
 func (l *eventLoop) hasPending() bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return len(l.pending) > 0 || l.gen != l.lsnGen || l.closing
+	return len(l.pending) > 0 || l.gen != l.lsnGen || l.closing || l.drainWant > l.drainDone
 }
 
 // sleep waits in poll for a packet, a wake-up or the next timeout, unless
@@ -303,7 +331,7 @@ func (l *eventLoop) hasPending() bool {
 func (l *eventLoop) sleep() bool {
 	runtime.Gosched() // whatever is runnable goes first: a blocked loop keeps the processor
 	l.mu.Lock()
-	if len(l.pending) > 0 || l.gen != l.lsnGen || l.closing && len(l.xfers) == 0 {
+	if len(l.pending) > 0 || l.gen != l.lsnGen || l.closing && len(l.xfers) == 0 || l.drainWant > l.drainDone {
 		l.mu.Unlock()
 		return false
 	}
@@ -328,27 +356,30 @@ func (l *eventLoop) sleep() bool {
 // poll polls every descriptor (udpraw.Poll).
 func (l *eventLoop) poll(wait time.Duration) int { return udpraw.Poll(l.fds, wait) }
 
-// handle acts on what the last poll found, and on the timeouts due. It
+// handle acts on what the last poll found, and on the timeouts due: the
+// transfers' packets first, so that a transfer whose last ACK has come
+// gives back its slot before the listeners' requests ask for one. It
 // reports whether a packet was waiting.
 func (l *eventLoop) handle() bool {
 	now := time.Now()
-	worked := false
 	if l.fds[0].Revents != 0 {
 		var b [8]byte
 		unix.Read(l.wake, b[:])
 	}
-	if len(l.polled) > 0 {
-		// Holding mu: removeListener must not return while a request of its
-		// listener is being started. A changed list waits for the next round.
-		l.mu.Lock()
-		for i, ln := range l.polled {
-			if l.gen == l.lsnGen && l.fds[1+i].Revents != 0 {
-				l.request(ln)
-				worked = true
-			}
-		}
-		l.mu.Unlock()
+	worked := l.receiveAll(now)
+	if l.requests() {
+		worked = true
 	}
+	if l.poked.Swap(false) || !now.Before(l.next) {
+		l.scan(now)
+	}
+	return worked
+}
+
+// receiveAll reads one packet for each transfer whose socket the last poll
+// found readable, and reports whether there was one.
+func (l *eventLoop) receiveAll(now time.Time) bool {
+	worked := false
 	base := 1 + len(l.polled)
 	for i := len(l.xfers) - 1; i >= 0; i-- {
 		if l.fds[base+i].Revents != 0 {
@@ -356,9 +387,26 @@ func (l *eventLoop) handle() bool {
 			worked = true
 		}
 	}
-	if l.poked.Swap(false) || !now.Before(l.next) {
-		l.scan(now)
+	return worked
+}
+
+// requests takes the requests waiting on the listeners the last poll found
+// readable, and reports whether there were any. It holds mu:
+// removeListener must not return while a request of its listener is being
+// started. A changed list waits for the next round.
+func (l *eventLoop) requests() bool {
+	if len(l.polled) == 0 {
+		return false
 	}
+	worked := false
+	l.mu.Lock()
+	for i, ln := range l.polled {
+		if l.gen == l.lsnGen && l.fds[1+i].Revents != 0 {
+			l.request(ln)
+			worked = true
+		}
+	}
+	l.mu.Unlock()
 	return worked
 }
 
@@ -376,93 +424,67 @@ func (l *eventLoop) request(ln *listener) {
 			return // EAGAIN: none left, or Serve's read loop took it
 		}
 		src, dst = ln.addrs(src, dst, ifIndex)
-		ln.s.handle(ln, l.req[:n], src, dst)
+		ln.s.handle(ln, l.req[:n], src, dst, true)
 		l.started = true
 	}
 }
 
-// receive reads one packet that arrived for transfer i and acts on it.
+// receive reads one packet that arrived for transfer i and hands it to the
+// transfer's machine.
 func (l *eventLoop) receive(i int, now time.Time) {
 	t := l.xfers[i]
-	n, from, err := udpraw.RecvFrom(t.fd, l.rbuf[:], &l.from)
+	n, from, err := udpraw.RecvFrom(t.raw.fd, l.rbuf[:], &l.from)
 	if errors.Is(err, unix.EAGAIN) || errors.Is(err, unix.EINTR) {
 		return
 	}
 	if err != nil {
-		l.end(i, fmt.Errorf("tftpd: read: %w", err))
+		l.end(i, OutcomeAborted, fmt.Errorf("tftpd: read: %w", err))
 		return
 	}
-	if from != t.peer {
-		t.s.stats.UnknownTID.Add(1)
-		var eb [32]byte
-		l.to.Set(from)
-		_ = l.to.Send(t.fd, tftp.AppendError(eb[:0], tftp.ErrUnknownTID, "Unknown transfer ID"))
-		return
-	}
-	p := l.rbuf[:n]
-	if blk, err := tftp.ParseAck(p); err == nil {
-		if !t.ack(blk) {
-			return
-		}
-		if t.complete() {
-			l.end(i, nil)
-			return
-		}
-		if err := t.sendWindow(); err != nil {
-			l.end(i, err)
-			return
-		}
-		t.waitUntil(now)
-		return
-	}
-	if op, _ := tftp.PeekOpcode(p); op == tftp.OpERROR {
-		l.end(i, errPeer)
-	}
+	l.act(i, t.m.onPacket(l.rbuf[:n], from, now))
 }
 
-// scan ends aborted transfers, resends timed-out windows and sets the
-// loop's next wake-up to the earliest timeout left.
+// act carries out what transfer i's machine decided, and ends the transfer
+// or keeps its wake time.
+func (l *eventLoop) act(i int, a action) {
+	if done, outcome, err := l.xfers[i].do(a); done {
+		l.end(i, outcome, err)
+		return
+	}
+	l.next = minTime(l.next, a.wake)
+}
+
+// scan hands the machines their due timeouts and the aborts of Shutdown,
+// and sets the loop's next wake-up to the earliest wake time left.
 func (l *eventLoop) scan(now time.Time) {
 	next := farFuture
 	for i := len(l.xfers) - 1; i >= 0; i-- {
 		t := l.xfers[i]
+		var a action
 		if t.closed.Load() {
-			t.sendError(tftp.ErrUndefined, "server shutting down")
-			l.end(i, errors.New("tftpd: transfer aborted by shutdown"))
+			a = t.m.onShutdown()
+		} else {
+			a = t.m.onTimeout(now) // nothing happens before the wake time
+		}
+		if done, outcome, err := t.do(a); done {
+			l.end(i, outcome, err)
 			continue
 		}
-		if !now.Before(t.wait) {
-			if err := t.timedOut(now); err != nil {
-				l.end(i, err)
-				continue
-			}
-			if err := t.sendWindow(); err != nil {
-				l.end(i, err)
-				continue
-			}
-			t.waitUntil(now)
-		}
-		next = minTime(next, t.wait)
+		next = minTime(next, a.wake)
 	}
 	l.next = next
 }
 
 // end removes transfer i from the loop (the last one takes its place) and
-// finishes it.
-func (l *eventLoop) end(i int, err error) {
+// finishes it. It is counted off the loop only once finished: catchUp,
+// seeing no transfer on the loop, must find its slot given back.
+func (l *eventLoop) end(i int, outcome Outcome, err error) {
 	t := l.xfers[i]
 	last := len(l.xfers) - 1
 	base := 1 + len(l.polled)
 	l.xfers[i], l.fds[base+i] = l.xfers[last], l.fds[base+last]
 	l.xfers[last] = nil
 	l.xfers, l.fds = l.xfers[:last], l.fds[:base+last]
+	t.finish(outcome, err)
 	l.active.Add(-1)
-	t.finish(err)
-}
-
-func minTime(a, b time.Time) time.Time {
-	if b.Before(a) {
-		return b
-	}
-	return a
 }

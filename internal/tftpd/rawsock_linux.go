@@ -2,6 +2,7 @@ package tftpd
 
 import (
 	"errors"
+	"net/netip"
 
 	"golang.org/x/sys/unix"
 
@@ -11,21 +12,44 @@ import (
 // errSocketClosed reports a send on a transfer whose socket is gone.
 var errSocketClosed = errors.New("tftpd: transfer socket closed")
 
-// sendRaw sends p to the transfer's peer from its loop socket.
-func (t *transfer) sendRaw(p []byte) error {
-	if t.fd < 0 {
+// rawSender sends a transfer's packets from the bare non-blocking socket
+// the event loop polls.
+type rawSender struct {
+	fd int         // the socket, or -1
+	to udpraw.Addr // the peer in the kernel's form, for sendto
+}
+
+var _ sender = (*rawSender)(nil)
+
+func (r *rawSender) send(p []byte) error {
+	if r.fd < 0 {
 		return errSocketClosed
 	}
-	return t.to.Send(t.fd, p)
+	return r.to.Send(r.fd, p)
+}
+
+func (r *rawSender) sendTo(p []byte, to netip.AddrPort) error {
+	if r.fd < 0 {
+		return errSocketClosed
+	}
+	var a udpraw.Addr
+	a.Set(to)
+	return a.Send(r.fd, p)
+}
+
+func (r *rawSender) sendWindow(b []byte, stride, k int) error {
+	for i := range k {
+		if err := r.send(b[i*stride : min((i+1)*stride, len(b))]); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // closeFD closes t's loop socket, if it has one.
 func closeFD(t *transfer) {
-	if t.fd >= 0 {
-		unix.Close(t.fd)
-		t.fd = -1
+	if t.raw.fd >= 0 {
+		unix.Close(t.raw.fd)
+		t.raw.fd = -1
 	}
 }
-
-// rawAddr is a peer's address in the kernel's form (Linux: for sendto).
-type rawAddr = udpraw.Addr

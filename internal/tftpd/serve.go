@@ -26,12 +26,13 @@ func (s *Server) readLoop(l *listener) error {
 			}
 			return err
 		}
-		s.handle(l, buf[:n], src, dst)
+		s.handle(l, buf[:n], src, dst, false)
 	}
 }
 
-// handle answers one datagram that arrived on a listener.
-func (s *Server) handle(l *listener, b []byte, src netip.AddrPort, dst netip.Addr) {
+// handle answers one datagram that arrived on a listener; onLoop says the
+// event loop read it, on its own goroutine.
+func (s *Server) handle(l *listener, b []byte, src netip.AddrPort, dst netip.Addr, onLoop bool) {
 	op, err := tftp.PeekOpcode(b)
 	if err != nil || (op != tftp.OpRRQ && op != tftp.OpWRQ) {
 		// Too short, unknown, or a DATA/ACK/ERROR/OACK sent to the listening
@@ -58,29 +59,15 @@ func (s *Server) handle(l *listener, b []byte, src netip.AddrPort, dst netip.Add
 		s.done(Result{Name: req.Filename, Remote: src, Outcome: OutcomeFailed})
 		return
 	}
-	if !s.admit() {
+	if !s.admit(onLoop) {
 		s.stats.RequestsOverflow.Add(1)
 		s.reply(l, tftp.ErrUndefined, BusyMessage, src, dst)
 		s.done(Result{Name: req.Filename, Remote: src, Outcome: OutcomeOverflow})
 		return
 	}
+	s.stats.InProgress.Add(1)
 	s.xferWG.Add(1)
 	go s.serveRequest(l, req, src, dst)
-}
-
-// admit takes a serving slot for a new transfer. The limit is one: the
-// shared Slots when the caller gives them (TFTP and HTTP together), else
-// MaxServingCount.
-func (s *Server) admit() bool {
-	n := s.stats.InProgress.Add(1)
-	ok := n <= s.maxServing()
-	if s.Slots != nil {
-		ok = s.Slots.Acquire()
-	}
-	if !ok {
-		s.stats.InProgress.Add(-1)
-	}
-	return ok
 }
 
 // reply sends one ERROR packet from the listener.

@@ -41,13 +41,15 @@ var ErrServerClosed = errors.New("tftpd: server closed")
 type Server struct {
 	// Source opens the files clients ask for. Required.
 	Source source.Source
-	// MaxServingCount is the most transfers in progress at once when Slots
-	// is nil; a request beyond it gets ERROR 0 "busy, retry later" and
-	// creates no state. Default 200.
-	MaxServingCount int
-	// Slots, when set, is the one serving limit instead of MaxServingCount:
-	// a Maximum Serving Count shared with other servers (HTTP).
+	// Slots is the Maximum Serving Count: a request needs a slot from it
+	// and holds it until its transfer ends; a request that finds none free
+	// gets ERROR 0 "busy, retry later" and creates no state. Give one to
+	// share it with other servers (HTTP). Default (nil): the server's own
+	// slots, MaxServingCount of them.
 	Slots *source.Slots
+	// MaxServingCount is the number of the server's own slots when Slots
+	// is nil; with Slots given it is not used. Default 200.
+	MaxServingCount int
 	// MaxBlockSize caps a negotiated blksize. Default 65464.
 	MaxBlockSize int
 	// MaxWindowSize caps a negotiated windowsize. Default 64.
@@ -69,6 +71,7 @@ type Server struct {
 	OnDone func(Result)
 
 	stats Stats
+	slots *source.Slots // Slots, or the server's own
 
 	mu        sync.Mutex
 	listeners map[*listener]struct{}
@@ -92,12 +95,16 @@ func (s *Server) init() {
 		s.listeners = make(map[*listener]struct{})
 		s.transfers = make(map[*transfer]struct{})
 		s.ctx, s.cancel = context.WithCancel(context.Background())
+		s.slots = s.Slots
+		if s.slots == nil {
+			s.slots = source.NewSlots(s.maxServing())
+		}
 	})
 }
 
-func (s *Server) maxServing() int64 {
+func (s *Server) maxServing() int {
 	if s.MaxServingCount > 0 {
-		return int64(s.MaxServingCount)
+		return s.MaxServingCount
 	}
 	return DefaultMaxServingCount
 }
@@ -247,7 +254,8 @@ func (s *Server) stopLoop() {
 	}
 }
 
-// InProgress is the number of transfers holding a serving slot now.
+// InProgress is the number of this server's requests holding a serving
+// slot now.
 func (s *Server) InProgress() int64 { return s.stats.InProgress.Load() }
 
 // Stats returns a snapshot of the server's counters.

@@ -1,0 +1,229 @@
+package tftpd
+
+import (
+	"errors"
+	"fmt"
+	"net/netip"
+	"time"
+
+	"cmtftp/internal/tftp"
+)
+
+// The texts of the ERROR packets the machine sends.
+const (
+	unknownTIDMessage  = "Unknown transfer ID"
+	timedOutMessage    = "transfer timed out"
+	shutdownMessage    = "server shutting down"
+	fileChangedMessage = "file changed during transfer"
+)
+
+// Why a transfer was aborted, for the debug log.
+var (
+	// errPeer means the client sent an ERROR and the transfer is over.
+	errPeer = errors.New("tftpd: client sent an error")
+	// errShutdown means Shutdown's grace period ran out.
+	errShutdown = errors.New("tftpd: transfer aborted by shutdown")
+	// errTransferTimeout means the transfer reached TransferTimeout.
+	errTransferTimeout = errors.New("tftpd: transfer timeout")
+	// errRetries means a window went unacknowledged through every retry.
+	errRetries = errors.New("tftpd: retries exhausted")
+)
+
+// maxBackoff bounds the doubling of the retransmission timeout.
+const maxBackoff = 8
+
+// machine is one read transfer's protocol, free of I/O. A driver hands it
+// each packet that arrives on the transfer's socket (onPacket), the expiry
+// of the time it last asked to be woken at (onTimeout) and the server's
+// shutdown (onShutdown), and carries out the action each returns: the
+// goroutine driver (goroutine.go) and the event loop (loop_linux.go) only
+// move bytes for it.
+//
+// Blocks are numbered from 1. When options were accepted, the OACK is
+// "block 0" and must be acknowledged by ACK 0 before any DATA (RFC 2347):
+//
+//	client                                           server
+//	-------------------------------------------------------
+//	|1|foofile|0|octet|0|blksize|0|1432|0|  -->               RRQ
+//	                              <--  |6|blksize|0|1432|0|   OACK
+//	|4|0|  -->                                                ACK
+//	                       <--  |3|1| 1432 octets of data |   DATA
+//	|4|1|  -->                                                ACK
+//	                       <--  |3|2| 1432 octets of data |   DATA
+//	|4|2|  -->                                                ACK
+//	                       <--  |3|3|<1432 octets of data |   DATA
+//	|4|3|  -->                                                ACK
+//
+// A window of blocks is sent, then the machine waits for the ACK of its
+// last block (RFC 7440; a window of one is RFC 1350's lockstep). An ACK of
+// an earlier block restarts the window after it; a duplicate, stale or
+// future ACK changes nothing (RFC 1123 4.2.3.1, no Sorcerer's Apprentice).
+// On a timeout, "the last received ACK SHALL set the beginning of the next
+// windowsize data block window to be sent" (RFC 7440 section 4), with
+// backoff, until the retries run out.
+type machine struct {
+	peer       netip.AddrPort // the client's address and TID, unmapped
+	total      int64          // blocks in the file; the last is short, maybe empty
+	window     int            // blocks sent before waiting for an ACK
+	oack       bool           // an OACK answers the request (block 0)
+	rto        time.Duration  // the first retransmission timeout
+	fixedRTO   bool           // the client chose it (timeout option): no backoff
+	maxRetries int            // resends of one window before giving up
+	deadline   time.Time      // the whole transfer's limit (TransferTimeout)
+	stats      *Stats
+
+	acked   int64         // last block acknowledged; -1 while the OACK is unanswered
+	end     int64         // last block of the window in flight
+	cur     time.Duration // retransmission timeout now, after backoff
+	retries int           // resends of the window in flight
+	wait    time.Time     // when the window in flight times out
+}
+
+// action is what a driver does after an event: send what send says, arm
+// its timer for wake, and end the transfer when done.
+type action struct {
+	send        sendKind
+	first, last int64          // sendBlocks: blocks first..last; block 0 is the OACK
+	code        tftp.ErrorCode // sendError, sendStranger
+	msg         string         // sendError, sendStranger
+	to          netip.AddrPort // sendStranger: the packet's source
+	wake        time.Time      // when onTimeout is due, while not done
+	done        bool
+	outcome     Outcome // when done: OutcomeCompleted or OutcomeAborted
+	err         error   // when aborted: why
+}
+
+// sendKind says what an action sends.
+type sendKind uint8
+
+// What an action sends.
+const (
+	sendNothing  sendKind = iota
+	sendBlocks            // DATA blocks first..last to the peer, or the OACK
+	sendError             // an ERROR to the peer
+	sendStranger          // an ERROR 5 to a source that is not the peer
+)
+
+// start begins the transfer at now: it sends the OACK, or the first window.
+func (m *machine) start(now time.Time) action {
+	m.cur, m.acked, m.retries = m.rto, 0, 0
+	if m.oack {
+		m.acked = -1
+	}
+	return m.sendWindow(now)
+}
+
+// onPacket takes a packet that arrived from from at now. RFC 1350 section
+// 4: "If a source TID does not match, the packet should be discarded as
+// erroneously sent from somewhere else. An error packet should be sent to
+// the source of the incorrect packet, while not disturbing the transfer."
+// From the peer, an ACK may move the window and an ERROR ends the
+// transfer; anything else is ignored.
+func (m *machine) onPacket(p []byte, from netip.AddrPort, now time.Time) action {
+	if !samePeer(from, m.peer) {
+		m.stats.UnknownTID.Add(1)
+		return action{send: sendStranger, code: tftp.ErrUnknownTID, msg: unknownTIDMessage, to: from, wake: m.wait}
+	}
+	switch op, _ := tftp.PeekOpcode(p); op {
+	case tftp.OpACK:
+		if blk, err := tftp.ParseAck(p); err == nil {
+			return m.onAck(blk, now)
+		}
+	case tftp.OpERROR:
+		return m.abort(errPeer)
+	}
+	return m.idle()
+}
+
+// onAck takes the ACK of block blk: the transfer is complete, or the next
+// window goes out, or nothing changes.
+func (m *machine) onAck(blk uint16, now time.Time) action {
+	if !m.ack(blk) {
+		return m.idle()
+	}
+	if m.acked >= m.total {
+		return action{done: true, outcome: OutcomeCompleted}
+	}
+	return m.sendWindow(now)
+}
+
+// ack takes the ACK of block blk and reports whether it moved the window:
+// duplicate, stale and future ACKs are ignored. Block numbers wrap past
+// 65535; blk is read relative to the last block acknowledged.
+func (m *machine) ack(blk uint16) bool {
+	diff := int64(blk - uint16(m.acked)) // blocks newly acknowledged, mod 2^16
+	if diff == 0 || diff > m.end-m.acked {
+		return false
+	}
+	m.acked += diff
+	m.cur, m.retries = m.rto, 0
+	m.stats.SegmentsAcked.Add(uint64(diff))
+	return true
+}
+
+// onTimeout handles the wake-up at now: before the window's time is up
+// nothing happens; after it the window goes again with the timeout
+// doubled, unless the retries have run out or the transfer's own time
+// limit is reached.
+func (m *machine) onTimeout(now time.Time) action {
+	if now.Before(m.wait) {
+		return m.idle()
+	}
+	if !now.Before(m.deadline) {
+		a := m.abort(errTransferTimeout)
+		a.send, a.code, a.msg = sendError, tftp.ErrUndefined, timedOutMessage
+		return a
+	}
+	if m.retries++; m.retries > m.maxRetries {
+		return m.abort(fmt.Errorf("%w: no acknowledgment of block %d", errRetries, m.acked+1))
+	}
+	if !m.fixedRTO {
+		m.cur = min(m.cur*2, m.rto*maxBackoff)
+	}
+	m.stats.Retransmits.Add(1)
+	return m.sendWindow(now)
+}
+
+// onShutdown ends the transfer because the server is shutting down; the
+// client is told.
+func (m *machine) onShutdown() action {
+	a := m.abort(errShutdown)
+	a.send, a.code, a.msg = sendError, tftp.ErrUndefined, shutdownMessage
+	return a
+}
+
+// sendWindow sends the window after the last acknowledged block (or the
+// OACK alone while it is unanswered) and times it out at now plus the
+// retransmission timeout. The window's time is set here only: packets that
+// change nothing (a client re-sending its last ACK) must not push it back,
+// or the window would never be sent again.
+func (m *machine) sendWindow(now time.Time) action {
+	m.end = min(m.acked+int64(m.window), m.total)
+	if m.acked < 0 {
+		m.end = 0
+	}
+	m.wait = minTime(now.Add(m.cur), m.deadline)
+	return action{send: sendBlocks, first: m.acked + 1, last: m.end, wake: m.wait}
+}
+
+// idle is the action of an event that changes nothing.
+func (m *machine) idle() action { return action{wake: m.wait} }
+
+// abort is the action that ends the transfer for err, sending nothing.
+func (m *machine) abort(err error) action {
+	return action{done: true, outcome: OutcomeAborted, err: err}
+}
+
+// samePeer reports whether a packet's source a is the transfer's peer b:
+// the same address, IPv4-mapped IPv6 or not, and the same port.
+func samePeer(a, b netip.AddrPort) bool {
+	return a.Port() == b.Port() && a.Addr().Unmap() == b.Addr().Unmap()
+}
+
+// minTime returns the earlier of a and b.
+func minTime(a, b time.Time) time.Time {
+	if b.Before(a) {
+		return b
+	}
+	return a
+}
