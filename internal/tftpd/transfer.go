@@ -1,6 +1,7 @@
 package tftpd
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -180,7 +181,7 @@ func (t *transfer) fill(first, last int64) ([]byte, int, error) {
 			t.chunk = make([]byte, len(t.buf)/stride*t.blksize)
 		}
 		if got, err := t.file.ReadAt(t.chunk[:n], start); got != n {
-			if err == nil || err == io.EOF {
+			if err == nil || errors.Is(err, io.EOF) {
 				err = io.ErrUnexpectedEOF
 			}
 			return nil, 0, fmt.Errorf("tftpd: read blocks %d-%d: %w", first, last, err)
