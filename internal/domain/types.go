@@ -5,15 +5,15 @@ import "time"
 // Server is a call-control server (a CUCM node, a CME router, an Asterisk
 // box): where phones register. Ports default to the well-known ones.
 type Server struct {
-	Name              string `json:"name" yaml:"name"`
-	Host              string `json:"host" yaml:"host"` // IPv4, IPv6 or DNS name
-	Description       string `json:"description,omitempty" yaml:"description,omitempty"`
-	SCCPPort          int    `json:"sccpPort,omitempty" yaml:"sccpPort,omitempty"`                   // default 2000
-	SCCPTLSPort       int    `json:"sccpTlsPort,omitempty" yaml:"sccpTlsPort,omitempty"`             // default 2443
-	SIPPort           int    `json:"sipPort,omitempty" yaml:"sipPort,omitempty"`                     // default 5060
-	SIPTLSPort        int    `json:"sipTlsPort,omitempty" yaml:"sipTlsPort,omitempty"`               // default 5061
-	MGCPPort          int    `json:"mgcpPort,omitempty" yaml:"mgcpPort,omitempty"`                   // default 2427
-	MGCPKeepAlivePort int    `json:"mgcpKeepAlivePort,omitempty" yaml:"mgcpKeepAlivePort,omitempty"` // default 2428
+	Name              string `json:"name" yaml:"name" db:"name"`
+	Host              string `json:"host" yaml:"host" db:"host"` // IPv4, IPv6 or DNS name
+	Description       string `json:"description,omitempty" yaml:"description,omitempty" db:"description"`
+	SCCPPort          int    `json:"sccpPort,omitempty" yaml:"sccpPort,omitempty" db:"sccp_port"`                             // default 2000
+	SCCPTLSPort       int    `json:"sccpTlsPort,omitempty" yaml:"sccpTlsPort,omitempty" db:"sccp_tls_port"`                   // default 2443
+	SIPPort           int    `json:"sipPort,omitempty" yaml:"sipPort,omitempty" db:"sip_port"`                                // default 5060
+	SIPTLSPort        int    `json:"sipTlsPort,omitempty" yaml:"sipTlsPort,omitempty" db:"sip_tls_port"`                      // default 5061
+	MGCPPort          int    `json:"mgcpPort,omitempty" yaml:"mgcpPort,omitempty" db:"mgcp_port"`                             // default 2427
+	MGCPKeepAlivePort int    `json:"mgcpKeepAlivePort,omitempty" yaml:"mgcpKeepAlivePort,omitempty" db:"mgcp_keepalive_port"` // default 2428
 }
 
 // MaxGroupServers is how many servers a call-control group may list.
@@ -22,24 +22,24 @@ const MaxGroupServers = 3
 // Group is a call-control group: up to three servers in priority order (the
 // order they appear in a device's configuration file).
 type Group struct {
-	Name        string   `json:"name" yaml:"name"`
-	Description string   `json:"description,omitempty" yaml:"description,omitempty"`
-	TFTPDefault bool     `json:"tftpDefault,omitempty" yaml:"tftpDefault,omitempty"`
-	Servers     []string `json:"servers" yaml:"servers"`
+	Name        string   `json:"name" yaml:"name" db:"name"`
+	Description string   `json:"description,omitempty" yaml:"description,omitempty" db:"description"`
+	TFTPDefault bool     `json:"tftpDefault,omitempty" yaml:"tftpDefault,omitempty" db:"tftp_default"`
+	Servers     []string `json:"servers" yaml:"servers" db:"child:group_members,group_name,priority,server"`
 }
 
 // Pool is a device pool: the call-control group, time and locale settings
 // shared by many devices.
 type Pool struct {
-	Name          string `json:"name" yaml:"name"`
-	Group         string `json:"group" yaml:"group"`
-	DateTemplate  string `json:"dateTemplate,omitempty" yaml:"dateTemplate,omitempty"` // default M/D/Y
-	TimeZone      string `json:"timeZone,omitempty" yaml:"timeZone,omitempty"`         // Windows-style name
-	OlsonTimeZone string `json:"olsonTimeZone,omitempty" yaml:"olsonTimeZone,omitempty"`
-	UserLocale    string `json:"userLocale,omitempty" yaml:"userLocale,omitempty"`       // e.g. English_United_States
-	NetworkLocale string `json:"networkLocale,omitempty" yaml:"networkLocale,omitempty"` // e.g. United_States
-	Region        string `json:"region,omitempty" yaml:"region,omitempty"`
-	SRST          string `json:"srst,omitempty" yaml:"srst,omitempty"` // SRST reference host, optional
+	Name          string `json:"name" yaml:"name" db:"name"`
+	Group         string `json:"group" yaml:"group" db:"group_name"`
+	DateTemplate  string `json:"dateTemplate,omitempty" yaml:"dateTemplate,omitempty" db:"date_template"` // default M/D/Y
+	TimeZone      string `json:"timeZone,omitempty" yaml:"timeZone,omitempty" db:"time_zone"`             // Windows-style name
+	OlsonTimeZone string `json:"olsonTimeZone,omitempty" yaml:"olsonTimeZone,omitempty" db:"olson_time_zone"`
+	UserLocale    string `json:"userLocale,omitempty" yaml:"userLocale,omitempty" db:"user_locale"`          // e.g. English_United_States
+	NetworkLocale string `json:"networkLocale,omitempty" yaml:"networkLocale,omitempty" db:"network_locale"` // e.g. United_States
+	Region        string `json:"region,omitempty" yaml:"region,omitempty" db:"region"`
+	SRST          string `json:"srst,omitempty" yaml:"srst,omitempty" db:"srst"` // SRST reference host, optional
 }
 
 // File families a model can get (Table 11-3 of the chapter).
@@ -69,20 +69,20 @@ const (
 
 // Model is one supported device model.
 type Model struct {
-	Name           string   `json:"name" yaml:"name"`                                         // e.g. "7961"
-	Description    string   `json:"description,omitempty" yaml:"description,omitempty"`       // e.g. "Cisco 7961"
-	TypeID         int      `json:"typeId" yaml:"typeId"`                                     // CUCM device-type number (loadInformation<N>)
-	Class          string   `json:"class" yaml:"class"`                                       // phone | gateway
-	Protocols      []string `json:"protocols" yaml:"protocols"`                               // SCCP, SIP
-	XMLConfig      bool     `json:"xmlConfig,omitempty" yaml:"xmlConfig,omitempty"`           // its loads read SEP<MAC>.cnf.xml
-	SIPFiles       []string `json:"sipFiles,omitempty" yaml:"sipFiles,omitempty"`             // file families under SIP
-	SCCPFiles      []string `json:"sccpFiles,omitempty" yaml:"sccpFiles,omitempty"`           // file families under SCCP
-	BuildSelective bool     `json:"buildSelective,omitempty" yaml:"buildSelective,omitempty"` // Table 11-1: gets .cnf under Build Selective
-	DialFamily     string   `json:"dialFamily,omitempty" yaml:"dialFamily,omitempty"`
-	SCCPLoad       string   `json:"sccpLoad,omitempty" yaml:"sccpLoad,omitempty"` // default load ID under SCCP
-	SIPLoad        string   `json:"sipLoad,omitempty" yaml:"sipLoad,omitempty"`   // default load ID under SIP
-	MaxLines       int      `json:"maxLines" yaml:"maxLines"`
-	Builtin        bool     `json:"builtin,omitempty" yaml:"-"` // shipped in the catalogue; set by the store
+	Name           string   `json:"name" yaml:"name" db:"name"`                                                    // e.g. "7961"
+	Description    string   `json:"description,omitempty" yaml:"description,omitempty" db:"description"`           // e.g. "Cisco 7961"
+	TypeID         int      `json:"typeId" yaml:"typeId" db:"type_id"`                                             // CUCM device-type number (loadInformation<N>)
+	Class          string   `json:"class" yaml:"class" db:"class"`                                                 // phone | gateway
+	Protocols      []string `json:"protocols" yaml:"protocols" db:"protocols,json"`                                // SCCP, SIP
+	XMLConfig      bool     `json:"xmlConfig,omitempty" yaml:"xmlConfig,omitempty" db:"xml_config"`                // its loads read SEP<MAC>.cnf.xml
+	SIPFiles       []string `json:"sipFiles,omitempty" yaml:"sipFiles,omitempty" db:"sip_files,json"`              // file families under SIP
+	SCCPFiles      []string `json:"sccpFiles,omitempty" yaml:"sccpFiles,omitempty" db:"sccp_files,json"`           // file families under SCCP
+	BuildSelective bool     `json:"buildSelective,omitempty" yaml:"buildSelective,omitempty" db:"build_selective"` // Table 11-1: gets .cnf under Build Selective
+	DialFamily     string   `json:"dialFamily,omitempty" yaml:"dialFamily,omitempty" db:"dial_family"`
+	SCCPLoad       string   `json:"sccpLoad,omitempty" yaml:"sccpLoad,omitempty" db:"sccp_load"` // default load ID under SCCP
+	SIPLoad        string   `json:"sipLoad,omitempty" yaml:"sipLoad,omitempty" db:"sip_load"`    // default load ID under SIP
+	MaxLines       int      `json:"maxLines" yaml:"maxLines" db:"max_lines"`
+	Builtin        bool     `json:"builtin,omitempty" yaml:"-" db:"builtin"` // shipped in the catalogue; set by the store
 }
 
 // Security modes of a device (deviceSecurityMode).
@@ -107,57 +107,57 @@ type URLs struct {
 // Appearance puts a line (directory number) on a button of a device or a
 // device profile. Buttons start at 1.
 type Appearance struct {
-	Button int    `json:"button" yaml:"button"`
-	Line   string `json:"line" yaml:"line"`
+	Button int    `json:"button" yaml:"button" db:"button"`
+	Line   string `json:"line" yaml:"line" db:"line"`
 }
 
 // Device is a phone or gateway.
 type Device struct {
-	Name            string       `json:"name" yaml:"name"`                   // SEP<MAC> for phones
-	MAC             string       `json:"mac,omitempty" yaml:"mac,omitempty"` // 12 upper-case hex digits
-	Description     string       `json:"description,omitempty" yaml:"description,omitempty"`
-	Model           string       `json:"model" yaml:"model"`
-	Protocol        string       `json:"protocol" yaml:"protocol"`
-	Pool            string       `json:"pool" yaml:"pool"`
-	SoftkeyTemplate string       `json:"softkeyTemplate,omitempty" yaml:"softkeyTemplate,omitempty"`
-	SIPProfile      string       `json:"sipProfile,omitempty" yaml:"sipProfile,omitempty"`
-	DialPlan        string       `json:"dialPlan,omitempty" yaml:"dialPlan,omitempty"`
-	SecurityMode    string       `json:"securityMode,omitempty" yaml:"securityMode,omitempty"`
-	Load            string       `json:"load,omitempty" yaml:"load,omitempty"` // overrides the model default
-	UserLocale      string       `json:"userLocale,omitempty" yaml:"userLocale,omitempty"`
-	NetworkLocale   string       `json:"networkLocale,omitempty" yaml:"networkLocale,omitempty"`
-	URLs            URLs         `json:"urls,omitzero" yaml:"urls,omitempty"`
-	AutoRegistered  bool         `json:"autoRegistered,omitempty" yaml:"autoRegistered,omitempty"`
-	Lines           []Appearance `json:"lines,omitempty" yaml:"lines,omitempty"`
+	Name            string       `json:"name" yaml:"name" db:"name"`                       // SEP<MAC> for phones
+	MAC             string       `json:"mac,omitempty" yaml:"mac,omitempty" db:"mac,null"` // 12 upper-case hex digits
+	Description     string       `json:"description,omitempty" yaml:"description,omitempty" db:"description"`
+	Model           string       `json:"model" yaml:"model" db:"model"`
+	Protocol        string       `json:"protocol" yaml:"protocol" db:"protocol"`
+	Pool            string       `json:"pool" yaml:"pool" db:"pool"`
+	SoftkeyTemplate string       `json:"softkeyTemplate,omitempty" yaml:"softkeyTemplate,omitempty" db:"softkey_template,null"`
+	SIPProfile      string       `json:"sipProfile,omitempty" yaml:"sipProfile,omitempty" db:"sip_profile,null"`
+	DialPlan        string       `json:"dialPlan,omitempty" yaml:"dialPlan,omitempty" db:"dial_plan,null"`
+	SecurityMode    string       `json:"securityMode,omitempty" yaml:"securityMode,omitempty" db:"security_mode"`
+	Load            string       `json:"load,omitempty" yaml:"load,omitempty" db:"load"` // overrides the model default
+	UserLocale      string       `json:"userLocale,omitempty" yaml:"userLocale,omitempty" db:"user_locale"`
+	NetworkLocale   string       `json:"networkLocale,omitempty" yaml:"networkLocale,omitempty" db:"network_locale"`
+	URLs            URLs         `json:"urls,omitzero" yaml:"urls,omitempty" db:"urls,json"`
+	AutoRegistered  bool         `json:"autoRegistered,omitempty" yaml:"autoRegistered,omitempty" db:"auto_registered"`
+	Lines           []Appearance `json:"lines,omitempty" yaml:"lines,omitempty" db:"child:device_lines,device,button,line"`
 }
 
 // Line is a directory number. One line may appear on several devices.
 type Line struct {
-	Number         string `json:"number" yaml:"number"`
-	DisplayName    string `json:"displayName,omitempty" yaml:"displayName,omitempty"`
-	Label          string `json:"label,omitempty" yaml:"label,omitempty"`
-	AuthName       string `json:"authName,omitempty" yaml:"authName,omitempty"`
-	AuthPassword   string `json:"authPassword,omitempty" yaml:"authPassword,omitempty"`
-	VoicemailPilot string `json:"voicemailPilot,omitempty" yaml:"voicemailPilot,omitempty"`
-	MWIPolicy      int    `json:"mwiPolicy,omitempty" yaml:"mwiPolicy,omitempty"` // messageWaitingLampPolicy 0–6
-	MaxCalls       int    `json:"maxCalls,omitempty" yaml:"maxCalls,omitempty"`   // default 2
+	Number         string `json:"number" yaml:"number" db:"number"`
+	DisplayName    string `json:"displayName,omitempty" yaml:"displayName,omitempty" db:"display_name"`
+	Label          string `json:"label,omitempty" yaml:"label,omitempty" db:"label"`
+	AuthName       string `json:"authName,omitempty" yaml:"authName,omitempty" db:"auth_name"`
+	AuthPassword   string `json:"authPassword,omitempty" yaml:"authPassword,omitempty" db:"auth_password"`
+	VoicemailPilot string `json:"voicemailPilot,omitempty" yaml:"voicemailPilot,omitempty" db:"voicemail_pilot"`
+	MWIPolicy      int    `json:"mwiPolicy,omitempty" yaml:"mwiPolicy,omitempty" db:"mwi_policy"` // messageWaitingLampPolicy 0–6
+	MaxCalls       int    `json:"maxCalls,omitempty" yaml:"maxCalls,omitempty" db:"max_calls"`    // default 2
 }
 
 // SIPProfile holds the sipProfile settings shared by SIP phones.
 type SIPProfile struct {
-	Name                 string `json:"name" yaml:"name"`
-	Description          string `json:"description,omitempty" yaml:"description,omitempty"`
-	PreferredCodec       string `json:"preferredCodec,omitempty" yaml:"preferredCodec,omitempty"` // none, g711ulaw, g711alaw, g729a, g722
-	RegisterWithProxy    bool   `json:"registerWithProxy,omitempty" yaml:"registerWithProxy,omitempty"`
-	TimerRegisterExpires int    `json:"timerRegisterExpires,omitempty" yaml:"timerRegisterExpires,omitempty"` // default 3600
-	StartMediaPort       int    `json:"startMediaPort,omitempty" yaml:"startMediaPort,omitempty"`             // default 16384
-	StopMediaPort        int    `json:"stopMediaPort,omitempty" yaml:"stopMediaPort,omitempty"`               // default 32766
-	DTMFAvtPayload       int    `json:"dtmfAvtPayload,omitempty" yaml:"dtmfAvtPayload,omitempty"`             // default 101
-	NATEnabled           bool   `json:"natEnabled,omitempty" yaml:"natEnabled,omitempty"`
-	NATAddress           string `json:"natAddress,omitempty" yaml:"natAddress,omitempty"`
-	PhoneLabel           string `json:"phoneLabel,omitempty" yaml:"phoneLabel,omitempty"`           // ≤ 12 characters
-	Transport            string `json:"transport,omitempty" yaml:"transport,omitempty"`             // udp, tcp, tls
-	VoIPControlPort      int    `json:"voipControlPort,omitempty" yaml:"voipControlPort,omitempty"` // default 5060
+	Name                 string `json:"name" yaml:"name" db:"name"`
+	Description          string `json:"description,omitempty" yaml:"description,omitempty" db:"description"`
+	PreferredCodec       string `json:"preferredCodec,omitempty" yaml:"preferredCodec,omitempty" db:"preferred_codec"` // none, g711ulaw, g711alaw, g729a, g722
+	RegisterWithProxy    bool   `json:"registerWithProxy,omitempty" yaml:"registerWithProxy,omitempty" db:"register_with_proxy"`
+	TimerRegisterExpires int    `json:"timerRegisterExpires,omitempty" yaml:"timerRegisterExpires,omitempty" db:"timer_register_expires"` // default 3600
+	StartMediaPort       int    `json:"startMediaPort,omitempty" yaml:"startMediaPort,omitempty" db:"start_media_port"`                   // default 16384
+	StopMediaPort        int    `json:"stopMediaPort,omitempty" yaml:"stopMediaPort,omitempty" db:"stop_media_port"`                      // default 32766
+	DTMFAvtPayload       int    `json:"dtmfAvtPayload,omitempty" yaml:"dtmfAvtPayload,omitempty" db:"dtmf_avt_payload"`                   // default 101
+	NATEnabled           bool   `json:"natEnabled,omitempty" yaml:"natEnabled,omitempty" db:"nat_enabled"`
+	NATAddress           string `json:"natAddress,omitempty" yaml:"natAddress,omitempty" db:"nat_address"`
+	PhoneLabel           string `json:"phoneLabel,omitempty" yaml:"phoneLabel,omitempty" db:"phone_label"`                 // ≤ 12 characters
+	Transport            string `json:"transport,omitempty" yaml:"transport,omitempty" db:"transport"`                     // udp, tcp, tls
+	VoIPControlPort      int    `json:"voipControlPort,omitempty" yaml:"voipControlPort,omitempty" db:"voip_control_port"` // default 5060
 }
 
 // DialRule is one rule of a SIP dial plan. For the 7905 family Pattern holds
@@ -174,10 +174,10 @@ type DialRule struct {
 
 // DialPlan is a SIP dial plan (SIP dial rules) of one family.
 type DialPlan struct {
-	Name        string     `json:"name" yaml:"name"`
-	Description string     `json:"description,omitempty" yaml:"description,omitempty"`
-	Family      string     `json:"family" yaml:"family"`
-	Rules       []DialRule `json:"rules" yaml:"rules"`
+	Name        string     `json:"name" yaml:"name" db:"name"`
+	Description string     `json:"description,omitempty" yaml:"description,omitempty" db:"description"`
+	Family      string     `json:"family" yaml:"family" db:"family"`
+	Rules       []DialRule `json:"rules" yaml:"rules" db:"rules,json"`
 }
 
 // SoftkeySet is the list of soft keys shown in one call state.
@@ -188,46 +188,46 @@ type SoftkeySet struct {
 
 // SoftkeyTemplate is a softkey template: soft keys per call state.
 type SoftkeyTemplate struct {
-	Name        string       `json:"name" yaml:"name"`
-	Description string       `json:"description,omitempty" yaml:"description,omitempty"`
-	Sets        []SoftkeySet `json:"sets" yaml:"sets"`
+	Name        string       `json:"name" yaml:"name" db:"name"`
+	Description string       `json:"description,omitempty" yaml:"description,omitempty" db:"description"`
+	Sets        []SoftkeySet `json:"sets" yaml:"sets" db:"sets,json"`
 }
 
 // DeviceProfile is an extension-mobility profile: the lines, dial plan and
 // softkey template a user carries to whichever phone they log in on.
 type DeviceProfile struct {
-	Name            string       `json:"name" yaml:"name"`
-	Description     string       `json:"description,omitempty" yaml:"description,omitempty"`
-	DialPlan        string       `json:"dialPlan,omitempty" yaml:"dialPlan,omitempty"`
-	SoftkeyTemplate string       `json:"softkeyTemplate,omitempty" yaml:"softkeyTemplate,omitempty"`
-	UserLocale      string       `json:"userLocale,omitempty" yaml:"userLocale,omitempty"`
-	Lines           []Appearance `json:"lines,omitempty" yaml:"lines,omitempty"`
+	Name            string       `json:"name" yaml:"name" db:"name"`
+	Description     string       `json:"description,omitempty" yaml:"description,omitempty" db:"description"`
+	DialPlan        string       `json:"dialPlan,omitempty" yaml:"dialPlan,omitempty" db:"dial_plan,null"`
+	SoftkeyTemplate string       `json:"softkeyTemplate,omitempty" yaml:"softkeyTemplate,omitempty" db:"softkey_template,null"`
+	UserLocale      string       `json:"userLocale,omitempty" yaml:"userLocale,omitempty" db:"user_locale"`
+	Lines           []Appearance `json:"lines,omitempty" yaml:"lines,omitempty" db:"child:profile_lines,profile,button,line"`
 }
 
 // Login says that a device profile is logged in on a device (extension
 // mobility). A device has at most one login; deleting it logs out.
 type Login struct {
-	Device  string    `json:"device" yaml:"device"`
-	Profile string    `json:"profile" yaml:"profile"`
-	Since   time.Time `json:"since,omitzero" yaml:"-"` // set by the store
+	Device  string    `json:"device" yaml:"device" db:"device"`
+	Profile string    `json:"profile" yaml:"profile" db:"profile"`
+	Since   time.Time `json:"since,omitzero" yaml:"-" db:"since,micros"` // set by the store
 }
 
 // Param is the value of one enterprise or service parameter as stored.
 // Parameters not stored have their default (see Params).
 type Param struct {
-	Scope Kind   `json:"scope" yaml:"-"` // KindEnterprise or KindService
-	Name  string `json:"name" yaml:"name"`
-	Value string `json:"value" yaml:"value"`
+	Scope Kind   `json:"scope" yaml:"-" db:"-"` // KindEnterprise or KindService
+	Name  string `json:"name" yaml:"name" db:"name"`
+	Value string `json:"value" yaml:"value" db:"value"`
 }
 
 // CustomFile is a cluster-wide file an admin uploads once, served by every
 // server of the cluster.
 type CustomFile struct {
-	Name     string    `json:"name" yaml:"name"`
-	Data     []byte    `json:"data,omitempty" yaml:"data,omitempty"`
-	Size     int64     `json:"size" yaml:"-"`
-	SHA256   string    `json:"sha256" yaml:"-"`
-	Modified time.Time `json:"modified,omitzero" yaml:"-"`
+	Name     string    `json:"name" yaml:"name" db:"name"`
+	Data     []byte    `json:"data,omitempty" yaml:"data,omitempty" db:"data,omitlist"`
+	Size     int64     `json:"size" yaml:"-" db:"size"`
+	SHA256   string    `json:"sha256" yaml:"-" db:"sha256"`
+	Modified time.Time `json:"modified,omitzero" yaml:"-" db:"modified,micros"`
 }
 
 // Kind and Key implement Entity.
