@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"strings"
 
-	"cmtftp/internal/domain"
 	"cmtftp/internal/store"
 	"cmtftp/internal/store/postgres"
 	"cmtftp/internal/store/sqlite"
@@ -106,9 +105,3 @@ func adminToken(file string) (string, error) {
 }
 
 var _ store.Store = (*sqlstore.DB)(nil)
-
-// serviceParams reads the effective service and enterprise parameters.
-func serviceParams(ctx context.Context, st store.Store) (domain.ParamValues, error) {
-	v, _, err := store.LoadParams(ctx, st)
-	return v, err
-}

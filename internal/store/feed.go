@@ -20,12 +20,6 @@ type ChangeHandler interface {
 	HandleChange(ctx context.Context, c Change)
 }
 
-// ChangeHandlerFunc adapts a function to ChangeHandler.
-type ChangeHandlerFunc func(ctx context.Context, c Change)
-
-// HandleChange calls f.
-func (f ChangeHandlerFunc) HandleChange(ctx context.Context, c Change) { f(ctx, c) }
-
 // Feed is a server's one reader of the change feed (each reader holds a
 // database connection): it hands every change to every registered handler.
 type Feed struct {
