@@ -187,13 +187,9 @@ var dataTables = map[string]bool{
 	"internal/domain/demo.go:DemoSite": true,
 }
 
-// TestFunctionsFitOnAScreen: no non-test function is over maxLines (the
-// conformance suite of the store is test code in a package of its own).
+// TestFunctionsFitOnAScreen: no non-test function is over maxLines.
 func TestFunctionsFitOnAScreen(t *testing.T) {
 	forEachFile(t, func(fset *token.FileSet, name string, file *ast.File) {
-		if strings.HasPrefix(name, "internal/store/storetest/") {
-			return
-		}
 		for _, d := range file.Decls {
 			fn, ok := d.(*ast.FuncDecl)
 			if !ok || fn.Body == nil {

@@ -406,6 +406,14 @@ func has(cs []store.Change, k domain.Kind, key string, op store.Op) bool {
 	return false
 }
 
+// feedStep is one write of testChangeFeed and the event it must cause.
+type feedStep struct {
+	do   func() error
+	kind domain.Kind
+	key  string
+	op   store.Op
+}
+
 func testChangeFeed(t *testing.T, s store.Store) {
 	apply(t, s)
 	c := ctx(t)
@@ -417,54 +425,8 @@ func testChangeFeed(t *testing.T, s store.Store) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	steps := []struct {
-		do   func() error
-		kind domain.Kind
-		key  string
-		op   store.Op
-	}{
-		{func() error {
-			l, _ := store.Get[*domain.Line](c, s, "4100")
-			l.DisplayName = "Front desk"
-			_, err := s.Put(c, l)
-			return err
-		}, domain.KindLine, "4100", store.OpUpdate},
-		{func() error {
-			d, _ := store.Get[*domain.Device](c, s, "SEP001122AABB01")
-			d.Lines = append(d.Lines, domain.Appearance{Button: 3, Line: "4002"})
-			_, err := s.Put(c, d)
-			return err
-		}, domain.KindDevice, "SEP001122AABB01", store.OpUpdate},
-		{func() error { return s.Create(c, &domain.Login{Device: "SEP001122AABB01", Profile: "ada-em"}) }, domain.KindLogin, "SEP001122AABB01", store.OpInsert},
-		{func() error { return s.Delete(c, domain.KindLogin, "SEP001122AABB01") }, domain.KindLogin, "SEP001122AABB01", store.OpDelete},
-		{func() error {
-			_, err := s.Put(c, &domain.Param{Scope: domain.KindService, Name: "BuildCNFFiles", Value: "Build None"})
-			return err
-		}, domain.KindService, "BuildCNFFiles", store.OpUpdate},
-		{func() error {
-			_, err := s.Put(c, &domain.Param{Scope: domain.KindEnterprise, Name: "directoryURL", Value: "http://192.0.2.30/dir"})
-			return err
-		}, domain.KindEnterprise, "directoryURL", store.OpInsert},
-		{func() error {
-			g, _ := store.Get[*domain.Group](c, s, "G1")
-			g.Servers = []string{"cm1", "cm2", "cm3"}
-			_, err := s.Put(c, g)
-			return err
-		}, domain.KindGroup, "G1", store.OpUpdate},
-		{func() error {
-			p, _ := store.Get[*domain.DialPlan](c, s, "dp79x1")
-			p.Rules = append(p.Rules, domain.DialRule{Pattern: "*", Timeout: 5})
-			_, err := s.Put(c, p)
-			return err
-		}, domain.KindDialPlan, "dp79x1", store.OpUpdate},
-		{func() error {
-			_, err := s.Put(c, &domain.CustomFile{Name: "RingList.xml", Data: []byte("<CiscoIPPhoneRingList/>")})
-			return err
-		}, domain.KindFile, "RingList.xml", store.OpInsert},
-		{func() error { return s.Delete(c, domain.KindDevice, "SEP001122AABB03") }, domain.KindDevice, "SEP001122AABB03", store.OpDelete},
-	}
 	prev := last
-	for i, st := range steps {
+	for i, st := range feedSteps(c, s) {
 		if err := st.do(); err != nil {
 			t.Fatalf("step %d: %v", i, err)
 		}
@@ -492,6 +454,46 @@ func testChangeFeed(t *testing.T, s store.Store) {
 				t.Errorf("event time %v", c.At)
 			}
 		}
+	}
+}
+
+// feedSteps are the writes testChangeFeed makes, one of each kind of
+// change, with the event each must cause.
+func feedSteps(c context.Context, s store.Store) []feedStep {
+	put := func(e domain.Entity) error { _, err := s.Put(c, e); return err }
+	return []feedStep{
+		{func() error {
+			l, _ := store.Get[*domain.Line](c, s, "4100")
+			l.DisplayName = "Front desk"
+			return put(l)
+		}, domain.KindLine, "4100", store.OpUpdate},
+		{func() error {
+			d, _ := store.Get[*domain.Device](c, s, "SEP001122AABB01")
+			d.Lines = append(d.Lines, domain.Appearance{Button: 3, Line: "4002"})
+			return put(d)
+		}, domain.KindDevice, "SEP001122AABB01", store.OpUpdate},
+		{func() error { return s.Create(c, &domain.Login{Device: "SEP001122AABB01", Profile: "ada-em"}) }, domain.KindLogin, "SEP001122AABB01", store.OpInsert},
+		{func() error { return s.Delete(c, domain.KindLogin, "SEP001122AABB01") }, domain.KindLogin, "SEP001122AABB01", store.OpDelete},
+		{func() error {
+			return put(&domain.Param{Scope: domain.KindService, Name: "BuildCNFFiles", Value: "Build None"})
+		}, domain.KindService, "BuildCNFFiles", store.OpUpdate},
+		{func() error {
+			return put(&domain.Param{Scope: domain.KindEnterprise, Name: "directoryURL", Value: "http://192.0.2.30/dir"})
+		}, domain.KindEnterprise, "directoryURL", store.OpInsert},
+		{func() error {
+			g, _ := store.Get[*domain.Group](c, s, "G1")
+			g.Servers = []string{"cm1", "cm2", "cm3"}
+			return put(g)
+		}, domain.KindGroup, "G1", store.OpUpdate},
+		{func() error {
+			p, _ := store.Get[*domain.DialPlan](c, s, "dp79x1")
+			p.Rules = append(p.Rules, domain.DialRule{Pattern: "*", Timeout: 5})
+			return put(p)
+		}, domain.KindDialPlan, "dp79x1", store.OpUpdate},
+		{func() error {
+			return put(&domain.CustomFile{Name: "RingList.xml", Data: []byte("<CiscoIPPhoneRingList/>")})
+		}, domain.KindFile, "RingList.xml", store.OpInsert},
+		{func() error { return s.Delete(c, domain.KindDevice, "SEP001122AABB03") }, domain.KindDevice, "SEP001122AABB03", store.OpDelete},
 	}
 }
 
