@@ -9,7 +9,6 @@ import (
 	"cmtftp/internal/source/built"
 	"cmtftp/internal/source/cache"
 	"cmtftp/internal/source/custom"
-	"cmtftp/internal/store"
 )
 
 // chain builds the serving chain in its one order and registers the feed
@@ -52,5 +51,3 @@ func (s *Server) chain(params domain.ParamValues) (source.Source, error) {
 		// 6. other clusters' TFTP servers come with the centralized-TFTP issue.
 	), nil
 }
-
-var _ store.ChangeHandler = (*paramFollower)(nil)
