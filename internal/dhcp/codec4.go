@@ -101,17 +101,18 @@ func optionAreas(raw []byte, opts dhcpv4.Options) (areas [][]byte, snameHoldsOpt
 
 // opt150 decodes option 150, an array of IPv4 addresses.
 func opt150(opts dhcpv4.Options) ([]netip.Addr, error) {
-	v := opts.Get(dhcpv4.OptionTFTPServerAddress)
-	if v == nil {
+	if !opts.Has(dhcpv4.OptionTFTPServerAddress) {
 		return nil, nil
 	}
+	v := opts.Get(dhcpv4.OptionTFTPServerAddress)
 	var ips dhcpv4.IPs
 	if err := ips.FromBytes(v); err != nil {
 		return nil, fmt.Errorf("%w: option 150 of %d bytes is not a list of IPv4 addresses: %w", ErrMalformed, len(v), err)
 	}
 	out := make([]netip.Addr, 0, len(ips))
 	for _, ip := range ips {
-		out = append(out, addr4(ip))
+		a, _ := netip.AddrFromSlice(ip) // 4 bytes each: IPs.FromBytes cuts them so
+		out = append(out, a.Unmap())
 	}
 	return out, nil
 }

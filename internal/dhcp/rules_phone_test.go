@@ -29,6 +29,8 @@ func TestPhoneRules(t *testing.T) {
 			a:       dhcp.Answer{Opt150: ips(t, "10.0.0.1,10.0.0.2,10.0.0.3,10.0.0.4")},
 			servers: "10.0.0.1,10.0.0.2", rule: dhcp.RuleOption150,
 			why: []string{"only the first two addresses of option 150", "leave out 10.0.0.3, 10.0.0.4"}},
+		{name: "an option 150 entry of 0.0.0.0 is no server (fuzz crasher)",
+			a: dhcp.Answer{Opt150: ips(t, "0.0.0.0,10.0.0.1,10.0.0.2")}, servers: "10.0.0.1,10.0.0.2", rule: dhcp.RuleOption150},
 		{name: "phones put option 150 before option 66 whatever the option order",
 			a:       dhcp.Answer{Opt150: ips(t, "10.0.0.1"), Opt66: "10.0.0.66", Opt66Last: true},
 			servers: "10.0.0.1", rule: dhcp.RuleOption150, why: []string{`option 66 "10.0.0.66"`}},
