@@ -40,7 +40,9 @@ func ParseFormat(s string) (Format, error) {
 //   - kea: the two members "option-def" and "option-data", to merge into
 //     the "Dhcp4" (or, with v6, "Dhcp6") object at its top level: add the
 //     entries to those lists if the object already has them. Kea accepts
-//     the leading // comment.
+//     the leading // comment. For IPv6 both entries are "always-send":
+//     Kea 2.2 leaves a vendor sub-option out unless the client asks for
+//     it in a vendor-specific request list.
 //   - dnsmasq: one dhcp-option line; for IPv6 a vi-encap option (RFC 3925
 //     style vendor-identifying options, which dnsmasq sends in DHCPv6
 //     option 17).
@@ -120,8 +122,8 @@ func keaSnippet(servers []netip.Addr, v6 bool) string {
     { "name": "tftp-servers", "code": 1, "space": "vendor-9", "type": "ipv6-address", "array": true }
 ],
 "option-data": [
-    { "name": "vendor-opts", "data": "9" },
-    { "name": "tftp-servers", "space": "vendor-9", "data": "` + joined(servers, ", ", "%s") + `" }
+    { "name": "vendor-opts", "data": "9", "always-send": true },
+    { "name": "tftp-servers", "space": "vendor-9", "data": "` + joined(servers, ", ", "%s") + `", "always-send": true }
 ]
 `
 }

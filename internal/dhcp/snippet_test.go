@@ -19,7 +19,7 @@ func TestSnippet(t *testing.T) {
 		{dhcp.FormatISC, false, []string{"option tftp-servers code 150 = array of ip-address;\n", "option tftp-servers 192.0.2.10, 192.0.2.11;\n"}},
 		{dhcp.FormatISC, true, []string{"option vsio.cisco code 9 = encapsulate cisco;\n", "option cisco.tftp-servers code 1 = array of ip6-address;\n", "option cisco.tftp-servers 2001:db8::10, 2001:db8::11;\n"}},
 		{dhcp.FormatKea, false, []string{`"code": 150, "space": "dhcp4", "type": "ipv4-address", "array": true`, `"data": "192.0.2.10, 192.0.2.11"`, `"Dhcp4"`}},
-		{dhcp.FormatKea, true, []string{`"space": "vendor-9", "type": "ipv6-address", "array": true`, `{ "name": "vendor-opts", "data": "9" }`, `"data": "2001:db8::10, 2001:db8::11"`, `"Dhcp6"`}},
+		{dhcp.FormatKea, true, []string{`"space": "vendor-9", "type": "ipv6-address", "array": true`, `{ "name": "vendor-opts", "data": "9", "always-send": true }`, `"data": "2001:db8::10, 2001:db8::11", "always-send": true`, `"data": "2001:db8::10, 2001:db8::11"`, `"Dhcp6"`}},
 		{dhcp.FormatDnsmasq, false, []string{"dhcp-option=150,192.0.2.10,192.0.2.11\n"}},
 		{dhcp.FormatDnsmasq, true, []string{"dhcp-option=vi-encap:9,option6:1,[2001:db8::10],[2001:db8::11]\n"}},
 	}
