@@ -34,7 +34,9 @@ func (r *Report) WriteText(w io.Writer) error {
 	for i, cm := range r.CallManagers {
 		fmt.Fprintf(w, "  %d. %s\n", i+1, cm.describe())
 	}
-	fmt.Fprintln(w, "load:", r.loadText())
+	if r.Kind != Gateway {
+		fmt.Fprintln(w, "load:", r.loadText())
+	}
 	for _, warn := range r.Warnings {
 		fmt.Fprintln(w, "warning:", warn)
 	}
