@@ -62,12 +62,13 @@ type run struct {
 	start time.Time
 	cur   int  // the server in use
 	http  bool // HTTP is still tried first
-	buf   bytes.Buffer
+	buf   *bytes.Buffer
 }
 
 // boot plays one device of the plan.
 func (p *plan) boot(ctx context.Context, e *env, mac string) *Report {
-	r := &run{p: p, env: e, mac: mac, start: time.Now(), http: p.cfg.Via == ViaHTTP}
+	r := &run{p: p, env: e, mac: mac, start: time.Now(), http: p.cfg.Via == ViaHTTP, buf: e.buffer()}
+	defer e.release(r.buf)
 	r.rep = &Report{MAC: mac, Kind: p.cfg.Kind, Via: p.cfg.Via, Discovery: p.cfg.Discovery, Outcome: NotConfigured}
 	for _, s := range p.cfg.Servers {
 		r.rep.Servers = append(r.rep.Servers, s.String())
@@ -128,7 +129,7 @@ func (r *run) failFetch(a answer, name string, step int) bool {
 
 // get fetches a file into the run's buffer.
 func (r *run) get(ctx context.Context, name string) ([]byte, answer, int) {
-	a, i := r.fetch(ctx, name, &r.buf)
+	a, i := r.fetch(ctx, name, r.buf)
 	return r.buf.Bytes(), a, i
 }
 

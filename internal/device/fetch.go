@@ -1,6 +1,7 @@
 package device
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -11,6 +12,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"cmtftp/internal/tftp"
@@ -22,6 +24,24 @@ import (
 type env struct {
 	tftp tftpclient.Client
 	http *http.Client
+	bufs sync.Pool // *bytes.Buffer, for the files a device reads
+}
+
+// maxPooledBuffer bounds the buffers kept for the next device.
+const maxPooledBuffer = 1 << 20
+
+func (e *env) buffer() *bytes.Buffer {
+	if b, ok := e.bufs.Get().(*bytes.Buffer); ok {
+		return b
+	}
+	return new(bytes.Buffer)
+}
+
+func (e *env) release(b *bytes.Buffer) {
+	if b.Cap() <= maxPooledBuffer {
+		b.Reset()
+		e.bufs.Put(b)
+	}
 }
 
 func newEnv(c Config) *env {

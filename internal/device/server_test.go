@@ -24,7 +24,7 @@ type testServer struct {
 
 // startServer assembles and runs a server for the test's lifetime. cfg's
 // Root, addresses and grace are filled in.
-func startServer(t *testing.T, site *domain.Site, extra map[string][]byte, cfg assembly.Config) *testServer {
+func startServer(t testing.TB, site *domain.Site, extra map[string][]byte, cfg assembly.Config) *testServer {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	dir := t.TempDir()
