@@ -14,10 +14,13 @@ import (
 	"cmtftp/internal/domain"
 )
 
+// quickRetries is the device's resends in these tests.
+const quickRetries = 2
+
 // quick are a device's timers in these tests: small, so a silent server
-// costs 300 ms, not a phone's seconds.
+// costs 900 ms, not a phone's seconds.
 func quick(c device.Config) device.Config {
-	c.Timeout, c.Retries, c.BusyWait = 150*time.Millisecond, 1, 50*time.Millisecond
+	c.Timeout, c.Retries, c.BusyWait = 300*time.Millisecond, quickRetries, 50*time.Millisecond
 	return c
 }
 
