@@ -15,7 +15,7 @@ import (
 // returns the exit status too.
 func simulate(t *testing.T, out any, args ...string) int {
 	t.Helper()
-	cmd := exec.Command(binary, append([]string{"simulate", "--json", "--timeout", "300ms", "--retries", "1"}, args...)...)
+	cmd := exec.Command(binary, append([]string{"simulate", "--json"}, args...)...)
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
 	b, err := cmd.Output()

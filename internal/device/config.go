@@ -24,7 +24,7 @@ type Kind string
 
 // The kinds of device.
 const (
-	Phone   Kind = "phone"   // asks for its family's files (Plan)
+	Phone   Kind = "phone"   // asks for its family's files (see Boot)
 	Gateway Kind = "gateway" // asks for <Hostname>.cnf.xml only
 )
 

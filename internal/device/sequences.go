@@ -121,6 +121,7 @@ func (r *run) profilePhone(ctx context.Context) bool {
 	r.note(step, "%s", plural(len(kv), "parameter"))
 	cms, err := profileProxy(kv)
 	if err != nil {
+		r.broken(step, err)
 		return r.fail(CauseBrokenConfig, "%s: %v", r.rep.Config, err)
 	}
 	return r.callControl(cms) && r.load(ctx, kv["ImageVersion"], ".sbin")
