@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"encoding/json"
+	"errors"
 	"os/exec"
 	"slices"
 	"strconv"
@@ -19,7 +20,8 @@ func simulate(t *testing.T, out any, args ...string) int {
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
 	b, err := cmd.Output()
-	if _, ok := err.(*exec.ExitError); err != nil && !ok {
+	var exit *exec.ExitError
+	if err != nil && !errors.As(err, &exit) {
 		t.Fatal(err)
 	}
 	if jerr := json.Unmarshal(b, out); jerr != nil {
