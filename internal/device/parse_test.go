@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"cmtftp/internal/domain"
 )
 
 func golden(t testing.TB, name string) []byte {
@@ -212,5 +214,30 @@ func TestReadNamedFiles(t *testing.T) {
 		if _, err := tc.read([]byte(tc.in)); err == nil {
 			t.Errorf("%q read without an error", tc.in)
 		}
+	}
+}
+
+// TestDemoLoads: every .loads of the demo root reads, and every archive
+// it names is in the root.
+func TestDemoLoads(t *testing.T) {
+	root := domain.DemoRoot()
+	n := 0
+	for name, b := range root {
+		if !strings.HasSuffix(name, ".loads") {
+			continue
+		}
+		n++
+		l, err := parseLoads(b)
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+		for _, a := range l.archives {
+			if _, ok := root[a]; !ok {
+				t.Errorf("%s names %s, which the demo root lacks", name, a)
+			}
+		}
+	}
+	if n < 5 {
+		t.Errorf("%d .loads files in the demo root", n)
 	}
 }
