@@ -95,13 +95,13 @@ func TestGetCommand(t *testing.T) {
 	startServe(t, nil, 2, "--demo", "--tftp-addr", "127.0.0.1:"+port, "--tftp-addr", "[::1]:"+port)
 	// serve --demo writes its root relative to its working directory: the
 	// test's, so look there.
-	want, err := os.ReadFile(filepath.Join("cmtftp-demo", "tftp", "SIP41.9-4-2SR3-1S.loads"))
+	want, err := os.ReadFile(filepath.Join("cmtftp-demo", "tftp", "jar41sip.9-4-2SR3-1S.sbn"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { os.RemoveAll("cmtftp-demo") })
 	out := filepath.Join(dir, "load")
-	get := exec.Command(binary, "get", "--blksize", "1428", "--windowsize", "16", "--tsize", "[::1]:"+port, "SIP41.9-4-2SR3-1S.loads", "-o", out)
+	get := exec.Command(binary, "get", "--blksize", "1428", "--windowsize", "16", "--tsize", "[::1]:"+port, "jar41sip.9-4-2SR3-1S.sbn", "-o", out)
 	if b, err := get.CombinedOutput(); err != nil {
 		t.Fatalf("cmtftp get: %v\n%s", err, b)
 	}

@@ -210,7 +210,8 @@ Try, in another terminal:
   curl -s tftp://%s/RingList.xml
   go run ./cmd/cmtftp bench --server %s --file RingList.xml -c 16 -n 2000
   go run ./cmd/cmtftp get %s SEP0000DE000002.cnf.xml -o -      (built from the database)
-`, demoRoot, strings.Join(addrList(addrs), " and "), demoDB, addr, addr, demoLoad, addr, addr, addr)
+  go run ./cmd/cmtftp simulate --mac 0000DE000002 --model 7970 --protocol sip --tftp %s   (a phone's boot)
+`, demoRoot, strings.Join(addrList(addrs), " and "), demoDB, addr, addr, demoLoad, addr, addr, addr, addr)
 	if httpAddr != "" {
 		fmt.Fprintf(w, "  curl -s http://%s/SEP0000DE000001.cnf.xml                   (the same files over HTTP)\n", httpAddr)
 	}

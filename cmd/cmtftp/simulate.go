@@ -1,0 +1,144 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/netip"
+	"os"
+	"os/signal"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"cmtftp/internal/device"
+	"cmtftp/internal/tftpclient"
+)
+
+func newSimulateCmd() *cobra.Command {
+	var (
+		c       device.Config
+		servers []string
+		via     string
+		kind    string
+		asJSON  bool
+		storm   device.StormConfig
+	)
+	cmd := &cobra.Command{
+		Use:   "simulate --mac MAC --model MODEL --tftp A[,B] [flags]",
+		Short: "Play a device's boot (or a storm of them) against TFTP/HTTP servers",
+		Long: `Play the boot of one phone or gateway over real sockets, as the device would:
+its trust lists, its configuration file (or the default one), the load when it
+differs from --load, the locale, dial-plan, softkey and ring-list files — and
+print the timeline, the call-control list and the outcome. The exit status is 0
+only when the device ends configured.
+
+With --storm N, N devices (MACs --mac-prefix + 000001 …) boot at once, at most
+--concurrency at a time; it prints the time until all were configured, p50/p99
+per device and the failures by cause.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+			defer stop()
+			addrs, err := resolveServers(ctx, servers)
+			if err != nil {
+				return err
+			}
+			c.Servers, c.Discovery, c.Via, c.Kind = addrs, "--tftp", device.Via(via), device.Kind(kind)
+			if storm.N > 0 {
+				storm.Device = c
+				return runStorm(ctx, cmd, storm, asJSON)
+			}
+			return runSimulate(ctx, cmd, c, asJSON)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&c.MAC, "mac", "", "the device's MAC address (12 hex digits)")
+	fl.StringVar(&c.Model, "model", "7961", "the device's model, from the built-in catalogue (7961, 7970, 7940, 8841, 12SP+ …)")
+	fl.StringVar(&c.Protocol, "protocol", "", "sip or sccp (default: the model's first)")
+	fl.StringVar(&kind, "device", "phone", "phone, or gateway (asks for <hostname>.cnf.xml)")
+	fl.StringVar(&c.Hostname, "hostname", "", "a gateway's hostname")
+	fl.StringSliceVar(&servers, "tftp", nil, "TFTP servers in order, HOST[:PORT] (port 69 unless given), comma-separated or repeated")
+	fl.StringVar(&via, "via", "tftp", "tftp, or http: try http://SERVER:--http-port/ first, fall back to TFTP when it does not connect")
+	fl.IntVar(&c.HTTPPort, "http-port", device.DefaultHTTPPort, "the servers' HTTP port")
+	fl.StringVar(&c.Load, "load", "", "the load ID the device runs; a configuration naming another makes it fetch that load")
+	fl.DurationVar(&c.Timeout, "timeout", device.DefaultTimeout, "how long to wait for an answer before sending again")
+	fl.IntVar(&c.Retries, "retries", device.DefaultRetries, "resends before a server counts as not answering (then the next is tried)")
+	fl.DurationVar(&c.BusyWait, "busy-wait", device.DefaultBusyWait, "wait after a busy answer (HTTP: Retry-After when given) before asking the same server again")
+	fl.IntVar(&c.MaxBusyRetries, "busy-retries", device.DefaultMaxBusyRetries, "busy answers taken for one file before giving up")
+	fl.BoolVar(&asJSON, "json", false, "print the timeline and the outcome as JSON")
+	fl.IntVar(&storm.N, "storm", 0, "boot this many devices at once")
+	fl.StringVar(&storm.MACPrefix, "mac-prefix", "0011AA", "the storm's MAC prefix (6 hex digits)")
+	fl.IntVar(&storm.Concurrency, "concurrency", device.DefaultConcurrency, "the storm's devices booting at a time")
+	fl.DurationVar(&storm.Deadline, "deadline", device.DefaultDeadline, "bound on the whole storm")
+	return cmd
+}
+
+func resolveServers(ctx context.Context, servers []string) ([]netip.AddrPort, error) {
+	if len(servers) == 0 {
+		return nil, errors.New("give the TFTP servers: --tftp HOST[:PORT][,HOST[:PORT]]")
+	}
+	var out []netip.AddrPort
+	for _, s := range servers {
+		a, err := tftpclient.Resolve(ctx, strings.TrimSpace(s))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, nil
+}
+
+func runSimulate(ctx context.Context, cmd *cobra.Command, c device.Config, asJSON bool) error {
+	r, err := device.Boot(ctx, c)
+	if err != nil {
+		return err
+	}
+	if err := printSimulated(cmd.OutOrStdout(), r, asJSON); err != nil {
+		return err
+	}
+	if !r.OK() {
+		return fmt.Errorf("%s not configured: %s", r.Device, r.Cause)
+	}
+	return nil
+}
+
+func runStorm(ctx context.Context, cmd *cobra.Command, sc device.StormConfig, asJSON bool) error {
+	errw := cmd.ErrOrStderr()
+	sc.Progress = func(p device.StormProgress) { drawProgress(errw, p) }
+	r, err := device.Storm(ctx, sc)
+	fmt.Fprintln(errw)
+	if err != nil {
+		return err
+	}
+	if err := printSimulated(cmd.OutOrStdout(), r, asJSON); err != nil {
+		return err
+	}
+	if !r.OK() {
+		return fmt.Errorf("%d of %d devices not configured", r.Failed, r.Total)
+	}
+	return nil
+}
+
+// printSimulated prints a Report or a StormReport as text or JSON.
+func printSimulated(w io.Writer, r interface{ WriteText(io.Writer) error }, asJSON bool) error {
+	if !asJSON {
+		return r.WriteText(w)
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(r)
+}
+
+// drawProgress redraws the storm's progress bar in place.
+func drawProgress(w io.Writer, p device.StormProgress) {
+	const width = 40
+	fill := 0
+	if p.Total > 0 {
+		fill = p.Done * width / p.Total
+	}
+	fmt.Fprintf(w, "\r[%s%s] %d/%d done, %d configured, %.1fs", strings.Repeat("=", fill), strings.Repeat(" ", width-fill),
+		p.Done, p.Total, p.Configured, p.Elapsed.Seconds())
+}

@@ -1,0 +1,160 @@
+// Package device emulates the boot of Cisco-style IP phones and gateways
+// against real TFTP and HTTP servers: which files a device of each family
+// asks for, in which order, over which transport, what it does when a
+// server does not answer or says it is busy, and what it makes of the
+// files it receives. Boot plays one device; Storm plays many at once.
+//
+// The package finds no servers itself: the caller passes them in order
+// (from flags, or from the DHCP discovery rules) and says how in
+// Config.Discovery.
+package device
+
+import (
+	"errors"
+	"fmt"
+	"net/netip"
+	"strings"
+	"time"
+
+	"cmtftp/internal/domain"
+)
+
+// Kind is what sort of device boots.
+type Kind string
+
+// The kinds of device.
+const (
+	Phone   Kind = "phone"   // asks for its family's files (see Boot)
+	Gateway Kind = "gateway" // asks for <Hostname>.cnf.xml only
+)
+
+// Via is the transport a device tries first.
+type Via string
+
+// The transports.
+const (
+	ViaTFTP Via = "tftp" // TFTP only
+	// ViaHTTP asks http://SERVER:HTTPPort/NAME first, as newer phones do;
+	// a connection that fails or times out sends the rest of the boot to
+	// TFTP. 404 is an answer, 503 is busy.
+	ViaHTTP Via = "http"
+)
+
+// Defaults for Config's zero fields: close to a phone's, small enough to
+// wait for.
+const (
+	DefaultHTTPPort       = 6970
+	DefaultTimeout        = 2 * time.Second
+	DefaultRetries        = 3
+	DefaultBlockSize      = 1428
+	DefaultBusyWait       = time.Second
+	DefaultMaxBusyRetries = 30
+)
+
+// Config describes one device and how it reaches its servers.
+type Config struct {
+	// MAC is the device's MAC address, 12 hex digits with or without the
+	// usual separators. Required for a phone.
+	MAC string
+	// Model is a model of the built-in catalogue (domain.Catalogue), such
+	// as "7961". Required for a phone.
+	Model string
+	// Protocol is SIP or SCCP (either case); "" is the model's first.
+	Protocol string
+	// Kind is Phone (the default) or Gateway.
+	Kind Kind
+	// Hostname is a gateway's name: it asks for <Hostname>.cnf.xml.
+	Hostname string
+	// Servers are the TFTP servers in the order the device tries them.
+	Servers []netip.AddrPort
+	// Discovery says how the servers were found ("--tftp", "DHCP option
+	// 150 on eth0" …); it is only reported.
+	Discovery string
+	// Via is the transport tried first; default ViaTFTP.
+	Via Via
+	// HTTPPort is the HTTP port of every server; default 6970.
+	HTTPPort int
+	// Load is the load ID the device runs. When the configuration names
+	// another, the device fetches that load. "" means the device already
+	// runs whatever its configuration names.
+	Load string
+	// Timeout is how long the device waits for a packet (or an HTTP
+	// connection) before sending again; default 2 s.
+	Timeout time.Duration
+	// Retries is how many times a TFTP request is sent again before the
+	// server counts as not answering; default 3. A silent server costs
+	// Timeout × (Retries+1) before the next one is tried.
+	Retries int
+	// BlockSize is the TFTP blksize asked for; default 1428 (an Ethernet
+	// frame). -1 asks for no option (512-byte blocks).
+	BlockSize int
+	// BusyWait is how long the device waits after a busy answer (ERROR 0
+	// "busy, retry later", or HTTP 503 without Retry-After) before asking
+	// the same server again; default 1 s, plus up to a quarter of it at
+	// random so that devices told at once do not come back at once.
+	BusyWait time.Duration
+	// MaxBusyRetries bounds the busy answers taken for one file; default 30.
+	MaxBusyRetries int
+}
+
+// ErrConfig is wrapped by every error Boot and Storm return for a Config
+// they cannot play.
+var ErrConfig = errors.New("device: bad configuration")
+
+func badConfig(format string, a ...any) error {
+	return fmt.Errorf("%w: %s", ErrConfig, fmt.Sprintf(format, a...))
+}
+
+// withDefaults returns c with its zero fields set.
+func (c Config) withDefaults() Config {
+	if c.Kind == "" {
+		c.Kind = Phone
+	}
+	if c.Via == "" {
+		c.Via = ViaTFTP
+	}
+	c.Protocol = strings.ToUpper(c.Protocol)
+	c.HTTPPort = orDefault(c.HTTPPort, DefaultHTTPPort)
+	c.Retries = orDefault(c.Retries, DefaultRetries)
+	c.BlockSize = orDefault(c.BlockSize, DefaultBlockSize)
+	c.MaxBusyRetries = orDefault(c.MaxBusyRetries, DefaultMaxBusyRetries)
+	if c.Timeout <= 0 {
+		c.Timeout = DefaultTimeout
+	}
+	if c.BusyWait <= 0 {
+		c.BusyWait = DefaultBusyWait
+	}
+	return c
+}
+
+func orDefault(v, d int) int {
+	if v == 0 {
+		return d
+	}
+	return v
+}
+
+// check reports what makes c unplayable.
+func (c *Config) check() error {
+	if len(c.Servers) == 0 {
+		return badConfig("no TFTP server")
+	}
+	for _, s := range c.Servers {
+		if !s.IsValid() || s.Port() == 0 {
+			return badConfig("server %v: want an address and a port", s)
+		}
+	}
+	if c.Via != ViaTFTP && c.Via != ViaHTTP {
+		return badConfig("via %q: want tftp or http", c.Via)
+	}
+	switch c.Kind {
+	case Phone:
+	case Gateway:
+		if !domain.FileSafeName(c.Hostname) {
+			return badConfig("gateway hostname %q: want letters, digits, _ . -", c.Hostname)
+		}
+	default:
+		return badConfig("device kind %q: want phone or gateway", c.Kind)
+	}
+	return nil
+}

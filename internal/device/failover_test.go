@@ -1,0 +1,127 @@
+package device_test
+
+import (
+	"net"
+	"net/netip"
+	"slices"
+	"testing"
+	"time"
+
+	"cmtftp/internal/assembly"
+	"cmtftp/internal/device"
+	"cmtftp/internal/domain"
+	"cmtftp/internal/tftp"
+)
+
+// TestSilentFirstServer: the first server answers nothing, so after the
+// device's timeout the second is used, and the rest of the boot stays on
+// it: the first receives only the first request and its resends.
+func TestSilentFirstServer(t *testing.T) {
+	s := startServer(t, domain.DemoSite(), nil, assembly.Config{})
+	silent := newSilentServer(t)
+	r := boot(t, device.Config{MAC: "0000DE000002", Model: "7970", Protocol: "SIP", Servers: []netip.AddrPort{silent.addr, s.tftp}})
+	if !r.OK() {
+		t.Fatalf("%s: %s\n%s", r.Cause, r.Detail, text(r))
+	}
+	first := r.Steps[0]
+	if first.Server != silent.addr.String() || first.Outcome != device.TimedOut || first.Name != "CTLFile.tlv" {
+		t.Errorf("first step %+v, want a timeout on %s", first, silent.addr)
+	}
+	for _, st := range r.Steps[1:] {
+		if st.Server != s.tftp.String() {
+			t.Errorf("%s went to %s after the failover", st.Name, st.Server)
+		}
+	}
+	if r.Server != s.tftp.String() {
+		t.Errorf("ended on %s, want %s", r.Server, s.tftp)
+	}
+	// One request and its resends.
+	if n := silent.received(); n != quickRetries+1 {
+		t.Errorf("the silent server received %d datagrams, want %d", n, quickRetries+1)
+	}
+}
+
+// TestNoServerAnswers: when no server answers the device is not
+// configured, and says so.
+func TestNoServerAnswers(t *testing.T) {
+	a, b := newSilentServer(t), newSilentServer(t)
+	r := boot(t, device.Config{MAC: "0000DE000007", Model: "12SP+", Servers: []netip.AddrPort{a.addr, b.addr}})
+	if r.OK() || r.Cause != device.CauseNoAnswer {
+		t.Fatalf("%s %s: %s, want %q", r.Outcome, r.Cause, r.Detail, device.CauseNoAnswer)
+	}
+	if len(r.Steps) != 2 || r.Steps[0].Server != a.addr.String() || r.Steps[1].Server != b.addr.String() {
+		t.Errorf("steps %+v: want one timeout on each server", r.Steps)
+	}
+}
+
+// TestBusyRetriesSameServer: the first server is busy (its one serving
+// slot held by a transfer nobody acknowledges), so the device waits and
+// asks it again — never the second server, which counts no request — and
+// ends configured from the first once the slot frees.
+func TestBusyRetriesSameServer(t *testing.T) {
+	s := startServer(t, domain.DemoSite(), nil, assembly.Config{MaxServingCount: 1, Timeout: 100 * time.Millisecond, Retries: 3})
+	holdSlot(t, s.tftp)
+	second := newSilentServer(t)
+	c := device.Config{MAC: "0000DE000001", Model: "7961", Servers: []netip.AddrPort{s.tftp, second.addr}, MaxBusyRetries: 200}
+	r := boot(t, c)
+	if !r.OK() {
+		t.Fatalf("%s: %s\n%s", r.Cause, r.Detail, text(r))
+	}
+	busy := 0
+	for _, st := range r.Steps {
+		if st.Server != s.tftp.String() {
+			t.Errorf("%s asked of %s", st.Name, st.Server)
+		}
+		if st.Outcome == device.BusyRetry {
+			busy++
+		}
+	}
+	if busy == 0 || r.Steps[0].Outcome != device.BusyRetry {
+		t.Errorf("%d busy answers, first step %s: the slot was not held\n%s", busy, r.Steps[0].Outcome, text(r))
+	}
+	if n := second.received(); n != 0 {
+		t.Errorf("the second server received %d requests, want none", n)
+	}
+}
+
+// holdSlot takes the server's serving slot with a transfer whose first
+// block is never acknowledged: the server keeps it until its retries run
+// out.
+func holdSlot(t *testing.T, server netip.AddrPort) {
+	t.Helper()
+	c, err := net.ListenUDP("udp4", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	if _, err := c.WriteToUDPAddrPort(tftp.AppendRequest(nil, tftp.OpRRQ, domain.DemoLargeArchive, tftp.ModeOctet, tftp.Options{}), server); err != nil {
+		t.Fatal(err)
+	}
+	buf := make([]byte, 1024)
+	c.SetReadDeadline(time.Now().Add(5 * time.Second))
+	n, _, err := c.ReadFromUDPAddrPort(buf)
+	if err != nil {
+		t.Fatalf("holding the slot: %v", err)
+	}
+	if op, _ := tftp.PeekOpcode(buf[:n]); op != tftp.OpDATA {
+		t.Fatalf("holding the slot: got %q, want DATA 1", buf[:n])
+	}
+}
+
+// TestBusyPastTheBound: a server that stays busy ends the boot with that
+// cause, after MaxBusyRetries: the request and three retries.
+func TestBusyPastTheBound(t *testing.T) {
+	s := startServer(t, domain.DemoSite(), nil, assembly.Config{MaxServingCount: 1, Timeout: 2 * time.Second, Retries: 5})
+	holdSlot(t, s.tftp)
+	r := boot(t, device.Config{MAC: "0000DE000007", Model: "12SP+", Servers: []netip.AddrPort{s.tftp}, MaxBusyRetries: 3})
+	if r.OK() || r.Cause != device.CauseBusy {
+		t.Fatalf("%s %s: %s, want %q", r.Outcome, r.Cause, r.Detail, device.CauseBusy)
+	}
+	var outcomes []device.Outcome
+	for _, st := range r.Steps {
+		outcomes = append(outcomes, st.Outcome)
+	}
+	if want := slices.Repeat([]device.Outcome{device.BusyRetry}, 4); !slices.Equal(outcomes, want) {
+		t.Errorf("outcomes %q, want %q", outcomes, want)
+	}
+}

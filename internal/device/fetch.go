@@ -1,0 +1,244 @@
+package device
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/netip"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"cmtftp/internal/tftp"
+	"cmtftp/internal/tftpclient"
+)
+
+// env holds the clients of a boot, or of every device of a storm: one
+// TFTP client value and one HTTP client whose connections are pooled.
+type env struct {
+	tftp tftpclient.Client
+	http *http.Client
+	bufs sync.Pool // *bytes.Buffer, for the files a device reads
+}
+
+// maxPooledBuffer bounds the buffers kept for the next device.
+const maxPooledBuffer = 1 << 20
+
+func (e *env) buffer() *bytes.Buffer {
+	if b, ok := e.bufs.Get().(*bytes.Buffer); ok {
+		return b
+	}
+	return new(bytes.Buffer)
+}
+
+func (e *env) release(b *bytes.Buffer) {
+	if b.Cap() <= maxPooledBuffer {
+		b.Reset()
+		e.bufs.Put(b)
+	}
+}
+
+func newEnv(c Config) *env {
+	e := &env{tftp: tftpclient.Client{Timeout: c.Timeout, Retries: c.Retries}}
+	if c.BlockSize > 0 {
+		e.tftp.BlockSize = c.BlockSize
+	}
+	if c.Via == ViaHTTP {
+		e.http = &http.Client{Transport: &http.Transport{
+			DialContext:           (&net.Dialer{Timeout: c.Timeout}).DialContext,
+			ResponseHeaderTimeout: c.Timeout * time.Duration(c.Retries+1),
+			MaxIdleConnsPerHost:   256,
+			DisableCompression:    true,
+		}}
+	}
+	return e
+}
+
+func (e *env) close() {
+	if e.http != nil {
+		e.http.CloseIdleConnections()
+	}
+}
+
+// sink is where a file goes: a buffer to parse, or nowhere (an archive).
+type sink interface {
+	io.Writer
+	Reset()
+}
+
+// discard counts nothing and keeps nothing: firmware archives are only
+// transferred.
+type discard struct{}
+
+func (discard) Write(p []byte) (int, error) { return len(p), nil }
+func (discard) Reset()                      {}
+
+// answer is how the fetch of one file ended, over all its attempts.
+type answer int
+
+const (
+	gotFile     answer = iota // the file arrived
+	noFile                    // the server answered that it has none
+	noAnswer                  // no server answered
+	busyTooLong               // the server stayed busy past the bound
+	serverError               // another error answer
+	canceled                  // the context ended
+)
+
+// fetch asks for one file until it is answered, following the rules of a
+// phone: the request goes to the server in use (the first, or the last
+// one that answered); busy waits and asks the same server again, never
+// the next; no answer moves to the next server, each tried once; with
+// ViaHTTP a failed connection sends this and every later request to TFTP.
+// Every attempt is a Step; the last one's index is returned.
+func (r *run) fetch(ctx context.Context, name string, w sink) (answer, int) {
+	n := len(r.p.cfg.Servers)
+	silent, busy := 0, 0
+	for {
+		w.Reset()
+		out, wait := r.attempt(ctx, r.p.cfg.Servers[r.cur], name, w)
+		last := len(r.rep.Steps) - 1
+		switch out {
+		case Found:
+			return gotFile, last
+		case NotFound:
+			return noFile, last
+		case Failed:
+			return serverError, last
+		case Canceled:
+			return canceled, last
+		case Unreachable:
+			r.http = false
+		case BusyRetry:
+			if busy++; busy > r.p.cfg.MaxBusyRetries {
+				return busyTooLong, last
+			}
+			if !sleep(ctx, wait) {
+				return canceled, last
+			}
+		case TimedOut:
+			if silent++; silent >= n {
+				return noAnswer, last
+			}
+			r.cur = (r.cur + 1) % n
+		}
+	}
+}
+
+// attempt sends one request and records it as a Step. For a busy answer
+// it returns how long to wait.
+func (r *run) attempt(ctx context.Context, srv netip.AddrPort, name string, w sink) (Outcome, time.Duration) {
+	st := Step{At: time.Since(r.start), Name: name}
+	start := time.Now()
+	var wait time.Duration
+	if r.http {
+		st.Proto = "http"
+		st.Server = netip.AddrPortFrom(srv.Addr(), uint16(r.p.cfg.HTTPPort)).String()
+		st.Outcome, st.Bytes, st.Note, wait = r.httpGet(ctx, st.Server, name, w)
+	} else {
+		st.Proto, st.Server = "tftp", srv.String()
+		st.Outcome, st.Bytes, st.Note = r.tftpGet(ctx, srv, name, w)
+	}
+	st.Took = time.Since(start)
+	if st.Outcome == BusyRetry {
+		if wait <= 0 {
+			wait = r.p.cfg.BusyWait
+		}
+		wait += time.Duration(rand.Int64N(int64(wait)/4 + 1))
+		st.Note = "busy: asking the same server again in " + wait.Round(time.Millisecond).String()
+	}
+	if st.Outcome != TimedOut && st.Outcome != Unreachable && st.Outcome != Canceled {
+		r.rep.Server = st.Server
+	}
+	r.rep.Steps = append(r.rep.Steps, st)
+	return st.Outcome, wait
+}
+
+// tftpGet is one TFTP request.
+func (r *run) tftpGet(ctx context.Context, srv netip.AddrPort, name string, w io.Writer) (Outcome, int64, string) {
+	res, err := r.env.tftp.Get(ctx, srv.String(), name, w)
+	var re *tftpclient.RemoteError
+	switch {
+	case err == nil:
+		return Found, res.Bytes, ""
+	case ctx.Err() != nil:
+		return Canceled, res.Bytes, ctx.Err().Error()
+	case errors.As(err, &re) && re.Code == tftp.ErrFileNotFound:
+		return NotFound, 0, ""
+	case errors.As(err, &re) && re.Code == tftp.ErrUndefined && isBusy(re.Message):
+		return BusyRetry, 0, ""
+	case errors.As(err, &re):
+		return Failed, res.Bytes, err.Error()
+	}
+	// ErrTimeout, or a socket that cannot send: either way the server is
+	// not answering.
+	return TimedOut, res.Bytes, err.Error()
+}
+
+// isBusy recognises the delay answer: cmtftp's "busy, retry later", and
+// the same idea in other servers' words.
+func isBusy(msg string) bool {
+	m := strings.ToLower(msg)
+	return strings.Contains(m, "busy") || strings.Contains(m, "retry later")
+}
+
+// httpGet is one HTTP request.
+func (r *run) httpGet(ctx context.Context, hostport, name string, w io.Writer) (Outcome, int64, string, time.Duration) {
+	u := url.URL{Scheme: "http", Host: hostport, Path: "/" + name}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return Failed, 0, err.Error(), 0
+	}
+	resp, err := r.env.http.Do(req)
+	if err != nil {
+		if ctx.Err() != nil {
+			return Canceled, 0, ctx.Err().Error(), 0
+		}
+		return Unreachable, 0, err.Error() + "; TFTP from now on", 0
+	}
+	defer resp.Body.Close()
+	switch resp.StatusCode {
+	case http.StatusOK:
+		n, err := io.Copy(w, resp.Body)
+		if err != nil && ctx.Err() != nil {
+			return Canceled, n, ctx.Err().Error(), 0
+		} else if err != nil {
+			return Unreachable, n, err.Error() + "; TFTP from now on", 0
+		}
+		return Found, n, "", 0
+	case http.StatusNotFound:
+		io.Copy(io.Discard, io.LimitReader(resp.Body, 4<<10))
+		return NotFound, 0, "", 0
+	case http.StatusServiceUnavailable:
+		io.Copy(io.Discard, io.LimitReader(resp.Body, 4<<10))
+		return BusyRetry, 0, "", retryAfter(resp.Header.Get("Retry-After"))
+	}
+	return Failed, 0, resp.Status, 0
+}
+
+// retryAfter reads a Retry-After of whole seconds (at most a minute).
+func retryAfter(v string) time.Duration {
+	s, err := strconv.Atoi(strings.TrimSpace(v))
+	if err != nil || s <= 0 {
+		return 0
+	}
+	return time.Duration(min(s, 60)) * time.Second
+}
+
+// sleep waits d, or until ctx ends (false).
+func sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}

@@ -1,0 +1,120 @@
+package device
+
+import "time"
+
+// Outcome is how one request of a boot ended (a Step's).
+type Outcome string
+
+// The outcomes of a request.
+const (
+	Found       Outcome = "found"       // the file arrived (and parsed, when the device reads it)
+	NotFound    Outcome = "not-found"   // the server answered: no such file (TFTP ERROR 1, HTTP 404)
+	BusyRetry   Outcome = "busy-retry"  // the server said busy (ERROR 0 "busy, retry later", HTTP 503): the device waits and asks it again
+	TimedOut    Outcome = "timeout"     // no answer within Timeout × (Retries+1): the next server is tried
+	Unreachable Outcome = "unreachable" // HTTP: the connection failed or timed out; the boot goes on over TFTP
+	Broken      Outcome = "broken"      // the file arrived but cannot be read (Step.Note says why)
+	Failed      Outcome = "error"       // the server answered with another error (Step.Note)
+	Canceled    Outcome = "canceled"    // the caller's context ended
+)
+
+// Cause is why a device did not end configured.
+type Cause string
+
+// The causes of a failed boot.
+const (
+	CauseNoAnswer      Cause = "no server answered"
+	CauseBusy          Cause = "busy past the retry bound"
+	CauseNoConfig      Cause = "configuration not found"
+	CauseBrokenConfig  Cause = "configuration broken"
+	CauseNoCallControl Cause = "no call control in the configuration"
+	CauseLoadFailed    Cause = "load failed"
+	CauseServerError   Cause = "server error"
+	CauseCanceled      Cause = "canceled"
+)
+
+// Configured and NotConfigured are the values of Report.Outcome.
+const (
+	Configured    = "configured"
+	NotConfigured = "not configured"
+)
+
+// Step is one request a device sent and how it ended.
+type Step struct {
+	At      time.Duration `json:"at_ns"`   // since the boot began
+	Server  string        `json:"server"`  // the server's address (TFTP port; HTTP port for HTTP)
+	Proto   string        `json:"proto"`   // tftp or http
+	Name    string        `json:"name"`    // the file asked for
+	Outcome Outcome       `json:"outcome"` // how it ended
+	Bytes   int64         `json:"bytes"`   // bytes received
+	Took    time.Duration `json:"took_ns"`
+	Note    string        `json:"note,omitempty"` // what the device made of it
+}
+
+// CallManager is one entry of the call-control list a configuration
+// names, in priority order. A port the file does not give is 0.
+type CallManager struct {
+	Name      string `json:"name,omitempty"`
+	Host      string `json:"host"`
+	SCCPPort  int    `json:"sccp_port,omitempty"`
+	SIPPort   int    `json:"sip_port,omitempty"`
+	SIPSPort  int    `json:"sips_port,omitempty"`
+	MGCPPort  int    `json:"mgcp_port,omitempty"`
+	Secondary bool   `json:"backup,omitempty"` // a backup proxy (7940/7960 SIP)
+}
+
+// Report is the timeline and the outcome of one boot.
+type Report struct {
+	Device    string   `json:"device"` // SEP<MAC>, or a gateway's hostname
+	MAC       string   `json:"mac,omitempty"`
+	Model     string   `json:"model,omitempty"`
+	Protocol  string   `json:"protocol,omitempty"`
+	Kind      Kind     `json:"kind"`
+	Via       Via      `json:"via"`
+	Servers   []string `json:"servers"`
+	Discovery string   `json:"discovery,omitempty"` // how the servers were found (Config.Discovery)
+
+	Outcome string `json:"outcome"`          // Configured or NotConfigured
+	Cause   Cause  `json:"cause,omitempty"`  // why not configured
+	Detail  string `json:"detail,omitempty"` // the cause in words: which file, which server
+
+	Steps []Step `json:"steps"`
+	// Server is the address that answered last: the server the device
+	// ended on (its HTTP port when the answer came over HTTP).
+	Server string `json:"server,omitempty"`
+	// Config is the configuration file the device took its settings from;
+	// FromDefault says it is a default file (XMLDefault.cnf.xml,
+	// SIPDefault.cnf alone, lddefault.cfg, SEPDefault.cnf): the device is
+	// not in the database.
+	Config       string        `json:"config,omitempty"`
+	FromDefault  bool          `json:"from_default,omitempty"`
+	CallManagers []CallManager `json:"call_managers,omitempty"`
+	// LoadID is the load the configuration names ("" keeps the running
+	// one); Upgraded says the device fetched it, Archives what it fetched.
+	LoadID   string   `json:"load_id,omitempty"`
+	Upgraded bool     `json:"upgraded,omitempty"`
+	Archives []string `json:"archives,omitempty"`
+	// The files and locales the configuration names.
+	DialTemplate  string   `json:"dial_template,omitempty"`
+	SoftkeyFile   string   `json:"softkey_file,omitempty"`
+	UserLocale    string   `json:"user_locale,omitempty"`
+	NetworkLocale string   `json:"network_locale,omitempty"`
+	Warnings      []string `json:"warnings,omitempty"`
+
+	Took time.Duration `json:"took_ns"`
+}
+
+// OK reports whether the device ended configured.
+func (r *Report) OK() bool { return r.Outcome == Configured }
+
+// Names returns the names the device asked for, in order, each once.
+func (r *Report) Names() []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, s := range r.Steps {
+		if !seen[s.Name] {
+			seen[s.Name] = true
+			out = append(out, s.Name)
+		}
+	}
+	return out
+}

@@ -1,0 +1,214 @@
+package device
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Defaults for StormConfig's zero fields.
+const (
+	DefaultConcurrency   = 200
+	DefaultDeadline      = 5 * time.Minute
+	DefaultProgressEvery = 200 * time.Millisecond
+)
+
+// StormConfig describes a storm: N devices of one model booting at once,
+// as after a power cut.
+type StormConfig struct {
+	// Device is every device's configuration but its MAC.
+	Device Config
+	// N is the number of devices.
+	N int
+	// MACPrefix is 6 hex digits; device i (from 1) is MACPrefix followed
+	// by i as 6 hex digits: 0011AA000001, 0011AA000002 …
+	MACPrefix string
+	// Concurrency bounds the devices booting at once; default 200.
+	Concurrency int
+	// Deadline bounds the whole storm; default 5 minutes. Devices still
+	// booting then end canceled, and those not started are counted
+	// canceled too.
+	Deadline time.Duration
+	// Progress, when set, is called every ProgressEvery (default 200 ms)
+	// and once at the end, always from the same goroutine.
+	Progress      func(StormProgress)
+	ProgressEvery time.Duration
+}
+
+// StormProgress is how far a storm has come.
+type StormProgress struct {
+	Total, Done, Configured int
+	Elapsed                 time.Duration
+}
+
+// StormReport is the outcome of a storm.
+type StormReport struct {
+	Total      int `json:"total"`
+	Configured int `json:"configured"`
+	Failed     int `json:"failed"`
+	// Took is the time from the start until the last device ended: with
+	// every device configured, the time until all were configured.
+	Took time.Duration `json:"took_ns"`
+	// P50, P99 and Max are of the boot times of the configured devices;
+	// Durations holds all of them, shortest first.
+	P50       time.Duration   `json:"p50_ns"`
+	P99       time.Duration   `json:"p99_ns"`
+	Max       time.Duration   `json:"max_ns"`
+	Durations []time.Duration `json:"durations_ns"`
+	// Failures counts the failed devices by cause; Examples holds one
+	// device's detail for each cause.
+	Failures map[Cause]int    `json:"failures,omitempty"`
+	Examples map[Cause]string `json:"examples,omitempty"`
+}
+
+// OK reports whether every device ended configured.
+func (s *StormReport) OK() bool { return s.Total > 0 && s.Configured == s.Total }
+
+// Storm boots cfg.N devices, at most cfg.Concurrency at a time, each its
+// full sequence (Boot), sharing one TFTP client value and one pool of
+// HTTP connections; it keeps of each device only its outcome and boot
+// time. The error is for a configuration it cannot play.
+func Storm(ctx context.Context, cfg StormConfig) (*StormReport, error) {
+	if err := cfg.check(); err != nil {
+		return nil, err
+	}
+	p, err := newPlan(cfg.Device)
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithTimeout(ctx, cfg.deadline())
+	defer cancel()
+	e := newEnv(p.cfg)
+	defer e.close()
+	s := &storm{cfg: cfg, plan: p, env: e, start: time.Now(),
+		rep: &StormReport{Total: cfg.N, Failures: map[Cause]int{}, Examples: map[Cause]string{}}}
+	stopProgress := s.progress()
+	var wg sync.WaitGroup
+	for range min(cfg.concurrency(), cfg.N) {
+		wg.Go(func() { s.worker(ctx) })
+	}
+	wg.Wait()
+	s.rep.Took = time.Since(s.start)
+	stopProgress()
+	s.rep.finish()
+	return s.rep, nil
+}
+
+func (c *StormConfig) check() error {
+	if c.N <= 0 || c.N > 0xFFFFFF {
+		return badConfig("storm of %d devices: want 1 to %d", c.N, 0xFFFFFF)
+	}
+	if len(c.MACPrefix) != 6 || strings.Trim(strings.ToUpper(c.MACPrefix), "0123456789ABCDEF") != "" {
+		return badConfig("MAC prefix %q: want 6 hex digits", c.MACPrefix)
+	}
+	if c.Device.Kind == Gateway {
+		return badConfig("a storm boots phones")
+	}
+	return nil
+}
+
+func (c *StormConfig) concurrency() int {
+	if c.Concurrency > 0 {
+		return c.Concurrency
+	}
+	return DefaultConcurrency
+}
+
+func (c *StormConfig) deadline() time.Duration {
+	if c.Deadline > 0 {
+		return c.Deadline
+	}
+	return DefaultDeadline
+}
+
+// storm is the state of a running storm.
+type storm struct {
+	cfg              StormConfig
+	plan             *plan
+	env              *env
+	start            time.Time
+	next             atomic.Int64 // the last device index handed out
+	done, configured atomic.Int64
+
+	mu  sync.Mutex
+	rep *StormReport
+}
+
+// worker boots devices until none is left.
+func (s *storm) worker(ctx context.Context) {
+	prefix := strings.ToUpper(s.cfg.MACPrefix)
+	for {
+		i := s.next.Add(1)
+		if i > int64(s.cfg.N) {
+			return
+		}
+		mac := fmt.Sprintf("%s%06X", prefix, i)
+		if ctx.Err() != nil {
+			s.record(mac, &Report{Outcome: NotConfigured, Cause: CauseCanceled, Detail: "not started before the deadline"})
+			continue
+		}
+		s.record(mac, s.plan.boot(ctx, s.env, mac))
+	}
+}
+
+// record keeps a device's outcome and boot time.
+func (s *storm) record(mac string, r *Report) {
+	s.mu.Lock()
+	if r.OK() {
+		s.rep.Configured++
+		s.rep.Durations = append(s.rep.Durations, r.Took)
+	} else {
+		s.rep.Failed++
+		if s.rep.Failures[r.Cause]++; s.rep.Failures[r.Cause] == 1 {
+			s.rep.Examples[r.Cause] = "SEP" + mac + ": " + r.Detail
+		}
+	}
+	s.mu.Unlock()
+	if r.OK() {
+		s.configured.Add(1)
+	}
+	s.done.Add(1)
+}
+
+// progress calls the Progress callback until the returned stop, which
+// makes one last call.
+func (s *storm) progress() (stop func()) {
+	if s.cfg.Progress == nil {
+		return func() {}
+	}
+	every := s.cfg.ProgressEvery
+	if every <= 0 {
+		every = DefaultProgressEvery
+	}
+	quit, exited := make(chan struct{}), make(chan struct{})
+	report := func() {
+		s.cfg.Progress(StormProgress{Total: s.cfg.N, Done: int(s.done.Load()), Configured: int(s.configured.Load()), Elapsed: time.Since(s.start)})
+	}
+	go func() {
+		defer close(exited)
+		t := time.NewTicker(every)
+		defer t.Stop()
+		for {
+			select {
+			case <-t.C:
+				report()
+			case <-quit:
+				report()
+				return
+			}
+		}
+	}()
+	return func() { close(quit); <-exited }
+}
+
+// finish sorts the boot times and takes their percentiles.
+func (s *StormReport) finish() {
+	slices.Sort(s.Durations)
+	if n := len(s.Durations); n > 0 {
+		s.P50, s.P99, s.Max = s.Durations[(n-1)*50/100], s.Durations[(n-1)*99/100], s.Durations[n-1]
+	}
+}

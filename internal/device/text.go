@@ -1,0 +1,108 @@
+package device
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"text/tabwriter"
+	"time"
+)
+
+// WriteText prints the report for a person: a line per request (time
+// since the boot began, server, protocol, name, outcome, bytes, note),
+// then the call-control list with its ports, the load, the warnings and
+// the outcome.
+func (r *Report) WriteText(w io.Writer) error {
+	head := r.Device
+	if r.Model != "" {
+		head += "  " + r.Model + " " + r.Protocol
+	}
+	fmt.Fprintf(w, "%s  (%s, via %s; servers %s", head, r.Kind, r.Via, strings.Join(r.Servers, ", "))
+	if r.Discovery != "" {
+		fmt.Fprintf(w, " from %s", r.Discovery)
+	}
+	fmt.Fprintln(w, ")")
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	for _, s := range r.Steps {
+		fmt.Fprintf(tw, "  %6dms\t%s\t%s\t%s\t%s\t%d B\t%s\n", s.At.Milliseconds(), s.Server, s.Proto, s.Name, s.Outcome, s.Bytes, s.Note)
+	}
+	tw.Flush()
+	if len(r.CallManagers) > 0 {
+		fmt.Fprintln(w, "call control:")
+	}
+	for i, cm := range r.CallManagers {
+		fmt.Fprintf(w, "  %d. %s\n", i+1, cm.describe())
+	}
+	if r.Kind != Gateway {
+		fmt.Fprintln(w, "load:", r.loadText())
+	}
+	for _, warn := range r.Warnings {
+		fmt.Fprintln(w, "warning:", warn)
+	}
+	_, err := fmt.Fprintln(w, r.outcomeText())
+	return err
+}
+
+func (cm CallManager) describe() string {
+	s := cm.Host
+	if cm.Name != "" && cm.Name != cm.Host {
+		s = cm.Name + " " + s
+	}
+	for _, p := range []struct {
+		name string
+		port int
+	}{{"sccp", cm.SCCPPort}, {"sip", cm.SIPPort}, {"sips", cm.SIPSPort}, {"mgcp", cm.MGCPPort}} {
+		if p.port != 0 {
+			s += fmt.Sprintf("  %s %d", p.name, p.port)
+		}
+	}
+	if cm.Secondary {
+		s += "  (backup)"
+	}
+	return s
+}
+
+func (r *Report) loadText() string {
+	switch {
+	case r.LoadID == "":
+		return "(none named: keeps the running load)"
+	case r.Upgraded:
+		return fmt.Sprintf("%s (upgraded: %s)", r.LoadID, strings.Join(r.Archives, ", "))
+	}
+	return r.LoadID + " (running)"
+}
+
+func (r *Report) outcomeText() string {
+	took := r.Took.Round(time.Millisecond)
+	if !r.OK() {
+		return fmt.Sprintf("outcome: not configured after %v: %s: %s", took, r.Cause, r.Detail)
+	}
+	from := r.Config
+	if r.FromDefault {
+		from += ", a default file"
+	}
+	return fmt.Sprintf("outcome: configured from %s on %s in %v", from, r.Server, took)
+}
+
+// WriteText prints the storm's outcome for a person.
+func (s *StormReport) WriteText(w io.Writer) error {
+	ms := func(d time.Duration) string { return d.Round(time.Millisecond).String() }
+	if s.OK() {
+		fmt.Fprintf(w, "all %d devices configured in %s\n", s.Total, ms(s.Took))
+	} else {
+		fmt.Fprintf(w, "%d of %d devices configured; %d failed; %s in all\n", s.Configured, s.Total, s.Failed, ms(s.Took))
+	}
+	if len(s.Durations) > 0 {
+		fmt.Fprintf(w, "boot time per configured device: p50 %s, p99 %s, max %s\n", ms(s.P50), ms(s.P99), ms(s.Max))
+	}
+	causes := make([]Cause, 0, len(s.Failures))
+	for c := range s.Failures {
+		causes = append(causes, c)
+	}
+	sort.Slice(causes, func(i, j int) bool { return s.Failures[causes[i]] > s.Failures[causes[j]] })
+	for _, c := range causes {
+		fmt.Fprintf(w, "  %6d  %s (e.g. %s)\n", s.Failures[c], c, s.Examples[c])
+	}
+	return nil
+}
