@@ -48,7 +48,9 @@ func newDHCPNet(t *testing.T) dhcpNet {
 }
 
 // in prefixes argv with "ip netns exec NS".
-func in(ns string, argv ...string) []string { return append([]string{"ip", "netns", "exec", ns}, argv...) }
+func in(ns string, argv ...string) []string {
+	return append([]string{"ip", "netns", "exec", ns}, argv...)
+}
 
 // daemon starts argv and stops it when the test ends; its output is kept
 // for the failure message.
