@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/insomniacslk/dhcp/dhcpv4"
+
+	"cmtftp/internal/dhcp"
 )
 
 // run runs a command the test needs, failing the test when it fails.
@@ -92,6 +94,16 @@ func TestRequest4(t *testing.T) {
 		t.Errorf("configuring the same address again: %v, want nil", err)
 	}
 	assertHasAddr(t, local, l.Addr)
+
+	// The whole of it, as the emulator runs it: the phone's rules pick
+	// option 150 over option 66 and keep its order.
+	d, err := Discover(ctx, Ask{Iface: local, Device: dhcp.Phone, Options: Options{Timeout: time.Second, Retries: 5}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Rule != dhcp.RuleOption150 || fmt.Sprint(d.Servers) != "[192.0.2.10 192.0.2.11]" || d.Lease == "" {
+		t.Errorf("discovered %+v, want 192.0.2.10 and 192.0.2.11 by option 150", d)
+	}
 }
 
 // assertHasAddr checks the interface carries addr.
