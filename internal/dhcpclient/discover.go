@@ -12,17 +12,6 @@ import (
 	"cmtftp/internal/dhcp"
 )
 
-// Discovery is how a device found its TFTP servers on an interface: the
-// lease it got and what the rules of precedence made of the answer.
-type Discovery struct {
-	Iface string `json:"iface"`
-	// Lease is the address the device got (with its prefix length);
-	// Server the DHCP server that gave it.
-	Lease  string `json:"lease"`
-	Server string `json:"dhcp_server,omitempty"`
-	dhcp.Result
-}
-
 // Ask describes the exchange to run and the device running it.
 type Ask struct {
 	Iface  string
@@ -38,7 +27,7 @@ type Ask struct {
 // Discover runs the DHCP exchange a.Iface's device runs, puts the leased
 // address on the interface (see Configure) and applies the device's order
 // of precedence to the answer.
-func Discover(ctx context.Context, a Ask) (*Discovery, error) {
+func Discover(ctx context.Context, a Ask) (*dhcp.Discovery, error) {
 	if a.V6 {
 		return discover6(ctx, a)
 	}
@@ -60,14 +49,14 @@ func Discover(ctx context.Context, a Ask) (*Discovery, error) {
 	if resolve == nil {
 		resolve = leaseResolver(ctx, l.ACK)
 	}
-	return &Discovery{Iface: a.Iface, Lease: l.Addr.String(), Server: l.Server.String(),
+	return &dhcp.Discovery{Iface: a.Iface, Lease: l.Addr.String(), Server: l.Server.String(),
 		Result: dhcp.Discover(a.Device, ans, a.Local, resolve)}, nil
 }
 
 // discover6 is Discover over DHCPv6. The leased address goes on the
 // interface as a /128; the on-link prefix comes from router
 // advertisements, as on any IPv6 host.
-func discover6(ctx context.Context, a Ask) (*Discovery, error) {
+func discover6(ctx context.Context, a Ask) (*dhcp.Discovery, error) {
 	l, err := Request6(ctx, a.Iface, a.Options)
 	if err != nil {
 		return nil, err
@@ -76,7 +65,7 @@ func discover6(ctx context.Context, a Ask) (*Discovery, error) {
 	if err != nil {
 		return nil, fmt.Errorf("dhcpv6: the reply: %w", err)
 	}
-	d := &Discovery{Iface: a.Iface}
+	d := &dhcp.Discovery{Iface: a.Iface}
 	if l.Addr.IsValid() {
 		p := netip.PrefixFrom(l.Addr, 128)
 		if err := Configure(a.Iface, p); err != nil {
