@@ -225,3 +225,43 @@ func TestDHCPSnippetsServed(t *testing.T) {
 		checkServers(t, "dnsmasq", simulateDHCP(t, n), "option-150", v4...)
 	})
 }
+
+// TestDHCPv6SnippetsServed is TestDHCPSnippetsServed over DHCPv6: Kea and
+// ISC dhcpd -6 send the Cisco vendor option (17, enterprise 9) the
+// snippet defines, sub-option 1 names the TFTP servers, and the phone
+// boots from the first over IPv6.
+func TestDHCPv6SnippetsServed(t *testing.T) {
+	n := newDHCPNet(t)
+	dir := t.TempDir()
+	startServeIn(t, dir, in(n.srvNS), 1, "--demo", "--tftp-addr", "[2001:db8::1]:69")
+	// The on-link prefix a router advertisement would give the phone.
+	run(t, in(n.devNS, "ip", "-6", "route", "add", "2001:db8::/64", "dev", n.devIf)...)
+	v6 := []string{"2001:db8::1", "2001:db8::2"}
+	t.Run("kea", func(t *testing.T) {
+		conf := writeConf(t, dir, "kea-dhcp6.conf", "{ \"Dhcp6\": {\n"+snippet(t, "--format", "kea", "--v6", "--tftp", strings.Join(v6, ","))+
+			",\n"+fmt.Sprintf(`"interfaces-config": { "interfaces": [ %q ] },
+"server-id": { "type": "LL", "persist": false },
+"lease-database": { "type": "memfile", "persist": false },
+"subnet6": [ { "subnet": "2001:db8::/64", "interface": %q, "pools": [ { "pool": "2001:db8::100 - 2001:db8::1ff" } ] } ]
+} }`, n.srvIf, n.srvIf))
+		log := daemon(t, in(n.srvNS, "env", "KEA_PIDFILE_DIR="+dir, "KEA_LOCKFILE_DIR="+dir, "/usr/sbin/kea-dhcp6", "-c", conf)...)
+		defer func() {
+			if t.Failed() {
+				t.Log(log.String())
+			}
+		}()
+		checkServers(t, "Kea", simulateDHCP(t, n, "--v6"), "v6-suboption-1", v6...)
+	})
+	t.Run("isc", func(t *testing.T) {
+		conf := writeConf(t, dir, "dhcpd6.conf", snippet(t, "--format", "isc", "--v6", "--tftp", strings.Join(v6, ","))+
+			trimLines("subnet6 2001:db8::/64 {", "  range6 2001:db8::100 2001:db8::1ff;", "}"))
+		leases := writeConf(t, dir, "dhcpd6.leases", "")
+		log := daemon(t, in(n.srvNS, "/usr/sbin/dhcpd", "-6", "-f", "-d", "-cf", conf, "-lf", leases, "-pf", filepath.Join(dir, "dhcpd6.pid"), n.srvIf)...)
+		defer func() {
+			if t.Failed() {
+				t.Log(log.String())
+			}
+		}()
+		checkServers(t, "ISC dhcpd -6", simulateDHCP(t, n, "--v6"), "v6-suboption-1", v6...)
+	})
+}
