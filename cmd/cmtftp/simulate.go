@@ -25,6 +25,7 @@ func newSimulateCmd() *cobra.Command {
 		kind    string
 		asJSON  bool
 		storm   device.StormConfig
+		df      dhcpFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "simulate --mac MAC --model MODEL --tftp A[,B] [flags]",
@@ -42,11 +43,10 @@ per device and the failures by cause.`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 			defer stop()
-			addrs, err := resolveServers(ctx, servers)
-			if err != nil {
+			c.Via, c.Kind = device.Via(via), device.Kind(kind)
+			if err := df.servers(ctx, &c, servers); err != nil {
 				return err
 			}
-			c.Servers, c.Discovery, c.Via, c.Kind = addrs, "--tftp", device.Via(via), device.Kind(kind)
 			if storm.N > 0 {
 				storm.Device = c
 				return runStorm(ctx, cmd, storm, asJSON)
@@ -61,6 +61,7 @@ per device and the failures by cause.`,
 	fl.StringVar(&kind, "device", "phone", "phone, or gateway (asks for <hostname>.cnf.xml)")
 	fl.StringVar(&c.Hostname, "hostname", "", "a gateway's hostname")
 	fl.StringSliceVar(&servers, "tftp", nil, "TFTP servers in order, HOST[:PORT] (port 69 unless given), comma-separated or repeated")
+	df.register(cmd)
 	fl.StringVar(&via, "via", "tftp", "tftp, or http: try http://SERVER:--http-port/ first, fall back to TFTP when it does not connect")
 	fl.IntVar(&c.HTTPPort, "http-port", device.DefaultHTTPPort, "the servers' HTTP port")
 	fl.StringVar(&c.Load, "load", "", "the load ID the device runs; a configuration naming another makes it fetch that load")
@@ -78,7 +79,7 @@ per device and the failures by cause.`,
 
 func resolveServers(ctx context.Context, servers []string) ([]netip.AddrPort, error) {
 	if len(servers) == 0 {
-		return nil, errors.New("give the TFTP servers: --tftp HOST[:PORT][,HOST[:PORT]]")
+		return nil, errors.New("give the TFTP servers: --tftp HOST[:PORT][,HOST[:PORT]], or find them with --dhcp IFACE")
 	}
 	var out []netip.AddrPort
 	for _, s := range servers {

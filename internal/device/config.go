@@ -16,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"cmtftp/internal/dhcp"
 	"cmtftp/internal/domain"
 )
 
@@ -67,9 +68,9 @@ type Config struct {
 	Hostname string
 	// Servers are the TFTP servers in the order the device tries them.
 	Servers []netip.AddrPort
-	// Discovery says how the servers were found ("--tftp", "DHCP option
-	// 150 on eth0" …); it is only reported.
-	Discovery string
+	// Discovery says how the servers were found when a DHCP exchange
+	// found them (nil: they were given); it is only reported.
+	Discovery *dhcp.Discovery
 	// Via is the transport tried first; default ViaTFTP.
 	Via Via
 	// HTTPPort is the HTTP port of every server; default 6970.

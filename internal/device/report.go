@@ -1,6 +1,10 @@
 package device
 
-import "time"
+import (
+	"time"
+
+	"cmtftp/internal/dhcp"
+)
 
 // Outcome is how one request of a boot ended (a Step's).
 type Outcome string
@@ -64,14 +68,14 @@ type CallManager struct {
 
 // Report is the timeline and the outcome of one boot.
 type Report struct {
-	Device    string   `json:"device"` // SEP<MAC>, or a gateway's hostname
-	MAC       string   `json:"mac,omitempty"`
-	Model     string   `json:"model,omitempty"`
-	Protocol  string   `json:"protocol,omitempty"`
-	Kind      Kind     `json:"kind"`
-	Via       Via      `json:"via"`
-	Servers   []string `json:"servers"`
-	Discovery string   `json:"discovery,omitempty"` // how the servers were found (Config.Discovery)
+	Device    string          `json:"device"` // SEP<MAC>, or a gateway's hostname
+	MAC       string          `json:"mac,omitempty"`
+	Model     string          `json:"model,omitempty"`
+	Protocol  string          `json:"protocol,omitempty"`
+	Kind      Kind            `json:"kind"`
+	Via       Via             `json:"via"`
+	Servers   []string        `json:"servers"`
+	Discovery *dhcp.Discovery `json:"discovery,omitempty"` // how DHCP found the servers (Config.Discovery)
 
 	Outcome string `json:"outcome"`          // Configured or NotConfigured
 	Cause   Cause  `json:"cause,omitempty"`  // why not configured

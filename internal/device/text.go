@@ -1,6 +1,7 @@
 package device
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"sort"
@@ -19,10 +20,10 @@ func (r *Report) WriteText(w io.Writer) error {
 		head += "  " + r.Model + " " + r.Protocol
 	}
 	fmt.Fprintf(w, "%s  (%s, via %s; servers %s", head, r.Kind, r.Via, strings.Join(r.Servers, ", "))
-	if r.Discovery != "" {
-		fmt.Fprintf(w, " from %s", r.Discovery)
-	}
 	fmt.Fprintln(w, ")")
+	if d := r.Discovery; d != nil {
+		fmt.Fprintf(w, "  DHCP on %s: lease %s from %s; rule %s: %s\n", d.Iface, d.Lease, cmp.Or(d.Server, "?"), d.Rule, d.Why)
+	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	for _, s := range r.Steps {
 		fmt.Fprintf(tw, "  %6dms\t%s\t%s\t%s\t%s\t%d B\t%s\n", s.At.Milliseconds(), s.Server, s.Proto, s.Name, s.Outcome, s.Bytes, s.Note)
