@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -135,12 +136,18 @@ type simulated struct {
 	} `json:"steps"`
 }
 
-// simulateDHCP boots the demo's 7961 in the device namespace with --dhcp
-// on its port and returns what it reported.
+// phone7961 is the demo's 7961 on SCCP, as simulate's flags.
+var phone7961 = []string{"--mac", "0000DE000001", "--model", "7961", "--protocol", "sccp"}
+
+// simulateDHCP boots the demo's 7961 (or the device the extra flags name)
+// in the device namespace with --dhcp on its port and returns what it
+// reported.
 func simulateDHCP(t *testing.T, n dhcpNet, extra ...string) simulated {
 	t.Helper()
-	argv := in(n.devNS, append([]string{binary, "simulate", "--dhcp", n.devIf, "--mac", "0000DE000001", "--model", "7961",
-		"--protocol", "sccp", "--timeout", "1s", "--retries", "2", "--json"}, extra...)...)
+	if !slices.Contains(extra, "--device") {
+		extra = append(extra, phone7961...)
+	}
+	argv := in(n.devNS, append([]string{binary, "simulate", "--dhcp", n.devIf, "--timeout", "1s", "--retries", "2", "--json"}, extra...)...)
 	cmd := exec.Command(argv[0], argv[1:]...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
@@ -183,11 +190,18 @@ func TestDHCPSnippetsServed(t *testing.T) {
 	needTool(t, "dnsmasq")
 	n := newDHCPNet(t)
 	dir := t.TempDir()
+	// A gateway's own file beside the demo's (serve --demo adds what is missing).
+	os.MkdirAll(filepath.Join(dir, "cmtftp-demo", "tftp"), 0o755)
+	writeConf(t, filepath.Join(dir, "cmtftp-demo", "tftp"), "br-gw1.cnf.xml", `<?xml version="1.0"?><gateway><callManagerGroup><members>
+<member priority="0"><callManager><name>cm-a</name><ports><mgcpPorts><listen>2427</listen></mgcpPorts></ports><processNodeName>192.0.2.1</processNodeName></callManager></member>
+</members></callManagerGroup></gateway>`)
 	startServeIn(t, dir, in(n.srvNS), 2, "--demo", "--tftp-addr", "192.0.2.1:69", "--tftp-addr", "[2001:db8::1]:69")
 	v4 := []string{"192.0.2.1", "192.0.2.2"}
 	t.Run("isc", func(t *testing.T) {
+		// next-server as well: the phone's precedence keeps option 150, the
+		// gateway's puts siaddr first.
 		conf := writeConf(t, dir, "dhcpd.conf", snippet(t, "--format", "isc", "--tftp", strings.Join(v4, ","))+
-			trimLines("subnet 192.0.2.0 netmask 255.255.255.0 {", "  range 192.0.2.100 192.0.2.150;", "}"))
+			trimLines("subnet 192.0.2.0 netmask 255.255.255.0 {", "  range 192.0.2.100 192.0.2.150;", "  next-server 192.0.2.1;", "}"))
 		leases := writeConf(t, dir, "dhcpd.leases", "")
 		log := daemon(t, in(n.srvNS, "/usr/sbin/dhcpd", "-4", "-f", "-d", "-cf", conf, "-lf", leases, "-pf", filepath.Join(dir, "dhcpd.pid"), n.srvIf)...)
 		defer func() {
@@ -196,6 +210,7 @@ func TestDHCPSnippetsServed(t *testing.T) {
 			}
 		}()
 		checkServers(t, "ISC dhcpd", simulateDHCP(t, n), "option-150", v4...)
+		checkServers(t, "ISC dhcpd, a gateway", simulateDHCP(t, n, "--device", "gateway", "--hostname", "br-gw1"), "siaddr", v4[0])
 	})
 	t.Run("kea", func(t *testing.T) {
 		conf := writeConf(t, dir, "kea-dhcp4.conf", "{ \"Dhcp4\": {\n"+snippet(t, "--format", "kea", "--tftp", strings.Join(v4, ","))+
