@@ -60,6 +60,9 @@ type Client struct {
 	// resent final DATA, so the server learns the transfer completed even if
 	// the final ACK was lost.
 	Dally time.Duration
+	// LocalAddr, when valid, is the address requests leave from (a
+	// device's leased address); by default the system picks one.
+	LocalAddr netip.Addr
 }
 
 // Result describes a completed transfer.
@@ -84,7 +87,11 @@ func (c *Client) Get(ctx context.Context, server, name string, w io.Writer) (Res
 	if addr.Addr().Is6() {
 		network = "udp6"
 	}
-	conn, err := net.ListenUDP(network, nil)
+	var local *net.UDPAddr
+	if c.LocalAddr.IsValid() {
+		local = net.UDPAddrFromAddrPort(netip.AddrPortFrom(c.LocalAddr, 0))
+	}
+	conn, err := net.ListenUDP(network, local)
 	if err != nil {
 		return Result{}, fmt.Errorf("tftp: client socket: %w", err)
 	}
