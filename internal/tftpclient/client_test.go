@@ -1,6 +1,7 @@
 package tftpclient
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"io"
@@ -44,16 +45,8 @@ func TestLocalAddr(t *testing.T) {
 			t.Fatalf("local %q: %v, want the server's ERROR", local, err)
 		}
 		got := (<-from).Addr()
-		if want := cmpOr(local, "127.0.0.1"); got.String() != want {
+		if want := cmp.Or(local, "127.0.0.1"); got.String() != want {
 			t.Errorf("local %q: the request came from %v, want %s", local, got, want)
 		}
 	}
-}
-
-// cmpOr is a, or b when a is empty.
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
