@@ -11,18 +11,6 @@ import (
 	"github.com/insomniacslk/dhcp/dhcpv4/nclient4"
 )
 
-// Lease4 is what a DHCPv4 exchange gave the device.
-type Lease4 struct {
-	// Addr is the leased address with the subnet mask's length.
-	Addr netip.Prefix
-	// Router is the first router (option 3), if any; Server the server
-	// identifier (option 54).
-	Router, Server netip.Addr
-	// ACK is the DHCPACK exactly as received (the DHCP message, without
-	// the IP and UDP headers).
-	ACK []byte
-}
-
 // Request4 runs DISCOVER, OFFER, REQUEST, ACK on iface, over a raw socket
 // (the interface needs no address; this needs CAP_NET_RAW), and returns
 // the lease with the ACK as it came.

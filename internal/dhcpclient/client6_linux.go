@@ -8,19 +8,9 @@ import (
 
 	"github.com/insomniacslk/dhcp/dhcpv6"
 	"github.com/insomniacslk/dhcp/dhcpv6/nclient6"
+
+	"cmtftp/internal/dhcp"
 )
-
-// Lease6 is what a DHCPv6 exchange gave the device.
-type Lease6 struct {
-	// Addr is the first address of the first IA_NA, if any.
-	Addr netip.Addr
-	// Reply is the REPLY exactly as received.
-	Reply []byte
-}
-
-// ciscoEnterprise is Cisco's IANA enterprise number, under which the
-// vendor-specific options (option 17) carry the TFTP servers.
-const ciscoEnterprise = 9
 
 // Request6 runs a DHCPv6 exchange on iface from its link-local address
 // (SOLICIT with rapid commit; ADVERTISE then REQUEST when the server does
@@ -68,7 +58,7 @@ func Request6(ctx context.Context, iface string, o Options) (*Lease6, error) {
 func modifiers6(o Options) []dhcpv6.Modifier {
 	m := []dhcpv6.Modifier{dhcpv6.WithRequestedOptions(dhcpv6.OptionVendorOpts)}
 	if o.VendorClass != "" {
-		m = append(m, dhcpv6.WithOption(&dhcpv6.OptVendorClass{EnterpriseNumber: ciscoEnterprise, Data: [][]byte{[]byte(o.VendorClass)}}))
+		m = append(m, dhcpv6.WithOption(&dhcpv6.OptVendorClass{EnterpriseNumber: dhcp.CiscoEnterprise, Data: [][]byte{[]byte(o.VendorClass)}}))
 	}
 	return m
 }

@@ -12,19 +12,6 @@ import (
 // netlink the exchanges need are Linux's.
 var errLinuxOnly = errors.New("dhcp: the DHCP client runs on Linux only")
 
-// Lease4 is what a DHCPv4 exchange gave the device.
-type Lease4 struct {
-	Addr           netip.Prefix
-	Router, Server netip.Addr
-	ACK            []byte
-}
-
-// Lease6 is what a DHCPv6 exchange gave the device.
-type Lease6 struct {
-	Addr  netip.Addr
-	Reply []byte
-}
-
 // Request4 is Linux-only.
 func Request4(context.Context, string, Options) (*Lease4, error) { return nil, errLinuxOnly }
 
@@ -32,4 +19,7 @@ func Request4(context.Context, string, Options) (*Lease4, error) { return nil, e
 func Request6(context.Context, string, Options) (*Lease6, error) { return nil, errLinuxOnly }
 
 // Configure is Linux-only.
-func Configure(string, netip.Prefix) error { return errLinuxOnly }
+func Configure(string, netip.Prefix) (bool, error) { return false, errLinuxOnly }
+
+// Unconfigure is Linux-only.
+func Unconfigure(string, netip.Prefix) error { return errLinuxOnly }

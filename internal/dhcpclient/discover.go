@@ -8,96 +8,145 @@ import (
 	"time"
 
 	"github.com/insomniacslk/dhcp/dhcpv4"
+	"github.com/insomniacslk/dhcp/dhcpv6"
 
 	"cmtftp/internal/dhcp"
 )
 
 // Ask describes the exchange to run and the device running it.
 type Ask struct {
-	Iface  string
-	V6     bool
+	// Iface is the interface the exchange runs on.
+	Iface string
+	// V6 runs DHCPv6 instead of DHCPv4.
+	V6 bool
+	// Device says whose order of precedence applies.
 	Device dhcp.Device
-	Local  dhcp.Local
+	// Local is what the device holds itself (alternate TFTP, NVRAM …).
+	Local dhcp.Local
+	// Options say how the device asks.
 	Options
 	// Resolve looks names up (option 66, sname, CiscoCM1); nil asks the
-	// DNS servers the lease names (option 6), or the system's.
+	// DNS server the lease names (DHCPv4 option 6, DHCPv6 option 23), or
+	// the system's when it names none.
 	Resolve dhcp.Resolver
 }
 
-// Discover runs the DHCP exchange a.Iface's device runs, puts the leased
-// address on the interface (see Configure) and applies the device's order
-// of precedence to the answer.
-func Discover(ctx context.Context, a Ask) (*dhcp.Discovery, error) {
-	if a.V6 {
-		return discover6(ctx, a)
+// Bound is a device's discovery with its lease on the interface.
+type Bound struct {
+	// Discovery is the lease and what the rules made of the answer.
+	Discovery *dhcp.Discovery
+	// Addr is the leased address, now on the interface: the address the
+	// device's requests leave from (invalid when DHCPv6 leased none).
+	Addr  netip.Prefix
+	iface string
+	added bool
+}
+
+// Release takes the leased address off the interface again, if Discover
+// put it there.
+func (b *Bound) Release() error {
+	if !b.added {
+		return nil
 	}
+	b.added = false
+	return Unconfigure(b.iface, b.Addr)
+}
+
+// Discover runs the DHCP exchange a.Iface's device runs, puts the leased
+// address on the interface (see Configure; Release takes it off) and
+// applies the device's order of precedence to the answer as received.
+func Discover(ctx context.Context, a Ask) (*Bound, error) {
+	var (
+		ans   dhcp.Answer
+		b     = &Bound{iface: a.Iface}
+		d     = &dhcp.Discovery{Iface: a.Iface}
+		names []net.IP
+		err   error
+	)
+	if a.V6 {
+		ans, names, err = exchange6(ctx, a, b)
+	} else {
+		ans, names, err = exchange4(ctx, a, b, d)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if b.Addr.IsValid() {
+		d.Lease = b.Addr.String()
+		if b.added, err = Configure(a.Iface, b.Addr); err != nil {
+			return nil, err
+		}
+	}
+	resolve := a.Resolve
+	if resolve == nil {
+		resolve = leaseResolver(ctx, names)
+	}
+	d.Result = dhcp.Discover(a.Device, ans, a.Local, resolve)
+	b.Discovery = d
+	return b, nil
+}
+
+// exchange4 runs DHCPv4 and reads the ACK: the answer, the lease, the
+// DNS servers it names.
+func exchange4(ctx context.Context, a Ask, b *Bound, d *dhcp.Discovery) (dhcp.Answer, []net.IP, error) {
 	if len(a.Requested) == 0 {
 		a.Requested = dhcp.RequestedV4()
 	}
 	l, err := Request4(ctx, a.Iface, a.Options)
 	if err != nil {
-		return nil, err
+		return dhcp.Answer{}, nil, err
 	}
 	ans, err := dhcp.FromV4(l.ACK)
 	if err != nil {
-		return nil, fmt.Errorf("dhcp: the ACK from %s: %w", l.Server, err)
+		return ans, nil, fmt.Errorf("dhcp: the ACK from %s: %w", l.Server, err)
 	}
-	if err := Configure(a.Iface, l.Addr); err != nil {
-		return nil, err
+	b.Addr, d.Server = l.Addr, l.Server.String()
+	var dns []net.IP
+	if m, err := dhcpv4.FromBytes(l.ACK); err == nil {
+		dns = m.DNS()
 	}
-	resolve := a.Resolve
-	if resolve == nil {
-		resolve = leaseResolver(ctx, l.ACK)
-	}
-	return &dhcp.Discovery{Iface: a.Iface, Lease: l.Addr.String(), Server: l.Server.String(),
-		Result: dhcp.Discover(a.Device, ans, a.Local, resolve)}, nil
+	return ans, dns, nil
 }
 
-// discover6 is Discover over DHCPv6. The leased address goes on the
-// interface as a /128; the on-link prefix comes from router
+// exchange6 runs DHCPv6 and reads the REPLY. The leased address goes on
+// the interface as a /128; the on-link prefix comes from router
 // advertisements, as on any IPv6 host.
-func discover6(ctx context.Context, a Ask) (*dhcp.Discovery, error) {
+func exchange6(ctx context.Context, a Ask, b *Bound) (dhcp.Answer, []net.IP, error) {
 	l, err := Request6(ctx, a.Iface, a.Options)
 	if err != nil {
-		return nil, err
+		return dhcp.Answer{}, nil, err
 	}
 	ans, err := dhcp.FromV6(l.Reply)
 	if err != nil {
-		return nil, fmt.Errorf("dhcpv6: the reply: %w", err)
+		return ans, nil, fmt.Errorf("dhcpv6: the reply: %w", err)
 	}
-	d := &dhcp.Discovery{Iface: a.Iface}
 	if l.Addr.IsValid() {
-		p := netip.PrefixFrom(l.Addr, 128)
-		if err := Configure(a.Iface, p); err != nil {
-			return nil, err
-		}
-		d.Lease = p.String()
+		b.Addr = netip.PrefixFrom(l.Addr, 128)
 	}
-	resolve := a.Resolve
-	if resolve == nil {
-		resolve = systemResolver(ctx, net.DefaultResolver)
+	var dns []net.IP
+	if m, err := dhcpv6.MessageFromBytes(l.Reply); err == nil {
+		dns = m.Options.DNS()
 	}
-	d.Result = dhcp.Discover(a.Device, ans, a.Local, resolve)
-	return d, nil
+	return ans, dns, nil
 }
 
-// leaseResolver resolves through the first DNS server the ACK names, as
-// the device would; with none, through the system's.
-func leaseResolver(ctx context.Context, ack []byte) dhcp.Resolver {
-	m, err := dhcpv4.FromBytes(ack)
-	if err != nil || len(m.DNS()) == 0 {
-		return systemResolver(ctx, net.DefaultResolver)
+// leaseResolver resolves through the first DNS server the lease names,
+// as the device would; with none, through the system's.
+func leaseResolver(ctx context.Context, dns []net.IP) dhcp.Resolver {
+	if len(dns) == 0 {
+		return Resolver(ctx, net.DefaultResolver)
 	}
-	dns := net.JoinHostPort(m.DNS()[0].String(), "53")
+	server := net.JoinHostPort(dns[0].String(), "53")
 	r := &net.Resolver{PreferGo: true, Dial: func(ctx context.Context, network, _ string) (net.Conn, error) {
 		var d net.Dialer
-		return d.DialContext(ctx, network, dns)
+		return d.DialContext(ctx, network, server)
 	}}
-	return systemResolver(ctx, r)
+	return Resolver(ctx, r)
 }
 
-// systemResolver looks names up with r, a few seconds at most per name.
-func systemResolver(ctx context.Context, r *net.Resolver) dhcp.Resolver {
+// Resolver looks names up with r, a few seconds at most per name, and
+// gives the addresses unmapped.
+func Resolver(ctx context.Context, r *net.Resolver) dhcp.Resolver {
 	return func(name string) []netip.Addr {
 		ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
 		defer cancel()
