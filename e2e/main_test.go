@@ -99,17 +99,7 @@ func startServeIn(t testing.TB, dir string, prefix []string, listeners int, args
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() {
-		cmd.Process.Signal(os.Interrupt)
-		done := make(chan struct{})
-		go func() { cmd.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(5 * time.Second):
-			cmd.Process.Kill()
-			<-done
-		}
-	})
+	t.Cleanup(func() { stop(cmd) })
 	ready := make(chan struct{})
 	var log strings.Builder
 	go func() {
@@ -134,6 +124,20 @@ func startServeIn(t testing.TB, dir string, prefix []string, listeners int, args
 		t.Fatalf("cmtftp serve did not start")
 	}
 	return cmd
+}
+
+// stop interrupts a process the test started and waits for it, killing
+// it when it has not ended within 5 s.
+func stop(cmd *exec.Cmd) {
+	cmd.Process.Signal(os.Interrupt)
+	done := make(chan struct{})
+	go func() { cmd.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		cmd.Process.Kill()
+		<-done
+	}
 }
 
 func hasFlag(args []string, flag string) bool {

@@ -7,11 +7,11 @@ import (
 	"net"
 	"net/netip"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
 	"cmtftp/internal/dhcp"
+	"cmtftp/internal/dhcpclient"
 )
 
 func newDHCPCmd() *cobra.Command {
@@ -152,9 +152,10 @@ func resolveFlags(resolve, cm1 []string, fixed map[string][]netip.Addr) error {
 	return err
 }
 
-// explainResolver answers from fixed first, then (useDNS) from the system
-// resolver, each look-up bounded to two seconds.
+// explainResolver answers from fixed first (an empty entry: the name
+// does not resolve), then (useDNS) from the system resolver.
 func explainResolver(ctx context.Context, fixed map[string][]netip.Addr, useDNS bool) dhcp.Resolver {
+	dns := dhcpclient.Resolver(ctx, net.DefaultResolver)
 	return func(name string) []netip.Addr {
 		if a, ok := fixed[strings.ToLower(name)]; ok {
 			return a
@@ -162,16 +163,7 @@ func explainResolver(ctx context.Context, fixed map[string][]netip.Addr, useDNS 
 		if !useDNS {
 			return nil
 		}
-		ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
-		defer cancel()
-		addrs, err := net.DefaultResolver.LookupNetIP(ctx, "ip", name)
-		if err != nil {
-			return nil
-		}
-		for i, a := range addrs {
-			addrs[i] = a.Unmap()
-		}
-		return addrs
+		return dns(name)
 	}
 }
 

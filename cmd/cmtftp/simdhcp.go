@@ -18,72 +18,94 @@ import (
 // device does: a real DHCP exchange and the device's order of precedence.
 type dhcpFlags struct {
 	iface      string
-	v6         bool
+	v6, noDNS  bool
 	port       int
 	alt, nvram []string
 	catalyst   string
+	resolve    []string
 	timeout    time.Duration
 }
 
+// dhcpOnly are the flags that mean something only with --dhcp.
+var dhcpOnly = []string{"v6", "tftp-port", "alt-tftp", "nvram", "catalyst", "resolve", "no-dns", "dhcp-timeout"}
+
 func (f *dhcpFlags) register(cmd *cobra.Command) {
 	fl := cmd.Flags()
-	fl.StringVar(&f.iface, "dhcp", "", "find the TFTP servers with a real DHCP exchange on this interface (puts the lease on it; needs root): use a veth or a port made for the check")
+	fl.StringVar(&f.iface, "dhcp", "", "find the TFTP servers with a real DHCP exchange on this interface (puts the lease on it until the boot ends; needs root): use a veth or a port made for the check")
 	fl.BoolVar(&f.v6, "v6", false, "with --dhcp: DHCPv6 (the Cisco vendor sub-options) instead of DHCPv4")
 	fl.IntVar(&f.port, "tftp-port", 69, "with --dhcp: the TFTP port of the servers found")
 	fl.StringSliceVar(&f.alt, "alt-tftp", nil, "with --dhcp: the phone's Alternate TFTP = Yes, TFTP Server 1 and 2")
 	fl.StringSliceVar(&f.nvram, "nvram", nil, "with --dhcp: the TFTP server address saved at an earlier boot")
 	fl.StringVar(&f.catalyst, "catalyst", "", "with --dhcp and --device gateway: a Catalyst 6000's local TFTP address")
+	fl.StringArrayVar(&f.resolve, "resolve", nil, "with --dhcp: NAME=A[,B], what a name (option 66, sname, CiscoCM1) resolves to without DNS (repeatable)")
+	fl.BoolVar(&f.noDNS, "no-dns", false, "with --dhcp: resolve no name through DNS, only --resolve answers")
 	fl.DurationVar(&f.timeout, "dhcp-timeout", 2*time.Second, "with --dhcp: wait for each DHCP answer before sending again")
 }
 
-// servers fills c.Servers from --tftp, or from a DHCP exchange on --dhcp.
-func (f *dhcpFlags) servers(ctx context.Context, c *device.Config, tftp []string) error {
+// check refuses what cannot be meant: both ways of naming servers, or a
+// --dhcp flag without --dhcp.
+func (f *dhcpFlags) check(cmd *cobra.Command, tftp []string) error {
 	if f.iface == "" {
-		addrs, err := resolveServers(ctx, tftp)
-		c.Servers = addrs
-		return err
+		for _, name := range dhcpOnly {
+			if cmd.Flags().Changed(name) {
+				return fmt.Errorf("--%s is for --dhcp: it has no meaning with --tftp", name)
+			}
+		}
+		return nil
 	}
 	if len(tftp) > 0 {
 		return errors.New("give --tftp or --dhcp, not both")
 	}
-	ask, err := f.ask(c)
-	if err != nil {
-		return err
+	if f.port < 1 || f.port > 65535 || f.timeout <= 0 {
+		return fmt.Errorf("--tftp-port %d or --dhcp-timeout %v out of range", f.port, f.timeout)
 	}
-	d, err := dhcpclient.Discover(ctx, ask)
-	if err != nil {
-		return err
+	return nil
+}
+
+// servers fills c.Servers from --tftp, or from a DHCP exchange on --dhcp;
+// release takes the lease off the interface again (a no-op without --dhcp).
+func (f *dhcpFlags) servers(ctx context.Context, c *device.Config, tftp []string) (release func() error, err error) {
+	if f.iface == "" {
+		c.Servers, err = resolveServers(ctx, tftp)
+		return func() error { return nil }, err
 	}
+	ask, err := f.ask(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	b, err := dhcpclient.Discover(ctx, ask)
+	if err != nil {
+		return nil, err
+	}
+	d := b.Discovery
 	if len(d.Servers) == 0 {
-		return fmt.Errorf("DHCP on %s found no TFTP server: %s", f.iface, d.Why)
+		b.Release()
+		return nil, fmt.Errorf("DHCP on %s found no TFTP server: %s", f.iface, d.Why)
 	}
 	for _, a := range d.Servers {
 		c.Servers = append(c.Servers, netip.AddrPortFrom(a, uint16(f.port)))
 	}
 	c.Discovery = d
-	return nil
+	return b.Release, nil
 }
 
 // ask describes the exchange: the device kind, what it holds itself, and
-// how it names itself (option 60 and 12, as Cisco phones do).
-func (f *dhcpFlags) ask(c *device.Config) (dhcpclient.Ask, error) {
-	a := dhcpclient.Ask{Iface: f.iface, V6: f.v6, Device: dhcp.Phone,
+// how it names itself in options 60 and 12.
+func (f *dhcpFlags) ask(ctx context.Context, c *device.Config) (dhcpclient.Ask, error) {
+	a := dhcpclient.Ask{Iface: f.iface, V6: f.v6, Device: dhcp.Phone, NoDNS: f.noDNS,
 		Options: dhcpclient.Options{Timeout: f.timeout, VendorClass: "Cisco Systems, Inc. IP Phone CP-" + c.Model + "G"}}
 	if c.Kind == device.Gateway {
 		a.Device, a.Options.VendorClass, a.Options.Hostname = dhcp.Gateway, "", c.Hostname
 	} else if c.MAC != "" {
 		a.Options.Hostname = "SEP" + c.MAC
 	}
-	if err := parseAddrList("--alt-tftp", f.alt, &a.Local.AltTFTP); err != nil {
-		return a, err
-	}
-	if err := parseAddrList("--nvram", f.nvram, &a.Local.NVRAM); err != nil {
-		return a, err
-	}
-	if f.catalyst != "" {
-		if err := parseOneAddr("--catalyst", f.catalyst, &a.Local.Catalyst); err != nil {
+	fixed := map[string][]netip.Addr{}
+	for _, err := range []error{parseAddrList("--alt-tftp", f.alt, &a.Local.AltTFTP), parseAddrList("--nvram", f.nvram, &a.Local.NVRAM),
+		parseOneAddr("--catalyst", f.catalyst, &a.Local.Catalyst), resolveFlags(f.resolve, nil, fixed)} {
+		if err != nil {
 			return a, err
 		}
 	}
+	a.Resolve = explainResolver(ctx, fixed, false)
 	return a, nil
 }

@@ -44,9 +44,17 @@ per device and the failures by cause.`,
 			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 			defer stop()
 			c.Via, c.Kind = device.Via(via), device.Kind(kind)
-			if err := df.servers(ctx, &c, servers); err != nil {
+			if err := df.check(cmd, servers); err != nil {
 				return err
 			}
+			if storm.N > 0 && cmd.Flags().Changed("mac") {
+				return errors.New("--storm names its devices' MACs from --mac-prefix: leave out --mac")
+			}
+			release, err := df.servers(ctx, &c, servers)
+			if err != nil {
+				return err
+			}
+			defer release()
 			if storm.N > 0 {
 				storm.Device = c
 				return runStorm(ctx, cmd, storm, asJSON)

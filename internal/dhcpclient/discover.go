@@ -25,10 +25,12 @@ type Ask struct {
 	Local dhcp.Local
 	// Options say how the device asks.
 	Options
-	// Resolve looks names up (option 66, sname, CiscoCM1); nil asks the
-	// DNS server the lease names (DHCPv4 option 6, DHCPv6 option 23), or
-	// the system's when it names none.
+	// Resolve, when set, answers for names first (option 66, sname,
+	// CiscoCM1); names it does not answer for go to the DNS server the
+	// lease names (DHCPv4 option 6, DHCPv6 option 23), or the system's
+	// when it names none — unless NoDNS.
 	Resolve dhcp.Resolver
+	NoDNS   bool
 }
 
 // Bound is a device's discovery with its lease on the interface.
@@ -78,8 +80,8 @@ func Discover(ctx context.Context, a Ask) (*Bound, error) {
 		}
 	}
 	resolve := a.Resolve
-	if resolve == nil {
-		resolve = leaseResolver(ctx, names)
+	if !a.NoDNS {
+		resolve = Resolvers(a.Resolve, leaseResolver(ctx, names))
 	}
 	d.Result = dhcp.Discover(a.Device, ans, a.Local, resolve)
 	b.Discovery = d
@@ -142,6 +144,22 @@ func leaseResolver(ctx context.Context, dns []net.IP) dhcp.Resolver {
 		return d.DialContext(ctx, network, server)
 	}}
 	return Resolver(ctx, r)
+}
+
+// Resolvers asks each resolver in turn (nil ones skipped) and gives the
+// first answer that holds an address.
+func Resolvers(rs ...dhcp.Resolver) dhcp.Resolver {
+	return func(name string) []netip.Addr {
+		for _, r := range rs {
+			if r == nil {
+				continue
+			}
+			if a := r(name); len(a) > 0 {
+				return a
+			}
+		}
+		return nil
+	}
 }
 
 // Resolver looks names up with r, a few seconds at most per name, and
