@@ -52,9 +52,9 @@ func in(ns string, argv ...string) []string {
 	return append([]string{"ip", "netns", "exec", ns}, argv...)
 }
 
-// daemon starts argv and stops it when the test ends; its output is kept
-// for the failure message.
-func daemon(t *testing.T, argv ...string) *bytes.Buffer {
+// daemon starts argv and stops it when the test ends; what it printed is
+// logged when the test failed.
+func daemon(t *testing.T, argv ...string) {
 	t.Helper()
 	cmd := exec.Command(argv[0], argv[1:]...)
 	var out bytes.Buffer
@@ -62,8 +62,12 @@ func daemon(t *testing.T, argv ...string) *bytes.Buffer {
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("%v: %v", argv, err)
 	}
-	t.Cleanup(func() { stop(cmd) })
-	return &out
+	t.Cleanup(func() {
+		stop(cmd)
+		if t.Failed() {
+			t.Logf("%v said:\n%s", argv, out.String())
+		}
+	})
 }
 
 // snippet runs "cmtftp dhcp snippet".
@@ -192,12 +196,7 @@ func TestDHCPSnippetsServed(t *testing.T) {
 		conf := writeConf(t, dir, "dhcpd.conf", snippet(t, "--format", "isc", "--tftp", strings.Join(v4, ","))+
 			trimLines("subnet 192.0.2.0 netmask 255.255.255.0 {", "  range 192.0.2.100 192.0.2.150;", "  next-server 192.0.2.1;", "}"))
 		leases := writeConf(t, dir, "dhcpd.leases", "")
-		log := daemon(t, in(n.srvNS, "/usr/sbin/dhcpd", "-4", "-f", "-d", "-cf", conf, "-lf", leases, "-pf", filepath.Join(dir, "dhcpd.pid"), n.srvIf)...)
-		defer func() {
-			if t.Failed() {
-				t.Log(log.String())
-			}
-		}()
+		daemon(t, in(n.srvNS, "/usr/sbin/dhcpd", "-4", "-f", "-d", "-cf", conf, "-lf", leases, "-pf", filepath.Join(dir, "dhcpd.pid"), n.srvIf)...)
 		checkServers(t, "ISC dhcpd", simulateDHCP(t, n), "option-150", v4...)
 		// CiscoCM1 would come first; here it does not resolve.
 		checkServers(t, "ISC dhcpd, a gateway", simulateDHCP(t, n, "--device", "gateway", "--hostname", "br-gw1", "--no-dns"), "siaddr", v4[0])
@@ -209,24 +208,14 @@ func TestDHCPSnippetsServed(t *testing.T) {
 "control-socket": { "socket-type": "unix", "socket-name": %q },
 "subnet4": [ { "subnet": "192.0.2.0/24", "interface": %q, "pools": [ { "pool": "192.0.2.100 - 192.0.2.150" } ] } ]
 } }`, n.srvIf, filepath.Join(dir, "kea4.sock"), n.srvIf))
-		log := daemon(t, in(n.srvNS, "env", "KEA_PIDFILE_DIR="+dir, "KEA_LOCKFILE_DIR="+dir, "/usr/sbin/kea-dhcp4", "-c", conf)...)
-		defer func() {
-			if t.Failed() {
-				t.Log(log.String())
-			}
-		}()
+		daemon(t, in(n.srvNS, "env", "KEA_PIDFILE_DIR="+dir, "KEA_LOCKFILE_DIR="+dir, "/usr/sbin/kea-dhcp4", "-c", conf)...)
 		checkServers(t, "Kea", simulateDHCP(t, n), "option-150", v4...)
 	})
 	t.Run("dnsmasq", func(t *testing.T) {
 		conf := writeConf(t, dir, "dnsmasq.conf", snippet(t, "--format", "dnsmasq", "--tftp", strings.Join(v4, ","))+
 			trimLines("port=0", "interface="+n.srvIf, "bind-interfaces", "dhcp-range=192.0.2.100,192.0.2.150,255.255.255.0",
 				"dhcp-leasefile="+filepath.Join(dir, "dnsmasq.leases")))
-		log := daemon(t, in(n.srvNS, "dnsmasq", "--no-daemon", "--conf-file="+conf, "--pid-file="+filepath.Join(dir, "dnsmasq.pid"))...)
-		defer func() {
-			if t.Failed() {
-				t.Log(log.String())
-			}
-		}()
+		daemon(t, in(n.srvNS, "dnsmasq", "--no-daemon", "--conf-file="+conf, "--pid-file="+filepath.Join(dir, "dnsmasq.pid"))...)
 		checkServers(t, "dnsmasq", simulateDHCP(t, n), "option-150", v4...)
 	})
 }
@@ -249,36 +238,21 @@ func TestDHCPv6SnippetsServed(t *testing.T) {
 "lease-database": { "type": "memfile", "persist": false },
 "subnet6": [ { "subnet": "2001:db8::/64", "interface": %q, "pools": [ { "pool": "2001:db8::100 - 2001:db8::1ff" } ] } ]
 } }`, n.srvIf, n.srvIf))
-		log := daemon(t, in(n.srvNS, "env", "KEA_PIDFILE_DIR="+dir, "KEA_LOCKFILE_DIR="+dir, "/usr/sbin/kea-dhcp6", "-c", conf)...)
-		defer func() {
-			if t.Failed() {
-				t.Log(log.String())
-			}
-		}()
+		daemon(t, in(n.srvNS, "env", "KEA_PIDFILE_DIR="+dir, "KEA_LOCKFILE_DIR="+dir, "/usr/sbin/kea-dhcp6", "-c", conf)...)
 		checkServers(t, "Kea", simulateDHCP(t, n, "--v6"), "v6-suboption-1", v6...)
 	})
 	t.Run("isc", func(t *testing.T) {
 		conf := writeConf(t, dir, "dhcpd6.conf", snippet(t, "--format", "isc", "--v6", "--tftp", strings.Join(v6, ","))+
 			trimLines("subnet6 2001:db8::/64 {", "  range6 2001:db8::100 2001:db8::1ff;", "}"))
 		leases := writeConf(t, dir, "dhcpd6.leases", "")
-		log := daemon(t, in(n.srvNS, "/usr/sbin/dhcpd", "-6", "-f", "-d", "-cf", conf, "-lf", leases, "-pf", filepath.Join(dir, "dhcpd6.pid"), n.srvIf)...)
-		defer func() {
-			if t.Failed() {
-				t.Log(log.String())
-			}
-		}()
+		daemon(t, in(n.srvNS, "/usr/sbin/dhcpd", "-6", "-f", "-d", "-cf", conf, "-lf", leases, "-pf", filepath.Join(dir, "dhcpd6.pid"), n.srvIf)...)
 		checkServers(t, "ISC dhcpd -6", simulateDHCP(t, n, "--v6"), "v6-suboption-1", v6...)
 	})
 	t.Run("dnsmasq", func(t *testing.T) {
 		conf := writeConf(t, dir, "dnsmasq6.conf", snippet(t, "--format", "dnsmasq", "--v6", "--tftp", strings.Join(v6, ","))+
 			trimLines("port=0", "interface="+n.srvIf, "bind-interfaces", "dhcp-range=2001:db8::100,2001:db8::1ff,64",
 				"dhcp-leasefile="+filepath.Join(dir, "dnsmasq6.leases")))
-		log := daemon(t, in(n.srvNS, "dnsmasq", "--no-daemon", "--conf-file="+conf, "--pid-file="+filepath.Join(dir, "dnsmasq6.pid"))...)
-		defer func() {
-			if t.Failed() {
-				t.Log(log.String())
-			}
-		}()
+		daemon(t, in(n.srvNS, "dnsmasq", "--no-daemon", "--conf-file="+conf, "--pid-file="+filepath.Join(dir, "dnsmasq6.pid"))...)
 		checkServers(t, "dnsmasq", simulateDHCP(t, n, "--v6"), "v6-suboption-1", v6...)
 	})
 }
