@@ -4,6 +4,7 @@ import (
 	"net"
 	"net/netip"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -123,5 +124,47 @@ func TestBusyPastTheBound(t *testing.T) {
 	}
 	if want := slices.Repeat([]device.Outcome{device.BusyRetry}, 4); !slices.Equal(outcomes, want) {
 		t.Errorf("outcomes %q, want %q", outcomes, want)
+	}
+}
+
+// TestBrokenExchangeIsNoSilence: a server that answers, but wrongly, or a
+// request the device cannot send, is a request that failed on that server
+// — an error with the reason, and never the second server, which counts
+// no request. Only a silence moves the device on.
+func TestBrokenExchangeIsNoSilence(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		answer func(req []byte) [][]byte // nil: no first server to answer
+		want   string
+	}{
+		{"OACK for options not asked", func([]byte) [][]byte {
+			return [][]byte{tftp.AppendOACK(nil, tftp.Options{WindowSize: 8})} // the device asks blksize only
+		}, "options not asked for"},
+		{"block larger than agreed", func([]byte) [][]byte {
+			return [][]byte{tftp.AppendData(nil, 1, make([]byte, 600))} // no OACK: 512-byte blocks
+		}, "exceeds blksize"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			first := netip.MustParseAddrPort("127.0.0.1:9") // never reached
+			var scripted *scriptedServer
+			if tc.answer != nil {
+				scripted = newScriptedServer(t, tc.answer)
+				first = scripted.addr
+			}
+			second := newSilentServer(t)
+			r := boot(t, device.Config{MAC: "0000DE000007", Model: "12SP+", Servers: []netip.AddrPort{first, second.addr}})
+			if r.OK() || r.Cause != device.CauseServerError {
+				t.Fatalf("%s %q: %s, want %q\n%s", r.Outcome, r.Cause, r.Detail, device.CauseServerError, text(r))
+			}
+			if len(r.Steps) != 1 || r.Steps[0].Server != first.String() || r.Steps[0].Outcome != device.Failed || !strings.Contains(r.Steps[0].Note, tc.want) {
+				t.Errorf("steps %+v: want one error %q on %s", r.Steps, tc.want, first)
+			}
+			if scripted != nil && scripted.requests.Load() != 1 {
+				t.Errorf("the first server received %d requests, want 1", scripted.requests.Load())
+			}
+			if n := second.received(); n != 0 {
+				t.Errorf("the second server received %d requests, want none", n)
+			}
+		})
 	}
 }
