@@ -161,6 +161,7 @@ func TestBadConfig(t *testing.T) {
 		{"block size below 8", phone(func(c *device.Config) { c.BlockSize = 7 }), "block size 7"},
 		{"block size past 65464", phone(func(c *device.Config) { c.BlockSize = 65465 }), "block size 65465"},
 		{"block size -2", phone(func(c *device.Config) { c.BlockSize = -2 }), "block size -2"},
+		{"local address of another family", phone(func(c *device.Config) { c.LocalAddr = netip.MustParseAddr("::1") }), "address family"},
 	} {
 		_, err := device.Boot(context.Background(), tc.c)
 		if !errors.Is(err, device.ErrConfig) || !strings.Contains(err.Error(), tc.want) {

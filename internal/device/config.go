@@ -101,6 +101,12 @@ type Config struct {
 	BusyWait time.Duration
 	// MaxBusyRetries bounds the busy answers taken for one file; default 30.
 	MaxBusyRetries int
+	// LocalAddr, when valid, is the address the device's requests leave
+	// from, over TFTP and HTTP; by default the system picks one. When a
+	// DHCP exchange found the servers, the caller sets it to the leased
+	// address, so that the servers see the device where DHCP put it. It
+	// must be of the servers' address family.
+	LocalAddr netip.Addr
 }
 
 // ErrConfig is wrapped by every error Boot and Storm return for a Config
@@ -154,6 +160,7 @@ func (c Config) withDefaults() Config {
 	c.MaxBusyRetries = orDefault(c.MaxBusyRetries, DefaultMaxBusyRetries)
 	c.Timeout = orDefault(c.Timeout, DefaultTimeout)
 	c.BusyWait = orDefault(c.BusyWait, DefaultBusyWait)
+	c.LocalAddr = c.LocalAddr.Unmap()
 	return c
 }
 
@@ -172,6 +179,9 @@ func (c *Config) check() error {
 	for _, s := range c.Servers {
 		if !s.IsValid() || s.Port() == 0 {
 			return badConfig("server %v: want an address and a port", s)
+		}
+		if c.LocalAddr.IsValid() && c.LocalAddr.Is4() != s.Addr().Is4() {
+			return badConfig("server %v cannot be reached from local address %v: not the same address family", s, c.LocalAddr)
 		}
 	}
 	if c.Via != ViaTFTP && c.Via != ViaHTTP {

@@ -135,14 +135,18 @@ func TestBrokenExchangeIsNoSilence(t *testing.T) {
 	for _, tc := range []struct {
 		name   string
 		answer func(req []byte) [][]byte // nil: no first server to answer
+		local  netip.Addr
 		want   string
 	}{
 		{"OACK for options not asked", func([]byte) [][]byte {
 			return [][]byte{tftp.AppendOACK(nil, tftp.Options{WindowSize: 8})} // the device asks blksize only
-		}, "options not asked for"},
+		}, netip.Addr{}, "options not asked for"},
 		{"block larger than agreed", func([]byte) [][]byte {
 			return [][]byte{tftp.AppendData(nil, 1, make([]byte, 600))} // no OACK: 512-byte blocks
-		}, "exceeds blksize"},
+		}, netip.Addr{}, "exceeds blksize"},
+		// TEST-NET-1 is on no interface here: the socket cannot be made,
+		// and nothing is sent.
+		{"local address not on this host", nil, netip.MustParseAddr("192.0.2.1"), "client socket"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			first := netip.MustParseAddrPort("127.0.0.1:9") // never reached
@@ -152,7 +156,7 @@ func TestBrokenExchangeIsNoSilence(t *testing.T) {
 				first = scripted.addr
 			}
 			second := newSilentServer(t)
-			r := boot(t, device.Config{MAC: "0000DE000007", Model: "12SP+", Servers: []netip.AddrPort{first, second.addr}})
+			r := boot(t, device.Config{MAC: "0000DE000007", Model: "12SP+", Servers: []netip.AddrPort{first, second.addr}, LocalAddr: tc.local})
 			if r.OK() || r.Cause != device.CauseServerError {
 				t.Fatalf("%s %q: %s, want %q\n%s", r.Outcome, r.Cause, r.Detail, device.CauseServerError, text(r))
 			}

@@ -44,14 +44,20 @@ func (e *env) release(b *bytes.Buffer) {
 	}
 }
 
+// newEnv makes the clients of c (with its defaults): requests leave from
+// c.LocalAddr when it is valid.
 func newEnv(c Config) *env {
-	e := &env{tftp: tftpclient.Client{Timeout: c.Timeout, Retries: c.Retries}}
+	e := &env{tftp: tftpclient.Client{Timeout: c.Timeout, Retries: c.Retries, LocalAddr: c.LocalAddr}}
 	if c.BlockSize > 0 {
 		e.tftp.BlockSize = c.BlockSize
 	}
 	if c.Via == ViaHTTP {
+		d := &net.Dialer{Timeout: c.Timeout}
+		if c.LocalAddr.IsValid() {
+			d.LocalAddr = &net.TCPAddr{IP: c.LocalAddr.AsSlice(), Zone: c.LocalAddr.Zone()}
+		}
 		e.http = &http.Client{Transport: &http.Transport{
-			DialContext:           (&net.Dialer{Timeout: c.Timeout}).DialContext,
+			DialContext:           d.DialContext,
 			ResponseHeaderTimeout: c.Timeout * time.Duration(c.Retries+1),
 			MaxIdleConnsPerHost:   256,
 			DisableCompression:    true,
