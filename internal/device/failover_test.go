@@ -4,6 +4,7 @@ import (
 	"net"
 	"net/netip"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -170,5 +171,38 @@ func TestBrokenExchangeIsNoSilence(t *testing.T) {
 				t.Errorf("the second server received %d requests, want none", n)
 			}
 		})
+	}
+}
+
+// TestHTTPBusyRetriesSameServer: over HTTP too, busy (503 with
+// Retry-After, the one serving slot held by a TFTP transfer: TFTP and
+// HTTP share the slots) means wait and ask the same server again, over
+// HTTP — never the second server, which counts no request over HTTP or
+// TFTP — and the device ends configured once the slot frees.
+func TestHTTPBusyRetriesSameServer(t *testing.T) {
+	s := startServer(t, domain.DemoSite(), nil, assembly.Config{MaxServingCount: 1, Timeout: 100 * time.Millisecond, Retries: 3})
+	holdSlot(t, s.tftp)
+	// The second server is on 127.0.0.2, its HTTP port the first's.
+	secondTFTP := newSilentServerOn(t, "127.0.0.2")
+	secondHTTP := newTCPServer(t, net.JoinHostPort("127.0.0.2", strconv.Itoa(s.httpPort)), func(c net.Conn) {})
+	c := device.Config{MAC: "0000DE000001", Model: "7961", Servers: []netip.AddrPort{s.tftp, secondTFTP.addr},
+		Via: device.ViaHTTP, HTTPPort: s.httpPort, MaxBusyRetries: 200}
+	r := boot(t, c)
+	if !r.OK() {
+		t.Fatalf("%s: %s\n%s", r.Cause, r.Detail, text(r))
+	}
+	first := netip.AddrPortFrom(s.tftp.Addr(), uint16(s.httpPort)).String()
+	for _, st := range r.Steps {
+		if st.Server != first || st.Proto != "http" {
+			t.Errorf("%s asked of %s over %s, want %s over http", st.Name, st.Server, st.Proto, first)
+		}
+	}
+	if r.Steps[0].Outcome != device.BusyRetry || !slices.ContainsFunc(r.Steps, func(st device.Step) bool {
+		return st.Name == r.Steps[0].Name && st.Outcome != device.BusyRetry
+	}) {
+		t.Errorf("first step %s: want busy, then the same file answered\n%s", r.Steps[0].Outcome, text(r))
+	}
+	if n, m := secondTFTP.received(), secondHTTP.conns.Load(); n != 0 || m != 0 {
+		t.Errorf("the second server received %d TFTP requests and %d HTTP connections, want none", n, m)
 	}
 }
