@@ -132,19 +132,40 @@ func TestCallManagerPorts(t *testing.T) {
 	}
 }
 
-// TestBadConfig: what cannot be played is an error, not a report.
+// TestBadConfig: what cannot be played is an error naming what is wrong,
+// not a report; a negative number is such an error, never a default.
 func TestBadConfig(t *testing.T) {
 	srv := []netip.AddrPort{netip.MustParseAddrPort("127.0.0.1:69")}
-	for name, c := range map[string]device.Config{
-		"no server":        {MAC: "0011AABBCC01", Model: "7961"},
-		"bad MAC":          {MAC: "0011AABBCC0", Model: "7961", Servers: srv},
-		"unknown model":    {MAC: "0011AABBCC01", Model: "7999", Servers: srv},
-		"wrong protocol":   {MAC: "0011AABBCC01", Model: "12SP+", Protocol: "SIP", Servers: srv},
-		"gateway, no name": {Kind: device.Gateway, Servers: srv},
-		"bad via":          {MAC: "0011AABBCC01", Model: "7961", Servers: srv, Via: "ftp"},
+	phone := func(f func(*device.Config)) device.Config {
+		c := device.Config{MAC: "0011AABBCC01", Model: "7961", Servers: srv}
+		f(&c)
+		return c
+	}
+	for _, tc := range []struct {
+		name string
+		c    device.Config
+		want string
+	}{
+		{"no server", device.Config{MAC: "0011AABBCC01", Model: "7961"}, "no TFTP server"},
+		{"bad MAC", phone(func(c *device.Config) { c.MAC = "0011AABBCC0" }), "0011AABBCC0"},
+		{"unknown model", phone(func(c *device.Config) { c.Model = "7999" }), "7999"},
+		{"wrong protocol", phone(func(c *device.Config) { c.Model, c.Protocol = "12SP+", "SIP" }), "does not run"},
+		{"gateway, no name", device.Config{Kind: device.Gateway, Servers: srv}, "gateway hostname"},
+		{"bad via", phone(func(c *device.Config) { c.Via = "ftp" }), "via"},
+		{"negative retries", phone(func(c *device.Config) { c.Retries = -1 }), "retries -1"},
+		{"negative busy retries", phone(func(c *device.Config) { c.MaxBusyRetries = -1 }), "busy retries -1"},
+		{"negative timeout", phone(func(c *device.Config) { c.Timeout = -time.Second }), "timeout -1s"},
+		{"negative busy wait", phone(func(c *device.Config) { c.BusyWait = -time.Millisecond }), "busy wait -1ms"},
+		{"negative HTTP port", phone(func(c *device.Config) { c.HTTPPort = -1 }), "HTTP port -1"},
+		{"HTTP port past 65535", phone(func(c *device.Config) { c.HTTPPort = 65536 }), "HTTP port 65536"},
+		{"block size below 8", phone(func(c *device.Config) { c.BlockSize = 7 }), "block size 7"},
+		{"block size past 65464", phone(func(c *device.Config) { c.BlockSize = 65465 }), "block size 65465"},
+		{"block size -2", phone(func(c *device.Config) { c.BlockSize = -2 }), "block size -2"},
+		{"local address of another family", phone(func(c *device.Config) { c.LocalAddr = netip.MustParseAddr("::1") }), "address family"},
 	} {
-		if _, err := device.Boot(context.Background(), c); !errors.Is(err, device.ErrConfig) {
-			t.Errorf("%s: %v, want ErrConfig", name, err)
+		_, err := device.Boot(context.Background(), tc.c)
+		if !errors.Is(err, device.ErrConfig) || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: %v, want ErrConfig saying %q", tc.name, err, tc.want)
 		}
 	}
 }

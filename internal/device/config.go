@@ -18,6 +18,7 @@ import (
 
 	"cmtftp/internal/dhcp"
 	"cmtftp/internal/domain"
+	"cmtftp/internal/tftp"
 )
 
 // Kind is what sort of device boots.
@@ -52,7 +53,9 @@ const (
 	DefaultMaxBusyRetries = 30
 )
 
-// Config describes one device and how it reaches its servers.
+// Config describes one device and how it reaches its servers. A number
+// left 0 takes its default; a negative one (or a port past 65535) is an
+// error wrapping ErrConfig.
 type Config struct {
 	// MAC is the device's MAC address, 12 hex digits with or without the
 	// usual separators. Required for a phone.
@@ -80,7 +83,9 @@ type Config struct {
 	// runs whatever its configuration names.
 	Load string
 	// Timeout is how long the device waits for a packet (or an HTTP
-	// connection) before sending again; default 2 s.
+	// connection) before sending again; default 2 s. An HTTP answer not
+	// begun within Timeout × (Retries+1) is no answer, as a silent TFTP
+	// server is.
 	Timeout time.Duration
 	// Retries is how many times a TFTP request is sent again before the
 	// server counts as not answering; default 3. A silent server costs
@@ -96,6 +101,12 @@ type Config struct {
 	BusyWait time.Duration
 	// MaxBusyRetries bounds the busy answers taken for one file; default 30.
 	MaxBusyRetries int
+	// LocalAddr, when valid, is the address the device's requests leave
+	// from, over TFTP and HTTP; by default the system picks one. When a
+	// DHCP exchange found the servers, the caller sets it to the leased
+	// address, so that the servers see the device where DHCP put it. It
+	// must be of the servers' address family.
+	LocalAddr netip.Addr
 }
 
 // ErrConfig is wrapped by every error Boot and Storm return for a Config
@@ -104,6 +115,34 @@ var ErrConfig = errors.New("device: bad configuration")
 
 func badConfig(format string, a ...any) error {
 	return fmt.Errorf("%w: %s", ErrConfig, fmt.Sprintf(format, a...))
+}
+
+// checkNumbers reports a number of c out of range, before withDefaults
+// gives the zero ones their defaults.
+func (c *Config) checkNumbers() error {
+	for _, n := range []struct {
+		name   string
+		v, def int
+	}{{"retries", c.Retries, DefaultRetries}, {"busy retries", c.MaxBusyRetries, DefaultMaxBusyRetries}} {
+		if n.v < 0 {
+			return badConfig("%s %d: want 0 (%d) or more", n.name, n.v, n.def)
+		}
+	}
+	for _, d := range []struct {
+		name   string
+		v, def time.Duration
+	}{{"timeout", c.Timeout, DefaultTimeout}, {"busy wait", c.BusyWait, DefaultBusyWait}} {
+		if d.v < 0 {
+			return badConfig("%s %v: want 0 (%v) or more", d.name, d.v, d.def)
+		}
+	}
+	if c.HTTPPort < 0 || c.HTTPPort > 65535 {
+		return badConfig("HTTP port %d: want 1 to 65535 (0: %d)", c.HTTPPort, DefaultHTTPPort)
+	}
+	if b := c.BlockSize; b != 0 && b != -1 && (b < tftp.MinBlockSize || b > tftp.MaxBlockSize) {
+		return badConfig("block size %d: want %d to %d, or -1 for none (0: %d)", b, tftp.MinBlockSize, tftp.MaxBlockSize, DefaultBlockSize)
+	}
+	return nil
 }
 
 // withDefaults returns c with its zero fields set.
@@ -119,16 +158,13 @@ func (c Config) withDefaults() Config {
 	c.Retries = orDefault(c.Retries, DefaultRetries)
 	c.BlockSize = orDefault(c.BlockSize, DefaultBlockSize)
 	c.MaxBusyRetries = orDefault(c.MaxBusyRetries, DefaultMaxBusyRetries)
-	if c.Timeout <= 0 {
-		c.Timeout = DefaultTimeout
-	}
-	if c.BusyWait <= 0 {
-		c.BusyWait = DefaultBusyWait
-	}
+	c.Timeout = orDefault(c.Timeout, DefaultTimeout)
+	c.BusyWait = orDefault(c.BusyWait, DefaultBusyWait)
+	c.LocalAddr = c.LocalAddr.Unmap()
 	return c
 }
 
-func orDefault(v, d int) int {
+func orDefault[T int | time.Duration](v, d T) T {
 	if v == 0 {
 		return d
 	}
@@ -143,6 +179,9 @@ func (c *Config) check() error {
 	for _, s := range c.Servers {
 		if !s.IsValid() || s.Port() == 0 {
 			return badConfig("server %v: want an address and a port", s)
+		}
+		if c.LocalAddr.IsValid() && c.LocalAddr.Is4() != s.Addr().Is4() {
+			return badConfig("server %v cannot be reached from local address %v: not the same address family", s, c.LocalAddr)
 		}
 	}
 	if c.Via != ViaTFTP && c.Via != ViaHTTP {

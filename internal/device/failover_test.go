@@ -4,6 +4,8 @@ import (
 	"net"
 	"net/netip"
 	"slices"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -123,5 +125,84 @@ func TestBusyPastTheBound(t *testing.T) {
 	}
 	if want := slices.Repeat([]device.Outcome{device.BusyRetry}, 4); !slices.Equal(outcomes, want) {
 		t.Errorf("outcomes %q, want %q", outcomes, want)
+	}
+}
+
+// TestBrokenExchangeIsNoSilence: a server that answers, but wrongly, or a
+// request the device cannot send, is a request that failed on that server
+// — an error with the reason, and never the second server, which counts
+// no request. Only a silence moves the device on.
+func TestBrokenExchangeIsNoSilence(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		answer func(req []byte) [][]byte // nil: no first server to answer
+		local  netip.Addr
+		want   string
+	}{
+		{"OACK for options not asked", func([]byte) [][]byte {
+			return [][]byte{tftp.AppendOACK(nil, tftp.Options{WindowSize: 8})} // the device asks blksize only
+		}, netip.Addr{}, "options not asked for"},
+		{"block larger than agreed", func([]byte) [][]byte {
+			return [][]byte{tftp.AppendData(nil, 1, make([]byte, 600))} // no OACK: 512-byte blocks
+		}, netip.Addr{}, "exceeds blksize"},
+		// TEST-NET-1 is on no interface here: the socket cannot be made,
+		// and nothing is sent.
+		{"local address not on this host", nil, netip.MustParseAddr("192.0.2.1"), "client socket"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			first := netip.MustParseAddrPort("127.0.0.1:9") // never reached
+			var scripted *scriptedServer
+			if tc.answer != nil {
+				scripted = newScriptedServer(t, tc.answer)
+				first = scripted.addr
+			}
+			second := newSilentServer(t)
+			r := boot(t, device.Config{MAC: "0000DE000007", Model: "12SP+", Servers: []netip.AddrPort{first, second.addr}, LocalAddr: tc.local})
+			if r.OK() || r.Cause != device.CauseServerError {
+				t.Fatalf("%s %q: %s, want %q\n%s", r.Outcome, r.Cause, r.Detail, device.CauseServerError, text(r))
+			}
+			if len(r.Steps) != 1 || r.Steps[0].Server != first.String() || r.Steps[0].Outcome != device.Failed || !strings.Contains(r.Steps[0].Note, tc.want) {
+				t.Errorf("steps %+v: want one error %q on %s", r.Steps, tc.want, first)
+			}
+			if scripted != nil && scripted.requests.Load() != 1 {
+				t.Errorf("the first server received %d requests, want 1", scripted.requests.Load())
+			}
+			if n := second.received(); n != 0 {
+				t.Errorf("the second server received %d requests, want none", n)
+			}
+		})
+	}
+}
+
+// TestHTTPBusyRetriesSameServer: over HTTP too, busy (503 with
+// Retry-After, the one serving slot held by a TFTP transfer: TFTP and
+// HTTP share the slots) means wait and ask the same server again, over
+// HTTP — never the second server, which counts no request over HTTP or
+// TFTP — and the device ends configured once the slot frees.
+func TestHTTPBusyRetriesSameServer(t *testing.T) {
+	s := startServer(t, domain.DemoSite(), nil, assembly.Config{MaxServingCount: 1, Timeout: 100 * time.Millisecond, Retries: 3})
+	holdSlot(t, s.tftp)
+	// The second server is on 127.0.0.2, its HTTP port the first's.
+	secondTFTP := newSilentServerOn(t, "127.0.0.2")
+	secondHTTP := newTCPServer(t, net.JoinHostPort("127.0.0.2", strconv.Itoa(s.httpPort)), func(c net.Conn) {})
+	c := device.Config{MAC: "0000DE000001", Model: "7961", Servers: []netip.AddrPort{s.tftp, secondTFTP.addr},
+		Via: device.ViaHTTP, HTTPPort: s.httpPort, MaxBusyRetries: 200}
+	r := boot(t, c)
+	if !r.OK() {
+		t.Fatalf("%s: %s\n%s", r.Cause, r.Detail, text(r))
+	}
+	first := netip.AddrPortFrom(s.tftp.Addr(), uint16(s.httpPort)).String()
+	for _, st := range r.Steps {
+		if st.Server != first || st.Proto != "http" {
+			t.Errorf("%s asked of %s over %s, want %s over http", st.Name, st.Server, st.Proto, first)
+		}
+	}
+	if r.Steps[0].Outcome != device.BusyRetry || !slices.ContainsFunc(r.Steps, func(st device.Step) bool {
+		return st.Name == r.Steps[0].Name && st.Outcome != device.BusyRetry
+	}) {
+		t.Errorf("first step %s: want busy, then the same file answered\n%s", r.Steps[0].Outcome, text(r))
+	}
+	if n, m := secondTFTP.received(), secondHTTP.conns.Load(); n != 0 || m != 0 {
+		t.Errorf("the second server received %d TFTP requests and %d HTTP connections, want none", n, m)
 	}
 }

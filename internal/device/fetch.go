@@ -44,14 +44,20 @@ func (e *env) release(b *bytes.Buffer) {
 	}
 }
 
+// newEnv makes the clients of c (with its defaults): requests leave from
+// c.LocalAddr when it is valid.
 func newEnv(c Config) *env {
-	e := &env{tftp: tftpclient.Client{Timeout: c.Timeout, Retries: c.Retries}}
+	e := &env{tftp: tftpclient.Client{Timeout: c.Timeout, Retries: c.Retries, LocalAddr: c.LocalAddr}}
 	if c.BlockSize > 0 {
 		e.tftp.BlockSize = c.BlockSize
 	}
 	if c.Via == ViaHTTP {
+		d := &net.Dialer{Timeout: c.Timeout}
+		if c.LocalAddr.IsValid() {
+			d.LocalAddr = &net.TCPAddr{IP: c.LocalAddr.AsSlice(), Zone: c.LocalAddr.Zone()}
+		}
 		e.http = &http.Client{Transport: &http.Transport{
-			DialContext:           (&net.Dialer{Timeout: c.Timeout}).DialContext,
+			DialContext:           d.DialContext,
 			ResponseHeaderTimeout: c.Timeout * time.Duration(c.Retries+1),
 			MaxIdleConnsPerHost:   256,
 			DisableCompression:    true,
@@ -173,12 +179,16 @@ func (r *run) tftpGet(ctx context.Context, srv netip.AddrPort, name string, w io
 		return NotFound, 0, ""
 	case errors.As(err, &re) && re.Code == tftp.ErrUndefined && isBusy(re.Message):
 		return BusyRetry, 0, ""
-	case errors.As(err, &re):
-		return Failed, res.Bytes, err.Error()
+	case errors.Is(err, tftpclient.ErrTimeout):
+		// The server stopped answering (or never did): the next one is
+		// tried.
+		return TimedOut, res.Bytes, err.Error()
 	}
-	// ErrTimeout, or a socket that cannot send: either way the server is
-	// not answering.
-	return TimedOut, res.Bytes, err.Error()
+	// Another error answer, an exchange the server broke (an option not
+	// asked for, a block larger than agreed), or a socket of the device's
+	// that cannot send: the request failed on this server, and the next
+	// one is not tried.
+	return Failed, res.Bytes, err.Error()
 }
 
 // isBusy recognises the delay answer: cmtftp's "busy, retry later", and
@@ -197,19 +207,16 @@ func (r *run) httpGet(ctx context.Context, hostport, name string, w io.Writer) (
 	}
 	resp, err := r.env.http.Do(req)
 	if err != nil {
-		if ctx.Err() != nil {
-			return Canceled, 0, ctx.Err().Error(), 0
-		}
-		return Unreachable, 0, err.Error() + "; TFTP from now on", 0
+		out, note := httpFailure(ctx, err)
+		return out, 0, note, 0
 	}
 	defer resp.Body.Close()
 	switch resp.StatusCode {
 	case http.StatusOK:
 		n, err := io.Copy(w, resp.Body)
-		if err != nil && ctx.Err() != nil {
-			return Canceled, n, ctx.Err().Error(), 0
-		} else if err != nil {
-			return Unreachable, n, err.Error() + "; TFTP from now on", 0
+		if err != nil {
+			out, note := httpFailure(ctx, err)
+			return out, n, note, 0
 		}
 		return Found, n, "", 0
 	case http.StatusNotFound:
@@ -220,6 +227,23 @@ func (r *run) httpGet(ctx context.Context, hostport, name string, w io.Writer) (
 		return BusyRetry, 0, "", retryAfter(resp.Header.Get("Retry-After"))
 	}
 	return Failed, 0, resp.Status, 0
+}
+
+// httpFailure is what an HTTP request that ended in err comes to: the
+// context ended (Canceled); no connection, or no answer within the
+// device's timeout (Unreachable: TFTP from now on); anything else — an
+// answer that is not HTTP, a connection dropped mid-answer — is a request
+// that failed on this server (Failed).
+func httpFailure(ctx context.Context, err error) (Outcome, string) {
+	if ctx.Err() != nil {
+		return Canceled, ctx.Err().Error()
+	}
+	var op *net.OpError
+	var ne net.Error
+	if errors.As(err, &op) && op.Op == "dial" || errors.As(err, &ne) && ne.Timeout() {
+		return Unreachable, err.Error() + "; TFTP from now on"
+	}
+	return Failed, err.Error()
 }
 
 // retryAfter reads a Retry-After of whole seconds (at most a minute).

@@ -1,11 +1,13 @@
 package device_test
 
 import (
+	"io"
 	"net"
 	"net/netip"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"cmtftp/internal/assembly"
 	"cmtftp/internal/device"
@@ -150,5 +152,57 @@ func TestViaHTTP(t *testing.T) {
 		if st.Proto != "tftp" {
 			t.Errorf("%s over %s after the fallback", st.Name, st.Proto)
 		}
+	}
+}
+
+// TestViaHTTPNoAnswer: an HTTP port that takes the connection but never
+// answers is no answer: after the device's timeout the request goes to
+// TFTP, with the rest of the boot, and the device ends configured. An
+// answer that is not HTTP is an answer: the request failed on that
+// server, with no fallback.
+func TestViaHTTPNoAnswer(t *testing.T) {
+	s := startServer(t, domain.DemoSite(), nil, assembly.Config{})
+	for _, tc := range []struct {
+		name  string
+		serve func(net.Conn) // nil: connections are never accepted
+		want  device.Outcome
+	}{
+		{"never accepted", nil, device.Unreachable},
+		{"accepted, never answered", func(c net.Conn) {
+			c.SetDeadline(time.Now().Add(10 * time.Second))
+			io.Copy(io.Discard, c) // until the device gives up and closes
+		}, device.Unreachable},
+		{"answered, not HTTP", func(c net.Conn) {
+			c.SetDeadline(time.Now().Add(10 * time.Second))
+			c.Read(make([]byte, 4096))
+			io.WriteString(c, "SSH-2.0-OpenSSH_9.2\r\n\r\n")
+		}, device.Failed},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newTCPServer(t, "127.0.0.1:0", tc.serve)
+			r := boot(t, device.Config{MAC: "0000DE000002", Model: "7970", Protocol: "SIP", Servers: []netip.AddrPort{s.tftp}, Via: device.ViaHTTP, HTTPPort: h.port})
+			if got := r.Steps[0]; got.Proto != "http" || got.Outcome != tc.want {
+				t.Fatalf("first step %+v: want %s over HTTP\n%s", got, tc.want, text(r))
+			}
+			if tc.want == device.Failed {
+				// The trust lists are warnings; the configuration ends the
+				// boot. Nothing goes to TFTP.
+				if r.OK() || r.Cause != device.CauseServerError || slices.ContainsFunc(r.Steps, func(st device.Step) bool { return st.Proto != "http" }) {
+					t.Errorf("%s %q: %s, want %q over HTTP alone\n%s", r.Outcome, r.Cause, r.Detail, device.CauseServerError, text(r))
+				}
+				return
+			}
+			if !r.OK() {
+				t.Fatalf("%s: %s\n%s", r.Outcome, r.Detail, text(r))
+			}
+			if r.Steps[1].Name != r.Steps[0].Name {
+				t.Errorf("second step %+v: want %s again", r.Steps[1], r.Steps[0].Name)
+			}
+			for _, st := range r.Steps[1:] {
+				if st.Proto != "tftp" || st.Server != s.tftp.String() {
+					t.Errorf("%s over %s to %s after the fallback", st.Name, st.Proto, st.Server)
+				}
+			}
+		})
 	}
 }

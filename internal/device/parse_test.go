@@ -1,6 +1,7 @@
 package device
 
 import (
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -153,6 +154,36 @@ func TestParseProfile(t *testing.T) {
 	} {
 		if _, err := parseProfile([]byte(in)); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%q: %v, want %q", in, err, want)
+		}
+	}
+}
+
+// TestKeyValueSyntaxes: the two key/value readers share their lines —
+// comments, blank lines, CRLF, a later key overriding, the line number of
+// an error — and differ where their syntaxes do: spaces around the key,
+// and quotes and ; in the value.
+func TestKeyValueSyntaxes(t *testing.T) {
+	for _, tc := range []struct {
+		name, in      string
+		kv, profile   map[string]string // nil: an error
+		kvErr, prfErr string
+	}{
+		{name: "shared lines", in: "# c\r\n\r\nA:1\r\n  # indented comment\nB: 2\nA:3\n",
+			kv: map[string]string{"A": "3", "B": "2"}, profile: map[string]string{"A": "3", "B": "2"}},
+		{name: "spaces around the key", in: "A : 1\n",
+			kv: map[string]string{"A": "1"}, prfErr: "line 2: \"A : 1\" is not Parameter:value"},
+		{name: "quotes and ;", in: `A: "x y" ; c` + "\n",
+			kv: map[string]string{"A": "x y"}, profile: map[string]string{"A": `"x y" ; c`}},
+		{name: "error on line 3", in: "A:1\n\nno colon\n", kvErr: "line 3: \"no colon\" is not key: value", prfErr: "line 4:"},
+	} {
+		kv, err := parseKV([]byte(tc.in))
+		if tc.kvErr != "" && (err == nil || !strings.Contains(err.Error(), tc.kvErr)) || tc.kvErr == "" && (err != nil || !maps.Equal(kv, tc.kv)) {
+			t.Errorf("%s: key: value %v %v, want %v %q", tc.name, kv, err, tc.kv, tc.kvErr)
+		}
+		// A profile's first line is #txt: its lines are one further on.
+		kv, err = parseProfile([]byte("#txt\n" + tc.in))
+		if tc.prfErr != "" && (err == nil || !strings.Contains(err.Error(), tc.prfErr)) || tc.prfErr == "" && (err != nil || !maps.Equal(kv, tc.profile)) {
+			t.Errorf("%s: profile %v %v, want %v %q", tc.name, kv, err, tc.profile, tc.prfErr)
 		}
 	}
 }

@@ -52,9 +52,26 @@ func keyName(s string) bool {
 
 // parseKV reads a key: value text, the syntax of the 7940/7960 SIP files
 // (spec §5.1) and of cmtftp's legacy .cnf: one key: value a line, # starts
-// a comment line, a value in "quotes" may hold spaces, and ; starts a
-// trailing comment. A later key overrides an earlier one.
+// a comment line, spaces may surround the key, a value in "quotes" may
+// hold spaces, and ; starts a trailing comment. A later key overrides an
+// earlier one.
 func parseKV(b []byte) (map[string]string, error) {
+	return keyValues(b, kvSyntax{form: "key: value", spacedKey: true, value: kvValue})
+}
+
+// kvSyntax is what differs between the key/value texts: how a line is
+// called in errors, whether spaces may surround the key, and how the
+// value (after the colon, spaces trimmed) is read.
+type kvSyntax struct {
+	form      string
+	spacedKey bool
+	value     func(string) (string, error)
+}
+
+// keyValues reads a key/value text of syntax syn: blank lines and lines
+// beginning with # are skipped, every other line is KEY:VALUE with KEY a
+// key name. A later key overrides an earlier one.
+func keyValues(b []byte, syn kvSyntax) (map[string]string, error) {
 	if err := textOnly(b); err != nil {
 		return nil, err
 	}
@@ -65,10 +82,13 @@ func parseKV(b []byte) (map[string]string, error) {
 			return nil
 		}
 		k, v, ok := strings.Cut(line, ":")
-		if k = strings.TrimSpace(k); !ok || !keyName(k) {
-			return fmt.Errorf("%q is not key: value", cut(line, 40))
+		if syn.spacedKey {
+			k = strings.TrimSpace(k)
 		}
-		v, err := kvValue(strings.TrimSpace(v))
+		if !ok || !keyName(k) {
+			return fmt.Errorf("%q is not %s", cut(line, 40), syn.form)
+		}
+		v, err := syn.value(strings.TrimSpace(v))
 		if err != nil {
 			return fmt.Errorf("%s: %w", k, err)
 		}
@@ -170,29 +190,14 @@ func legacyCallManagers(kv map[string]string) ([]CallManager, error) {
 }
 
 // parseProfile reads the text form of a 7902/7905/7912 profile (spec §6):
-// a first line beginning #txt, # comment lines, Parameter:value lines. The
-// cfgfmt binary the phone really reads cannot be read here: it is broken.
+// a first line beginning #txt, # comment lines, Parameter:value lines (no
+// space before the colon; the value is taken whole). The cfgfmt binary
+// the phone really reads cannot be read here: it is broken.
 func parseProfile(b []byte) (map[string]string, error) {
 	if !bytes.HasPrefix(b, []byte("#txt")) {
 		return nil, errors.New("not a #txt profile (a cfgfmt binary cannot be read by the emulator)")
 	}
-	if err := textOnly(b); err != nil {
-		return nil, err
-	}
-	kv := map[string]string{}
-	err := eachLine(b, func(_ int, line string) error {
-		line = strings.TrimSpace(line)
-		if line == "" || line[0] == '#' {
-			return nil
-		}
-		k, v, ok := strings.Cut(line, ":")
-		if !ok || !keyName(k) {
-			return fmt.Errorf("%q is not Parameter:value", cut(line, 40))
-		}
-		kv[k] = strings.TrimSpace(v)
-		return nil
-	})
-	return kv, err
+	return keyValues(b, kvSyntax{form: "Parameter:value", value: func(v string) (string, error) { return v, nil }})
 }
 
 // profileProxy is the call control of a profile: its Proxy, an address, a

@@ -37,6 +37,9 @@ type plan struct {
 
 // newPlan checks cfg and resolves its model.
 func newPlan(cfg Config) (*plan, error) {
+	if err := cfg.checkNumbers(); err != nil {
+		return nil, err
+	}
 	cfg = cfg.withDefaults()
 	if err := cfg.check(); err != nil {
 		return nil, err

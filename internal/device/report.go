@@ -14,11 +14,17 @@ const (
 	Found       Outcome = "found"       // the file arrived (and parsed, when the device reads it)
 	NotFound    Outcome = "not-found"   // the server answered: no such file (TFTP ERROR 1, HTTP 404)
 	BusyRetry   Outcome = "busy-retry"  // the server said busy (ERROR 0 "busy, retry later", HTTP 503): the device waits and asks it again
-	TimedOut    Outcome = "timeout"     // no answer within Timeout × (Retries+1): the next server is tried
-	Unreachable Outcome = "unreachable" // HTTP: the connection failed or timed out; the boot goes on over TFTP
+	TimedOut    Outcome = "timeout"     // TFTP: no answer within Timeout × (Retries+1): the next server is tried
+	Unreachable Outcome = "unreachable" // HTTP: no connection, or no answer within the timeout; the boot goes on over TFTP
 	Broken      Outcome = "broken"      // the file arrived but cannot be read (Step.Note says why)
-	Failed      Outcome = "error"       // the server answered with another error (Step.Note)
-	Canceled    Outcome = "canceled"    // the caller's context ended
+	// Failed is a request that failed on the server in use without the
+	// server falling silent: another error answer (an HTTP status other than 200,
+	// 404 and 503), an exchange the server broke (options it was not
+	// asked for, a block larger than agreed, an answer that is not HTTP,
+	// a connection dropped mid-file), or a socket of the device's that
+	// cannot send. Step.Note has the error; the next server is not tried.
+	Failed   Outcome = "error"
+	Canceled Outcome = "canceled" // the caller's context ended
 )
 
 // Cause is why a device did not end configured.
@@ -32,7 +38,7 @@ const (
 	CauseBrokenConfig  Cause = "configuration broken"
 	CauseNoCallControl Cause = "no call control in the configuration"
 	CauseLoadFailed    Cause = "load failed"
-	CauseServerError   Cause = "server error"
+	CauseServerError   Cause = "server error" // a request for a file the device needs ended Failed (Detail)
 	CauseCanceled      Cause = "canceled"
 )
 

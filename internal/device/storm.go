@@ -18,7 +18,8 @@ const (
 )
 
 // StormConfig describes a storm: N devices of one model booting at once,
-// as after a power cut.
+// as after a power cut. Concurrency, Deadline and ProgressEvery left 0
+// take their defaults; negative, they are an error wrapping ErrConfig.
 type StormConfig struct {
 	// Device is every device's configuration but its MAC.
 	Device Config
@@ -107,6 +108,17 @@ func (c *StormConfig) check() error {
 	}
 	if c.Device.Kind == Gateway {
 		return badConfig("a storm boots phones")
+	}
+	if c.Concurrency < 0 {
+		return badConfig("concurrency %d: want 0 (%d) or more", c.Concurrency, DefaultConcurrency)
+	}
+	for _, d := range []struct {
+		name   string
+		v, def time.Duration
+	}{{"deadline", c.Deadline, DefaultDeadline}, {"progress interval", c.ProgressEvery, DefaultProgressEvery}} {
+		if d.v < 0 {
+			return badConfig("%s %v: want 0 (%v) or more", d.name, d.v, d.def)
+		}
 	}
 	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"strings"
 	"testing"
 	"time"
 
@@ -68,16 +69,35 @@ func TestStormFailures(t *testing.T) {
 	}
 }
 
-// TestStormConfig: what a storm cannot play is an error.
+// TestStormConfig: what a storm cannot play is an error naming what is
+// wrong; a negative number is such an error, never a default.
 func TestStormConfig(t *testing.T) {
 	srv := []netip.AddrPort{netip.MustParseAddrPort("127.0.0.1:69")}
-	for name, c := range map[string]device.StormConfig{
-		"no devices": {Device: device.Config{Model: "7961", Servers: srv}, MACPrefix: "0011AA"},
-		"bad prefix": {Device: device.Config{Model: "7961", Servers: srv}, N: 1, MACPrefix: "0011A"},
-		"gateways":   {Device: device.Config{Kind: device.Gateway, Hostname: "gw", Servers: srv}, N: 1, MACPrefix: "0011AA"},
+	storm := func(f func(*device.StormConfig)) device.StormConfig {
+		c := device.StormConfig{Device: device.Config{Model: "7961", Servers: srv}, N: 1, MACPrefix: "0011AA"}
+		f(&c)
+		return c
+	}
+	for _, tc := range []struct {
+		name string
+		c    device.StormConfig
+		want string
+	}{
+		{"no devices", storm(func(c *device.StormConfig) { c.N = 0 }), "storm of 0 devices"},
+		{"negative devices", storm(func(c *device.StormConfig) { c.N = -1 }), "storm of -1 devices"},
+		{"too many devices", storm(func(c *device.StormConfig) { c.N = 1 << 24 }), "storm of 16777216 devices"},
+		{"bad prefix", storm(func(c *device.StormConfig) { c.MACPrefix = "0011A" }), "MAC prefix"},
+		{"gateways", storm(func(c *device.StormConfig) {
+			c.Device = device.Config{Kind: device.Gateway, Hostname: "gw", Servers: srv}
+		}), "phones"},
+		{"negative concurrency", storm(func(c *device.StormConfig) { c.Concurrency = -1 }), "concurrency -1"},
+		{"negative deadline", storm(func(c *device.StormConfig) { c.Deadline = -time.Second }), "deadline -1s"},
+		{"negative progress interval", storm(func(c *device.StormConfig) { c.ProgressEvery = -time.Second }), "progress interval -1s"},
+		{"negative device retries", storm(func(c *device.StormConfig) { c.Device.Retries = -1 }), "retries -1"},
 	} {
-		if _, err := device.Storm(context.Background(), c); !errors.Is(err, device.ErrConfig) {
-			t.Errorf("%s: %v, want ErrConfig", name, err)
+		_, err := device.Storm(context.Background(), tc.c)
+		if !errors.Is(err, device.ErrConfig) || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: %v, want ErrConfig saying %q", tc.name, err, tc.want)
 		}
 	}
 }

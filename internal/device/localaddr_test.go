@@ -1,0 +1,55 @@
+package device_test
+
+import (
+	"net/netip"
+	"testing"
+
+	"cmtftp/internal/assembly"
+	"cmtftp/internal/device"
+	"cmtftp/internal/domain"
+)
+
+// TestLocalAddr: with LocalAddr set, the device's requests leave from it,
+// over TFTP and over HTTP, as the server's timeline of the device shows;
+// without it they leave from the address the system picks (127.0.0.1 to a
+// server on 127.0.0.1).
+func TestLocalAddr(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		via   device.Via
+		local string
+		want  string
+	}{
+		{"tftp", device.ViaTFTP, "", "127.0.0.1"},
+		{"tftp from 127.0.0.2", device.ViaTFTP, "127.0.0.2", "127.0.0.2"},
+		{"http", device.ViaHTTP, "", "127.0.0.1"},
+		{"http from 127.0.0.2", device.ViaHTTP, "127.0.0.2", "127.0.0.2"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			// A server of its own: the timeline of a device is all it heard.
+			s := startServer(t, domain.DemoSite(), nil, assembly.Config{AdminAddr: "127.0.0.1:0"})
+			c := device.Config{MAC: "0000DE000001", Model: "7961", Servers: []netip.AddrPort{s.tftp}, Via: tc.via, HTTPPort: s.httpPort}
+			if tc.local != "" {
+				c.LocalAddr = netip.MustParseAddr(tc.local)
+			}
+			r := boot(t, c)
+			if !r.OK() {
+				t.Fatalf("%s: %s\n%s", r.Cause, r.Detail, text(r))
+			}
+			entries := s.timeline(t, r.Device)
+			own := false
+			for _, e := range entries {
+				own = own || e.Name == r.Config
+				if e.Protocol != string(tc.via) {
+					t.Errorf("%s over %s, want %s", e.Name, e.Protocol, tc.via)
+				}
+				if a, err := netip.ParseAddrPort(e.Client); err != nil || a.Addr().String() != tc.want {
+					t.Errorf("%s came from %s, want %s", e.Name, e.Client, tc.want)
+				}
+			}
+			if !own {
+				t.Errorf("the server's timeline %+v has no %s", entries, r.Config)
+			}
+		})
+	}
+}
