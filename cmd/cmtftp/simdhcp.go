@@ -86,6 +86,9 @@ func (f *dhcpFlags) servers(ctx context.Context, c *device.Config, tftp []string
 		c.Servers = append(c.Servers, netip.AddrPortFrom(a, uint16(f.port)))
 	}
 	c.Discovery = d
+	if b.Addr.IsValid() {
+		c.LocalAddr = b.Addr.Addr() // the device's requests leave from its lease
+	}
 	return b.Release, nil
 }
 
