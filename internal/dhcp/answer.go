@@ -13,8 +13,13 @@ type Answer struct {
 	// address.
 	Opt66 string
 	// Opt66Last says that options 66 and 150 were both present and 66
-	// came later in the option list (gateways let the later one win).
-	Opt66Last bool
+	// came later in the option list (gateways let the later one win);
+	// Opt150Last, that 150 came later. FromV4 sets exactly one of them
+	// when the answer holds both options. Neither set (or both, which
+	// cannot be) means the order is not known, as for an answer filled by
+	// hand: Discover then takes 150 as the later and says, in Why, that
+	// it assumed so.
+	Opt66Last, Opt150Last bool
 	// Siaddr is the header's next-server field; zero (or 0.0.0.0) when
 	// absent.
 	Siaddr netip.Addr

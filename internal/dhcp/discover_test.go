@@ -43,7 +43,8 @@ type discoverCase struct {
 	rule    dhcp.Rule
 	resolve string // Result.Name
 	why     []string
-	lookups string // the names resolved, in order ("none": no look-up; "": not checked)
+	whyNot  []string // what Why must not say
+	lookups string   // the names resolved, in order ("none": no look-up; "": not checked)
 }
 
 func resolverOf(t *testing.T, names map[string]string, asked *[]string) dhcp.Resolver {
@@ -72,6 +73,11 @@ func runDiscover(t *testing.T, dev dhcp.Device, cases []discoverCase) {
 			for _, w := range c.why {
 				if !strings.Contains(got.Why, w) {
 					t.Errorf("why %q\n  lacks %q", got.Why, w)
+				}
+			}
+			for _, w := range c.whyNot {
+				if strings.Contains(got.Why, w) {
+					t.Errorf("why %q\n  says %q", got.Why, w)
 				}
 			}
 			if !strings.HasSuffix(got.Why, ".") || strings.Contains(got.Why, "\n") {

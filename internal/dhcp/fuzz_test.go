@@ -26,8 +26,11 @@ func FuzzFromV4(f *testing.F) {
 		if err != nil {
 			return
 		}
-		if a.Opt66Last && (a.Opt66 == "" || len(a.Opt150) == 0) {
-			t.Fatalf("Opt66Last without both options: %+v", a)
+		if (a.Opt66Last || a.Opt150Last) && (a.Opt66 == "" || len(a.Opt150) == 0) {
+			t.Fatalf("an option order without both options: %+v", a)
+		}
+		if a.Opt66 != "" && len(a.Opt150) > 0 && a.Opt66Last == a.Opt150Last {
+			t.Fatalf("both options, and not exactly one of them the later: %+v", a)
 		}
 		for _, s := range a.Opt150 {
 			if !s.Is4() {

@@ -1,6 +1,10 @@
 package dhcp
 
-import "net/netip"
+import (
+	"fmt"
+	"net/netip"
+	"strings"
+)
 
 // gatewaySteps is the gateways' order of precedence (method 1 first):
 //
@@ -16,7 +20,10 @@ import "net/netip"
 //     mutually exclusive: an IP address is preferred over a name in 66,
 //     so 150 wins over a 66 name; when 66 holds a dotted address and 150
 //     is present too, the one later in the option list wins, so a 66
-//     address sent after 150 takes 150's place, rule 4;
+//     address sent after 150 takes 150's place, rule 4. A 66 address
+//     the gateway cannot use (0.0.0.0) contends with nothing. When the
+//     order is not known (Answer.Opt66Last and Opt150Last both false),
+//     150 is taken as the later, and Why says so;
 //  7. NVRAM: the address saved at an earlier boot.
 func gatewaySteps(a Answer, l Local, resolve Resolver) []step {
 	steps := []step{
@@ -32,28 +39,69 @@ func gatewaySteps(a Answer, l Local, resolve Resolver) []step {
 	}
 	o150 := valid(a.Opt150)
 	o66 := option66Step(a.Opt66, resolve)
+	note := note150(a, o66)
 	s150 := step{rule: RuleOption150, has: addrField("option 150", o150), try: func() ([]netip.Addr, string, string) {
-		switch {
-		case o66.has == "":
-			return o150, "", ""
-		case o66.rule == RuleOption66Name:
-			return o150, "", "an IP address (option 150) is preferred over the name in option 66"
-		}
-		return o150, "", "option 66's address came before option 150 in the option list, and of the two (mutually exclusive) the later wins"
+		return o150, "", note
 	}}
 	sname := snameStep("gateways", a.Sname, resolve)
-	if o66.rule == RuleOption66Addr && len(o150) > 0 && a.Opt66Last {
-		try := o66.try
+	if note == "" && len(o150) > 0 && o66.rule == RuleOption66Addr && order66(a) == opt66Last {
 		o66.try = func() ([]netip.Addr, string, string) {
-			s, name, note := try()
-			if len(s) == 0 {
-				return s, name, note
-			}
-			return s, name, "option 66's address came after option 150 in the option list, and of the two (mutually exclusive) the later wins"
+			return []netip.Addr{usable66(a.Opt66)}, "", "option 66's address came after option 150 in the option list, and of the two (mutually exclusive) the later wins"
 		}
 		steps = append(steps, o66, s150, sname)
 	} else {
 		steps = append(steps, s150, sname, o66)
 	}
 	return append(steps, nvramStep(l.NVRAM))
+}
+
+// note150 is what option 150 says of option 66 when it wins over it; ""
+// when 66 is absent, or when 66 holds an address the gateway uses and
+// came later, so that 66 goes first.
+func note150(a Answer, o66 step) string {
+	switch {
+	case o66.has == "":
+		return ""
+	case o66.rule == RuleOption66Name:
+		return "an IP address (option 150) is preferred over the name in option 66"
+	case !usable66(a.Opt66).IsValid():
+		return fmt.Sprintf("option 66 holds no address a gateway can use (%q), so it does not contend with option 150 whatever the option order", strings.TrimSpace(a.Opt66))
+	}
+	switch order66(a) {
+	case opt150Last:
+		return "option 66's address came before option 150 in the option list, and of the two (mutually exclusive) the later wins"
+	case opt66Last:
+		return ""
+	}
+	return "option 66 holds an address too, and of the two (mutually exclusive) the later in the option list wins; the option order is not known, so option 150 is taken as the later (option order: 150 last unless told otherwise)"
+}
+
+// usable66 is the address option 66 holds that a gateway uses; the zero
+// Addr for a name or an address that names no server.
+func usable66(v string) netip.Addr {
+	if a, ok := asAddress(v); ok && present(a) {
+		return a
+	}
+	return netip.Addr{}
+}
+
+// optOrder is which of options 66 and 150 came later in the option list.
+type optOrder int
+
+const (
+	orderUnknown optOrder = iota
+	opt66Last
+	opt150Last
+)
+
+// order66 reads the order from the answer: unknown unless exactly one of
+// Opt66Last and Opt150Last is set.
+func order66(a Answer) optOrder {
+	switch {
+	case a.Opt66Last == a.Opt150Last:
+		return orderUnknown
+	case a.Opt66Last:
+		return opt66Last
+	}
+	return opt150Last
 }
