@@ -32,6 +32,11 @@ var dns = map[string]string{
 	"tftp6.example":    "2001:db8::66",
 	"cisco-cm1-cname":  "10.9.9.1,10.9.9.2",
 	"unresolved.local": "",
+	// of both families, IPv4-mapped, zoned
+	"tftp-mixed.example":  "2001:db8::66,10.1.1.1",
+	"tftp-mapped.example": "::ffff:10.1.1.9",
+	"boot6.example":       "2001:db8::22",
+	"tftp6-zoned.example": "fe80::1%eth0,2001:db8::66",
 }
 
 type discoverCase struct {

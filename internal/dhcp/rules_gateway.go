@@ -25,23 +25,35 @@ import (
 //     order is not known (Answer.Opt66Last and Opt150Last both false),
 //     150 is taken as the later, and Why says so;
 //  7. NVRAM: the address saved at an earlier boot.
+//
+// Gateways follow these rules on IPv4 only (the chapter gives the DHCPv6
+// sub-options for phones only), and every rule yields IPv4 addresses
+// only.
 func gatewaySteps(a Answer, l Local, resolve Resolver) []step {
+	cat := []netip.Addr{l.Catalyst}
 	steps := []step{
-		{rule: RuleCatalystLocal, has: addrField("the Catalyst 6000's local TFTP address", valid([]netip.Addr{l.Catalyst})),
-			try: func() ([]netip.Addr, string, string) { return []netip.Addr{l.Catalyst.Unmap()}, "", "" }},
+		{rule: RuleCatalystLocal, has: addrField("the Catalyst 6000's local TFTP address", valid(cat)),
+			try: func() ([]netip.Addr, string, string) {
+				s, note := ipv4.usable("the Catalyst 6000's local TFTP address holds", cat)
+				return s, "", note
+			}},
 		{rule: RuleCiscoCM1, has: "the DNS name CiscoCM1", try: func() ([]netip.Addr, string, string) {
-			if s := valid(resolve("CiscoCM1")); len(s) > 0 {
-				return s, "CiscoCM1", ""
+			s, note := ipv4.lookup("the DNS name CiscoCM1", "CiscoCM1", resolve)
+			if len(s) == 0 {
+				return nil, "", note
 			}
-			return nil, "", "the DNS name CiscoCM1 does not resolve, so the next rule applies"
+			return s, "CiscoCM1", note
 		}},
 		siaddrStep(a.Siaddr),
 	}
-	o150 := valid(a.Opt150)
-	o66 := option66Step(a.Opt66, resolve)
+	o150, left := ipv4.usable("option 150 holds", a.Opt150)
+	o66 := option66Step(a.Opt66, ipv4, resolve)
 	note := note150(a, o66)
-	s150 := step{rule: RuleOption150, has: addrField("option 150", o150), try: func() ([]netip.Addr, string, string) {
-		return o150, "", note
+	s150 := step{rule: RuleOption150, has: addrField("option 150", valid(a.Opt150)), try: func() ([]netip.Addr, string, string) {
+		if len(o150) == 0 {
+			return nil, "", left
+		}
+		return o150, "", joinNotes(left, note)
 	}}
 	sname := snameStep("gateways", a.Sname, resolve)
 	if note == "" && len(o150) > 0 && o66.rule == RuleOption66Addr && order66(a) == opt66Last {
@@ -52,7 +64,7 @@ func gatewaySteps(a Answer, l Local, resolve Resolver) []step {
 	} else {
 		steps = append(steps, s150, sname, o66)
 	}
-	return append(steps, nvramStep(l.NVRAM))
+	return append(steps, nvramStep(l.NVRAM, ipv4))
 }
 
 // note150 is what option 150 says of option 66 when it wins over it; ""
@@ -77,10 +89,15 @@ func note150(a Answer, o66 step) string {
 }
 
 // usable66 is the address option 66 holds that a gateway uses; the zero
-// Addr for a name or an address that names no server.
+// Addr for a name, or for an address that names no server or is not
+// IPv4.
 func usable66(v string) netip.Addr {
-	if a, ok := asAddress(v); ok && present(a) {
-		return a
+	a, ok := asAddress(v)
+	if !ok {
+		return netip.Addr{}
+	}
+	if s, _ := ipv4.usable("", []netip.Addr{a}); len(s) == 1 {
+		return s[0]
 	}
 	return netip.Addr{}
 }
