@@ -35,6 +35,10 @@ type Answer struct {
 	// it with the IPv6 rules even when it holds no Cisco sub-option, and
 	// so takes the IPv6 addresses of its own settings (Local).
 	V6 bool
+	// Notes says, for an admin, what of the answer was malformed and left
+	// out while the rest was read (FromV6: a Cisco sub-option 1 that is
+	// not a list of IPv6 addresses); Discover repeats them in Why.
+	Notes []string
 }
 
 // Local is what the device holds itself. Addresses of both families may

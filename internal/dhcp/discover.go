@@ -10,7 +10,8 @@ import (
 // what one DHCP answer held and what the device holds itself, and which
 // rule chose them. Names are resolved through resolve (nil: no name
 // resolves); a name that does not resolve makes its rule yield nothing,
-// and the next rule applies.
+// and the next rule applies. What the answer's Notes say is repeated in
+// Why.
 //
 // Gateways follow gatewaySteps. Phones follow phoneV4Steps, or
 // phoneV6Steps when the answer holds no DHCPv4 fields and either is a
@@ -23,7 +24,7 @@ import (
 // (see family.usable); what is left out is named in Why.
 func Discover(d Device, a Answer, l Local, resolve Resolver) Result {
 	r := safeResolver(resolve)
-	notes := ignoredNotes(d, a, l)
+	notes := append(ignoredNotes(d, a, l), a.Notes...)
 	switch {
 	case d == Gateway:
 		return run("gateway", gatewaySteps(a, l, r), notes)
