@@ -56,9 +56,9 @@ func gatewaySteps(a Answer, l Local, resolve Resolver) []step {
 		return o150, "", joinNotes(left, note)
 	}}
 	sname := snameStep("gateways", a.Sname, resolve)
-	if note == "" && len(o150) > 0 && o66.rule == RuleOption66Addr && order66(a) == opt66Last {
+	if u := usable66(a.Opt66); u.IsValid() && len(o150) > 0 && order66(a) == opt66Last {
 		o66.try = func() ([]netip.Addr, string, string) {
-			return []netip.Addr{usable66(a.Opt66)}, "", "option 66's address came after option 150 in the option list, and of the two (mutually exclusive) the later wins"
+			return []netip.Addr{u}, "", "option 66's address came after option 150 in the option list, and of the two (mutually exclusive) the later wins"
 		}
 		steps = append(steps, o66, s150, sname)
 	} else {
