@@ -13,8 +13,13 @@ type Answer struct {
 	// address.
 	Opt66 string
 	// Opt66Last says that options 66 and 150 were both present and 66
-	// came later in the option list (gateways let the later one win).
-	Opt66Last bool
+	// came later in the option list (gateways let the later one win);
+	// Opt150Last, that 150 came later. FromV4 sets exactly one of them
+	// when the answer holds both options. Neither set (or both, which
+	// cannot be) means the order is not known, as for an answer filled by
+	// hand: Discover then takes 150 as the later and says, in Why, that
+	// it assumed so.
+	Opt66Last, Opt150Last bool
 	// Siaddr is the header's next-server field; zero (or 0.0.0.0) when
 	// absent.
 	Siaddr netip.Addr
@@ -26,15 +31,27 @@ type Answer struct {
 	V6Servers []netip.Addr
 	// V6Name is sub-option 2 of the same option: the TFTP service name.
 	V6Name string
+	// V6 says the answer is a DHCPv6 one (FromV6 sets it): a phone reads
+	// it with the IPv6 rules even when it holds no Cisco sub-option, and
+	// so takes the IPv6 addresses of its own settings (Local).
+	V6 bool
+	// Notes says, for an admin, what of the answer was malformed and left
+	// out while the rest was read (FromV6: a Cisco sub-option 1 that is
+	// not a list of IPv6 addresses); Discover repeats them in Why.
+	Notes []string
 }
 
-// Local is what the device holds itself.
+// Local is what the device holds itself. Addresses of both families may
+// be given: Discover uses those of the family of the rules it follows
+// (IPv4 for gateways and phones on IPv4, IPv6 for phones on IPv6), as a
+// phone keeps its IPv4 and IPv6 TFTP settings apart, and names the others
+// in Why.
 type Local struct {
 	// AltTFTP is a phone's "Alternate TFTP = Yes" with its TFTP Server 1
 	// and TFTP Server 2; empty when Alternate TFTP is No.
 	AltTFTP []netip.Addr
 	// Catalyst is a Catalyst 6000 gateway's locally configured TFTP
-	// server address.
+	// server address, an IPv4 one.
 	Catalyst netip.Addr
 	// NVRAM is the address or addresses saved from an earlier boot.
 	NVRAM []netip.Addr

@@ -41,8 +41,8 @@ const (
 // dhcpv4.FromBytes; options carried in the file and sname fields under
 // option 52 (overload) are read too, in the order RFC 2131 gives
 // (options, then file, then sname), and an overloaded sname is not a
-// server name. Opt66Last compares where options 66 and 150 first appear
-// in that order.
+// server name. Opt66Last and Opt150Last compare where options 66 and 150
+// first appear in that order.
 func FromV4(raw []byte) (Answer, error) {
 	p, err := dhcpv4.FromBytes(raw)
 	if err != nil {
@@ -74,7 +74,10 @@ func FromV4(raw []byte) (Answer, error) {
 	if err != nil {
 		return Answer{}, err
 	}
-	a.Opt66Last = a.Opt66 != "" && len(a.Opt150) > 0 && later(order, dhcpv4.OptionTFTPServerName.Code(), dhcpv4.OptionTFTPServerAddress.Code())
+	if a.Opt66 != "" && len(a.Opt150) > 0 {
+		a.Opt66Last = later(order, dhcpv4.OptionTFTPServerName.Code(), dhcpv4.OptionTFTPServerAddress.Code())
+		a.Opt150Last = !a.Opt66Last
+	}
 	return a, nil
 }
 

@@ -61,12 +61,12 @@ func TestFromV4(t *testing.T) {
 	}{
 		{"option 150, option 66, siaddr and sname, built by the library",
 			ack(t, "boot.example", "10.0.0.9", a150, dhcp.Option66("tftp.example")),
-			dhcp.Answer{Opt150: ips(t, "10.0.0.1,10.0.0.2,10.0.0.3"), Opt66: "tftp.example", Siaddr: netip.MustParseAddr("10.0.0.9"), Sname: "boot.example"}},
+			dhcp.Answer{Opt150: ips(t, "10.0.0.1,10.0.0.2,10.0.0.3"), Opt66: "tftp.example", Opt150Last: true, Siaddr: netip.MustParseAddr("10.0.0.9"), Sname: "boot.example"}},
 		{"nothing about TFTP", ack(t, "", ""), dhcp.Answer{}},
 		{"siaddr 0.0.0.0 is absent", ack(t, "", "0.0.0.0"), dhcp.Answer{}},
 		{"66 before 150 in the option list",
 			withOptions(t, base, append(append(msgAck, 66, 4, '1', '.', '2', '3'), 150, 4, 10, 0, 0, 1)...),
-			dhcp.Answer{Opt150: ips(t, "10.0.0.1"), Opt66: "1.23"}},
+			dhcp.Answer{Opt150: ips(t, "10.0.0.1"), Opt66: "1.23", Opt150Last: true}},
 		{"66 after 150 in the option list",
 			withOptions(t, base, append(append(msgAck, 150, 4, 10, 0, 0, 1), 66, 3, 'a', '.', 'b')...),
 			dhcp.Answer{Opt150: ips(t, "10.0.0.1"), Opt66: "a.b", Opt66Last: true}},
@@ -95,7 +95,7 @@ func TestFromV4(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !slices.Equal(got.Opt150, c.want.Opt150) || got.Opt66 != c.want.Opt66 || got.Opt66Last != c.want.Opt66Last ||
+			if !slices.Equal(got.Opt150, c.want.Opt150) || got.Opt66 != c.want.Opt66 || got.Opt66Last != c.want.Opt66Last || got.Opt150Last != c.want.Opt150Last ||
 				got.Siaddr != c.want.Siaddr || got.Sname != c.want.Sname {
 				t.Errorf("got  %+v\nwant %+v", got, c.want)
 			}

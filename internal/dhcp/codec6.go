@@ -43,9 +43,19 @@ const (
 //	+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
 
 // FromV6 reads what a DHCPv6 answer (an Advertise or a Reply) holds about
-// the TFTP server: option 17, enterprise 9, sub-options 1 and 2. The
-// packet is decoded by dhcpv6.FromBytes. Relay messages are refused: a
-// device receives the answer itself.
+// the TFTP server: option 17, enterprise 9, sub-options 1 and 2, and sets
+// Answer.V6. The packet is decoded by dhcpv6.FromBytes. Relay messages
+// are refused: a device receives the answer itself.
+//
+// An error is returned only when the packet cannot be decoded, its option
+// framing included (an option or a Cisco sub-option running past the end
+// of what holds it), or is no answer. A sub-option 1 that is well framed
+// but not a list of IPv6 addresses (empty, or not a multiple of 16 bytes
+// long) is left out whole, as its boundaries cannot be trusted (20 bytes
+// may be five IPv4 addresses sent by mistake), and said in Answer.Notes;
+// the rest of the answer is read. An IPv4-mapped address in sub-option 1
+// (::ffff:a.b.c.d) is read as the IPv4 address it holds, which Discover
+// does not use for a phone on IPv6.
 func FromV6(raw []byte) (Answer, error) {
 	d, err := dhcpv6.FromBytes(raw)
 	if err != nil {
@@ -58,15 +68,15 @@ func FromV6(raw []byte) (Answer, error) {
 	if t := m.MessageType; t != dhcpv6.MessageTypeAdvertise && t != dhcpv6.MessageTypeReply {
 		return Answer{}, fmt.Errorf("%w: a %v, want an Advertise or a Reply", ErrNotAnswer, t)
 	}
-	var a Answer
+	a := Answer{V6: true}
 	for _, o := range m.Options.VendorOpt(CiscoEnterprise) {
 		switch o.Code() {
 		case SubTFTPServers:
-			addrs, err := v6Addrs(o.ToBytes())
-			if err != nil {
-				return Answer{}, err
-			}
+			addrs, note := v6Addrs(o.ToBytes())
 			a.V6Servers = append(a.V6Servers, addrs...)
+			if note != "" {
+				a.Notes = append(a.Notes, note)
+			}
 		case SubTFTPService:
 			a.V6Name = strings.TrimRight(string(o.ToBytes()), "\x00")
 		}
@@ -74,16 +84,20 @@ func FromV6(raw []byte) (Answer, error) {
 	return a, nil
 }
 
-// v6Addrs decodes sub-option 1: IPv6 addresses, 16 bytes each.
-func v6Addrs(b []byte) ([]netip.Addr, error) {
-	if len(b) == 0 || len(b)%16 != 0 {
-		return nil, fmt.Errorf("%w: Cisco sub-option 1 of %d bytes is not a list of IPv6 addresses", ErrMalformed, len(b))
+// v6Addrs decodes sub-option 1: IPv6 addresses, 16 bytes each, unmapped.
+// A sub-option of another length gives none and a note saying so.
+func v6Addrs(b []byte) ([]netip.Addr, string) {
+	switch {
+	case len(b) == 0:
+		return nil, "DHCPv6 Cisco sub-option 1 is empty, and is left out"
+	case len(b)%16 != 0:
+		return nil, fmt.Sprintf("DHCPv6 Cisco sub-option 1 of %d bytes is not a list of IPv6 addresses (16 bytes each), and is left out", len(b))
 	}
 	out := make([]netip.Addr, 0, len(b)/16)
 	for i := 0; i < len(b); i += 16 {
-		out = append(out, netip.AddrFrom16([16]byte(b[i:i+16])))
+		out = append(out, netip.AddrFrom16([16]byte(b[i:i+16])).Unmap())
 	}
-	return out, nil
+	return out, ""
 }
 
 // V6VendorOpts builds DHCPv6 option 17 (vendor-opts) for enterprise 9

@@ -10,19 +10,25 @@ import (
 // what one DHCP answer held and what the device holds itself, and which
 // rule chose them. Names are resolved through resolve (nil: no name
 // resolves); a name that does not resolve makes its rule yield nothing,
-// and the next rule applies.
+// and the next rule applies. What the answer's Notes say is repeated in
+// Why.
 //
 // Gateways follow gatewaySteps. Phones follow phoneV4Steps, or
-// phoneV6Steps when the answer holds only DHCPv6 fields (V6Servers,
-// V6Name) and no DHCPv4 ones; an answer holding both is read with the
-// IPv4 rules and its DHCPv6 fields are reported as ignored.
+// phoneV6Steps when the answer holds no DHCPv4 fields and either is a
+// DHCPv6 one (Answer.V6) or holds DHCPv6 fields (V6Servers, V6Name); an
+// answer holding both is read with the IPv4 rules and its DHCPv6 fields
+// are reported as ignored.
+//
+// Each rule list yields addresses of its own family only: IPv4 for the
+// gateways' and the phones' IPv4 rules, IPv6 for the phones' IPv6 rules
+// (see family.usable); what is left out is named in Why.
 func Discover(d Device, a Answer, l Local, resolve Resolver) Result {
 	r := safeResolver(resolve)
-	notes := ignoredNotes(d, a, l)
+	notes := append(ignoredNotes(d, a, l), a.Notes...)
 	switch {
 	case d == Gateway:
 		return run("gateway", gatewaySteps(a, l, r), notes)
-	case hasV6(a) && !hasV4(a):
+	case !hasV4(a) && (a.V6 || hasV6(a)):
 		return run("phone (IPv6)", phoneV6Steps(a, l, r), notes)
 	default:
 		return run("phone", phoneV4Steps(a, l, r), notes)
@@ -84,7 +90,7 @@ func run(order string, steps []step, notes []string) Result {
 		}
 		return Result{Servers: servers, Rule: s.rule, Name: name, Why: sentence(why, notes)}
 	}
-	why := "no TFTP server: nothing in the answer or the device's own settings names one, and nothing is saved in NVRAM"
+	why := "no TFTP server: nothing in the answer, the device's own settings or NVRAM names one the device can use"
 	return Result{Servers: []netip.Addr{}, Rule: RuleNone, Why: sentence(why, notes)}
 }
 
@@ -136,12 +142,12 @@ func list(addrs []netip.Addr) string {
 	return strings.Join(s, ", ")
 }
 
-// valid keeps the set addresses of addrs, in order.
+// valid keeps the set addresses of addrs, unmapped, in order.
 func valid(addrs []netip.Addr) []netip.Addr {
 	var out []netip.Addr
 	for _, a := range addrs {
 		if present(a) {
-			out = append(out, a)
+			out = append(out, a.Unmap())
 		}
 	}
 	return out
@@ -167,25 +173,28 @@ func asAddress(s string) (a netip.Addr, ok bool) {
 
 // nameOrAddress is the rule for a field holding a name or an address
 // (option 66, the DHCPv6 TFTP service name): an address is used as is, a
-// name is resolved and may give several addresses.
-func nameOrAddress(what, v string, resolve Resolver) ([]netip.Addr, string, string) {
+// name is resolved and may give several addresses; either way only
+// addresses of family f are used.
+func nameOrAddress(what, v string, f family, resolve Resolver) ([]netip.Addr, string, string) {
 	if a, ok := asAddress(v); ok {
 		if !present(a) {
 			return nil, "", fmt.Sprintf("%s holds the unspecified address %s, which names no server", what, a)
 		}
-		return []netip.Addr{a}, "", ""
+		kept, note := f.usable(what+" holds", []netip.Addr{a})
+		return kept, "", note
 	}
-	return resolveName(what, v, resolve)
+	return resolveName(what, v, f, resolve)
 }
 
-// resolveName resolves the name held by what.
-func resolveName(what, name string, resolve Resolver) ([]netip.Addr, string, string) {
+// resolveName resolves the name held by what, keeping the addresses of
+// family f.
+func resolveName(what, name string, f family, resolve Resolver) ([]netip.Addr, string, string) {
 	name = strings.TrimSpace(name)
-	addrs := valid(resolve(name))
+	addrs, note := f.lookup(fmt.Sprintf("%s name %q", what, name), name, resolve)
 	if len(addrs) == 0 {
-		return nil, "", fmt.Sprintf("%s name %q does not resolve, so the next rule applies", what, name)
+		return nil, "", note
 	}
-	return addrs, name, ""
+	return addrs, name, note
 }
 
 // textField describes a field holding text.

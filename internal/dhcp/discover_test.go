@@ -32,6 +32,11 @@ var dns = map[string]string{
 	"tftp6.example":    "2001:db8::66",
 	"cisco-cm1-cname":  "10.9.9.1,10.9.9.2",
 	"unresolved.local": "",
+	// of both families, IPv4-mapped, zoned
+	"tftp-mixed.example":  "2001:db8::66,10.1.1.1",
+	"tftp-mapped.example": "::ffff:10.1.1.9",
+	"boot6.example":       "2001:db8::22",
+	"tftp6-zoned.example": "fe80::1%eth0,2001:db8::66",
 }
 
 type discoverCase struct {
@@ -43,7 +48,8 @@ type discoverCase struct {
 	rule    dhcp.Rule
 	resolve string // Result.Name
 	why     []string
-	lookups string // the names resolved, in order ("none": no look-up; "": not checked)
+	whyNot  []string // what Why must not say
+	lookups string   // the names resolved, in order ("none": no look-up; "": not checked)
 }
 
 func resolverOf(t *testing.T, names map[string]string, asked *[]string) dhcp.Resolver {
@@ -72,6 +78,11 @@ func runDiscover(t *testing.T, dev dhcp.Device, cases []discoverCase) {
 			for _, w := range c.why {
 				if !strings.Contains(got.Why, w) {
 					t.Errorf("why %q\n  lacks %q", got.Why, w)
+				}
+			}
+			for _, w := range c.whyNot {
+				if strings.Contains(got.Why, w) {
+					t.Errorf("why %q\n  says %q", got.Why, w)
 				}
 			}
 			if !strings.HasSuffix(got.Why, ".") || strings.Contains(got.Why, "\n") {

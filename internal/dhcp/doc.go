@@ -11,6 +11,12 @@
 // and decoded by github.com/insomniacslk/dhcp, the codec CoreDHCP is
 // built on; this package only reads what it hands back.
 //
+// Each rule list yields addresses of one family: the gateways' and the
+// phones' IPv4 rules IPv4 addresses, the phones' IPv6 rules IPv6 ones.
+// An IPv4-mapped address (::ffff:a.b.c.d) is read as the IPv4 address it
+// holds, and an address with a zone (fe80::1%eth0) is not used; what is
+// left out is said in Result.Why.
+//
 // The package is pure: no I/O. Names are resolved through a Resolver the
 // caller passes in.
 package dhcp

@@ -83,6 +83,99 @@ func TestPhoneRules(t *testing.T) {
 	})
 }
 
+// TestPhoneRulesFamily: the IPv4 rules yield IPv4 addresses only,
+// whatever the source (an IPv4-mapped address is read as IPv4); IPv6
+// ones and zoned ones are left out, and Why says so.
+func TestPhoneRulesFamily(t *testing.T) {
+	siaddr := netip.MustParseAddr("10.0.0.9")
+	runDiscover(t, dhcp.Phone, []discoverCase{
+		{name: "a zoned IPv6 address in option 66 is no server for a phone on IPv4",
+			a: dhcp.Answer{Opt66: "fe80::1%eth0", Siaddr: siaddr}, servers: "10.0.0.9", rule: dhcp.RuleSiaddr, lookups: "none",
+			why: []string{`option 66 holds fe80::1%eth0, left out as the IPv4 rules use IPv4 addresses only, so the next rule applies`}},
+		{name: "an IPv6 address in option 66",
+			a: dhcp.Answer{Opt66: "2001:db8::66", Siaddr: siaddr}, servers: "10.0.0.9", rule: dhcp.RuleSiaddr,
+			why: []string{"option 66 holds 2001:db8::66, left out"}},
+		{name: "an IPv4-mapped address in option 66 is the IPv4 address it holds",
+			a: dhcp.Answer{Opt66: "::ffff:10.0.0.66"}, servers: "10.0.0.66", rule: dhcp.RuleOption66Addr, whyNot: []string{"left out"}},
+		{name: "option 150 filled by hand with an IPv6 address: the first two IPv4 ones",
+			a: dhcp.Answer{Opt150: ips(t, "2001:db8::1,::ffff:10.0.0.1,10.0.0.2,10.0.0.3")}, servers: "10.0.0.1,10.0.0.2", rule: dhcp.RuleOption150,
+			why: []string{"option 150 holds 2001:db8::1, left out as the IPv4 rules use IPv4 addresses only", "leave out 10.0.0.3"}},
+		{name: "option 150 of IPv6 addresses only gives way to the next rule",
+			a: dhcp.Answer{Opt150: ips(t, "2001:db8::1"), Siaddr: siaddr}, servers: "10.0.0.9", rule: dhcp.RuleSiaddr,
+			why: []string{"option 150 holds 2001:db8::1, left out as the IPv4 rules use IPv4 addresses only, so the next rule applies"}},
+		{name: "an option 66 name resolving to both families: its IPv4 addresses",
+			a: dhcp.Answer{Opt66: "tftp-mixed.example"}, servers: "10.1.1.1", rule: dhcp.RuleOption66Name, resolve: "tftp-mixed.example",
+			why:    []string{`option 66 name "tftp-mixed.example" resolves to 2001:db8::66, left out as the IPv4 rules use IPv4 addresses only`},
+			whyNot: []string{"next rule"}},
+		{name: "an option 66 name resolving to IPv6 only gives way to the next rule",
+			a: dhcp.Answer{Opt66: "tftp6.example", Siaddr: siaddr}, servers: "10.0.0.9", rule: dhcp.RuleSiaddr, lookups: "tftp6.example",
+			why: []string{`option 66 name "tftp6.example" resolves to 2001:db8::66, left out as the IPv4 rules use IPv4 addresses only, so the next rule applies`}},
+		{name: "a resolver's IPv4-mapped answer is the IPv4 address",
+			a: dhcp.Answer{Opt66: "tftp-mapped.example"}, servers: "10.1.1.9", rule: dhcp.RuleOption66Name, resolve: "tftp-mapped.example"},
+		{name: "siaddr filled by hand with an IPv6 address",
+			a: dhcp.Answer{Siaddr: netip.MustParseAddr("2001:db8::9"), Sname: "boot.example"}, servers: "10.2.2.2", rule: dhcp.RuleSname, resolve: "boot.example",
+			why: []string{"siaddr holds 2001:db8::9, left out"}},
+		{name: "an sname resolving to IPv6 only",
+			a: dhcp.Answer{Sname: "boot6.example"}, l: dhcp.Local{NVRAM: ips(t, "10.7.7.7")}, servers: "10.7.7.7", rule: dhcp.RuleNVRAM,
+			why: []string{`sname name "boot6.example" resolves to 2001:db8::22, left out`}},
+		{name: "the alternate TFTP servers on IPv4: the IPv4 ones (a phone keeps its IPv6 ones apart)",
+			a: dhcp.Answer{Opt150: ips(t, "10.0.0.1")}, l: dhcp.Local{AltTFTP: ips(t, "2001:db8::aa,10.5.5.1")},
+			servers: "10.5.5.1", rule: dhcp.RuleAltTFTP,
+			why: []string{"the phone's alternate TFTP servers hold 2001:db8::aa, left out as the IPv4 rules use IPv4 addresses only"}},
+		{name: "alternate TFTP servers of IPv6 only are none on IPv4",
+			a: dhcp.Answer{Opt150: ips(t, "10.0.0.1")}, l: dhcp.Local{AltTFTP: ips(t, "2001:db8::aa")},
+			servers: "10.0.0.1", rule: dhcp.RuleOption150, why: []string{"2001:db8::aa, left out"}},
+		{name: "an IPv6 address saved in NVRAM is none on IPv4, and nothing is said to come from NVRAM",
+			a: dhcp.Answer{Opt66: "unresolved.local"}, l: dhcp.Local{NVRAM: ips(t, "2001:db8::77")},
+			servers: "", rule: dhcp.RuleNone,
+			why:    []string{"no TFTP server", "the address saved in NVRAM holds 2001:db8::77, left out"},
+			whyNot: []string{"saved at an earlier boot"}},
+	})
+}
+
+// TestPhoneRulesV6Family: the IPv6 rules yield IPv6 addresses only. An
+// IPv4-mapped address in sub-option 1 is read as the IPv4 address it
+// holds, which a phone on IPv6 does not use; a zone names an interface of
+// one host, not the phone's, so a zoned address is not used either. A
+// link-local address without a zone is used.
+func TestPhoneRulesV6Family(t *testing.T) {
+	runDiscover(t, dhcp.Phone, []discoverCase{
+		{name: "an IPv4-mapped address in sub-option 1 is left out",
+			a: dhcp.Answer{V6Servers: ips(t, "::ffff:10.0.0.1,2001:db8::1")}, servers: "2001:db8::1", rule: dhcp.RuleV6Sub1,
+			why: []string{"DHCPv6 Cisco sub-option 1 holds 10.0.0.1, left out as the IPv6 rules use IPv6 addresses only (an IPv4-mapped ::ffff:a.b.c.d counts as IPv4)"}},
+		{name: "sub-option 1 of IPv4-mapped addresses only gives way to sub-option 2",
+			a: dhcp.Answer{V6Servers: ips(t, "::ffff:10.0.0.1"), V6Name: "tftp6.example"}, servers: "2001:db8::66", rule: dhcp.RuleV6Sub2, resolve: "tftp6.example",
+			why: []string{"so the next rule applies"}},
+		{name: "a zoned address filled in by hand in sub-option 1 is left out",
+			a: dhcp.Answer{V6Servers: ips(t, "fe80::1%eth0,2001:db8::1")}, servers: "2001:db8::1", rule: dhcp.RuleV6Sub1,
+			why: []string{"sub-option 1 holds fe80::1%eth0, left out as a zone names an interface of one host"}},
+		{name: "a link-local address without a zone is used",
+			a: dhcp.Answer{V6Servers: ips(t, "fe80::1")}, servers: "fe80::1", rule: dhcp.RuleV6Sub1},
+		{name: "an IPv4 address in sub-option 2",
+			a: dhcp.Answer{V6Name: "10.0.0.1"}, l: dhcp.Local{NVRAM: ips(t, "2001:db8::77")}, servers: "2001:db8::77", rule: dhcp.RuleNVRAM,
+			why: []string{"DHCPv6 Cisco sub-option 2 holds 10.0.0.1, left out"}},
+		{name: "a zoned address in sub-option 2",
+			a: dhcp.Answer{V6Name: "fe80::1%eth0"}, servers: "", rule: dhcp.RuleNone,
+			why: []string{"sub-option 2 holds fe80::1%eth0, left out as a zone"}},
+		{name: "a sub-option 2 name resolving to IPv4 only",
+			a: dhcp.Answer{V6Name: "tftp.example"}, servers: "", rule: dhcp.RuleNone,
+			why: []string{`DHCPv6 Cisco sub-option 2 name "tftp.example" resolves to 10.1.1.1, left out as the IPv6 rules use IPv6 addresses only`}},
+		{name: "a sub-option 2 name resolving to both families, and to a zoned address",
+			a: dhcp.Answer{V6Name: "tftp6-zoned.example"}, servers: "2001:db8::66", rule: dhcp.RuleV6Sub2, resolve: "tftp6-zoned.example",
+			why: []string{"resolves to fe80::1%eth0, left out as a zone"}},
+		{name: "the IPv6 alternate TFTP servers",
+			a: dhcp.Answer{V6Servers: ips(t, "2001:db8::1")}, l: dhcp.Local{AltTFTP: ips(t, "10.5.5.1,2001:db8::aa")},
+			servers: "2001:db8::aa", rule: dhcp.RuleAltTFTP, why: []string{"hold 10.5.5.1, left out"}},
+		{name: "what the codec left out of the answer is said in Why",
+			a:       dhcp.Answer{V6: true, V6Name: "tftp6.example", Notes: []string{"DHCPv6 Cisco sub-option 1 is empty, and is left out"}},
+			servers: "2001:db8::66", rule: dhcp.RuleV6Sub2, resolve: "tftp6.example",
+			why: []string{"; DHCPv6 Cisco sub-option 1 is empty, and is left out."}},
+		{name: "a DHCPv6 answer with no Cisco sub-option: the IPv6 rules, and the IPv6 address saved in NVRAM",
+			a: dhcp.Answer{V6: true}, l: dhcp.Local{NVRAM: ips(t, "10.7.7.7,2001:db8::77")},
+			servers: "2001:db8::77", rule: dhcp.RuleNVRAM, why: []string{"holds 10.7.7.7, left out", "saved at an earlier boot"}},
+	})
+}
+
 // TestPhoneRulesV6 has one case per sentence of the chapter's list for
 // phones on IPv6.
 func TestPhoneRulesV6(t *testing.T) {
