@@ -30,7 +30,8 @@ type explainFlags struct {
 	opt150, alt, nvram, v6, cm1 []string
 	opt66, sname, v6Name        string
 	siaddr, catalyst            string
-	opt66Last, noDNS, json      bool
+	opt66Last, opt150Last, v6a  bool
+	noDNS, json                 bool
 	resolve                     []string
 }
 
@@ -65,6 +66,8 @@ name without DNS.`,
 	fl.StringSliceVar(&f.opt150, "opt150", nil, "option 150: TFTP server addresses A,B, in the answer's order")
 	fl.StringVar(&f.opt66, "opt66", "", "option 66: a host name or a dotted address")
 	fl.BoolVar(&f.opt66Last, "opt66-last", false, "option 66 came after option 150 in the option list")
+	fl.BoolVar(&f.opt150Last, "opt150-last", false, "option 150 came after option 66 in the option list (with neither flag the order is unknown, and said to be assumed)")
+	fl.BoolVar(&f.v6a, "v6", false, "the answer is a DHCPv6 one: a phone reads it with the IPv6 rules")
 	fl.StringVar(&f.siaddr, "siaddr", "", "the header's next-server address")
 	fl.StringVar(&f.sname, "sname", "", "the header's sname field")
 	fl.StringSliceVar(&f.v6, "v6-tftp", nil, "DHCPv6 Cisco sub-option 1: TFTP server addresses A,B")
@@ -77,6 +80,7 @@ name without DNS.`,
 	fl.BoolVar(&f.noDNS, "no-dns", false, "resolve no name through DNS: only --resolve and --cisco-cm1 answer")
 	fl.BoolVar(&f.json, "json", false, "print the result as JSON")
 	_ = cmd.MarkFlagRequired("device")
+	cmd.MarkFlagsMutuallyExclusive("opt66-last", "opt150-last")
 	return cmd
 }
 
@@ -86,7 +90,7 @@ func (f *explainFlags) inputs(ctx context.Context) (dhcp.Device, dhcp.Answer, dh
 	if err != nil {
 		return 0, dhcp.Answer{}, dhcp.Local{}, nil, err
 	}
-	a := dhcp.Answer{Opt66: f.opt66, Opt66Last: f.opt66Last, Sname: f.sname, V6Name: f.v6Name}
+	a := dhcp.Answer{Opt66: f.opt66, Opt66Last: f.opt66Last, Opt150Last: f.opt150Last, Sname: f.sname, V6Name: f.v6Name, V6: f.v6a}
 	var l dhcp.Local
 	fixed := map[string][]netip.Addr{}
 	errs := []error{

@@ -12,6 +12,7 @@ import (
 	"cmtftp/internal/device"
 	"cmtftp/internal/dhcp"
 	"cmtftp/internal/dhcpclient"
+	"cmtftp/internal/domain"
 )
 
 // dhcpFlags are simulate's flags for finding the TFTP servers as the
@@ -96,11 +97,11 @@ func (f *dhcpFlags) servers(ctx context.Context, c *device.Config, tftp []string
 // how it names itself in options 60 and 12.
 func (f *dhcpFlags) ask(ctx context.Context, c *device.Config) (dhcpclient.Ask, error) {
 	a := dhcpclient.Ask{Iface: f.iface, V6: f.v6, Device: dhcp.Phone, NoDNS: f.noDNS,
-		Options: dhcpclient.Options{Timeout: f.timeout, VendorClass: "Cisco Systems, Inc. IP Phone CP-" + c.Model + "G"}}
+		Options: dhcpclient.Options{Timeout: f.timeout, VendorClass: dhcp.PhoneVendorClass(c.Model)}}
 	if c.Kind == device.Gateway {
 		a.Device, a.Options.VendorClass, a.Options.Hostname = dhcp.Gateway, "", c.Hostname
-	} else if c.MAC != "" {
-		a.Options.Hostname = "SEP" + c.MAC
+	} else if mac, err := domain.ParseMAC(c.MAC); err == nil {
+		a.Options.Hostname = dhcp.PhoneHostname(mac)
 	}
 	fixed := map[string][]netip.Addr{}
 	for _, err := range []error{parseAddrList("--alt-tftp", f.alt, &a.Local.AltTFTP), parseAddrList("--nvram", f.nvram, &a.Local.NVRAM),
