@@ -41,25 +41,8 @@ With --storm N, N devices (MACs --mac-prefix + 000001 …) boot at once, at most
 per device and the failures by cause.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-			defer stop()
 			c.Via, c.Kind = device.Via(via), device.Kind(kind)
-			if err := df.check(cmd, servers); err != nil {
-				return err
-			}
-			if storm.N > 0 && cmd.Flags().Changed("mac") {
-				return errors.New("--storm names its devices' MACs from --mac-prefix: leave out --mac")
-			}
-			release, err := df.servers(ctx, &c, servers)
-			if err != nil {
-				return err
-			}
-			defer release()
-			if storm.N > 0 {
-				storm.Device = c
-				return runStorm(ctx, cmd, storm, asJSON)
-			}
-			return runSimulate(ctx, cmd, c, asJSON)
+			return simulate(cmd, c, &df, servers, storm, asJSON)
 		},
 	}
 	fl := cmd.Flags()
@@ -83,6 +66,29 @@ per device and the failures by cause.`,
 	fl.IntVar(&storm.Concurrency, "concurrency", device.DefaultConcurrency, "the storm's devices booting at a time")
 	fl.DurationVar(&storm.Deadline, "deadline", device.DefaultDeadline, "bound on the whole storm")
 	return cmd
+}
+
+// simulate finds the servers (--tftp, or --dhcp), then plays one boot or
+// a storm.
+func simulate(cmd *cobra.Command, c device.Config, df *dhcpFlags, servers []string, storm device.StormConfig, asJSON bool) error {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	if err := df.check(cmd, servers); err != nil {
+		return err
+	}
+	if storm.N > 0 && cmd.Flags().Changed("mac") {
+		return errors.New("--storm names its devices' MACs from --mac-prefix: leave out --mac")
+	}
+	release, err := df.servers(ctx, &c, servers)
+	if err != nil {
+		return err
+	}
+	defer release()
+	if storm.N > 0 {
+		storm.Device = c
+		return runStorm(ctx, cmd, storm, asJSON)
+	}
+	return runSimulate(ctx, cmd, c, asJSON)
 }
 
 func resolveServers(ctx context.Context, servers []string) ([]netip.AddrPort, error) {

@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/netip"
 	"syscall"
+	"time"
 
 	"github.com/jsimonetti/rtnetlink/rtnl"
 )
@@ -27,7 +28,24 @@ func Configure(iface string, addr netip.Prefix) (added bool, err error) {
 	if err != nil {
 		return false, fmt.Errorf("dhcp: put %s on %s: %w", addr, iface, err)
 	}
-	return added, nil
+	return added, usable(addr.Addr(), 3*time.Second)
+}
+
+// usable waits until a socket can be bound to a, at most wait: a new IPv6
+// address is tentative until duplicate-address detection is done, and
+// cannot be sent from before.
+func usable(a netip.Addr, wait time.Duration) error {
+	deadline := time.Now().Add(wait)
+	for {
+		c, err := net.ListenUDP("udp", net.UDPAddrFromAddrPort(netip.AddrPortFrom(a, 0)))
+		if err == nil {
+			return c.Close()
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("dhcp: %s is on the interface but not usable after %v: %w", a, wait, err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }
 
 // Unconfigure takes addr off iface again.
