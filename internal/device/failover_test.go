@@ -128,10 +128,10 @@ func TestBusyPastTheBound(t *testing.T) {
 	}
 }
 
-// TestBrokenExchangeIsNoSilence: a server that answers, but wrongly, or a
-// request the device cannot send, is a request that failed on that server
-// — an error with the reason, and never the second server, which counts
-// no request. Only a silence moves the device on.
+// TestBrokenExchangeIsNoSilence: a server that answers, but wrongly, is a
+// request that failed on that server — an error with the reason, and
+// never the second server, which counts no request. Only a silence moves
+// the device on.
 func TestBrokenExchangeIsNoSilence(t *testing.T) {
 	for _, tc := range []struct {
 		name   string
@@ -145,9 +145,6 @@ func TestBrokenExchangeIsNoSilence(t *testing.T) {
 		{"block larger than agreed", func([]byte) [][]byte {
 			return [][]byte{tftp.AppendData(nil, 1, make([]byte, 600))} // no OACK: 512-byte blocks
 		}, netip.Addr{}, "exceeds blksize"},
-		// TEST-NET-1 is on no interface here: the socket cannot be made,
-		// and nothing is sent.
-		{"local address not on this host", nil, netip.MustParseAddr("192.0.2.1"), "client socket"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			first := netip.MustParseAddrPort("127.0.0.1:9") // never reached
@@ -204,5 +201,29 @@ func TestHTTPBusyRetriesSameServer(t *testing.T) {
 	}
 	if n, m := secondTFTP.received(), secondHTTP.conns.Load(); n != 0 || m != 0 {
 		t.Errorf("the second server received %d TFTP requests and %d HTTP connections, want none", n, m)
+	}
+}
+
+// TestUnsendable: a request the device cannot send (its local address is
+// on no interface here: TEST-NET-1) reaches no server — no response, as a
+// silence is: each server is tried in turn, none is taken as the one that
+// answered, and the boot ends with no server answering.
+func TestUnsendable(t *testing.T) {
+	second := newSilentServer(t)
+	r := boot(t, device.Config{MAC: "0000DE000007", Model: "12SP+", LocalAddr: netip.MustParseAddr("192.0.2.1"),
+		Servers: []netip.AddrPort{netip.MustParseAddrPort("127.0.0.1:9"), second.addr}})
+	if r.OK() || r.Cause != device.CauseNoAnswer || r.Server != "" {
+		t.Fatalf("%s %q from %q: %s, want %q from no server\n%s", r.Outcome, r.Cause, r.Server, r.Detail, device.CauseNoAnswer, text(r))
+	}
+	if len(r.Steps) != 2 {
+		t.Fatalf("steps %+v: want one per server", r.Steps)
+	}
+	for _, st := range r.Steps {
+		if st.Outcome != device.TimedOut || !strings.Contains(st.Note, "could not be sent") {
+			t.Errorf("step %+v: want a timeout saying the request could not be sent", st)
+		}
+	}
+	if n := second.received(); n != 0 {
+		t.Errorf("the second server received %d requests, want none", n)
 	}
 }

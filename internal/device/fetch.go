@@ -24,7 +24,8 @@ import (
 type env struct {
 	tftp tftpclient.Client
 	http *http.Client
-	bufs sync.Pool // *bytes.Buffer, for the files a device reads
+	idle time.Duration // how long an HTTP answer may stay quiet: Timeout × (Retries+1)
+	bufs sync.Pool     // *bytes.Buffer, for the files a device reads
 }
 
 // maxPooledBuffer bounds the buffers kept for the next device.
@@ -56,9 +57,10 @@ func newEnv(c Config) *env {
 		if c.LocalAddr.IsValid() {
 			d.LocalAddr = &net.TCPAddr{IP: c.LocalAddr.AsSlice(), Zone: c.LocalAddr.Zone()}
 		}
+		e.idle = c.Timeout * time.Duration(c.Retries+1)
 		e.http = &http.Client{Transport: &http.Transport{
 			DialContext:           d.DialContext,
-			ResponseHeaderTimeout: c.Timeout * time.Duration(c.Retries+1),
+			ResponseHeaderTimeout: e.idle,
 			MaxIdleConnsPerHost:   256,
 			DisableCompression:    true,
 		}}
@@ -179,15 +181,15 @@ func (r *run) tftpGet(ctx context.Context, srv netip.AddrPort, name string, w io
 		return NotFound, 0, ""
 	case errors.As(err, &re) && re.Code == tftp.ErrUndefined && isBusy(re.Message):
 		return BusyRetry, 0, ""
-	case errors.Is(err, tftpclient.ErrTimeout):
-		// The server stopped answering (or never did): the next one is
-		// tried.
+	case errors.Is(err, tftpclient.ErrTimeout), errors.Is(err, tftpclient.ErrSend):
+		// The server stopped answering, never did, or never heard the
+		// request (no route, a local address not on the host): no
+		// response, so the next one is tried.
 		return TimedOut, res.Bytes, err.Error()
 	}
-	// Another error answer, an exchange the server broke (an option not
-	// asked for, a block larger than agreed), or a socket of the device's
-	// that cannot send: the request failed on this server, and the next
-	// one is not tried.
+	// Another error answer, or an exchange the server broke (an option
+	// not asked for, a block larger than agreed): the server did answer,
+	// so the request failed on it and the next one is not tried.
 	return Failed, res.Bytes, err.Error()
 }
 
@@ -201,7 +203,9 @@ func isBusy(msg string) bool {
 // httpGet is one HTTP request.
 func (r *run) httpGet(ctx context.Context, hostport, name string, w io.Writer) (Outcome, int64, string, time.Duration) {
 	u := url.URL{Scheme: "http", Host: hostport, Path: "/" + name}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	reqCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	req, err := http.NewRequestWithContext(reqCtx, http.MethodGet, u.String(), nil)
 	if err != nil {
 		return Failed, 0, err.Error(), 0
 	}
@@ -213,7 +217,9 @@ func (r *run) httpGet(ctx context.Context, hostport, name string, w io.Writer) (
 	defer resp.Body.Close()
 	switch resp.StatusCode {
 	case http.StatusOK:
-		n, err := io.Copy(w, resp.Body)
+		body := newIdleReader(resp.Body, r.env.idle, cancel)
+		n, err := io.Copy(w, body)
+		body.stop()
 		if err != nil {
 			out, note := httpFailure(ctx, err)
 			return out, n, note, 0

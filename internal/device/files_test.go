@@ -172,6 +172,12 @@ func TestViaHTTPNoAnswer(t *testing.T) {
 			c.SetDeadline(time.Now().Add(10 * time.Second))
 			io.Copy(io.Discard, c) // until the device gives up and closes
 		}, device.Unreachable},
+		{"headers, then silence", func(c net.Conn) {
+			c.SetDeadline(time.Now().Add(10 * time.Second))
+			c.Read(make([]byte, 4096))
+			io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n<?xml")
+			io.Copy(io.Discard, c) // and not a byte more, until the device gives up
+		}, device.Unreachable},
 		{"answered, not HTTP", func(c net.Conn) {
 			c.SetDeadline(time.Now().Add(10 * time.Second))
 			c.Read(make([]byte, 4096))

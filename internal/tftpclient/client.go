@@ -34,6 +34,11 @@ func (e *RemoteError) Error() string {
 	return fmt.Sprintf("tftp: server error %d: %s", e.Code, e.Message)
 }
 
+// ErrSend means the request never left: the client's socket could not be
+// opened or bound (a LocalAddr not on this host) or the request could not
+// be sent (no route). The server heard nothing.
+var ErrSend = errors.New("tftp: the request could not be sent")
+
 // ErrTimeout means the server stopped answering and the retries ran out.
 var ErrTimeout = errors.New("tftp: timed out waiting for the server")
 
@@ -93,7 +98,7 @@ func (c *Client) Get(ctx context.Context, server, name string, w io.Writer) (Res
 	}
 	conn, err := net.ListenUDP(network, local)
 	if err != nil {
-		return Result{}, fmt.Errorf("tftp: client socket: %w", err)
+		return Result{}, fmt.Errorf("%w: client socket: %w", ErrSend, err)
 	}
 	defer conn.Close()
 	if ctx.Done() != nil {
@@ -228,7 +233,7 @@ func (g *get) expired() error {
 
 func (g *get) run(ctx context.Context) error {
 	if _, err := g.conn.WriteToUDPAddrPort(g.last, g.server); err != nil {
-		return fmt.Errorf("tftp: send request: %w", err)
+		return fmt.Errorf("%w: %w", ErrSend, err)
 	}
 	timeout := g.timeout
 	// due is when to send again if nothing arrives; any packet moves it.
