@@ -161,6 +161,11 @@ func (c Config) withDefaults() Config {
 	c.Timeout = orDefault(c.Timeout, DefaultTimeout)
 	c.BusyWait = orDefault(c.BusyWait, DefaultBusyWait)
 	c.LocalAddr = c.LocalAddr.Unmap()
+	servers := make([]netip.AddrPort, len(c.Servers)) // [::ffff:a.b.c.d] is a.b.c.d; the caller's slice is left alone
+	for i, s := range c.Servers {
+		servers[i] = netip.AddrPortFrom(s.Addr().Unmap(), s.Port())
+	}
+	c.Servers = servers
 	return c
 }
 

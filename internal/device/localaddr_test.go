@@ -53,3 +53,19 @@ func TestLocalAddr(t *testing.T) {
 		})
 	}
 }
+
+// TestMappedServer: a server given as [::ffff:127.0.0.1] is 127.0.0.1 —
+// reachable from an IPv4 local address, its answers taken as its own —
+// and the caller's list is left as it was.
+func TestMappedServer(t *testing.T) {
+	s := startServer(t, domain.DemoSite(), nil, assembly.Config{})
+	mapped := netip.AddrPortFrom(netip.AddrFrom16(s.tftp.Addr().As16()), s.tftp.Port())
+	servers := []netip.AddrPort{mapped}
+	r := boot(t, device.Config{MAC: "0000DE000001", Model: "7961", Servers: servers, LocalAddr: netip.MustParseAddr("127.0.0.1")})
+	if !r.OK() || r.Server != s.tftp.String() {
+		t.Fatalf("%s from %q: %s, want configured from %s\n%s", r.Cause, r.Server, r.Detail, s.tftp, text(r))
+	}
+	if servers[0] != mapped {
+		t.Errorf("the caller's server list became %v", servers)
+	}
+}

@@ -125,7 +125,9 @@ func Resolve(ctx context.Context, server string) (netip.AddrPort, error) {
 
 func resolve(ctx context.Context, server string) (netip.AddrPort, error) {
 	if ap, err := netip.ParseAddrPort(server); err == nil {
-		return ap, nil
+		// [::ffff:a.b.c.d] is a.b.c.d: the answer comes from the unmapped
+		// address, and must be taken for the server's.
+		return netip.AddrPortFrom(ap.Addr().Unmap(), ap.Port()), nil
 	}
 	host, port, err := net.SplitHostPort(server)
 	if err != nil { // no port: TFTP's own, 69; "[::1]" is a bracketed IPv6 host
