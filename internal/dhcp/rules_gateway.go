@@ -19,7 +19,8 @@ import (
 //  6. option 66, a name or a dotted address. Options 66 and 150 are
 //     mutually exclusive: an IP address is preferred over a name in 66,
 //     so 150 wins over a 66 name; when 66 holds a dotted address and 150
-//     is present too, the one later in the option list wins, so a 66
+//     is present too (sent, whatever it holds), the one later in the
+//     option list wins, so a 66
 //     address sent after 150 takes 150's place, rule 4. A 66 address
 //     the gateway cannot use (0.0.0.0) contends with nothing. When the
 //     order is not known (Answer.Opt66Last and Opt150Last both false),
@@ -56,7 +57,9 @@ func gatewaySteps(a Answer, l Local, resolve Resolver) []step {
 		return o150, "", joinNotes(left, note)
 	}}
 	sname := snameStep("gateways", a.Sname, resolve)
-	if u := usable66(a.Opt66); u.IsValid() && len(o150) > 0 && order66(a) == opt66Last {
+	// The later of 66 and 150 wins whenever both were sent, even a 150
+	// that holds nothing usable.
+	if u := usable66(a.Opt66); u.IsValid() && len(a.Opt150) > 0 && order66(a) == opt66Last {
 		o66.try = func() ([]netip.Addr, string, string) {
 			return []netip.Addr{u}, "", "option 66's address came after option 150 in the option list, and of the two (mutually exclusive) the later wins"
 		}
