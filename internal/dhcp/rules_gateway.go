@@ -20,8 +20,8 @@ import (
 //     mutually exclusive: an IP address is preferred over a name in 66,
 //     so 150 wins over a 66 name; when 66 holds a dotted address and 150
 //     is present too (sent, whatever it holds), the one later in the
-//     option list wins, so a 66
-//     address sent after 150 takes 150's place, rule 4. A 66 address
+//     option list wins, so a 66 address sent after 150 takes 150's
+//     place, rule 4. A 66 address
 //     the gateway cannot use (0.0.0.0) contends with nothing. When the
 //     order is not known (Answer.Opt66Last and Opt150Last both false),
 //     150 is taken as the later, and Why says so;
