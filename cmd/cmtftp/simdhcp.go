@@ -57,8 +57,14 @@ func (f *dhcpFlags) check(cmd *cobra.Command, tftp []string) error {
 	if len(tftp) > 0 {
 		return errors.New("give --tftp or --dhcp, not both")
 	}
-	if f.port < 1 || f.port > 65535 || f.timeout <= 0 {
-		return fmt.Errorf("--tftp-port %d or --dhcp-timeout %v out of range", f.port, f.timeout)
+	if f.port < 1 || f.port > 65535 {
+		return fmt.Errorf("--tftp-port %d: want 1 to 65535", f.port)
+	}
+	if f.timeout <= 0 {
+		return fmt.Errorf("--dhcp-timeout %v: want more than 0", f.timeout)
+	}
+	if f.v6 && cmd.Flags().Lookup("device").Value.String() == string(device.Gateway) {
+		return errors.New("--v6 is for phones: gateways find their TFTP server on IPv4 only (the chapter gives the DHCPv6 sub-options for phones)")
 	}
 	return nil
 }
@@ -80,13 +86,9 @@ func (f *dhcpFlags) servers(ctx context.Context, c *device.Config, tftp []string
 	}
 	d := b.Discovery
 	if len(d.Servers) == 0 {
-		b.Release()
-		return nil, fmt.Errorf("DHCP on %s found no TFTP server: %s", f.iface, d.Why)
+		return nil, errors.Join(fmt.Errorf("DHCP on %s found no TFTP server: %s", f.iface, d.Why), b.Release())
 	}
-	for _, a := range d.Servers {
-		c.Servers = append(c.Servers, netip.AddrPortFrom(a, uint16(f.port)))
-	}
-	c.Discovery = d
+	c.Servers, c.Discovery = b.Servers(uint16(f.port)), d
 	if b.Addr.IsValid() {
 		c.LocalAddr = b.Addr.Addr() // the device's requests leave from its lease
 	}

@@ -7,9 +7,9 @@ import (
 	"fmt"
 	"io"
 	"net/netip"
-	"os"
 	"os/signal"
 	"strings"
+	"syscall"
 
 	"github.com/spf13/cobra"
 
@@ -70,20 +70,22 @@ per device and the failures by cause.`,
 
 // simulate finds the servers (--tftp, or --dhcp), then plays one boot or
 // a storm.
-func simulate(cmd *cobra.Command, c device.Config, df *dhcpFlags, servers []string, storm device.StormConfig, asJSON bool) error {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+// The lease --dhcp put on the interface is taken off however the run
+// ends: an interrupt, a TERM or a HUP ends the context, not the process.
+func simulate(cmd *cobra.Command, c device.Config, df *dhcpFlags, servers []string, storm device.StormConfig, asJSON bool) (err error) {
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
 	defer stop()
 	if err := df.check(cmd, servers); err != nil {
 		return err
 	}
-	if storm.N > 0 && cmd.Flags().Changed("mac") {
-		return errors.New("--storm names its devices' MACs from --mac-prefix: leave out --mac")
+	if storm.N < 0 || storm.N > 0 && cmd.Flags().Changed("mac") {
+		return errors.New("--storm N boots N > 0 devices, naming their MACs from --mac-prefix: leave out --mac")
 	}
 	release, err := df.servers(ctx, &c, servers)
 	if err != nil {
 		return err
 	}
-	defer release()
+	defer func() { err = errors.Join(err, release()) }()
 	if storm.N > 0 {
 		storm.Device = c
 		return runStorm(ctx, cmd, storm, asJSON)

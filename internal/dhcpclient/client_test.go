@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -52,14 +53,22 @@ func newSegment(t *testing.T) segment {
 }
 
 // inNS runs f on a goroutine whose OS thread is moved into the namespace
-// ns: the sockets f opens (raw, UDP, netlink) live there, whichever
-// goroutine later reads them. The thread stays locked and ends with the
-// goroutine, so no other goroutine ever runs in the namespace. f reports
-// with t.Error (t.Fatal must not be called off the test's goroutine).
+// ns: the sockets f's own goroutine opens (raw, UDP, netlink) live there,
+// whichever goroutine later reads them — but not those other goroutines
+// open (Go's resolver looks names up on goroutines of its own: the tests
+// ask no DNS). The thread stays locked and ends with the goroutine, so no
+// other goroutine ever runs in the namespace. f reports with t.Error
+// (t.Fatal must not be called off the test's goroutine); a panic in f is
+// reported too, so the cleanup that deletes the namespaces still runs.
 func inNS(t *testing.T, ns string, f func()) {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
+		defer func() {
+			if p := recover(); p != nil {
+				t.Errorf("panic in namespace %s: %v", ns, p)
+			}
+		}()
 		runtime.LockOSThread()
 		fd, err := unix.Open("/run/netns/"+ns, unix.O_RDONLY|unix.O_CLOEXEC, 0)
 		if err != nil {
@@ -76,14 +85,27 @@ func inNS(t *testing.T, ns string, f func()) {
 	<-done
 }
 
+// syncBuffer is a buffer a process writes while the test may read it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
+
 // dnsmasq serves DHCPv4 on the segment with option 150 and option 66.
-func dnsmasq(t *testing.T, s segment) *bytes.Buffer {
+func dnsmasq(t *testing.T, s segment) *syncBuffer {
 	dir := t.TempDir()
 	srv := exec.Command("ip", "netns", "exec", s.srvNS, "dnsmasq", "--no-daemon", "--conf-file=/dev/null", "--port=0",
 		"--interface="+s.srvIf, "--bind-interfaces", "--dhcp-range=192.0.2.100,192.0.2.150,255.255.255.0",
 		"--dhcp-option=150,192.0.2.10,192.0.2.11", "--dhcp-option=66,tftp.example", "--dhcp-authoritative",
 		"--dhcp-leasefile="+filepath.Join(dir, "leases"), "--pid-file="+filepath.Join(dir, "pid"))
-	var log bytes.Buffer
+	var log syncBuffer
 	srv.Stdout, srv.Stderr = &log, &log
 	if err := srv.Start(); err != nil {
 		t.Fatalf("dnsmasq: %v (scripts/test installs dnsmasq-base)", err)
@@ -176,7 +198,7 @@ func TestDiscover(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	inNS(t, s.devNS, func() {
-		b, err := Discover(ctx, Ask{Iface: s.devIf, Device: dhcp.Phone, Options: phone})
+		b, err := Discover(ctx, Ask{Iface: s.devIf, Device: dhcp.Phone, Options: phone, NoDNS: true})
 		if err != nil {
 			t.Error(err)
 			return
@@ -209,4 +231,15 @@ func TestRequest4NoServer(t *testing.T) {
 			t.Error("an interface that does not exist gave no error")
 		}
 	})
+}
+
+// TestBoundServers: the servers found get the TFTP port, in order; a
+// link-local IPv6 one is reached on the lease's interface.
+func TestBoundServers(t *testing.T) {
+	b := &Bound{iface: "eth7", Discovery: &dhcp.Discovery{Result: dhcp.Result{Servers: []netip.Addr{
+		netip.MustParseAddr("2001:db8::1"), netip.MustParseAddr("fe80::1"), netip.MustParseAddr("fe80::2%eth9")}}}}
+	got := fmt.Sprint(b.Servers(69))
+	if want := "[[2001:db8::1]:69 [fe80::1%eth7]:69 [fe80::2%eth9]:69]"; got != want {
+		t.Errorf("servers %s, want %s", got, want)
+	}
 }

@@ -28,7 +28,13 @@ func Configure(iface string, addr netip.Prefix) (added bool, err error) {
 	if err != nil {
 		return false, fmt.Errorf("dhcp: put %s on %s: %w", addr, iface, err)
 	}
-	return added, usable(addr.Addr(), 3*time.Second)
+	if err := usable(addr.Addr(), 3*time.Second); err != nil {
+		if added {
+			err = errors.Join(err, Unconfigure(iface, addr))
+		}
+		return false, err
+	}
+	return added, nil
 }
 
 // usable waits until a socket can be bound to a, at most wait: a new IPv6

@@ -50,8 +50,24 @@ func (b *Bound) Release() error {
 	if !b.added {
 		return nil
 	}
+	if err := Unconfigure(b.iface, b.Addr); err != nil {
+		return err
+	}
 	b.added = false
-	return Unconfigure(b.iface, b.Addr)
+	return nil
+}
+
+// Servers are the TFTP servers found, in order, at port; a link-local
+// IPv6 server is reached on the interface the lease came from.
+func (b *Bound) Servers(port uint16) []netip.AddrPort {
+	var out []netip.AddrPort
+	for _, a := range b.Discovery.Servers {
+		if a.Is6() && a.IsLinkLocalUnicast() && a.Zone() == "" {
+			a = a.WithZone(b.iface)
+		}
+		out = append(out, netip.AddrPortFrom(a, port))
+	}
+	return out
 }
 
 // Discover runs the DHCP exchange a.Iface's device runs, puts the leased
