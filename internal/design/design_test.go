@@ -24,7 +24,7 @@ var layer = map[string]int{
 	"internal/source":  4,
 	"internal/source/": 5, // every step of the chain
 	"internal/tftpd":   6, "internal/httpd": 6, "internal/admin": 6,
-	"internal/timeline": 7,
+	"internal/timeline": 7, "internal/doctor": 7,
 	"internal/assembly": 8,
 	"internal/design":   9, "e2e": 9, "cmd/cmtftp": 9,
 }
