@@ -65,6 +65,7 @@ per device and the failures by cause.`,
 	fl.StringVar(&storm.MACPrefix, "mac-prefix", "0011AA", "the storm's MAC prefix (6 hex digits)")
 	fl.IntVar(&storm.Concurrency, "concurrency", device.DefaultConcurrency, "the storm's devices booting at a time")
 	fl.DurationVar(&storm.Deadline, "deadline", device.DefaultDeadline, "bound on the whole storm")
+	fl.Var(prefixFlag{&storm.SourceNet}, "source-net", "the storm's devices each send from an address of this local net, as real phones come from many hosts (e.g. 127.1.0.0/16)")
 	return cmd
 }
 
@@ -159,3 +160,24 @@ func drawProgress(w io.Writer, p device.StormProgress) {
 	fmt.Fprintf(w, "\r[%s%s] %d/%d done, %d configured, %.1fs", strings.Repeat("=", fill), strings.Repeat(" ", width-fill),
 		p.Done, p.Total, p.Configured, p.Elapsed.Seconds())
 }
+
+// prefixFlag is a netip.Prefix as a flag.
+type prefixFlag struct{ p *netip.Prefix }
+
+func (f prefixFlag) String() string {
+	if f.p == nil || !f.p.IsValid() {
+		return ""
+	}
+	return f.p.String()
+}
+
+func (f prefixFlag) Set(s string) error {
+	p, err := netip.ParsePrefix(s)
+	if err != nil {
+		return fmt.Errorf("want a net such as 127.1.0.0/16: %w", err)
+	}
+	*f.p = p
+	return nil
+}
+
+func (f prefixFlag) Type() string { return "net" }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"net/netip"
 	"strings"
 	"time"
 
@@ -50,7 +51,7 @@ func Boot(ctx context.Context, cfg Config) (*Report, error) {
 	}
 	e := newEnv(p.cfg)
 	defer e.close()
-	return p.boot(ctx, e, mac), nil
+	return p.boot(ctx, e, mac, netip.Addr{}), nil
 }
 
 // run is the state of one boot.
@@ -63,11 +64,13 @@ type run struct {
 	cur   int  // the server in use
 	http  bool // HTTP is still tried first
 	buf   *bytes.Buffer
+	local netip.Addr // this device's own source address (a storm's SourceNet); else the env's
 }
 
-// boot plays one device of the plan.
-func (p *plan) boot(ctx context.Context, e *env, mac string) *Report {
-	r := &run{p: p, env: e, mac: mac, start: time.Now(), http: p.cfg.Via == ViaHTTP, buf: e.buffer()}
+// boot plays one device of the plan; its TFTP requests leave from local
+// when it is valid.
+func (p *plan) boot(ctx context.Context, e *env, mac string, local netip.Addr) *Report {
+	r := &run{p: p, env: e, mac: mac, start: time.Now(), http: p.cfg.Via == ViaHTTP, buf: e.buffer(), local: local}
 	defer e.release(r.buf)
 	r.rep = &Report{MAC: mac, Kind: p.cfg.Kind, Via: p.cfg.Via, Discovery: p.cfg.Discovery, Outcome: NotConfigured}
 	for _, s := range p.cfg.Servers {

@@ -170,7 +170,11 @@ func (r *run) attempt(ctx context.Context, srv netip.AddrPort, name string, w si
 
 // tftpGet is one TFTP request.
 func (r *run) tftpGet(ctx context.Context, srv netip.AddrPort, name string, w io.Writer) (Outcome, int64, string) {
-	res, err := r.env.tftp.Get(ctx, srv.String(), name, w)
+	cl := r.env.tftp
+	if r.local.IsValid() {
+		cl.LocalAddr = r.local
+	}
+	res, err := cl.Get(ctx, srv.String(), name, w)
 	var re *tftpclient.RemoteError
 	switch {
 	case err == nil:

@@ -1,6 +1,9 @@
 package device_test
 
 import (
+	"context"
+	"errors"
+	"fmt"
 	"net/netip"
 	"testing"
 
@@ -67,5 +70,35 @@ func TestMappedServer(t *testing.T) {
 	}
 	if servers[0] != mapped {
 		t.Errorf("the caller's server list became %v", servers)
+	}
+}
+
+// TestStormSourceNet: with SourceNet each device of a storm sends from an
+// address of its own, the i-th of the net, as the server's timeline of
+// each device shows; a net too small for the storm is refused.
+func TestStormSourceNet(t *testing.T) {
+	s := startServer(t, stormSite(300), nil, assembly.Config{AdminAddr: "127.0.0.1:0"})
+	r, err := device.Storm(context.Background(), device.StormConfig{N: 300, MACPrefix: "0011AA", Concurrency: 50,
+		SourceNet: netip.MustParsePrefix("127.1.0.0/16"),
+		Device:    device.Config{Model: "7961", Protocol: "SCCP", Servers: []netip.AddrPort{s.tftp}}})
+	if err != nil || !r.OK() {
+		t.Fatalf("%v %v %v", err, r.Failures, r.Examples)
+	}
+	for _, i := range []int{1, 255, 256, 300} {
+		want := netip.AddrFrom4([4]byte{127, 1, byte(i >> 8), byte(i)}).String()
+		entries := s.timeline(t, fmt.Sprintf("SEP0011AA%06X", i))
+		if len(entries) == 0 {
+			t.Fatalf("device %d: no timeline", i)
+		}
+		for _, e := range entries {
+			if a, err := netip.ParseAddrPort(e.Client); err != nil || a.Addr().String() != want {
+				t.Errorf("device %d: %s came from %s, want %s", i, e.Name, e.Client, want)
+			}
+		}
+	}
+	_, err = device.Storm(context.Background(), device.StormConfig{N: 300, MACPrefix: "0011AA", SourceNet: netip.MustParsePrefix("127.1.0.0/24"),
+		Device: device.Config{Model: "7961", Servers: []netip.AddrPort{s.tftp}}})
+	if !errors.Is(err, device.ErrConfig) {
+		t.Errorf("a /24 for 300 devices: %v, want ErrConfig", err)
 	}
 }

@@ -3,6 +3,7 @@ package device
 import (
 	"context"
 	"fmt"
+	"net/netip"
 	"slices"
 	"strings"
 	"sync"
@@ -30,6 +31,14 @@ type StormConfig struct {
 	MACPrefix string
 	// Concurrency bounds the devices booting at once; default 200.
 	Concurrency int
+	// SourceNet, when set, gives every device an address of its own to
+	// send from, as a real storm comes from many hosts (servers share
+	// their slots per source): device i's TFTP requests leave from the
+	// i-th address of SourceNet (its first address is skipped). The
+	// addresses must be local: on Linux all of 127.0.0.0/8 is, elsewhere
+	// "ip route add local PREFIX dev lo" makes a prefix so. HTTP
+	// connections leave from Device.LocalAddr still.
+	SourceNet netip.Prefix
 	// Deadline bounds the whole storm; default 5 minutes. Devices still
 	// booting then end canceled, and those not started are counted
 	// canceled too.
@@ -109,6 +118,14 @@ func (c *StormConfig) check() error {
 	if c.Device.Kind == Gateway {
 		return badConfig("a storm boots phones")
 	}
+	if c.SourceNet.IsValid() {
+		if free := c.SourceNet.Addr().BitLen() - c.SourceNet.Bits(); free < 25 && 1<<free <= c.N {
+			return badConfig("source net %v holds fewer than %d addresses", c.SourceNet, c.N+1)
+		}
+		if c.Device.LocalAddr.IsValid() && c.Device.LocalAddr.Is4() != c.SourceNet.Addr().Is4() {
+			return badConfig("source net %v and local address %v are not of one family", c.SourceNet, c.Device.LocalAddr)
+		}
+	}
 	if c.Concurrency < 0 {
 		return badConfig("concurrency %d: want 0 (%d) or more", c.Concurrency, DefaultConcurrency)
 	}
@@ -137,6 +154,21 @@ func (c *StormConfig) deadline() time.Duration {
 	return DefaultDeadline
 }
 
+// source is device i's own source address: the i-th of SourceNet, or
+// none (the env's) without one.
+func (s *storm) source(i int64) netip.Addr {
+	if !s.cfg.SourceNet.IsValid() {
+		return netip.Addr{}
+	}
+	b := s.cfg.SourceNet.Masked().Addr().AsSlice()
+	for j, carry := len(b)-1, uint64(i); j >= 0 && carry > 0; j-- {
+		sum := uint64(b[j]) + carry&0xff
+		b[j], carry = byte(sum), carry>>8+sum>>8
+	}
+	a, _ := netip.AddrFromSlice(b)
+	return a
+}
+
 // storm is the state of a running storm.
 type storm struct {
 	cfg              StormConfig
@@ -163,7 +195,7 @@ func (s *storm) worker(ctx context.Context) {
 			s.record(mac, &Report{Outcome: NotConfigured, Cause: CauseCanceled, Detail: "not started before the deadline"})
 			continue
 		}
-		s.record(mac, s.plan.boot(ctx, s.env, mac))
+		s.record(mac, s.plan.boot(ctx, s.env, mac, s.source(i)))
 	}
 }
 
