@@ -41,9 +41,9 @@ func (s *Server) chain(params domain.ParamValues) (source.Source, error) {
 		follow = append(follow, func(p domain.ParamValues) { s.slots.SetMax(p.Int(domain.ParamMaxServingCount)) })
 	}
 	s.feed.Register(configs, customs, alternates, &paramFollower{store: s.store, logger: s.log, apply: follow})
-	known := newKnownDevices(s.store, s.log)
-	s.feed.Register(known)
-	s.timeline.SetKnown(known.Known)
+	s.known = newKnownDevices(s.store, s.log)
+	s.feed.Register(s.known)
+	s.timeline.SetKnown(s.known.Known)
 
 	reads := source.NewDiskReads(s.registry)
 	return guard.New(source.First( // 0. the enumeration guard, in front of every step

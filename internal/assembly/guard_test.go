@@ -19,9 +19,11 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
+	"cmtftp/internal/device"
 	"cmtftp/internal/domain"
 	"cmtftp/internal/metrics"
 	"cmtftp/internal/source/guard"
+	"cmtftp/internal/store"
 	"cmtftp/internal/store/sqlite"
 	"cmtftp/internal/tftp"
 	"cmtftp/internal/tftpclient"
@@ -47,7 +49,7 @@ func (l *lockedBuffer) String() string {
 
 // startDemo runs a server over the demo site with cfg's guard and
 // timeline settings, TFTP and HTTP on 127.0.0.1, until the test ends.
-func startDemo(t *testing.T, cfg Config) (*Server, *lockedBuffer) {
+func startDemo(t *testing.T, cfg Config) (*Server, *lockedBuffer, store.Store) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	dir := t.TempDir()
@@ -78,7 +80,7 @@ func startDemo(t *testing.T, cfg Config) (*Server, *lockedBuffer) {
 		}
 		st.Close()
 	})
-	return srv, logs
+	return srv, logs, st
 }
 
 // tftpWalk asks for n random SEP<MAC>.cnf.xml names from local over TFTP
@@ -145,7 +147,7 @@ func httpWalk(t *testing.T, server, local string, n int) (notFound, busy int) {
 // an allow-listed source walks unthrottled.
 func TestEnumerationThrottled(t *testing.T) {
 	allowed := netip.MustParsePrefix("127.0.0.4/32")
-	srv, logs := startDemo(t, Config{ProvisioningNets: append(guard.DefaultExempt(), allowed)})
+	srv, logs, _ := startDemo(t, Config{ProvisioningNets: append(guard.DefaultExempt(), allowed)})
 	tftpAddr, httpAddr := srv.TFTPAddrs()[0].String(), srv.HTTPAddr().String()
 	const n = 4096
 	for _, tc := range []struct {
@@ -185,5 +187,120 @@ func TestEnumerationThrottled(t *testing.T) {
 	}
 	if err := metrics.Lint(srv.Registry()); err != nil {
 		t.Errorf("metrics: %v", err)
+	}
+}
+
+// TestStormNotThrottled: 1,000 phones booting at once from 1,000 loopback
+// addresses (127.0.1.1 on), three times each (a flapping switch), none in
+// the database — so each gets a "not found" for its own file every boot —
+// all configure over TFTP with the default budgets, and no request is
+// answered busy.
+func TestStormNotThrottled(t *testing.T) {
+	srv, logs, _ := startDemo(t, Config{})
+	server := srv.TFTPAddrs()[0].(*net.UDPAddr).AddrPort()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	const phones, boots, parallel = 1000, 3, 50
+	var mu sync.Mutex
+	configured, busy, requests := 0, 0, 0
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range parallel {
+		wg.Go(func() {
+			for i := range next {
+				for range boots {
+					r, err := device.Boot(ctx, device.Config{MAC: fmt.Sprintf("0011AA%06X", i), Model: "7961", Servers: []netip.AddrPort{server},
+						LocalAddr: netip.AddrFrom4([4]byte{127, 0, byte(1 + i/250), byte(1 + i%250)})})
+					if err != nil {
+						t.Errorf("phone %d: %v", i, err)
+						continue
+					}
+					mu.Lock()
+					requests += len(r.Steps)
+					if r.Outcome == device.Configured {
+						configured++
+					}
+					for _, s := range r.Steps {
+						if s.Outcome == device.BusyRetry {
+							busy++
+						}
+					}
+					mu.Unlock()
+				}
+			}
+		})
+	}
+	for i := range phones {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	t.Logf("%d phones × %d boots, %d requests, %d configured, %d busy", phones, boots, requests, configured, busy)
+	if configured != phones*boots || busy != 0 {
+		t.Errorf("%d of %d boots configured, %d busy answers; want all configured, none busy", configured, phones*boots, busy)
+	}
+	if strings.Contains(logs.String(), "security") {
+		t.Errorf("a security event during a storm:\n%s", logs)
+	}
+}
+
+// TestTimelineKeepsKnownDevices: the demo's phones boot, then 10,050
+// requests for random MACs (over HTTP, from an exempt source so none is
+// refused) go by; every phone's timeline is still there. A device added
+// to the database afterwards counts as known once the feed has it.
+func TestTimelineKeepsKnownDevices(t *testing.T) {
+	srv, _, st := startDemo(t, Config{})
+	server := srv.TFTPAddrs()[0].(*net.UDPAddr).AddrPort()
+	ctx := context.Background()
+	var macs []string
+	for i := 1; i <= 7; i++ {
+		mac := fmt.Sprintf("0000DE%06X", i)
+		macs = append(macs, mac)
+		if _, err := device.Boot(ctx, device.Config{MAC: mac, Model: "7961", Servers: []netip.AddrPort{server},
+			LocalAddr: netip.AddrFrom4([4]byte{127, 0, 9, byte(i)})}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	client := &http.Client{}
+	defer client.CloseIdleConnections()
+	for i := range 10050 {
+		resp, err := client.Get(fmt.Sprintf("http://%s/SEP%012X.cnf.xml", srv.HTTPAddr(), 0xDCBA00000000+i*104729))
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusNotFound {
+			t.Fatalf("request %d: %s", i, resp.Status)
+		}
+	}
+	for _, mac := range macs {
+		if got := srv.timeline.Of("SEP" + mac); len(got) == 0 {
+			t.Errorf("SEP%s has no timeline after 10,050 random MACs", mac)
+		}
+	}
+	d, err := store.Get[*domain.Device](ctx, st, "SEP0000DE000001")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.Name, d.MAC, d.Lines = "SEP0000DE0000AA", "0000DE0000AA", nil
+	if _, err := st.Put(ctx, d); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+		if srv.known.Known("0000DE0000AA") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("a device added to the database never became known")
+		}
+	}
+	if err := st.Delete(ctx, domain.KindDevice, "SEP0000DE0000AA"); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(5 * time.Second); srv.known.Known("0000DE0000AA"); time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("a deleted device is still known")
+		}
 	}
 }
