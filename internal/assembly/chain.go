@@ -58,6 +58,8 @@ func (s *Server) chain(params domain.ParamValues) (source.Source, error) {
 
 // guardConfig is the enumeration guard's configuration from the Config.
 func (s *Server) guardConfig() guard.Config {
+	s.log.Info("enumeration guard", "device_requests", s.cfg.DeviceRequests, "device_not_found", s.cfg.DeviceNotFound,
+		"exempt", s.cfg.ProvisioningNets, "max_sources", s.cfg.GuardSources)
 	return guard.Config{Requests: s.cfg.DeviceRequests, NotFound: s.cfg.DeviceNotFound, Exempt: s.cfg.ProvisioningNets,
 		MaxSources: s.cfg.GuardSources, Logger: s.log}
 }
