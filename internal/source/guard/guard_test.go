@@ -290,3 +290,30 @@ func FuzzDeviceName(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkOpen: the guard's cost per request over a source that answers
+// at once: a shared name (passed on), a device name from a known source,
+// and one from a new source each time (a storm from many addresses, the
+// table full so the oldest is forgotten).
+func BenchmarkOpen(b *testing.B) {
+	next := source.Func(func(context.Context, *source.Request) (source.File, error) { return nil, source.ErrNotFound })
+	for _, bc := range []struct {
+		name    string
+		path    string
+		sources int
+	}{{"shared", "RingList.xml", 1}, {"device-one-source", "SEP001122AABBCC.cnf.xml", 1}, {"device-new-sources", "SEP001122AABBCC.cnf.xml", 1 << 20}} {
+		b.Run(bc.name, func(b *testing.B) {
+			g := New(next, Config{Exempt: []netip.Prefix{}, MaxSources: 4096,
+				Requests: Budget{Burst: 1 << 40, Rate: 1}, NotFound: Budget{Burst: 1 << 40, Rate: 1}}, prometheus.NewRegistry())
+			req, _ := source.NewRequest(bc.path, source.TFTP, netip.MustParseAddrPort("10.0.0.1:5"), netip.Addr{})
+			ctx := context.Background()
+			b.ReportAllocs()
+			i := 0
+			for b.Loop() {
+				i++
+				req.Remote = netip.AddrPortFrom(netip.AddrFrom4([4]byte{10, byte(i >> 16 % bc.sources), byte(i >> 8 % bc.sources), byte(i % bc.sources)}), 5)
+				g.Open(ctx, req)
+			}
+		})
+	}
+}
