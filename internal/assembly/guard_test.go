@@ -193,24 +193,47 @@ func TestEnumerationThrottled(t *testing.T) {
 // TestStormNotThrottled: 1,000 phones booting at once from 1,000 loopback
 // addresses (127.0.1.1 on), three times each (a flapping switch), none in
 // the database — so each gets a "not found" for its own file every boot —
-// all configure over TFTP with the default budgets, and no request is
-// answered busy.
+// all configure with the default budgets, over TFTP and over HTTP, and no
+// request is answered busy.
 func TestStormNotThrottled(t *testing.T) {
-	srv, logs, _ := startDemo(t, Config{})
-	server := srv.TFTPAddrs()[0].(*net.UDPAddr).AddrPort()
+	for _, via := range []device.Via{device.ViaTFTP, device.ViaHTTP} {
+		t.Run(string(via), func(t *testing.T) {
+			srv, logs, _ := startDemo(t, Config{})
+			httpPort := srv.HTTPAddr().(*net.TCPAddr).Port
+			server := srv.TFTPAddrs()[0].(*net.UDPAddr).AddrPort()
+			const phones, boots = 1000, 3
+			configured, busy, requests, viaHTTP := stormBoots(t, phones, boots, func(i int) device.Config {
+				return device.Config{MAC: fmt.Sprintf("0011AA%06X", i), Model: "7961", Servers: []netip.AddrPort{server},
+					Via: via, HTTPPort: httpPort, LocalAddr: netip.AddrFrom4([4]byte{127, 0, byte(1 + i/250), byte(1 + i%250)})}
+			})
+			t.Logf("%d phones × %d boots over %s, %d requests, %d configured, %d busy", phones, boots, via, requests, configured, busy)
+			if (via == device.ViaHTTP) != (viaHTTP > 0) {
+				t.Errorf("%d requests over HTTP in a storm over %s", viaHTTP, via)
+			}
+			if configured != phones*boots || busy != 0 {
+				t.Errorf("%d of %d boots configured, %d busy answers; want all configured, none busy", configured, phones*boots, busy)
+			}
+			if strings.Contains(logs.String(), "security") {
+				t.Errorf("a security event during a storm:\n%s", logs)
+			}
+		})
+	}
+}
+
+// stormBoots boots phones devices, boots times each, 50 at a time, and
+// counts the boots configured, the busy answers, the requests and those
+// over HTTP.
+func stormBoots(t *testing.T, phones, boots int, cfg func(i int) device.Config) (configured, busy, requests, viaHTTP int) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	const phones, boots, parallel = 1000, 3, 50
 	var mu sync.Mutex
-	configured, busy, requests := 0, 0, 0
 	var wg sync.WaitGroup
 	next := make(chan int)
-	for range parallel {
+	for range 50 {
 		wg.Go(func() {
 			for i := range next {
 				for range boots {
-					r, err := device.Boot(ctx, device.Config{MAC: fmt.Sprintf("0011AA%06X", i), Model: "7961", Servers: []netip.AddrPort{server},
-						LocalAddr: netip.AddrFrom4([4]byte{127, 0, byte(1 + i/250), byte(1 + i%250)})})
+					r, err := device.Boot(ctx, cfg(i))
 					if err != nil {
 						t.Errorf("phone %d: %v", i, err)
 						continue
@@ -224,6 +247,9 @@ func TestStormNotThrottled(t *testing.T) {
 						if s.Outcome == device.BusyRetry {
 							busy++
 						}
+						if s.Proto == "http" {
+							viaHTTP++
+						}
 					}
 					mu.Unlock()
 				}
@@ -235,13 +261,7 @@ func TestStormNotThrottled(t *testing.T) {
 	}
 	close(next)
 	wg.Wait()
-	t.Logf("%d phones × %d boots, %d requests, %d configured, %d busy", phones, boots, requests, configured, busy)
-	if configured != phones*boots || busy != 0 {
-		t.Errorf("%d of %d boots configured, %d busy answers; want all configured, none busy", configured, phones*boots, busy)
-	}
-	if strings.Contains(logs.String(), "security") {
-		t.Errorf("a security event during a storm:\n%s", logs)
-	}
+	return configured, busy, requests, viaHTTP
 }
 
 // TestTimelineKeepsKnownDevices: the demo's phones boot, then 10,050
