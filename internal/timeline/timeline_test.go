@@ -3,6 +3,8 @@ package timeline
 import (
 	"fmt"
 	"net/netip"
+	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -121,4 +123,23 @@ func TestAddAllocs(t *testing.T) {
 	if n := testing.AllocsPerRun(1000, func() { tl.Add(e, client); tl.Add(other, client) }); n != 0 {
 		t.Errorf("%v allocations per request", n)
 	}
+}
+
+var macRef = regexp.MustCompile(`(?i)^(?:ext_itl|ctl|itl)?(?:sep|sip|ld|gk)([0-9a-f]{12})(?:[^0-9a-f]|$)`)
+
+// FuzzMACOf: MACOf agrees with a regular expression of the same rule on
+// the base name, and never panics.
+func FuzzMACOf(f *testing.F) {
+	for _, s := range []string{"SEP001122AABBCC.cnf.xml", "ld001122aabbcc", "CTLSEP001122AABBCC.tlv", "ext_itlSEP001122aabbcc", "a/SIP001122AABBCC.cnf", "SEPDefault.cnf", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		want := ""
+		if m := macRef.FindStringSubmatch(s[strings.LastIndexByte(s, '/')+1:]); m != nil {
+			want = strings.ToUpper(m[1])
+		}
+		if got := MACOf(s); got != want {
+			t.Errorf("MACOf(%q) = %q, the rule says %q", s, got, want)
+		}
+	})
 }
