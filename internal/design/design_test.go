@@ -22,8 +22,8 @@ var layer = map[string]int{
 	"internal/store/sqlstore": 2, "internal/loadgen": 2, "internal/device": 2,
 	"internal/store/sqlite": 3, "internal/store/postgres": 3, "internal/store/storetest": 3,
 	"internal/source":  4,
-	"internal/source/": 5, "internal/source/guard": 5, // every step of the chain
-	"internal/tftpd": 6, "internal/httpd": 6, "internal/admin": 6,
+	"internal/source/": 5, // every step of the chain (internal/source/guard, the enumeration guard, too)
+	"internal/tftpd":   6, "internal/httpd": 6, "internal/admin": 6,
 	"internal/timeline": 7,
 	"internal/assembly": 8,
 	"internal/design":   9, "e2e": 9, "cmd/cmtftp": 9,
