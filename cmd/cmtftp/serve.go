@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/netip"
 	"os/signal"
 	"strings"
 	"syscall"
@@ -16,6 +17,7 @@ import (
 
 	"cmtftp/internal/assembly"
 	"cmtftp/internal/domain"
+	"cmtftp/internal/source/guard"
 	"cmtftp/internal/store"
 	"cmtftp/internal/tftpd"
 )
@@ -54,6 +56,14 @@ type serveFlags struct {
 	adminAddr       string
 	adminTokenFile  string
 	httpAddr        string
+
+	// The enumeration guard (issue 12).
+	provisioningNets []string
+	deviceReqBurst   int
+	deviceReqRate    float64
+	notFoundBurst    int
+	notFoundRate     float64
+	guardSources     int
 }
 
 func newServeCmd() *cobra.Command {
@@ -86,6 +96,14 @@ served on 127.0.0.1:6969 and [::1]:6969: no root privileges or set-up needed.`,
 	fl.StringVar(&f.adminTokenFile, "admin-token-file", "", "file holding the admin API bearer token (or set "+envToken+")")
 	fl.StringVar(&f.logFormat, "log-format", "text", "log format: text or json")
 	fl.StringVar(&f.logLevel, "log-level", "info", "log level: debug, info, warn or error")
+
+	// The enumeration guard (issue 12).
+	fl.StringSliceVar(&f.provisioningNets, "provisioning-nets", []string{"127.0.0.1/32", "::1/128"}, `networks (CIDR or address) never throttled for device-specific names; "" for none`)
+	fl.IntVar(&f.deviceReqBurst, "device-requests-burst", guard.DefaultRequestBurst, "requests for device-specific names (SEP…, SIP…, ld…, gk…, CTL/ITL…) one source may make at once")
+	fl.Float64Var(&f.deviceReqRate, "device-requests-rate", guard.DefaultRequestRate, "…and per second after that; past the budget it is answered busy")
+	fl.IntVar(&f.notFoundBurst, "device-not-found-burst", guard.DefaultNotFoundBurst, `"not found" answers for device-specific names one source may get at once`)
+	fl.Float64Var(&f.notFoundRate, "device-not-found-rate", guard.DefaultNotFoundRate, "…and per second after that; past the budget it is answered busy")
+	fl.IntVar(&f.guardSources, "guard-max-sources", guard.DefaultMaxSources, "source addresses whose budgets are remembered (least recently heard forgotten first)")
 	return cmd
 }
 
@@ -174,7 +192,36 @@ func (f serveFlags) config(cmd *cobra.Command, log *slog.Logger) (assembly.Confi
 	if cmd.Flags().Changed("max-serving-count") {
 		cfg.MaxServingCount = f.maxServing
 	}
+	if err := f.guardConfig(&cfg); err != nil {
+		return assembly.Config{}, dbSpec{}, err
+	}
 	return cfg, dbs, nil
+}
+
+// guardConfig puts the enumeration guard's flags into cfg.
+func (f serveFlags) guardConfig(cfg *assembly.Config) error {
+	if f.deviceReqBurst < 1 || f.notFoundBurst < 1 || f.deviceReqRate <= 0 || f.notFoundRate <= 0 || f.guardSources < 1 {
+		return errors.New("--device-requests-*, --device-not-found-* and --guard-max-sources must be positive")
+	}
+	cfg.DeviceRequests = guard.Budget{Burst: f.deviceReqBurst, Rate: f.deviceReqRate}
+	cfg.DeviceNotFound = guard.Budget{Burst: f.notFoundBurst, Rate: f.notFoundRate}
+	cfg.GuardSources = f.guardSources
+	cfg.ProvisioningNets = []netip.Prefix{}
+	for _, n := range f.provisioningNets {
+		if n = strings.TrimSpace(n); n == "" {
+			continue
+		}
+		p, err := netip.ParsePrefix(n)
+		if err != nil {
+			a, aerr := netip.ParseAddr(n)
+			if aerr != nil {
+				return fmt.Errorf("--provisioning-nets %q: not a network (CIDR) or an address", n)
+			}
+			p = netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen())
+		}
+		cfg.ProvisioningNets = append(cfg.ProvisioningNets, p.Masked())
+	}
+	return nil
 }
 
 // openServeStore opens the database; a new demo database gets the demo site.

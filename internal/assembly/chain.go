@@ -9,6 +9,7 @@ import (
 	"cmtftp/internal/source/built"
 	"cmtftp/internal/source/cache"
 	"cmtftp/internal/source/custom"
+	"cmtftp/internal/source/guard"
 )
 
 // chain builds the serving chain in its one order and registers the feed
@@ -40,14 +41,25 @@ func (s *Server) chain(params domain.ParamValues) (source.Source, error) {
 		follow = append(follow, func(p domain.ParamValues) { s.slots.SetMax(p.Int(domain.ParamMaxServingCount)) })
 	}
 	s.feed.Register(configs, customs, alternates, &paramFollower{store: s.store, logger: s.log, apply: follow})
+	s.known = newKnownDevices(s.store, s.log)
+	s.feed.Register(s.known)
+	s.timeline.SetKnown(s.known.Known)
 
 	reads := source.NewDiskReads(s.registry)
-	return source.First(
+	return guard.New(source.First( // 0. the enumeration guard, in front of every step
 		configs,                // 1. files built from the database
 		customs,                // 2. custom files kept in the database
 		constants,              // 3. the constant and load cache of the TFTP root (empty when off)
 		reads.Wrap(s.disk),     // 4. the TFTP root on disk
 		reads.Wrap(alternates), // 5. Alternate File Location 1–10
 		// 6. other clusters' TFTP servers come with the centralized-TFTP issue.
-	), nil
+	), s.guardConfig(), s.registry), nil
+}
+
+// guardConfig is the enumeration guard's configuration from the Config.
+func (s *Server) guardConfig() guard.Config {
+	s.log.Info("enumeration guard", "device_requests", s.cfg.DeviceRequests, "device_not_found", s.cfg.DeviceNotFound,
+		"exempt", s.cfg.ProvisioningNets, "max_sources", s.cfg.GuardSources)
+	return guard.Config{Requests: s.cfg.DeviceRequests, NotFound: s.cfg.DeviceNotFound, Exempt: s.cfg.ProvisioningNets,
+		MaxSources: s.cfg.GuardSources, Logger: s.log}
 }

@@ -8,7 +8,10 @@ package assembly
 
 import (
 	"log/slog"
+	"net/netip"
 	"time"
+
+	"cmtftp/internal/source/guard"
 )
 
 // Config is what a server is assembled from, resolved by the caller (the
@@ -42,6 +45,18 @@ type Config struct {
 	ShutdownGrace time.Duration
 	// Logger receives the server's log; nil discards.
 	Logger *slog.Logger
+
+	// The enumeration guard, the first step of the chain (issue 12):
+	// budgets per source address for device-specific names, over TFTP and
+	// HTTP alike; zero values take internal/source/guard's defaults.
+	// DeviceRequests bounds the requests, DeviceNotFound the "not found"
+	// answers; past either the source is answered busy.
+	DeviceRequests, DeviceNotFound guard.Budget
+	// ProvisioningNets are never throttled; nil means 127.0.0.1 and ::1,
+	// an empty slice none.
+	ProvisioningNets []netip.Prefix
+	// GuardSources bounds the source addresses remembered (0: 65,536).
+	GuardSources int
 }
 
 func (c Config) grace() time.Duration {

@@ -28,6 +28,7 @@ type Server struct {
 	disk     *source.Disk
 	slots    *source.Slots
 	timeline *timeline.Timeline
+	known    *knownDevices // the MACs in the database, for the timeline
 	missed   *missedLog
 	requests *requestCounters
 

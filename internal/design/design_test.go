@@ -22,7 +22,7 @@ var layer = map[string]int{
 	"internal/store/sqlstore": 2, "internal/loadgen": 2, "internal/device": 2,
 	"internal/store/sqlite": 3, "internal/store/postgres": 3, "internal/store/storetest": 3,
 	"internal/source":  4,
-	"internal/source/": 5, // every step of the chain
+	"internal/source/": 5, // every step of the chain (internal/source/guard, the enumeration guard, too)
 	"internal/tftpd":   6, "internal/httpd": 6, "internal/admin": 6,
 	"internal/timeline": 7, "internal/doctor": 7,
 	"internal/assembly": 8,

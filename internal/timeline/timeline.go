@@ -10,7 +10,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/netip"
-	"regexp"
 	"strings"
 	"sync"
 	"time"
@@ -20,9 +19,14 @@ import (
 	"cmtftp/internal/tftpd"
 )
 
-// MaxDevices bounds how many devices are remembered; the one heard from
-// least recently is forgotten first.
-const MaxDevices = 10000
+// MaxDevices bounds how many devices the database knows are remembered;
+// MaxUnknown how many others (MACs not in the database: a phone not added
+// yet, or a walk of random names). Each budget forgets the device heard
+// from least recently first, so unknown MACs never evict known devices.
+const (
+	MaxDevices = 10000
+	MaxUnknown = 1000
+)
 
 // Entry is one request.
 type Entry struct {
@@ -36,75 +40,188 @@ type Entry struct {
 }
 
 type ring struct {
-	entries []Entry
-	next    int
-	full    bool
-	seen    time.Time
+	mac        string
+	entries    []Entry
+	next       int
+	full       bool
+	known      bool
+	prev, newr *ring // the pool's order: newr towards the most recently heard
+}
+
+// pool is one budget of devices, linked from the least recently heard
+// (oldest) to the most (newest): adding, touching and forgetting are O(1).
+type pool struct {
+	max            int
+	n              int
+	oldest, newest *ring
+}
+
+func (p *pool) unlink(r *ring) {
+	if r.prev != nil {
+		r.prev.newr = r.newr
+	} else {
+		p.oldest = r.newr
+	}
+	if r.newr != nil {
+		r.newr.prev = r.prev
+	} else {
+		p.newest = r.prev
+	}
+	r.prev, r.newr = nil, nil
+	p.n--
+}
+
+func (p *pool) push(r *ring) {
+	r.prev, r.newr = p.newest, nil
+	if p.newest != nil {
+		p.newest.newr = r
+	} else {
+		p.oldest = r
+	}
+	p.newest = r
+	p.n++
 }
 
 // Timeline is safe for concurrent use.
 type Timeline struct {
-	per    int
-	mu     sync.Mutex
-	byMAC  map[string]*ring
-	byAddr map[netip.Addr]string
+	per     int
+	mu      sync.Mutex
+	known   func(mac string) bool
+	byMAC   map[string]*ring
+	byAddr  map[netip.Addr]string
+	devices pool // MACs the database knows
+	unknown pool // the others
 }
 
-// New keeps the last per requests of each device.
+// New keeps the last per requests of each device. Until SetKnown is
+// called every MAC counts as known.
 func New(per int) *Timeline {
-	return &Timeline{per: per, byMAC: map[string]*ring{}, byAddr: map[netip.Addr]string{}}
+	return &Timeline{per: per, byMAC: map[string]*ring{}, byAddr: map[netip.Addr]string{},
+		devices: pool{max: MaxDevices}, unknown: pool{max: MaxUnknown}}
 }
 
-var macIn = regexp.MustCompile(`(?i)^(?:ctl|itl|ext_itl)?(?:sep|sip|ld|gk)([0-9a-f]{12})(?:[^0-9a-f]|$)`)
+// SetKnown sets the predicate that tells a MAC (12 upper-case hex digits)
+// of a device in the database; it must be O(1) and safe for concurrent use.
+func (t *Timeline) SetKnown(known func(mac string) bool) {
+	t.mu.Lock()
+	t.known = known
+	t.mu.Unlock()
+}
 
 // MACOf returns the MAC a requested name carries, upper-case, or "".
 func MACOf(name string) string {
+	mac, ok := macOf(name)
+	if !ok {
+		return ""
+	}
+	return string(mac[:])
+}
+
+// macOf finds the MAC of a device-specific name — SEP, SIP, ld or gk,
+// optionally after CTL, ITL or EXT_ITL, any case, then 12 hex digits and
+// the end or a character that is not one — without allocating.
+func macOf(name string) (mac [12]byte, ok bool) {
 	if i := strings.LastIndexByte(name, '/'); i >= 0 {
 		name = name[i+1:]
 	}
-	m := macIn.FindStringSubmatch(name)
-	if m == nil {
-		return ""
+	for _, p := range [...]string{"ext_itl", "ctl", "itl"} {
+		if len(name) >= len(p) && strings.EqualFold(name[:len(p)], p) {
+			name = name[len(p):]
+			break
+		}
 	}
-	return strings.ToUpper(m[1])
+	switch {
+	case len(name) >= 3 && (strings.EqualFold(name[:3], "sep") || strings.EqualFold(name[:3], "sip")):
+		name = name[3:]
+	case len(name) >= 2 && (strings.EqualFold(name[:2], "ld") || strings.EqualFold(name[:2], "gk")):
+		name = name[2:]
+	default:
+		return mac, false
+	}
+	if len(name) < 12 || len(name) > 12 && hexUpper(name[12]) != 0 {
+		return mac, false
+	}
+	for i := range 12 {
+		if mac[i] = hexUpper(name[i]); mac[i] == 0 {
+			return mac, false
+		}
+	}
+	return mac, true
+}
+
+// hexUpper returns c as an upper-case hex digit, or 0 when it is none.
+func hexUpper(c byte) byte {
+	switch {
+	case '0' <= c && c <= '9', 'A' <= c && c <= 'F':
+		return c
+	case 'a' <= c && c <= 'f':
+		return c - 'a' + 'A'
+	}
+	return 0
 }
 
 // Add records one request.
 func (t *Timeline) Add(e Entry, client netip.Addr) {
-	mac := MACOf(e.Name)
+	m, ok := macOf(e.Name)
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if mac != "" {
-		if len(t.byAddr) >= 4*MaxDevices {
-			clear(t.byAddr)
+	var r *ring
+	switch {
+	case ok:
+		if r = t.byMAC[string(m[:])]; r == nil {
+			r = t.create(string(m[:]))
 		}
-		t.byAddr[client] = mac
-	} else if mac = t.byAddr[client]; mac == "" {
-		return
-	}
-	r := t.byMAC[mac]
-	if r == nil {
-		if len(t.byMAC) >= MaxDevices {
-			t.evict()
+		if t.byAddr[client] != r.mac {
+			if len(t.byAddr) >= 4*(MaxDevices+MaxUnknown) {
+				clear(t.byAddr)
+			}
+			t.byAddr[client] = r.mac
 		}
-		r = &ring{entries: make([]Entry, t.per)}
-		t.byMAC[mac] = r
+	default:
+		mac := t.byAddr[client]
+		if mac == "" {
+			return
+		}
+		if r = t.byMAC[mac]; r == nil {
+			r = t.create(mac)
+		}
 	}
+	t.touch(r)
 	r.entries[r.next] = e
 	r.next = (r.next + 1) % t.per
 	r.full = r.full || r.next == 0
-	r.seen = e.Time
 }
 
-func (t *Timeline) evict() {
-	var oldest string
-	var at time.Time
-	for mac, r := range t.byMAC {
-		if oldest == "" || r.seen.Before(at) {
-			oldest, at = mac, r.seen
-		}
+// create adds an empty ring for mac, in no pool yet.
+func (t *Timeline) create(mac string) *ring {
+	r := &ring{mac: mac, entries: make([]Entry, t.per)}
+	t.byMAC[mac] = r
+	return r
+}
+
+// touch makes r the most recently heard of its pool — the known devices'
+// or the others', as the predicate says now — forgetting that pool's
+// least recently heard device when it is full.
+func (t *Timeline) touch(r *ring) {
+	known := t.known == nil || t.known(r.mac)
+	if r.prev != nil || r.newr != nil || t.poolOf(r.known).oldest == r {
+		t.poolOf(r.known).unlink(r)
 	}
-	delete(t.byMAC, oldest)
+	r.known = known
+	p := t.poolOf(known)
+	if p.n >= p.max {
+		old := p.oldest
+		p.unlink(old)
+		delete(t.byMAC, old.mac)
+	}
+	p.push(r)
+}
+
+func (t *Timeline) poolOf(known bool) *pool {
+	if known {
+		return &t.devices
+	}
+	return &t.unknown
 }
 
 // Of returns a device's requests, oldest first. device is SEP+MAC or a MAC.

@@ -3,6 +3,8 @@ package timeline
 import (
 	"fmt"
 	"net/netip"
+	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -58,4 +60,86 @@ func TestBounded(t *testing.T) {
 	if len(tl.Of(fmt.Sprintf("SEP%012X", 0))) != 0 || len(tl.Of(fmt.Sprintf("SEP%012X", MaxDevices+9))) != 1 {
 		t.Errorf("the least recently heard device should go first")
 	}
+}
+
+// TestUnknownCannotEvictKnown: 10,050 requests for random MACs from one
+// address (a walk) leave every known device's timeline in place; the
+// unknown MACs are held to their own budget, the least recently heard
+// forgotten first; a MAC that becomes known moves to the known budget.
+func TestUnknownCannotEvictKnown(t *testing.T) {
+	known := map[string]bool{}
+	var real []string
+	for i := range 50 {
+		mac := fmt.Sprintf("0000DE%06X", i)
+		known[mac] = true
+		real = append(real, mac)
+	}
+	tl := New(4)
+	tl.SetKnown(func(mac string) bool { return known[mac] })
+	at := time.Unix(0, 0)
+	for i, mac := range real {
+		tl.Add(Entry{Time: at, Name: "SEP" + mac + ".cnf.xml", Result: "completed"}, netip.AddrFrom4([4]byte{10, 0, 0, byte(i)}))
+	}
+	walker := netip.MustParseAddr("192.0.2.66")
+	for i := range 10050 {
+		tl.Add(Entry{Time: at, Name: fmt.Sprintf("SEP%012X.cnf.xml", 0xABC000000000+i*104729), Result: "not_found"}, walker)
+		tl.Add(Entry{Time: at, Name: "RingList.xml"}, walker) // follows the walker's last MAC
+	}
+	for _, mac := range real {
+		if got := tl.Of("SEP" + mac); len(got) != 1 || got[0].Result != "completed" {
+			t.Fatalf("%s after the walk: %+v", mac, got)
+		}
+	}
+	if tl.devices.n != len(real) || tl.unknown.n != MaxUnknown || len(tl.byMAC) != len(real)+MaxUnknown {
+		t.Errorf("kept %d known, %d unknown, %d in all; want %d, %d", tl.devices.n, tl.unknown.n, len(tl.byMAC), len(real), MaxUnknown)
+	}
+	last := fmt.Sprintf("SEP%012X", 0xABC000000000+10049*104729)
+	if got := tl.Of(last); len(got) != 2 || got[1].Name != "RingList.xml" {
+		t.Errorf("the newest unknown MAC: %+v", got)
+	}
+	if got := tl.Of(fmt.Sprintf("SEP%012X", 0xABC000000000)); len(got) != 0 {
+		t.Errorf("the oldest unknown MAC should be forgotten: %+v", got)
+	}
+	known[last[3:]] = true // added to the database
+	tl.Add(Entry{Time: at, Name: last[3:] + "x", Result: "x"}, walker)
+	tl.Add(Entry{Time: at, Name: last + ".cnf.xml", Result: "completed"}, walker)
+	if tl.devices.n != len(real)+1 || tl.unknown.n != MaxUnknown-1 {
+		t.Errorf("after the MAC became known: %d known, %d unknown", tl.devices.n, tl.unknown.n)
+	}
+	if got := tl.Of(last); len(got) != 4 {
+		t.Errorf("its timeline moved with it: %+v", got)
+	}
+}
+
+// TestAddAllocs: recording a request of a device already remembered
+// allocates nothing.
+func TestAddAllocs(t *testing.T) {
+	tl := New(8)
+	tl.SetKnown(func(string) bool { return true })
+	client := netip.MustParseAddr("192.0.2.1")
+	e := Entry{Name: "SEP001122AABBCC.cnf.xml", Result: "completed"}
+	tl.Add(e, client)
+	other := Entry{Name: "RingList.xml", Result: "completed"}
+	if n := testing.AllocsPerRun(1000, func() { tl.Add(e, client); tl.Add(other, client) }); n != 0 {
+		t.Errorf("%v allocations per request", n)
+	}
+}
+
+var macRef = regexp.MustCompile(`(?i)^(?:ext_itl|ctl|itl)?(?:sep|sip|ld|gk)([0-9a-f]{12})(?:[^0-9a-f]|$)`)
+
+// FuzzMACOf: MACOf agrees with a regular expression of the same rule on
+// the base name, and never panics.
+func FuzzMACOf(f *testing.F) {
+	for _, s := range []string{"SEP001122AABBCC.cnf.xml", "ld001122aabbcc", "CTLSEP001122AABBCC.tlv", "ext_itlSEP001122aabbcc", "a/SIP001122AABBCC.cnf", "SEPDefault.cnf", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		want := ""
+		if m := macRef.FindStringSubmatch(s[strings.LastIndexByte(s, '/')+1:]); m != nil {
+			want = strings.ToUpper(m[1])
+		}
+		if got := MACOf(s); got != want {
+			t.Errorf("MACOf(%q) = %q, the rule says %q", s, got, want)
+		}
+	})
 }
