@@ -26,7 +26,8 @@ import (
 const HashLimit = 1 << 20
 
 // Write limits. A response is written in chunks of at most writeChunk
-// bytes, and each chunk must leave within the write timeout: a reader that
+// bytes (http.ServeContent writes 32 KiB at a time), and each chunk must
+// leave within the write timeout: a reader that
 // stops reading loses its connection (and its serving slot) after one
 // timeout, while a slow reader that keeps reading is never cut off before
 // MaxResponseTime.
@@ -35,7 +36,7 @@ const (
 	DefaultWriteTimeout = 10 * time.Second
 	// MaxResponseTime bounds a whole response however steadily it is read.
 	MaxResponseTime = 10 * time.Minute
-	writeChunk      = 16 << 10
+	writeChunk      = 32 << 10
 )
 
 // Handler serves files from Source.
@@ -70,13 +71,14 @@ type Result struct {
 	Overflow bool // refused: no free serving slot
 }
 
-// counter counts the bytes of a response body and writes them in chunks,
-// each with its own write deadline.
+// counter counts the bytes of a response body and keeps the connection's
+// write deadline one WriteTimeout ahead of the last write.
 type counter struct {
 	http.ResponseWriter
 	rc      *http.ResponseController
 	timeout time.Duration
 	end     time.Time // MaxResponseTime after the start
+	renewed time.Time // when the deadline was last moved
 	n       int64
 	status  int
 }
@@ -86,15 +88,21 @@ func newCounter(rw http.ResponseWriter, start time.Time, timeout time.Duration) 
 		timeout = DefaultWriteTimeout
 	}
 	c := &counter{ResponseWriter: rw, rc: http.NewResponseController(rw), timeout: timeout, end: start.Add(MaxResponseTime)}
-	c.renew()
+	c.renew(start)
 	return c
 }
 
 // renew moves the connection's write deadline to one timeout from now, but
-// never past the end of the response's time. A writer without deadlines
-// (not a net/http connection) is left as it is.
-func (c *counter) renew() {
-	d := time.Now().Add(c.timeout)
+// never past the end of the response's time. It does so at most every
+// tenth of the timeout, so a write that makes no progress fails after 90 to
+// 100% of it. A writer without deadlines (not a net/http connection) is
+// left as it is.
+func (c *counter) renew(now time.Time) {
+	if now.Sub(c.renewed) < c.timeout/10 {
+		return
+	}
+	c.renewed = now
+	d := now.Add(c.timeout)
 	if d.After(c.end) {
 		d = c.end
 	}
@@ -110,7 +118,7 @@ func (c *counter) Write(b []byte) (int, error) {
 	total := 0
 	for len(b) > 0 {
 		chunk := b[:min(len(b), writeChunk)]
-		c.renew()
+		c.renew(time.Now())
 		n, err := c.ResponseWriter.Write(chunk)
 		c.n += int64(n)
 		total += n
