@@ -277,8 +277,16 @@ func TestSlowReaders(t *testing.T) {
 	const n = 4
 	big := strings.Repeat("x", 4<<20)
 	slots := source.NewSlots(n)
+	var mu sync.Mutex
+	aborted := 0
 	srv := httptest.NewServer(&Handler{Source: chain(map[string]string{"big.bin": big, "a.xml": "abc"}),
-		Slots: slots, WriteTimeout: 300 * time.Millisecond})
+		Slots: slots, WriteTimeout: 300 * time.Millisecond, OnDone: func(r Result) {
+			mu.Lock()
+			defer mu.Unlock()
+			if r.Aborted && r.Name == "big.bin" && r.Bytes < int64(len(big)) {
+				aborted++
+			}
+		}})
 	defer srv.Close()
 	addr := strings.TrimPrefix(srv.URL, "http://")
 	for range n {
@@ -290,6 +298,7 @@ func TestSlowReaders(t *testing.T) {
 		t.Fatalf("every slot held, yet GET: %d", got)
 	}
 	waitFor(t, "releasing the slots", func() bool { return slots.InUse() == 0 })
+	waitFor(t, "reporting the stalled transfers aborted", func() bool { mu.Lock(); defer mu.Unlock(); return aborted == n })
 	resp, err := http.Get(srv.URL + "/big.bin")
 	if err != nil {
 		t.Fatal(err)
