@@ -24,23 +24,28 @@ import (
 // slotsInUse reads the serving-slot gauge from a server's /metrics.
 func slotsInUse(t *testing.T, admin string) int {
 	t.Helper()
-	resp, err := http.Get("http://" + admin + "/metrics")
+	n, err := readSlots(admin)
 	if err != nil {
 		t.Fatal(err)
+	}
+	return n
+}
+
+// readSlots is slotsInUse for any goroutine.
+func readSlots(admin string) (int, error) {
+	resp, err := http.Get("http://" + admin + "/metrics")
+	if err != nil {
+		return 0, err
 	}
 	defer resp.Body.Close()
 	sc := bufio.NewScanner(resp.Body)
 	for sc.Scan() {
 		if v, ok := strings.CutPrefix(sc.Text(), "cmtftp_serving_slots_in_use "); ok {
 			n, err := strconv.ParseFloat(v, 64)
-			if err != nil {
-				t.Fatal(err)
-			}
-			return int(n)
+			return int(n), err
 		}
 	}
-	t.Fatal("no cmtftp_serving_slots_in_use in /metrics")
-	return 0
+	return 0, errors.New("no cmtftp_serving_slots_in_use in /metrics")
 }
 
 // curlGet fetches url with curl and returns the status and body.
@@ -93,18 +98,31 @@ func TestSlowHTTPReaders(t *testing.T) {
 	port, web, admin := strconv.Itoa(freePort(t)), freeTCP(t), freeTCP(t)
 	startServe(t, nil, 1, "--root", root, "--tftp-addr", "127.0.0.1:"+port, "--http-addr", web,
 		"--admin-addr", admin, "--max-serving-count", "200", "--http-write-timeout", "2s")
-	conns := stallingGets(t, "127.0.0.2", web, "/big.bin", 210)
-	// The attack has taken what it can when the count stops changing.
-	held, same := 0, 0
-	waitFor(t, 20*time.Second, "the attack takes slots", func() bool {
-		n := slotsInUse(t, admin)
-		if n == held {
-			same++
-		} else {
-			held, same = n, 0
+	// The slots the attack holds are sampled while it connects and until
+	// it holds them all (or 5 s), however slowly a loaded machine dials.
+	peak, sampled := make(chan int), make(chan struct{})
+	go func() {
+		most := 0
+		for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline) && most < 200; time.Sleep(20 * time.Millisecond) {
+			if n, err := readSlots(admin); err == nil {
+				most = max(most, n)
+			}
+			select {
+			case <-sampled:
+				if end := time.Now().Add(5 * time.Second); end.Before(deadline) {
+					deadline = end
+				}
+			default:
+			}
 		}
-		return held > 0 && same >= 10
-	})
+		peak <- most
+	}()
+	conns := stallingGets(t, "127.0.0.2", web, "/big.bin", 210)
+	close(sampled)
+	held := <-peak
+	if held == 0 {
+		t.Fatal("the attack took no slot")
+	}
 	status, _ := curlGet(t, "http://"+web+"/RingList.xml")
 	_, terr := (&tftpclient.Client{Timeout: time.Second, Retries: 2}).Get(context.Background(), "127.0.0.1:"+port, "RingList.xml", io.Discard)
 	t.Logf("during the attack: %d slots held, HTTP %d, TFTP %v", held, status, terr)

@@ -27,10 +27,9 @@ const HashLimit = 1 << 20
 
 // Write limits. A response is written in chunks of at most writeChunk
 // bytes (http.ServeContent writes 32 KiB at a time), and each chunk must
-// leave within the write timeout: a reader that
-// stops reading loses its connection (and its serving slot) after one
-// timeout, while a slow reader that keeps reading is never cut off before
-// MaxResponseTime.
+// leave within the write timeout: a reader that stops reading loses its
+// connection (and its serving slot) after one timeout, while a slow reader
+// that keeps reading is never cut off before MaxResponseTime.
 const (
 	// DefaultWriteTimeout is Handler.WriteTimeout's default.
 	DefaultWriteTimeout = 10 * time.Second
