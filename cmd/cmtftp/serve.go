@@ -17,6 +17,7 @@ import (
 
 	"cmtftp/internal/assembly"
 	"cmtftp/internal/domain"
+	"cmtftp/internal/httpd"
 	"cmtftp/internal/source/guard"
 	"cmtftp/internal/store"
 	"cmtftp/internal/tftpd"
@@ -56,6 +57,7 @@ type serveFlags struct {
 	adminAddr       string
 	adminTokenFile  string
 	httpAddr        string
+	httpWrite       time.Duration
 
 	// The enumeration guard (issue 12).
 	provisioningNets []string
@@ -92,6 +94,7 @@ served on 127.0.0.1:6969 and [::1]:6969: no root privileges or set-up needed.`,
 	fl.DurationVar(&f.shutdownGrace, "shutdown-grace", 10*time.Second, "on SIGTERM/SIGINT, how long running transfers may finish before they are aborted")
 	fl.StringVar(&f.db, "db", "", "configuration database: sqlite:PATH (default sqlite:cmtftp.db; with --demo "+demoDB+") or postgres://USER@HOST/DB")
 	fl.StringVar(&f.httpAddr, "http-addr", ":6970", `HTTP address serving the same files (GET, HEAD, Range, ETag); "" turns it off (with --demo 127.0.0.1:6970)`)
+	fl.DurationVar(&f.httpWrite, "http-write-timeout", httpd.DefaultWriteTimeout, "how long an HTTP response may make no progress (a client not reading) before it is dropped and its serving slot freed")
 	fl.StringVar(&f.adminAddr, "admin-addr", defaultAdminAddr, `admin API (JSON over HTTP) address; "" turns it off; off loopback it needs a token`)
 	fl.StringVar(&f.adminTokenFile, "admin-token-file", "", "file holding the admin API bearer token (or set "+envToken+")")
 	fl.StringVar(&f.logFormat, "log-format", "text", "log format: text or json")
@@ -115,8 +118,8 @@ func (f serveFlags) validate() error {
 		return fmt.Errorf("--max-blksize %d: must be 8–65464", f.maxBlksize)
 	case f.maxWindow < 1 || f.maxWindow > 65535:
 		return fmt.Errorf("--max-windowsize %d: must be 1–65535", f.maxWindow)
-	case f.timeout <= 0 || f.transferTimeout <= 0 || f.retries < 1:
-		return errors.New("--retransmit-timeout, --transfer-timeout and --retries must be positive")
+	case f.timeout <= 0 || f.transferTimeout <= 0 || f.retries < 1 || f.httpWrite <= 0:
+		return errors.New("--retransmit-timeout, --transfer-timeout, --retries and --http-write-timeout must be positive")
 	}
 	return nil
 }
@@ -189,6 +192,7 @@ func (f serveFlags) config(cmd *cobra.Command, log *slog.Logger) (assembly.Confi
 	cfg := assembly.Config{Root: f.root, TFTPAddrs: f.tftpAddrs, SkipUnavailable: f.demo, HTTPAddr: f.httpAddr,
 		AdminAddr: f.adminAddr, AdminToken: token, MaxBlockSize: f.maxBlksize, MaxWindowSize: f.maxWindow,
 		Timeout: f.timeout, Retries: f.retries, TransferTimeout: f.transferTimeout, ShutdownGrace: f.shutdownGrace, Logger: log}
+	cfg.HTTPWriteTimeout = f.httpWrite
 	if cmd.Flags().Changed("max-serving-count") {
 		cfg.MaxServingCount = f.maxServing
 	}

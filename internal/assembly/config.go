@@ -27,6 +27,10 @@ type Config struct {
 	SkipUnavailable bool
 	// HTTPAddr serves the same files over HTTP; "" turns it off.
 	HTTPAddr string
+	// HTTPWriteTimeout is how long a chunk of an HTTP response may make no
+	// progress before the connection is dropped and its slot freed; zero
+	// means httpd.DefaultWriteTimeout.
+	HTTPWriteTimeout time.Duration
 	// AdminAddr serves the admin API and /metrics; "" turns it off.
 	AdminAddr string
 	// AdminToken is the bearer token of the admin API; "" for none.

@@ -41,8 +41,12 @@ func (s *Server) listen(chain source.Source) error {
 	if s.httpLn != nil {
 		hm := httpd.NewMetrics(s.registry)
 		h := &httpd.Handler{Source: chain, Slots: s.slots, Logger: s.log, Metrics: hm, OnDone: s.httpDone}
+		h.WriteTimeout = cfg.HTTPWriteTimeout
+		// No server-wide WriteTimeout: the handler gives every chunk of a
+		// response its own deadline (and a whole response at most
+		// httpd.MaxResponseTime).
 		s.httpSrv = &http.Server{Handler: h, ConnState: hm.ConnState, ReadHeaderTimeout: 10 * time.Second,
-			IdleTimeout: time.Minute, WriteTimeout: 10 * time.Minute}
+			IdleTimeout: time.Minute, MaxHeaderBytes: 64 << 10}
 	}
 	if s.adminLn, err = listenTCP(cfg.AdminAddr); err != nil {
 		return err

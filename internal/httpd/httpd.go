@@ -25,6 +25,19 @@ import (
 // being read twice per request.
 const HashLimit = 1 << 20
 
+// Write limits. A response is written in chunks of at most writeChunk
+// bytes (http.ServeContent writes 32 KiB at a time), and each chunk must
+// leave within the write timeout: a reader that stops reading loses its
+// connection (and its serving slot) after one timeout, while a slow reader
+// that keeps reading is never cut off before MaxResponseTime.
+const (
+	// DefaultWriteTimeout is Handler.WriteTimeout's default.
+	DefaultWriteTimeout = 10 * time.Second
+	// MaxResponseTime bounds a whole response however steadily it is read.
+	MaxResponseTime = 10 * time.Minute
+	writeChunk      = 32 << 10
+)
+
 // Handler serves files from Source.
 type Handler struct {
 	// Source is the serving chain.
@@ -39,6 +52,10 @@ type Handler struct {
 	OnDone func(Result)
 	// Metrics, when set, counts every request.
 	Metrics *Metrics
+	// WriteTimeout is how long one chunk of a response may take to leave
+	// (a client that reads nothing for that long is dropped and its slot
+	// freed); 0 means DefaultWriteTimeout.
+	WriteTimeout time.Duration
 }
 
 // Result describes one finished HTTP request.
@@ -53,11 +70,42 @@ type Result struct {
 	Overflow bool // refused: no free serving slot
 }
 
-// counter counts the bytes of a response body.
+// counter counts the bytes of a response body and keeps the connection's
+// write deadline one WriteTimeout ahead of the last write.
 type counter struct {
 	http.ResponseWriter
-	n      int64
-	status int
+	rc      *http.ResponseController
+	timeout time.Duration
+	end     time.Time // MaxResponseTime after the start
+	renewed time.Time // when the deadline was last moved
+	n       int64
+	status  int
+}
+
+func newCounter(rw http.ResponseWriter, start time.Time, timeout time.Duration) *counter {
+	if timeout <= 0 {
+		timeout = DefaultWriteTimeout
+	}
+	c := &counter{ResponseWriter: rw, rc: http.NewResponseController(rw), timeout: timeout, end: start.Add(MaxResponseTime)}
+	c.renew(start)
+	return c
+}
+
+// renew moves the connection's write deadline to one timeout from now, but
+// never past the end of the response's time. It does so at most every
+// tenth of the timeout, so a write that makes no progress fails after 90 to
+// 100% of it. A writer without deadlines (not a net/http connection) is
+// left as it is.
+func (c *counter) renew(now time.Time) {
+	if now.Sub(c.renewed) < c.timeout/10 {
+		return
+	}
+	c.renewed = now
+	d := now.Add(c.timeout)
+	if d.After(c.end) {
+		d = c.end
+	}
+	_ = c.rc.SetWriteDeadline(d) // http.ErrNotSupported: nothing to renew
 }
 
 func (c *counter) WriteHeader(code int) { c.status = code; c.ResponseWriter.WriteHeader(code) }
@@ -66,9 +114,19 @@ func (c *counter) Write(b []byte) (int, error) {
 	if c.status == 0 {
 		c.status = http.StatusOK
 	}
-	n, err := c.ResponseWriter.Write(b)
-	c.n += int64(n)
-	return n, err
+	total := 0
+	for len(b) > 0 {
+		chunk := b[:min(len(b), writeChunk)]
+		c.renew(time.Now())
+		n, err := c.ResponseWriter.Write(chunk)
+		c.n += int64(n)
+		total += n
+		if err != nil {
+			return total, err
+		}
+		b = b[n:]
+	}
+	return total, nil
 }
 
 var _ http.Handler = (*Handler)(nil)
@@ -76,7 +134,7 @@ var _ http.Handler = (*Handler)(nil)
 // ServeHTTP implements http.Handler.
 func (h *Handler) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	start := time.Now()
-	w := &counter{ResponseWriter: rw}
+	w := newCounter(rw, start, h.WriteTimeout)
 	res := Result{Name: strings.TrimPrefix(r.URL.Path, "/")}
 	res.Remote, _ = netip.ParseAddrPort(r.RemoteAddr)
 	defer func() {
@@ -123,17 +181,20 @@ func (h *Handler) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	res.FromDisk = !inMemory
 	w.Header().Set("ETag", etag(f))
 	w.Header().Set("Content-Type", contentType(req.Path))
-	http.ServeContent(w, r, "", f.ModTime(), io.NewSectionReader(f, 0, f.Size()))
+	http.ServeContent(w, limitRanges(r, f.Size()), "", f.ModTime(), io.NewSectionReader(f, 0, f.Size()))
 }
 
 // request turns r into a source request, answering 403 itself (and
 // reporting false) for a name that is refused.
 func (h *Handler) request(w http.ResponseWriter, r *http.Request) (*source.Request, bool) {
 	// Percent-escapes are decoded (a space is %20 on HTTP, a space on
-	// TFTP), but an escaped dot, slash, backslash or NUL is refused: it can
-	// only be an attempt to smuggle a path past the rules.
+	// TFTP), but an escaped dot, slash or NUL is refused: it can only be an
+	// attempt to smuggle a path past the rules. An escaped backslash is
+	// what an HTTP client makes of a CIPC "Communicator\…" or a
+	// "\RingList.xml" name: decoded, it goes through source.Clean like a
+	// TFTP name, which treats '\' as '/' (and refuses ".." either way).
 	raw := strings.ToLower(r.URL.EscapedPath())
-	for _, bad := range []string{"%2e", "%2f", "%5c", "%00"} {
+	for _, bad := range []string{"%2e", "%2f", "%00"} {
 		if strings.Contains(raw, bad) {
 			h.fail(w, r, raw, source.ErrDenied)
 			return nil, false

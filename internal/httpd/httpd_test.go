@@ -1,8 +1,11 @@
 package httpd
 
 import (
+	"bufio"
 	"context"
+	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -112,5 +115,242 @@ func TestSlotsAndResults(t *testing.T) {
 	}
 	if slots.InUse() != 0 {
 		t.Errorf("slot not given back")
+	}
+}
+
+// rawGet sends one request line over a fresh connection and returns the
+// status code of the answer (0 when none could be read).
+func rawGet(t *testing.T, addr, target string) int {
+	t.Helper()
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(10 * time.Second))
+	fmt.Fprintf(c, "GET %s HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", target)
+	resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+	if err != nil {
+		t.Errorf("GET %s: %v", target, err)
+		return 0
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+// TestBackslashNames: HTTP serves the names TFTP serves — "\RingList.xml"
+// and CIPC's "Communicator\…", escaped or not — and still refuses escaped
+// dots, slashes and NUL and any ".." however spelt.
+func TestBackslashNames(t *testing.T) {
+	srv := httptest.NewServer(&Handler{Source: chain(map[string]string{
+		"RingList.xml": "rings", "Communicator/en_US/tones.xml": "tones",
+	})})
+	defer srv.Close()
+	addr := strings.TrimPrefix(srv.URL, "http://")
+	for _, tt := range []struct {
+		target string
+		want   int
+	}{
+		{"/RingList.xml", 200},
+		{"/%5CRingList.xml", 200},
+		{"/%5cRingList.xml", 200},
+		{`/\RingList.xml`, 200},
+		{"/Communicator%5Cen_US%5Ctones.xml", 200},
+		{`/Communicator\en_US\tones.xml`, 200},
+		{"/Communicator/en_US/tones.xml", 200},
+		{"/Communicator%5Cen_US%5Cmissing.xml", 404},
+		{"/a%5c..%5cRingList.xml", 403},
+		{`/x\..\RingList.xml`, 403},
+		{"/%2e%2e/RingList.xml", 403},
+		{"/Communicator%2fen_US%2ftones.xml", 403},
+		{"/RingList.xml%00", 403},
+		{"/%5C%5C", 403},
+	} {
+		if got := rawGet(t, addr, tt.target); got != tt.want {
+			t.Errorf("GET %s: %d, want %d", tt.target, got, tt.want)
+		}
+	}
+}
+
+// TestRanges: overlapping and many small ranges cannot make the answer much
+// larger than the file (they are merged, or the whole file is sent), while
+// ordinary single and multipart ranges are answered as before.
+func TestRanges(t *testing.T) {
+	const size = 16 << 10 // small: the parts' headers, not the bytes, make the amplification
+	content := make([]byte, size)
+	for i := range content {
+		content[i] = byte(i * 7)
+	}
+	srv := httptest.NewServer(&Handler{Source: chain(map[string]string{"big.bin": string(content)})})
+	defer srv.Close()
+	many := func(n int, f func(i int) string) string {
+		parts := make([]string, n)
+		for i := range parts {
+			parts[i] = f(i)
+		}
+		return "bytes=" + strings.Join(parts, ",")
+	}
+	for _, tt := range []struct {
+		name, rng  string
+		status     int
+		parts      int // multipart parts; 0 for a single body
+		wantPrefix string
+	}{
+		{"single", "bytes=10-19", 206, 0, string(content[10:20])},
+		{"two apart", "bytes=0-9,10000-10009", 206, 2, ""},
+		{"overlapping pair", "bytes=0-9,5-14", 206, 0, string(content[0:15])},
+		{"2000 overlapping", many(2000, func(i int) string { return fmt.Sprintf("%d-%d", i, i+3) }), 206, 0, string(content[:100])},
+		{"2000 identical", many(2000, func(int) string { return "0-99" }), 206, 0, string(content[:100])},
+		{"2000 disjoint", many(2000, func(i int) string { return fmt.Sprintf("%d-%d", i*200, i*200) }), 200, 0, string(content[:100])},
+		{"2000 suffixes", many(2000, func(i int) string { return fmt.Sprintf("-%d", i+1) }), 206, 0, string(content[size-2000 : size-1900])},
+		{"past the end", "bytes=600000-600010,700000-", 416, 0, ""},
+		{"one past the end", "bytes=0-9,700000-", 206, 0, string(content[:10])},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			req, _ := http.NewRequest("GET", srv.URL+"/big.bin", nil)
+			req.Header.Set("Range", tt.rng)
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			body, err := io.ReadAll(resp.Body)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if resp.StatusCode != tt.status {
+				t.Fatalf("status %d, want %d", resp.StatusCode, tt.status)
+			}
+			if len(body) > size+4096 {
+				t.Errorf("%d bytes for a %d-byte file", len(body), size)
+			}
+			if !strings.HasPrefix(string(body), tt.wantPrefix) {
+				t.Errorf("body starts %q", body[:min(len(body), 20)])
+			}
+			if tt.parts > 0 {
+				ct := resp.Header.Get("Content-Type")
+				if !strings.HasPrefix(ct, "multipart/byteranges") || strings.Count(string(body), "Content-Range:") != tt.parts {
+					t.Errorf("want %d parts, got %s with %d", tt.parts, ct, strings.Count(string(body), "Content-Range:"))
+				}
+			}
+		})
+	}
+}
+
+// getAndStall sends a GET on a connection with a small receive buffer and
+// never reads the answer; it returns the connection, to be closed by the
+// caller.
+func getAndStall(t *testing.T, addr, path string) net.Conn {
+	t.Helper()
+	c := get(t, addr, path)
+	if tc, ok := c.(*net.TCPConn); ok {
+		tc.SetReadBuffer(4096) // keep the kernel from taking the whole file
+	}
+	return c
+}
+
+// get sends a GET and returns the connection for the caller to read.
+func get(t *testing.T, addr, path string) net.Conn {
+	t.Helper()
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Fprintf(c, "GET %s HTTP/1.1\r\nHost: x\r\n\r\n", path)
+	return c
+}
+
+// waitFor polls cond for up to 20 s.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(20 * time.Second); !cond(); time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("still not %s after 20 s", what)
+		}
+	}
+}
+
+// TestSlowReaders: clients that ask for a large file and never read hold
+// their slots only until a write makes no progress for WriteTimeout; then
+// the slots come back and the server serves again.
+func TestSlowReaders(t *testing.T) {
+	const n = 4
+	big := strings.Repeat("x", 4<<20)
+	slots := source.NewSlots(n)
+	var mu sync.Mutex
+	aborted := 0
+	srv := httptest.NewServer(&Handler{Source: chain(map[string]string{"big.bin": big, "a.xml": "abc"}),
+		Slots: slots, WriteTimeout: 300 * time.Millisecond, OnDone: func(r Result) {
+			mu.Lock()
+			defer mu.Unlock()
+			if r.Aborted && r.Name == "big.bin" && r.Bytes < int64(len(big)) {
+				aborted++
+			}
+		}})
+	defer srv.Close()
+	addr := strings.TrimPrefix(srv.URL, "http://")
+	for range n {
+		c := getAndStall(t, addr, "/big.bin")
+		defer c.Close()
+	}
+	waitFor(t, "holding every slot", func() bool { return slots.InUse() == n })
+	if got := rawGet(t, addr, "/a.xml"); got != 503 && slots.InUse() == n {
+		t.Fatalf("every slot held, yet GET: %d", got)
+	}
+	waitFor(t, "releasing the slots", func() bool { return slots.InUse() == 0 })
+	waitFor(t, "reporting the stalled transfers aborted", func() bool { mu.Lock(); defer mu.Unlock(); return aborted == n })
+	resp, err := http.Get(srv.URL + "/big.bin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || len(b) != len(big) {
+		t.Fatalf("after the stall: %d, %d bytes", resp.StatusCode, len(b))
+	}
+}
+
+// smallBuffers is a listener whose connections have small kernel send
+// buffers, so that a response waits on its reader rather than on the kernel.
+type smallBuffers struct{ net.Listener }
+
+func (l smallBuffers) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if tc, ok := c.(*net.TCPConn); ok {
+		tc.SetWriteBuffer(64 << 10)
+	}
+	return c, err
+}
+
+// TestSteadyReader: the timeout is per write, renewed as bytes go out — a
+// client that reads slowly but steadily gets the whole file although the
+// response takes several times WriteTimeout.
+func TestSteadyReader(t *testing.T) {
+	const wt = 300 * time.Millisecond
+	big := strings.Repeat("y", 4<<20)
+	srv := httptest.NewUnstartedServer(&Handler{Source: chain(map[string]string{"big.bin": big}), WriteTimeout: wt})
+	srv.Listener = smallBuffers{srv.Listener}
+	srv.Start()
+	defer srv.Close()
+	c := get(t, strings.TrimPrefix(srv.URL, "http://"), "/big.bin")
+	defer c.Close()
+	c.(*net.TCPConn).SetReadBuffer(256 << 10)
+	c.SetReadDeadline(time.Now().Add(time.Minute))
+	resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	start, got, buf := time.Now(), 0, make([]byte, 64<<10)
+	for got < len(big) {
+		time.Sleep(20 * time.Millisecond)
+		n, err := io.ReadFull(resp.Body, buf[:min(len(buf), len(big)-got)])
+		got += n
+		if err != nil {
+			t.Fatalf("after %d bytes: %v", got, err)
+		}
+	}
+	if took := time.Since(start); took < 3*wt {
+		t.Logf("read in %v: not slow enough to show the renewal", took)
 	}
 }

@@ -101,7 +101,9 @@ func (d *Disk) lookupFold(dir, elem string) (string, bool) {
 // mapOSError turns file-system errors into the package's sentinels.
 func mapOSError(err error) error {
 	switch {
-	case errors.Is(err, fs.ErrNotExist), errors.Is(err, syscall.ENOTDIR):
+	case errors.Is(err, fs.ErrNotExist), errors.Is(err, syscall.ENOTDIR), errors.Is(err, syscall.ENAMETOOLONG):
+		// A name too long for the file system (an element of 256+ bytes)
+		// cannot be a file there: not found, as on every edge.
 		return fmt.Errorf("%w: %w", ErrNotFound, err)
 	case errors.Is(err, fs.ErrPermission):
 		return fmt.Errorf("%w: %w", ErrDenied, err)

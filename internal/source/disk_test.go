@@ -7,6 +7,7 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -150,5 +151,23 @@ func TestMemoryReadAt(t *testing.T) {
 	}
 	if n, err := m.ReadAt(nil, 5); n != 0 || !errors.Is(err, io.EOF) {
 		t.Fatalf("empty read at end: %d %v", n, err)
+	}
+}
+
+// TestDiskLongNames: a name element longer than the file system allows
+// (ENAMETOOLONG) is a file that is not there, never an internal error, so
+// TFTP answers "file not found" and HTTP 404 alike.
+func TestDiskLongNames(t *testing.T) {
+	d, err := NewDisk(layout(t))
+	must(t, err)
+	defer d.Close()
+	long := strings.Repeat("a", 256)
+	for _, name := range []string{
+		long, long + ".cnf.xml", "English_United_States/" + long, long + "/RingList.xml",
+		strings.Repeat("b", 1000), `Communicator\` + long,
+	} {
+		if got, err := openName(t, d, name); !errors.Is(err, ErrNotFound) {
+			t.Errorf("%d-byte name: %q, %v; want ErrNotFound", len(name), got, err)
+		}
 	}
 }
