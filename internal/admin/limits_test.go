@@ -1,0 +1,159 @@
+package admin
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/debug"
+	"strings"
+	"testing"
+	"time"
+
+	"cmtftp/internal/store/sqlite"
+)
+
+// repeater yields item n times.
+type repeater struct {
+	item []byte
+	n    int
+	off  int
+}
+
+func (r *repeater) Read(p []byte) (int, error) {
+	w := 0
+	for w < len(p) && r.n > 0 {
+		c := copy(p[w:], r.item[r.off:])
+		w += c
+		if r.off += c; r.off == len(r.item) {
+			r.off, r.n = 0, r.n-1
+		}
+	}
+	if w == 0 {
+		return 0, io.EOF
+	}
+	return w, nil
+}
+
+// bigBody is head, item repeated to about size bytes, then tail.
+func bigBody(head, item, tail string, size int) (io.Reader, int) {
+	n := (size - len(head) - len(tail)) / len(item)
+	return io.MultiReader(strings.NewReader(head), &repeater{item: []byte(item), n: n}, strings.NewReader(tail)),
+		len(head) + n*len(item) + len(tail)
+}
+
+// statusKB reads a "Vm…: N kB" line of /proc/self/status.
+func statusKB(t *testing.T, field string) int64 {
+	t.Helper()
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for line := range strings.Lines(string(b)) {
+		if v, ok := strings.CutPrefix(line, field+":"); ok {
+			var kb int64
+			fmt.Sscan(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), &kb)
+			return kb
+		}
+	}
+	t.Fatalf("no %s in /proc/self/status", field)
+	return 0
+}
+
+// peakGrowth runs f and returns how far the process's resident set rose
+// above where it stood after a GC (the kernel's peak, VmHWM, reset first).
+func peakGrowth(t *testing.T, f func()) int64 {
+	t.Helper()
+	runtime.GC()
+	debug.FreeOSMemory()
+	if err := os.WriteFile("/proc/self/clear_refs", []byte("5"), 0); err != nil {
+		t.Fatalf("reset the peak RSS: %v", err)
+	}
+	base := statusKB(t, "VmRSS")
+	f()
+	return (statusKB(t, "VmHWM") - base) << 10
+}
+
+// rawPost sends body as POST path over its own TCP connection and reads
+// the answer while the body is still being sent.
+func rawPost(t *testing.T, addr, path string, body io.Reader, size int) (int, *Error) {
+	t.Helper()
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	conn.SetDeadline(time.Now().Add(60 * time.Second))
+	sent := make(chan struct{})
+	go func() {
+		defer close(sent)
+		fmt.Fprintf(conn, "POST %s HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n", path, size)
+		io.Copy(conn, body) // the server may stop reading: the error is expected
+	}()
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatalf("no answer: %v", err)
+	}
+	var e struct{ Error *Error }
+	if err := json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&e); err != nil || e.Error == nil {
+		t.Fatalf("answer %d is not an error body: %v", resp.StatusCode, err)
+	}
+	conn.Close()
+	<-sent
+	return resp.StatusCode, e.Error
+}
+
+// TestApplyBoundedMemory sends 50 MB site documents to a real admin server
+// over a real connection: each is refused with a clear error, and the
+// process's resident set grows by less than 120 MiB (600 bytes for each of
+// the DefaultMaxRecords records a document may hold, under 2.6 times the
+// body; times raceMemFactor under the race detector). A 50 MB body of empty
+// device records used to take the heap to 8.7 GB; it now costs nothing.
+func TestApplyBoundedMemory(t *testing.T) {
+	const size, bound = 50_000_000, 120 << 20 * raceMemFactor
+	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "api.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	for _, tc := range []struct {
+		name             string
+		lim              Limits
+		head, item, tail string
+		status           int
+		code, msg        string
+	}{
+		{"empty devices", Limits{}, `{"devices":[`, `{},`, `{}]}`, 422, CodeInvalid, "required"},
+		{"valid lines past the record count", Limits{}, `{"lines":[`, `{"number":"4001"},`, `{"number":"4001"}]}`, 413, CodeTooLarge, "200000 records"},
+		{"valid devices past the record count", Limits{}, `{"devices":[`, `{"name":"SEP001122334455","model":"7961","pool":"HQ"},`, `{"name":"SEP001122334455","model":"7961","pool":"HQ"}]}`, 413, CodeTooLarge, "200000 records"},
+		{"one huge record", Limits{}, `{"devices":[{"name":"SEP001122334455","description":"`, `aaaaaaaaaaaaaaaa`, `"}]}`, 413, CodeTooLarge, "a record of devices: more than 65536 bytes"},
+		{"whitespace", Limits{}, `{"devices":`, `                `, `[]}`, 413, CodeTooLarge, "more than 65536 bytes"},
+		{"a huge list name", Limits{}, `{"`, `dddddddddddddddd`, `":[]}`, 413, CodeTooLarge, "more than 65536 bytes"},
+		{"past the body limit", Limits{Body: 4 << 20, Records: 1 << 30}, `{"lines":[`, `{"number":"4001"},`, `{"number":"4001"}]}`, 413, CodeTooLarge, "request body: more than 4194304 bytes"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := httptest.NewServer((&Server{Store: st, Limits: tc.lim}).Handler())
+			defer srv.Close()
+			var status int
+			var e *Error
+			grew := peakGrowth(t, func() {
+				body, n := bigBody(tc.head, tc.item, tc.tail, size)
+				status, e = rawPost(t, srv.Listener.Addr().String(), "/api/v1/apply", body, n)
+			})
+			t.Logf("%d %s %q; resident set grew %.1f MiB", status, e.Code, e.Message, float64(grew)/(1<<20))
+			if status != tc.status || e.Code != tc.code || !strings.Contains(e.Message, tc.msg) {
+				t.Errorf("answer %d %s %q, want %d %s with %q", status, e.Code, e.Message, tc.status, tc.code, tc.msg)
+			}
+			if grew > bound {
+				t.Errorf("resident set grew %d MiB for a %d MB body, bound %d MiB", grew>>20, size/1_000_000, bound>>20)
+			}
+		})
+	}
+}
