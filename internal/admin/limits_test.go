@@ -2,6 +2,7 @@ package admin
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -17,7 +18,9 @@ import (
 	"testing"
 	"time"
 
+	"cmtftp/internal/domain"
 	"cmtftp/internal/store/sqlite"
+	"cmtftp/internal/store/storetest"
 )
 
 // repeater yields item n times.
@@ -156,4 +159,110 @@ func TestApplyBoundedMemory(t *testing.T) {
 			}
 		})
 	}
+}
+
+// decodeStatus decodes doc and returns the API status its error maps to
+// (200 without one).
+func decodeStatus(doc string, lim Limits) (*domain.Site, int, string) {
+	site, err := DecodeSite(strings.NewReader(doc), lim)
+	if err != nil {
+		e := toError(err)
+		return nil, e.Status, e.Code + ": " + e.Message
+	}
+	return site, 200, ""
+}
+
+func TestDecodeSite(t *testing.T) {
+	for _, tc := range []struct {
+		name, doc string
+		lim       Limits
+		status    int
+		msg       string
+	}{
+		{"empty", `{}`, Limits{}, 200, ""},
+		{"null list", `{"lines":null}`, Limits{}, 200, ""},
+		{"not an object", `[]`, Limits{}, 400, `want "{", got [`},
+		{"unknown list", `{"widgets":[]}`, Limits{}, 400, `"widgets"`},
+		{"repeated list", `{"lines":[],"lines":[]}`, Limits{}, 400, `repeated list "lines"`},
+		{"data after", `{"lines":[]} {}`, Limits{}, 400, "after the site document"},
+		{"not a list", `{"lines":{}}`, Limits{}, 400, "lines: not a list"},
+		{"unknown field", `{"lines":[{"number":"1","colour":1}]}`, Limits{}, 400, `lines[0]: json: unknown field "colour"`},
+		{"cut short", `{"lines":[{"number":"1"}`, Limits{}, 400, "unexpected EOF"},
+		{"invalid record", `{"lines":[{"number":"1"},{"number":""}]}`, Limits{}, 422, `line: number: "" is not a directory number`},
+		{"null record", `{"lines":[null]}`, Limits{}, 422, "is not a directory number"},
+		{"unknown parameter", `{"serviceParameters":[{"name":"NoSuch","value":"x"}]}`, Limits{}, 422, "no such service parameter"},
+		{"records", `{"lines":[{"number":"1"},{"number":"2"}],"groups":[{"name":"G","servers":["a"]}]}`, Limits{Records: 2}, 413, "more than 2 records"},
+		{"record bytes", `{"lines":[{"number":"1","displayName":"` + strings.Repeat("x", 100) + `"}]}`, Limits{RecordBytes: 64}, 413, "a record of lines: more than 64 bytes"},
+		{"files get more room", `{"files":[{"name":"a.txt","data":"` + strings.Repeat("QUFB", 100) + `"}]}`, Limits{RecordBytes: 64}, 200, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, status, msg := decodeStatus(tc.doc, tc.lim)
+			if status != tc.status || !strings.Contains(msg, tc.msg) {
+				t.Errorf("%d %q, want %d with %q", status, msg, tc.status, tc.msg)
+			}
+		})
+	}
+}
+
+// TestDecodeSiteSame: a whole site reads as json.Unmarshal reads it, each
+// record normalized and parameters given their scope.
+func TestDecodeSiteSame(t *testing.T) {
+	doc, err := json.Marshal(storetest.Site())
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := DecodeSite(bytes.NewReader(doc), Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want domain.Site
+	if err := json.Unmarshal(doc, &want); err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range want.Entities() {
+		if _, ok := e.(*domain.CustomFile); !ok {
+			if err := domain.Normalize(e); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	g, _ := json.Marshal(got)
+	w, _ := json.Marshal(&want)
+	if !bytes.Equal(g, w) || len(got.Entities()) < 10 {
+		t.Errorf("DecodeSite read\n%s\njson.Unmarshal\n%s", g, w)
+	}
+}
+
+// FuzzDecodeSite: any document is read or refused with a 400, 413 or 422,
+// never a panic or a 500, within the limits; what is read reads back the
+// same.
+func FuzzDecodeSite(f *testing.F) {
+	doc, _ := json.Marshal(storetest.Site())
+	f.Add(string(doc))
+	for _, s := range []string{`{}`, `{"lines":[{"number":"1"}]}`, `{"devices":[{},{}]}`, `{"lines":[],"lines":[]}`, `{"files":[{"name":"a","data":"QQ=="}]}`,
+		`{"enterpriseParameters":[{"name":"BuildCNFFiles","value":"all"}]}`, `{"devices":[{"name":"SEP001122334455","model":"7961","pool":"HQ","lines":[{"button":1,"line":"4001"}]}]}`} {
+		f.Add(s)
+	}
+	lim := Limits{Records: 50, RecordBytes: 4096}
+	f.Fuzz(func(t *testing.T, doc string) {
+		site, status, msg := decodeStatus(doc, lim)
+		switch status {
+		case 200:
+		case 400, 413, 422:
+			return
+		default:
+			t.Fatalf("status %d %s", status, msg)
+		}
+		if n := len(site.Entities()); n > lim.Records {
+			t.Fatalf("%d records read, limit %d", n, lim.Records)
+		}
+		again, _ := json.Marshal(site)
+		site2, status, msg := decodeStatus(string(again), Limits{})
+		if status != 200 {
+			t.Fatalf("read back: %d %s\n%s", status, msg, again)
+		}
+		if again2, _ := json.Marshal(site2); !bytes.Equal(again, again2) {
+			t.Fatalf("read back differs:\n%s\n%s", again, again2)
+		}
+	})
 }
