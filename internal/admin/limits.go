@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"net/http"
@@ -48,8 +49,9 @@ func (l Limits) withDefaults() Limits {
 
 // LimitError says which limit a request went past.
 type LimitError struct {
-	What  string // "request body", "records", "bytes of a devices record" …
+	What  string // "request body", "records", "a record of devices" …
 	Limit int64
+	Unit  string // what Limit counts; "" is bytes
 }
 
 // Error names the limit.
@@ -57,7 +59,7 @@ func (e *LimitError) Error() string {
 	if e.What == "records" {
 		return fmt.Sprintf("more than %d records in one request (send them in batches)", e.Limit)
 	}
-	return fmt.Sprintf("%s: more than %d bytes", e.What, e.Limit)
+	return fmt.Sprintf("%s: more than %d %s", e.What, e.Limit, cmp.Or(e.Unit, "bytes"))
 }
 
 // tooLarge maps a limit error (ours or http.MaxBytesReader's) to the API's

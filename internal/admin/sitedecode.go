@@ -95,7 +95,7 @@ func (d *siteDecoder) site(site *domain.Site) error {
 		key, _ := tok.(string)
 		i, ok := fields[key]
 		if !ok || seen[key] {
-			return badRequest(fmt.Sprintf("request body: unknown or repeated list %q", key))
+			return badRequest(fmt.Sprintf("site document: unknown or repeated list %q", key))
 		}
 		seen[key] = true
 		if err := d.list(v.Field(i), key); err != nil {
@@ -129,7 +129,7 @@ func (d *siteDecoder) list(fv reflect.Value, key string) error {
 		return nil
 	}
 	if tok != json.Delim('[') {
-		return badRequest(fmt.Sprintf("request body: %s: not a list", key))
+		return badRequest(fmt.Sprintf("site document: %s: not a list", key))
 	}
 	max := d.lim.RecordBytes
 	if key == "files" {
@@ -177,7 +177,7 @@ func (d *siteDecoder) delim(want json.Delim, what string) error {
 		return d.wrap(what, err)
 	}
 	if tok != want {
-		return badRequest(fmt.Sprintf("request body: %s: want %q, got %v", what, want, tok))
+		return badRequest(fmt.Sprintf("site document: %s: want %q, got %v", what, want, tok))
 	}
 	return nil
 }
@@ -191,7 +191,7 @@ func (d *siteDecoder) wrap(where string, err error) error {
 	if errors.Is(err, io.EOF) {
 		err = io.ErrUnexpectedEOF
 	}
-	return badRequest(fmt.Sprintf("request body: %s: %v", where, err))
+	return badRequest(fmt.Sprintf("site document: %s: %v", where, err))
 }
 
 // errOr returns err, or alt when err is nil.
