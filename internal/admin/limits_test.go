@@ -84,8 +84,9 @@ func peakGrowth(t *testing.T, f func()) int64 {
 	return (statusKB(t, "VmHWM") - base) << 10
 }
 
-// rawPost sends body as POST path over its own TCP connection and reads
-// the answer while the body is still being sent.
+// rawPost sends body as POST path (or "METHOD path") over its own TCP
+// connection and reads the answer while the body is still being sent. The
+// body is JSON, but for a path of /files/.
 func rawPost(t *testing.T, addr, path string, body io.Reader, size int) (int, *Error) {
 	t.Helper()
 	conn, err := net.Dial("tcp", addr)
@@ -97,7 +98,14 @@ func rawPost(t *testing.T, addr, path string, body io.Reader, size int) (int, *E
 	sent := make(chan struct{})
 	go func() {
 		defer close(sent)
-		fmt.Fprintf(conn, "POST %s HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n", path, size)
+		if !strings.Contains(path, " ") {
+			path = "POST " + path
+		}
+		ctype := "application/json"
+		if strings.Contains(path, "/files/") {
+			ctype = "application/octet-stream"
+		}
+		fmt.Fprintf(conn, "%s HTTP/1.1\r\nHost: x\r\nContent-Type: %s\r\nContent-Length: %d\r\n\r\n", path, ctype, size)
 		io.Copy(conn, body) // the server may stop reading: the error is expected
 	}()
 	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
@@ -158,6 +166,37 @@ func TestApplyBoundedMemory(t *testing.T) {
 				t.Errorf("resident set grew %d MiB for a %d MB body, bound %d MiB", grew>>20, size/1_000_000, bound>>20)
 			}
 		})
+	}
+}
+
+// TestRecordLimits: one record PUT or POST is at most RecordBytes of JSON,
+// a raw file upload at most 64 MiB.
+func TestRecordLimits(t *testing.T) {
+	c, _, srv := newAPI(t, "")
+	addr := srv.Listener.Addr().String()
+	for _, tc := range []struct {
+		name, req        string
+		head, item, tail string
+		size             int
+		status           int
+		msg              string
+	}{
+		{"line", "PUT /api/v1/lines/4001", `{"number":"4001","displayName":"`, "aaaaaaaa", `"}`, 100 << 10, 413, "request body: more than 65536 bytes"},
+		{"new line", "POST /api/v1/lines", `{"number":"4001","displayName":"`, "aaaaaaaa", `"}`, 100 << 10, 413, "request body: more than 65536 bytes"},
+		{"parameter", "PUT /api/v1/params/BuildCNFFiles", `{"value":"`, "aaaaaaaa", `"}`, 100 << 10, 413, "request body: more than 65536 bytes"},
+		{"raw file", "PUT /api/v1/files/big.bin", "", "aaaaaaaa", "", 64<<20 + 8, 413, "request body: more than 67108864 bytes"},
+		{"a line within the limit", "PUT /api/v1/lines/4001", `{"number":"4001","displayName":"`, "aaaaaaaa", `"}`, 1 << 10, 422, "displayName"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			body, n := bigBody(tc.head, tc.item, tc.tail, tc.size)
+			status, e := rawPost(t, addr, tc.req, body, n)
+			if status != tc.status || !strings.Contains(e.Message, tc.msg) {
+				t.Errorf("%d %s %q, want %d with %q", status, e.Code, e.Message, tc.status, tc.msg)
+			}
+		})
+	}
+	if _, err := c.PutFile(context.Background(), "ok.bin", make([]byte, 1<<20)); err != nil {
+		t.Errorf("a 1 MiB file: %v", err)
 	}
 }
 
