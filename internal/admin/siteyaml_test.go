@@ -49,6 +49,8 @@ func TestReadSite(t *testing.T) {
 		{"an alias in itself", "servers: &a [*a]\n", Limits{}, "alias", false},
 		{"records", "lines: [{number: \"1\"}, {number: \"2\"}]\ngroups: [{name: G, servers: [a]}]\n", Limits{Records: 2}, "more than 2 records", true},
 		{"records through an alias", "servers: &s [{name: a, host: h}, {name: b, host: h}]\ngroups: *s\n", Limits{Records: 3}, "more than 3 records", true},
+		{"dense flow", "servers: [" + strings.Repeat("{},", 3_000_000) + "{}]\n", Limits{}, "YAML nodes: more than 6000000 nodes", true},
+		{"dense block", "servers:\n" + strings.Repeat("- \n", 3_000_000), Limits{}, "YAML nodes: more than 6000000 nodes", true},
 		{"too big", "lines:\n  - number: \"4001\"\n", Limits{Body: 10}, "site document: more than 10 bytes", true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -81,6 +83,39 @@ func TestReadSiteLaughsBounded(t *testing.T) {
 	}
 }
 
+// TestEstimateNodes: the estimate is at least the nodes yaml.v3 makes, and
+// about 1.5 times them for a document as export writes it.
+func TestEstimateNodes(t *testing.T) {
+	site, _ := yaml.Marshal(storetest.Site())
+	for _, doc := range []string{string(site), laughs(), "", "a", "- - - a\n", "- a: b\n  c: [d, e, {f: g}]\n", "a:\nb:\n", "[{},{},{}]", "{a: b, c: d}",
+		"? a\n: b\n", "a: |\n  x\n  y\n", "'a:b': \"c,d\"\n", "---\na: 1\n", "a: &x [1, 2]\nb: *x\n", "{\"a\":\"b\",\"c\":[1,2]}",
+		"[{0}:]0", // found by FuzzReadSite: a flow pair whose ":" is followed by "]"
+		"[-]", "[a:]", "{a:,b:}"} {
+		var root yaml.Node
+		if err := yaml.Unmarshal([]byte(doc), &root); err != nil {
+			t.Fatalf("%q: %v", doc, err)
+		}
+		nodes := 0
+		var walk func(n *yaml.Node)
+		walk = func(n *yaml.Node) {
+			nodes++
+			for _, k := range n.Content {
+				walk(k)
+			}
+		}
+		walk(&root)
+		if est := estimateNodes([]byte(doc)); est < nodes {
+			t.Errorf("%q: %d nodes, estimated %d", doc, nodes, est)
+		}
+		if doc == string(site) {
+			t.Logf("the test site: %d nodes, estimated %d", nodes, estimateNodes(site))
+			if est := estimateNodes(site); est > 2*nodes {
+				t.Errorf("the test site: %d nodes, estimated %d", nodes, est)
+			}
+		}
+	}
+}
+
 // TestReadSiteSame: a whole site as YAML reads as yaml.v3 reads it.
 func TestReadSiteSame(t *testing.T) {
 	doc, err := yaml.Marshal(storetest.Site())
@@ -107,12 +142,28 @@ func TestReadSiteSame(t *testing.T) {
 func FuzzReadSite(f *testing.F) {
 	doc, _ := yaml.Marshal(storetest.Site())
 	f.Add(string(doc))
-	for _, s := range []string{laughs(), "servers: &a [*a]\n", "lines: [{number: \"1\"}]\n", `{"lines":[{"number":"1"}]}`,
+	for _, s := range []string{laughs(), "- - - a\n", "a: [b, {c: d}]\n", "servers: &a [*a]\n", "lines: [{number: \"1\"}]\n", `{"lines":[{"number":"1"}]}`,
 		"servers: &s [{name: a, host: h}]\ngroups: *s\n", "files:\n  - name: a\n    text: hi\n", "a: &a {b: *a}\n"} {
 		f.Add(s)
 	}
 	lim := Limits{Records: 50, RecordBytes: 4096, Body: 64 << 10}
 	f.Fuzz(func(t *testing.T, doc string) {
+		var root yaml.Node
+		if yaml.Unmarshal([]byte(doc), &root) == nil {
+			nodes := 0
+			var walk func(n *yaml.Node)
+			walk = func(n *yaml.Node) {
+				if nodes++; nodes < 1<<20 {
+					for _, k := range n.Content {
+						walk(k)
+					}
+				}
+			}
+			walk(&root)
+			if est := estimateNodes([]byte(doc)); est < nodes {
+				t.Fatalf("%d nodes, estimated %d", nodes, est)
+			}
+		}
 		site, err := ReadSite(io.LimitReader(strings.NewReader(doc), 1<<20), lim)
 		if err == nil && len(site.Entities()) > lim.Records {
 			t.Fatalf("%d records read, limit %d", len(site.Entities()), lim.Records)
