@@ -1,21 +1,19 @@
 package main
 
 import (
-	"bytes"
-	"cmtftp/internal/domain"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
-	"go.yaml.in/yaml/v3"
+
+	"cmtftp/internal/admin"
+	"cmtftp/internal/domain"
 )
 
-// readSite reads a site document (YAML or JSON) from path ("-" is stdin),
-// refusing unknown fields so a typo is an error, not a silent no-op.
+// readSite reads a site document (YAML or JSON) from path ("-" is stdin)
+// within the admin API's default limits (admin.ReadSite).
 func readSite(path string) (*domain.Site, error) {
 	var r io.Reader = os.Stdin
 	if path != "-" {
@@ -26,25 +24,11 @@ func readSite(path string) (*domain.Site, error) {
 		defer f.Close()
 		r = f
 	}
-	data, err := io.ReadAll(r)
+	site, err := admin.ReadSite(r, admin.Limits{})
 	if err != nil {
-		return nil, err
-	}
-	var site domain.Site
-	if t := bytes.TrimSpace(data); len(t) > 0 && t[0] == '{' {
-		dec := json.NewDecoder(bytes.NewReader(data))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&site); err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
-		}
-		return &site, nil
-	}
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	if err := dec.Decode(&site); err != nil && !errors.Is(err, io.EOF) {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	return &site, nil
+	return site, nil
 }
 
 func newApplyCmd() *cobra.Command {

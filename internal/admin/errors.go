@@ -35,6 +35,7 @@ const (
 	CodeUnavailable  = "unavailable"
 	CodeUnauthorized = "unauthorized"
 	CodeBadRequest   = "bad_request"
+	CodeTooLarge     = "too_large"
 	CodeInternal     = "internal"
 )
 
@@ -48,6 +49,9 @@ func toError(err error) *Error {
 	var ae *Error
 	if errors.As(err, &ae) {
 		return ae
+	}
+	if tl := tooLarge(err); tl != nil {
+		return tl
 	}
 	e := &Error{Message: err.Error()}
 	var fe *domain.FieldError

@@ -47,11 +47,15 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	enc.Encode(v)
 }
 
-// decode reads the JSON request body into v; unknown fields are an error.
-func decode(r *http.Request, v any) error {
-	dec := json.NewDecoder(http.MaxBytesReader(nil, r.Body, MaxBody))
+// decode reads the JSON request body, one record of at most max bytes, into
+// v; unknown fields are an error, a longer body is a 413.
+func decode(w http.ResponseWriter, r *http.Request, max int64, v any) error {
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, max))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
+		if tl := tooLarge(err); tl != nil {
+			return tl
+		}
 		return badRequest("request body: " + err.Error())
 	}
 	return nil

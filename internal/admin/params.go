@@ -80,7 +80,7 @@ func (s *Server) setParam(w http.ResponseWriter, r *http.Request) error {
 	var v struct {
 		Value string `json:"value"`
 	}
-	if err := decode(r, &v); err != nil {
+	if err := decode(w, r, s.Limits.withDefaults().RecordBytes, &v); err != nil {
 		return err
 	}
 	p := &domain.Param{Scope: d.Scope, Name: d.Name, Value: v.Value}

@@ -74,7 +74,7 @@ func (s *Server) put(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	key := r.PathValue("key")
-	e, err := body(r, ki, key)
+	e, err := s.body(w, r, ki, key)
 	if err != nil {
 		return err
 	}
@@ -99,7 +99,7 @@ func (s *Server) create(w http.ResponseWriter, r *http.Request) error {
 	if ki.Kind == domain.KindFile {
 		return badRequest("upload files with PUT /api/v1/files/NAME")
 	}
-	e, err := body(r, ki, "")
+	e, err := s.body(w, r, ki, "")
 	if err != nil {
 		return err
 	}
@@ -124,18 +124,28 @@ func (s *Server) delete(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// body decodes a record of kind ki; a raw (non-JSON) body is a custom
-// file's data.
-func body(r *http.Request, ki domain.KindInfo, key string) (domain.Entity, error) {
+// maxFileBytes is the largest custom file domain accepts.
+const maxFileBytes = 64 << 20
+
+// body decodes a record of kind ki within s.Limits; a raw (non-JSON) body
+// is a custom file's data.
+func (s *Server) body(w http.ResponseWriter, r *http.Request, ki domain.KindInfo, key string) (domain.Entity, error) {
 	if ki.Kind == domain.KindFile && !strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
-		data, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, MaxBody))
+		data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxFileBytes))
+		if tl := tooLarge(err); tl != nil {
+			return nil, tl
+		}
 		if err != nil {
 			return nil, badRequest("request body: " + err.Error())
 		}
 		return &domain.CustomFile{Name: key, Data: data}, nil
 	}
+	max := s.Limits.withDefaults().RecordBytes
+	if ki.Kind == domain.KindFile {
+		max = MaxFileRecordBytes
+	}
 	e := ki.New()
-	if err := decode(r, e); err != nil {
+	if err := decode(w, r, max, e); err != nil {
 		return nil, err
 	}
 	return e, nil

@@ -14,9 +14,6 @@ import (
 	"cmtftp/internal/store"
 )
 
-// MaxBody is the largest request body accepted (a site document or a file).
-const MaxBody = 128 << 20
-
 // Server serves the admin API. Zero values are not usable: set Store.
 type Server struct {
 	// Store is the configuration database.
@@ -27,6 +24,9 @@ type Server struct {
 	// Logger receives one line per request that fails on the server's side
 	// (status 500 or more); nil discards.
 	Logger *slog.Logger
+	// Limits bound what one request may make the server decode; zero
+	// fields are the defaults (DefaultMaxBody …).
+	Limits Limits
 	// Extra registers more routes on the same mux (metrics, timeline …).
 	Extra func(mux *http.ServeMux)
 }

@@ -10,13 +10,15 @@ import (
 )
 
 // apply serves POST /api/v1/apply: a whole site document written in one
-// transaction.
+// transaction. The document is read one record at a time within s.Limits
+// (DecodeSite).
 func (s *Server) apply(w http.ResponseWriter, r *http.Request) error {
-	var site domain.Site
-	if err := decode(r, &site); err != nil {
+	lim := s.Limits.withDefaults()
+	site, err := DecodeSite(http.MaxBytesReader(w, r.Body, lim.Body), lim)
+	if err != nil {
 		return err
 	}
-	res, err := s.Store.Apply(r.Context(), &site)
+	res, err := s.Store.Apply(r.Context(), site)
 	if err != nil {
 		return err
 	}

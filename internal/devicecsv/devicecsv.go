@@ -60,22 +60,34 @@ type File struct {
 const MaxErrors = 1000
 
 // Parse reads a device CSV. It returns every row it could read and every
-// row error (up to MaxErrors); rows with errors are left out.
+// row error (up to MaxErrors); rows with errors are left out. It reads at
+// most MaxRows devices and MaxLines directory numbers, rows of at most
+// MaxRowBytes and fields of at most MaxField bytes: past a limit it stops
+// with an error naming it.
 func Parse(r io.Reader) (*File, []RowError) {
-	cr := csv.NewReader(r)
+	in := &rowReader{r: r, limit: MaxRowBytes}
+	cr := csv.NewReader(in)
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = true
 	p := &parser{
+		in:        in,
 		out:       &File{Lines: map[string]*domain.Line{}, LineOf: map[string]int{}},
 		firstSeen: map[string]int{},
 	}
 	head, err := cr.Read()
 	if err != nil {
-		if errors.Is(err, io.EOF) {
+		switch {
+		case errors.Is(err, io.EOF):
 			err = errors.New("the file is empty")
+		case errors.Is(err, errRowTooLong):
+			err = fmt.Errorf("the header is longer than %d bytes", MaxRowBytes)
 		}
 		return p.out, []RowError{{Line: 1, Msg: err.Error()}}
 	}
+	if e := p.longField(head, 1); e != nil {
+		return p.out, []RowError{*e}
+	}
+	p.last = 1
 	p.header(head)
 	if len(p.errs) > 0 {
 		return p.out, p.errs
@@ -87,6 +99,8 @@ func Parse(r io.Reader) (*File, []RowError) {
 
 // parser is the state of one Parse.
 type parser struct {
+	in        *rowReader
+	last      int // line of the last row read
 	cols      []column
 	out       *File
 	errs      []RowError
@@ -104,8 +118,13 @@ func (p *parser) add(e RowError) bool {
 
 // next reads and checks one row; it reports whether to go on.
 func (p *parser) next(cr *csv.Reader) bool {
+	p.in.limit = cr.InputOffset() + MaxRowBytes
 	rec, err := cr.Read()
 	if errors.Is(err, io.EOF) {
+		return false
+	}
+	if errors.Is(err, errRowTooLong) {
+		p.add(RowError{Line: p.last + 1, Msg: fmt.Sprintf("a row longer than %d bytes; the rest of the file is not read", MaxRowBytes)})
 		return false
 	}
 	if err != nil {
@@ -117,8 +136,12 @@ func (p *parser) next(cr *csv.Reader) bool {
 		return p.add(RowError{Line: line, Msg: "unreadable row: " + err.Error()}) && pe != nil
 	}
 	line, _ := cr.FieldPos(0)
+	p.last = line
 	if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
 		return true
+	}
+	if e := p.longField(rec, line); e != nil {
+		return p.add(*e)
 	}
 	if len(rec) != len(p.cols) {
 		return p.add(RowError{Line: line, Msg: fmt.Sprintf("%d fields, the header has %d", len(rec), len(p.cols))})
@@ -126,6 +149,10 @@ func (p *parser) next(cr *csv.Reader) bool {
 	d, lines, rerr := rowDevice(p.cols, rec, line)
 	if rerr != nil {
 		return p.add(*rerr)
+	}
+	if len(p.out.LineOf) >= MaxRows || len(p.out.Lines)+len(lines) > MaxLines {
+		p.add(RowError{Line: line, Msg: fmt.Sprintf("more than %d devices or %d directory numbers in one file (split it); the rest is not read", MaxRows, MaxLines)})
+		return false
 	}
 	if prev, dup := p.out.LineOf[d.Name]; dup {
 		return p.add(RowError{Line: line, Column: "MAC ADDRESS", Msg: fmt.Sprintf("device %s is also on line %d", d.Name, prev)})

@@ -112,17 +112,21 @@ func FuzzParse(f *testing.F) {
 	f.Add("MAC ADDRESS,DEVICE TYPE,DEVICE POOL\n\"00:11,7961,HQ\n")
 	f.Add(mixedRows)
 	f.Add(referenceRows)
+	f.Add("MAC ADDRESS,DEVICE TYPE,DEVICE POOL,DESCRIPTION\n001122334455,7961,HQ," + strings.Repeat("d", MaxField+1) + "\n")
 	for _, tc := range headerCases {
 		f.Add(tc.in)
 	}
 	f.Fuzz(func(t *testing.T, in string) {
 		parsed, errs := Parse(strings.NewReader(in))
-		if len(errs) > MaxErrors {
-			t.Fatalf("%d errors, more than the cap", len(errs))
+		if len(errs) > MaxErrors || len(parsed.Rows) > MaxRows || len(parsed.Lines) > MaxLines {
+			t.Fatalf("%d errors, %d rows, %d lines: past a limit", len(errs), len(parsed.Rows), len(parsed.Lines))
 		}
 		for _, r := range parsed.Rows {
 			// Every row handed on is valid on its own.
 			d := *r.Device
+			if len(d.Description) > MaxField {
+				t.Fatalf("row %d: a field of %d bytes passed", r.Line, len(d.Description))
+			}
 			if err := domain.Normalize(&d); err != nil {
 				t.Fatalf("row %d passed but does not validate: %v", r.Line, err)
 			}

@@ -1,0 +1,7 @@
+//go:build race
+
+package devicecsv
+
+// raceMemFactor scales memory bounds under the race detector, whose shadow
+// memory triples the resident set.
+const raceMemFactor = 4
