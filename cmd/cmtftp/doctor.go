@@ -31,7 +31,9 @@ configurations name is there with every archive; no SIP password goes out in a
 device file over plain TFTP; an admin API other hosts reach asks for a token.
 With --root (and --db), run on the server's host, it also checks that the
 database is outside the TFTP root and nothing in the root is writable by others.
-The exit status is 1 when anything fails.`,
+Run it on the server's host or from a network in serve's --provisioning-nets: it
+boots every device from this host's address, which the enumeration guard
+throttles elsewhere. The exit status is 1 when anything fails.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ap, err := tftpclient.Resolve(cmd.Context(), tftp)
