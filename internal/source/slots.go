@@ -121,6 +121,9 @@ func (s *Slots) ReleaseFrom(a netip.Addr) {
 func (s *Slots) Charge(a netip.Addr, n int) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.budget < 0 {
+		return true
+	}
 	e := s.entry(a)
 	now := s.now()
 	e.credit = min(float64(s.budget), e.credit+now.Sub(e.at).Seconds()*s.refill)
@@ -154,10 +157,11 @@ func (s *Slots) SetPerSource(n int) {
 }
 
 // SetUnverifiedBudget sets the unverified bytes a source may draw at once
-// and regains per second; a budget of 0 or less keeps the default.
+// and regains per second; 0 keeps the value set, a negative burst is no
+// budget at all.
 func (s *Slots) SetUnverifiedBudget(burst, perSecond int) {
 	s.mu.Lock()
-	if burst > 0 {
+	if burst != 0 {
 		s.budget = int64(burst)
 	}
 	if perSecond > 0 {

@@ -38,7 +38,9 @@ func testServer(t *testing.T, network string, files map[string][]byte, tweak fun
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { disk.Close() })
-	s := &Server{Source: disk, Timeout: 30 * time.Millisecond, Retries: 5, noEventLoop: goroutineDriver}
+	// The tests' clients all share one address: no per-source cap unless
+	// a test sets one.
+	s := &Server{Source: disk, Timeout: 30 * time.Millisecond, Retries: 5, MaxPerSource: -1, noEventLoop: goroutineDriver}
 	if tweak != nil {
 		tweak(s)
 	}

@@ -25,12 +25,26 @@ var (
 	errShutdown = errors.New("tftpd: transfer aborted by shutdown")
 	// errTransferTimeout means the transfer reached TransferTimeout.
 	errTransferTimeout = errors.New("tftpd: transfer timeout")
+	// errUnverified means the peer's source had spent its budget of
+	// unverified bytes.
+	errUnverified = errors.New("tftpd: unverified budget of the source spent")
 	// errRetries means a window went unacknowledged through every retry.
 	errRetries = errors.New("tftpd: retries exhausted")
 )
 
 // maxBackoff bounds the doubling of the retransmission timeout.
 const maxBackoff = 8
+
+// Until a peer acknowledges its first block (or the OACK), nothing shows
+// that it asked: the request's source may be forged. Such a transfer is
+// sent its first block (or OACK) and at most unverifiedResends resends,
+// each waited for at most unverifiedWait, so it holds its slot a few
+// seconds at most (3 s with the default 1 s timeout: sends at 0 and 1 s,
+// given up at 3 s). After the first ACK the normal schedule applies.
+const (
+	unverifiedResends = 1
+	unverifiedWait    = 2 * time.Second
+)
 
 // machine is one read transfer's protocol, free of I/O. A driver hands it
 // each packet that arrives on the transfer's socket (onPacket), the expiry
@@ -72,11 +86,12 @@ type machine struct {
 	deadline   time.Time      // the whole transfer's limit (TransferTimeout)
 	stats      *Stats
 
-	acked   int64         // last block acknowledged; -1 while the OACK is unanswered
-	end     int64         // last block of the window in flight
-	cur     time.Duration // retransmission timeout now, after backoff
-	retries int           // resends of the window in flight
-	wait    time.Time     // when the window in flight times out
+	acked    int64         // last block acknowledged; -1 while the OACK is unanswered
+	verified bool          // the peer has acknowledged its first block or the OACK
+	end      int64         // last block of the window in flight
+	cur      time.Duration // retransmission timeout now, after backoff
+	retries  int           // resends of the window in flight
+	wait     time.Time     // when the window in flight times out
 }
 
 // action is what a driver does after an event: send what send says, arm
@@ -106,7 +121,7 @@ const (
 
 // start begins the transfer at now: it sends the OACK, or the first window.
 func (m *machine) start(now time.Time) action {
-	m.cur, m.acked, m.retries = m.rto, 0, 0
+	m.cur, m.acked, m.retries, m.verified = m.rto, 0, 0, false
 	if m.oack {
 		m.acked = -1
 	}
@@ -156,7 +171,7 @@ func (m *machine) ack(blk uint16) bool {
 		return false
 	}
 	m.acked += diff
-	m.cur, m.retries = m.rto, 0
+	m.cur, m.retries, m.verified = m.rto, 0, true
 	m.stats.SegmentsAcked.Add(uint64(diff))
 	return true
 }
@@ -174,7 +189,11 @@ func (m *machine) onTimeout(now time.Time) action {
 		a.send, a.code, a.msg = sendError, tftp.ErrUndefined, timedOutMessage
 		return a
 	}
-	if m.retries++; m.retries > m.maxRetries {
+	limit := m.maxRetries
+	if !m.verified {
+		limit = min(limit, unverifiedResends)
+	}
+	if m.retries++; m.retries > limit {
 		return m.abort(fmt.Errorf("%w: no acknowledgment of block %d", errRetries, m.acked+1))
 	}
 	if !m.fixedRTO {
@@ -202,7 +221,11 @@ func (m *machine) sendWindow(now time.Time) action {
 	if m.acked < 0 {
 		m.end = 0
 	}
-	m.wait = minTime(now.Add(m.cur), m.deadline)
+	wait := m.cur
+	if !m.verified {
+		wait = min(wait, unverifiedWait)
+	}
+	m.wait = minTime(now.Add(wait), m.deadline)
 	return action{send: sendBlocks, first: m.acked + 1, last: m.end, wake: m.wait}
 }
 

@@ -41,11 +41,14 @@ type transfer struct {
 	chunk   []byte // one window of file bytes, read in one call (files not in memory)
 	// pbuf is room for one packet: an ACK being read (goroutine driver) or
 	// an ERROR being sent, once the machine is done with what was read.
-	pbuf   [ackBufLen]byte
-	local  netip.Addr // the address the request came to
-	closed atomic.Bool
-	res    Result
-	start  time.Time
+	pbuf  [ackBufLen]byte
+	local netip.Addr // the address the request came to
+	// charged is what was taken from the peer's unverified budget and is
+	// refunded once the peer acknowledges its first block.
+	charged int
+	closed  atomic.Bool
+	res     Result
+	start   time.Time
 
 	// The goroutine driver's (goroutine.go).
 	cs connSender
@@ -133,6 +136,10 @@ func (t *transfer) toNetascii() error {
 // send that fails for good ends the transfer; ERRORs are sent once and
 // their failures ignored.
 func (t *transfer) do(a action) (done bool, outcome Outcome, err error) {
+	if t.charged > 0 && t.m.verified {
+		t.s.slots.Refund(t.m.peer.Addr(), t.charged)
+		t.charged = 0
+	}
 	switch a.send {
 	case sendBlocks:
 		if err := t.sendBlocks(a.first, a.last); err != nil {
@@ -149,6 +156,9 @@ func (t *transfer) do(a action) (done bool, outcome Outcome, err error) {
 // sendBlocks sends blocks first..last (block 0 is the OACK) in one batch.
 func (t *transfer) sendBlocks(first, last int64) error {
 	if first == 0 {
+		if err := t.charge(len(t.oack)); err != nil {
+			return err
+		}
 		t.s.stats.SegmentsSent.Add(1)
 		return sendFailed(t.snd.send(t.oack))
 	}
@@ -157,11 +167,29 @@ func (t *transfer) sendBlocks(first, last int64) error {
 		t.sendError(tftp.ErrUndefined, fileChangedMessage)
 		return err
 	}
+	if err := t.charge(len(b)); err != nil {
+		return err
+	}
 	t.s.stats.SegmentsSent.Add(uint64(k))
 	if k == 1 {
 		return sendFailed(t.snd.send(b))
 	}
 	return sendFailed(t.snd.sendWindow(b, t.blksize+tftp.HeaderLen, k))
+}
+
+// charge takes n bytes about to be sent from the peer's unverified budget
+// while the peer has acknowledged nothing, or ends the transfer, sending
+// nothing, when the budget is spent (source.Slots).
+func (t *transfer) charge(n int) error {
+	if t.m.verified {
+		return nil
+	}
+	if !t.s.slots.Charge(t.m.peer.Addr(), n) {
+		t.s.stats.Unverified.Add(1)
+		return errUnverified
+	}
+	t.charged += n
+	return nil
 }
 
 // fill writes DATA blocks first..last into t.buf, back to back, and
