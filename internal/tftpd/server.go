@@ -183,6 +183,7 @@ func (s *Server) Serve(conn net.PacketConn) error {
 		udp.Close()
 		return err
 	}
+	s.setReceiveBuffer(udp)
 	s.mu.Lock()
 	if s.closing.Load() {
 		s.mu.Unlock()
@@ -206,6 +207,29 @@ func (s *Server) Serve(conn net.PacketConn) error {
 		return ErrServerClosed
 	}
 	return err
+}
+
+// setReceiveBuffer gives a listener the receive buffer asked for, and logs
+// what the kernel granted: a burst of requests (phones booting together, a
+// flood) waits there for the read loops instead of being dropped.
+func (s *Server) setReceiveBuffer(c *net.UDPConn) {
+	n := s.ReceiveBuffer
+	if n < 0 {
+		return
+	}
+	if n == 0 {
+		n = DefaultReceiveBuffer
+	}
+	got, err := setReceiveBuffer(c, n)
+	if err != nil {
+		s.logger().Warn("tftp listener receive buffer not set", "addr", c.LocalAddr().String(), "asked", n, "err", err)
+		return
+	}
+	lvl := slog.LevelInfo
+	if got < n {
+		lvl = slog.LevelWarn // capped by net.core.rmem_max without CAP_NET_ADMIN
+	}
+	s.logger().Log(s.ctx, lvl, "tftp listener receive buffer", "addr", c.LocalAddr().String(), "asked", n, "granted", got)
 }
 
 // ListenAndServe listens on the UDP address addr and serves it until

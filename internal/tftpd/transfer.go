@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/netip"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"cmtftp/internal/source"
@@ -247,6 +248,9 @@ func (t *transfer) finish(outcome Outcome, err error) {
 		s.stats.RequestsProcessed.Add(1)
 	} else {
 		s.stats.RequestsAborted.Add(1)
+		if errors.Is(err, syscall.ECONNREFUSED) {
+			s.stats.PeerUnreachable.Add(1)
+		}
 		if log := s.logger(); log.Enabled(s.ctx, slog.LevelDebug) {
 			log.Debug("tftp transfer aborted", "file", res.Name, "client", res.Remote, "err", err)
 		}

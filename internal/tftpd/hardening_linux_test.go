@@ -1,0 +1,107 @@
+package tftpd
+
+import (
+	"net"
+	"net/netip"
+	"testing"
+	"time"
+
+	"cmtftp/internal/tftp"
+)
+
+// TestPortUnreachableEndsTransfer: a client that sends its request and
+// closes its socket makes the kernel answer the server's first packet
+// with an ICMP port unreachable; the transfer ends on it (well before its
+// resend is due) and frees its slot. On the event loop and on a
+// goroutine of its own (windowed).
+func TestPortUnreachableEndsTransfer(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		o    tftp.Options
+	}{
+		{"event loop", tftp.Options{}},
+		{"goroutine", tftp.Options{BlockSize: 1428, WindowSize: 4}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s, addr := testServer(t, "udp4", map[string][]byte{"f": randomBytes(t, 5000)}, func(s *Server) { s.Timeout = 3 * time.Second })
+			c, err := net.ListenUDP("udp4", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := c.WriteToUDPAddrPort(tftp.AppendRequest(nil, tftp.OpRRQ, "f", "octet", tc.o), addr); err != nil {
+				t.Fatal(err)
+			}
+			c.Close()
+			waitFor(t, "the port unreachable to end the transfer", func() bool {
+				return s.Stats().PeerUnreachable == 1 && s.InProgress() == 0
+			})
+			if st := s.Stats(); st.Retransmits != 0 {
+				t.Fatalf("%d resends before the transfer ended", st.Retransmits)
+			}
+		})
+	}
+}
+
+// TestBurstAllAnswered: 1,000 requests sent as fast as four sockets can
+// send them (a few milliseconds) are each answered — DATA 1 from a new
+// port, or an ERROR (not found, busy) — none dropped in the listener's
+// receive buffer.
+func TestBurstAllAnswered(t *testing.T) {
+	const clients, each = 4, 250
+	_, addr := testServer(t, "udp4", map[string][]byte{"f": randomBytes(t, 100)}, func(s *Server) { s.Timeout = time.Second })
+	conns := make([]*net.UDPConn, clients)
+	for i := range conns {
+		c, err := net.ListenUDP("udp4", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { c.Close() })
+		if _, err := setReceiveBuffer(c, 8<<20); err != nil {
+			t.Fatal(err)
+		}
+		conns[i] = c
+	}
+	reqs := [][]byte{
+		tftp.AppendRequest(nil, tftp.OpRRQ, "f", "octet", tftp.Options{}),
+		tftp.AppendRequest(nil, tftp.OpRRQ, "missing", "octet", tftp.Options{}),
+	}
+	start := time.Now()
+	for i := range each {
+		for _, c := range conns {
+			if _, err := c.WriteToUDPAddrPort(reqs[i%2], addr); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	t.Logf("%d requests sent in %v", clients*each, time.Since(start))
+	answered := 0
+	for _, c := range conns {
+		answered += answers(t, c, addr, each)
+	}
+	if answered != clients*each {
+		t.Fatalf("%d of %d requests answered", answered, clients*each)
+	}
+}
+
+// answers reads what c is sent until want requests are answered or
+// nothing more comes, and returns how many are: each transfer port seen
+// once (DATA 1 and its resend), each ERROR from the listener.
+func answers(t *testing.T, c *net.UDPConn, listener netip.AddrPort, want int) int {
+	t.Helper()
+	tids := map[netip.AddrPort]bool{}
+	errs := 0
+	buf := make([]byte, 2048)
+	for len(tids)+errs < want {
+		c.SetReadDeadline(time.Now().Add(3 * time.Second))
+		_, from, err := c.ReadFromUDPAddrPort(buf)
+		if err != nil {
+			break
+		}
+		if from == listener {
+			errs++
+		} else {
+			tids[from] = true
+		}
+	}
+	return len(tids) + errs
+}
