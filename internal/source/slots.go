@@ -27,7 +27,7 @@ type Slots struct {
 	max, n atomic.Int64
 
 	mu         sync.Mutex
-	perSource  int
+	perSource  int // 0: DefaultPerSource of max; negative: no cap
 	maxSources int
 	budget     int64   // unverified bytes a source may draw at once
 	refill     float64 // unverified bytes a source regains per second
@@ -69,7 +69,7 @@ type sourceEntry struct {
 
 // NewSlots returns n slots, with the default per-source limits.
 func NewSlots(n int) *Slots {
-	s := &Slots{perSource: DefaultPerSource(n), maxSources: DefaultMaxSources,
+	s := &Slots{maxSources: DefaultMaxSources,
 		budget: DefaultUnverifiedBudget, refill: DefaultUnverifiedRefill, now: time.Now}
 	s.max.Store(int64(n))
 	return s
@@ -93,7 +93,7 @@ func (s *Slots) Release() { s.n.Add(-1) }
 func (s *Slots) AcquireFrom(a netip.Addr) bool {
 	s.mu.Lock()
 	e := s.entry(a)
-	if s.perSource > 0 && e.held >= s.perSource {
+	if c := s.cap(); c > 0 && e.held >= c {
 		s.mu.Unlock()
 		return false
 	}
@@ -148,8 +148,20 @@ func (s *Slots) Refund(a netip.Addr, n int) {
 // SetMax changes the number of slots; transfers already holding one keep it.
 func (s *Slots) SetMax(n int) { s.max.Store(int64(n)) }
 
-// SetPerSource sets how many slots one source may hold at once; 0 or less
-// is no cap.
+// cap is the per-source cap now; 0 is none. Called holding mu.
+func (s *Slots) cap() int {
+	switch {
+	case s.perSource < 0:
+		return 0
+	case s.perSource == 0:
+		return DefaultPerSource(int(s.max.Load()))
+	}
+	return s.perSource
+}
+
+// SetPerSource sets how many slots one source may hold at once: 0 is the
+// default, DefaultPerSource of the number of slots (following SetMax);
+// negative is no cap.
 func (s *Slots) SetPerSource(n int) {
 	s.mu.Lock()
 	s.perSource = n
@@ -177,11 +189,11 @@ func (s *Slots) SetMaxSources(n int) {
 	s.mu.Unlock()
 }
 
-// PerSource returns the per-source cap; 0 is none.
+// PerSource returns the per-source cap in force; 0 is none.
 func (s *Slots) PerSource() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.perSource
+	return s.cap()
 }
 
 // Max returns the number of slots.

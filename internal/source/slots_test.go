@@ -47,7 +47,7 @@ func TestSlotsPerSource(t *testing.T) {
 // together, and Acquire counts against no source.
 func TestSlotsSharedCount(t *testing.T) {
 	s := NewSlots(4)
-	s.SetPerSource(0)
+	s.SetPerSource(-1)
 	for i := range 4 {
 		if !s.AcquireFrom(netip.AddrFrom4([4]byte{10, 0, 0, byte(i)})) {
 			t.Fatalf("acquire %d refused", i)
@@ -59,6 +59,22 @@ func TestSlotsSharedCount(t *testing.T) {
 	s.ReleaseFrom(netip.AddrFrom4([4]byte{10, 0, 0, 0}))
 	if !s.Acquire() || s.InUse() != 4 {
 		t.Fatalf("in use %d after release and acquire", s.InUse())
+	}
+}
+
+// TestSlotsDefaultShare: unless set, the cap is a twentieth of the slots,
+// at least 4, and follows SetMax.
+func TestSlotsDefaultShare(t *testing.T) {
+	s := NewSlots(200)
+	for _, tc := range []struct{ max, want int }{{200, 10}, {20, 4}, {1000, 50}} {
+		s.SetMax(tc.max)
+		if got := s.PerSource(); got != tc.want {
+			t.Errorf("%d slots: cap %d, want %d", tc.max, got, tc.want)
+		}
+	}
+	s.SetPerSource(-1)
+	if got := s.PerSource(); got != 0 {
+		t.Errorf("no cap: %d", got)
 	}
 }
 
