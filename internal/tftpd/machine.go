@@ -82,16 +82,16 @@ type machine struct {
 	oack       bool           // an OACK answers the request (block 0)
 	rto        time.Duration  // the first retransmission timeout
 	fixedRTO   bool           // the client chose it (timeout option): no backoff
+	verified   bool           // the peer has acknowledged its first block or the OACK
 	maxRetries int            // resends of one window before giving up
 	deadline   time.Time      // the whole transfer's limit (TransferTimeout)
 	stats      *Stats
 
-	acked    int64         // last block acknowledged; -1 while the OACK is unanswered
-	verified bool          // the peer has acknowledged its first block or the OACK
-	end      int64         // last block of the window in flight
-	cur      time.Duration // retransmission timeout now, after backoff
-	retries  int           // resends of the window in flight
-	wait     time.Time     // when the window in flight times out
+	acked   int64         // last block acknowledged; -1 while the OACK is unanswered
+	end     int64         // last block of the window in flight
+	cur     time.Duration // retransmission timeout now, after backoff
+	retries int           // resends of the window in flight
+	wait    time.Time     // when the window in flight times out
 }
 
 // action is what a driver does after an event: send what send says, arm

@@ -42,12 +42,12 @@ type transfer struct {
 	chunk   []byte // one window of file bytes, read in one call (files not in memory)
 	// pbuf is room for one packet: an ACK being read (goroutine driver) or
 	// an ERROR being sent, once the machine is done with what was read.
-	pbuf  [ackBufLen]byte
-	local netip.Addr // the address the request came to
+	pbuf   [ackBufLen]byte
+	local  netip.Addr // the address the request came to
+	closed atomic.Bool
 	// charged is what was taken from the peer's unverified budget and is
 	// refunded once the peer acknowledges its first block.
-	charged int
-	closed  atomic.Bool
+	charged int32
 	res     Result
 	start   time.Time
 
@@ -138,7 +138,7 @@ func (t *transfer) toNetascii() error {
 // their failures ignored.
 func (t *transfer) do(a action) (done bool, outcome Outcome, err error) {
 	if t.charged > 0 && t.m.verified {
-		t.s.slots.Refund(t.m.peer.Addr(), t.charged)
+		t.s.slots.Refund(t.m.peer.Addr(), int(t.charged))
 		t.charged = 0
 	}
 	switch a.send {
@@ -189,7 +189,7 @@ func (t *transfer) charge(n int) error {
 		t.s.stats.Unverified.Add(1)
 		return errUnverified
 	}
-	t.charged += n
+	t.charged += int32(n) // at most two packets: fits
 	return nil
 }
 
