@@ -77,21 +77,23 @@ func forge(t *testing.T, s *Server, addr netip.AddrPort, n int, gap time.Duratio
 
 // TestForgedAmplification measures what forged requests draw towards the
 // address they name: one request, and a flood of 1,000 from one address
-// over about a second, with and without options. A single request gets
-// its first block (or OACK) and one resend; a flood draws no more DATA
-// and OACK bytes than the source's unverified budget gives (its burst
-// plus its refill over the flood's time).
+// over about a second, with and without options, and with the cap out of
+// the way. A single request gets its first block (or OACK) and one resend;
+// a flood draws no more DATA and OACK bytes than the source's unverified
+// budget gives (its burst plus its refill over the flood's time).
 func TestForgedAmplification(t *testing.T) {
 	for _, tc := range []struct {
-		name string
-		o    tftp.Options
+		name      string
+		o         tftp.Options
+		perSource int // 0: the default cap (10 of 200 slots)
 	}{
-		{"no options", tftp.Options{}},
-		{"blksize tsize", tftp.Options{BlockSize: 1428, HasTSize: true}},
+		{"no options", tftp.Options{}, 0},
+		{"blksize tsize", tftp.Options{BlockSize: 1428, HasTSize: true}, 0},
+		{"no options, the budget alone", tftp.Options{}, 200},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s, addr := testServer(t, "udp4", map[string][]byte{"SEP001122334455.cnf.xml": randomBytes(t, 4000)}, func(s *Server) {
-				s.MaxPerSource, s.Timeout = 0, 20*time.Millisecond // the defaults' limits, quickly
+				s.MaxPerSource, s.Timeout = tc.perSource, 20*time.Millisecond
 			})
 			one := forge(t, s, addr, 1, 0, tc.o)
 			t.Logf("single forged request: %v", one)

@@ -66,7 +66,7 @@ func TestUnverifiedOneResend(t *testing.T) {
 			p.rrq("f", "octet", tc.o)
 			got := 0
 			for {
-				pkt, _, ok := p.recv(500 * time.Millisecond)
+				pkt, _, ok := p.recv(300 * time.Millisecond)
 				if !ok {
 					break
 				}
@@ -78,7 +78,7 @@ func TestUnverifiedOneResend(t *testing.T) {
 			if got != 2 {
 				t.Fatalf("%d packets to a peer that acknowledged nothing, want 1 + 1 resend", got)
 			}
-			waitFor(t, "the slot", func() bool { return s.InProgress() == 0 })
+			waitFor(t, "the slot", func() bool { return s.InProgress() == 0 }) // 2 s after the resend
 		})
 	}
 }

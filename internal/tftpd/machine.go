@@ -37,10 +37,13 @@ const maxBackoff = 8
 
 // Until a peer acknowledges its first block (or the OACK), nothing shows
 // that it asked: the request's source may be forged. Such a transfer is
-// sent its first block (or OACK) and at most unverifiedResends resends,
-// each waited for at most unverifiedWait, so it holds its slot a few
-// seconds at most (3 s with the default 1 s timeout: sends at 0 and 1 s,
-// given up at 3 s). After the first ACK the normal schedule applies.
+// sent its first block (or OACK), resent once after the retransmission
+// timeout (at most unverifiedWait), and given up unverifiedWait after the
+// resend if still unanswered: it holds its slot a few seconds at most (3 s
+// with the default 1 s timeout: sends at 0 and 1 s, given up at 3 s), and
+// a real client whose ACK was lost has that long to send it again, however
+// short the server's timeout. After the first ACK the normal schedule
+// applies.
 const (
 	unverifiedResends = 1
 	unverifiedWait    = 2 * time.Second
@@ -222,8 +225,11 @@ func (m *machine) sendWindow(now time.Time) action {
 		m.end = 0
 	}
 	wait := m.cur
-	if !m.verified {
+	switch {
+	case !m.verified && m.retries == 0:
 		wait = min(wait, unverifiedWait)
+	case !m.verified:
+		wait = unverifiedWait // the last chance
 	}
 	m.wait = minTime(now.Add(wait), m.deadline)
 	return action{send: sendBlocks, first: m.acked + 1, last: m.end, wake: m.wait}

@@ -185,6 +185,8 @@ func TestMachineBlockWrap(t *testing.T) {
 func TestMachineTimeout(t *testing.T) {
 	fixed := testMachine(3, 1, false)
 	fixed.fixedRTO = true
+	fast := testMachine(3, 1, false)
+	fast.rto = 20 * time.Millisecond
 	fixed5 := testMachine(3, 1, false)
 	fixed5.rto, fixed5.fixedRTO = 5*time.Second, true
 	limited := testMachine(3, 1, false)
@@ -200,6 +202,10 @@ func TestMachineTimeout(t *testing.T) {
 		{"an unverified peer's own timeout is waited for 2 s at most", fixed5, blocks(1, 1, 2*time.Second), []step{
 			{timeout(2 * time.Second), blocks(1, 1, 4*time.Second)},
 			{timeout(4 * time.Second), aborted(errRetries)},
+		}},
+		{"after the resend an unverified peer has 2 s to answer, however short the timeout", fast, blocks(1, 1, 20*time.Millisecond), []step{
+			{timeout(20 * time.Millisecond), blocks(1, 1, 2020*time.Millisecond)},
+			{ack(1, 2*time.Second), blocks(2, 2, 2020*time.Millisecond)},
 		}},
 		{"an unanswered OACK goes once more, then the transfer ends", testMachine(3, 1, true), blocks(0, 0, time.Second), []step{
 			{timeout(time.Second), blocks(0, 0, 3*time.Second)},
