@@ -77,10 +77,11 @@ func randomBytes(t testing.TB, n int) []byte {
 	return b
 }
 
-// waitFor polls cond until it holds or a second passes.
+// waitFor polls cond until it holds or five seconds pass (a bound for a
+// failure, never a timing assertion).
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(2 * time.Second)
+	deadline := time.Now().Add(5 * time.Second)
 	for !cond() {
 		if time.Now().After(deadline) {
 			t.Fatalf("timed out waiting for %s", what)
