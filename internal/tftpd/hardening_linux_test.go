@@ -57,7 +57,14 @@ func TestPortUnreachableEndsTransfer(t *testing.T) {
 // receive buffer.
 func TestBurstAllAnswered(t *testing.T) {
 	const clients, each = 4, 250
-	_, addr := testServer(t, "udp4", map[string][]byte{"f": randomBytes(t, 100)}, func(s *Server) { s.Timeout = time.Second })
+	s, addr := testServer(t, "udp4", map[string][]byte{"f": randomBytes(t, 100)}, func(s *Server) { s.Timeout = time.Second })
+	// Serve, on its goroutine, sets the buffer before it takes the
+	// listener in: until then the socket has the system's default.
+	waitFor(t, "Serve to take the listener", func() bool {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		return len(s.listeners) == 1
+	})
 	conns := make([]*net.UDPConn, clients)
 	for i := range conns {
 		c, err := net.ListenUDP("udp4", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
@@ -89,6 +96,14 @@ func TestBurstAllAnswered(t *testing.T) {
 		answered += answers(t, c, addr, each)
 	}
 	if answered != clients*each {
+		if b, err := os.ReadFile("/proc/net/udp"); err == nil {
+			for line := range strings.Lines(string(b)) {
+				if f := strings.Fields(line); len(f) > 12 && f[len(f)-1] != "0" && f[len(f)-1] != "drops" {
+					t.Logf("socket with drops: %s (listener %v, clients %v %v %v %v)", strings.TrimSpace(line), addr,
+						conns[0].LocalAddr(), conns[1].LocalAddr(), conns[2].LocalAddr(), conns[3].LocalAddr())
+				}
+			}
+		}
 		t.Fatalf("%d of %d requests answered (UDP receive-buffer drops meanwhile, any socket of this namespace: %d)",
 			answered, clients*each, udpRcvbufErrors(t)-drops)
 	}
@@ -132,7 +147,7 @@ func answers(t *testing.T, c *net.UDPConn, listener netip.AddrPort, want int) in
 	errs := 0
 	buf := make([]byte, 2048)
 	for len(tids)+errs < want {
-		c.SetReadDeadline(time.Now().Add(3 * time.Second))
+		c.SetReadDeadline(time.Now().Add(5 * time.Second)) // a bound for a failure
 		_, from, err := c.ReadFromUDPAddrPort(buf)
 		if err != nil {
 			break
