@@ -60,6 +60,7 @@ func TestBurstAllAnswered(t *testing.T) {
 	s, addr := testServer(t, "udp4", map[string][]byte{"f": randomBytes(t, 100)}, func(s *Server) { s.Timeout = time.Second })
 	// Serve, on its goroutine, sets the buffer before it takes the
 	// listener in: until then the socket has the system's default.
+	s.init() // once: Serve's, or this one first
 	waitFor(t, "Serve to take the listener", func() bool {
 		s.mu.Lock()
 		defer s.mu.Unlock()
