@@ -95,7 +95,7 @@ func BenchmarkStorm100k(b *testing.B) {
 	ctx := context.Background()
 	writeDeviceDB(b, db, n, "8841", domain.ProtocolSIP, 2)
 	port := strconv.Itoa(freePort(b))
-	srv := startServe(b, nil, 1, "--root", b.TempDir(), "--db", "sqlite:"+db, "--tftp-addr", "127.0.0.1:"+port, "--max-serving-count", "1000")
+	srv := startServe(b, nil, 1, "--root", b.TempDir(), "--db", "sqlite:"+db, "--tftp-addr", "127.0.0.1:"+port, "--max-serving-count", "1000", "--max-per-source", "-1") // 200 phones on one address
 	pid := srv.Process.Pid
 
 	storm := func(names []string) (float64, time.Duration) {

@@ -62,7 +62,7 @@ func TestRequestMix(t *testing.T) {
 	randomFile(t, root, "big.bin", 64<<10)
 	admin := freeTCP(t)
 	port := strconv.Itoa(freePort(t))
-	startServe(t, nil, 1, "--root", root, "--tftp-addr", "127.0.0.1:"+port, "--admin-addr", admin)
+	startServe(t, nil, 1, "--root", root, "--tftp-addr", "127.0.0.1:"+port, "--admin-addr", admin, "--max-per-source", "-1") // 50 clients on one address
 	const total, workers = 10000, 50
 	var mu sync.Mutex
 	counts := map[string]int{}

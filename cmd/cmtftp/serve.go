@@ -45,6 +45,8 @@ type serveFlags struct {
 	tftpAddrs       []string
 	demo            bool
 	maxServing      int
+	maxPerSource    int
+	rcvbuf          int
 	maxBlksize      int
 	maxWindow       int
 	timeout         time.Duration
@@ -86,6 +88,8 @@ served on 127.0.0.1:6969 and [::1]:6969: no root privileges or set-up needed.`,
 	fl.StringArrayVar(&f.tftpAddrs, "tftp-addr", nil, `UDP address to listen on, repeatable; a bare ":PORT" listens on IPv4 and IPv6 (default ":69", with --demo 127.0.0.1:6969 and [::1]:6969)`)
 	fl.BoolVar(&f.demo, "demo", false, "write a sample root into ./cmtftp-demo/ if missing and serve it on loopback")
 	fl.IntVar(&f.maxServing, "max-serving-count", tftpd.DefaultMaxServingCount, `transfers served at once; past it a client gets ERROR 0 "busy, retry later"`)
+	fl.IntVar(&f.maxPerSource, "max-per-source", 0, "transfers (TFTP and HTTP) one client address (IPv4 address, IPv6 /64) may hold at once; 0: a twentieth of --max-serving-count, at least 4; -1: no cap")
+	fl.IntVar(&f.rcvbuf, "tftp-rcvbuf", tftpd.DefaultReceiveBuffer, "receive buffer asked for each TFTP listener, in bytes (SO_RCVBUFFORCE as root, else capped by net.core.rmem_max); 0 keeps the system's")
 	fl.IntVar(&f.maxBlksize, "max-blksize", tftpd.DefaultMaxBlockSize, "largest blksize granted (8–65464)")
 	fl.IntVar(&f.maxWindow, "max-windowsize", tftpd.DefaultMaxWindowSize, "largest windowsize granted (1–65535)")
 	fl.DurationVar(&f.timeout, "retransmit-timeout", tftpd.DefaultTimeout, "first retransmission timeout when the client asks for none (doubles per retry, up to 8x)")
@@ -114,6 +118,10 @@ func (f serveFlags) validate() error {
 	switch {
 	case f.maxServing < 1:
 		return fmt.Errorf("--max-serving-count %d: must be at least 1", f.maxServing)
+	case f.maxPerSource < -1:
+		return fmt.Errorf("--max-per-source %d: must be -1 (no cap), 0 (default) or more", f.maxPerSource)
+	case f.rcvbuf < 0:
+		return fmt.Errorf("--tftp-rcvbuf %d: must be 0 (the system's) or more", f.rcvbuf)
 	case f.maxBlksize < 8 || f.maxBlksize > 65464:
 		return fmt.Errorf("--max-blksize %d: must be 8–65464", f.maxBlksize)
 	case f.maxWindow < 1 || f.maxWindow > 65535:
@@ -196,6 +204,7 @@ func (f serveFlags) config(cmd *cobra.Command, log *slog.Logger) (assembly.Confi
 	if cmd.Flags().Changed("max-serving-count") {
 		cfg.MaxServingCount = f.maxServing
 	}
+	cfg.MaxPerSource, cfg.TFTPReceiveBuffer = f.maxPerSource, cmp.Or(f.rcvbuf, -1)
 	if err := f.guardConfig(&cfg); err != nil {
 		return assembly.Config{}, dbSpec{}, err
 	}

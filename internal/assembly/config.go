@@ -38,6 +38,13 @@ type Config struct {
 	// MaxServingCount fixes the Maximum Serving Count shared by TFTP and
 	// HTTP; 0 follows the service parameter.
 	MaxServingCount int
+	// MaxPerSource is how many slots one client address (IPv4 address,
+	// IPv6 /64) may hold at once; 0: source.DefaultPerSource of the
+	// Maximum Serving Count; negative: no cap.
+	MaxPerSource int
+	// TFTPReceiveBuffer is the receive buffer asked for each TFTP
+	// listener; 0: tftpd.DefaultReceiveBuffer; negative: the system's.
+	TFTPReceiveBuffer int
 	// MaxBlockSize, MaxWindowSize, Timeout, Retries and TransferTimeout
 	// are the TFTP engine's (zero: its defaults).
 	MaxBlockSize, MaxWindowSize int

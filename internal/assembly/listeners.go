@@ -23,6 +23,7 @@ func (s *Server) listen(chain source.Source) error {
 		return err
 	}
 	s.conns = conns
+	s.slots.SetPerSource(cfg.MaxPerSource)
 	s.tftp = &tftpd.Server{
 		Source:          chain,
 		Slots:           s.slots,
@@ -31,6 +32,7 @@ func (s *Server) listen(chain source.Source) error {
 		Timeout:         cfg.Timeout,
 		Retries:         cfg.Retries,
 		TransferTimeout: cfg.TransferTimeout,
+		ReceiveBuffer:   cfg.TFTPReceiveBuffer,
 		Logger:          s.log,
 		OnDone:          s.tftpDone,
 	}

@@ -154,13 +154,14 @@ func (h *Handler) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 		}
 	}()
 	if h.Slots != nil {
-		if !h.Slots.Acquire() {
+		client, _ := netip.ParseAddrPort(r.RemoteAddr) // counted against its address's share
+		if !h.Slots.AcquireFrom(client.Addr()) {
 			res.Overflow = true
 			w.Header().Set("Retry-After", "1")
 			http.Error(w, "busy, retry later", http.StatusServiceUnavailable)
 			return
 		}
-		defer h.Slots.Release()
+		defer h.Slots.ReleaseFrom(client.Addr())
 	}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		w.Header().Set("Allow", "GET, HEAD")

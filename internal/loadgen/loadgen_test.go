@@ -17,7 +17,7 @@ import (
 // serve starts a TFTP server on loopback whose source is open.
 func serve(t *testing.T, open source.Func) string {
 	t.Helper()
-	s := &tftpd.Server{Source: open, Timeout: 50 * time.Millisecond, Retries: 2}
+	s := &tftpd.Server{Source: open, Timeout: 50 * time.Millisecond, Retries: 2, MaxPerSource: -1} // every client on one address
 	conn, err := net.ListenPacket("udp4", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

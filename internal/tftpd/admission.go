@@ -1,6 +1,9 @@
 package tftpd
 
-import "time"
+import (
+	"net/netip"
+	"time"
+)
 
 // A request is admitted when it gets a serving slot: from the Slots the
 // Server was given (shared with HTTP), or from its own of MaxServingCount.
@@ -32,11 +35,12 @@ import "time"
 // own goroutine, which the runtime schedules beside the read loop's; they
 // do not fall behind as a group, and are not waited for.
 
-// admit takes a serving slot for a request, or reports false when none is
-// free even once the event loop has caught up. onLoop says the request was
-// read by the event loop, on its own goroutine.
-func (s *Server) admit(onLoop bool) bool {
-	if s.slots.Acquire() {
+// admit takes a serving slot for a request from src, or reports false when
+// none is free, or src holds its share (source.Slots), even once the event
+// loop has caught up. onLoop says the request was read by the event loop,
+// on its own goroutine.
+func (s *Server) admit(onLoop bool, src netip.Addr) bool {
+	if s.slots.AcquireFrom(src) {
 		return true
 	}
 	loop := s.startLoop()
@@ -48,5 +52,5 @@ func (s *Server) admit(onLoop bool) bool {
 	} else {
 		loop.catchUp()
 	}
-	return s.slots.Acquire()
+	return s.slots.AcquireFrom(src)
 }

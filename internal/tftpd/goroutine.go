@@ -48,6 +48,7 @@ func (t *transfer) openConn() error {
 	if err != nil {
 		return fmt.Errorf("tftpd: transfer socket: %w", err)
 	}
+	connRecvErr(conn, t.local.Is6())
 	t.cs = connSender{conn: conn, peer: t.m.peer}
 	t.snd = &t.cs
 	blocks := min(int64(t.m.window), t.m.total)

@@ -38,7 +38,9 @@ func testServer(t *testing.T, network string, files map[string][]byte, tweak fun
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { disk.Close() })
-	s := &Server{Source: disk, Timeout: 30 * time.Millisecond, Retries: 5, noEventLoop: goroutineDriver}
+	// The tests' clients all share one address: no per-source cap unless
+	// a test sets one.
+	s := &Server{Source: disk, Timeout: 30 * time.Millisecond, Retries: 5, MaxPerSource: -1, noEventLoop: goroutineDriver}
 	if tweak != nil {
 		tweak(s)
 	}
@@ -75,10 +77,11 @@ func randomBytes(t testing.TB, n int) []byte {
 	return b
 }
 
-// waitFor polls cond until it holds or a second passes.
+// waitFor polls cond until it holds or five seconds pass (a bound for a
+// failure, never a timing assertion).
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(2 * time.Second)
+	deadline := time.Now().Add(5 * time.Second)
 	for !cond() {
 		if time.Now().After(deadline) {
 			t.Fatalf("timed out waiting for %s", what)

@@ -164,6 +164,7 @@ func (l *eventLoop) add(t *transfer) error {
 	if err != nil {
 		return fmt.Errorf("tftpd: transfer socket: %w", err)
 	}
+	setRecvErr(fd, t.local.Is6())
 	t.raw.fd = fd
 	t.raw.to.Set(t.m.peer)
 	t.snd = &t.raw
@@ -435,6 +436,9 @@ func (l *eventLoop) receive(i int, now time.Time) {
 	t := l.xfers[i]
 	n, from, err := udpraw.RecvFrom(t.raw.fd, l.rbuf[:], &l.from)
 	if errors.Is(err, unix.EAGAIN) || errors.Is(err, unix.EINTR) {
+		if l.fds[1+len(l.polled)+i].Revents&unix.POLLERR != 0 {
+			dropErrQueue(t.raw.fd, l.rbuf[:], l.oob[:])
+		}
 		return
 	}
 	if err != nil {

@@ -25,12 +25,29 @@ var (
 	errShutdown = errors.New("tftpd: transfer aborted by shutdown")
 	// errTransferTimeout means the transfer reached TransferTimeout.
 	errTransferTimeout = errors.New("tftpd: transfer timeout")
+	// errUnverified means the peer's source had spent its budget of
+	// unverified bytes.
+	errUnverified = errors.New("tftpd: unverified budget of the source spent")
 	// errRetries means a window went unacknowledged through every retry.
 	errRetries = errors.New("tftpd: retries exhausted")
 )
 
 // maxBackoff bounds the doubling of the retransmission timeout.
 const maxBackoff = 8
+
+// Until a peer acknowledges its first block (or the OACK), nothing shows
+// that it asked: the request's source may be forged. Such a transfer is
+// sent its first block (or OACK), resent once after the retransmission
+// timeout (at most unverifiedWait), and given up unverifiedWait after the
+// resend if still unanswered: it holds its slot a few seconds at most (3 s
+// with the default 1 s timeout: sends at 0 and 1 s, given up at 3 s), and
+// a real client whose ACK was lost has that long to send it again, however
+// short the server's timeout. After the first ACK the normal schedule
+// applies.
+const (
+	unverifiedResends = 1
+	unverifiedWait    = 2 * time.Second
+)
 
 // machine is one read transfer's protocol, free of I/O. A driver hands it
 // each packet that arrives on the transfer's socket (onPacket), the expiry
@@ -68,6 +85,7 @@ type machine struct {
 	oack       bool           // an OACK answers the request (block 0)
 	rto        time.Duration  // the first retransmission timeout
 	fixedRTO   bool           // the client chose it (timeout option): no backoff
+	verified   bool           // the peer has acknowledged its first block or the OACK
 	maxRetries int            // resends of one window before giving up
 	deadline   time.Time      // the whole transfer's limit (TransferTimeout)
 	stats      *Stats
@@ -106,7 +124,7 @@ const (
 
 // start begins the transfer at now: it sends the OACK, or the first window.
 func (m *machine) start(now time.Time) action {
-	m.cur, m.acked, m.retries = m.rto, 0, 0
+	m.cur, m.acked, m.retries, m.verified = m.rto, 0, 0, false
 	if m.oack {
 		m.acked = -1
 	}
@@ -156,7 +174,7 @@ func (m *machine) ack(blk uint16) bool {
 		return false
 	}
 	m.acked += diff
-	m.cur, m.retries = m.rto, 0
+	m.cur, m.retries, m.verified = m.rto, 0, true
 	m.stats.SegmentsAcked.Add(uint64(diff))
 	return true
 }
@@ -174,7 +192,11 @@ func (m *machine) onTimeout(now time.Time) action {
 		a.send, a.code, a.msg = sendError, tftp.ErrUndefined, timedOutMessage
 		return a
 	}
-	if m.retries++; m.retries > m.maxRetries {
+	limit := m.maxRetries
+	if !m.verified {
+		limit = min(limit, unverifiedResends)
+	}
+	if m.retries++; m.retries > limit {
 		return m.abort(fmt.Errorf("%w: no acknowledgment of block %d", errRetries, m.acked+1))
 	}
 	if !m.fixedRTO {
@@ -202,7 +224,14 @@ func (m *machine) sendWindow(now time.Time) action {
 	if m.acked < 0 {
 		m.end = 0
 	}
-	m.wait = minTime(now.Add(m.cur), m.deadline)
+	wait := m.cur
+	switch {
+	case !m.verified && m.retries == 0:
+		wait = min(wait, unverifiedWait)
+	case !m.verified:
+		wait = unverifiedWait // the last chance
+	}
+	m.wait = minTime(now.Add(wait), m.deadline)
 	return action{send: sendBlocks, first: m.acked + 1, last: m.end, wake: m.wait}
 }
 

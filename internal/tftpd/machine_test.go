@@ -185,21 +185,43 @@ func TestMachineBlockWrap(t *testing.T) {
 func TestMachineTimeout(t *testing.T) {
 	fixed := testMachine(3, 1, false)
 	fixed.fixedRTO = true
+	fast := testMachine(3, 1, false)
+	fast.rto = 20 * time.Millisecond
+	fixed5 := testMachine(3, 1, false)
+	fixed5.rto, fixed5.fixedRTO = 5*time.Second, true
 	limited := testMachine(3, 1, false)
 	limited.maxRetries, limited.deadline = 100, at(2500*time.Millisecond)
 	runMachineCases(t, []machineCase{
 		{"before the wake time nothing happens", testMachine(3, 1, false), blocks(1, 1, time.Second), []step{
 			{timeout(999 * time.Millisecond), nothing(time.Second)},
 		}},
-		{"retries back off, then give up", testMachine(3, 1, false), blocks(1, 1, time.Second), []step{
+		{"an unverified peer gets one resend, then the transfer ends", testMachine(3, 1, false), blocks(1, 1, time.Second), []step{
 			{timeout(time.Second), blocks(1, 1, 3*time.Second)},
-			{timeout(3 * time.Second), blocks(1, 1, 7*time.Second)},
-			{timeout(7 * time.Second), blocks(1, 1, 15*time.Second)},
-			{timeout(15 * time.Second), aborted(errRetries)},
+			{timeout(3 * time.Second), aborted(errRetries)},
+		}},
+		{"an unverified peer's own timeout is waited for 2 s at most", fixed5, blocks(1, 1, 2*time.Second), []step{
+			{timeout(2 * time.Second), blocks(1, 1, 4*time.Second)},
+			{timeout(4 * time.Second), aborted(errRetries)},
+		}},
+		{"after the resend an unverified peer has 2 s to answer, however short the timeout", fast, blocks(1, 1, 20*time.Millisecond), []step{
+			{timeout(20 * time.Millisecond), blocks(1, 1, 2020*time.Millisecond)},
+			{ack(1, 2*time.Second), blocks(2, 2, 2020*time.Millisecond)},
+		}},
+		{"an unanswered OACK goes once more, then the transfer ends", testMachine(3, 1, true), blocks(0, 0, time.Second), []step{
+			{timeout(time.Second), blocks(0, 0, 3*time.Second)},
+			{timeout(3 * time.Second), aborted(errRetries)},
+		}},
+		{"once verified, retries back off, then give up", testMachine(3, 1, false), blocks(1, 1, time.Second), []step{
+			{ack(1, 500*time.Millisecond), blocks(2, 2, 1500*time.Millisecond)},
+			{timeout(1500 * time.Millisecond), blocks(2, 2, 3500*time.Millisecond)},
+			{timeout(3500 * time.Millisecond), blocks(2, 2, 7500*time.Millisecond)},
+			{timeout(7500 * time.Millisecond), blocks(2, 2, 15500*time.Millisecond)},
+			{timeout(15500 * time.Millisecond), aborted(errRetries)},
 		}},
 		{"a client's timeout does not back off", fixed, blocks(1, 1, time.Second), []step{
-			{timeout(time.Second), blocks(1, 1, 2*time.Second)},
-			{timeout(2 * time.Second), blocks(1, 1, 3*time.Second)},
+			{ack(1, 500*time.Millisecond), blocks(2, 2, 1500*time.Millisecond)},
+			{timeout(1500 * time.Millisecond), blocks(2, 2, 2500*time.Millisecond)},
+			{timeout(2500 * time.Millisecond), blocks(2, 2, 3500*time.Millisecond)},
 		}},
 		{"an ACK ends the backoff", testMachine(3, 1, false), blocks(1, 1, time.Second), []step{
 			{timeout(time.Second), blocks(1, 1, 3*time.Second)},
@@ -223,6 +245,7 @@ func TestMachineTimeout(t *testing.T) {
 	m := testMachine(3, 1, false)
 	m.maxRetries = 10
 	a := m.start(t0)
+	a = m.onPacket(tftp.AppendAck(nil, 1), peerAddr, t0)
 	for range 6 {
 		a = m.onTimeout(a.wake)
 	}

@@ -17,6 +17,8 @@ var engineCounters = [...]struct {
 	{"tftp_requests_denied_total", "TFTP requests refused as access violations: hostile names, write requests.", func(s StatsSnapshot) uint64 { return s.RequestsDenied }},
 	{"tftp_segments_sent_total", "TFTP DATA and OACK packets sent, resends included (SegmentsSent).", func(s StatsSnapshot) uint64 { return s.SegmentsSent }},
 	{"tftp_segments_acknowledged_total", "TFTP blocks acknowledged by clients (SegmentsAcknowledged).", func(s StatsSnapshot) uint64 { return s.SegmentsAcked }},
+	{"tftp_requests_unverified_limited_total", "TFTP transfers ended unsent because their source's budget of unverified bytes was spent.", func(s StatsSnapshot) uint64 { return s.Unverified }},
+	{"tftp_peer_unreachable_total", "TFTP transfers ended by an ICMP error (port unreachable) from the client.", func(s StatsSnapshot) uint64 { return s.PeerUnreachable }},
 	{"tftp_retransmits_total", "TFTP windows sent again after a timeout.", func(s StatsSnapshot) uint64 { return s.Retransmits }},
 }
 

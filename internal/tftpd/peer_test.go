@@ -137,23 +137,27 @@ func TestWindow(t *testing.T) {
 // TestRetriesExhausted: a silent client costs at most Retries resends, then
 // the slot comes back.
 func TestRetriesExhausted(t *testing.T) {
-	s, addr := testServer(t, "udp4", map[string][]byte{"f": randomBytes(t, 100)}, func(s *Server) { s.Timeout = 5 * time.Millisecond; s.Retries = 3 })
+	s, addr := testServer(t, "udp4", map[string][]byte{"f": randomBytes(t, 600)}, func(s *Server) { s.Timeout = 5 * time.Millisecond; s.Retries = 3 })
 	p := newPeer(t, addr)
 	p.rrq("f", "octet", tftp.Options{})
+	p.expectData(1)
+	p.ack(1) // verified: block 2 gets the full schedule
 	waitFor(t, "abort", func() bool { return s.Stats().RequestsAborted == 1 })
-	if st := s.Stats(); st.SegmentsSent != 4 || st.InProgress != 0 {
-		t.Fatalf("sent %d (want 1+3), in progress %d", st.SegmentsSent, st.InProgress)
+	if st := s.Stats(); st.SegmentsSent != 5 || st.InProgress != 0 {
+		t.Fatalf("sent %d (want 1 + 1+3), in progress %d", st.SegmentsSent, st.InProgress)
 	}
 }
 
 // TestTransferTimeout: the total time limit ends a transfer that is
 // still being retried.
 func TestTransferTimeout(t *testing.T) {
-	s, addr := testServer(t, "udp4", map[string][]byte{"f": randomBytes(t, 100)}, func(s *Server) {
+	s, addr := testServer(t, "udp4", map[string][]byte{"f": randomBytes(t, 600)}, func(s *Server) {
 		s.Timeout, s.Retries, s.TransferTimeout = 10*time.Millisecond, 1000, 80*time.Millisecond
 	})
 	p := newPeer(t, addr)
 	p.rrq("f", "octet", tftp.Options{})
+	p.expectData(1)
+	p.ack(1) // verified: retried until the transfer's limit
 	for {
 		pkt := p.mustRecv()
 		if op, _ := tftp.PeekOpcode(pkt); op == tftp.OpERROR {

@@ -81,7 +81,7 @@ func (s *Server) notStarted(f source.File, res Result, start time.Time, err erro
 // release gives back a request's serving slot and reports how it ended.
 func (s *Server) release(res Result, start time.Time) {
 	s.stats.InProgress.Add(-1)
-	s.slots.Release()
+	s.slots.ReleaseFrom(res.Remote.Addr())
 	res.Duration = time.Since(start)
 	s.done(res)
 	s.xferWG.Done()

@@ -20,8 +20,10 @@ type sender interface {
 
 // sendFailed decides whether a send error ends the transfer. Errors that
 // mean "this packet did not leave" (a full socket buffer, a local firewall
-// dropping it with EPERM, an ICMP error reported for an earlier packet) are
-// treated as a lost packet: the retransmission timeout sends it again.
+// dropping it with EPERM, a host or network unreachable reported for an
+// earlier packet) are treated as a lost packet: the retransmission timeout
+// sends it again. A port unreachable (ECONNREFUSED) says the client's port
+// is closed: the transfer ends (sockopt_linux.go).
 func sendFailed(err error) error {
 	if err == nil || transientSendError(err) {
 		return nil
@@ -32,7 +34,7 @@ func sendFailed(err error) error {
 // transientSendError reports whether a UDP send error is one that
 // retransmission can get past.
 func transientSendError(err error) bool {
-	for _, e := range []error{syscall.ENOBUFS, syscall.EAGAIN, syscall.EPERM, syscall.ECONNREFUSED, syscall.EHOSTUNREACH, syscall.ENETUNREACH} {
+	for _, e := range []error{syscall.ENOBUFS, syscall.EAGAIN, syscall.EPERM, syscall.EHOSTUNREACH, syscall.ENETUNREACH} {
 		if errors.Is(err, e) {
 			return true
 		}

@@ -27,6 +27,7 @@ const (
 	DefaultTimeout         = time.Second
 	DefaultRetries         = 5
 	DefaultTransferTimeout = 300 * time.Second
+	DefaultReceiveBuffer   = 4 << 20
 	// BusyMessage is the text of the ERROR 0 sent past the Maximum Serving
 	// Count or when a source is busy: the chapter's "delay message".
 	BusyMessage = "busy, retry later"
@@ -50,6 +51,16 @@ type Server struct {
 	// MaxServingCount is the number of the server's own slots when Slots
 	// is nil; with Slots given it is not used. Default 200.
 	MaxServingCount int
+	// MaxPerSource is how many of the server's own slots (Slots nil) one
+	// client address (IPv4 address, IPv6 /64) may hold at once; with Slots
+	// given, Slots' own cap applies. Default (0):
+	// source.DefaultPerSource(MaxServingCount); negative: no cap and no
+	// budget of unverified bytes either.
+	MaxPerSource int
+	// ReceiveBuffer is the receive buffer (SO_RCVBUF) asked for each
+	// listener, so that a burst of requests is queued, not dropped.
+	// Default (0): DefaultReceiveBuffer; negative: the system's default.
+	ReceiveBuffer int
 	// MaxBlockSize caps a negotiated blksize. Default 65464.
 	MaxBlockSize int
 	// MaxWindowSize caps a negotiated windowsize. Default 64.
@@ -98,6 +109,12 @@ func (s *Server) init() {
 		s.slots = s.Slots
 		if s.slots == nil {
 			s.slots = source.NewSlots(s.maxServing())
+			if s.MaxPerSource != 0 {
+				s.slots.SetPerSource(s.MaxPerSource)
+			}
+			if s.MaxPerSource < 0 {
+				s.slots.SetUnverifiedBudget(-1, 0)
+			}
 		}
 	})
 }
@@ -166,6 +183,7 @@ func (s *Server) Serve(conn net.PacketConn) error {
 		udp.Close()
 		return err
 	}
+	s.setReceiveBuffer(udp)
 	s.mu.Lock()
 	if s.closing.Load() {
 		s.mu.Unlock()
@@ -189,6 +207,29 @@ func (s *Server) Serve(conn net.PacketConn) error {
 		return ErrServerClosed
 	}
 	return err
+}
+
+// setReceiveBuffer gives a listener the receive buffer asked for, and logs
+// what the kernel granted: a burst of requests (phones booting together, a
+// flood) waits there for the read loops instead of being dropped.
+func (s *Server) setReceiveBuffer(c *net.UDPConn) {
+	n := s.ReceiveBuffer
+	if n < 0 {
+		return
+	}
+	if n == 0 {
+		n = DefaultReceiveBuffer
+	}
+	got, err := setReceiveBuffer(c, n)
+	if err != nil {
+		s.logger().Warn("tftp listener receive buffer not set", "addr", c.LocalAddr().String(), "asked", n, "err", err)
+		return
+	}
+	lvl := slog.LevelInfo
+	if got < n {
+		lvl = slog.LevelWarn // capped by net.core.rmem_max without CAP_NET_ADMIN
+	}
+	s.logger().Log(s.ctx, lvl, "tftp listener receive buffer", "addr", c.LocalAddr().String(), "asked", n, "granted", got)
 }
 
 // ListenAndServe listens on the UDP address addr and serves it until

@@ -19,6 +19,8 @@ type Stats struct {
 	Retransmits       atomic.Uint64 // windows sent again after a timeout
 	Malformed         atomic.Uint64 // datagrams on a listener that were not a valid request
 	UnknownTID        atomic.Uint64 // packets from a wrong source answered with ERROR 5
+	Unverified        atomic.Uint64 // transfers ended unsent: their source's unverified budget was spent
+	PeerUnreachable   atomic.Uint64 // transfers ended by an ICMP error from the peer
 }
 
 // StatsSnapshot is a copy of Stats at one moment.
@@ -27,6 +29,7 @@ type StatsSnapshot struct {
 	RequestsOverflow, RequestsBusy, RequestsAborted, RequestsFailed uint64
 	InProgress                                                      int64
 	SegmentsSent, SegmentsAcked, Retransmits, Malformed, UnknownTID uint64
+	Unverified, PeerUnreachable                                     uint64
 }
 
 func (s *Stats) snapshot() StatsSnapshot {
@@ -45,5 +48,7 @@ func (s *Stats) snapshot() StatsSnapshot {
 		Retransmits:       s.Retransmits.Load(),
 		Malformed:         s.Malformed.Load(),
 		UnknownTID:        s.UnknownTID.Load(),
+		Unverified:        s.Unverified.Load(),
+		PeerUnreachable:   s.PeerUnreachable.Load(),
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/netip"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"cmtftp/internal/source"
@@ -44,8 +45,11 @@ type transfer struct {
 	pbuf   [ackBufLen]byte
 	local  netip.Addr // the address the request came to
 	closed atomic.Bool
-	res    Result
-	start  time.Time
+	// charged is what was taken from the peer's unverified budget and is
+	// refunded once the peer acknowledges its first block.
+	charged int32
+	res     Result
+	start   time.Time
 
 	// The goroutine driver's (goroutine.go).
 	cs connSender
@@ -133,6 +137,10 @@ func (t *transfer) toNetascii() error {
 // send that fails for good ends the transfer; ERRORs are sent once and
 // their failures ignored.
 func (t *transfer) do(a action) (done bool, outcome Outcome, err error) {
+	if t.charged > 0 && t.m.verified {
+		t.s.slots.Refund(t.m.peer.Addr(), int(t.charged))
+		t.charged = 0
+	}
 	switch a.send {
 	case sendBlocks:
 		if err := t.sendBlocks(a.first, a.last); err != nil {
@@ -149,6 +157,9 @@ func (t *transfer) do(a action) (done bool, outcome Outcome, err error) {
 // sendBlocks sends blocks first..last (block 0 is the OACK) in one batch.
 func (t *transfer) sendBlocks(first, last int64) error {
 	if first == 0 {
+		if err := t.charge(len(t.oack)); err != nil {
+			return err
+		}
 		t.s.stats.SegmentsSent.Add(1)
 		return sendFailed(t.snd.send(t.oack))
 	}
@@ -157,11 +168,29 @@ func (t *transfer) sendBlocks(first, last int64) error {
 		t.sendError(tftp.ErrUndefined, fileChangedMessage)
 		return err
 	}
+	if err := t.charge(len(b)); err != nil {
+		return err
+	}
 	t.s.stats.SegmentsSent.Add(uint64(k))
 	if k == 1 {
 		return sendFailed(t.snd.send(b))
 	}
 	return sendFailed(t.snd.sendWindow(b, t.blksize+tftp.HeaderLen, k))
+}
+
+// charge takes n bytes about to be sent from the peer's unverified budget
+// while the peer has acknowledged nothing, or ends the transfer, sending
+// nothing, when the budget is spent (source.Slots).
+func (t *transfer) charge(n int) error {
+	if t.m.verified {
+		return nil
+	}
+	if !t.s.slots.Charge(t.m.peer.Addr(), n) {
+		t.s.stats.Unverified.Add(1)
+		return errUnverified
+	}
+	t.charged += int32(n) // at most two packets: fits
+	return nil
 }
 
 // fill writes DATA blocks first..last into t.buf, back to back, and
@@ -219,6 +248,9 @@ func (t *transfer) finish(outcome Outcome, err error) {
 		s.stats.RequestsProcessed.Add(1)
 	} else {
 		s.stats.RequestsAborted.Add(1)
+		if errors.Is(err, syscall.ECONNREFUSED) {
+			s.stats.PeerUnreachable.Add(1)
+		}
 		if log := s.logger(); log.Enabled(s.ctx, slog.LevelDebug) {
 			log.Debug("tftp transfer aborted", "file", res.Name, "client", res.Remote, "err", err)
 		}

@@ -1,0 +1,84 @@
+package tftpd
+
+import (
+	"net"
+	"net/netip"
+	"testing"
+	"time"
+
+	"cmtftp/internal/tftp"
+)
+
+// peerFrom is a scripted client on the local address ip (127.0.0.2 for an
+// attacker: all of 127/8 is loopback).
+func peerFrom(t *testing.T, server netip.AddrPort, ip string) *peer {
+	t.Helper()
+	c, err := net.ListenUDP("udp4", net.UDPAddrFromAddrPort(netip.AddrPortFrom(netip.MustParseAddr(ip), 0)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return &peer{t: t, conn: c, server: server}
+}
+
+// TestPerSourceCap: a source holds at most its share of the slots; past it
+// it is told "busy", while another source still finds slots.
+func TestPerSourceCap(t *testing.T) {
+	s, addr := testServer(t, "udp4", map[string][]byte{"f": randomBytes(t, 600)}, func(s *Server) {
+		s.MaxServingCount, s.MaxPerSource, s.Timeout = 20, 3, time.Second
+	})
+	for i := range 3 {
+		p := peerFrom(t, addr, "127.0.0.2")
+		p.rrq("f", "octet", tftp.Options{})
+		if op, _ := tftp.PeekOpcode(p.mustRecv()); op != tftp.OpDATA {
+			t.Fatalf("request %d within the share: opcode %d", i, op)
+		}
+	}
+	p := peerFrom(t, addr, "127.0.0.2")
+	p.rrq("f", "octet", tftp.Options{})
+	if msg := p.expectError(tftp.ErrUndefined); msg != BusyMessage {
+		t.Fatalf("past the share: %q", msg)
+	}
+	q := peerFrom(t, addr, "127.0.0.1")
+	q.rrq("f", "octet", tftp.Options{})
+	q.expectData(1)
+	if n := s.InProgress(); n != 4 {
+		t.Fatalf("%d in progress, want 3 + 1", n)
+	}
+}
+
+// TestUnverifiedOneResend: a peer that acknowledges nothing gets its first
+// block (or OACK) and one resend, then nothing: the transfer is over and
+// its slot free.
+func TestUnverifiedOneResend(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		o    tftp.Options
+		op   tftp.Opcode
+	}{
+		{"no options", tftp.Options{}, tftp.OpDATA},
+		{"options", tftp.Options{BlockSize: 1428, HasTSize: true}, tftp.OpOACK},
+		{"windowed", tftp.Options{BlockSize: 1428, WindowSize: 8}, tftp.OpOACK},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s, addr := testServer(t, "udp4", map[string][]byte{"f": randomBytes(t, 20000)}, func(s *Server) { s.Timeout = 20 * time.Millisecond })
+			p := newPeer(t, addr)
+			p.rrq("f", "octet", tc.o)
+			got := 0
+			for {
+				pkt, _, ok := p.recv(300 * time.Millisecond)
+				if !ok {
+					break
+				}
+				if op, _ := tftp.PeekOpcode(pkt); op != tc.op {
+					t.Fatalf("opcode %d, want %d", op, tc.op)
+				}
+				got++
+			}
+			if got != 2 {
+				t.Fatalf("%d packets to a peer that acknowledged nothing, want 1 + 1 resend", got)
+			}
+			waitFor(t, "the slot", func() bool { return s.InProgress() == 0 }) // 2 s after the resend
+		})
+	}
+}
