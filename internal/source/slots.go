@@ -11,8 +11,8 @@ import (
 // from it (TFTP and HTTP): a transfer holds a slot from its start to its
 // end, and a request that finds none free is told to retry later.
 //
-// Slots are shared fairly: a source (a client address: an IPv4 address, or
-// the /64 prefix of an IPv6 one) holds at most PerSource of them at once
+// Slots are shared fairly: a source (a client address, IPv4 or IPv6, each
+// whole) holds at most PerSource of them at once
 // (AcquireFrom), so that one host cannot take the service from the others.
 // A source also has a budget of unverified bytes (Charge, Refund): bytes
 // sent to a peer that has not yet shown it is there by acknowledging what
@@ -54,8 +54,11 @@ const (
 // a twentieth of them, and at least 4.
 func DefaultPerSource(n int) int { return max(4, n/20) }
 
-// sourceKey is a source's address as the limits see it: an IPv4 address
-// whole (mapped into IPv6), an IPv6 address cut to its /64.
+// sourceKey is a source's address as the limits see it: the address
+// whole, an IPv4 one mapped into IPv6. IPv6 addresses are not cut to their
+// /64: a voice VLAN is one /64, and its phones must not share one share.
+// A host that rotates addresses within its /64 gets a share per address;
+// the slots in all and the sources tracked stay bounded.
 type sourceKey [16]byte
 
 // sourceEntry is what is kept for one source.
@@ -248,13 +251,6 @@ func (s *Slots) pushFront(e *sourceEntry) {
 	s.head.next = e
 }
 
-// keyOf is a's key: IPv4 (mapped or not) whole, IPv6 cut to its /64, the
+// keyOf is a's key: the address whole (IPv4 mapped or not alike), the
 // zone dropped.
-func keyOf(a netip.Addr) sourceKey {
-	a = a.Unmap()
-	k := sourceKey(a.As16())
-	if a.Is6() {
-		clear(k[8:])
-	}
-	return k
-}
+func keyOf(a netip.Addr) sourceKey { return sourceKey(a.Unmap().As16()) }

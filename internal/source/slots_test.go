@@ -7,8 +7,9 @@ import (
 )
 
 // TestSlotsPerSource: a source holds at most its share; other sources
-// still find slots; a released slot can be taken again; IPv6 addresses in
-// one /64 are one source, IPv4 addresses are each their own.
+// still find slots; a released slot can be taken again. Addresses are
+// each their own source, IPv4 and IPv6 alike (a voice VLAN is one /64:
+// its phones must not share one share).
 func TestSlotsPerSource(t *testing.T) {
 	for _, tc := range []struct {
 		name       string
@@ -17,7 +18,8 @@ func TestSlotsPerSource(t *testing.T) {
 	}{
 		{"ipv4 distinct", "192.0.2.1", "192.0.2.2", false},
 		{"ipv4 mapped", "192.0.2.1", "::ffff:192.0.2.1", true},
-		{"ipv6 same /64", "2001:db8::1", "2001:db8::ffff:1", true},
+		{"ipv6 same /64", "2001:db8::1", "2001:db8::ffff:1", false},
+		{"ipv6 same address", "2001:db8::1", "2001:db8::1", true},
 		{"ipv6 other /64", "2001:db8::1", "2001:db8:0:1::1", false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

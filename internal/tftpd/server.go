@@ -52,7 +52,7 @@ type Server struct {
 	// is nil; with Slots given it is not used. Default 200.
 	MaxServingCount int
 	// MaxPerSource is how many of the server's own slots (Slots nil) one
-	// client address (IPv4 address, IPv6 /64) may hold at once; with Slots
+	// client address (IPv4 or IPv6, whole) may hold at once; with Slots
 	// given, Slots' own cap applies. Default (0):
 	// source.DefaultPerSource(MaxServingCount); negative: no cap and no
 	// budget of unverified bytes either.
