@@ -38,8 +38,8 @@ type Config struct {
 	// MaxServingCount fixes the Maximum Serving Count shared by TFTP and
 	// HTTP; 0 follows the service parameter.
 	MaxServingCount int
-	// MaxPerSource is how many slots one client address (IPv4 address,
-	// IPv6 /64) may hold at once; 0: source.DefaultPerSource of the
+	// MaxPerSource is how many slots one client address (IPv4 or IPv6,
+	// each whole) may hold at once; 0: source.DefaultPerSource of the
 	// Maximum Serving Count; negative: no cap.
 	MaxPerSource int
 	// TFTPReceiveBuffer is the receive buffer asked for each TFTP
