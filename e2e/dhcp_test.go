@@ -193,7 +193,9 @@ func TestDHCPSnippetsServed(t *testing.T) {
 	writeConf(t, filepath.Join(dir, "cmtftp-demo", "tftp"), "br-gw1.cnf.xml", `<?xml version="1.0"?><gateway><callManagerGroup><members>
 <member priority="0"><callManager><name>cm-a</name><ports><mgcpPorts><listen>2427</listen></mgcpPorts></ports><processNodeName>192.0.2.1</processNodeName></callManager></member>
 </members></callManagerGroup></gateway>`)
-	startServeIn(t, dir, in(n.srvNS), 2, "--demo", "--tftp-addr", "192.0.2.1:69", "--tftp-addr", "[2001:db8::1]:69")
+	token := writeConf(t, dir, "token", "doctor-secret\n")
+	startServeIn(t, dir, in(n.srvNS), 2, "--demo", "--tftp-addr", "192.0.2.1:69", "--tftp-addr", "[2001:db8::1]:69",
+		"--admin-addr", "192.0.2.1:6980", "--admin-token-file", token)
 	v4 := []string{"192.0.2.1", "192.0.2.2"}
 	t.Run("isc", func(t *testing.T) {
 		// next-server as well: the phone's precedence keeps option 150, the
@@ -205,6 +207,15 @@ func TestDHCPSnippetsServed(t *testing.T) {
 		checkServers(t, "ISC dhcpd", simulateDHCP(t, n), "option-150", v4...)
 		// CiscoCM1 would come first; here it does not resolve.
 		checkServers(t, "ISC dhcpd, a gateway", simulateDHCP(t, n, "--device", "gateway", "--hostname", "br-gw1", "--no-dns"), "siaddr", v4[0])
+		// cmtftp doctor, from the phones' network: the scope leads to the
+		// site's TFTP server first; a doctor told of another server says
+		// the scope does not lead there.
+		if f := doctorDHCP(t, n, "192.0.2.1", true); !strings.Contains(f, "leads a phone to [192.0.2.1 192.0.2.2] first, by option-150") {
+			t.Errorf("doctor's DHCP finding %q", f)
+		}
+		if f := doctorDHCP(t, n, "192.0.2.9", false); !strings.Contains(f, "not to 192.0.2.9") {
+			t.Errorf("doctor's DHCP finding for another server %q", f)
+		}
 	})
 	t.Run("kea", func(t *testing.T) {
 		conf := writeConf(t, dir, "kea-dhcp4.conf", "{ \"Dhcp4\": {\n"+snippet(t, "--format", "kea", "--tftp", strings.Join(v4, ","))+
@@ -260,4 +271,28 @@ func TestDHCPv6SnippetsServed(t *testing.T) {
 		daemon(t, in(n.srvNS, "dnsmasq", "--no-daemon", "--conf-file="+conf, "--pid-file="+filepath.Join(dir, "dnsmasq6.pid"))...)
 		checkServers(t, "dnsmasq", simulateDHCP(t, n, "--v6"), "v6-suboption-1", v6...)
 	})
+}
+
+// doctorDHCP runs "cmtftp doctor --dhcp" in the device namespace against
+// the site (its admin API on 192.0.2.1 with a token) for the TFTP server
+// tftp, and returns its DHCP finding.
+func doctorDHCP(t *testing.T, n dhcpNet, tftp string, wantOK bool) string {
+	t.Helper()
+	argv := in(n.devNS, binary, "doctor", "--json", "--server", "http://192.0.2.1:6980", "--tftp", tftp, "--http-port", "-1",
+		"--dhcp", n.devIf, "--timeout", "500ms")
+	cmd := exec.Command(argv[0], argv[1:]...)
+	cmd.Env = append(os.Environ(), "CMTFTP_ADMIN_TOKEN=doctor-secret")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	var r doctorReport
+	if jerr := json.Unmarshal(out, &r); jerr != nil || (err == nil) != wantOK {
+		t.Fatalf("doctor --tftp %s: %v (want ok %v), %v\n%s%s", tftp, err, wantOK, jerr, out, stderr.String())
+	}
+	for _, f := range r.Findings {
+		if f.Check == "DHCP" {
+			return f.Detail
+		}
+	}
+	return ""
 }

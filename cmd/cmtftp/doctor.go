@@ -60,6 +60,8 @@ throttles elsewhere. The exit status is 1 when anything fails.`,
 	fl.IntVar(&c.HTTPPort, "http-port", 6970, "its HTTP port (-1: do not check)")
 	fl.StringVar(&c.Root, "root", "", "the server's TFTP root, to check on this host")
 	fl.StringVar(&db, "db", "", "the server's SQLite database (sqlite:PATH), to check it is outside the root")
+	fl.StringVar(&c.DHCPIface, "dhcp", "", "run a phone's DHCP exchange on this interface (root; the lease is on it while doctor runs) and check the answer leads to --tftp")
+	fl.BoolVar(&c.DHCPv6, "v6", false, "with --dhcp: DHCPv6")
 	fl.IntVar(&c.Concurrency, "concurrency", 20, "devices booting at a time")
 	fl.DurationVar(&c.Timeout, "timeout", 2*time.Second, "the emulated devices' wait for an answer")
 	fl.BoolVar(&asJSON, "json", false, "print the findings as JSON")

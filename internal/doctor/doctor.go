@@ -9,6 +9,7 @@ package doctor
 
 import (
 	"context"
+	"errors"
 	"net/netip"
 	"time"
 
@@ -67,6 +68,12 @@ type Config struct {
 	// Root and DB, when set, are the server's TFTP root directory and its
 	// SQLite database file, checked on this host.
 	Root, DB string
+	// DHCPIface, when set, is an interface on a phone network: the doctor
+	// runs a phone's DHCP exchange there (DHCPv6 with DHCPv6) and checks
+	// the answer leads to TFTP. It needs root and puts the lease on the
+	// interface while it runs.
+	DHCPIface string
+	DHCPv6    bool
 	// Concurrency bounds the devices booting at once (default 20);
 	// Timeout is the emulated devices' wait for an answer (default 2 s).
 	Concurrency int
@@ -75,8 +82,12 @@ type Config struct {
 
 // Run checks the site. The error is for a site it cannot check at all
 // (the admin API does not answer); everything else is a finding.
-func Run(ctx context.Context, c Config) (*Report, error) {
+func Run(ctx context.Context, c Config) (_ *Report, err error) {
 	r := &Report{}
+	// The DHCP exchange first: on a phone network the lease may be this
+	// host's only address.
+	release := checkDHCP(ctx, c, r)
+	defer func() { err = errors.Join(err, release()) }()
 	site, err := c.Admin.Export(ctx)
 	if err != nil {
 		return nil, err
