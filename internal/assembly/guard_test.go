@@ -1,7 +1,6 @@
 package assembly
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -29,27 +28,9 @@ import (
 	"cmtftp/internal/tftpclient"
 )
 
-// lockedBuffer is a log sink safe for the server's goroutines.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 // startDemo runs a server over the demo site with cfg's guard and
 // timeline settings, TFTP and HTTP on 127.0.0.1, until the test ends.
-func startDemo(t *testing.T, cfg Config) (*Server, *lockedBuffer, store.Store) {
+func startDemo(t *testing.T, cfg Config) (*Server, *syncBuffer, store.Store) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	dir := t.TempDir()
@@ -63,7 +44,7 @@ func startDemo(t *testing.T, cfg Config) (*Server, *lockedBuffer, store.Store) {
 	if _, err := st.Apply(ctx, domain.DemoSite()); err != nil {
 		t.Fatal(err)
 	}
-	logs := &lockedBuffer{}
+	logs := &syncBuffer{}
 	cfg.Root, cfg.TFTPAddrs, cfg.HTTPAddr, cfg.ShutdownGrace = root, []string{"127.0.0.1:0"}, "127.0.0.1:0", time.Second
 	cfg.MaxServingCount = 1000
 	cfg.Logger = slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelWarn}))
