@@ -99,15 +99,21 @@ const (
 	canceled                  // the context ended
 )
 
+// maxStalls bounds the times one file is asked again of a server whose
+// transfer stalled, before that server counts as not answering.
+const maxStalls = 2
+
 // fetch asks for one file until it is answered, following the rules of a
 // phone: the request goes to the server in use (the first, or the last
 // one that answered); busy waits and asks the same server again, never
-// the next; no answer moves to the next server, each tried once; with
+// the next; a transfer that stalled is asked again of the same server (at
+// most maxStalls times); no answer moves to the next server, each tried
+// once; with
 // ViaHTTP a failed connection sends this and every later request to TFTP.
 // Every attempt is a Step; the last one's index is returned.
 func (r *run) fetch(ctx context.Context, name string, w sink) (answer, int) {
 	n := len(r.p.cfg.Servers)
-	silent, busy := 0, 0
+	silent, busy, stalled := 0, 0, 0
 	for {
 		w.Reset()
 		out, wait := r.attempt(ctx, r.p.cfg.Servers[r.cur], name, w)
@@ -130,6 +136,11 @@ func (r *run) fetch(ctx context.Context, name string, w sink) (answer, int) {
 			if !sleep(ctx, wait) {
 				return canceled, last
 			}
+		case Stalled:
+			if stalled++; stalled <= maxStalls {
+				continue // the same server, at once
+			}
+			fallthrough
 		case TimedOut:
 			if silent++; silent >= n {
 				return noAnswer, last
@@ -185,6 +196,10 @@ func (r *run) tftpGet(ctx context.Context, srv netip.AddrPort, name string, w io
 		return NotFound, 0, ""
 	case errors.As(err, &re) && re.Code == tftp.ErrUndefined && isBusy(re.Message):
 		return BusyRetry, 0, ""
+	case errors.Is(err, tftpclient.ErrTimeout) && (res.Bytes > 0 || res.Options != tftp.Options{}):
+		// The server answered, then went quiet (its packets or ours lost
+		// past its resends): a phone asks the same server again.
+		return Stalled, res.Bytes, err.Error()
 	case errors.Is(err, tftpclient.ErrTimeout), errors.Is(err, tftpclient.ErrSend):
 		// The server stopped answering, never did, or never heard the
 		// request (no route, a local address not on the host): no

@@ -14,6 +14,7 @@ const (
 	Found       Outcome = "found"       // the file arrived (and parsed, when the device reads it)
 	NotFound    Outcome = "not-found"   // the server answered: no such file (TFTP ERROR 1, HTTP 404)
 	BusyRetry   Outcome = "busy-retry"  // the server said busy (ERROR 0 "busy, retry later", HTTP 503): the device waits and asks it again
+	Stalled     Outcome = "stalled"     // TFTP: the server answered, then the transfer stopped: asked again, of the same server
 	TimedOut    Outcome = "timeout"     // TFTP: no answer within Timeout × (Retries+1), or the request could not be sent: the next server is tried
 	Unreachable Outcome = "unreachable" // HTTP: no connection, or no answer (or a body quiet) for the timeout; the boot goes on over TFTP
 	Broken      Outcome = "broken"      // the file arrived but cannot be read (Step.Note says why)
