@@ -1,6 +1,7 @@
 package device
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"net/netip"
@@ -90,7 +91,7 @@ func Storm(ctx context.Context, cfg StormConfig) (*StormReport, error) {
 	if err != nil {
 		return nil, err
 	}
-	ctx, cancel := context.WithTimeout(ctx, cfg.deadline())
+	ctx, cancel := context.WithTimeout(ctx, cmp.Or(cfg.Deadline, DefaultDeadline))
 	defer cancel()
 	e := newEnv(p.cfg)
 	defer e.close()
@@ -98,7 +99,7 @@ func Storm(ctx context.Context, cfg StormConfig) (*StormReport, error) {
 		rep: &StormReport{Total: cfg.N, Failures: map[Cause]int{}, Examples: map[Cause]string{}}}
 	stopProgress := s.progress()
 	var wg sync.WaitGroup
-	for range min(cfg.concurrency(), cfg.N) {
+	for range min(cmp.Or(cfg.Concurrency, DefaultConcurrency), cfg.N) {
 		wg.Go(func() { s.worker(ctx) })
 	}
 	wg.Wait()
@@ -138,20 +139,6 @@ func (c *StormConfig) check() error {
 		}
 	}
 	return nil
-}
-
-func (c *StormConfig) concurrency() int {
-	if c.Concurrency > 0 {
-		return c.Concurrency
-	}
-	return DefaultConcurrency
-}
-
-func (c *StormConfig) deadline() time.Duration {
-	if c.Deadline > 0 {
-		return c.Deadline
-	}
-	return DefaultDeadline
 }
 
 // source is device i's own source address: the i-th of SourceNet, or

@@ -3,7 +3,6 @@ package doctor
 import (
 	"context"
 	"fmt"
-	"net/netip"
 	"slices"
 	"time"
 
@@ -36,9 +35,7 @@ func checkDHCP(ctx context.Context, c Config, r *Report) (release func() error) 
 	case i > 0:
 		r.add(Warn, "DHCP", fmt.Sprintf("the answer on %s leads a phone to %v: %s is not first, so every phone waits out %v first", c.DHCPIface, d.Servers, want, d.Servers[0]), fix)
 	default:
-		r.add(OK, "DHCP", fmt.Sprintf("the answer on %s (lease %s) leads a phone to %s first, by %s", c.DHCPIface, d.Lease, addrs(d.Servers), d.Rule), "")
+		r.add(OK, "DHCP", fmt.Sprintf("the answer on %s (lease %s) leads a phone to %v first, by %s", c.DHCPIface, d.Lease, d.Servers, d.Rule), "")
 	}
 	return b.Release
 }
-
-func addrs(a []netip.Addr) string { return fmt.Sprint(a) }
