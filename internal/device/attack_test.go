@@ -30,24 +30,34 @@ func slowReaders(t *testing.T, httpPort, n int) {
 }
 
 // neverAck sends RRQs from 127.0.0.3 that are never acknowledged, every
-// millisecond, until stop is closed (at most 30 s).
+// millisecond, until stop is closed (at most 30 s). They come from 32 ports
+// in turn: the same request again from one port while it is served would
+// be a duplicate, dropped.
 func neverAck(t *testing.T, server netip.AddrPort, stop <-chan struct{}) {
-	c, err := net.ListenUDP("udp4", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 3)})
-	if err != nil {
-		t.Fatal(err)
+	var conns [32]*net.UDPConn
+	for i := range conns {
+		c, err := net.ListenUDP("udp4", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 3)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		conns[i] = c
 	}
 	rrq := tftp.AppendRequest(nil, tftp.OpRRQ, "SEP0000DE000001.cnf.xml", "octet", tftp.Options{})
 	go func() {
-		defer c.Close()
+		defer func() {
+			for _, c := range conns {
+				c.Close()
+			}
+		}()
 		end := time.After(30 * time.Second)
-		for {
+		for i := 0; ; i++ {
 			select {
 			case <-stop:
 				return
 			case <-end:
 				return
 			case <-time.After(time.Millisecond):
-				c.WriteToUDPAddrPort(rrq, server)
+				conns[i%len(conns)].WriteToUDPAddrPort(rrq, server)
 			}
 		}
 	}()

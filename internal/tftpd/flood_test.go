@@ -128,11 +128,17 @@ func TestNeverAckFloodPhoneBoots(t *testing.T) {
 	s, addr := testServer(t, "udp4", files, func(s *Server) {
 		s.MaxServingCount, s.MaxPerSource, s.Timeout = 20, 0, time.Second // the defaults' schedule: 4 slots a source
 	})
-	attacker, err := net.ListenUDP("udp4", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 2)})
-	if err != nil {
-		t.Fatal(err)
+	// The attacker sends from many ports: the same request again from one
+	// port while it is served is a duplicate, dropped.
+	var attackers [16]*net.UDPConn
+	for i := range attackers {
+		c, err := net.ListenUDP("udp4", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 2)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		attackers[i] = c
 	}
-	defer attacker.Close()
 	var wg sync.WaitGroup
 	stop := make(chan struct{})
 	wg.Go(func() {
@@ -144,7 +150,7 @@ func TestNeverAckFloodPhoneBoots(t *testing.T) {
 				return
 			default:
 			}
-			attacker.WriteToUDPAddrPort(req, addr)
+			attackers[i%len(attackers)].WriteToUDPAddrPort(req, addr)
 			time.Sleep(200 * time.Microsecond)
 		}
 	})

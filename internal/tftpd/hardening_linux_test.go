@@ -57,7 +57,19 @@ func TestPortUnreachableEndsTransfer(t *testing.T) {
 // receive buffer.
 func TestBurstAllAnswered(t *testing.T) {
 	const clients, each = 4, 250
-	s, addr := testServer(t, "udp4", map[string][]byte{"f": randomBytes(t, 100)}, func(s *Server) { s.Timeout = time.Second })
+	// Every request of a socket names another file (a port asking again
+	// for a file still being sent to it would be a duplicate, dropped).
+	files := map[string][]byte{}
+	reqs := make([][]byte, each)
+	for i := range reqs {
+		name := "missing" + strconv.Itoa(i)
+		if i%2 == 0 {
+			name = "f" + strconv.Itoa(i)
+			files[name] = randomBytes(t, 100)
+		}
+		reqs[i] = tftp.AppendRequest(nil, tftp.OpRRQ, name, "octet", tftp.Options{})
+	}
+	s, addr := testServer(t, "udp4", files, func(s *Server) { s.Timeout = time.Second })
 	// Serve, on its goroutine, sets the buffer before it takes the
 	// listener in: until then the socket has the system's default.
 	s.init() // once: Serve's, or this one first
@@ -78,15 +90,11 @@ func TestBurstAllAnswered(t *testing.T) {
 		}
 		conns[i] = c
 	}
-	reqs := [][]byte{
-		tftp.AppendRequest(nil, tftp.OpRRQ, "f", "octet", tftp.Options{}),
-		tftp.AppendRequest(nil, tftp.OpRRQ, "missing", "octet", tftp.Options{}),
-	}
 	drops := udpRcvbufErrors(t)
 	start := time.Now()
 	for i := range each {
 		for _, c := range conns {
-			if _, err := c.WriteToUDPAddrPort(reqs[i%2], addr); err != nil {
+			if _, err := c.WriteToUDPAddrPort(reqs[i], addr); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -82,3 +82,47 @@ func TestUnverifiedOneResend(t *testing.T) {
 		})
 	}
 }
+
+// TestDuplicateRequestDropped: a read request sent again from the same
+// port while its transfer is under way starts no second transfer and is
+// not counted as a request; another name from that port is a new request,
+// and the same name once the transfer has ended is served again.
+func TestDuplicateRequestDropped(t *testing.T) {
+	for _, loop := range []bool{true, false} {
+		t.Run(map[bool]string{true: "event loop", false: "goroutine"}[loop], func(t *testing.T) {
+			s, addr := testServer(t, "udp4", map[string][]byte{"f": randomBytes(t, 2000), "g": randomBytes(t, 100)}, func(s *Server) {
+				s.noEventLoop, s.Timeout = !loop, time.Second
+			})
+			p := newPeer(t, addr)
+			p.rrq("f", "octet", tftp.Options{})
+			p.expectData(1)
+			p.rrq("f", "octet", tftp.Options{})
+			p.expectNothing(300 * time.Millisecond) // the first resend comes after 1 s
+			if st := s.Stats(); st.Requests != 1 || st.Duplicates != 1 || st.InProgress != 1 {
+				t.Fatalf("requests %d, duplicates %d, in progress %d; want 1, 1, 1", st.Requests, st.Duplicates, st.InProgress)
+			}
+			first := p.tid
+			for blk := uint16(1); blk <= 4; blk++ {
+				p.ack(blk)
+				if blk < 4 {
+					p.expectData(blk + 1)
+				}
+			}
+			waitFor(t, "the transfer's end", func() bool { return s.InProgress() == 0 })
+			p.tid = netip.AddrPort{}
+			p.rrq("f", "octet", tftp.Options{})
+			p.expectData(1)
+			if p.tid == first {
+				t.Fatalf("second transfer on the first's port %v", first)
+			}
+			p.rrq("g", "octet", tftp.Options{}) // another name: served at once, from a third TID
+			pkt, from, ok := p.recv(2 * time.Second)
+			if !ok || from == p.tid || from == first {
+				t.Fatalf("request for another name: %q from %v (ok %v)", pkt, from, ok)
+			}
+			if st := s.Stats(); st.Requests != 3 || st.Duplicates != 1 {
+				t.Fatalf("requests %d, duplicates %d; want 3, 1", st.Requests, st.Duplicates)
+			}
+		})
+	}
+}

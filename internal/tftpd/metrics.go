@@ -19,6 +19,7 @@ var engineCounters = [...]struct {
 	{"tftp_segments_acknowledged_total", "TFTP blocks acknowledged by clients (SegmentsAcknowledged).", func(s StatsSnapshot) uint64 { return s.SegmentsAcked }},
 	{"tftp_requests_unverified_limited_total", "TFTP transfers ended unsent because their source's budget of unverified bytes was spent.", func(s StatsSnapshot) uint64 { return s.Unverified }},
 	{"tftp_peer_unreachable_total", "TFTP transfers ended by an ICMP error (port unreachable) from the client.", func(s StatsSnapshot) uint64 { return s.PeerUnreachable }},
+	{"tftp_requests_duplicate_total", "TFTP read requests dropped as copies of one being served to the same client port.", func(s StatsSnapshot) uint64 { return s.Duplicates }},
 	{"tftp_retransmits_total", "TFTP windows sent again after a timeout.", func(s StatsSnapshot) uint64 { return s.Retransmits }},
 }
 

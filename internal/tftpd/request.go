@@ -82,6 +82,7 @@ func (s *Server) notStarted(f source.File, res Result, start time.Time, err erro
 func (s *Server) release(res Result, start time.Time) {
 	s.stats.InProgress.Add(-1)
 	s.slots.ReleaseFrom(res.Remote.Addr())
+	s.forgetRequest(res.Remote, res.Name)
 	res.Duration = time.Since(start)
 	s.done(res)
 	s.xferWG.Done()

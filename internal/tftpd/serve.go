@@ -46,6 +46,10 @@ func (s *Server) handle(l *listener, b []byte, src netip.AddrPort, dst netip.Add
 		s.replyCapped(l, len(b), tftp.ErrIllegalOp, "malformed request", src, dst)
 		return
 	}
+	if req.Op == tftp.OpRRQ && !s.claimRequest(onLoop, src, req.Filename) {
+		s.stats.Duplicates.Add(1)
+		return
+	}
 	s.stats.Requests.Add(1)
 	if req.Op == tftp.OpWRQ {
 		s.stats.RequestsDenied.Add(1)
@@ -54,12 +58,14 @@ func (s *Server) handle(l *listener, b []byte, src netip.AddrPort, dst netip.Add
 		return
 	}
 	if req.Mode != tftp.ModeOctet && req.Mode != tftp.ModeNetascii {
+		s.forgetRequest(src, req.Filename)
 		s.stats.RequestsFailed.Add(1)
 		s.reply(l, tftp.ErrIllegalOp, "unsupported mode", src, dst)
 		s.done(Result{Name: req.Filename, Remote: src, Outcome: OutcomeFailed})
 		return
 	}
 	if !s.admit(onLoop, src.Addr()) {
+		s.forgetRequest(src, req.Filename)
 		s.stats.RequestsOverflow.Add(1)
 		s.reply(l, tftp.ErrUndefined, BusyMessage, src, dst)
 		s.done(Result{Name: req.Filename, Remote: src, Outcome: OutcomeOverflow})

@@ -87,6 +87,8 @@ type Server struct {
 	mu        sync.Mutex
 	listeners map[*listener]struct{}
 	transfers map[*transfer]struct{}
+	reqMu     sync.Mutex
+	requests  map[requestKey]struct{} // requests being served (duplicates.go)
 	closing   atomic.Bool
 	aborting  atomic.Bool
 	serveWG   sync.WaitGroup // listener loops
@@ -105,6 +107,7 @@ func (s *Server) init() {
 	s.initOnce.Do(func() {
 		s.listeners = make(map[*listener]struct{})
 		s.transfers = make(map[*transfer]struct{})
+		s.requests = make(map[requestKey]struct{})
 		s.ctx, s.cancel = context.WithCancel(context.Background())
 		s.slots = s.Slots
 		if s.slots == nil {

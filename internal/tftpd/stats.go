@@ -21,6 +21,7 @@ type Stats struct {
 	UnknownTID        atomic.Uint64 // packets from a wrong source answered with ERROR 5
 	Unverified        atomic.Uint64 // transfers ended unsent: their source's unverified budget was spent
 	PeerUnreachable   atomic.Uint64 // transfers ended by an ICMP error from the peer
+	Duplicates        atomic.Uint64 // requests dropped as copies of one being served (duplicates.go)
 }
 
 // StatsSnapshot is a copy of Stats at one moment.
@@ -29,7 +30,7 @@ type StatsSnapshot struct {
 	RequestsOverflow, RequestsBusy, RequestsAborted, RequestsFailed uint64
 	InProgress                                                      int64
 	SegmentsSent, SegmentsAcked, Retransmits, Malformed, UnknownTID uint64
-	Unverified, PeerUnreachable                                     uint64
+	Unverified, PeerUnreachable, Duplicates                         uint64
 }
 
 func (s *Stats) snapshot() StatsSnapshot {
@@ -50,5 +51,6 @@ func (s *Stats) snapshot() StatsSnapshot {
 		UnknownTID:        s.UnknownTID.Load(),
 		Unverified:        s.Unverified.Load(),
 		PeerUnreachable:   s.PeerUnreachable.Load(),
+		Duplicates:        s.Duplicates.Load(),
 	}
 }
