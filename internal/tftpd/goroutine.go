@@ -103,7 +103,9 @@ func (c *connSender) sendWindow(b []byte, stride, k int) error {
 					c.gsoSegs = 0 // this path cannot segment: batches from now on
 					return c.sendBatch(b, stride, i, k)
 				}
-				return err
+				if !transientSendError(err) {
+					return err
+				}
 			}
 		}
 		return nil
@@ -119,7 +121,10 @@ func (c *connSender) sendBatch(b []byte, stride, from, k int) error {
 	for sent := from; sent < k; {
 		n, err := c.batch.WriteBatch(c.msgs[sent:k], 0)
 		if err != nil {
-			return err
+			if !transientSendError(err) {
+				return err
+			}
+			n = 1 // that packet is lost (sender.go); the rest still go
 		}
 		sent += n
 	}

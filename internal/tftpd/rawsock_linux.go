@@ -39,7 +39,7 @@ func (r *rawSender) sendTo(p []byte, to netip.AddrPort) error {
 
 func (r *rawSender) sendWindow(b []byte, stride, k int) error {
 	for i := range k {
-		if err := r.send(b[i*stride : min((i+1)*stride, len(b))]); err != nil {
+		if err := r.send(b[i*stride : min((i+1)*stride, len(b))]); err != nil && !transientSendError(err) {
 			return err
 		}
 	}

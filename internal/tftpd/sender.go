@@ -24,6 +24,13 @@ type sender interface {
 // earlier packet) are treated as a lost packet: the retransmission timeout
 // sends it again. A port unreachable (ECONNREFUSED) says the client's port
 // is closed: the transfer ends (sockopt_linux.go).
+//
+// In a window such an error costs the one packet (or GSO send) it was for,
+// and the rest of the window still goes: with IP_RECVERR on, Linux returns
+// ENOBUFS for a datagram the device queue dropped (loopback's backlog at
+// full speed) where it would otherwise drop it silently and go on, and
+// giving up the window's tail there left a fast transfer waiting a
+// retransmission timeout for every window that overran the queue.
 func sendFailed(err error) error {
 	if err == nil || transientSendError(err) {
 		return nil
