@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -103,10 +104,10 @@ func newTimelineCmd(cf *clientFlags) *cobra.Command {
 				return emit(cmd.OutOrStdout(), cf.output, entries)
 			}
 			tw := tabwriter.NewWriter(cmd.OutOrStdout(), 2, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "TIME\tPROTO\tFILE\tRESULT\tBYTES\tDURATION\tCLIENT")
+			fmt.Fprintln(tw, "TIME\tPROTO\tFILE\tRESULT\tBYTES\tDURATION\tCLIENT\tFROM")
 			for _, e := range entries {
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%v\t%s\n", e.Time.Local().Format("15:04:05.000"), e.Protocol, e.Name, e.Result, e.Bytes,
-					e.Duration.Round(time.Microsecond), e.Client)
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%v\t%s\t%s\n", e.Time.Local().Format("15:04:05.000"), e.Protocol, e.Name, e.Result, e.Bytes,
+					e.Duration.Round(time.Microsecond), e.Client, cmp.Or(e.Cluster, "local"))
 			}
 			if len(entries) == 0 {
 				fmt.Fprintln(tw, "(no requests from this device since the server started)")

@@ -68,6 +68,8 @@ type serveFlags struct {
 	notFoundBurst    int
 	notFoundRate     float64
 	guardSources     int
+
+	remote remoteFlags // centralized TFTP
 }
 
 func newServeCmd() *cobra.Command {
@@ -105,12 +107,13 @@ served on 127.0.0.1:6969 and [::1]:6969: no root privileges or set-up needed.`,
 	fl.StringVar(&f.logLevel, "log-level", "info", "log level: debug, info, warn or error")
 
 	// The enumeration guard (issue 12).
-	fl.StringSliceVar(&f.provisioningNets, "provisioning-nets", []string{"127.0.0.1/32", "::1/128"}, `networks (CIDR or address) never throttled for device-specific names; "" for none`)
+	fl.StringSliceVar(&f.provisioningNets, "provisioning-nets", []string{"127.0.0.1/32", "::1/128"}, `networks (CIDR or address) never throttled for device-specific names, whose proxied requests (other clusters' masters) are not held to one address's share of the slots; "" for none`)
 	fl.IntVar(&f.deviceReqBurst, "device-requests-burst", guard.DefaultRequestBurst, "requests for device-specific names (SEP…, SIP…, ld…, gk…, CTL/ITL…) one source may make at once")
 	fl.Float64Var(&f.deviceReqRate, "device-requests-rate", guard.DefaultRequestRate, "…and per second after that; past the budget it is answered busy")
 	fl.IntVar(&f.notFoundBurst, "device-not-found-burst", guard.DefaultNotFoundBurst, `"not found" answers for device-specific names one source may get at once`)
 	fl.Float64Var(&f.notFoundRate, "device-not-found-rate", guard.DefaultNotFoundRate, "…and per second after that; past the budget it is answered busy")
 	fl.IntVar(&f.guardSources, "guard-max-sources", guard.DefaultMaxSources, "source addresses whose budgets are remembered (least recently heard forgotten first)")
+	f.remote.bind(fl)
 	return cmd
 }
 
@@ -206,6 +209,9 @@ func (f serveFlags) config(cmd *cobra.Command, log *slog.Logger) (assembly.Confi
 	}
 	cfg.MaxPerSource, cfg.TFTPReceiveBuffer = f.maxPerSource, cmp.Or(f.rcvbuf, -1)
 	if err := f.guardConfig(&cfg); err != nil {
+		return assembly.Config{}, dbSpec{}, err
+	}
+	if err := f.remote.apply(&cfg); err != nil {
 		return assembly.Config{}, dbSpec{}, err
 	}
 	return cfg, dbs, nil

@@ -2,6 +2,7 @@ package assembly
 
 import (
 	"fmt"
+	"sync/atomic"
 
 	"cmtftp/internal/domain"
 	"cmtftp/internal/source"
@@ -10,6 +11,7 @@ import (
 	"cmtftp/internal/source/cache"
 	"cmtftp/internal/source/custom"
 	"cmtftp/internal/source/guard"
+	"cmtftp/internal/source/remote"
 )
 
 // chain builds the serving chain in its one order and registers the feed
@@ -31,8 +33,11 @@ func (s *Server) chain(params domain.ParamValues) (source.Source, error) {
 	}
 	s.slots = source.NewSlots(params.Int(domain.ParamMaxServingCount))
 	source.RegisterSlotMetrics(s.registry, s.slots)
+	var autoRegistration atomic.Bool
+	autoRegistration.Store(params.Bool(domain.ParamAutoRegistration))
 	follow := []func(domain.ParamValues){
 		func(p domain.ParamValues) { configs.NoCache.Store(!p.Bool(domain.ParamCacheConfigFiles)) },
+		func(p domain.ParamValues) { autoRegistration.Store(p.Bool(domain.ParamAutoRegistration)) },
 		s.missed.setParams,
 	}
 	if s.cfg.MaxServingCount > 0 {
@@ -46,14 +51,21 @@ func (s *Server) chain(params domain.ParamValues) (source.Source, error) {
 	s.timeline.SetKnown(s.known.Known)
 
 	reads := source.NewDiskReads(s.registry)
-	return guard.New(source.First( // 0. the enumeration guard, in front of every step
+	remotes := s.remotes()
+	s.remoteStatus = remotes.ServeStatus
+	local := source.First(
 		configs,                // 1. files built from the database
 		customs,                // 2. custom files kept in the database
 		constants,              // 3. the constant and load cache of the TFTP root (empty when off)
 		reads.Wrap(s.disk),     // 4. the TFTP root on disk
 		reads.Wrap(alternates), // 5. Alternate File Location 1–10
-		// 6. other clusters' TFTP servers come with the centralized-TFTP issue.
-	), s.guardConfig(), s.registry), nil
+	)
+	s.guard = guard.New(source.First( // 0. the enumeration guard, in front of every step
+		remotes.Affinity(), // 0a. common files of a device of another cluster: that cluster first
+		remote.HoldDefaults(local, remotes, autoRegistration.Load), // 1–5, XMLDefault only with auto-registration on a master
+		remotes, // 6. other clusters' TFTP servers over HTTP
+	), s.guardConfig(), s.registry)
+	return s.guard, nil
 }
 
 // guardConfig is the enumeration guard's configuration from the Config.

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"cmtftp/internal/source/guard"
+	"cmtftp/internal/source/remote"
 )
 
 // Config is what a server is assembled from, resolved by the caller (the
@@ -68,6 +69,15 @@ type Config struct {
 	ProvisioningNets []netip.Prefix
 	// GuardSources bounds the source addresses remembered (0: 65,536).
 	GuardSources int
+
+	// ServerID names this server to other clusters' servers (the via
+	// header of proxied requests); "" means a random one per start.
+	ServerID string
+	// Remote configures the last step of the chain, other clusters' TFTP
+	// servers (centralized TFTP); its Load, ID, Logger and Registry are
+	// set by the assembly, zero fields take internal/source/remote's
+	// defaults.
+	Remote remote.Config
 }
 
 func (c Config) grace() time.Duration {

@@ -42,7 +42,7 @@ func (s *Server) listen(chain source.Source) error {
 	}
 	if s.httpLn != nil {
 		hm := httpd.NewMetrics(s.registry)
-		h := &httpd.Handler{Source: chain, Slots: s.slots, Logger: s.log, Metrics: hm, OnDone: s.httpDone}
+		h := &httpd.Handler{Source: chain, Slots: s.slots, Logger: s.log, Metrics: hm, OnDone: s.httpDone, ID: s.id, Peers: s.peer}
 		h.WriteTimeout = cfg.HTTPWriteTimeout
 		// No server-wide WriteTimeout: the handler gives every chunk of a
 		// response its own deadline (and a whole response at most
@@ -57,6 +57,7 @@ func (s *Server) listen(chain source.Source) error {
 		api := &admin.Server{Store: s.store, Token: cfg.AdminToken, Logger: s.log, Extra: func(mux *http.ServeMux) {
 			mux.Handle("GET /metrics", promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{}))
 			mux.HandleFunc("GET /api/v1/devices/{name}/timeline", s.timeline.ServeHTTP)
+			mux.HandleFunc("GET /api/v1/remotes/status", s.remoteStatus)
 		}}
 		s.adminSrv = &http.Server{Handler: api.Handler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: time.Minute}
 	}

@@ -9,8 +9,8 @@ import (
 )
 
 // paramFollower is the feed consumer for everything that follows the
-// service parameters (the Maximum Serving Count, Enable Caching of
-// Configuration Files, Log Missed Files): on a parameter change or a
+// parameters (the Maximum Serving Count, Enable Caching of Configuration
+// Files, Log Missed Files, auto-registration): on a parameter change or a
 // resync it reads them once and hands them to each setter.
 type paramFollower struct {
 	store  store.Store
@@ -22,7 +22,7 @@ var _ store.ChangeHandler = (*paramFollower)(nil)
 
 // HandleChange implements store.ChangeHandler.
 func (p *paramFollower) HandleChange(ctx context.Context, c store.Change) {
-	if c.Kind != domain.KindService && c.Kind != store.KindResync {
+	if c.Kind != domain.KindService && c.Kind != domain.KindEnterprise && c.Kind != store.KindResync {
 		return
 	}
 	v, _, err := store.LoadParams(ctx, p.store)

@@ -12,6 +12,7 @@ import (
 
 	"cmtftp/internal/domain"
 	"cmtftp/internal/source"
+	"cmtftp/internal/source/guard"
 	"cmtftp/internal/store"
 	"cmtftp/internal/tftpd"
 	"cmtftp/internal/timeline"
@@ -31,6 +32,10 @@ type Server struct {
 	known    *knownDevices // the MACs in the database, for the timeline
 	missed   *missedLog
 	requests *requestCounters
+	id       string       // this server in the via header of proxied requests
+	guard    *guard.Guard // the chain's first step
+	// remoteStatus serves GET /api/v1/remotes/status.
+	remoteStatus http.HandlerFunc
 
 	tftp     *tftpd.Server
 	conns    []net.PacketConn
@@ -48,7 +53,7 @@ type Server struct {
 // fails start-up as a whole.
 func New(cfg Config, st store.Store) (_ *Server, err error) {
 	s := &Server{cfg: cfg, log: cfg.Logger, store: st, registry: prometheus.NewRegistry(),
-		timeline: timeline.New(100)}
+		timeline: timeline.New(100), id: serverID(cfg.ServerID)}
 	if s.log == nil {
 		s.log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}

@@ -56,6 +56,16 @@ type Handler struct {
 	// (a client that reads nothing for that long is dropped and its slot
 	// freed); 0 means DefaultWriteTimeout.
 	WriteTimeout time.Duration
+	// ID names this server in the source.ViaHeader of requests proxied
+	// between clusters: a request that already names it came back to it
+	// (servers pointing at each other) and is refused with 508 Loop
+	// Detected, as is one that passed more than source.MaxVia servers.
+	ID string
+	// Peers, when set, says which client addresses are other clusters'
+	// masters: their proxied requests (those with a source.ViaHeader) take
+	// a serving slot without being held to one address's share, since one
+	// master asks for the devices of a whole cluster.
+	Peers func(netip.Addr) bool
 }
 
 // Result describes one finished HTTP request.
@@ -68,6 +78,10 @@ type Result struct {
 	FromDisk bool // served from a file on disk rather than a memory cache
 	Aborted  bool // the client went away before the end
 	Overflow bool // refused: no free serving slot
+	Loop     bool // refused: a proxied request that came back (508)
+	// Origin names the remote cluster the file came from; "" for this
+	// server's own.
+	Origin string
 }
 
 // counter counts the bytes of a response body and keeps the connection's
@@ -153,15 +167,21 @@ func (h *Handler) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 			h.OnDone(res)
 		}
 	}()
+	via, loop := h.via(r)
+	if loop {
+		res.Loop = true
+		h.refuseLoop(w, r, res.Name, via)
+		return
+	}
 	if h.Slots != nil {
-		client, _ := netip.ParseAddrPort(r.RemoteAddr) // counted against its address's share
-		if !h.Slots.AcquireFrom(client.Addr()) {
+		release, ok := h.acquire(res.Remote.Addr(), len(via) > 0)
+		if !ok {
 			res.Overflow = true
 			w.Header().Set("Retry-After", "1")
 			http.Error(w, "busy, retry later", http.StatusServiceUnavailable)
 			return
 		}
-		defer h.Slots.ReleaseFrom(client.Addr())
+		defer release()
 	}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		w.Header().Set("Allow", "GET, HEAD")
@@ -172,12 +192,14 @@ func (h *Handler) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	req.Via = via
 	f, err := h.Source.Open(r.Context(), req)
 	if err != nil {
 		h.fail(w, r, res.Name, err)
 		return
 	}
 	defer f.Close()
+	res.Origin = source.OriginOf(f)
 	_, inMemory := f.(*source.Memory)
 	res.FromDisk = !inMemory
 	w.Header().Set("ETag", etag(f))

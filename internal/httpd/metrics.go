@@ -16,7 +16,7 @@ type Metrics struct {
 }
 
 // results are the values of the result label of http_requests_total.
-var results = [...]string{"processed", "not_found", "overflow", "busy", "aborted", "error"}
+var results = [...]string{"processed", "not_found", "overflow", "busy", "aborted", "loop", "error"}
 
 // NewMetrics registers the HTTP counters in reg.
 func NewMetrics(reg prometheus.Registerer) *Metrics {
@@ -24,7 +24,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		connections: prometheus.NewCounter(prometheus.CounterOpts{Namespace: "cmtftp", Name: "http_connections_total",
 			Help: "HTTP connections accepted (HttpConnectRequests)."}),
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: "cmtftp", Name: "http_requests_total",
-			Help: "HTTP file requests by result: processed, not_found, overflow (no free serving slot), busy, aborted, error (HttpRequests…)."},
+			Help: "HTTP file requests by result: processed, not_found, overflow (no free serving slot), busy, aborted, loop (a request proxied between clusters that came back: 508), error (HttpRequests…)."},
 			[]string{"result"}),
 		fromDisk: prometheus.NewCounter(prometheus.CounterOpts{Namespace: "cmtftp", Name: "http_served_from_disk_total",
 			Help: "HTTP responses read from a file on disk rather than a memory cache (HttpServedFromDisk)."}),
@@ -64,6 +64,8 @@ func (r Result) result() string {
 		return "overflow"
 	case r.Status == http.StatusServiceUnavailable:
 		return "busy"
+	case r.Loop:
+		return "loop"
 	}
 	return "error"
 }

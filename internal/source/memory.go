@@ -12,8 +12,9 @@ import (
 // Memory is a File over bytes held in memory. Close does nothing, so one
 // Memory can be handed to many transfers at once.
 type Memory struct {
-	b   []byte
-	mod time.Time
+	b      []byte
+	mod    time.Time
+	origin string
 
 	hashOnce sync.Once
 	hash     string
@@ -24,6 +25,23 @@ var _ File = (*Memory)(nil)
 // NewMemory returns a File reading b, which must not change afterwards.
 func NewMemory(b []byte, mod time.Time) *Memory {
 	return &Memory{b: b, mod: mod}
+}
+
+// NewMemoryFrom returns a File reading b that came from another cluster,
+// named origin (the boot timeline shows it).
+func NewMemoryFrom(b []byte, mod time.Time, origin string) *Memory {
+	return &Memory{b: b, mod: mod, origin: origin}
+}
+
+// Origin names the cluster the bytes came from; "" for this server's own.
+func (m *Memory) Origin() string { return m.origin }
+
+// OriginOf names the cluster f came from ("" when it is this server's own).
+func OriginOf(f File) string {
+	if o, ok := f.(interface{ Origin() string }); ok {
+		return o.Origin()
+	}
+	return ""
 }
 
 // ReadAt reads from the bytes at off, as io.ReaderAt says.

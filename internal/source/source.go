@@ -46,7 +46,20 @@ type Request struct {
 	Local netip.Addr
 	// Protocol is the server the request came through.
 	Protocol Protocol
+	// Via lists the servers (their IDs) a request proxied from another
+	// cluster's master has passed through, first the one that asked first:
+	// the ViaHeader of an HTTP request. Empty for a device's own request.
+	Via []string
 }
+
+// ViaHeader is the HTTP header that carries Request.Via between servers,
+// comma-separated: a server adds its own ID when it asks another cluster,
+// and refuses a request that already names it (a loop).
+const ViaHeader = "X-Cmtftp-Via"
+
+// MaxVia is the most servers a proxied request may have passed through;
+// a longer ViaHeader is refused as a loop.
+const MaxVia = 8
 
 // NewRequest cleans name and returns a Request for it. It fails with an
 // error wrapping ErrDenied when the name is refused.

@@ -27,6 +27,7 @@ func (s *Server) serveRequest(l *listener, req tftp.Request, src netip.AddrPort,
 		s.release(res, start)
 		return
 	}
+	res.Origin = source.OriginOf(f)
 	t, err := s.newTransfer(req, f, src, dst)
 	if err != nil {
 		s.reply(l, tftp.ErrUndefined, "internal error", src, dst)

@@ -36,4 +36,5 @@ type Result struct {
 	Outcome  Outcome
 	Bytes    int64         // payload bytes acknowledged
 	Duration time.Duration // from request to end
+	Origin   string        // the remote cluster the file came from; "" for this server's own
 }

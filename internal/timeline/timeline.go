@@ -37,6 +37,9 @@ type Entry struct {
 	Bytes    int64         `json:"bytes"`
 	Duration time.Duration `json:"durationNs"`
 	Client   string        `json:"client"`
+	// Cluster names the remote cluster that served the file; empty when
+	// this server's own chain did.
+	Cluster string `json:"cluster,omitempty"`
 }
 
 type ring struct {
@@ -246,7 +249,7 @@ func (t *Timeline) Of(device string) []Entry {
 // TFTP is the TFTP engine's OnDone hook.
 func (t *Timeline) TFTP(r tftpd.Result) {
 	t.Add(Entry{Time: time.Now().UTC(), Protocol: "tftp", Name: r.Name, Result: r.Outcome.String(), Bytes: r.Bytes,
-		Duration: r.Duration, Client: r.Remote.String()}, r.Remote.Addr())
+		Duration: r.Duration, Client: r.Remote.String(), Cluster: r.Origin}, r.Remote.Addr())
 }
 
 // HTTP is the HTTP handler's OnDone hook.
@@ -268,7 +271,7 @@ func (t *Timeline) HTTP(r httpd.Result) {
 		res = "denied"
 	}
 	t.Add(Entry{Time: time.Now().UTC(), Protocol: "http", Name: r.Name, Result: res, Bytes: r.Bytes,
-		Duration: r.Duration, Client: r.Remote.String()}, r.Remote.Addr())
+		Duration: r.Duration, Client: r.Remote.String(), Cluster: r.Origin}, r.Remote.Addr())
 }
 
 // ServeHTTP answers GET /api/v1/devices/{name}/timeline.

@@ -203,6 +203,10 @@ func (g *Guard) Open(ctx context.Context, req *source.Request) (source.File, err
 	return f, err
 }
 
+// Exempt reports whether a is in the provisioning networks (Config.Exempt),
+// which the guard never throttles.
+func (g *Guard) Exempt(a netip.Addr) bool { return g.exempt(a.Unmap()) }
+
 func (g *Guard) exempt(a netip.Addr) bool {
 	for _, p := range g.cfg.Exempt {
 		if p.Contains(a) {

@@ -1,6 +1,10 @@
 package remote
 
-import "time"
+import (
+	"encoding/json"
+	"net/http"
+	"time"
+)
 
 // ClusterStatus is one remote cluster as `cmtftp remote status` and
 // GET /api/v1/remotes/status show it.
@@ -33,4 +37,11 @@ type ServerStatus struct {
 	// LastError is the last error met and when.
 	LastError   string    `json:"lastError,omitempty"`
 	LastErrorAt time.Time `json:"lastErrorAt,omitzero"`
+}
+
+// ServeStatus is the admin API's GET /api/v1/remotes/status: Status as
+// JSON.
+func (c *Clusters) ServeStatus(w http.ResponseWriter, _ *http.Request) {
+	w.Header().Set("Content-Type", "application/json")
+	json.NewEncoder(w).Encode(c.Status())
 }

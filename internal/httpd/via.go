@@ -1,0 +1,54 @@
+package httpd
+
+import (
+	"net/http"
+	"net/netip"
+	"slices"
+	"strings"
+
+	"cmtftp/internal/source"
+)
+
+// via returns the servers a proxied request has passed through (its
+// source.ViaHeader), and whether it is a loop: it names this server, or
+// more servers than source.MaxVia.
+func (h *Handler) via(r *http.Request) (via []string, loop bool) {
+	v := r.Header.Get(source.ViaHeader)
+	if v == "" {
+		return nil, false
+	}
+	for p := range strings.SplitSeq(v, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			via = append(via, p)
+		}
+		if len(via) > source.MaxVia {
+			return via, true
+		}
+	}
+	return via, h.ID != "" && slices.Contains(via, h.ID)
+}
+
+// refuseLoop answers a request that came back to this server: 508 Loop
+// Detected, and a warning, since it means servers point at each other.
+func (h *Handler) refuseLoop(w http.ResponseWriter, r *http.Request, name string, via []string) {
+	if h.Logger != nil {
+		h.Logger.Warn("proxied request refused: it came back to this server (do remote clusters point at each other?)",
+			"file", name, "client", r.RemoteAddr, "via", strings.Join(via, ", "), "server_id", h.ID)
+	}
+	http.Error(w, http.StatusText(http.StatusLoopDetected), http.StatusLoopDetected)
+}
+
+// acquire takes a serving slot for a request from client: against the
+// client's share, unless it is a proxied request from one of Peers.
+func (h *Handler) acquire(client netip.Addr, proxied bool) (release func(), ok bool) {
+	if proxied && h.Peers != nil && h.Peers(client) {
+		if !h.Slots.Acquire() {
+			return nil, false
+		}
+		return h.Slots.Release, true
+	}
+	if !h.Slots.AcquireFrom(client) {
+		return nil, false
+	}
+	return func() { h.Slots.ReleaseFrom(client) }, true
+}
