@@ -51,7 +51,8 @@ runs longer than 10 minutes. Point it only at servers you run.`,
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&cfg.Server, "server", "", "server address HOST:PORT")
-	fl.StringVar(&cfg.File, "file", "", "file name to fetch")
+	fl.StringVar(&cfg.File, "file", "", "file name to fetch (with --names, a pattern with one %d)")
+	fl.IntVar(&cfg.Names, "names", 0, "ask for N files in turn: --file is a pattern such as r%05d.bin and transfer k asks for k mod N (the files must hold the same bytes)")
 	fl.IntVarP(&cfg.Concurrency, "concurrency", "c", 1, "transfers at once")
 	fl.IntVarP(&cfg.Count, "count", "n", 0, "transfers in all (default 1000 when -d is not given)")
 	fl.DurationVarP(&cfg.Duration, "duration", "d", 0, "how long to run")

@@ -27,6 +27,19 @@ type Config struct {
 	Count       int           // transfers in all; 0 means until Duration
 	Duration    time.Duration // how long to run; 0 means until Count
 	Client      tftpclient.Client
+	// Names, when positive, makes File a pattern with one %d verb: the
+	// k-th transfer asks for fmt.Sprintf(File, k % Names), so a run of
+	// Names transfers asks for each of Names files once (they must hold
+	// the same bytes).
+	Names int
+}
+
+// fileName is the name the transfer numbered k asks for.
+func (cfg *Config) fileName(k int64) string {
+	if cfg.Names <= 0 {
+		return cfg.File
+	}
+	return fmt.Sprintf(cfg.File, k%int64(cfg.Names))
 }
 
 // Report is the outcome of a run.
@@ -110,10 +123,14 @@ func runGoroutines(ctx context.Context, cfg Config, conc int, rec *recorder) {
 			var h maphash.Hash
 			h.SetSeed(rec.seed)
 			var local recorder
-			for ctx.Err() == nil && rec.take(cfg.Count) {
+			for ctx.Err() == nil {
+				k, ok := rec.takeNumbered(cfg.Count)
+				if !ok {
+					break
+				}
 				h.Reset()
 				t0 := time.Now()
-				res, err := cfg.Client.Get(ctx, cfg.Server, cfg.File, &h)
+				res, err := cfg.Client.Get(ctx, cfg.Server, cfg.fileName(k), &h)
 				d := time.Since(t0)
 				if err != nil && ctx.Err() != nil {
 					break // the run's time is up: not the server's fault
@@ -138,9 +155,11 @@ type recorder struct {
 	errs map[string]int
 }
 
-// take claims the next transfer of count (0: no limit).
-func (r *recorder) take(count int) bool {
-	return count <= 0 || r.next.Add(1) <= int64(count)
+// takeNumbered claims the next transfer of a run of count (0: no
+// limit): its number, from 0, and whether the run has it.
+func (r *recorder) takeNumbered(count int) (int64, bool) {
+	k := r.next.Add(1)
+	return k - 1, count <= 0 || k <= int64(count)
 }
 
 // done records one transfer in r; run holds the first checksum.

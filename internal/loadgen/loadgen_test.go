@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -119,5 +120,27 @@ func TestRunStopsAtDuration(t *testing.T) {
 	}
 	if d := time.Since(start); d > 2*time.Second {
 		t.Errorf("a 200 ms run took %v", d)
+	}
+}
+
+// TestRunNames: with Names, each transfer asks for the next of the files
+// the pattern names, every one once in a run of Names transfers.
+func TestRunNames(t *testing.T) {
+	var mu sync.Mutex
+	asked := map[string]int{}
+	addr := serve(t, func(_ context.Context, r *source.Request) (source.File, error) {
+		mu.Lock()
+		asked[r.Name]++
+		mu.Unlock()
+		return source.NewMemory([]byte("same"), time.Time{}), nil
+	})
+	rep, err := Run(context.Background(), Config{Server: addr, File: "r%03d.bin", Names: 20, Concurrency: 4, Count: 40})
+	if err != nil || rep.Transfers != 40 {
+		t.Fatalf("err %v, report %+v", err, rep)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(asked) != 20 || asked["r000.bin"] != 2 || asked["r019.bin"] != 2 {
+		t.Fatalf("asked %v", asked)
 	}
 }

@@ -89,7 +89,11 @@ func (c *client) sendTo(p []byte, to netip.AddrPort) {
 // is over.
 func (l *clientLoop) start(i int) {
 	c := l.clients[i]
-	if l.ctx.Err() != nil || !l.rec.take(l.cfg.Count) {
+	if l.ctx.Err() != nil {
+		return
+	}
+	k, ok := l.rec.takeNumbered(l.cfg.Count)
+	if !ok {
 		return
 	}
 	fd, err := udpraw.Socket(l.local)
@@ -100,7 +104,7 @@ func (l *clientLoop) start(i int) {
 	c.fd = fd
 	l.fds[i] = unix.PollFd{Fd: int32(fd), Events: unix.POLLIN}
 	c.h.Reset()
-	c.x = l.cfg.Client.NewExchange(l.server, l.cfg.File, &c.h, c.send)
+	c.x = l.cfg.Client.NewExchange(l.server, l.cfg.fileName(k), &c.h, c.send)
 	c.x.Start()
 	c.due = time.Now().Add(c.x.Timeout())
 }
