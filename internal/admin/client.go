@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"cmtftp/internal/domain"
+	"cmtftp/internal/source/remote"
 	"cmtftp/internal/store"
 )
 
@@ -204,6 +205,14 @@ func (c *Client) DeviceConfig(ctx context.Context, name string) (*domain.DeviceC
 func (c *Client) Changes(ctx context.Context, after int64, wait string) ([]store.Change, error) {
 	var out []store.Change
 	_, err := c.do(ctx, http.MethodGet, fmt.Sprintf("/api/v1/changes?after=%d&wait=%s", after, url.QueryEscape(wait)), nil, &out)
+	return out, err
+}
+
+// RemoteStatus returns the health and counters of every remote cluster's
+// servers (GET /api/v1/remotes/status, served by a running server).
+func (c *Client) RemoteStatus(ctx context.Context) ([]remote.ClusterStatus, error) {
+	var out []remote.ClusterStatus
+	_, err := c.do(ctx, http.MethodGet, collection(domain.KindRemote)+"/status", nil, &out)
 	return out, err
 }
 
