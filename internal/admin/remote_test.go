@@ -85,11 +85,11 @@ func TestRemoteSite(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := map[string][2]any{}
+	var got [][3]any // in search order
 	for _, r := range site.RemoteClusters {
-		got[r.Name] = [2]any{r.Priority, !r.Disabled}
+		got = append(got, [3]any{r.Name, r.Priority, !r.Disabled})
 	}
-	if want := map[string][2]any{"Z": {1, true}, "Y": {9, true}, "X": {3, false}}; !reflect.DeepEqual(got, want) {
+	if want := [][3]any{{"Z", 1, true}, {"X", 3, false}, {"Y", 9, true}}; !reflect.DeepEqual(got, want) {
 		t.Errorf("exported %v, want %v", got, want)
 	}
 	st, body := call(t, "GET", srv.URL+"/api/v1/export", "")
