@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -213,6 +214,9 @@ func (c *Client) Changes(ctx context.Context, after int64, wait string) ([]store
 func (c *Client) RemoteStatus(ctx context.Context) ([]remote.ClusterStatus, error) {
 	var out []remote.ClusterStatus
 	_, err := c.do(ctx, http.MethodGet, collection(domain.KindRemote)+"/status", nil, &out)
+	if e := (*Error)(nil); errors.As(err, &e) && e.Status == http.StatusNotFound {
+		return nil, fmt.Errorf("%w (the server at %s has no remote status: an older cmtftp serve?)", err, c.Base)
+	}
 	return out, err
 }
 

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -142,4 +143,10 @@ func TestRemoteStatusClient(t *testing.T) {
 	}
 	_, err = (&Client{Base: srv.URL}).RemoteStatus(context.Background())
 	apiErr(t, err, 401, CodeUnauthorized)
+	c, _, _ := newAPI(t, "") // no status route: the record routes answer 404
+	if _, err := c.RemoteStatus(context.Background()); !strings.Contains(fmt.Sprint(err), "has no remote status") {
+		t.Errorf("without the route: %v", err)
+	} else {
+		apiErr(t, err, 404, CodeNotFound)
+	}
 }
