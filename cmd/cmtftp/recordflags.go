@@ -11,7 +11,9 @@ import (
 )
 
 // recordFlags binds one flag per field of a record type, named after the
-// field's JSON name in kebab case (softkeyTemplate → --softkey-template).
+// field's JSON name in kebab case (softkeyTemplate → --softkey-template),
+// or after its flag tag: `flag:"enabled,negate"` on a bool field hidden
+// from JSON makes --enabled (default true) set the field to its negation.
 // Lists take repeatable flags: --line BUTTON=NUMBER, --rule
 // "pattern=4...;timeout=2", --set "On Hook=Redial,NewCall".
 type recordFlags struct {
@@ -20,10 +22,22 @@ type recordFlags struct {
 }
 
 type flagField struct {
-	flag  string
-	path  []int // field index path in the record struct
-	typ   reflect.Type
-	value any // *string, *int, *bool, *[]string
+	flag   string
+	path   []int // field index path in the record struct
+	typ    reflect.Type
+	value  any  // *string, *int, *bool, *[]string
+	negate bool // a bool flag sets the field to its negation
+}
+
+// fieldName returns the name a field's flag is made from — its flag tag,
+// else its JSON name — and whether the flag is the field negated.
+func fieldName(f reflect.StructField) (name string, negate bool) {
+	if tag, ok := f.Tag.Lookup("flag"); ok {
+		name, opt, _ := strings.Cut(tag, ",")
+		return name, opt == "negate"
+	}
+	name, _, _ = strings.Cut(f.Tag.Get("json"), ",")
+	return name, false
 }
 
 // newRecordFlags binds the flags of kind k: every field but the key (a
@@ -38,7 +52,7 @@ func newRecordFlags(fs *pflag.FlagSet, k domain.Kind) *recordFlags {
 func (rf *recordFlags) walk(t reflect.Type, path []int, prefix string, ki domain.KindInfo) {
 	for i := 0; i < t.NumField(); i++ {
 		f := t.Field(i)
-		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		name, negate := fieldName(f)
 		if name == "" || name == "-" || ki.IsStored(name) || (prefix == "" && name == ki.KeyField) {
 			continue
 		}
@@ -47,14 +61,14 @@ func (rf *recordFlags) walk(t reflect.Type, path []int, prefix string, ki domain
 		if prefix != "" {
 			flag = kebab(name) + "-" + prefix
 		}
-		ff := flagField{flag: flag, path: p, typ: f.Type}
+		ff := flagField{flag: flag, path: p, typ: f.Type, negate: negate}
 		switch {
 		case f.Type.Kind() == reflect.String:
 			ff.value = rf.fs.String(flag, "", "")
 		case f.Type.Kind() == reflect.Int:
 			ff.value = rf.fs.Int(flag, 0, "")
 		case f.Type.Kind() == reflect.Bool:
-			ff.value = rf.fs.Bool(flag, false, "")
+			ff.value = rf.fs.Bool(flag, negate, "")
 		case f.Type == reflect.TypeOf(domain.URLs{}):
 			rf.walk(f.Type, p, "url", ki)
 			continue
@@ -74,6 +88,9 @@ func (rf *recordFlags) walk(t reflect.Type, path []int, prefix string, ki domain
 		}
 		if u := rf.fs.Lookup(ff.flag); u != nil && u.Usage == "" {
 			u.Usage = "sets " + name
+			if negate {
+				u.Usage += "; --" + flag + "=false turns it off"
+			}
 		}
 		rf.fields = append(rf.fields, ff)
 	}
@@ -93,7 +110,7 @@ func (rf *recordFlags) apply(e domain.Entity) error {
 		case *int:
 			dst.SetInt(int64(*x))
 		case *bool:
-			dst.SetBool(*x)
+			dst.SetBool(*x != ff.negate)
 		case *[]string:
 			switch ff.typ {
 			case reflect.TypeOf([]string{}):

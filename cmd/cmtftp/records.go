@@ -56,8 +56,11 @@ func (rc recordCmd) command() *cobra.Command {
 	set := rc.setCmd(&cf)
 	rm := rc.rmCmd(&cf)
 	parent.AddCommand(list, show, add, set, rm)
-	if rc.kind == domain.KindDevice {
+	switch rc.kind { // the kinds with a view of the running server
+	case domain.KindDevice:
 		parent.AddCommand(newTimelineCmd(&cf))
+	case domain.KindRemote:
+		parent.AddCommand(newRemoteStatusCmd(&cf))
 	}
 	return parent
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -11,6 +12,7 @@ import (
 	"strings"
 
 	"cmtftp/internal/domain"
+	"cmtftp/internal/source/remote"
 	"cmtftp/internal/store"
 )
 
@@ -204,6 +206,17 @@ func (c *Client) DeviceConfig(ctx context.Context, name string) (*domain.DeviceC
 func (c *Client) Changes(ctx context.Context, after int64, wait string) ([]store.Change, error) {
 	var out []store.Change
 	_, err := c.do(ctx, http.MethodGet, fmt.Sprintf("/api/v1/changes?after=%d&wait=%s", after, url.QueryEscape(wait)), nil, &out)
+	return out, err
+}
+
+// RemoteStatus returns the health and counters of every remote cluster's
+// servers (GET /api/v1/remotes/status, served by a running server).
+func (c *Client) RemoteStatus(ctx context.Context) ([]remote.ClusterStatus, error) {
+	var out []remote.ClusterStatus
+	_, err := c.do(ctx, http.MethodGet, collection(domain.KindRemote)+"/status", nil, &out)
+	if e := (*Error)(nil); errors.As(err, &e) && e.Status == http.StatusNotFound {
+		return nil, fmt.Errorf("%w (the server at %s has no remote status: an older cmtftp serve?)", err, c.Base)
+	}
 	return out, err
 }
 

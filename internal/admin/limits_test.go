@@ -258,6 +258,7 @@ func TestDecodeSiteSame(t *testing.T) {
 	if err := json.Unmarshal(doc, &want); err != nil {
 		t.Fatal(err)
 	}
+	got.Entities() // as want's: listing gives remote clusters their site-order priority
 	for _, e := range want.Entities() {
 		if _, ok := e.(*domain.CustomFile); !ok {
 			if err := domain.Normalize(e); err != nil {

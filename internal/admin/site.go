@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"cmp"
 	"context"
 	"net/http"
 	"slices"
@@ -37,13 +38,15 @@ func (s *Server) export(w http.ResponseWriter, r *http.Request) error {
 }
 
 // Export returns the whole configuration as a site document (built-in
-// models left out: every store has them).
+// models left out: every store has them). Remote clusters are listed in
+// search order (priority, then name), each with its priority.
 func Export(ctx context.Context, st store.Store) (*domain.Site, error) {
 	site, err := store.LoadSite(ctx, st)
 	if err != nil {
 		return nil, err
 	}
 	site.Models = slices.DeleteFunc(site.Models, func(m *domain.Model) bool { return m.Builtin })
+	slices.SortStableFunc(site.RemoteClusters, func(a, b *domain.RemoteCluster) int { return cmp.Compare(a.Priority, b.Priority) })
 	for i, f := range site.Files { // listed without their bytes
 		full, err := store.Get[*domain.CustomFile](ctx, st, f.Name)
 		if err != nil {

@@ -26,6 +26,7 @@ const (
 	KindEnterprise Kind = "enterprise"
 	KindService    Kind = "service"
 	KindFile       Kind = "file"
+	KindRemote     Kind = "remote"
 )
 
 // Entity is one record of the configuration database.

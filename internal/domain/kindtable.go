@@ -55,6 +55,28 @@ var kindTable = []KindInfo{
 	paramKind(KindService, func(s *Site) *[]*Param { return &s.Service }),
 	describe(KindFile, "name", func(v *CustomFile) *string { return &v.Name }, func(s *Site) *[]*CustomFile { return &s.Files }, normFile, nil).
 		withStored("data", "size", "sha256", "modified"),
+	remoteKind(),
+}
+
+// remoteKind describes remote clusters. In a site document the list order
+// is the search order: a cluster without a priority gets its 1-based
+// position when the site's records are listed (Site.Entities, which apply
+// writes).
+func remoteKind() KindInfo {
+	ki := describe(KindRemote, "name", func(v *RemoteCluster) *string { return &v.Name }, func(s *Site) *[]*RemoteCluster { return &s.RemoteClusters }, normRemote, nil).
+		withCLI(KindCLI{"Other clusters' TFTP servers, asked over HTTP for files this cluster lacks (centralized TFTP)", nil,
+			[]string{"name", "enabled", "priority", "servers", "description"},
+			"  cmtftp remote add B --servers 192.0.2.31,192.0.2.32:6970"})
+	list := ki.list
+	ki.list = func(s *Site) []Entity {
+		for i, r := range s.RemoteClusters {
+			if r.Priority == 0 {
+				r.Priority = i + 1
+			}
+		}
+		return list(s)
+	}
+	return ki
 }
 
 // paramKind describes one scope of parameters: its records are *Param with

@@ -9,11 +9,14 @@ type RemoteCluster struct {
 	Name string `json:"name" yaml:"name" db:"name"`
 	// Priority orders the clusters, lowest first; equal priorities go by
 	// name. In a site document the list order is the search order: a
-	// record without a priority gets its 1-based position.
-	Priority int `json:"priority,omitempty" yaml:"priority,omitempty" db:"priority"`
+	// record without a priority (0) gets its 1-based position. Shown even
+	// when 0, so an export says the order.
+	Priority int `json:"priority" yaml:"priority" db:"priority"`
 	// Disabled is the chapter's "uncheck Enable for TFTP": the cluster is
-	// kept but not asked. Site documents and the CLI show it as "enabled".
-	Disabled bool `json:"-" yaml:"-" db:"disabled"`
+	// kept but not asked. Site documents, the API and the CLI show and take
+	// it as "enabled" (default true; see remotewire.go); the flag tag makes
+	// the CLI's --enabled set it negated.
+	Disabled bool `json:"-" yaml:"-" db:"disabled" flag:"enabled,negate"`
 	// Servers are up to MaxRemoteServers TFTP servers of the cluster in the
 	// order they are asked: "host[:port]", the host an IPv4 address, an
 	// IPv6 address in brackets or a name; the port is the HTTP port,

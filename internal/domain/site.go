@@ -18,6 +18,9 @@ type Site struct {
 	Enterprise  []*Param           `json:"enterpriseParameters,omitempty" yaml:"enterpriseParameters,omitempty"`
 	Service     []*Param           `json:"serviceParameters,omitempty" yaml:"serviceParameters,omitempty"`
 	Files       []*CustomFile      `json:"files,omitempty" yaml:"files,omitempty"`
+	// RemoteClusters are listed in search order: one without a priority
+	// gets its 1-based position in the list.
+	RemoteClusters []*RemoteCluster `json:"remoteClusters,omitempty" yaml:"remoteClusters,omitempty"`
 }
 
 // Entities returns the site's records in dependency order. Parameters get

@@ -244,6 +244,7 @@ func (*DeviceProfile) Kind() Kind   { return KindProfile }
 func (*Login) Kind() Kind           { return KindLogin }
 func (p *Param) Kind() Kind         { return p.Scope }
 func (*CustomFile) Kind() Kind      { return KindFile }
+func (*RemoteCluster) Kind() Kind   { return KindRemote }
 
 func (e *Server) Key() string          { return e.Name }
 func (e *Group) Key() string           { return e.Name }
@@ -258,3 +259,4 @@ func (e *DeviceProfile) Key() string   { return e.Name }
 func (e *Login) Key() string           { return e.Device }
 func (e *Param) Key() string           { return e.Name }
 func (e *CustomFile) Key() string      { return e.Name }
+func (e *RemoteCluster) Key() string   { return e.Name }

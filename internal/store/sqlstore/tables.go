@@ -53,6 +53,7 @@ var tableNames = map[domain.Kind]string{
 	domain.KindEnterprise: "enterprise_params",
 	domain.KindService:    "service_params",
 	domain.KindFile:       "custom_files",
+	domain.KindRemote:     "remote_clusters",
 }
 
 // tables maps every kind, derived once from tableNames and the tags.

@@ -7,7 +7,8 @@ package storetest
 import "cmtftp/internal/domain"
 
 // Site returns a small but complete site: every kind of record, one dial
-// plan of each family, a shared line and an extension-mobility login.
+// plan of each family, a shared line, an extension-mobility login and two
+// remote clusters (one disabled).
 func Site() *domain.Site {
 	return &domain.Site{
 		Servers: []*domain.Server{
@@ -45,5 +46,9 @@ func Site() *domain.Site {
 		Enterprise: []*domain.Param{{Name: "servicesURL", Value: "http://192.0.2.30/services"}},
 		Service:    []*domain.Param{{Name: "BuildCNFFiles", Value: "build all"}},
 		Files:      []*domain.CustomFile{{Name: "Desktops/320x212x12/List.xml", Data: []byte("<CiscoIPPhoneImageList/>")}},
+		RemoteClusters: []*domain.RemoteCluster{
+			{Name: "B", Servers: []string{"tftp-b.example.net", "192.0.2.31", "[2001:db8::31]:6970"}, Description: "building B"},
+			{Name: "C", Disabled: true, Servers: []string{"192.0.2.41:8080"}},
+		},
 	}
 }

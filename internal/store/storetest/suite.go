@@ -42,6 +42,7 @@ func Run(t *testing.T, open Opener) {
 		{"ChangeFeedPlainSQL", testChangeFeedPlainSQL},
 		{"ChangeFeedResume", testChangeFeedResume},
 		{"ConcurrentWriters", testConcurrentWriters},
+		{"RemoteClusters", testRemoteClusters},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.f(t, open(t)) })
@@ -493,6 +494,11 @@ func feedSteps(c context.Context, s store.Store) []feedStep {
 		{func() error {
 			return put(&domain.CustomFile{Name: "RingList.xml", Data: []byte("<CiscoIPPhoneRingList/>")})
 		}, domain.KindFile, "RingList.xml", store.OpInsert},
+		{func() error {
+			r, _ := store.Get[*domain.RemoteCluster](c, s, "B")
+			r.Servers = []string{r.Servers[2], r.Servers[0]} // the servers only
+			return put(r)
+		}, domain.KindRemote, "B", store.OpUpdate},
 		{func() error { return s.Delete(c, domain.KindDevice, "SEP001122AABB03") }, domain.KindDevice, "SEP001122AABB03", store.OpDelete},
 	}
 }
@@ -515,18 +521,20 @@ func testChangeFeedPlainSQL(t *testing.T, s store.Store) {
 		"INSERT INTO lines (number) VALUES ('4999')",
 		"DELETE FROM device_lines WHERE device = 'SEP001122AABB01' AND button = 2",
 		"UPDATE service_params SET value = 'Build None' WHERE name = 'BuildCNFFiles'",
+		"DELETE FROM remote_cluster_servers WHERE cluster = 'B' AND position = 2",
 	} {
 		if _, err := h.SQL().ExecContext(c, q); err != nil {
 			t.Fatalf("%s: %v", q, err)
 		}
 	}
-	got := collect(t, ch, 4, 5*time.Second)
+	got := collect(t, ch, 5, 5*time.Second)
 	for _, w := range []struct {
 		k   domain.Kind
 		key string
 		op  store.Op
 	}{{domain.KindLine, "4001", store.OpUpdate}, {domain.KindLine, "4999", store.OpInsert},
-		{domain.KindDevice, "SEP001122AABB01", store.OpUpdate}, {domain.KindService, "BuildCNFFiles", store.OpUpdate}} {
+		{domain.KindDevice, "SEP001122AABB01", store.OpUpdate}, {domain.KindService, "BuildCNFFiles", store.OpUpdate},
+		{domain.KindRemote, "B", store.OpUpdate}} {
 		if !has(got, w.k, w.key, w.op) {
 			t.Errorf("plain SQL: events %v, want %s %s %q", got, w.op, w.k, w.key)
 		}
