@@ -90,11 +90,11 @@ func TestRemoteSite(t *testing.T) {
 	for _, r := range site.RemoteClusters {
 		got = append(got, [3]any{r.Name, r.Priority, !r.Disabled})
 	}
-	if want := [][3]any{{"Z", 1, true}, {"X", 3, false}, {"Y", 9, true}}; !reflect.DeepEqual(got, want) {
-		t.Errorf("exported %v, want %v", got, want)
+	if want := [][3]any{{"Z", 1, true}, {"X", 2, false}, {"Y", 3, true}}; !reflect.DeepEqual(got, want) {
+		t.Errorf("exported %v, want %v (search order, numbered from 1)", got, want)
 	}
 	st, body := call(t, "GET", srv.URL+"/api/v1/export", "")
-	if st != 200 || !strings.Contains(body, `{"name":"X","priority":3,"servers":["[2001:db8::1]"],"enabled":false}`) {
+	if st != 200 || !strings.Contains(body, `{"name":"X","priority":2,"servers":["[2001:db8::1]"],"enabled":false}`) {
 		t.Errorf("export: %d %s", st, body)
 	}
 	y := "remoteClusters:\n  - name: B\n    servers: [b1, b2]\n  - name: C\n    enabled: false\n    servers: [c]\n"
@@ -148,5 +148,41 @@ func TestRemoteStatusClient(t *testing.T) {
 		t.Errorf("without the route: %v", err)
 	} else {
 		apiErr(t, err, 404, CodeNotFound)
+	}
+}
+
+// TestRemoteExportReapplied: clusters stored with equal or zero priorities
+// (the CLI's default) export numbered in search order, and the export
+// applied to another store gives the same order.
+func TestRemoteExportReapplied(t *testing.T) {
+	c, _, _ := newAPI(t, "")
+	ctx := context.Background()
+	for _, r := range []*domain.RemoteCluster{{Name: "M", Priority: 5, Servers: []string{"m"}}, {Name: "Z", Servers: []string{"z"}}, {Name: "A", Servers: []string{"a"}}} {
+		if err := c.Create(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	order := func(c *Client) []string {
+		site, err := c.Export(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var names []string
+		for _, r := range site.RemoteClusters {
+			names = append(names, r.Name)
+		}
+		return names
+	}
+	first := order(c)
+	if want := []string{"A", "Z", "M"}; !reflect.DeepEqual(first, want) {
+		t.Fatalf("export order %v, want %v", first, want)
+	}
+	site, _ := c.Export(ctx)
+	other, _, _ := newAPI(t, "")
+	if _, err := other.Apply(ctx, site); err != nil {
+		t.Fatal(err)
+	}
+	if again := order(other); !reflect.DeepEqual(again, first) {
+		t.Fatalf("re-applied order %v, want %v", again, first)
 	}
 }

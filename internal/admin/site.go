@@ -39,7 +39,9 @@ func (s *Server) export(w http.ResponseWriter, r *http.Request) error {
 
 // Export returns the whole configuration as a site document (built-in
 // models left out: every store has them). Remote clusters are listed in
-// search order (priority, then name), each with its priority.
+// search order (priority, then name), numbered 1, 2, 3 … in that order, so
+// that applying the document again gives the same order even where stored
+// priorities were equal or 0.
 func Export(ctx context.Context, st store.Store) (*domain.Site, error) {
 	site, err := store.LoadSite(ctx, st)
 	if err != nil {
@@ -47,6 +49,9 @@ func Export(ctx context.Context, st store.Store) (*domain.Site, error) {
 	}
 	site.Models = slices.DeleteFunc(site.Models, func(m *domain.Model) bool { return m.Builtin })
 	slices.SortStableFunc(site.RemoteClusters, func(a, b *domain.RemoteCluster) int { return cmp.Compare(a.Priority, b.Priority) })
+	for i, r := range site.RemoteClusters {
+		r.Priority = i + 1
+	}
 	for i, f := range site.Files { // listed without their bytes
 		full, err := store.Get[*domain.CustomFile](ctx, st, f.Name)
 		if err != nil {

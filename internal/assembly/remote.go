@@ -17,7 +17,7 @@ func (s *Server) remotes() *remote.Clusters {
 	cfg := s.cfg.Remote
 	cfg.ID, cfg.Logger, cfg.Registry = s.id, s.log, s.registry
 	cfg.Load = func(ctx context.Context) ([]*domain.RemoteCluster, error) {
-		es, err := s.store.List(ctx, remote.KindRemote)
+		es, err := s.store.List(ctx, domain.KindRemote)
 		if err != nil {
 			return nil, err
 		}

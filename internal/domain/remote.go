@@ -33,9 +33,3 @@ const MaxRemoteServers = 3
 // RemoteHTTPPort is the HTTP port a remote server is asked on when its
 // address names none: the TFTP service's HTTP port.
 const RemoteHTTPPort = 6970
-
-// Kind implements Entity.
-func (*RemoteCluster) Kind() Kind { return "remote" }
-
-// Key implements Entity.
-func (e *RemoteCluster) Key() string { return e.Name }

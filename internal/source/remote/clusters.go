@@ -14,10 +14,6 @@ import (
 	"cmtftp/internal/store"
 )
 
-// KindRemote is the record kind of remote clusters, whose changes reload
-// the configuration.
-const KindRemote = domain.Kind("remote")
-
 // Clusters is the serving chain's last step: the enabled remote clusters
 // in order (Priority, then name), each of its servers in order. A file one
 // of them has is served; when none has it but one said busy, the device is
@@ -126,7 +122,7 @@ func isTransport(err error) bool {
 // HandleChange implements store.ChangeHandler: a change of a remote
 // cluster (or a resync) reloads them.
 func (c *Clusters) HandleChange(ctx context.Context, ch store.Change) {
-	if ch.Kind == KindRemote || ch.Kind == store.KindResync {
+	if ch.Kind == domain.KindRemote || ch.Kind == store.KindResync {
 		if err := c.Reload(ctx); err != nil {
 			c.cfg.Logger.Warn("remote clusters not reloaded; the previous configuration stays", "err", err)
 		}

@@ -1,10 +1,8 @@
 package remote
 
 import (
-	"fmt"
 	"net"
 	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -46,7 +44,7 @@ type server struct {
 
 // newServer resolves a configured "host[:port]" into its base URL.
 func newServer(cluster, addr string) (*server, error) {
-	host, port, err := hostPort(addr)
+	host, port, err := domain.RemoteServerAddr(addr)
 	if err != nil {
 		return nil, err
 	}
@@ -129,21 +127,4 @@ func (s *server) status() ServerStatus {
 	st.Up, st.DownUntil = s.downUntil.IsZero(), s.downUntil
 	st.LastError, st.LastErrorAt = s.lastErr, s.lastErrAt
 	return st
-}
-
-// hostPort splits a configured "host[:port]" (an IPv6 host in brackets);
-// the port is domain.RemoteHTTPPort when none is given.
-func hostPort(addr string) (string, int, error) {
-	if h, p, err := net.SplitHostPort(addr); err == nil {
-		port, err := strconv.Atoi(p)
-		if err != nil || port < 1 || port > 65535 {
-			return "", 0, fmt.Errorf("remote server %q: bad port %q", addr, p)
-		}
-		return h, port, nil
-	}
-	h := strings.TrimSuffix(strings.TrimPrefix(addr, "["), "]")
-	if h == "" || strings.ContainsAny(h, "/@ ") {
-		return "", 0, fmt.Errorf("remote server %q: want host[:port]", addr)
-	}
-	return h, domain.RemoteHTTPPort, nil
 }
