@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -24,7 +25,9 @@ type Clusters struct {
 	keptBytes atomic.Int64
 	affinity  affinityTable
 
-	reloadMu sync.Mutex                 // one reload at a time
+	reloadMu sync.Mutex // one reload at a time
+	said     string     // the enabled clusters as last logged
+	saidAll  int
 	all      atomic.Pointer[[]*cluster] // every configured cluster, in order
 	on       atomic.Pointer[[]*cluster] // the enabled ones
 }
@@ -153,9 +156,12 @@ func (c *Clusters) Reload(ctx context.Context) error {
 	}
 	names := make([]string, 0, len(on))
 	for _, cl := range on {
-		names = append(names, cl.name)
+		names = append(names, cl.name+"="+strings.Join(cl.addrs(), ","))
 	}
-	c.cfg.Logger.Info("remote clusters", "enabled", names, "configured", len(all))
+	if said := strings.Join(names, " "); said != c.said || len(all) != c.saidAll {
+		c.said, c.saidAll = said, len(all)
+		c.cfg.Logger.Info("remote clusters", "enabled", names, "configured", len(all))
+	}
 	return nil
 }
 
