@@ -1,0 +1,368 @@
+package e2e
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/netip"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"cmtftp/internal/device"
+	"cmtftp/internal/metrics"
+	"cmtftp/internal/source/remote"
+	"cmtftp/internal/tftp"
+	"cmtftp/internal/tftpclient"
+	"cmtftp/internal/timeline"
+)
+
+// cluster is one "cmtftp serve --demo" of its own: a cluster's TFTP
+// server, with its own database, root and ports.
+type cluster struct {
+	id, dir, root     string
+	tftp, http, admin string
+	cmd               *exec.Cmd
+}
+
+// startCluster starts a cluster's server with its HTTP service on
+// httpAddr and short remote timeouts, so the tests' waits stay short.
+func startCluster(t *testing.T, id, httpAddr string, extra ...string) *cluster {
+	t.Helper()
+	c := &cluster{id: id, dir: t.TempDir(), tftp: "127.0.0.1:" + strconv.Itoa(freePort(t)), http: httpAddr, admin: freeTCP(t)}
+	c.root = filepath.Join(c.dir, "cmtftp-demo", "tftp")
+	args := append([]string{"--demo", "--db", "sqlite:cmtftp-demo/cmtftp.db", "--tftp-addr", c.tftp, "--http-addr", httpAddr,
+		"--admin-addr", c.admin, "--server-id", id, "--remote-timeout", "700ms", "--remote-down-for", "2s"}, extra...)
+	c.cmd = startServeIn(t, c.dir, nil, 1, args...)
+	return c
+}
+
+// write puts a file into the cluster's TFTP root.
+func (c *cluster) write(t *testing.T, name, body string) {
+	t.Helper()
+	if err := os.WriteFile(filepath.Join(c.root, name), []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// addPhone puts a 7961 SCCP phone into the cluster's database.
+func (c *cluster) addPhone(t *testing.T, mac string, dn int) {
+	t.Helper()
+	csv := writeFile(t, "MAC ADDRESS,DESCRIPTION,DEVICE TYPE,DEVICE PROTOCOL,DEVICE POOL,DIRECTORY NUMBER 1,DISPLAY 1\n"+
+		fmt.Sprintf("%s,phone of %s,Cisco 7961,SCCP,Demo-Pool,%d,Phone %d\n", mac, c.id, dn, dn))
+	mustCLI(t, c.admin, "import", csv)
+}
+
+// get fetches name from the cluster over TFTP, from the local address from.
+func (c *cluster) get(t *testing.T, from, name string) ([]byte, error) {
+	t.Helper()
+	var buf bytes.Buffer
+	cl := &tftpclient.Client{Timeout: 2 * time.Second, Retries: 3, LocalAddr: netip.MustParseAddr(from)}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	_, err := cl.Get(ctx, c.tftp, name, &buf)
+	return buf.Bytes(), err
+}
+
+func (c *cluster) mustGet(t *testing.T, from, name string) string {
+	t.Helper()
+	b, err := c.get(t, from, name)
+	if err != nil {
+		t.Fatalf("%s from %s: %v", name, c.id, err)
+	}
+	return string(b)
+}
+
+// metric reads one sample of a metric family, by its labels.
+func (c *cluster) metric(t *testing.T, name string, labels map[string]string) float64 {
+	t.Helper()
+	resp, err := http.Get("http://" + c.admin + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	fams, err := metrics.ParseText(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range fams {
+		if f.GetName() != name {
+			continue
+		}
+		for _, m := range f.GetMetric() {
+			got := map[string]string{}
+			for _, l := range m.GetLabel() {
+				got[l.GetName()] = l.GetValue()
+			}
+			if matches(got, labels) {
+				return m.GetCounter().GetValue() + m.GetGauge().GetValue()
+			}
+		}
+	}
+	return 0
+}
+
+func matches(got, want map[string]string) bool {
+	for k, v := range want {
+		if got[k] != v {
+			return false
+		}
+	}
+	return true
+}
+
+// status is the master's "cmtftp remote status --json".
+func (c *cluster) status(t *testing.T) map[string]remote.ServerStatus {
+	t.Helper()
+	var st []remote.ClusterStatus
+	if err := json.Unmarshal([]byte(mustCLI(t, c.admin, "remote", "status", "--json")), &st); err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]remote.ServerStatus{}
+	for _, cs := range st {
+		for _, s := range cs.Servers {
+			out[cs.Cluster+" "+s.Server] = s
+		}
+	}
+	return out
+}
+
+// timeline is the master's boot timeline of a device.
+func (c *cluster) timeline(t *testing.T, dev string) []timeline.Entry {
+	t.Helper()
+	resp, err := http.Get("http://" + c.admin + "/api/v1/devices/" + dev + "/timeline")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var es []timeline.Entry
+	if err := json.NewDecoder(resp.Body).Decode(&es); err != nil {
+		t.Fatal(err)
+	}
+	return es
+}
+
+// freeTCP6 is a free TCP address on [::1].
+func freeTCP6(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp6", "[::1]:0")
+	if err != nil {
+		t.Fatalf("no IPv6 loopback: %v", err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
+// hangingServer accepts connections and never answers them.
+func hangingServer(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var conns []net.Conn
+	t.Cleanup(func() {
+		l.Close()
+		for _, c := range conns {
+			c.Close()
+		}
+	})
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			conns = append(conns, c)
+		}
+	}()
+	return l.Addr().String()
+}
+
+// bootThrough boots a 7961 with "cmtftp simulate" against the servers.
+func bootThrough(t *testing.T, mac string, servers ...string) device.Report {
+	t.Helper()
+	var r device.Report
+	simulate(t, &r, "--mac", mac, "--model", "7961", "--protocol", "sccp", "--tftp", strings.Join(servers, ","), "--busy-wait", "500ms")
+	return r
+}
+
+// TestCentralizedTFTP: a master (A) and two other clusters (B, its HTTP on
+// 127.0.0.1 and named "localhost"; C, on [::1]), each a cmtftp of its own
+// with its own database, used by the device emulator and by plain TFTP and
+// HTTP fetches.
+func TestCentralizedTFTP(t *testing.T) {
+	b := startCluster(t, "B", freeTCP(t), "--max-serving-count", "4")
+	c := startCluster(t, "C", freeTCP6(t))
+	a := startCluster(t, "A", freeTCP(t))
+	b.addPhone(t, "0011BB000001", 310001)
+	b.addPhone(t, "0011BB000002", 310002)
+	c.addPhone(t, "0011CC000001", 320001)
+	a.write(t, "RingList.xml.sgn", "A's ring list")
+	b.write(t, "RingList.xml.sgn", "B's ring list")
+	b.write(t, "shared.txt", "B's shared")
+	c.write(t, "shared.txt", "C's shared")
+	c.write(t, "only-c.txt", "C's own")
+	_, bPort, _ := net.SplitHostPort(b.http)
+	mustCLI(t, a.admin, "remote", "add", "B", "--servers", "localhost:"+bPort, "--priority", "1")
+	mustCLI(t, a.admin, "remote", "add", "C", "--servers", c.http, "--priority", "2")
+	waitUntil(t, func() bool { return len(a.status(t)) == 2 })
+
+	t.Run("a device only B knows boots through the master", func(t *testing.T) {
+		r := bootThrough(t, "0011BB000001", a.tftp)
+		if !r.OK() || r.Config != "SEP0011BB000001.cnf.xml" || r.Server != a.tftp {
+			t.Fatalf("%s on %s: %s %s", r.Outcome, r.Server, r.Cause, r.Detail)
+		}
+		i := slices.IndexFunc(a.timeline(t, "SEP0011BB000001"), func(e timeline.Entry) bool { return e.Name == "SEP0011BB000001.cnf.xml" })
+		if i < 0 || a.timeline(t, "SEP0011BB000001")[i].Cluster != "B" {
+			t.Fatalf("master's timeline: %+v", a.timeline(t, "SEP0011BB000001"))
+		}
+		direct := b.mustGet(t, "127.0.0.1", "SEP0011BB000001.cnf.xml")
+		if got := a.mustGet(t, "127.0.0.1", "SEP0011BB000001.cnf.xml"); got != direct {
+			t.Fatal("the master's copy over TFTP differs from B's")
+		}
+		if status, body := curlGet(t, "http://"+a.http+"/SEP0011BB000001.cnf.xml"); status != 200 || string(body) != direct {
+			t.Fatalf("over HTTP: %d, %d bytes", status, len(body))
+		}
+	})
+
+	t.Run("a file B lacks and C (on [::1]) has", func(t *testing.T) {
+		if got := a.mustGet(t, "127.0.0.1", "only-c.txt"); got != "C's own" {
+			t.Fatalf("got %q", got)
+		}
+		if status, body := curlGet(t, "http://"+a.http+"/only-c.txt"); status != 200 || string(body) != "C's own" {
+			t.Fatalf("over HTTP: %d %q", status, body)
+		}
+		if _, err := a.get(t, "127.0.0.1", "nowhere.txt"); !isTFTPError(err, tftp.ErrFileNotFound) {
+			t.Fatalf("a file nobody has: %v", err)
+		}
+	})
+
+	t.Run("home-cluster affinity", func(t *testing.T) {
+		a.mustGet(t, "127.0.0.5", "SEP0011BB000001.cnf.xml") // the phone at .5 is B's
+		if got := a.mustGet(t, "127.0.0.5", "RingList.xml.sgn"); got != "B's ring list" {
+			t.Fatalf("B's phone got %q", got)
+		}
+		if got := a.mustGet(t, "127.0.0.6", "RingList.xml.sgn"); got != "A's ring list" {
+			t.Fatalf("another phone got %q", got)
+		}
+	})
+
+	t.Run("XMLDefault is not the master's own unless auto-registration is on", func(t *testing.T) {
+		from := func() string { // who served the last XMLDefault.cnf.xml to B's phone at .5
+			es := a.timeline(t, "SEP0011BB000001")
+			for i := len(es) - 1; i >= 0; i-- {
+				if es[i].Name == "XMLDefault.cnf.xml" {
+					return cmp.Or(es[i].Cluster, "local")
+				}
+			}
+			return "none"
+		}
+		a.mustGet(t, "127.0.0.5", "XMLDefault.cnf.xml")
+		if got := from(); got != "B" {
+			t.Fatalf("with auto-registration off, XMLDefault.cnf.xml came from %s, want B", got)
+		}
+		mustCLI(t, a.admin, "param", "set", "autoRegistrationEnabled", "true")
+		defer mustCLI(t, a.admin, "param", "set", "autoRegistrationEnabled", "--default")
+		waitUntil(t, func() bool {
+			a.mustGet(t, "127.0.0.5", "XMLDefault.cnf.xml")
+			return from() == "local"
+		})
+	})
+
+	t.Run("B busy: the device is told busy and asks the master again", func(t *testing.T) {
+		conns := stallingGets(t, "127.0.0.2", b.http, "/jar41sip.9-4-2SR3-1S.sbn", 4) // B's 4 slots
+		waitFor(t, 10*time.Second, "B's slots held", func() bool { n, _ := readSlots(b.admin); return n == 4 })
+		go func() {
+			time.Sleep(2 * time.Second)
+			for _, c := range conns {
+				c.Close()
+			}
+		}()
+		r := bootThrough(t, "0011BB000002", a.tftp, c.tftp)
+		if !r.OK() {
+			t.Fatalf("%s: %s %s", r.Outcome, r.Cause, r.Detail)
+		}
+		busy := 0
+		for _, st := range r.Steps {
+			if st.Server != a.tftp {
+				t.Fatalf("the device asked %s: %+v", st.Server, st)
+			}
+			if st.Outcome == device.BusyRetry {
+				busy++
+			}
+		}
+		if busy == 0 || a.metric(t, "cmtftp_remote_requests_total", map[string]string{"cluster": "B", "result": "busy"}) == 0 {
+			t.Fatalf("no busy answer seen: %+v", r.Steps)
+		}
+	})
+
+	t.Run("a hanging cluster costs one timeout", func(t *testing.T) {
+		mustCLI(t, a.admin, "remote", "add", "H", "--servers", hangingServer(t), "--priority", "0")
+		defer mustCLI(t, a.admin, "remote", "rm", "H")
+		waitUntil(t, func() bool { return len(a.status(t)) == 3 })
+		r := bootThrough(t, "0011CC000001", a.tftp)
+		if !r.OK() || r.Config != "SEP0011CC000001.cnf.xml" {
+			t.Fatalf("%s: %s %s", r.Outcome, r.Cause, r.Detail)
+		}
+		for k, s := range a.status(t) {
+			if strings.HasPrefix(k, "H ") && s.Up {
+				t.Fatalf("hanging server still up: %+v", s)
+			}
+		}
+	})
+
+	t.Run("a loop A↔B ends at once", func(t *testing.T) {
+		_, aPort, _ := net.SplitHostPort(a.http)
+		mustCLI(t, b.admin, "remote", "add", "A", "--servers", "127.0.0.1:"+aPort)
+		defer mustCLI(t, b.admin, "remote", "rm", "A")
+		waitUntil(t, func() bool { return len(b.status(t)) == 1 })
+		start := time.Now()
+		if _, err := a.get(t, "127.0.0.1", "loop-test.txt"); !isTFTPError(err, tftp.ErrFileNotFound) {
+			t.Fatalf("got %v, want not found", err)
+		}
+		if took := time.Since(start); took > 2*time.Second {
+			t.Fatalf("took %v", took)
+		}
+		if n := a.metric(t, "cmtftp_http_requests_total", map[string]string{"result": "loop"}); n < 1 {
+			t.Fatal("the master counted no refused loop")
+		}
+		if n := b.metric(t, "cmtftp_remote_requests_total", map[string]string{"cluster": "A", "result": "loop"}); n < 1 {
+			t.Fatal("B counted no loop answer")
+		}
+	})
+
+	t.Run("B stopped: C serves and B is marked down", func(t *testing.T) {
+		stop(b.cmd)
+		if got := a.mustGet(t, "127.0.0.1", "shared.txt"); got != "C's shared" {
+			t.Fatalf("got %q", got)
+		}
+		st := a.status(t)["B localhost:"+bPort]
+		if st.Up || st.LastError == "" {
+			t.Fatalf("B's status: %+v", st)
+		}
+		if up := a.metric(t, "cmtftp_remote_up", map[string]string{"cluster": "B"}); up != 0 {
+			t.Fatalf("cmtftp_remote_up{cluster=B} = %v", up)
+		}
+		out := mustCLI(t, a.admin, "remote", "status")
+		if !strings.Contains(out, "down until") {
+			t.Fatalf("remote status:\n%s", out)
+		}
+	})
+}
+
+// isTFTPError reports whether err is a TFTP ERROR packet with code.
+func isTFTPError(err error, code tftp.ErrorCode) bool {
+	var re *tftpclient.RemoteError
+	return errors.As(err, &re) && re.Code == code
+}
