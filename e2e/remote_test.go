@@ -223,10 +223,12 @@ func TestCentralizedTFTP(t *testing.T) {
 		if !r.OK() || r.Config != "SEP0011BB000001.cnf.xml" || r.Server != a.tftp {
 			t.Fatalf("%s on %s: %s %s", r.Outcome, r.Server, r.Cause, r.Detail)
 		}
-		i := slices.IndexFunc(a.timeline(t, "SEP0011BB000001"), func(e timeline.Entry) bool { return e.Name == "SEP0011BB000001.cnf.xml" })
-		if i < 0 || a.timeline(t, "SEP0011BB000001")[i].Cluster != "B" {
-			t.Fatalf("master's timeline: %+v", a.timeline(t, "SEP0011BB000001"))
+		fromB := func() bool {
+			es := a.timeline(t, "SEP0011BB000001")
+			i := slices.IndexFunc(es, func(e timeline.Entry) bool { return e.Name == "SEP0011BB000001.cnf.xml" })
+			return i >= 0 && es[i].Cluster == "B"
 		}
+		waitFor(t, 5*time.Second, "the master's timeline to show B's file", fromB)
 		direct := b.mustGet(t, "127.0.0.1", "SEP0011BB000001.cnf.xml")
 		if got := a.mustGet(t, "127.0.0.1", "SEP0011BB000001.cnf.xml"); got != direct {
 			t.Fatal("the master's copy over TFTP differs from B's")
@@ -269,6 +271,9 @@ func TestCentralizedTFTP(t *testing.T) {
 			return "none"
 		}
 		a.mustGet(t, "127.0.0.5", "XMLDefault.cnf.xml")
+		// The timeline has the request once the server has read the last
+		// ACK, which may be just after the client is done.
+		waitFor(t, 5*time.Second, "the request in the timeline", func() bool { return from() != "none" })
 		if got := from(); got != "B" {
 			t.Fatalf("with auto-registration off, XMLDefault.cnf.xml came from %s, want B", got)
 		}
