@@ -363,6 +363,11 @@ func TestCentralizedTFTP(t *testing.T) {
 		if !strings.Contains(out, "down until") {
 			t.Fatalf("remote status:\n%s", out)
 		}
+		dout, derr, err := cli(t, a.admin, nil, "doctor", "--json", "--tftp", a.tftp, "--http-port", "-1", "--timeout", "1s")
+		var dr doctorReport
+		if jerr := json.Unmarshal([]byte(dout), &dr); jerr != nil || err == nil || !strings.Contains(dr.failures()["remote clusters"], "B localhost:"+bPort) {
+			t.Fatalf("doctor with B down: %v, %v, %v\n%s%s", err, jerr, dr.failures(), dout, derr)
+		}
 	})
 }
 

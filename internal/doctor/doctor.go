@@ -4,7 +4,7 @@
 // the TFTP server), the files its configuration names and the loads it
 // would fetch are there, no password goes out over plain TFTP, and — when
 // the site's directory is given — the TFTP root and the database are laid
-// out safely.
+// out safely; on a master, that the remote clusters' servers are up.
 package doctor
 
 import (
@@ -98,6 +98,7 @@ func Run(ctx context.Context, c Config) (_ *Report, err error) {
 	checkHTTP(ctx, c, r)
 	checkRoot(c, r)
 	checkSecrets(site, r)
+	checkRemotes(ctx, c, site, r)
 	bootAll(ctx, c, site, r)
 	return r, nil
 }
