@@ -119,7 +119,7 @@ func (c *Clusters) common(name string) bool {
 // is told busy rather than given a copy it would reject.
 func (c *Clusters) Affinity() source.Source {
 	return source.Func(func(ctx context.Context, req *source.Request) (source.File, error) {
-		if len(req.Via) > 0 || !c.common(req.Path) {
+		if len(req.Via) > 0 || !c.Configured() || !c.common(req.Path) {
 			return nil, source.ErrNotFound
 		}
 		home, ok := c.affinity.get(req.Remote.Addr())
