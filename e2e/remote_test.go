@@ -20,7 +20,6 @@ import (
 	"time"
 
 	"cmtftp/internal/device"
-	"cmtftp/internal/metrics"
 	"cmtftp/internal/source/remote"
 	"cmtftp/internal/tftp"
 	"cmtftp/internal/tftpclient"
@@ -86,19 +85,7 @@ func (c *cluster) mustGet(t *testing.T, from, name string) string {
 // metric reads one sample of a metric family, by its labels.
 func (c *cluster) metric(t *testing.T, name string, labels map[string]string) float64 {
 	t.Helper()
-	resp, err := http.Get("http://" + c.admin + "/metrics")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	fams, err := metrics.ParseText(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, f := range fams {
-		if f.GetName() != name {
-			continue
-		}
+	if f := scrape(t, c.admin)[name]; f != nil {
 		for _, m := range f.GetMetric() {
 			got := map[string]string{}
 			for _, l := range m.GetLabel() {

@@ -16,14 +16,15 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	dto "github.com/prometheus/client_model/go"
 
 	"cmtftp/internal/metrics"
 	"cmtftp/internal/tftp"
 	"cmtftp/internal/tftpclient"
 )
 
-// metricValue reads one Cisco-named counter from a server's /metrics.
-func metricValue(t *testing.T, admin, cisco string) float64 {
+// scrape reads a server's /metrics.
+func scrape(t *testing.T, admin string) map[string]*dto.MetricFamily {
 	t.Helper()
 	resp, err := http.Get("http://" + admin + "/metrics")
 	if err != nil {
@@ -34,6 +35,13 @@ func metricValue(t *testing.T, admin, cisco string) float64 {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return fams
+}
+
+// metricValue reads one Cisco-named counter from a server's /metrics.
+func metricValue(t *testing.T, admin, cisco string) float64 {
+	t.Helper()
+	fams := scrape(t, admin)
 	for _, c := range metrics.CiscoNames() {
 		if c.Name == cisco {
 			v, _ := c.Value(fams)
@@ -78,7 +86,11 @@ func TestRequestMix(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			c := &tftpclient.Client{Timeout: 2 * time.Second, Retries: 3}
+			// A request sent again while its transfer is under way is
+			// dropped as a duplicate; one sent again after the transfer
+			// ended (a server slower than the timeout) is a new request,
+			// and the counts below would no longer be exact.
+			c := &tftpclient.Client{Timeout: 5 * time.Second, Retries: 3}
 			for i := range next {
 				var err error
 				kind := []string{"missing", "zero", "aborted"}[i%3]

@@ -90,7 +90,7 @@ served on 127.0.0.1:6969 and [::1]:6969: no root privileges or set-up needed.`,
 	fl.StringArrayVar(&f.tftpAddrs, "tftp-addr", nil, `UDP address to listen on, repeatable; a bare ":PORT" listens on IPv4 and IPv6 (default ":69", with --demo 127.0.0.1:6969 and [::1]:6969)`)
 	fl.BoolVar(&f.demo, "demo", false, "write a sample root into ./cmtftp-demo/ if missing and serve it on loopback")
 	fl.IntVar(&f.maxServing, "max-serving-count", tftpd.DefaultMaxServingCount, `transfers served at once; past it a client gets ERROR 0 "busy, retry later"`)
-	fl.IntVar(&f.maxPerSource, "max-per-source", 0, "transfers (TFTP and HTTP) one client address (IPv4 or IPv6, each whole) may hold at once; 0: a twentieth of --max-serving-count, at least 4; -1: no cap")
+	fl.IntVar(&f.maxPerSource, "max-per-source", 0, "transfers (TFTP and HTTP) one client address (IPv4 or IPv6, each whole) may hold at once; 0: a twentieth of --max-serving-count, at least 4; -1: no cap and no budget of unverified bytes (a load generator, many clients behind one address)")
 	fl.IntVar(&f.rcvbuf, "tftp-rcvbuf", tftpd.DefaultReceiveBuffer, "receive buffer asked for each TFTP listener, in bytes (SO_RCVBUFFORCE as root, else capped by net.core.rmem_max); 0 keeps the system's")
 	fl.IntVar(&f.maxBlksize, "max-blksize", tftpd.DefaultMaxBlockSize, "largest blksize granted (8–65464)")
 	fl.IntVar(&f.maxWindow, "max-windowsize", tftpd.DefaultMaxWindowSize, "largest windowsize granted (1–65535)")

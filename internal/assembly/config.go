@@ -41,7 +41,9 @@ type Config struct {
 	MaxServingCount int
 	// MaxPerSource is how many slots one client address (IPv4 or IPv6,
 	// each whole) may hold at once; 0: source.DefaultPerSource of the
-	// Maximum Serving Count; negative: no cap.
+	// Maximum Serving Count; negative: no cap, and no budget of unverified
+	// bytes either (one address may be many clients: a load generator, a
+	// NAT).
 	MaxPerSource int
 	// TFTPReceiveBuffer is the receive buffer asked for each TFTP
 	// listener; 0: tftpd.DefaultReceiveBuffer; negative: the system's.

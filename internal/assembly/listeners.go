@@ -24,6 +24,9 @@ func (s *Server) listen(chain source.Source) error {
 	}
 	s.conns = conns
 	s.slots.SetPerSource(cfg.MaxPerSource)
+	if cfg.MaxPerSource < 0 {
+		s.slots.SetUnverifiedBudget(-1, 0) // no per-source limits at all, as tftpd's own slots
+	}
 	s.tftp = &tftpd.Server{
 		Source:          chain,
 		Slots:           s.slots,
