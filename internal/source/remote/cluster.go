@@ -19,6 +19,7 @@ type cluster struct {
 	servers  []*server
 
 	mu       sync.Mutex
+	dropped  bool // left the configuration: keeps nothing more
 	kept     map[string]*kept
 	negative map[string]time.Time
 	flights  map[string]*flight
@@ -137,7 +138,7 @@ func (cl *cluster) keep(c *Clusters, name string, got fetched) *source.Memory {
 		c.keptBytes.Add(-old.file.Size())
 		delete(cl.kept, name)
 	}
-	if c.keptBytes.Load()+m.Size() <= c.cfg.CacheBytes {
+	if !cl.dropped && c.keptBytes.Load()+m.Size() <= c.cfg.CacheBytes {
 		cl.kept[name] = &kept{file: m, etag: got.etag, until: time.Now().Add(c.cfg.Keep)}
 		c.keptBytes.Add(m.Size())
 	}
@@ -176,6 +177,7 @@ func (cl *cluster) sweep(c *Clusters, now time.Time) {
 func (cl *cluster) drop(c *Clusters) {
 	cl.mu.Lock()
 	defer cl.mu.Unlock()
+	cl.dropped = true // a fetch still in flight keeps nothing
 	for name, k := range cl.kept {
 		c.keptBytes.Add(-k.file.Size())
 		delete(cl.kept, name)
