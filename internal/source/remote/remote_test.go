@@ -441,3 +441,29 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 }
 
 var _ = fmt.Sprint
+
+// TestKeptWithinBudget: files are kept only while the byte budget allows;
+// one past it is served but asked for again next time, and a cluster that
+// leaves the configuration gives its bytes back.
+func TestKeptWithinBudget(t *testing.T) {
+	b := newFake(t, map[string]string{"a": strings.Repeat("a", 600), "b": strings.Repeat("b", 600)})
+	recs := []*domain.RemoteCluster{rc("B", 1, b.addr())}
+	c := New(Config{ID: "m", CacheBytes: 1000, Keep: time.Minute,
+		Load: func(context.Context) ([]*domain.RemoteCluster, error) { return recs, nil }})
+	c.Reload(context.Background())
+	for range 2 {
+		for _, name := range []string{"a", "b"} {
+			if got, _, err := read(t, c, request(name)); err != nil || len(got) != 600 {
+				t.Fatalf("%s: %d bytes, %v", name, len(got), err)
+			}
+		}
+	}
+	if n, kept := b.n.Load(), c.keptBytes.Load(); n != 3 || kept != 600 {
+		t.Fatalf("remote asked %d times (want 3: a once, b twice), %d bytes kept (want 600)", n, kept)
+	}
+	recs = nil
+	c.Reload(context.Background())
+	if kept := c.keptBytes.Load(); kept != 0 {
+		t.Fatalf("%d bytes kept after the cluster left", kept)
+	}
+}
