@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"cmtftp/internal/domain"
 	"cmtftp/internal/render"
 	"cmtftp/internal/source"
 	"cmtftp/internal/store"
@@ -180,5 +181,12 @@ func (s *Source) Invalidate() {
 
 var _ store.ChangeHandler = (*Source)(nil)
 
-// HandleChange implements store.ChangeHandler: every kept file is dropped.
-func (s *Source) HandleChange(context.Context, store.Change) { s.Invalidate() }
+// HandleChange implements store.ChangeHandler: every kept file is dropped,
+// but for a change of a kind no builder reads (custom files, remote
+// clusters).
+func (s *Source) HandleChange(_ context.Context, c store.Change) {
+	if c.Kind == domain.KindFile || c.Kind == domain.KindRemote {
+		return
+	}
+	s.Invalidate()
+}

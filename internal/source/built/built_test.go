@@ -257,3 +257,31 @@ func candidates(x *domain.Index) []string {
 	}
 	return out
 }
+
+// TestChangesNotRead: a change of custom files or remote clusters, which
+// no builder reads, keeps the built files; any other change drops them.
+func TestChangesNotRead(t *testing.T) {
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "c.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if _, err := st.Apply(ctx, domain.DemoSite()); err != nil {
+		t.Fatal(err)
+	}
+	builds := 0
+	s := &Source{Store: st, OnBuild: func(render.Kind, time.Duration, error, bool) { builds++ }}
+	for _, tc := range []struct {
+		kind    domain.Kind
+		rebuilt bool
+	}{{domain.KindFile, false}, {domain.KindRemote, false}, {domain.KindLine, true}, {domain.KindService, true}} {
+		open(t, st, s, "SEP0000DE000002.cnf.xml")
+		before := builds
+		s.HandleChange(ctx, store.Change{Kind: tc.kind, Key: "x", Op: store.OpUpdate})
+		open(t, st, s, "SEP0000DE000002.cnf.xml")
+		if rebuilt := builds > before; rebuilt != tc.rebuilt {
+			t.Errorf("after a %s change rebuilt %v, want %v", tc.kind, rebuilt, tc.rebuilt)
+		}
+	}
+}
