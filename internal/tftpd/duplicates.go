@@ -9,17 +9,15 @@ import "net/netip"
 // one of the two is then refused by the client with "unknown transfer ID",
 // a slot is spent on it, and the counters show two requests for one.
 //
-// So while a transfer of a name to a client address and port is in
-// progress, a request for the same name from the same address and port is
-// a duplicate: it is dropped unanswered (the transfer under way resends its
-// first packet on its own timeout) and counted in Duplicates, not Requests.
-// A new request from that port for another name is a new request.
-//
-// A client that has finished a transfer may have its port given again to a
-// new socket asking for the same file before the event loop has read the
-// old transfer's last ACK (admission.go tells the same race for slots). So
-// a request that looks like a duplicate first lets the loop catch up, as
-// admit does, and is dropped only if the transfer is still under way.
+// So while a transfer of a name to a client address and port has not yet
+// heard from the client (no ACK of its first block or OACK), a request for
+// the same name from the same address and port is a duplicate: it is
+// dropped unanswered (the transfer under way resends its first packet on
+// its own timeout) and counted in Duplicates, not Requests. Once the client
+// has acknowledged something, a new request from that port is the client
+// starting again (or a new socket given the port of one that finished):
+// it is served, and the old transfer runs out on its own. A request for
+// another name is always a new request.
 //
 // The table holds one entry per admitted request, so it is bounded by the
 // Maximum Serving Count.
@@ -30,30 +28,47 @@ type requestKey struct {
 	name string
 }
 
-// claimRequest records that a request for name from peer is being served;
-// false when one still is once the event loop has caught up. onLoop says
-// the request was read by the event loop, on its own goroutine.
-func (s *Server) claimRequest(onLoop bool, peer netip.AddrPort, name string) bool {
-	if s.tryClaim(peer, name) {
-		return true
-	}
-	return s.letLoopCatchUp(onLoop) && s.tryClaim(peer, name)
+// claim is one admitted request's entry in the table; heard is set once
+// its transfer has heard from the client.
+type claim struct {
+	key   requestKey
+	heard bool // under Server.reqMu
 }
 
-func (s *Server) tryClaim(peer netip.AddrPort, name string) bool {
+// claimRequest records that a request for name from peer is being
+// served, or returns nil when it is a duplicate of one whose transfer has
+// not heard from the client yet.
+func (s *Server) claimRequest(peer netip.AddrPort, name string) *claim {
 	k := requestKey{peer, name}
 	s.reqMu.Lock()
 	defer s.reqMu.Unlock()
-	if _, dup := s.requests[k]; dup {
-		return false
+	if old := s.requests[k]; old != nil && !old.heard {
+		return nil
 	}
-	s.requests[k] = struct{}{}
-	return true
+	c := &claim{key: k}
+	s.requests[k] = c
+	return c
 }
 
-// forgetRequest ends what claimRequest recorded.
-func (s *Server) forgetRequest(peer netip.AddrPort, name string) {
+// heard marks c's transfer as having heard from its client.
+func (s *Server) heard(c *claim) {
+	if c == nil {
+		return
+	}
 	s.reqMu.Lock()
-	delete(s.requests, requestKey{peer, name})
+	c.heard = true
+	s.reqMu.Unlock()
+}
+
+// forgetRequest ends what claimRequest recorded, unless a newer request
+// from the same port has taken the entry since.
+func (s *Server) forgetRequest(c *claim) {
+	if c == nil {
+		return
+	}
+	s.reqMu.Lock()
+	if s.requests[c.key] == c {
+		delete(s.requests, c.key)
+	}
 	s.reqMu.Unlock()
 }

@@ -13,9 +13,9 @@ import (
 // serveRequest opens the file for an accepted read request and starts its
 // transfer. It holds one serving slot, given back by release when the
 // request ends: here when it ends early, else in finish.
-func (s *Server) serveRequest(l *listener, req tftp.Request, src netip.AddrPort, dst netip.Addr) {
+func (s *Server) serveRequest(l *listener, req tftp.Request, c *claim, src netip.AddrPort, dst netip.Addr) {
 	start := time.Now()
-	res := Result{Name: req.Filename, Remote: src}
+	res := Result{Name: req.Filename, Remote: src, claim: c}
 	f, err := s.open(req.Filename, src, dst)
 	if err != nil {
 		code, msg, outcome := s.classify(err)
@@ -83,7 +83,7 @@ func (s *Server) notStarted(f source.File, res Result, start time.Time, err erro
 func (s *Server) release(res Result, start time.Time) {
 	s.stats.InProgress.Add(-1)
 	s.slots.ReleaseFrom(res.Remote.Addr())
-	s.forgetRequest(res.Remote, res.Name)
+	s.forgetRequest(res.claim)
 	res.Duration = time.Since(start)
 	s.done(res)
 	s.xferWG.Done()

@@ -37,4 +37,6 @@ type Result struct {
 	Bytes    int64         // payload bytes acknowledged
 	Duration time.Duration // from request to end
 	Origin   string        // the remote cluster the file came from; "" for this server's own
+
+	claim *claim // the request's entry against duplicates (duplicates.go)
 }

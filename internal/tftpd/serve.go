@@ -46,9 +46,12 @@ func (s *Server) handle(l *listener, b []byte, src netip.AddrPort, dst netip.Add
 		s.replyCapped(l, len(b), tftp.ErrIllegalOp, "malformed request", src, dst)
 		return
 	}
-	if req.Op == tftp.OpRRQ && !s.claimRequest(onLoop, src, req.Filename) {
-		s.stats.Duplicates.Add(1)
-		return
+	var c *claim
+	if req.Op == tftp.OpRRQ {
+		if c = s.claimRequest(src, req.Filename); c == nil {
+			s.stats.Duplicates.Add(1)
+			return
+		}
 	}
 	s.stats.Requests.Add(1)
 	if req.Op == tftp.OpWRQ {
@@ -58,14 +61,14 @@ func (s *Server) handle(l *listener, b []byte, src netip.AddrPort, dst netip.Add
 		return
 	}
 	if req.Mode != tftp.ModeOctet && req.Mode != tftp.ModeNetascii {
-		s.forgetRequest(src, req.Filename)
+		s.forgetRequest(c)
 		s.stats.RequestsFailed.Add(1)
 		s.reply(l, tftp.ErrIllegalOp, "unsupported mode", src, dst)
 		s.done(Result{Name: req.Filename, Remote: src, Outcome: OutcomeFailed})
 		return
 	}
 	if !s.admit(onLoop, src.Addr()) {
-		s.forgetRequest(src, req.Filename)
+		s.forgetRequest(c)
 		s.stats.RequestsOverflow.Add(1)
 		s.reply(l, tftp.ErrUndefined, BusyMessage, src, dst)
 		s.done(Result{Name: req.Filename, Remote: src, Outcome: OutcomeOverflow})
@@ -73,7 +76,7 @@ func (s *Server) handle(l *listener, b []byte, src netip.AddrPort, dst netip.Add
 	}
 	s.stats.InProgress.Add(1)
 	s.xferWG.Add(1)
-	go s.serveRequest(l, req, src, dst)
+	go s.serveRequest(l, req, c, src, dst)
 }
 
 // reply sends one ERROR packet from the listener.

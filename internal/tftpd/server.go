@@ -88,7 +88,7 @@ type Server struct {
 	listeners map[*listener]struct{}
 	transfers map[*transfer]struct{}
 	reqMu     sync.Mutex
-	requests  map[requestKey]struct{} // requests being served (duplicates.go)
+	requests  map[requestKey]*claim // requests being served (duplicates.go)
 	closing   atomic.Bool
 	aborting  atomic.Bool
 	serveWG   sync.WaitGroup // listener loops
@@ -107,7 +107,7 @@ func (s *Server) init() {
 	s.initOnce.Do(func() {
 		s.listeners = make(map[*listener]struct{})
 		s.transfers = make(map[*transfer]struct{})
-		s.requests = make(map[requestKey]struct{})
+		s.requests = make(map[requestKey]*claim)
 		s.ctx, s.cancel = context.WithCancel(context.Background())
 		s.slots = s.Slots
 		if s.slots == nil {

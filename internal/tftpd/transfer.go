@@ -48,6 +48,7 @@ type transfer struct {
 	// charged is what was taken from the peer's unverified budget and is
 	// refunded once the peer acknowledges its first block.
 	charged int32
+	heard   bool // the peer has acknowledged something: refunded, and no longer duplicated (duplicates.go)
 	res     Result
 	start   time.Time
 
@@ -137,9 +138,13 @@ func (t *transfer) toNetascii() error {
 // send that fails for good ends the transfer; ERRORs are sent once and
 // their failures ignored.
 func (t *transfer) do(a action) (done bool, outcome Outcome, err error) {
-	if t.charged > 0 && t.m.verified {
-		t.s.slots.Refund(t.m.peer.Addr(), int(t.charged))
-		t.charged = 0
+	if t.m.verified && !t.heard {
+		t.heard = true
+		t.s.heard(t.res.claim)
+		if t.charged > 0 {
+			t.s.slots.Refund(t.m.peer.Addr(), int(t.charged))
+			t.charged = 0
+		}
 	}
 	switch a.send {
 	case sendBlocks:
