@@ -19,6 +19,12 @@ import "net/netip"
 // it is served, and the old transfer runs out on its own. A request for
 // another name is always a new request.
 //
+// A client that has finished a transfer may send its next request from the
+// same port at once, before the event loop has read its last ACK
+// (admission.go tells the same race for slots). So a request that looks
+// like a duplicate first lets the loop catch up, as admit does, and is
+// dropped only if the transfer has still heard nothing.
+//
 // The table holds one entry per admitted request, so it is bounded by the
 // Maximum Serving Count.
 
@@ -37,8 +43,20 @@ type claim struct {
 
 // claimRequest records that a request for name from peer is being
 // served, or returns nil when it is a duplicate of one whose transfer has
-// not heard from the client yet.
-func (s *Server) claimRequest(peer netip.AddrPort, name string) *claim {
+// not heard from the client yet, even once the event loop has caught up.
+// onLoop says the request was read by the event loop, on its own
+// goroutine.
+func (s *Server) claimRequest(onLoop bool, peer netip.AddrPort, name string) *claim {
+	if c := s.tryClaim(peer, name); c != nil {
+		return c
+	}
+	if !s.letLoopCatchUp(onLoop) {
+		return nil
+	}
+	return s.tryClaim(peer, name)
+}
+
+func (s *Server) tryClaim(peer netip.AddrPort, name string) *claim {
 	k := requestKey{peer, name}
 	s.reqMu.Lock()
 	defer s.reqMu.Unlock()

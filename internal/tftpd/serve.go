@@ -48,7 +48,7 @@ func (s *Server) handle(l *listener, b []byte, src netip.AddrPort, dst netip.Add
 	}
 	var c *claim
 	if req.Op == tftp.OpRRQ {
-		if c = s.claimRequest(src, req.Filename); c == nil {
+		if c = s.claimRequest(onLoop, src, req.Filename); c == nil {
 			s.stats.Duplicates.Add(1)
 			return
 		}
