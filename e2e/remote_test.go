@@ -157,11 +157,11 @@ func hangingServer(t *testing.T) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var conns []net.Conn
+	accepted := make(chan net.Conn, 64)
 	t.Cleanup(func() {
 		l.Close()
-		for _, c := range conns {
-			c.Close()
+		for len(accepted) > 0 {
+			(<-accepted).Close()
 		}
 	})
 	go func() {
@@ -170,7 +170,11 @@ func hangingServer(t *testing.T) string {
 			if err != nil {
 				return
 			}
-			conns = append(conns, c)
+			select {
+			case accepted <- c: // held open, never answered
+			default:
+				c.Close()
+			}
 		}
 	}()
 	return l.Addr().String()
@@ -184,178 +188,237 @@ func bootThrough(t *testing.T, mac string, servers ...string) device.Report {
 	return r
 }
 
-// TestCentralizedTFTP: a master (A) and two other clusters (B, its HTTP on
-// 127.0.0.1 and named "localhost"; C, on [::1]), each a cmtftp of its own
-// with its own database, used by the device emulator and by plain TFTP and
-// HTTP fetches.
+// central is the three clusters of TestCentralizedTFTP: the master A and
+// the clusters B (HTTP on 127.0.0.1, named "localhost" on A) and C (HTTP
+// on [::1]).
+type central struct {
+	a, b, c *cluster
+	bPort   string // B's HTTP port
+}
+
+// newCentral starts the three servers, each with its own database and
+// phones, and configures B and C as A's remote clusters.
+func newCentral(t *testing.T) *central {
+	x := &central{b: startCluster(t, "B", freeTCP(t), "--max-serving-count", "4"), c: startCluster(t, "C", freeTCP6(t)),
+		a: startCluster(t, "A", freeTCP(t))}
+	x.b.addPhone(t, "0011BB000001", 310001)
+	x.b.addPhone(t, "0011BB000002", 310002)
+	x.c.addPhone(t, "0011CC000001", 320001)
+	x.a.write(t, "RingList.xml.sgn", "A's ring list")
+	x.b.write(t, "RingList.xml.sgn", "B's ring list")
+	x.b.write(t, "shared.txt", "B's shared")
+	x.c.write(t, "shared.txt", "C's shared")
+	x.c.write(t, "only-c.txt", "C's own")
+	_, x.bPort, _ = net.SplitHostPort(x.b.http)
+	mustCLI(t, x.a.admin, "remote", "add", "B", "--servers", "localhost:"+x.bPort, "--priority", "1")
+	mustCLI(t, x.a.admin, "remote", "add", "C", "--servers", x.c.http, "--priority", "2")
+	waitUntil(t, func() bool { return len(x.a.status(t)) == 2 })
+	return x
+}
+
+// TestCentralizedTFTP: a master (A) and two other clusters, each a cmtftp
+// of its own with its own database, used by the device emulator and by
+// plain TFTP and HTTP fetches. The cases run in order: the last stops B.
 func TestCentralizedTFTP(t *testing.T) {
-	b := startCluster(t, "B", freeTCP(t), "--max-serving-count", "4")
-	c := startCluster(t, "C", freeTCP6(t))
-	a := startCluster(t, "A", freeTCP(t))
-	b.addPhone(t, "0011BB000001", 310001)
-	b.addPhone(t, "0011BB000002", 310002)
-	c.addPhone(t, "0011CC000001", 320001)
-	a.write(t, "RingList.xml.sgn", "A's ring list")
-	b.write(t, "RingList.xml.sgn", "B's ring list")
-	b.write(t, "shared.txt", "B's shared")
-	c.write(t, "shared.txt", "C's shared")
-	c.write(t, "only-c.txt", "C's own")
-	_, bPort, _ := net.SplitHostPort(b.http)
-	mustCLI(t, a.admin, "remote", "add", "B", "--servers", "localhost:"+bPort, "--priority", "1")
-	mustCLI(t, a.admin, "remote", "add", "C", "--servers", c.http, "--priority", "2")
-	waitUntil(t, func() bool { return len(a.status(t)) == 2 })
+	x := newCentral(t)
+	for _, tc := range []struct {
+		name string
+		run  func(*testing.T)
+	}{
+		{"a device only B knows boots through the master", x.bootsThroughMaster},
+		{"a file B lacks and C (on [::1]) has", x.fileOnlyCHas},
+		{"home-cluster affinity", x.affinity},
+		{"XMLDefault is not the master's own unless auto-registration is on", x.xmlDefault},
+		{"B busy: the device is told busy and asks the master again", x.busy},
+		{"a hanging cluster costs one timeout", x.hanging},
+		{"a loop A↔B ends at once", x.loop},
+		{"a server pointed at itself refuses the request", x.selfLoop},
+		{"B stopped: C serves and B is marked down", x.bStopped},
+	} {
+		if !t.Run(tc.name, tc.run) {
+			return
+		}
+	}
+}
 
-	t.Run("a device only B knows boots through the master", func(t *testing.T) {
-		r := bootThrough(t, "0011BB000001", a.tftp)
-		if !r.OK() || r.Config != "SEP0011BB000001.cnf.xml" || r.Server != a.tftp {
-			t.Fatalf("%s on %s: %s %s", r.Outcome, r.Server, r.Cause, r.Detail)
-		}
-		fromB := func() bool {
-			es := a.timeline(t, "SEP0011BB000001")
-			i := slices.IndexFunc(es, func(e timeline.Entry) bool { return e.Name == "SEP0011BB000001.cnf.xml" })
-			return i >= 0 && es[i].Cluster == "B"
-		}
-		waitFor(t, 5*time.Second, "the master's timeline to show B's file", fromB)
-		direct := b.mustGet(t, "127.0.0.1", "SEP0011BB000001.cnf.xml")
-		if got := a.mustGet(t, "127.0.0.1", "SEP0011BB000001.cnf.xml"); got != direct {
-			t.Fatal("the master's copy over TFTP differs from B's")
-		}
-		if status, body := curlGet(t, "http://"+a.http+"/SEP0011BB000001.cnf.xml"); status != 200 || string(body) != direct {
-			t.Fatalf("over HTTP: %d, %d bytes", status, len(body))
-		}
-	})
+func (x *central) bootsThroughMaster(t *testing.T) {
+	a, b := x.a, x.b
+	r := bootThrough(t, "0011BB000001", a.tftp)
+	if !r.OK() || r.Config != "SEP0011BB000001.cnf.xml" || r.Server != a.tftp {
+		t.Fatalf("%s on %s: %s %s", r.Outcome, r.Server, r.Cause, r.Detail)
+	}
+	fromB := func() bool {
+		es := a.timeline(t, "SEP0011BB000001")
+		i := slices.IndexFunc(es, func(e timeline.Entry) bool { return e.Name == "SEP0011BB000001.cnf.xml" })
+		return i >= 0 && es[i].Cluster == "B"
+	}
+	waitFor(t, 5*time.Second, "the master's timeline to show B's file", fromB)
+	direct := b.mustGet(t, "127.0.0.1", "SEP0011BB000001.cnf.xml")
+	if got := a.mustGet(t, "127.0.0.1", "SEP0011BB000001.cnf.xml"); got != direct {
+		t.Fatal("the master's copy over TFTP differs from B's")
+	}
+	if status, body := curlGet(t, "http://"+a.http+"/SEP0011BB000001.cnf.xml"); status != 200 || string(body) != direct {
+		t.Fatalf("over HTTP: %d, %d bytes", status, len(body))
+	}
+}
 
-	t.Run("a file B lacks and C (on [::1]) has", func(t *testing.T) {
-		if got := a.mustGet(t, "127.0.0.1", "only-c.txt"); got != "C's own" {
-			t.Fatalf("got %q", got)
-		}
-		if status, body := curlGet(t, "http://"+a.http+"/only-c.txt"); status != 200 || string(body) != "C's own" {
-			t.Fatalf("over HTTP: %d %q", status, body)
-		}
-		if _, err := a.get(t, "127.0.0.1", "nowhere.txt"); !isTFTPError(err, tftp.ErrFileNotFound) {
-			t.Fatalf("a file nobody has: %v", err)
-		}
-	})
+func (x *central) fileOnlyCHas(t *testing.T) {
+	a := x.a
+	if got := a.mustGet(t, "127.0.0.1", "only-c.txt"); got != "C's own" {
+		t.Fatalf("got %q", got)
+	}
+	if status, body := curlGet(t, "http://"+a.http+"/only-c.txt"); status != 200 || string(body) != "C's own" {
+		t.Fatalf("over HTTP: %d %q", status, body)
+	}
+	if _, err := a.get(t, "127.0.0.1", "nowhere.txt"); !isTFTPError(err, tftp.ErrFileNotFound) {
+		t.Fatalf("a file nobody has: %v", err)
+	}
+}
 
-	t.Run("home-cluster affinity", func(t *testing.T) {
-		a.mustGet(t, "127.0.0.5", "SEP0011BB000001.cnf.xml") // the phone at .5 is B's
-		if got := a.mustGet(t, "127.0.0.5", "RingList.xml.sgn"); got != "B's ring list" {
-			t.Fatalf("B's phone got %q", got)
-		}
-		if got := a.mustGet(t, "127.0.0.6", "RingList.xml.sgn"); got != "A's ring list" {
-			t.Fatalf("another phone got %q", got)
-		}
-	})
+func (x *central) affinity(t *testing.T) {
+	a := x.a
+	a.mustGet(t, "127.0.0.5", "SEP0011BB000001.cnf.xml") // the phone at .5 is B's
+	if got := a.mustGet(t, "127.0.0.5", "RingList.xml.sgn"); got != "B's ring list" {
+		t.Fatalf("B's phone got %q", got)
+	}
+	if got := a.mustGet(t, "127.0.0.6", "RingList.xml.sgn"); got != "A's ring list" {
+		t.Fatalf("another phone got %q", got)
+	}
+}
 
-	t.Run("XMLDefault is not the master's own unless auto-registration is on", func(t *testing.T) {
-		from := func() string { // who served the last XMLDefault.cnf.xml to B's phone at .5
-			es := a.timeline(t, "SEP0011BB000001")
-			for i := len(es) - 1; i >= 0; i-- {
-				if es[i].Name == "XMLDefault.cnf.xml" {
-					return cmp.Or(es[i].Cluster, "local")
-				}
+func (x *central) xmlDefault(t *testing.T) {
+	a := x.a
+	from := func() string { // who served the last XMLDefault.cnf.xml to B's phone at .5
+		es := a.timeline(t, "SEP0011BB000001")
+		for i := len(es) - 1; i >= 0; i-- {
+			if es[i].Name == "XMLDefault.cnf.xml" {
+				return cmp.Or(es[i].Cluster, "local")
 			}
-			return "none"
 		}
+		return "none"
+	}
+	a.mustGet(t, "127.0.0.5", "XMLDefault.cnf.xml")
+	// The timeline has the request once the server has read the last ACK,
+	// which may be just after the client is done.
+	waitFor(t, 5*time.Second, "the request in the timeline", func() bool { return from() != "none" })
+	if got := from(); got != "B" {
+		t.Fatalf("with auto-registration off, XMLDefault.cnf.xml came from %s, want B", got)
+	}
+	mustCLI(t, a.admin, "param", "set", "autoRegistrationEnabled", "true")
+	defer mustCLI(t, a.admin, "param", "set", "autoRegistrationEnabled", "--default")
+	waitUntil(t, func() bool {
 		a.mustGet(t, "127.0.0.5", "XMLDefault.cnf.xml")
-		// The timeline has the request once the server has read the last
-		// ACK, which may be just after the client is done.
-		waitFor(t, 5*time.Second, "the request in the timeline", func() bool { return from() != "none" })
-		if got := from(); got != "B" {
-			t.Fatalf("with auto-registration off, XMLDefault.cnf.xml came from %s, want B", got)
-		}
-		mustCLI(t, a.admin, "param", "set", "autoRegistrationEnabled", "true")
-		defer mustCLI(t, a.admin, "param", "set", "autoRegistrationEnabled", "--default")
-		waitUntil(t, func() bool {
-			a.mustGet(t, "127.0.0.5", "XMLDefault.cnf.xml")
-			return from() == "local"
-		})
+		return from() == "local"
 	})
+}
 
-	t.Run("B busy: the device is told busy and asks the master again", func(t *testing.T) {
-		conns := stallingGets(t, "127.0.0.2", b.http, "/jar41sip.9-4-2SR3-1S.sbn", 4) // B's 4 slots
-		waitFor(t, 10*time.Second, "B's slots held", func() bool { n, _ := readSlots(b.admin); return n == 4 })
-		go func() {
-			time.Sleep(2 * time.Second)
-			for _, c := range conns {
-				c.Close()
-			}
-		}()
-		r := bootThrough(t, "0011BB000002", a.tftp, c.tftp)
-		if !r.OK() {
-			t.Fatalf("%s: %s %s", r.Outcome, r.Cause, r.Detail)
+func (x *central) busy(t *testing.T) {
+	a, b, c := x.a, x.b, x.c
+	conns := stallingGets(t, "127.0.0.2", b.http, "/jar41sip.9-4-2SR3-1S.sbn", 4) // B's 4 slots
+	waitFor(t, 10*time.Second, "B's slots held", func() bool { n, _ := readSlots(b.admin); return n == 4 })
+	go func() {
+		time.Sleep(2 * time.Second)
+		for _, c := range conns {
+			c.Close()
 		}
-		busy := 0
-		for _, st := range r.Steps {
-			if st.Server != a.tftp {
-				t.Fatalf("the device asked %s: %+v", st.Server, st)
-			}
-			if st.Outcome == device.BusyRetry {
-				busy++
-			}
+	}()
+	r := bootThrough(t, "0011BB000002", a.tftp, c.tftp)
+	if !r.OK() {
+		t.Fatalf("%s: %s %s", r.Outcome, r.Cause, r.Detail)
+	}
+	busy := 0
+	for _, st := range r.Steps {
+		if st.Server != a.tftp {
+			t.Fatalf("the device asked %s: %+v", st.Server, st)
 		}
-		if busy == 0 || a.metric(t, "cmtftp_remote_requests_total", map[string]string{"cluster": "B", "result": "busy"}) == 0 {
-			t.Fatalf("no busy answer seen: %+v", r.Steps)
+		if st.Outcome == device.BusyRetry {
+			busy++
 		}
-	})
+	}
+	if busy == 0 || a.metric(t, "cmtftp_remote_requests_total", map[string]string{"cluster": "B", "result": "busy"}) == 0 {
+		t.Fatalf("no busy answer seen: %+v", r.Steps)
+	}
+}
 
-	t.Run("a hanging cluster costs one timeout", func(t *testing.T) {
-		mustCLI(t, a.admin, "remote", "add", "H", "--servers", hangingServer(t), "--priority", "0")
-		defer mustCLI(t, a.admin, "remote", "rm", "H")
-		waitUntil(t, func() bool { return len(a.status(t)) == 3 })
-		r := bootThrough(t, "0011CC000001", a.tftp)
-		if !r.OK() || r.Config != "SEP0011CC000001.cnf.xml" {
-			t.Fatalf("%s: %s %s", r.Outcome, r.Cause, r.Detail)
+func (x *central) hanging(t *testing.T) {
+	a := x.a
+	mustCLI(t, a.admin, "remote", "add", "H", "--servers", hangingServer(t), "--priority", "0")
+	defer mustCLI(t, a.admin, "remote", "rm", "H")
+	waitUntil(t, func() bool { return len(a.status(t)) == 3 })
+	r := bootThrough(t, "0011CC000001", a.tftp)
+	if !r.OK() || r.Config != "SEP0011CC000001.cnf.xml" {
+		t.Fatalf("%s: %s %s", r.Outcome, r.Cause, r.Detail)
+	}
+	for k, s := range a.status(t) {
+		if strings.HasPrefix(k, "H ") && s.Up {
+			t.Fatalf("hanging server still up: %+v", s)
 		}
-		for k, s := range a.status(t) {
-			if strings.HasPrefix(k, "H ") && s.Up {
-				t.Fatalf("hanging server still up: %+v", s)
-			}
-		}
-	})
+	}
+}
 
-	t.Run("a loop A↔B ends at once", func(t *testing.T) {
-		_, aPort, _ := net.SplitHostPort(a.http)
-		mustCLI(t, b.admin, "remote", "add", "A", "--servers", "127.0.0.1:"+aPort)
-		defer mustCLI(t, b.admin, "remote", "rm", "A")
-		waitUntil(t, func() bool { return len(b.status(t)) == 1 })
-		start := time.Now()
-		if _, err := a.get(t, "127.0.0.1", "loop-test.txt"); !isTFTPError(err, tftp.ErrFileNotFound) {
-			t.Fatalf("got %v, want not found", err)
-		}
-		if took := time.Since(start); took > 2*time.Second {
-			t.Fatalf("took %v", took)
-		}
-		if n := a.metric(t, "cmtftp_http_requests_total", map[string]string{"result": "loop"}); n < 1 {
-			t.Fatal("the master counted no refused loop")
-		}
-		if n := b.metric(t, "cmtftp_remote_requests_total", map[string]string{"cluster": "A", "result": "loop"}); n < 1 {
-			t.Fatal("B counted no loop answer")
-		}
-	})
+// loop: B is configured with A as its remote too. A request A lacks goes
+// to B, which answers from its own chain only: it never passes a proxied
+// request on, and counts the one it would have.
+func (x *central) loop(t *testing.T) {
+	a, b := x.a, x.b
+	_, aPort, _ := net.SplitHostPort(a.http)
+	mustCLI(t, b.admin, "remote", "add", "A", "--servers", "127.0.0.1:"+aPort)
+	defer mustCLI(t, b.admin, "remote", "rm", "A")
+	waitUntil(t, func() bool { return len(b.status(t)) == 1 })
+	start := time.Now()
+	if _, err := a.get(t, "127.0.0.1", "loop-test.txt"); !isTFTPError(err, tftp.ErrFileNotFound) {
+		t.Fatalf("got %v, want not found", err)
+	}
+	if took := time.Since(start); took > 2*time.Second {
+		t.Fatalf("took %v", took)
+	}
+	if n := b.metric(t, "cmtftp_remote_forward_refused_total", nil); n < 1 {
+		t.Fatal("B counted no request it refused to pass on")
+	}
+	if n := a.metric(t, "cmtftp_remote_requests_total", map[string]string{"cluster": "A"}); n != 0 {
+		t.Fatalf("B asked A %v times", n)
+	}
+}
 
-	t.Run("B stopped: C serves and B is marked down", func(t *testing.T) {
-		stop(b.cmd)
-		if got := a.mustGet(t, "127.0.0.1", "shared.txt"); got != "C's shared" {
-			t.Fatalf("got %q", got)
-		}
-		st := a.status(t)["B localhost:"+bPort]
-		if st.Up || st.LastError == "" {
-			t.Fatalf("B's status: %+v", st)
-		}
-		if up := a.metric(t, "cmtftp_remote_up", map[string]string{"cluster": "B"}); up != 0 {
-			t.Fatalf("cmtftp_remote_up{cluster=B} = %v", up)
-		}
-		out := mustCLI(t, a.admin, "remote", "status")
-		if !strings.Contains(out, "down until") {
-			t.Fatalf("remote status:\n%s", out)
-		}
-		dout, derr, err := cli(t, a.admin, nil, "doctor", "--json", "--tftp", a.tftp, "--http-port", "-1", "--timeout", "1s")
-		var dr doctorReport
-		if jerr := json.Unmarshal([]byte(dout), &dr); jerr != nil || err == nil || !strings.Contains(dr.failures()["remote clusters"], "B localhost:"+bPort) {
-			t.Fatalf("doctor with B down: %v, %v, %v\n%s%s", err, jerr, dr.failures(), dout, derr)
-		}
-	})
+// selfLoop: a cluster whose server is the master itself: the request comes
+// back naming the master, which refuses it with 508 at once.
+func (x *central) selfLoop(t *testing.T) {
+	a := x.a
+	mustCLI(t, a.admin, "remote", "add", "SELF", "--servers", a.http, "--priority", "0")
+	defer mustCLI(t, a.admin, "remote", "rm", "SELF")
+	waitUntil(t, func() bool { return len(a.status(t)) == 3 })
+	if got := a.mustGet(t, "127.0.0.1", "only-c.txt"); got != "C's own" {
+		t.Fatalf("got %q past the loop", got)
+	}
+	if n := a.metric(t, "cmtftp_http_requests_total", map[string]string{"result": "loop"}); n < 1 {
+		t.Fatal("the master counted no refused loop")
+	}
+	if n := a.metric(t, "cmtftp_remote_requests_total", map[string]string{"cluster": "SELF", "result": "loop"}); n < 1 {
+		t.Fatal("no loop answer counted for SELF")
+	}
+}
+
+func (x *central) bStopped(t *testing.T) {
+	a := x.a
+	stop(x.b.cmd)
+	if got := a.mustGet(t, "127.0.0.1", "shared.txt"); got != "C's shared" {
+		t.Fatalf("got %q", got)
+	}
+	st := a.status(t)["B localhost:"+x.bPort]
+	if st.Up || st.LastError == "" {
+		t.Fatalf("B's status: %+v", st)
+	}
+	if up := a.metric(t, "cmtftp_remote_up", map[string]string{"cluster": "B"}); up != 0 {
+		t.Fatalf("cmtftp_remote_up{cluster=B} = %v", up)
+	}
+	if out := mustCLI(t, a.admin, "remote", "status"); !strings.Contains(out, "down until") {
+		t.Fatalf("remote status:\n%s", out)
+	}
+	dout, derr, err := cli(t, a.admin, nil, "doctor", "--json", "--tftp", a.tftp, "--http-port", "-1", "--timeout", "1s")
+	var dr doctorReport
+	if jerr := json.Unmarshal([]byte(dout), &dr); jerr != nil || err == nil || !strings.Contains(dr.failures()["remote clusters"], "B localhost:"+x.bPort) {
+		t.Fatalf("doctor with B down: %v, %v, %v\n%s%s", err, jerr, dr.failures(), dout, derr)
+	}
 }
 
 // isTFTPError reports whether err is a TFTP ERROR packet with code.

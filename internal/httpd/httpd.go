@@ -66,6 +66,8 @@ type Handler struct {
 	// a serving slot without being held to one address's share, since one
 	// master asks for the devices of a whole cluster.
 	Peers func(netip.Addr) bool
+
+	loopLog source.LogLimit
 }
 
 // Result describes one finished HTTP request.

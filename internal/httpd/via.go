@@ -5,6 +5,7 @@ import (
 	"net/netip"
 	"slices"
 	"strings"
+	"time"
 
 	"cmtftp/internal/source"
 )
@@ -29,11 +30,12 @@ func (h *Handler) via(r *http.Request) (via []string, loop bool) {
 }
 
 // refuseLoop answers a request that came back to this server: 508 Loop
-// Detected, and a warning, since it means servers point at each other.
+// Detected, and a warning (at most one a second: any client can send the
+// header), since it means servers point at each other.
 func (h *Handler) refuseLoop(w http.ResponseWriter, r *http.Request, name string, via []string) {
-	if h.Logger != nil {
+	if ok, held := h.loopLog.Allow(time.Now()); ok && h.Logger != nil {
 		h.Logger.Warn("proxied request refused: it came back to this server (do remote clusters point at each other?)",
-			"file", name, "client", r.RemoteAddr, "via", strings.Join(via, ", "), "server_id", h.ID)
+			"file", name, "client", r.RemoteAddr, "via", strings.Join(via, ", "), "server_id", h.ID, "suppressed_before", held)
 	}
 	http.Error(w, http.StatusText(http.StatusLoopDetected), http.StatusLoopDetected)
 }

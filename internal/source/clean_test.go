@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestClean(t *testing.T) {
@@ -61,4 +62,21 @@ func FuzzClean(f *testing.F) {
 			t.Fatalf("Clean not idempotent: %q -> %q -> %q %v", in, got, again, err)
 		}
 	})
+}
+
+// TestLogLimit: one line per interval, the rest counted and reported with
+// the next line let through.
+func TestLogLimit(t *testing.T) {
+	var l LogLimit
+	t0 := time.Unix(1000, 0)
+	for i, tc := range []struct {
+		at         time.Duration
+		ok         bool
+		suppressed int
+	}{{0, true, 0}, {100 * time.Millisecond, false, 0}, {900 * time.Millisecond, false, 0}, {time.Second, true, 2}, {3 * time.Second, true, 0}} {
+		ok, n := l.Allow(t0.Add(tc.at))
+		if ok != tc.ok || n != tc.suppressed {
+			t.Errorf("line %d at %v: %v, %d held back; want %v, %d", i, tc.at, ok, n, tc.ok, tc.suppressed)
+		}
+	}
 }

@@ -48,11 +48,11 @@ func (a *affinityTable) put(addr netip.Addr, cluster, device string) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if _, ok := a.m[addr]; !ok && len(a.m) >= maxAffinity {
-		now := time.Now()
-		for k, h := range a.m { // drop the expired, else any one: O(1) on average
-			if now.After(h.until) || len(a.m) >= maxAffinity {
-				delete(a.m, k)
-			}
+		// Full: a tenth goes, whichever the map yields first (O(1) a put
+		// on average); a phone dropped too soon only asks the master for
+		// its common files until its configuration comes again.
+		for k := range a.m {
+			delete(a.m, k)
 			if len(a.m) < maxAffinity*9/10 {
 				break
 			}
@@ -72,6 +72,13 @@ func (a *affinityTable) get(addr netip.Addr) (string, bool) {
 	return h.cluster, true
 }
 
+// forget drops what is known of addr.
+func (a *affinityTable) forget(addr netip.Addr) {
+	a.mu.Lock()
+	delete(a.m, addr)
+	a.mu.Unlock()
+}
+
 // sweep drops expired entries.
 func (a *affinityTable) sweep(now time.Time) {
 	a.mu.Lock()
@@ -89,10 +96,16 @@ func (c *Clusters) remember(req *source.Request, cl *cluster) {
 	if len(c.cfg.CommonFiles) == 0 || len(req.Via) > 0 {
 		return
 	}
-	name := strings.TrimSuffix(req.Path, ".sgn")
-	if t, ok := render.Resolve(name); ok && t.Kind == render.DeviceXMLFile {
-		c.affinity.put(req.Remote.Addr(), cl.name, t.Key)
+	if dev, ok := deviceConfig(req.Path); ok {
+		c.affinity.put(req.Remote.Addr(), cl.name, dev)
 	}
+}
+
+// deviceConfig reports whether name is a device's SEP<MAC>.cnf.xml (or
+// its .sgn), and which device's.
+func deviceConfig(name string) (string, bool) {
+	t, ok := render.Resolve(strings.TrimSuffix(name, ".sgn"))
+	return t.Key, ok && t.Kind == render.DeviceXMLFile
 }
 
 // common reports whether name is one of Config.CommonFiles.
@@ -119,7 +132,17 @@ func (c *Clusters) common(name string) bool {
 // is told busy rather than given a copy it would reject.
 func (c *Clusters) Affinity() source.Source {
 	return source.Func(func(ctx context.Context, req *source.Request) (source.File, error) {
-		if len(req.Via) > 0 || !c.Configured() || !c.common(req.Path) {
+		if len(req.Via) > 0 || !c.Configured() {
+			return nil, source.ErrNotFound
+		}
+		if !c.common(req.Path) {
+			if _, ok := deviceConfig(req.Path); ok {
+				// Asked again: the answer (here, or from a remote
+				// cluster, which remembers it anew) says where it is from
+				// now — a master's own phone may have the address a phone
+				// of another cluster had.
+				c.affinity.forget(req.Remote.Addr())
+			}
 			return nil, source.ErrNotFound
 		}
 		home, ok := c.affinity.get(req.Remote.Addr())

@@ -3,6 +3,7 @@ package remote
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"cmtftp/internal/source"
@@ -14,8 +15,8 @@ import (
 // concurrent requests for one name share.
 type cluster struct {
 	name     string
-	priority int
-	enabled  bool
+	priority atomic.Int64 // changed by a reload that keeps the cluster
+	enabled  atomic.Bool
 	servers  []*server
 
 	mu       sync.Mutex
@@ -40,8 +41,16 @@ type flight struct {
 }
 
 func newCluster(name string, priority int, enabled bool, servers []*server) *cluster {
-	return &cluster{name: name, priority: priority, enabled: enabled, servers: servers,
+	cl := &cluster{name: name, servers: servers,
 		kept: map[string]*kept{}, negative: map[string]time.Time{}, flights: map[string]*flight{}}
+	cl.set(priority, enabled)
+	return cl
+}
+
+// set changes the cluster's priority and switch.
+func (cl *cluster) set(priority int, enabled bool) {
+	cl.priority.Store(int64(priority))
+	cl.enabled.Store(enabled)
 }
 
 // open answers a request for name from this cluster: a fresh kept copy,
@@ -72,7 +81,14 @@ func (cl *cluster) open(ctx context.Context, c *Clusters, name string, via []str
 	cl.flights[name] = f
 	cl.mu.Unlock()
 
-	f.file, f.ans = cl.fetch(ctx, c, name, via, k)
+	// The fetch is the flight's, not the first requester's: a client that
+	// goes away does not end it for the others; its deadline bounds it.
+	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.cfg.Budget)
+	if dl, ok := ctx.Deadline(); ok {
+		fctx, cancel = context.WithDeadline(context.WithoutCancel(ctx), dl)
+	}
+	f.file, f.ans = cl.fetch(fctx, c, name, via, k)
+	cancel()
 	cl.mu.Lock()
 	delete(cl.flights, name)
 	cl.mu.Unlock()
@@ -101,8 +117,8 @@ func (cl *cluster) fetch(ctx context.Context, c *Clusters, name string, via []st
 			unsure = true // a 304 to a request that had no tag: a broken server
 		case answerBusy:
 			busy = true
-		case answerError, answerSkipped:
-			unsure = true
+		case answerError, answerLoop:
+			unsure = true // no answer, or none to trust: not "it has none"
 		}
 		if ctx.Err() != nil {
 			return nil, answerBusy // out of budget: not everyone was asked
@@ -138,11 +154,23 @@ func (cl *cluster) keep(c *Clusters, name string, got fetched) *source.Memory {
 		c.keptBytes.Add(-old.file.Size())
 		delete(cl.kept, name)
 	}
-	if !cl.dropped && c.keptBytes.Load()+m.Size() <= c.cfg.CacheBytes {
+	if !cl.dropped && c.reserve(m.Size()) {
 		cl.kept[name] = &kept{file: m, etag: got.etag, until: time.Now().Add(c.cfg.Keep)}
-		c.keptBytes.Add(m.Size())
 	}
 	return m
+}
+
+// reserve takes n bytes of the budget of kept files, or reports false.
+func (c *Clusters) reserve(n int64) bool {
+	for {
+		had := c.keptBytes.Load()
+		if had+n > c.cfg.CacheBytes {
+			return false
+		}
+		if c.keptBytes.CompareAndSwap(had, had+n) {
+			return true
+		}
+	}
 }
 
 // renew extends a kept copy that its server said is current.

@@ -25,6 +25,9 @@ type Clusters struct {
 	keptBytes atomic.Int64
 	affinity  affinityTable
 
+	loopLog, forwardLog source.LogLimit
+	forwardRefused      atomic.Uint64 // proxied requests not passed on (refuseForward)
+
 	reloadMu sync.Mutex // one reload at a time
 	said     string     // the enabled clusters as last logged
 	saidAll  int
@@ -61,6 +64,10 @@ func (c *Clusters) Open(ctx context.Context, req *source.Request) (source.File, 
 	if len(list) == 0 {
 		return nil, source.ErrNotFound
 	}
+	if len(req.Via) > 0 {
+		c.refuseForward(req)
+		return nil, source.ErrNotFound
+	}
 	ctx, cancel := context.WithTimeout(ctx, c.cfg.Budget)
 	defer cancel()
 	busy := false
@@ -83,6 +90,20 @@ func (c *Clusters) Open(ctx context.Context, req *source.Request) (source.File, 
 	return nil, source.ErrNotFound
 }
 
+// refuseForward ends a request proxied from another cluster's master that
+// this server's own chain lacks: a server answers such a request from its
+// own chain only, never passing it on to its remote clusters — the
+// chapter's "servers must not point at each other in a loop". It is
+// counted and (at most once a second) logged, since it means this server
+// is both a master and another master's remote.
+func (c *Clusters) refuseForward(req *source.Request) {
+	c.forwardRefused.Add(1)
+	if ok, held := c.forwardLog.Allow(time.Now()); ok {
+		c.cfg.Logger.Warn("proxied request not passed on to this server's remote clusters: do servers point at each other?",
+			"file", req.Path, "client", req.Remote.String(), "via", strings.Join(req.Via, ", "), "suppressed_before", held)
+	}
+}
+
 // askCounted asks srv, unless it is marked down, within the concurrency
 // bound, and counts and logs what it said.
 func (c *Clusters) askCounted(ctx context.Context, srv *server, name string, via []string, etag string) (answer, fetched) {
@@ -97,14 +118,17 @@ func (c *Clusters) askCounted(ctx context.Context, srv *server, name string, via
 	start := time.Now()
 	ans, got, err := c.ask(ctx, srv, name, via, etag)
 	<-c.sem
+	if errors.Is(err, errBudget) {
+		return answerBusy, fetched{} // cut short by the device request's time: nothing known of the server
+	}
 	srv.count(ans, time.Since(start))
 	switch {
 	case ans == answerLoop:
 		srv.noteError(time.Now(), err.Error())
-		c.cfg.Logger.Warn("remote cluster server refused a request as a loop: do servers point at each other?",
-			"cluster", srv.cluster, "server", srv.addr, "file", name, "err", err)
-	case ans == answerError && ctx.Err() != nil && !errors.Is(ctx.Err(), context.DeadlineExceeded):
-		// The device went away: nothing is known of the server.
+		if ok, held := c.loopLog.Allow(time.Now()); ok {
+			c.cfg.Logger.Warn("remote cluster server refused a request as a loop: do servers point at each other?",
+				"cluster", srv.cluster, "server", srv.addr, "file", name, "err", err, "suppressed_before", held)
+		}
 	case ans == answerError && isTransport(err):
 		if srv.markDown(time.Now(), c.cfg.DownFor, err) {
 			c.cfg.Logger.Warn("remote cluster server down", "cluster", srv.cluster, "server", srv.addr, "for", c.cfg.DownFor, "err", err)
@@ -189,11 +213,11 @@ func (c *Clusters) build(recs []*domain.RemoteCluster, old map[string]*cluster) 
 		cl := newCluster(r.Name, r.Priority, !r.Disabled, servers)
 		if prev != nil && slices.Equal(r.Servers, prev.addrs()) {
 			cl = prev // the same servers: keep what was fetched
-			cl.priority, cl.enabled = r.Priority, !r.Disabled
+			cl.set(r.Priority, !r.Disabled)
 			delete(old, r.Name)
 		}
 		all = append(all, cl)
-		if cl.enabled && len(cl.servers) > 0 {
+		if !r.Disabled && len(cl.servers) > 0 {
 			on = append(on, cl)
 		}
 	}
@@ -227,7 +251,7 @@ func (cl *cluster) addrs() []string {
 func (c *Clusters) Status() []ClusterStatus {
 	out := []ClusterStatus{}
 	for _, cl := range *c.all.Load() {
-		cs := ClusterStatus{Cluster: cl.name, Enabled: cl.enabled, Priority: cl.priority, Servers: []ServerStatus{}}
+		cs := ClusterStatus{Cluster: cl.name, Enabled: cl.enabled.Load(), Priority: int(cl.priority.Load()), Servers: []ServerStatus{}}
 		for _, s := range cl.servers {
 			cs.Servers = append(cs.Servers, s.status())
 		}

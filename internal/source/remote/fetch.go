@@ -23,6 +23,13 @@ var (
 	errTooLarge = errors.New("remote file larger than the limit")
 	// errStatus reports a status that is none of the expected ones.
 	errStatus = errors.New("unexpected status")
+	// errStalled reports a server that did not begin its answer, or paused
+	// in it, for Config.Timeout: it is marked down.
+	errStalled = errors.New("no answer in time")
+	// errBudget reports a request given up because the device request's
+	// Budget ran out before the answer began: nothing is known of the
+	// server.
+	errBudget = errors.New("the device request's time ran out")
 )
 
 // fetched is a remote file as one server sent it.
@@ -34,14 +41,18 @@ type fetched struct {
 
 // ask sends one request for name to srv and reads the answer: the file, or
 // what the status says. etag, when set, makes it a revalidation. The
-// request ends when its answer does not begin, or its body pauses, for
-// Config.Timeout.
+// request ends (errStalled) when its answer does not begin, or its body
+// pauses, for Config.Timeout, and (errBudget) when ctx ends before the
+// answer begins; a body that keeps coming is read to its end, bounded by
+// Config.MaxFileSize.
 func (c *Clusters) ask(ctx context.Context, srv *server, name string, via []string, etag string) (answer, fetched, error) {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	stall := time.AfterFunc(c.cfg.Timeout, cancel)
+	rctx, cancel := context.WithCancelCause(context.WithoutCancel(ctx))
+	defer cancel(nil)
+	stall := time.AfterFunc(c.cfg.Timeout, func() { cancel(errStalled) })
 	defer stall.Stop()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, srv.base+"/"+escapePath(name), nil)
+	stopBudget := context.AfterFunc(ctx, func() { cancel(errBudget) })
+	defer stopBudget()
+	req, err := http.NewRequestWithContext(rctx, http.MethodGet, srv.base+"/"+escapePath(name), nil)
 	if err != nil {
 		return answerError, fetched{}, err
 	}
@@ -51,9 +62,10 @@ func (c *Clusters) ask(ctx context.Context, srv *server, name string, via []stri
 	}
 	resp, err := c.cfg.Client.Do(req)
 	if err != nil {
-		return answerError, fetched{}, fmt.Errorf("%s: %w", srv.addr, err)
+		return answerError, fetched{}, withCause(rctx, fmt.Errorf("%s: %w", srv.addr, err))
 	}
 	defer resp.Body.Close()
+	stopBudget() // the answer has begun: the stall timer bounds the rest
 	switch resp.StatusCode {
 	case http.StatusOK:
 	case http.StatusNotModified:
@@ -72,11 +84,20 @@ func (c *Clusters) ask(ctx context.Context, srv *server, name string, via []stri
 	}
 	data, err := readBody(resp.Body, resp.ContentLength, c.cfg.MaxFileSize, func() { stall.Reset(c.cfg.Timeout) })
 	if err != nil {
-		return answerError, fetched{}, fmt.Errorf("%s: reading %s: %w", srv.addr, name, err)
+		return answerError, fetched{}, withCause(rctx, fmt.Errorf("%s: reading %s: %w", srv.addr, name, err))
 	}
 	f := fetched{data: data, etag: resp.Header.Get("ETag")}
 	f.mod, _ = http.ParseTime(resp.Header.Get("Last-Modified"))
 	return answerHit, f, nil
+}
+
+// withCause adds to err why ctx was cancelled (errStalled, errBudget),
+// which the HTTP client reports only as "context canceled".
+func withCause(ctx context.Context, err error) error {
+	if cause := context.Cause(ctx); cause != nil && !errors.Is(err, cause) && !errors.Is(cause, context.Canceled) {
+		return fmt.Errorf("%w: %w", cause, err)
+	}
+	return err
 }
 
 // readBody reads r whole, at most limit bytes (size of them when the

@@ -16,6 +16,9 @@ var (
 		[]string{"cluster", "server"}, nil)
 	keptDesc = prometheus.NewDesc("cmtftp_remote_kept_bytes",
 		"Bytes of files fetched from remote clusters and kept for reuse.", nil, nil)
+	forwardDesc = prometheus.NewDesc("cmtftp_remote_forward_refused_total",
+		"Requests proxied from another cluster's master that this server's chain lacked and did not pass on to its own remote clusters (servers pointing at each other).",
+		nil, nil)
 	affinityDesc = prometheus.NewDesc("cmtftp_remote_affinity_total",
 		"Common files asked for by devices whose configuration came from another cluster: found at that cluster (remote) or not, so served by the chain (local).",
 		[]string{"result"}, nil)
@@ -42,6 +45,7 @@ func (m *collector) Collect(ch chan<- prometheus.Metric) {
 		}
 	}
 	ch <- prometheus.MustNewConstMetric(keptDesc, prometheus.GaugeValue, float64(m.c.keptBytes.Load()))
+	ch <- prometheus.MustNewConstMetric(forwardDesc, prometheus.CounterValue, float64(m.c.forwardRefused.Load()))
 	ch <- prometheus.MustNewConstMetric(affinityDesc, prometheus.CounterValue, float64(m.c.affinity.remote.Load()), "remote")
 	ch <- prometheus.MustNewConstMetric(affinityDesc, prometheus.CounterValue, float64(m.c.affinity.local.Load()), "local")
 }

@@ -3,7 +3,6 @@ package remote
 import (
 	"context"
 	"net/http"
-	"strings"
 	"time"
 
 	"cmtftp/internal/source"
@@ -68,19 +67,4 @@ func (c *Clusters) probe(ctx context.Context, s *server) error {
 	}
 	resp.Body.Close()
 	return nil
-}
-
-// ParseVia splits a ViaHeader value into server IDs.
-func ParseVia(h string) []string {
-	if strings.TrimSpace(h) == "" {
-		return nil
-	}
-	parts := strings.Split(h, ",")
-	out := parts[:0]
-	for _, p := range parts {
-		if p = strings.TrimSpace(p); p != "" {
-			out = append(out, p)
-		}
-	}
-	return out
 }
