@@ -91,7 +91,7 @@ func normRemote(r *RemoteCluster) error {
 		return err
 	}
 	if r.Priority < 0 {
-		return invalid(r, "priority", "%d is negative; 1 is asked first", r.Priority)
+		return invalid(r, "priority", "%d is negative; give 0 or more (lower is asked first)", r.Priority)
 	}
 	if err := text(r, "description", r.Description, 128); err != nil {
 		return err
