@@ -16,10 +16,12 @@ import (
 // os.Root, so neither "..", an absolute path nor a symbolic link can reach
 // outside the directory. When the exact name is missing, Disk looks for a
 // name that differs only in ASCII case (phones and tools disagree on the
-// case of "SEP<MAC>.cnf.xml").
+// case of "SEP<MAC>.cnf.xml"), from directory listings it keeps while the
+// directories do not change (foldindex.go).
 type Disk struct {
 	root *os.Root
 	dir  string
+	fold foldIndex // directory listings for case-insensitive lookups (foldindex.go)
 }
 
 var _ Source = (*Disk)(nil)
@@ -80,7 +82,18 @@ func (d *Disk) findFold(name string) (string, bool) {
 	return dir, dir != name
 }
 
+// lookupFold returns the name in dir that is elem without regard to ASCII
+// case, from the kept listing of dir while it is current, else from a new
+// one (foldindex.go).
 func (d *Disk) lookupFold(dir, elem string) (string, bool) {
+	st, err := d.root.Stat(dir)
+	if err != nil || !st.IsDir() {
+		return "", false
+	}
+	if name, found, known := d.fold.get(dir, elem, st.ModTime()); known {
+		return name, found
+	}
+	listed := time.Now()
 	f, err := d.root.Open(dir)
 	if err != nil {
 		return "", false
@@ -90,12 +103,8 @@ func (d *Disk) lookupFold(dir, elem string) (string, bool) {
 	if err != nil {
 		return "", false
 	}
-	for _, n := range names {
-		if strings.EqualFold(n, elem) {
-			return n, true
-		}
-	}
-	return "", false
+	name, ok := d.fold.put(dir, names, st.ModTime(), listed)[lowerASCII(elem)]
+	return name, ok
 }
 
 // mapOSError turns file-system errors into the package's sentinels.

@@ -171,3 +171,54 @@ func TestDiskLongNames(t *testing.T) {
 		}
 	}
 }
+
+// TestFoldIndex: names asked for in another case are found from a kept
+// listing of their directory, which is read again when the directory
+// changes (a file added, removed) and not trusted just after a change.
+func TestFoldIndex(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name string) {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(name), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	age := func() { // the directory last changed a while ago: its listing can be trusted
+		old := time.Now().Add(-time.Minute)
+		os.Chtimes(dir, old, old)
+	}
+	d, err := NewDisk(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	found := func(name string) bool {
+		f, err := d.Open(context.Background(), &Request{Path: name})
+		if err == nil {
+			f.Close()
+		}
+		return err == nil
+	}
+	write("SEP001122AABBCC.cnf.xml")
+	if !found("sep001122aabbcc.cnf.xml") {
+		t.Fatal("not found in another case")
+	}
+	write("RingList.xml") // just after the listing: it must be seen
+	if !found("ringlist.xml") {
+		t.Fatal("a file added just after the listing was not found")
+	}
+	age()
+	found("missing.xml")
+	listed := d.fold.dirs["."].listed
+	if found("missing.xml") || d.fold.dirs["."].listed != listed {
+		t.Fatal("a trusted listing was read again for a name that is not there")
+	}
+	os.Remove(filepath.Join(dir, "RingList.xml"))
+	if found("ringlist.xml") {
+		t.Fatal("a removed file was found from the old listing")
+	}
+	write("Dialplan.xml")
+	age()
+	if !found("DIALPLAN.XML") {
+		t.Fatal("a file added before the directory's time was moved back was not found")
+	}
+}
