@@ -443,7 +443,6 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 	}
 }
 
-
 // TestKeptWithinBudget: files are kept only while the byte budget allows;
 // one past it is served but asked for again next time, and a cluster that
 // leaves the configuration gives its bytes back.
