@@ -86,11 +86,15 @@ func (d *Disk) findFold(name string) (string, bool) {
 // case, from the kept listing of dir while it is current, else from a new
 // one (foldindex.go).
 func (d *Disk) lookupFold(dir, elem string) (string, bool) {
+	now := time.Now()
+	if name, found, known := d.fold.recent(dir, elem, now); known {
+		return name, found
+	}
 	st, err := d.root.Stat(dir)
 	if err != nil || !st.IsDir() {
 		return "", false
 	}
-	if name, found, known := d.fold.get(dir, elem, st.ModTime()); known {
+	if name, found, known := d.fold.get(dir, elem, st.ModTime(), now); known {
 		return name, found
 	}
 	listed := time.Now()

@@ -213,6 +213,7 @@ func TestFoldIndex(t *testing.T) {
 		t.Fatal("a trusted listing was read again for a name that is not there")
 	}
 	os.Remove(filepath.Join(dir, "RingList.xml"))
+	time.Sleep(foldCheckEvery) // a trusted listing is checked again after this
 	if found("ringlist.xml") {
 		t.Fatal("a removed file was found from the old listing")
 	}

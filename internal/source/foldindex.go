@@ -19,7 +19,10 @@ import (
 // but in coarse steps: a change in the same step as the listing would go
 // unseen. So a listing is trusted only once it was made more than
 // foldRacyWindow after the directory last changed; until then each lookup
-// reads the directory again.
+// reads the directory again. A trusted listing is checked against the
+// directory's time at most every foldCheckEvery: a name added in another
+// case is found that much later at worst (an exact name is always opened
+// first, and found at once).
 
 const (
 	// maxFoldDirs bounds the directories whose names are kept; past it the
@@ -28,6 +31,9 @@ const (
 	// foldRacyWindow is how long after a directory changed a listing of it
 	// is not trusted.
 	foldRacyWindow = time.Second
+	// foldCheckEvery is how often a trusted listing is checked against
+	// its directory's time.
+	foldCheckEvery = time.Second
 )
 
 // foldIndex is Disk's index of directory listings.
@@ -39,19 +45,35 @@ type foldIndex struct {
 // foldDir is one directory's names, by lower-case form.
 type foldDir struct {
 	mod, listed time.Time
+	checked     time.Time // when the directory's time was last found to be mod
 	names       map[string]string
 }
 
-// get returns the name in dir that is elem without regard to ASCII case,
-// if dir's listing is kept and still current (mod is the directory's time
-// now); known says whether the listing could answer.
-func (x *foldIndex) get(dir, elem string, mod time.Time) (name string, found, known bool) {
+// recent returns the name in dir that is elem without regard to ASCII
+// case from a trusted listing checked within foldCheckEvery of now; known
+// says whether there was one.
+func (x *foldIndex) recent(dir, elem string, now time.Time) (name string, found, known bool) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	d := x.dirs[dir]
+	if d == nil || now.Sub(d.checked) >= foldCheckEvery {
+		return "", false, false
+	}
+	name, found = d.names[lowerASCII(elem)]
+	return name, found, true
+}
+
+// get is recent for a listing whose directory's time is mod now: it
+// answers when the listing is of that time and trusted, and marks it
+// checked.
+func (x *foldIndex) get(dir, elem string, mod, now time.Time) (name string, found, known bool) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	d := x.dirs[dir]
 	if d == nil || !d.mod.Equal(mod) || d.listed.Sub(mod) <= foldRacyWindow {
 		return "", false, false
 	}
+	d.checked = now
 	name, found = d.names[lowerASCII(elem)]
 	return name, found, true
 }
