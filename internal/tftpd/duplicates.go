@@ -11,9 +11,13 @@ import "net/netip"
 //
 // So while a transfer of a name to a client address and port has not yet
 // heard from the client (no ACK of its first block or OACK), a request for
-// the same name from the same address and port is a duplicate: it is
-// dropped unanswered (the transfer under way resends its first packet on
-// its own timeout) and counted in Duplicates, not Requests. Once the client
+// the same name from the same address and port is a duplicate: it starts
+// nothing and is counted in Duplicates, not Requests; but it says the
+// client got nothing, so the transfer under way sends its first packet
+// again at once, with an unverified peer's allowance afresh (one packet for
+// the request, one resend: machine.onRequestAgain). On a lossy link a
+// client's repeated requests thus keep the transfer going rather than
+// waiting out its first timeout. Once the client
 // has acknowledged something, a new request from that port is the client
 // starting again (or a new socket given the port of one that finished):
 // it is served, and the old transfer runs out on its own. A request for
@@ -38,34 +42,52 @@ type requestKey struct {
 // its transfer has heard from the client.
 type claim struct {
 	key   requestKey
-	heard bool // under Server.reqMu
+	heard bool      // under Server.reqMu
+	t     *transfer // once started (attach), under Server.reqMu
 }
 
 // claimRequest records that a request for name from peer is being
 // served, or returns nil when it is a duplicate of one whose transfer has
-// not heard from the client yet, even once the event loop has caught up.
+// not heard from the client yet, even once the event loop has caught up
+// (that transfer is then asked to send again).
 // onLoop says the request was read by the event loop, on its own
 // goroutine.
 func (s *Server) claimRequest(onLoop bool, peer netip.AddrPort, name string) *claim {
-	if c := s.tryClaim(peer, name); c != nil {
+	if c := s.tryClaim(peer, name, false); c != nil {
 		return c
 	}
-	if !s.letLoopCatchUp(onLoop) {
-		return nil
-	}
-	return s.tryClaim(peer, name)
+	s.letLoopCatchUp(onLoop)
+	return s.tryClaim(peer, name, true)
 }
 
-func (s *Server) tryClaim(peer netip.AddrPort, name string) *claim {
+// tryClaim claims the request unless it is a duplicate; then, with again,
+// the transfer under way is asked to send its first packet again.
+func (s *Server) tryClaim(peer netip.AddrPort, name string, again bool) *claim {
 	k := requestKey{peer, name}
 	s.reqMu.Lock()
-	defer s.reqMu.Unlock()
 	if old := s.requests[k]; old != nil && !old.heard {
+		t := old.t
+		s.reqMu.Unlock()
+		if t != nil && again {
+			t.requestAgain()
+		}
 		return nil
 	}
 	c := &claim{key: k}
 	s.requests[k] = c
+	s.reqMu.Unlock()
 	return c
+}
+
+// attach records c's transfer, which a duplicate request asks to send
+// again.
+func (s *Server) attach(c *claim, t *transfer) {
+	if c == nil {
+		return
+	}
+	s.reqMu.Lock()
+	c.t = t
+	s.reqMu.Unlock()
 }
 
 // heard marks c's transfer as having heard from its client.

@@ -148,32 +148,40 @@ func (t *transfer) run() (Outcome, error) {
 			armed = a.wake
 		}
 		var err error
-		if a, err = t.next(); err != nil {
+		var woken bool
+		if a, woken, err = t.next(); err != nil {
 			return OutcomeAborted, err
+		}
+		if woken {
+			armed = time.Time{} // wake may have moved the deadline: set it again
 		}
 	}
 }
 
 // next waits for the next event on the transfer's socket (a packet, the
-// deadline, an abort) and hands it to the machine.
-func (t *transfer) next() (action, error) {
+// deadline, an abort, a request sent again) and hands it to the machine;
+// woken says the deadline may have been moved by wake.
+func (t *transfer) next() (a action, woken bool, err error) {
 	if t.closed.Load() {
-		return t.m.onShutdown(), nil
+		return t.m.onShutdown(), true, nil
+	}
+	if t.again.Swap(false) {
+		return t.m.onRequestAgain(time.Now()), true, nil
 	}
 	n, from, err := t.cs.conn.ReadFromUDPAddrPort(t.pbuf[:])
 	switch {
 	case err == nil:
-		return t.m.onPacket(t.pbuf[:n], from, time.Now()), nil
+		return t.m.onPacket(t.pbuf[:n], from, time.Now()), false, nil
 	case t.closed.Load():
-		return t.m.onShutdown(), nil
+		return t.m.onShutdown(), true, nil
 	case errors.Is(err, os.ErrDeadlineExceeded):
-		return t.m.onTimeout(time.Now()), nil
+		return t.m.onTimeout(time.Now()), true, nil
 	}
-	return action{}, err
+	return action{}, false, err
 }
 
-// wakeConn makes an aborted transfer's wait on its socket end at once; the
-// transfer then sees that it was aborted. A deadline set by the transfer
+// wakeConn makes the transfer's wait on its socket end at once; the
+// transfer then sees why (aborted, asked again). A deadline set by the transfer
 // after the abort flag was raised cannot hide it: next looks at the flag
 // before each read.
 func (t *transfer) wakeConn() { t.cs.conn.SetReadDeadline(time.Now()) }

@@ -85,7 +85,8 @@ func TestUnverifiedOneResend(t *testing.T) {
 
 // TestDuplicateRequestDropped: a read request sent again from the same
 // port while its transfer has heard nothing from the client starts no
-// second transfer and is not counted as a request; once the client has
+// second transfer and is not counted as a request, but makes that
+// transfer send its first packet again at once; once the client has
 // acknowledged something, the same request from that port is the client
 // starting again and is served; another name is always a new request.
 func TestDuplicateRequestDropped(t *testing.T) {
@@ -97,12 +98,18 @@ func TestDuplicateRequestDropped(t *testing.T) {
 			p := newPeer(t, addr)
 			p.rrq("f", "octet", tftp.Options{})
 			p.expectData(1)
-			p.rrq("f", "octet", tftp.Options{})
-			p.expectNothing(300 * time.Millisecond) // the first resend comes after 1 s
-			if st := s.Stats(); st.Requests != 1 || st.Duplicates != 1 || st.InProgress != 1 {
-				t.Fatalf("requests %d, duplicates %d, in progress %d; want 1, 1, 1", st.Requests, st.Duplicates, st.InProgress)
-			}
 			first := p.tid
+			// Asked again: the same transfer sends DATA 1 again at once
+			// (its own resend would come after 1 s), and nothing else.
+			p.rrq("f", "octet", tftp.Options{})
+			pkt, from, ok := p.recv(500 * time.Millisecond)
+			if blk, _, err := tftp.ParseData(pkt); !ok || err != nil || blk != 1 || from != first {
+				t.Fatalf("after the request again: %q from %v (ok %v), want DATA 1 from %v", pkt, from, ok, first)
+			}
+			p.expectNothing(300 * time.Millisecond)
+			if st := s.Stats(); st.Requests != 1 || st.Duplicates != 1 || st.InProgress != 1 || st.Retransmits != 1 {
+				t.Fatalf("requests %d, duplicates %d, in progress %d, retransmits %d; want 1, 1, 1, 1", st.Requests, st.Duplicates, st.InProgress, st.Retransmits)
+			}
 			p.ack(1)
 			p.expectData(2)
 			// The client starts again from the same port: a new transfer.

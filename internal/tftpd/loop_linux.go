@@ -458,16 +458,20 @@ func (l *eventLoop) act(i int, a action) {
 	l.next = minTime(l.next, a.wake)
 }
 
-// scan hands the machines their due timeouts and the aborts of Shutdown,
-// and sets the loop's next wake-up to the earliest wake time left.
+// scan hands the machines their due timeouts, the aborts of Shutdown and
+// the requests sent again, and sets the loop's next wake-up to the earliest
+// wake time left.
 func (l *eventLoop) scan(now time.Time) {
 	next := farFuture
 	for i := len(l.xfers) - 1; i >= 0; i-- {
 		t := l.xfers[i]
 		var a action
-		if t.closed.Load() {
+		switch {
+		case t.closed.Load():
 			a = t.m.onShutdown()
-		} else {
+		case t.again.Swap(false):
+			a = t.m.onRequestAgain(now)
+		default:
 			a = t.m.onTimeout(now) // nothing happens before the wake time
 		}
 		if done, outcome, err := t.do(a); done {

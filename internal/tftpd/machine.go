@@ -206,6 +206,21 @@ func (m *machine) onTimeout(now time.Time) action {
 	return m.sendWindow(now)
 }
 
+// onRequestAgain handles the client's read request arriving again from
+// its port while the transfer has heard nothing from it (duplicates.go):
+// the client got nothing, so what it was sent goes again now, and an
+// unverified peer's allowance starts afresh — one packet for the request
+// and one resend, as for a new request. Once the peer is verified it
+// changes nothing.
+func (m *machine) onRequestAgain(now time.Time) action {
+	if m.verified || !now.Before(m.deadline) {
+		return m.idle()
+	}
+	m.retries = 0
+	m.stats.Retransmits.Add(1)
+	return m.sendWindow(now)
+}
+
 // onShutdown ends the transfer because the server is shutting down; the
 // client is told.
 func (m *machine) onShutdown() action {

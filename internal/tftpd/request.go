@@ -55,6 +55,8 @@ func (s *Server) startTransfer(l *listener, t *transfer) {
 		t.finish(OutcomeAborted, errShutdown)
 		return
 	}
+	// Its socket (or the loop) is there now: a duplicate request may wake it.
+	s.attach(t.res.claim, t)
 	if loop == nil {
 		t.finish(t.run())
 		return

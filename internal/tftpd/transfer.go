@@ -45,6 +45,7 @@ type transfer struct {
 	pbuf   [ackBufLen]byte
 	local  netip.Addr // the address the request came to
 	closed atomic.Bool
+	again  atomic.Bool // the client asked again: send the first packet again (requestAgain)
 	// charged is what was taken from the peer's unverified budget and is
 	// refunded once the peer acknowledges its first block.
 	charged int32
@@ -277,6 +278,20 @@ func (t *transfer) abort() {
 	if t.closed.Swap(true) {
 		return
 	}
+	t.wake()
+}
+
+// requestAgain asks the transfer, from another goroutine, to send its first
+// packet again: its client sent the request again (duplicates.go).
+func (t *transfer) requestAgain() {
+	if t.again.Swap(true) {
+		return // not taken in yet
+	}
+	t.wake()
+}
+
+// wake wakes the transfer's driver to look at its flags.
+func (t *transfer) wake() {
 	if t.cs.conn == nil {
 		t.s.loop.poke()
 		return
