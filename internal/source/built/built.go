@@ -34,10 +34,12 @@ type Source struct {
 	NoCache atomic.Bool
 
 	mu      sync.Mutex
-	cache   map[string]*source.Memory
+	cache   map[string]*kept
 	missing map[string]time.Time // names not built, until when that answer holds
 	flights map[string]*flight   // builds in progress, one per name
-	gen     uint64               // bumped by every change: a build that started before it is not cached
+	gen     uint64               // bumped by every change (deps.go)
+	floor   uint64               // files built before it are dropped (dropAll)
+	changed map[render.Dep]uint64
 }
 
 // NegativeTTL is how long "no builder makes this name" is remembered (a
@@ -68,9 +70,12 @@ func (s *Source) Open(ctx context.Context, req *source.Request) (source.File, er
 		return nil, source.ErrNotFound
 	}
 	s.mu.Lock()
-	if f, ok := s.cache[name]; ok {
-		s.mu.Unlock()
-		return f, nil
+	if k, ok := s.cache[name]; ok {
+		if s.current(k.deps, k.gen) {
+			s.mu.Unlock()
+			return k.f, nil
+		}
+		delete(s.cache, name) // a record it was rendered from changed
 	}
 	if until, ok := s.missing[name]; ok && time.Now().Before(until) {
 		s.mu.Unlock()
@@ -121,14 +126,14 @@ func (s *Source) build(ctx context.Context, name string, target render.Target) (
 	var f *source.Memory
 	for attempt := 0; attempt < 3; attempt++ {
 		s.mu.Lock()
-		if cached, ok := s.cache[name]; ok {
+		if k, ok := s.cache[name]; ok && s.current(k.deps, k.gen) {
 			s.mu.Unlock()
-			return cached, nil
+			return k.f, nil
 		}
 		gen := s.gen
 		s.mu.Unlock()
 		start := time.Now()
-		b, err := s.renderTarget(ctx, target)
+		b, deps, err := s.renderTarget(ctx, target)
 		switch {
 		case errors.Is(err, render.ErrNotBuilt):
 			return nil, source.ErrNotFound
@@ -142,12 +147,12 @@ func (s *Source) build(ctx context.Context, name string, target render.Target) (
 		// cache of 100,000 files would carry the slack.
 		f = source.NewMemory(bytes.Clone(b), time.Now())
 		s.mu.Lock()
-		fresh := s.gen == gen
+		fresh := s.current(deps, gen)
 		if fresh && !s.NoCache.Load() {
 			if s.cache == nil {
-				s.cache = map[string]*source.Memory{}
+				s.cache = map[string]*kept{}
 			}
-			s.cache[name] = f
+			s.cache[name] = &kept{f: f, gen: gen, deps: deps}
 		}
 		s.mu.Unlock()
 		if s.OnBuild != nil {
@@ -160,33 +165,40 @@ func (s *Source) build(ctx context.Context, name string, target render.Target) (
 	return f, nil
 }
 
-// renderTarget loads the records target is rendered from and renders it:
-// the same Load and render.Render that Render (cmtftp show) uses.
-func (s *Source) renderTarget(ctx context.Context, target render.Target) ([]byte, error) {
+// renderTarget loads the records target is rendered from and renders it
+// (the same Load and render.Render that Render, cmtftp show, uses), with
+// the records it was rendered from.
+func (s *Source) renderTarget(ctx context.Context, target render.Target) ([]byte, []render.Dep, error) {
 	r, err := Load(ctx, s.Store, target)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return render.Render(target, r)
+	b, err := render.Render(target, r)
+	return b, render.Deps(target, r), err
 }
 
-// Invalidate drops every cached file (a change may touch any of them).
+// Invalidate drops every cached file.
 func (s *Source) Invalidate() {
 	s.mu.Lock()
-	s.gen++
-	s.cache = nil
-	s.missing = nil
+	s.dropAll()
 	s.mu.Unlock()
 }
 
 var _ store.ChangeHandler = (*Source)(nil)
 
-// HandleChange implements store.ChangeHandler: every kept file is dropped,
-// but for a change of a kind no builder reads (custom files, remote
-// clusters).
+// HandleChange implements store.ChangeHandler: the files rendered from the
+// changed record are built again when next asked for (deps.go); a resync
+// drops them all; a change of a kind no builder reads (custom files,
+// remote clusters) changes nothing.
 func (s *Source) HandleChange(_ context.Context, c store.Change) {
-	if c.Kind == domain.KindFile || c.Kind == domain.KindRemote {
+	switch c.Kind {
+	case domain.KindFile, domain.KindRemote:
+		return
+	case store.KindResync:
+		s.Invalidate()
 		return
 	}
-	s.Invalidate()
+	s.mu.Lock()
+	s.changedRecord(c)
+	s.mu.Unlock()
 }

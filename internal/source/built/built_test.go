@@ -3,7 +3,9 @@ package built
 import (
 	"context"
 	"errors"
+	"net/netip"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -258,6 +260,137 @@ func candidates(x *domain.Index) []string {
 	return out
 }
 
+// TestSelectiveRebuild: after a change, exactly the files rendered from
+// the changed record are built again; the others are served as kept. The
+// changes are real writes, their events read from the store's own feed.
+func TestSelectiveRebuild(t *testing.T) {
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "c.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	site := domain.DemoSite()
+	if _, err := st.Apply(ctx, site); err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for f, err := range render.SiteFiles(domain.NewIndex(site)) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		names = append(names, f.Name())
+	}
+	s := &Source{Store: st}
+	devices := func(macs ...string) func(string) bool {
+		return func(n string) bool {
+			for _, m := range macs {
+				if strings.Contains(strings.ToUpper(n), m) {
+					return true
+				}
+			}
+			return false
+		}
+	}
+	deviceOrDefault := func(n string) bool { return devices("0000DE")(n) || strings.Contains(strings.ToLower(n), "default") }
+	for _, tc := range []struct {
+		name    string
+		change  func(*domain.Site) domain.Entity
+		rebuilt func(string) bool
+	}{
+		{"line 4100: the two devices with it", func(s *domain.Site) domain.Entity { l := s.Lines[7]; l.DisplayName = "Lobby"; return l }, devices("0000DE000001", "0000DE000002")},
+		{"device 3: its files", func(s *domain.Site) domain.Entity { d := s.Devices[2]; d.Description = "moved"; return d }, devices("0000DE000003")},
+		{"dial plan demo-7905: the devices naming it", func(s *domain.Site) domain.Entity {
+			p := s.DialPlans[2]
+			p.Description = "changed"
+			return p
+		}, devices("0000DE000004", "0000DE000005")},
+		{"softkey template: its file and the devices naming it", func(s *domain.Site) domain.Entity {
+			k := s.Softkeys[0]
+			k.Description = "changed"
+			return k
+		}, func(n string) bool { return n == "SKStandard-User.xml" || devices("0000DE000002", "0000DE000006")(n) }},
+		{"server cm-b: every device and the default files", func(s *domain.Site) domain.Entity {
+			v := s.Servers[1]
+			v.Description = "changed"
+			return v
+		}, deviceOrDefault},
+		{"a parameter: every device and the default files", func(s *domain.Site) domain.Entity {
+			return &domain.Param{Scope: domain.KindEnterprise, Name: "servicesURL", Value: "http://127.0.0.1:6970/other.xml"}
+		}, deviceOrDefault},
+		{"a login (extension mobility) on device 1: its files", func(*domain.Site) domain.Entity {
+			return &domain.Login{Device: "SEP0000DE000001", Profile: "ada-em"}
+		}, devices("0000DE000001")},
+		{"the profile logged in there: that device", func(s *domain.Site) domain.Entity {
+			p := s.Profiles[0]
+			p.Description = "changed"
+			return p
+		}, devices("0000DE000001")},
+		{"a custom file: nothing", func(*domain.Site) domain.Entity {
+			return &domain.CustomFile{Name: "hello.txt", Data: []byte("hi")}
+		}, func(string) bool { return false }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			before := map[string]source.File{}
+			for _, n := range names {
+				before[n] = mustOpen(t, s, n)
+			}
+			after, err := st.LastChange(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := st.Put(ctx, tc.change(site)); err != nil {
+				t.Fatal(err)
+			}
+			deliver(t, st, s, after)
+			var rebuilt []string
+			for _, n := range names {
+				if got := mustOpen(t, s, n); got != before[n] {
+					rebuilt = append(rebuilt, n)
+				}
+			}
+			for _, n := range names {
+				if want, got := tc.rebuilt(n), slices.Contains(rebuilt, n); want != got {
+					t.Errorf("%s: rebuilt %v, want %v (rebuilt: %v)", n, got, want, rebuilt)
+				}
+			}
+		})
+	}
+}
+
+func mustOpen(t *testing.T, s *Source, name string) source.File {
+	t.Helper()
+	req, _ := source.NewRequest(name, source.TFTP, netip.AddrPort{}, netip.Addr{})
+	f, err := s.Open(context.Background(), req)
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	return f
+}
+
+// deliver hands s the store's change events after the ID after, up to the
+// newest.
+func deliver(t *testing.T, st store.Store, s *Source, after int64) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	last, err := st.LastChange(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ch, err := st.Changes(ctx, after)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for c := range ch {
+		s.HandleChange(ctx, c)
+		if c.ID >= last {
+			return
+		}
+	}
+	t.Fatal("the change feed ended early")
+}
+
 // TestChangesNotRead: a change of custom files or remote clusters, which
 // no builder reads, keeps the built files; any other change drops them.
 func TestChangesNotRead(t *testing.T) {
@@ -275,7 +408,7 @@ func TestChangesNotRead(t *testing.T) {
 	for _, tc := range []struct {
 		kind    domain.Kind
 		rebuilt bool
-	}{{domain.KindFile, false}, {domain.KindRemote, false}, {domain.KindLine, true}, {domain.KindService, true}} {
+	}{{domain.KindFile, false}, {domain.KindRemote, false}, {domain.KindService, true}} {
 		open(t, st, s, "SEP0000DE000002.cnf.xml")
 		before := builds
 		s.HandleChange(ctx, store.Change{Kind: tc.kind, Key: "x", Op: store.OpUpdate})

@@ -1,0 +1,70 @@
+package built
+
+import (
+	"cmtftp/internal/domain"
+	"cmtftp/internal/render"
+	"cmtftp/internal/source"
+	"cmtftp/internal/store"
+)
+
+// Selective rebuilds. A kept file remembers the records it was rendered
+// from (render.Deps: what the renderer read) and the generation it was
+// built at; every change event is a new generation, and records the
+// generation of its record's last change (and of its kind's, for files
+// that read every record of a kind). A kept file is served while none of
+// its records changed after it was built; otherwise it is dropped and
+// built again on that request. So a change rebuilds exactly the files that
+// depend on the record changed, and a change committed while a file is
+// being built keeps that file out of the cache, as before.
+
+// maxChanged bounds the records whose last change is remembered; past it,
+// every kept file is dropped and the history starts afresh.
+const maxChanged = 200000
+
+// kept is a built file in the cache.
+type kept struct {
+	f    *source.Memory
+	gen  uint64 // the generation the build started at
+	deps []render.Dep
+}
+
+// current reports whether none of deps changed after generation gen, and
+// nothing dropped every file since. Called holding mu.
+func (s *Source) current(deps []render.Dep, gen uint64) bool {
+	if gen < s.floor {
+		return false
+	}
+	for _, d := range deps {
+		if s.changed[d] > gen {
+			return false
+		}
+	}
+	return true
+}
+
+// changedRecord records a change of c's record at a new generation.
+// Called holding mu.
+func (s *Source) changedRecord(c store.Change) {
+	if len(s.changed) >= maxChanged {
+		s.dropAll()
+		return
+	}
+	s.gen++
+	if s.changed == nil {
+		s.changed = map[render.Dep]uint64{}
+	}
+	key := c.Key
+	if c.Kind == domain.KindEnterprise || c.Kind == domain.KindService {
+		key = render.AnyKey // the files read the parameters as a whole
+	}
+	s.changed[render.Dep{Kind: c.Kind, Key: key}] = s.gen
+	s.changed[render.Dep{Kind: c.Kind, Key: render.AnyKey}] = s.gen
+	s.missing = nil // a name not built may be built now
+}
+
+// dropAll drops every kept file and the change history. Called holding mu.
+func (s *Source) dropAll() {
+	s.gen++
+	s.floor = s.gen
+	s.cache, s.missing, s.changed = nil, nil, nil
+}
