@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"hash/maphash"
 	"log/slog"
 	"sync"
 	"sync/atomic"
@@ -32,14 +33,31 @@ type Source struct {
 	// parameter Enable Caching of Configuration Files = false); requests
 	// for one name at the same moment still share one build.
 	NoCache atomic.Bool
+	// MaxBytes is the byte budget of the kept files (their bytes, names
+	// and dependencies and a small constant each): past it the least
+	// recently served are dropped, and built again when next asked for.
+	// Zero is an eighth of the machine's memory, at most DefaultMaxBytes;
+	// negative is no budget. Set it before the first request.
+	MaxBytes int64
+	// Metrics, if set, counts the cache (bytes, entries, evictions and
+	// builds by cause); its Built method is usually OnBuild too.
+	Metrics *Metrics
 
-	mu      sync.Mutex
-	cache   map[string]*kept
-	missing map[string]time.Time // names not built, until when that answer holds
-	flights map[string]*flight   // builds in progress, one per name
-	gen     uint64               // bumped by every change (deps.go)
-	floor   uint64               // files built before it are dropped (dropAll)
-	changed map[render.Dep]uint64
+	mu         sync.Mutex
+	cache      map[string]*kept
+	head       kept  // the list of kept files: head.next most recently served
+	bytes      int64 // charged by the kept files
+	fileBytes  int64 // of their bytes alone
+	defaultMax int64 // the default budget, once computed
+	evictions  uint64
+	builds     [numCauses]uint64
+	gone       []uint64 // why a name was dropped (budget.go)
+	seed       maphash.Seed
+	missing    map[string]time.Time // names not built, until when that answer holds
+	flights    map[string]*flight   // builds in progress, one per name
+	gen        uint64               // bumped by every change (deps.go)
+	floor      uint64               // files built before it are dropped (dropAll)
+	changed    map[render.Dep]uint64
 }
 
 // NegativeTTL is how long "no builder makes this name" is remembered (a
@@ -69,13 +87,17 @@ func (s *Source) Open(ctx context.Context, req *source.Request) (source.File, er
 	if !ok {
 		return nil, source.ErrNotFound
 	}
+	why := causeFirst
 	s.mu.Lock()
 	if k, ok := s.cache[name]; ok {
 		if s.current(k.deps, k.gen) {
+			s.touch(k)
 			s.mu.Unlock()
 			return k.f, nil
 		}
-		delete(s.cache, name) // a record it was rendered from changed
+		s.unlink(k) // a record it was rendered from changed
+		s.gauges()
+		why = causeChanged
 	}
 	if until, ok := s.missing[name]; ok && time.Now().Before(until) {
 		s.mu.Unlock()
@@ -101,7 +123,7 @@ func (s *Source) Open(ctx context.Context, req *source.Request) (source.File, er
 	gen := s.gen
 	s.mu.Unlock()
 
-	c.f, c.err = s.build(ctx, name, target)
+	c.f, c.err = s.build(ctx, name, target, why)
 	s.mu.Lock()
 	delete(s.flights, name)
 	if errors.Is(c.err, source.ErrNotFound) && s.gen == gen {
@@ -119,7 +141,7 @@ func (s *Source) Open(ctx context.Context, req *source.Request) (source.File, er
 }
 
 // build renders name, caching the result unless a change arrived meanwhile.
-func (s *Source) build(ctx context.Context, name string, target render.Target) (*source.Memory, error) {
+func (s *Source) build(ctx context.Context, name string, target render.Target, why cause) (*source.Memory, error) {
 	// A change that arrives while the file is being built may or may not
 	// be in it: build again (a few times) so the requester gets a file
 	// that is current as of a moment with no change in flight.
@@ -147,12 +169,10 @@ func (s *Source) build(ctx context.Context, name string, target render.Target) (
 		// cache of 100,000 files would carry the slack.
 		f = source.NewMemory(bytes.Clone(b), time.Now())
 		s.mu.Lock()
+		s.count(name, &why)
 		fresh := s.current(deps, gen)
 		if fresh && !s.NoCache.Load() {
-			if s.cache == nil {
-				s.cache = map[string]*kept{}
-			}
-			s.cache[name] = &kept{f: f, gen: gen, deps: deps}
+			s.keep(&kept{f: f, name: name, gen: gen, deps: deps, size: charge(name, b, deps)})
 		}
 		s.mu.Unlock()
 		if s.OnBuild != nil {

@@ -3,7 +3,6 @@ package built
 import (
 	"cmtftp/internal/domain"
 	"cmtftp/internal/render"
-	"cmtftp/internal/source"
 	"cmtftp/internal/store"
 )
 
@@ -20,13 +19,6 @@ import (
 // maxChanged bounds the records whose last change is remembered; past it,
 // every kept file is dropped and the history starts afresh.
 const maxChanged = 200000
-
-// kept is a built file in the cache.
-type kept struct {
-	f    *source.Memory
-	gen  uint64 // the generation the build started at
-	deps []render.Dep
-}
 
 // current reports whether none of deps changed after generation gen, and
 // nothing dropped every file since. Called holding mu.
@@ -62,9 +54,19 @@ func (s *Source) changedRecord(c store.Change) {
 	s.missing = nil // a name not built may be built now
 }
 
-// dropAll drops every kept file and the change history. Called holding mu.
+// dropAll drops every kept file and the change history, noting each
+// name as changed for the count of builds by cause (one walk of the list,
+// on a resync or a full history, not per request). Called holding mu.
 func (s *Source) dropAll() {
 	s.gen++
 	s.floor = s.gen
+	if s.head.next != nil {
+		for k := s.head.next; k != &s.head; k = k.next {
+			s.remember(k.name, causeChanged)
+		}
+	}
+	s.head.prev, s.head.next = nil, nil
+	s.bytes, s.fileBytes = 0, 0
 	s.cache, s.missing, s.changed = nil, nil, nil
+	s.gauges()
 }

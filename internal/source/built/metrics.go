@@ -16,6 +16,11 @@ type Metrics struct {
 	aborts   prometheus.Counter
 	files    *prometheus.CounterVec
 	duration prometheus.Gauge
+
+	// The cache's, set by a Source whose Metrics field is this.
+	bytes, entries prometheus.Gauge
+	evictions      prometheus.Counter
+	rebuilds       [numCauses]prometheus.Counter
 }
 
 // buildKinds are the values of the kind label of build_files_total.
@@ -37,7 +42,25 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		m.files.WithLabelValues(k)
 	}
 	reg.MustRegister(m.builds, m.aborts, m.files, m.duration)
+	m.registerCache(reg)
 	return m
+}
+
+// registerCache registers the gauges and counters of the kept files.
+func (m *Metrics) registerCache(reg prometheus.Registerer) {
+	m.bytes = prometheus.NewGauge(prometheus.GaugeOpts{Namespace: "cmtftp", Name: "build_cache_bytes",
+		Help: "Bytes the kept built files count against the byte budget (their bytes, names, dependencies and entries)."})
+	m.entries = prometheus.NewGauge(prometheus.GaugeOpts{Namespace: "cmtftp", Name: "build_cache_entries",
+		Help: "Built files kept in memory."})
+	m.evictions = prometheus.NewCounter(prometheus.CounterOpts{Namespace: "cmtftp", Name: "build_cache_evictions_total",
+		Help: "Kept built files dropped, least recently served first, to stay within the byte budget."})
+	rebuilds := prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: "cmtftp", Name: "build_rebuilds_total",
+		Help: "Files built, by why none was kept: first (never kept), changed (a record it was rendered from changed), evicted (dropped for the budget), uncached (caching of configuration files off)."},
+		[]string{"cause"})
+	for c, name := range causeNames {
+		m.rebuilds[c] = rebuilds.WithLabelValues(name)
+	}
+	reg.MustRegister(m.bytes, m.entries, m.evictions, rebuilds)
 }
 
 // Built counts one build of one file of the given kind.

@@ -1,0 +1,187 @@
+package built
+
+import (
+	"hash/maphash"
+	"unsafe"
+
+	"cmtftp/internal/render"
+	"cmtftp/internal/source"
+)
+
+// The byte budget. Kept files are on one doubly linked list, most recently
+// served first; a hit moves its file to the front, and past the budget the
+// file at the back is dropped: O(1) per request and per eviction, and a
+// fixed number of words per file (the list links, its size, its
+// generation). A dropped file is built again when next asked for.
+
+// DefaultMaxBytes caps the default budget (Source.MaxBytes zero): an eighth
+// of the machine's memory, at most this.
+const DefaultMaxBytes = 512 << 20
+
+// keptOverhead is what a kept file costs beyond its bytes, its name and its
+// dependencies: the entry, the source.Memory and the map slot.
+const keptOverhead = int64(unsafe.Sizeof(kept{})+unsafe.Sizeof(source.Memory{})) + 48
+
+// depSize is what one remembered dependency costs beyond its key's bytes.
+const depSize = int64(unsafe.Sizeof(render.Dep{}))
+
+// goneSlots is the size of the table that remembers why a name is no
+// longer kept (evicted, or dropped by a change of everything), so its next
+// build is counted under the right cause. A name whose slot was taken by
+// another is counted as a first build: the counts are exact up to this
+// many names and close past it.
+const goneSlots = 1 << 15
+
+// kept is a built file in the cache, on the list of kept files.
+type kept struct {
+	f          *source.Memory
+	name       string
+	gen        uint64 // the generation the build started at
+	deps       []render.Dep
+	size       int64 // bytes charged to the budget
+	prev, next *kept // the list, most recently served first
+}
+
+// charge is the bytes a kept file counts against the budget.
+func charge(name string, b []byte, deps []render.Dep) int64 {
+	n := keptOverhead + int64(len(name)+len(b))
+	for _, d := range deps {
+		n += depSize + int64(len(d.Key))
+	}
+	return n
+}
+
+// budget is the byte budget in force: MaxBytes, or the default for zero;
+// negative is no budget. Called holding mu.
+func (s *Source) budget() int64 {
+	switch {
+	case s.MaxBytes < 0:
+		return -1
+	case s.MaxBytes > 0:
+		return s.MaxBytes
+	}
+	if s.defaultMax == 0 {
+		s.defaultMax = min(DefaultMaxBytes, physicalMemory()/8)
+		if s.defaultMax <= 0 {
+			s.defaultMax = DefaultMaxBytes
+		}
+	}
+	return s.defaultMax
+}
+
+// keep puts k in the cache as the most recently served file, replacing
+// any file kept under its name, and evicts past the budget. Called
+// holding mu.
+func (s *Source) keep(k *kept) {
+	if s.cache == nil {
+		s.cache = map[string]*kept{}
+	}
+	if old, ok := s.cache[k.name]; ok {
+		s.unlink(old)
+	}
+	s.cache[k.name] = k
+	s.pushFront(k)
+	s.bytes += k.size
+	s.fileBytes += k.f.Size()
+	limit := s.budget()
+	for limit >= 0 && s.bytes > limit && s.head.prev != &s.head {
+		s.evict(s.head.prev)
+	}
+	s.gauges()
+}
+
+// touch marks k the most recently served file. Called holding mu.
+func (s *Source) touch(k *kept) {
+	if s.head.next == k {
+		return
+	}
+	k.prev.next, k.next.prev = k.next, k.prev
+	s.pushFront(k)
+}
+
+// pushFront links k at the front of the list. Called holding mu.
+func (s *Source) pushFront(k *kept) {
+	if s.head.next == nil {
+		s.head.next, s.head.prev = &s.head, &s.head
+	}
+	k.prev, k.next = &s.head, s.head.next
+	s.head.next.prev = k
+	s.head.next = k
+}
+
+// unlink takes k out of the list and the cache. Called holding mu.
+func (s *Source) unlink(k *kept) {
+	if k.prev != nil {
+		k.prev.next, k.next.prev = k.next, k.prev
+		k.prev, k.next = nil, nil
+	}
+	if s.cache[k.name] == k {
+		delete(s.cache, k.name)
+	}
+	s.bytes -= k.size
+	s.fileBytes -= k.f.Size()
+}
+
+// evict drops k, the least recently served file, to keep the budget.
+// Called holding mu.
+func (s *Source) evict(k *kept) {
+	s.unlink(k)
+	s.evictions++
+	s.remember(k.name, causeEvicted)
+	if s.Metrics != nil {
+		s.Metrics.evictions.Inc()
+	}
+}
+
+// remember notes why name is no longer kept. Called holding mu.
+func (s *Source) remember(name string, c cause) {
+	if s.gone == nil {
+		s.gone = make([]uint64, goneSlots)
+		s.seed = maphash.MakeSeed()
+	}
+	h := maphash.String(s.seed, name)
+	s.gone[h%goneSlots] = h&^3 | uint64(c)
+}
+
+// forget reports why name was last dropped (causeFirst when it never was,
+// or its note was overwritten) and forgets it. Called holding mu.
+func (s *Source) forget(name string) cause {
+	if s.gone == nil {
+		return causeFirst
+	}
+	h := maphash.String(s.seed, name)
+	slot := &s.gone[h%goneSlots]
+	if *slot&^3 != h&^3 || *slot == 0 {
+		return causeFirst
+	}
+	c := cause(*slot & 3)
+	*slot = 0
+	return c
+}
+
+// gauges sets the cache's gauges. Called holding mu.
+func (s *Source) gauges() {
+	if s.Metrics != nil {
+		s.Metrics.bytes.Set(float64(s.bytes))
+		s.Metrics.entries.Set(float64(len(s.cache)))
+	}
+}
+
+// count counts a build of name under its cause: why, or for a name not
+// kept before the reason it was dropped, or uncached while caching is
+// off. A build tried again (a change arrived meanwhile) counts as
+// changed. Called holding mu.
+func (s *Source) count(name string, why *cause) {
+	c := *why
+	switch {
+	case s.NoCache.Load():
+		c = causeUncached
+	case c == causeFirst:
+		c = s.forget(name)
+	}
+	s.builds[c]++
+	if s.Metrics != nil {
+		s.Metrics.rebuilds[c].Inc()
+	}
+	*why = causeChanged
+}
