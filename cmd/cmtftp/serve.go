@@ -60,6 +60,7 @@ type serveFlags struct {
 	adminTokenFile  string
 	httpAddr        string
 	httpWrite       time.Duration
+	cacheBytes      int64
 
 	// The enumeration guard (issue 12).
 	provisioningNets []string
@@ -103,6 +104,7 @@ served on 127.0.0.1:6969 and [::1]:6969: no root privileges or set-up needed.`,
 	fl.DurationVar(&f.httpWrite, "http-write-timeout", httpd.DefaultWriteTimeout, "how long an HTTP response may make no progress (a client not reading) before it is dropped and its serving slot freed")
 	fl.StringVar(&f.adminAddr, "admin-addr", defaultAdminAddr, `admin API (JSON over HTTP) address; "" turns it off; off loopback it needs a token`)
 	fl.StringVar(&f.adminTokenFile, "admin-token-file", "", "file holding the admin API bearer token (or set "+envToken+")")
+	fl.Int64Var(&f.cacheBytes, "config-cache-bytes", 0, "byte budget of the built configuration files kept in memory (least recently served dropped first, built again when asked for); 0: an eighth of memory, at most 512 MiB; -1: no budget")
 	fl.StringVar(&f.logFormat, "log-format", "text", "log format: text or json")
 	fl.StringVar(&f.logLevel, "log-level", "info", "log level: debug, info, warn or error")
 
@@ -203,7 +205,7 @@ func (f serveFlags) config(cmd *cobra.Command, log *slog.Logger) (assembly.Confi
 	cfg := assembly.Config{Root: f.root, TFTPAddrs: f.tftpAddrs, SkipUnavailable: f.demo, HTTPAddr: f.httpAddr,
 		AdminAddr: f.adminAddr, AdminToken: token, MaxBlockSize: f.maxBlksize, MaxWindowSize: f.maxWindow,
 		Timeout: f.timeout, Retries: f.retries, TransferTimeout: f.transferTimeout, ShutdownGrace: f.shutdownGrace, Logger: log}
-	cfg.HTTPWriteTimeout = f.httpWrite
+	cfg.HTTPWriteTimeout, cfg.ConfigCacheBytes = f.httpWrite, f.cacheBytes
 	if cmd.Flags().Changed("max-serving-count") {
 		cfg.MaxServingCount = f.maxServing
 	}

@@ -8,6 +8,7 @@ package assembly
 
 import (
 	"log/slog"
+	"net/http"
 	"net/netip"
 	"time"
 
@@ -59,6 +60,10 @@ type Config struct {
 	ShutdownGrace time.Duration
 	// Logger receives the server's log; nil discards.
 	Logger *slog.Logger
+	// ConfigCacheBytes is the byte budget of the built files kept in
+	// memory (built.Source.MaxBytes): zero an eighth of memory, at most
+	// 512 MiB; negative none.
+	ConfigCacheBytes int64
 
 	// The enumeration guard, the first step of the chain (issue 12):
 	// budgets per source address for device-specific names, over TFTP and
@@ -80,6 +85,10 @@ type Config struct {
 	// set by the assembly, zero fields take internal/source/remote's
 	// defaults.
 	Remote remote.Config
+
+	// cacheStatus serves GET /api/v1/cache/status; the assembly sets it
+	// (chain.go), callers leave it.
+	cacheStatus http.HandlerFunc
 }
 
 func (c Config) grace() time.Duration {
