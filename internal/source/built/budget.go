@@ -34,7 +34,10 @@ const goneSlots = 1 << 15
 
 // kept is a built file in the cache, on the list of kept files.
 type kept struct {
-	f          *source.Memory
+	f          *source.Memory // the file as it is; nil when kept compressed
+	z          []byte         // the file compressed (codec.go)
+	n          int64          // the file's length
+	mod        int64          // when it was built, in Unix nanoseconds
 	name       string
 	gen        uint64 // the generation the build started at
 	deps       []render.Dep
@@ -42,7 +45,7 @@ type kept struct {
 	prev, next *kept // the list, most recently served first
 }
 
-// charge is the bytes a kept file counts against the budget.
+// charge is the bytes a kept file, stored as b, counts against the budget.
 func charge(name string, b []byte, deps []render.Dep) int64 {
 	n := keptOverhead + int64(len(name)+len(b))
 	for _, d := range deps {
@@ -82,7 +85,10 @@ func (s *Source) keep(k *kept) {
 	s.cache[k.name] = k
 	s.pushFront(k)
 	s.bytes += k.size
-	s.fileBytes += k.f.Size()
+	s.fileBytes += k.n
+	if k.z != nil {
+		s.compressed++
+	}
 	limit := s.budget()
 	for limit >= 0 && s.bytes > limit && s.head.prev != &s.head {
 		s.evict(s.head.prev)
@@ -119,7 +125,10 @@ func (s *Source) unlink(k *kept) {
 		delete(s.cache, k.name)
 	}
 	s.bytes -= k.size
-	s.fileBytes -= k.f.Size()
+	s.fileBytes -= k.n
+	if k.z != nil {
+		s.compressed--
+	}
 }
 
 // evict drops k, the least recently served file, to keep the budget.

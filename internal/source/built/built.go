@@ -39,16 +39,26 @@ type Source struct {
 	// Zero is an eighth of the machine's memory, at most DefaultMaxBytes;
 	// negative is no budget. Set it before the first request.
 	MaxBytes int64
+	// Uncompressed, when true, keeps every file as it is. Otherwise, once
+	// enough files are kept, a zstd dictionary is trained on them and
+	// later files are kept compressed, decompressed per request (codec.go).
+	// Set it before the first request.
+	Uncompressed bool
 	// Metrics, if set, counts the cache (bytes, entries, evictions and
 	// builds by cause); its Built method is usually OnBuild too.
 	Metrics *Metrics
 
 	mu         sync.Mutex
 	cache      map[string]*kept
-	head       kept  // the list of kept files: head.next most recently served
-	bytes      int64 // charged by the kept files
-	fileBytes  int64 // of their bytes alone
-	defaultMax int64 // the default budget, once computed
+	head       kept     // the list of kept files: head.next most recently served
+	bytes      int64    // charged by the kept files
+	fileBytes  int64    // of their bytes alone
+	compressed int      // kept files kept compressed
+	samples    [][]byte // the files the dictionary will be trained on
+	training   bool     // the dictionary was asked for
+	codec      atomic.Pointer[codec]
+	files      sync.Pool // of *packed
+	defaultMax int64     // the default budget, once computed
 	evictions  uint64
 	builds     [numCauses]uint64
 	gone       []uint64 // why a name was dropped (budget.go)
@@ -92,8 +102,12 @@ func (s *Source) Open(ctx context.Context, req *source.Request) (source.File, er
 	if k, ok := s.cache[name]; ok {
 		if s.current(k.deps, k.gen) {
 			s.touch(k)
+			f, z, n, mod := k.f, k.z, k.n, k.mod
 			s.mu.Unlock()
-			return k.f, nil
+			if f != nil {
+				return f, nil
+			}
+			return s.open(z, n, mod, req.Protocol)
 		}
 		s.unlink(k) // a record it was rendered from changed
 		s.gauges()
@@ -149,8 +163,12 @@ func (s *Source) build(ctx context.Context, name string, target render.Target, w
 	for attempt := 0; attempt < 3; attempt++ {
 		s.mu.Lock()
 		if k, ok := s.cache[name]; ok && s.current(k.deps, k.gen) {
+			f, z, n, mod := k.f, k.z, k.n, k.mod
 			s.mu.Unlock()
-			return k.f, nil
+			if f != nil {
+				return f, nil
+			}
+			return s.unpack(z, n, mod)
 		}
 		gen := s.gen
 		s.mu.Unlock()
@@ -171,10 +189,11 @@ func (s *Source) build(ctx context.Context, name string, target render.Target, w
 		s.mu.Lock()
 		s.count(name, &why)
 		fresh := s.current(deps, gen)
-		if fresh && !s.NoCache.Load() {
-			s.keep(&kept{f: f, name: name, gen: gen, deps: deps, size: charge(name, b, deps)})
-		}
+		cache := fresh && !s.NoCache.Load()
 		s.mu.Unlock()
+		if cache {
+			s.store(name, f, gen, deps)
+		}
 		if s.OnBuild != nil {
 			s.OnBuild(target.Kind, time.Since(start), nil, !fresh)
 		}
@@ -183,6 +202,27 @@ func (s *Source) build(ctx context.Context, name string, target render.Target, w
 		}
 	}
 	return f, nil
+}
+
+// store keeps f, built at generation gen from deps, compressed when
+// there is a dictionary, unless a change arrived while it was compressed.
+func (s *Source) store(name string, f *source.Memory, gen uint64, deps []render.Dep) {
+	k := &kept{f: f, n: f.Size(), mod: f.ModTime().UnixNano(), name: name, gen: gen, deps: deps}
+	if k.z = s.pack(f.Bytes()); k.z != nil {
+		k.f = nil
+	}
+	k.size = charge(name, f.Bytes(), deps)
+	if k.z != nil {
+		k.size = charge(name, k.z, deps)
+	}
+	s.mu.Lock()
+	if s.current(deps, gen) {
+		s.keep(k)
+		if k.z == nil {
+			s.sample(f.Bytes())
+		}
+	}
+	s.mu.Unlock()
 }
 
 // renderTarget loads the records target is rendered from and renders it

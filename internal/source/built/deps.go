@@ -66,7 +66,7 @@ func (s *Source) dropAll() {
 		}
 	}
 	s.head.prev, s.head.next = nil, nil
-	s.bytes, s.fileBytes = 0, 0
+	s.bytes, s.fileBytes, s.compressed = 0, 0, 0
 	s.cache, s.missing, s.changed = nil, nil, nil
 	s.gauges()
 }

@@ -32,6 +32,11 @@ type Stats struct {
 	BudgetBytes int64 `json:"budgetBytes"`
 	// FileBytes is the bytes of the kept files themselves.
 	FileBytes int64 `json:"fileBytes"`
+	// Compressed is how many of the entries are kept zstd-compressed with
+	// a dictionary trained on the site's files, DictBytes its size (0
+	// before it is trained).
+	Compressed int `json:"compressed"`
+	DictBytes  int `json:"dictBytes"`
 	// Evictions counts the files dropped to keep the budget.
 	Evictions uint64 `json:"evictions"`
 	// Builds counts the builds by cause: first, changed, evicted,
@@ -51,7 +56,10 @@ func (s *Source) Stats() Stats {
 	defer s.mu.Unlock()
 	st := Stats{Entries: len(s.cache), Bytes: s.bytes, BudgetBytes: s.budget(), FileBytes: s.fileBytes,
 		Evictions: s.evictions, Builds: make(map[string]uint64, numCauses), ChangedRecords: len(s.changed),
-		Caching: !s.NoCache.Load()}
+		Caching: !s.NoCache.Load(), Compressed: s.compressed}
+	if c := s.codec.Load(); c != nil {
+		st.DictBytes = c.dict
+	}
 	for c, n := range s.builds {
 		st.Builds[causeNames[c]] = n
 	}

@@ -1,0 +1,96 @@
+package built
+
+import (
+	"context"
+	"net/netip"
+	"testing"
+	"time"
+
+	"cmtftp/internal/source"
+)
+
+// benchDevices is the size of the generated site the benchmarks serve.
+const benchDevices = 3000
+
+// warmSite builds every device file of a generated 3,000-device site into
+// a Source without a budget, twice (compressed, the second time with the
+// dictionary trained on the first files), and returns the second build's
+// time per file.
+func warmSite(b *testing.B, compressed bool) (*Source, []string, time.Duration) {
+	b.Helper()
+	st, names := deviceSite(b, benchDevices)
+	s := &Source{Store: st, MaxBytes: -1, Uncompressed: !compressed}
+	warm := func() {
+		for _, n := range names {
+			if _, err := source.ReadFile(context.Background(), s, n, source.TFTP); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	warm()
+	if compressed {
+		waitTrained(b, s)
+	}
+	s.Invalidate()
+	start := time.Now()
+	warm()
+	return s, names, time.Since(start) / time.Duration(len(names))
+}
+
+// waitTrained waits until s has trained its dictionary.
+func waitTrained(tb testing.TB, s *Source) {
+	tb.Helper()
+	for deadline := time.Now().Add(10 * time.Second); s.codec.Load() == nil; time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			tb.Fatal("no dictionary trained")
+		}
+	}
+}
+
+// BenchmarkOpenKept is the per-request cost of a kept file as it is: Open
+// through the cache, the bytes taken without a copy (as tftpd does),
+// Close. It reports the bytes each kept file counts against the budget.
+func BenchmarkOpenKept(b *testing.B) { benchOpen(b, false) }
+
+// BenchmarkOpenCompressed is the same with the files kept compressed with
+// the site's dictionary: each request decompresses into a pooled buffer.
+func BenchmarkOpenCompressed(b *testing.B) { benchOpen(b, true) }
+
+func benchOpen(b *testing.B, compressed bool) {
+	s, names, build := warmSite(b, compressed)
+	st := s.Stats()
+	if compressed && st.Compressed < len(names)*9/10 {
+		b.Fatalf("only %d of %d files compressed", st.Compressed, len(names))
+	}
+	reqs := requests(b, names)
+	ctx := context.Background()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		f, err := s.Open(ctx, reqs[i%len(reqs)])
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(f.(interface{ Bytes() []byte }).Bytes()) == 0 {
+			b.Fatal("empty")
+		}
+		f.Close()
+	}
+	b.ReportMetric(float64(st.Bytes)/float64(st.Entries), "charged-B/file")
+	b.ReportMetric(float64(st.FileBytes)/float64(st.Entries), "file-B/file")
+	b.ReportMetric(float64(st.DictBytes), "dict-B")
+	b.ReportMetric(float64(build.Nanoseconds()), "build-ns/file")
+}
+
+func requests(b *testing.B, names []string) []*source.Request {
+	b.Helper()
+	reqs := make([]*source.Request, len(names))
+	for i, n := range names {
+		r, err := source.NewRequest(n, source.TFTP, netip.AddrPort{}, netip.Addr{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		reqs[i] = r
+	}
+	return reqs
+}

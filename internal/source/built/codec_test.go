@@ -1,0 +1,84 @@
+package built
+
+import (
+	"bytes"
+	"context"
+	"net/netip"
+	"testing"
+	"time"
+
+	"cmtftp/internal/source"
+)
+
+// TestCompressed: once the dictionary is trained on the first kept files,
+// later files are kept compressed, far smaller, and every request — over
+// TFTP from a pooled buffer reused across requests, over HTTP as a
+// source.Memory — gets exactly the bytes a Source keeping files as they
+// are serves, with the same modification time as its first request.
+func TestCompressed(t *testing.T) {
+	ctx := context.Background()
+	st, names := deviceSite(t, trainSamples+100)
+	plain := &Source{Store: st, Uncompressed: true}
+	s := &Source{Store: st}
+	for _, n := range names[:trainSamples] {
+		mustOpen(t, s, n)
+	}
+	waitTrained(t, s)
+	want := map[string][]byte{}
+	for _, n := range names {
+		b, err := source.ReadFile(ctx, plain, n, source.TFTP)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want[n] = b
+	}
+	mod := map[string]time.Time{}
+	for round := range 2 { // the first builds, the second serves them from the cache
+		for _, n := range names[trainSamples:] {
+			for _, proto := range []source.Protocol{source.TFTP, source.HTTP} {
+				req, _ := source.NewRequest(n, proto, netip.AddrPort{}, netip.Addr{})
+				f, err := s.Open(ctx, req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got := make([]byte, f.Size())
+				f.ReadAt(got, 0)
+				if m, ok := f.(interface{ Bytes() []byte }); !ok || !bytes.Equal(m.Bytes(), want[n]) || !bytes.Equal(got, want[n]) {
+					t.Fatalf("round %d, %s over %s: other bytes", round, n, proto)
+				}
+				if _, isMemory := f.(*source.Memory); isMemory != (proto == source.HTTP || round == 0) {
+					t.Errorf("round %d, %s over %s: a %T", round, n, proto, f)
+				}
+				if m, ok := mod[n]; !ok {
+					mod[n] = f.ModTime()
+				} else if !m.Equal(f.ModTime()) {
+					t.Errorf("round %d, %s over %s: modified %v, first %v", round, n, proto, f.ModTime(), m)
+				}
+				f.Close()
+			}
+		}
+	}
+	stats := s.Stats()
+	if stats.Compressed != 100 || stats.Entries != len(names) {
+		t.Errorf("compressed %d of %d kept, want 100 of %d", stats.Compressed, stats.Entries, len(names))
+	}
+	s.Invalidate() // built again, every file is kept compressed
+	for _, n := range names {
+		mustOpen(t, s, n)
+	}
+	if stats = s.Stats(); stats.Compressed != len(names) {
+		t.Errorf("after a resync %d of %d compressed", stats.Compressed, len(names))
+	}
+	if per, plainPer := stats.Bytes/int64(stats.Entries), plainCharge(t, plain); per*4 > plainPer {
+		t.Errorf("%d bytes a file kept, %d as they are: compression saves too little", per, plainPer)
+	}
+}
+
+func plainCharge(t *testing.T, s *Source) int64 {
+	t.Helper()
+	st := s.Stats()
+	if st.Compressed != 0 || st.Entries == 0 {
+		t.Fatalf("plain source: %+v", st)
+	}
+	return st.Bytes / int64(st.Entries)
+}
