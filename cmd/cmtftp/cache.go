@@ -68,6 +68,7 @@ func writeCacheStatus(w io.Writer, st built.Stats) error {
 	fmt.Fprintf(tw, "caching\t%s\n", cell(st.Caching))
 	fmt.Fprintf(tw, "entries\t%d\n", st.Entries)
 	fmt.Fprintf(tw, "bytes\t%d (%s; files %d; %d a file)\n", st.Bytes, mib(st.Bytes), st.FileBytes, perFile)
+	fmt.Fprintf(tw, "compressed\t%d (dictionary %d bytes)\n", st.Compressed, st.DictBytes)
 	fmt.Fprintf(tw, "budget\t%s\n", budget)
 	fmt.Fprintf(tw, "used\t%s\n", used)
 	fmt.Fprintf(tw, "evictions\t%d\n", st.Evictions)

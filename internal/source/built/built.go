@@ -97,21 +97,11 @@ func (s *Source) Open(ctx context.Context, req *source.Request) (source.File, er
 	if !ok {
 		return nil, source.ErrNotFound
 	}
-	why := causeFirst
 	s.mu.Lock()
-	if k, ok := s.cache[name]; ok {
-		if s.current(k.deps, k.gen) {
-			s.touch(k)
-			f, z, n, mod := k.f, k.z, k.n, k.mod
-			s.mu.Unlock()
-			if f != nil {
-				return f, nil
-			}
-			return s.open(z, n, mod, req.Protocol)
-		}
-		s.unlink(k) // a record it was rendered from changed
-		s.gauges()
-		why = causeChanged
+	k, ok, why := s.lookup(name)
+	if ok {
+		s.mu.Unlock()
+		return s.serve(k, req.Protocol)
 	}
 	if until, ok := s.missing[name]; ok && time.Now().Before(until) {
 		s.mu.Unlock()
@@ -154,6 +144,32 @@ func (s *Source) Open(ctx context.Context, req *source.Request) (source.File, er
 	return c.f, nil
 }
 
+// lookup returns a copy of the file kept for name when it is current,
+// marking it the most recently served; a file one of whose records
+// changed is dropped, and the build that follows counted as changed.
+// Called holding mu.
+func (s *Source) lookup(name string) (kept, bool, cause) {
+	k, ok := s.cache[name]
+	if !ok {
+		return kept{}, false, causeFirst
+	}
+	if s.current(k.deps, k.gen) {
+		s.touch(k)
+		return *k, true, causeFirst
+	}
+	s.unlink(k)
+	s.gauges()
+	return kept{}, false, causeChanged
+}
+
+// serve hands out k: its source.Memory, or its bytes decompressed.
+func (s *Source) serve(k kept, proto source.Protocol) (source.File, error) {
+	if k.f != nil {
+		return k.f, nil
+	}
+	return s.open(k.z, k.n, k.mod, proto)
+}
+
 // build renders name, caching the result unless a change arrived meanwhile.
 func (s *Source) build(ctx context.Context, name string, target render.Target, why cause) (*source.Memory, error) {
 	// A change that arrives while the file is being built may or may not
@@ -163,12 +179,12 @@ func (s *Source) build(ctx context.Context, name string, target render.Target, w
 	for attempt := 0; attempt < 3; attempt++ {
 		s.mu.Lock()
 		if k, ok := s.cache[name]; ok && s.current(k.deps, k.gen) {
-			f, z, n, mod := k.f, k.z, k.n, k.mod
+			k := *k
 			s.mu.Unlock()
-			if f != nil {
-				return f, nil
+			if k.f != nil {
+				return k.f, nil
 			}
-			return s.unpack(z, n, mod)
+			return s.unpack(k.z, k.n, k.mod)
 		}
 		gen := s.gen
 		s.mu.Unlock()
