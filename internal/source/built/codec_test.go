@@ -4,10 +4,13 @@ import (
 	"bytes"
 	"context"
 	"net/netip"
+	"strings"
 	"testing"
 	"time"
 
+	"cmtftp/internal/domain"
 	"cmtftp/internal/source"
+	"cmtftp/internal/store"
 )
 
 // TestCompressed: once the dictionary is trained on the first kept files,
@@ -69,6 +72,7 @@ func TestCompressed(t *testing.T) {
 	if stats = s.Stats(); stats.Compressed != len(names) {
 		t.Errorf("after a resync %d of %d compressed", stats.Compressed, len(names))
 	}
+	staleNeverServed(t, st, s, names[len(names)-1])
 	if per, plainPer := stats.Bytes/int64(stats.Entries), plainCharge(t, plain); per*4 > plainPer {
 		t.Errorf("%d bytes a file kept, %d as they are: compression saves too little", per, plainPer)
 	}
@@ -81,4 +85,32 @@ func plainCharge(t *testing.T, s *Source) int64 {
 		t.Fatalf("plain source: %+v", st)
 	}
 	return st.Bytes / int64(st.Entries)
+}
+
+// staleNeverServed changes the device of the kept (compressed) file name
+// and checks that the next request gets the new bytes.
+func staleNeverServed(t *testing.T, st store.Store, s *Source, name string) {
+	t.Helper()
+	ctx := context.Background()
+	before, _ := source.ReadFile(ctx, s, name, source.TFTP)
+	if !bytes.Contains(before, []byte("Shared")) {
+		t.Fatalf("%s has no shared line to remove", name)
+	}
+	d, err := store.Get[*domain.Device](ctx, st, strings.TrimSuffix(name, ".cnf.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	after, err := st.LastChange(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.Lines = d.Lines[:1] // the shared line goes
+	if _, err := st.Put(ctx, d); err != nil {
+		t.Fatal(err)
+	}
+	deliver(t, st, s, after)
+	got, err := source.ReadFile(ctx, s, name, source.TFTP)
+	if err != nil || bytes.Equal(got, before) || bytes.Contains(got, []byte("Shared")) {
+		t.Errorf("%s after its device changed: %v, stale %v", name, err, bytes.Equal(got, before))
+	}
 }
