@@ -39,3 +39,13 @@ func Statements(s *DB) map[string]string {
 	}
 	return out
 }
+
+// EachStatements returns, for the query-plan test, the statement Each
+// runs for every kind, by kind.
+func EachStatements() map[domain.Kind]string {
+	out := map[domain.Kind]string{}
+	for k, t := range tables {
+		out[k] = t.eachSQL()
+	}
+	return out
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -42,6 +43,30 @@ func TestQueryPlans(t *testing.T) {
 		}
 	}
 }
+
+// TestEachPlans: Each reads every kind in key order straight off the
+// indexes, never sorting all rows into a temporary B-tree, which would
+// hold the whole table before the first record came out (sorting one
+// record's list, "FOR LAST TERM OF ORDER BY", holds only that list).
+func TestEachPlans(t *testing.T) {
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "cmtftp.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if plan := queryPlan(t, db, "SELECT name FROM devices ORDER BY description"); !slices.ContainsFunc(plan, isSort) {
+		t.Fatalf("an unindexed ORDER BY: plan %v has no sort step", plan)
+	}
+	for k, q := range sqlstore.EachStatements() {
+		if plan := queryPlan(t, db, q); slices.ContainsFunc(plan, isSort) {
+			t.Errorf("Each %s sorts; plan:\n  %s\nstatement: %s", k, strings.Join(plan, "\n  "), q)
+		}
+	}
+}
+
+// isSort reports whether a plan step sorts all rows into a temporary B-tree.
+func isSort(step string) bool { return step == "USE TEMP B-TREE FOR ORDER BY" }
 
 // scans returns the steps of q's plan that read every row of a table
 // other than wholeTables.
