@@ -137,7 +137,7 @@ func get(r reader, k domain.Kind, key string) (domain.Entity, error) {
 	if err != nil {
 		return nil, err
 	}
-	e, err := t.scan(r.queryRow(t.selectSQL(false)+" WHERE "+t.cols[0]+" = ?", key).Scan)
+	e, err := t.scan(r.queryRow(t.getSQL(), key).Scan)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("%w: %s %q", domain.ErrNotFound, k, key)
 	}
@@ -145,7 +145,7 @@ func get(r reader, k domain.Kind, key string) (domain.Entity, error) {
 		return nil, err
 	}
 	if c := t.child; c != nil {
-		rows, err := r.query(fmt.Sprintf("SELECT %s, %s FROM %s WHERE %s = ? ORDER BY %s", c.pos, c.val, c.name, c.parent, c.pos), key)
+		rows, err := r.query(c.getSQL(), key)
 		if err != nil {
 			return nil, err
 		}
@@ -226,7 +226,7 @@ func (s *DB) Delete(ctx context.Context, k domain.Kind, key string) error {
 func (x *tx) checkUnused(k domain.Kind, key string) error {
 	for _, u := range usedBy[k] {
 		var by string
-		err := x.queryRow(fmt.Sprintf("SELECT %s FROM %s WHERE %s = ? ORDER BY %s LIMIT 1", u.key, u.table, u.col, u.key), key).Scan(&by)
+		err := x.queryRow(u.firstSQL(), key).Scan(&by)
 		if err == nil {
 			return fmt.Errorf("%w: %s %q is used by %s %q", domain.ErrInUse, k, key, u.kind, by)
 		}

@@ -16,3 +16,36 @@ func Columns(k domain.Kind) (name string, cols []string, childName string, child
 	}
 	return t.name, t.cols, childName, childCols, true
 }
+
+// Statements returns, for the query-plan test of package sqlstore_test,
+// every statement DeviceConfig and the change feed run on s, and the
+// look-ups Delete makes for records that refer to the one deleted, by a name
+// that says where each comes from; placeholders are ?.
+func Statements(s *DB) map[string]string {
+	out := map[string]string{
+		"DeviceConfig: device joined with its relations":  s.configSQL,
+		"DeviceConfig: device lines and parameters":       deviceLinesSQL,
+		"DeviceConfig: profile lines and parameters":      profileLinesSQL,
+		"DeviceConfig: device of a logged-in device":      tables[domain.KindDevice].getSQL(),
+		"DeviceConfig: appearances of a logged-in device": tables[domain.KindDevice].child.getSQL(),
+		"Changes: one batch after an ID":                  feedSQL,
+		"Changes: oldest change":                          oldestSQL,
+		"LastChange":                                      lastChangeSQL,
+	}
+	for k, us := range usedBy {
+		for _, u := range us {
+			out["Delete "+string(k)+": first user in "+u.table+"."+u.col] = u.firstSQL()
+		}
+	}
+	return out
+}
+
+// EachStatements returns, for the query-plan test, the statement Each
+// runs for every kind, by kind.
+func EachStatements() map[domain.Kind]string {
+	out := map[domain.Kind]string{}
+	for k, t := range tables {
+		out[k] = t.eachSQL()
+	}
+	return out
+}

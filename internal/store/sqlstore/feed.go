@@ -12,10 +12,17 @@ import (
 // feedBatch is how many change rows a reader fetches per query.
 const feedBatch = 1000
 
+// Statements of the change feed (feedSQL reads one batch after an ID).
+const (
+	lastChangeSQL = "SELECT MAX(id) FROM changes"
+	oldestSQL     = "SELECT MIN(id) FROM changes"
+	feedSQL       = "SELECT id, kind, key, op, at FROM changes WHERE id > ? ORDER BY id LIMIT 1000"
+)
+
 // LastChange implements store.Store.
 func (s *DB) LastChange(ctx context.Context) (int64, error) {
 	var id sql.NullInt64
-	err := dbReader{s, ctx}.queryRow("SELECT MAX(id) FROM changes").Scan(&id)
+	err := dbReader{s, ctx}.queryRow(lastChangeSQL).Scan(&id)
 	return id.Int64, s.wrap(err)
 }
 
@@ -27,7 +34,7 @@ func (s *DB) Changes(ctx context.Context, after int64) (<-chan store.Change, err
 		return nil, s.wrap(err)
 	}
 	var oldest sql.NullInt64
-	if err := (dbReader{s, ctx}).queryRow("SELECT MIN(id) FROM changes").Scan(&oldest); err != nil {
+	if err := (dbReader{s, ctx}).queryRow(oldestSQL).Scan(&oldest); err != nil {
 		w.Close()
 		return nil, s.wrap(err)
 	}
@@ -82,7 +89,7 @@ func send(ctx context.Context, ch chan<- store.Change, c store.Change) bool {
 
 // readChanges sends the changes after *last and advances it.
 func (s *DB) readChanges(ctx context.Context, last *int64, ch chan<- store.Change) (int, error) {
-	rows, err := dbReader{s, ctx}.query("SELECT id, kind, key, op, at FROM changes WHERE id > ? ORDER BY id LIMIT 1000", *last)
+	rows, err := dbReader{s, ctx}.query(feedSQL, *last)
 	if err != nil {
 		return 0, err
 	}

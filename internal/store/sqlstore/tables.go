@@ -78,6 +78,11 @@ var usedBy = map[domain.Kind][]user{
 	domain.KindSoftkey:    {{"devices", "softkey_template", domain.KindDevice, "name"}, {"device_profiles", "softkey_template", domain.KindProfile, "name"}},
 }
 
+// firstSQL names the first record, by key, that refers through u.
+func (u user) firstSQL() string {
+	return "SELECT " + u.key + " FROM " + u.table + " WHERE " + u.col + " = ? ORDER BY " + u.key + " LIMIT 1"
+}
+
 func jsonText(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
@@ -209,6 +214,14 @@ func (t *table) selectSQL(list bool) string {
 		cols = t.listCols
 	}
 	return "SELECT " + strings.Join(cols, ", ") + " FROM " + t.name
+}
+
+// getSQL reads one record by its key.
+func (t *table) getSQL() string { return t.selectSQL(false) + " WHERE " + t.cols[0] + " = ?" }
+
+// getSQL reads one parent's list in order.
+func (c *child) getSQL() string {
+	return "SELECT " + c.pos + ", " + c.val + " FROM " + c.name + " WHERE " + c.parent + " = ? ORDER BY " + c.pos
 }
 
 func joinCols(cols []string) string { return strings.Join(cols, ", ") }

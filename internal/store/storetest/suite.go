@@ -43,6 +43,7 @@ func Run(t *testing.T, open Opener) {
 		{"ChangeFeedResume", testChangeFeedResume},
 		{"ConcurrentWriters", testConcurrentWriters},
 		{"RemoteClusters", testRemoteClusters},
+		{"Each", testEach},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.f(t, open(t)) })
