@@ -8,7 +8,6 @@ package assembly
 
 import (
 	"log/slog"
-	"net/http"
 	"net/netip"
 	"time"
 
@@ -85,10 +84,6 @@ type Config struct {
 	// set by the assembly, zero fields take internal/source/remote's
 	// defaults.
 	Remote remote.Config
-
-	// cacheStatus serves GET /api/v1/cache/status; the assembly sets it
-	// (chain.go), callers leave it.
-	cacheStatus http.HandlerFunc
 }
 
 func (c Config) grace() time.Duration {

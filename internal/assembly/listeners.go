@@ -61,7 +61,7 @@ func (s *Server) listen(chain source.Source) error {
 			mux.Handle("GET /metrics", promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{}))
 			mux.HandleFunc("GET /api/v1/devices/{name}/timeline", s.timeline.ServeHTTP)
 			mux.HandleFunc("GET /api/v1/remotes/status", s.remoteStatus)
-			mux.HandleFunc("GET /api/v1/cache/status", cfg.cacheStatus)
+			mux.HandleFunc("GET /api/v1/cache/status", s.cacheStatus)
 		}}
 		s.adminSrv = &http.Server{Handler: api.Handler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: time.Minute}
 	}

@@ -34,8 +34,9 @@ type Server struct {
 	requests *requestCounters
 	id       string       // this server in the via header of proxied requests
 	guard    *guard.Guard // the chain's first step
-	// remoteStatus serves GET /api/v1/remotes/status.
-	remoteStatus http.HandlerFunc
+	// remoteStatus and cacheStatus serve GET /api/v1/remotes/status and
+	// GET /api/v1/cache/status.
+	remoteStatus, cacheStatus http.HandlerFunc
 
 	tftp     *tftpd.Server
 	conns    []net.PacketConn
