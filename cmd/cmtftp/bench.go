@@ -25,7 +25,8 @@ func newBenchCmd() *cobra.Command {
 		Short: "Load a TFTP server with many concurrent transfers and report figures",
 		Long: `Run transfers of one file against a TFTP server, each on a fresh socket as
 real phones do, and report transfers/s, MiB/s, latency percentiles and errors
-by code. Fails if any transfer's bytes differ from the first transfer's.
+by code. Fails if any transfer's bytes differ from the first transfer's
+(unless --any-bytes, for --names runs over files that differ).
 The run stops at -n transfers or after -d, whichever comes first, and never
 runs longer than 10 minutes. Point it only at servers you run.`,
 		Args: cobra.NoArgs,
@@ -52,7 +53,8 @@ runs longer than 10 minutes. Point it only at servers you run.`,
 	fl := cmd.Flags()
 	fl.StringVar(&cfg.Server, "server", "", "server address HOST:PORT")
 	fl.StringVar(&cfg.File, "file", "", "file name to fetch (with --names, a pattern with one %d)")
-	fl.IntVar(&cfg.Names, "names", 0, "ask for N files in turn: --file is a pattern such as r%05d.bin and transfer k asks for k mod N (the files must hold the same bytes)")
+	fl.IntVar(&cfg.Names, "names", 0, "ask for N files in turn: --file is a pattern such as r%05d.bin and transfer k asks for k mod N (the files must hold the same bytes unless --any-bytes); the pattern takes any integer verb, e.g. SEP0022AA%06X.cnf.xml")
+	fl.BoolVar(&cfg.AnyBytes, "any-bytes", false, "do not check that every transfer's bytes equal the first's (files that differ, one per device)")
 	fl.IntVarP(&cfg.Concurrency, "concurrency", "c", 1, "transfers at once")
 	fl.IntVarP(&cfg.Count, "count", "n", 0, "transfers in all (default 1000 when -d is not given)")
 	fl.DurationVarP(&cfg.Duration, "duration", "d", 0, "how long to run")

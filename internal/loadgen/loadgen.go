@@ -27,11 +27,16 @@ type Config struct {
 	Count       int           // transfers in all; 0 means until Duration
 	Duration    time.Duration // how long to run; 0 means until Count
 	Client      tftpclient.Client
-	// Names, when positive, makes File a pattern with one %d verb: the
-	// k-th transfer asks for fmt.Sprintf(File, k % Names), so a run of
-	// Names transfers asks for each of Names files once (they must hold
-	// the same bytes).
+	// Names, when positive, makes File a pattern with one verb for an
+	// integer (%d, %06X …): the k-th transfer asks for
+	// fmt.Sprintf(File, k % Names), so a run of Names transfers asks for
+	// each of Names files once (they must hold the same bytes unless
+	// AnyBytes).
 	Names int
+	// AnyBytes skips the check that every transfer's bytes equal the
+	// first's, for runs over files that differ (one per device):
+	// Mismatched stays 0.
+	AnyBytes bool
 }
 
 // fileName is the name the transfer numbered k asks for.
@@ -81,7 +86,7 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 	defer cancel()
 	conc := max(cfg.Concurrency, 1)
 
-	rec := &recorder{seed: maphash.MakeSeed(), rep: Report{Server: cfg.Server, File: cfg.File, Concurrency: conc, BlockSize: cfg.Client.BlockSize, WindowSize: cfg.Client.WindowSize}, errs: map[string]int{}}
+	rec := &recorder{seed: maphash.MakeSeed(), anyBytes: cfg.AnyBytes, rep: Report{Server: cfg.Server, File: cfg.File, Concurrency: conc, BlockSize: cfg.Client.BlockSize, WindowSize: cfg.Client.WindowSize}, errs: map[string]int{}}
 	rep := &rec.rep
 	start := time.Now()
 	if !runLoop(ctx, cfg, conc, rec) {
@@ -146,13 +151,14 @@ func runGoroutines(ctx context.Context, cfg Config, conc int, rec *recorder) {
 // recorder gathers the outcomes of transfers: one per client goroutine,
 // merged into the run's at the end.
 type recorder struct {
-	rep  Report
-	seed maphash.Seed
-	next atomic.Int64
-	same firstSum
-	mu   sync.Mutex
-	lat  []time.Duration
-	errs map[string]int
+	rep      Report
+	seed     maphash.Seed
+	anyBytes bool // Config.AnyBytes: no comparison with the first sum
+	next     atomic.Int64
+	same     firstSum
+	mu       sync.Mutex
+	lat      []time.Duration
+	errs     map[string]int
 }
 
 // takeNumbered claims the next transfer of a run of count (0: no
@@ -171,7 +177,7 @@ func (r *recorder) done(run *recorder, bytes int64, sum uint64, d time.Duration,
 		r.errs[errorKey(err)]++
 		return
 	}
-	if !run.same.check(sum) {
+	if !run.anyBytes && !run.same.check(sum) {
 		r.rep.Mismatched++
 	}
 	r.rep.FileSize = bytes

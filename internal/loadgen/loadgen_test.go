@@ -144,3 +144,31 @@ func TestRunNames(t *testing.T) {
 		t.Fatalf("asked %v", asked)
 	}
 }
+
+// TestRunAnyBytes: over files that differ (one per device, named with a
+// %06X pattern), the default run counts mismatches and fails; with
+// AnyBytes every transfer counts and nothing is mismatched.
+func TestRunAnyBytes(t *testing.T) {
+	addr := serve(t, func(_ context.Context, r *source.Request) (source.File, error) {
+		if !strings.HasPrefix(r.Name, "SEP0022AA") || len(r.Name) != len("SEP0022AA000000.cnf.xml") {
+			return nil, source.ErrNotFound
+		}
+		return source.NewMemory([]byte("config of "+r.Name), time.Time{}), nil
+	})
+	for _, tc := range []struct {
+		anyBytes   bool
+		mismatched int
+		fails      bool
+	}{
+		{anyBytes: false, mismatched: 29, fails: true},
+		{anyBytes: true, mismatched: 0, fails: false},
+	} {
+		rep, err := Run(context.Background(), Config{Server: addr, File: "SEP0022AA%06X.cnf.xml", Names: 30, Concurrency: 1, Count: 30, AnyBytes: tc.anyBytes})
+		if (err != nil) != tc.fails || errors.Is(err, ErrMismatch) != tc.fails {
+			t.Errorf("any bytes %v: err %v", tc.anyBytes, err)
+		}
+		if rep.Transfers != 30 || rep.Failed != 0 || rep.Mismatched != tc.mismatched {
+			t.Errorf("any bytes %v: report %+v", tc.anyBytes, rep)
+		}
+	}
+}
