@@ -55,7 +55,8 @@ type Source struct {
 	fileBytes  int64    // of their bytes alone
 	compressed int      // kept files kept compressed
 	samples    [][]byte // the files the dictionary will be trained on
-	training   bool     // the dictionary was asked for
+	training   bool     // a dictionary is being trained, or is there
+	trainTries int      // trainings that gave none
 	codec      atomic.Pointer[codec]
 	files      sync.Pool // of *packed
 	defaultMax int64     // the default budget, once computed

@@ -37,10 +37,10 @@ type codec struct {
 func train(samples [][]byte) (*codec, error) {
 	var hist []byte
 	for _, b := range samples {
-		if len(hist)+len(b) > dictHistory {
+		if len(hist) >= dictHistory {
 			break
 		}
-		hist = append(hist, b...)
+		hist = append(hist, b[:min(len(b), dictHistory-len(hist))]...) // a first file past the limit gives its start
 	}
 	dict, err := zstd.BuildDict(zstd.BuildDictOptions{ID: 1, Contents: samples, History: hist,
 		Offsets: [3]int{1, 4, 8}, Level: zstd.SpeedFastest})
@@ -51,7 +51,7 @@ func train(samples [][]byte) (*codec, error) {
 	if err != nil {
 		return nil, fmt.Errorf("built: zstd encoder: %w", err)
 	}
-	dec, err := zstd.NewReader(nil, zstd.WithDecoderDicts(dict))
+	dec, err := zstd.NewReader(nil, zstd.WithDecoderDicts(dict), zstd.WithDecoderConcurrency(0)) // DecodeAll on every processor at once
 	if err != nil {
 		return nil, fmt.Errorf("built: zstd decoder: %w", err)
 	}
@@ -59,29 +59,40 @@ func train(samples [][]byte) (*codec, error) {
 }
 
 // sample offers the bytes of a newly kept file to the training; the
-// trainSamples-th starts it. Called holding mu.
+// trainSamples-th starts it, and a training that fails starts again on
+// four times as many. Called holding mu.
 func (s *Source) sample(b []byte) {
 	if s.Uncompressed || s.training || len(b) == 0 {
 		return
 	}
 	s.samples = append(s.samples, b)
-	if len(s.samples) < trainSamples {
+	if len(s.samples) < trainSamples<<(2*s.trainTries) { // 256, then 1,024, then 4,096 files
 		return
 	}
-	s.training = true // once, whatever the outcome
+	s.training = true
 	samples := s.samples
 	s.samples = nil
 	go func() {
 		c, err := train(samples)
-		if err != nil {
-			if s.Logger != nil {
-				s.Logger.Warn("built files kept uncompressed", "err", err)
-			}
+		if err == nil {
+			s.codec.Store(c)
 			return
 		}
-		s.codec.Store(c)
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if s.trainTries++; s.trainTries < maxTrainTries {
+			s.training = false // try again on more files
+			return
+		}
+		if s.Logger != nil {
+			s.Logger.Warn("built files kept uncompressed", "err", err)
+		}
 	}()
 }
+
+// maxTrainTries bounds the dictionaries tried (samples of too alike files
+// give none).
+const maxTrainTries = 3
 
 // pack is b compressed, or nil when that is not smaller (or there is no
 // dictionary yet).

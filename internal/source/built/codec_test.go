@@ -2,6 +2,7 @@ package built
 
 import (
 	"bytes"
+	"fmt"
 	"context"
 	"net/netip"
 	"strings"
@@ -112,5 +113,23 @@ func staleNeverServed(t *testing.T, st store.Store, s *Source, name string) {
 	got, err := source.ReadFile(ctx, s, name, source.TFTP)
 	if err != nil || bytes.Equal(got, before) || bytes.Contains(got, []byte("Shared")) {
 		t.Errorf("%s after its device changed: %v, stale %v", name, err, bytes.Equal(got, before))
+	}
+}
+
+// TestTrainLargeFirstFile: a first sample larger than the dictionary's
+// history still gives a dictionary (its start is the history).
+func TestTrainLargeFirstFile(t *testing.T) {
+	samples := make([][]byte, 0, trainSamples)
+	big := []byte(strings.Repeat("<device><name>SEP0011223344</name><line>4001</line></device>\n", 2000)) // ~120 KiB
+	samples = append(samples, big)
+	for i := range trainSamples - 1 {
+		samples = append(samples, []byte(fmt.Sprintf("<device><name>SEP%012X</name><line>%d</line><label>User %d</label></device>\n", i, 4000+i, i)))
+	}
+	c, err := train(samples)
+	if err != nil {
+		t.Fatalf("no dictionary: %v", err)
+	}
+	if c.dict == 0 {
+		t.Fatal("an empty dictionary")
 	}
 }
