@@ -3,6 +3,7 @@ package built
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/netip"
 	"path/filepath"
 	"slices"
@@ -416,5 +417,38 @@ func TestChangesNotRead(t *testing.T) {
 		if rebuilt := builds > before; rebuilt != tc.rebuilt {
 			t.Errorf("after a %s change rebuilt %v, want %v", tc.kind, rebuilt, tc.rebuilt)
 		}
+	}
+}
+
+// TestChangedCompacted: a full change history forgets the changes older
+// than every kept file instead of dropping the kept files; a change of a
+// kept file's record after that still rebuilds it.
+func TestChangedCompacted(t *testing.T) {
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "c.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if _, err := st.Apply(ctx, domain.DemoSite()); err != nil {
+		t.Fatal(err)
+	}
+	s := &Source{Store: st}
+	for i := range maxChanged - 1 { // changes of records no file here reads
+		s.HandleChange(ctx, store.Change{Kind: domain.KindLine, Key: fmt.Sprintf("9%06d", i)})
+	}
+	first := mustOpen(t, s, "SEP0000DE000002.cnf.xml")
+	for i := range 10 { // past the bound: compacted, not dropped
+		s.HandleChange(ctx, store.Change{Kind: domain.KindLine, Key: fmt.Sprintf("8%06d", i)})
+	}
+	if got := mustOpen(t, s, "SEP0000DE000002.cnf.xml"); got != first {
+		t.Fatal("a full history dropped a file none of whose records changed")
+	}
+	if n := len(s.changed); n >= maxChanged/2 {
+		t.Fatalf("%d changes remembered after compaction", n)
+	}
+	s.HandleChange(ctx, store.Change{Kind: domain.KindLine, Key: "4002"})
+	if got := mustOpen(t, s, "SEP0000DE000002.cnf.xml"); got == first {
+		t.Fatal("a change of its line after compaction did not rebuild it")
 	}
 }

@@ -17,7 +17,8 @@ import (
 // being built keeps that file out of the cache, as before.
 
 // maxChanged bounds the records whose last change is remembered; past it,
-// every kept file is dropped and the history starts afresh.
+// the changes older than every kept file are forgotten, and if that is not
+// enough, every kept file is dropped and the history starts afresh.
 const maxChanged = 200000
 
 // current reports whether none of deps changed after generation gen, and
@@ -37,7 +38,7 @@ func (s *Source) current(deps []render.Dep, gen uint64) bool {
 // changedRecord records a change of c's record at a new generation.
 // Called holding mu.
 func (s *Source) changedRecord(c store.Change) {
-	if len(s.changed) >= maxChanged {
+	if len(s.changed) >= maxChanged && !s.compactChanged() {
 		s.dropAll()
 		return
 	}
@@ -52,6 +53,25 @@ func (s *Source) changedRecord(c store.Change) {
 	s.changed[render.Dep{Kind: c.Kind, Key: key}] = s.gen
 	s.changed[render.Dep{Kind: c.Kind, Key: render.AnyKey}] = s.gen
 	s.missing = nil // a name not built may be built now
+}
+
+// compactChanged forgets the changes no kept file can be older than: those
+// at or before the oldest kept file's generation, which becomes the floor
+// (a build in flight from before it is not kept). It reports whether that
+// made room. One walk of the cache, once the history is full. Called
+// holding mu.
+func (s *Source) compactChanged() bool {
+	oldest := s.gen
+	for _, k := range s.cache {
+		oldest = min(oldest, k.gen)
+	}
+	for d, g := range s.changed {
+		if g <= oldest {
+			delete(s.changed, d)
+		}
+	}
+	s.floor = max(s.floor, oldest)
+	return len(s.changed) < maxChanged*9/10
 }
 
 // dropAll drops every kept file and the change history, noting each
