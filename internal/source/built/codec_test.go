@@ -2,8 +2,8 @@ package built
 
 import (
 	"bytes"
-	"fmt"
 	"context"
+	"fmt"
 	"net/netip"
 	"strings"
 	"testing"
