@@ -63,13 +63,19 @@ func newApplyCmd() *cobra.Command {
 
 func newExportCmd() *cobra.Command {
 	var cf clientFlags
-	cmd := &cobra.Command{Use: "export", Short: "Write the whole configuration as a site document that apply takes back", Args: cobra.NoArgs,
+	cmd := &cobra.Command{Use: "export", Short: "Write the whole configuration as a site document that apply takes back",
+		Long: `Write the whole configuration as a site document that apply takes back:
+YAML by default (-o yaml), read whole first; with -o json the server's
+document is copied as it streams, in bounded memory at any size.`, Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := cf.checkOutput(); err != nil {
 				return err
 			}
 			ctx, cancel := cmdContext(cmd)
 			defer cancel()
+			if cf.output == "json" { // streamed as the server writes it: memory bounded at any size
+				return cf.client().ExportTo(ctx, cmd.OutOrStdout())
+			}
 			site, err := cf.client().Export(ctx)
 			if err != nil {
 				return err

@@ -73,8 +73,12 @@ func (c *Client) do(ctx context.Context, method, path string, in any, out any) (
 	if out == nil {
 		return resp, nil
 	}
-	if raw, ok := out.(*[]byte); ok {
-		*raw, err = io.ReadAll(resp.Body)
+	switch o := out.(type) {
+	case *[]byte:
+		*o, err = io.ReadAll(resp.Body)
+		return resp, err
+	case io.Writer: // the body as it comes, not held
+		_, err = io.Copy(o, resp.Body)
 		return resp, err
 	}
 	return resp, json.NewDecoder(resp.Body).Decode(out)
@@ -193,6 +197,15 @@ func (c *Client) Export(ctx context.Context) (*domain.Site, error) {
 	var s domain.Site
 	_, err := c.do(ctx, http.MethodGet, "/api/v1/export", nil, &s)
 	return &s, err
+}
+
+// ExportTo writes the whole configuration as the server's JSON site
+// document to w as it arrives, holding none of it: the client's memory
+// stays bounded whatever the site's size (Export decodes it whole). A
+// transfer cut short (the server's database failing mid-way) is an error.
+func (c *Client) ExportTo(ctx context.Context, w io.Writer) error {
+	_, err := c.do(ctx, http.MethodGet, "/api/v1/export", nil, w)
+	return err
 }
 
 // DeviceConfig returns a device with every record its files are built from.

@@ -1,7 +1,9 @@
 package admin
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http/httptest"
@@ -43,6 +45,10 @@ func TestExportStreamed(t *testing.T) {
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("streamed\n%+v\nExport\n%+v", got, want)
+	}
+	var streamed, flat bytes.Buffer // the client's streamed copy is the same document (call compacts its copy)
+	if err := c.ExportTo(ctx, &streamed); err != nil || json.Compact(&flat, streamed.Bytes()) != nil || flat.String() != body {
+		t.Errorf("ExportTo: %v, %d bytes compacted against the server's %d", err, flat.Len(), len(body))
 	}
 	if len(got.Models) != 0 || len(got.Files) != 1 || len(got.Files[0].Data) == 0 || len(got.Devices) != 4 ||
 		len(got.Devices[0].Lines) != 2 || len(got.RemoteClusters) != 2 || got.RemoteClusters[1].Priority != 2 {
