@@ -40,6 +40,7 @@ type kept struct {
 	mod        int64          // when it was built, in Unix nanoseconds
 	name       string
 	gen        uint64 // the generation the build started at
+	checked    uint64 // a generation at which it was found current (every change moves the generation)
 	deps       []render.Dep
 	size       int64 // bytes charged to the budget
 	prev, next *kept // the list, most recently served first

@@ -154,7 +154,8 @@ func (s *Source) lookup(name string) (kept, bool, cause) {
 	if !ok {
 		return kept{}, false, causeFirst
 	}
-	if s.current(k.deps, k.gen) {
+	if k.checked == s.gen || s.current(k.deps, k.gen) {
+		k.checked = s.gen // current until the next change: no need to look at its records again
 		s.touch(k)
 		return *k, true, causeFirst
 	}
