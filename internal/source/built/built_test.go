@@ -17,6 +17,7 @@ import (
 	"cmtftp/internal/source"
 	"cmtftp/internal/store"
 	"cmtftp/internal/store/sqlite"
+	"cmtftp/internal/store/sqlstore"
 	"cmtftp/internal/store/storetest"
 )
 
@@ -29,14 +30,7 @@ func open(t *testing.T, _ store.Store, s *Source, name string) (string, error) {
 func TestSource(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "b.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	if _, err := st.Apply(ctx, domain.DemoSite()); err != nil {
-		t.Fatal(err)
-	}
+	st := demoStore(t, domain.DemoSite())
 	s := &Source{Store: st}
 	storetest.Follow(ctx, st, s)
 
@@ -106,15 +100,7 @@ func (c *countingStore) Get(ctx context.Context, k domain.Kind, key string) (dom
 // TestStorm: many requests at once for one uncached name build it once;
 // repeated requests for a name no builder makes ask the database once.
 func TestStorm(t *testing.T) {
-	ctx := context.Background()
-	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "s.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	if _, err := st.Apply(ctx, domain.DemoSite()); err != nil {
-		t.Fatal(err)
-	}
+	st := demoStore(t, domain.DemoSite())
 	cs := &countingStore{Store: st}
 	s := &Source{Store: cs}
 	var wg sync.WaitGroup
@@ -266,15 +252,8 @@ func candidates(x *domain.Index) []string {
 // changes are real writes, their events read from the store's own feed.
 func TestSelectiveRebuild(t *testing.T) {
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "c.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
 	site := domain.DemoSite()
-	if _, err := st.Apply(ctx, site); err != nil {
-		t.Fatal(err)
-	}
+	st := demoStore(t, site)
 	var names []string
 	for f, err := range render.SiteFiles(domain.NewIndex(site)) {
 		if err != nil {
@@ -396,14 +375,7 @@ func deliver(t *testing.T, st store.Store, s *Source, after int64) {
 // no builder reads, keeps the built files; any other change drops them.
 func TestChangesNotRead(t *testing.T) {
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "c.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	if _, err := st.Apply(ctx, domain.DemoSite()); err != nil {
-		t.Fatal(err)
-	}
+	st := demoStore(t, domain.DemoSite())
 	builds := 0
 	s := &Source{Store: st, OnBuild: func(render.Kind, time.Duration, error, bool) { builds++ }}
 	for _, tc := range []struct {
@@ -425,14 +397,7 @@ func TestChangesNotRead(t *testing.T) {
 // kept file's record after that still rebuilds it.
 func TestChangedCompacted(t *testing.T) {
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "c.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	if _, err := st.Apply(ctx, domain.DemoSite()); err != nil {
-		t.Fatal(err)
-	}
+	st := demoStore(t, domain.DemoSite())
 	s := &Source{Store: st}
 	for i := range maxChanged - 1 { // changes of records no file here reads
 		s.HandleChange(ctx, store.Change{Kind: domain.KindLine, Key: fmt.Sprintf("9%06d", i)})
@@ -451,4 +416,19 @@ func TestChangedCompacted(t *testing.T) {
 	if got := mustOpen(t, s, "SEP0000DE000002.cnf.xml"); got == first {
 		t.Fatal("a change of its line after compaction did not rebuild it")
 	}
+}
+
+// demoStore is a SQLite store in a temporary file holding site, closed
+// when the test ends.
+func demoStore(t *testing.T, site *domain.Site) *sqlstore.DB {
+	t.Helper()
+	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "b.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	if _, err := st.Apply(context.Background(), site); err != nil {
+		t.Fatal(err)
+	}
+	return st
 }
