@@ -2,9 +2,9 @@ package built
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"context"
 	"fmt"
 	"net/netip"
 	"strings"
