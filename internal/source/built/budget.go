@@ -9,7 +9,7 @@ import "hash/maphash"
 // next asked for.
 
 // DefaultMaxBytes caps the default budget (Source.MaxBytes zero): an eighth
-// of the machine's memory, at most this.
+// of the machine's memory or of the cgroup's memory limit, at most this.
 const DefaultMaxBytes = 512 << 20
 
 // goneSlots is the size of the table that remembers why a name is no

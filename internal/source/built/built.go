@@ -33,10 +33,11 @@ type Source struct {
 	// parameter Enable Caching of Configuration Files = false); requests
 	// for one name at the same moment still share one build.
 	NoCache atomic.Bool
-	// MaxBytes is the byte budget of the kept files (their bytes, names
-	// and dependencies and a small constant each): past it the least
+	// MaxBytes is the byte budget of the kept files (the heap they hold:
+	// their entries, names, dependencies and bytes): past it the least
 	// recently served are dropped, and built again when next asked for.
-	// Zero is an eighth of the machine's memory, at most DefaultMaxBytes;
+	// Zero is an eighth of the machine's memory (or of the process's
+	// cgroup v2 memory limit, when lower), at most DefaultMaxBytes;
 	// negative is no budget. Set it before the first request.
 	MaxBytes int64
 	// Uncompressed, when true, keeps every file as it is. Otherwise, once
