@@ -39,7 +39,7 @@ type kept struct {
 // headerSize is the fixed start of kept.data.
 const headerSize = 48
 
-// newKept is the entry of the file name built as b at mod from deps, kept
+// newKept is the entry of the file f named name, rendered from deps, kept
 // compressed as z with c, or as f itself when z is nil. It reports false
 // for a file too large for the entry's fields (not kept).
 func newKept(name string, f *source.Memory, deps []render.Dep, z []byte, c *codec) (*kept, bool) {
