@@ -202,7 +202,7 @@ func (h *Handler) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	}
 	defer f.Close()
 	res.Origin = source.OriginOf(f)
-	_, inMemory := f.(*source.Memory)
+	_, inMemory := f.(interface{ Bytes() []byte }) // a source.Memory, or a kept file decompressed
 	res.FromDisk = !inMemory
 	w.Header().Set("ETag", etag(f))
 	w.Header().Set("Content-Type", contentType(req.Path))
@@ -264,9 +264,10 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, name string, err 
 }
 
 // etag is the file's SHA-256 when it is small enough to hash, else a weak
-// tag of size and modification time.
+// tag of size and modification time. A file that offers its hash (a
+// source.Memory, a kept built file) is not hashed again.
 func etag(f source.File) string {
-	if m, ok := f.(*source.Memory); ok && m.Size() <= HashLimit {
+	if m, ok := f.(interface{ SHA256() string }); ok && f.Size() <= HashLimit {
 		return `"` + m.SHA256() + `"` // cached files: hashed once, not per request
 	}
 	if f.Size() <= HashLimit {

@@ -1,29 +1,16 @@
 package built
 
-import (
-	"hash/maphash"
-	"unsafe"
-
-	"cmtftp/internal/render"
-	"cmtftp/internal/source"
-)
+import "hash/maphash"
 
 // The byte budget. Kept files are on one doubly linked list, most recently
 // served first; a hit moves its file to the front, and past the budget the
 // file at the back is dropped: O(1) per request and per eviction, and a
-// fixed number of words per file (the list links, its size, its
-// generation). A dropped file is built again when next asked for.
+// fixed entry per file (entry.go). A dropped file is built again when
+// next asked for.
 
 // DefaultMaxBytes caps the default budget (Source.MaxBytes zero): an eighth
-// of the machine's memory, at most this.
+// of the machine's memory or of the cgroup's memory limit, at most this.
 const DefaultMaxBytes = 512 << 20
-
-// keptOverhead is what a kept file costs beyond its bytes, its name and its
-// dependencies: the entry, the source.Memory and the map slot.
-const keptOverhead = int64(unsafe.Sizeof(kept{})+unsafe.Sizeof(source.Memory{})) + 48
-
-// depSize is what one remembered dependency costs beyond its key's bytes.
-const depSize = int64(unsafe.Sizeof(render.Dep{}))
 
 // goneSlots is the size of the table that remembers why a name is no
 // longer kept (evicted, or dropped by a change of everything), so its next
@@ -31,29 +18,6 @@ const depSize = int64(unsafe.Sizeof(render.Dep{}))
 // another is counted as a first build: the counts are exact up to this
 // many names and close past it.
 const goneSlots = 1 << 15
-
-// kept is a built file in the cache, on the list of kept files.
-type kept struct {
-	f          *source.Memory // the file as it is; nil when kept compressed
-	z          []byte         // the file compressed (codec.go)
-	n          int64          // the file's length
-	mod        int64          // when it was built, in Unix nanoseconds
-	name       string
-	gen        uint64 // the generation the build started at
-	checked    uint64 // a generation at which it was found current (every change moves the generation)
-	deps       []render.Dep
-	size       int64 // bytes charged to the budget
-	prev, next *kept // the list, most recently served first
-}
-
-// charge is the bytes a kept file, stored as b, counts against the budget.
-func charge(name string, b []byte, deps []render.Dep) int64 {
-	n := keptOverhead + int64(len(name)+len(b))
-	for _, d := range deps {
-		n += depSize + int64(len(d.Key))
-	}
-	return n
-}
 
 // budget is the byte budget in force: MaxBytes, or the default for zero;
 // negative is no budget. Called holding mu.
@@ -80,15 +44,17 @@ func (s *Source) keep(k *kept) {
 	if s.cache == nil {
 		s.cache = map[string]*kept{}
 	}
-	if old, ok := s.cache[k.name]; ok {
+	name := k.name()
+	if old, ok := s.cache[name]; ok {
 		s.unlink(old)
 	}
-	s.cache[k.name] = k
+	s.cache[name] = k
 	s.pushFront(k)
-	s.bytes += k.size
-	s.fileBytes += k.n
-	if k.z != nil {
+	s.bytes += k.charge()
+	s.fileBytes += k.size()
+	if k.c != nil {
 		s.compressed++
+		k.c.refs++
 	}
 	limit := s.budget()
 	for limit >= 0 && s.bytes > limit && s.head.prev != &s.head {
@@ -122,14 +88,15 @@ func (s *Source) unlink(k *kept) {
 		k.prev.next, k.next.prev = k.next, k.prev
 		k.prev, k.next = nil, nil
 	}
-	if s.cache[k.name] == k {
-		delete(s.cache, k.name)
+	if name := k.name(); s.cache[name] == k {
+		delete(s.cache, name)
 	}
-	s.bytes -= k.size
-	s.fileBytes -= k.n
-	if k.z != nil {
+	s.bytes -= k.charge()
+	s.fileBytes -= k.size()
+	if k.c != nil {
 		s.compressed--
 	}
+	s.release(k)
 }
 
 // evict drops k, the least recently served file, to keep the budget.
@@ -137,7 +104,7 @@ func (s *Source) unlink(k *kept) {
 func (s *Source) evict(k *kept) {
 	s.unlink(k)
 	s.evictions++
-	s.remember(k.name, causeEvicted)
+	s.remember(k.name(), causeEvicted)
 	if s.Metrics != nil {
 		s.Metrics.evictions.Inc()
 	}

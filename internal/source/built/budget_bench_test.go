@@ -51,19 +51,23 @@ func waitTrained(tb testing.TB, s *Source) {
 // BenchmarkOpenKept is the per-request cost of a kept file as it is: Open
 // through the cache, the bytes taken without a copy (as tftpd does),
 // Close. It reports the bytes each kept file counts against the budget.
-func BenchmarkOpenKept(b *testing.B) { benchOpen(b, false) }
+func BenchmarkOpenKept(b *testing.B) { benchOpen(b, false, source.TFTP) }
 
 // BenchmarkOpenCompressed is the same with the files kept compressed with
 // the site's dictionary: each request decompresses into a pooled buffer.
-func BenchmarkOpenCompressed(b *testing.B) { benchOpen(b, true) }
+func BenchmarkOpenCompressed(b *testing.B) { benchOpen(b, true, source.TFTP) }
 
-func benchOpen(b *testing.B, compressed bool) {
+// BenchmarkOpenCompressedHTTP is the same over HTTP, with the hash httpd
+// takes for the ETag.
+func BenchmarkOpenCompressedHTTP(b *testing.B) { benchOpen(b, true, source.HTTP) }
+
+func benchOpen(b *testing.B, compressed bool, proto source.Protocol) {
 	s, names, build := warmSite(b, compressed)
 	st := s.Stats()
 	if compressed && st.Compressed < len(names)*9/10 {
 		b.Fatalf("only %d of %d files compressed", st.Compressed, len(names))
 	}
-	reqs := requests(b, names)
+	reqs := requests(b, names, proto)
 	ctx := context.Background()
 	b.ReportAllocs()
 	runtime.GC() // the builds' garbage, not the requests'
@@ -76,6 +80,9 @@ func benchOpen(b *testing.B, compressed bool) {
 		if len(f.(interface{ Bytes() []byte }).Bytes()) == 0 {
 			b.Fatal("empty")
 		}
+		if proto == source.HTTP && len(f.(interface{ SHA256() string }).SHA256()) != 64 {
+			b.Fatal("no hash")
+		}
 		f.Close()
 	}
 	b.ReportMetric(float64(st.Bytes)/float64(st.Entries), "charged-B/file")
@@ -84,11 +91,11 @@ func benchOpen(b *testing.B, compressed bool) {
 	b.ReportMetric(float64(build.Nanoseconds()), "build-ns/file")
 }
 
-func requests(b *testing.B, names []string) []*source.Request {
+func requests(b *testing.B, names []string, proto source.Protocol) []*source.Request {
 	b.Helper()
 	reqs := make([]*source.Request, len(names))
 	for i, n := range names {
-		r, err := source.NewRequest(n, source.TFTP, netip.AddrPort{}, netip.Addr{})
+		r, err := source.NewRequest(n, proto, netip.AddrPort{}, netip.Addr{})
 		if err != nil {
 			b.Fatal(err)
 		}

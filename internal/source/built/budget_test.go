@@ -162,9 +162,9 @@ func TestBudgetRace(t *testing.T) {
 	var bytes int64
 	for k := s.head.next; k != &s.head; k = k.next {
 		n++
-		bytes += k.size
-		if s.cache[k.name] != k {
-			t.Fatalf("%s on the list but not in the cache", k.name)
+		bytes += k.charge()
+		if s.cache[k.name()] != k {
+			t.Fatalf("%s on the list but not in the cache", k.name())
 		}
 	}
 	if n != len(s.cache) || bytes != s.bytes || s.bytes > s.MaxBytes {

@@ -33,10 +33,11 @@ type Source struct {
 	// parameter Enable Caching of Configuration Files = false); requests
 	// for one name at the same moment still share one build.
 	NoCache atomic.Bool
-	// MaxBytes is the byte budget of the kept files (their bytes, names
-	// and dependencies and a small constant each): past it the least
+	// MaxBytes is the byte budget of the kept files (the heap they hold:
+	// their entries, names, dependencies and bytes): past it the least
 	// recently served are dropped, and built again when next asked for.
-	// Zero is an eighth of the machine's memory, at most DefaultMaxBytes;
+	// Zero is an eighth of the machine's memory (or of the process's
+	// cgroup v2 memory limit, when lower), at most DefaultMaxBytes;
 	// negative is no budget. Set it before the first request.
 	MaxBytes int64
 	// Uncompressed, when true, keeps every file as it is. Otherwise, once
@@ -50,16 +51,21 @@ type Source struct {
 
 	mu         sync.Mutex
 	cache      map[string]*kept
-	head       kept     // the list of kept files: head.next most recently served
-	bytes      int64    // charged by the kept files
-	fileBytes  int64    // of their bytes alone
-	compressed int      // kept files kept compressed
-	samples    [][]byte // the files the dictionary will be trained on
-	training   bool     // a dictionary is being trained, or is there
-	trainTries int      // trainings that gave none
-	codec      atomic.Pointer[codec]
-	files      sync.Pool // of *packed
-	defaultMax int64     // the default budget, once computed
+	head       kept                  // the list of kept files: head.next most recently served
+	bytes      int64                 // charged by the kept files
+	fileBytes  int64                 // of their bytes alone
+	compressed int                   // kept files kept compressed
+	samples    [][]byte              // the files the next dictionary will be trained on (retrain.go)
+	training   bool                  // a dictionary is being trained
+	trainOff   bool                  // trainings gave none: files are kept as they are
+	retrain    bool                  // newly kept files compress badly: sample them for a new dictionary
+	retrainGap time.Duration         // the least time between trainings when not zero (tests)
+	trainTries int                   // trainings in a row that gave none
+	trainings  int                   // trainings started
+	codec      atomic.Pointer[codec] // the dictionary files are kept with
+	codecs     []*codec              // the dictionaries in use: that one, and older ones kept files need
+	files      sync.Pool             // of *packed
+	defaultMax int64                 // the default budget, once computed
 	evictions  uint64
 	builds     [numCauses]uint64
 	gone       []uint64 // why a name was dropped (budget.go)
@@ -102,7 +108,7 @@ func (s *Source) Open(ctx context.Context, req *source.Request) (source.File, er
 	k, ok, why := s.lookup(name)
 	if ok {
 		s.mu.Unlock()
-		return s.serve(k, req.Protocol)
+		return s.serve(k)
 	}
 	if until, ok := s.missing[name]; ok && time.Now().Before(until) {
 		s.mu.Unlock()
@@ -154,8 +160,8 @@ func (s *Source) lookup(name string) (kept, bool, cause) {
 	if !ok {
 		return kept{}, false, causeFirst
 	}
-	if k.checked == s.gen || s.current(k.deps, k.gen) {
-		k.checked = s.gen // current until the next change: no need to look at its records again
+	if k.gen == s.gen || s.fresh(k) {
+		k.gen = s.gen // current until the next change: no need to look at its records again
 		s.touch(k)
 		return *k, true, causeFirst
 	}
@@ -165,11 +171,11 @@ func (s *Source) lookup(name string) (kept, bool, cause) {
 }
 
 // serve hands out k: its source.Memory, or its bytes decompressed.
-func (s *Source) serve(k kept, proto source.Protocol) (source.File, error) {
+func (s *Source) serve(k kept) (source.File, error) {
 	if k.f != nil {
 		return k.f, nil
 	}
-	return s.open(k.z, k.n, k.mod, proto)
+	return s.open(&k)
 }
 
 // build renders name, caching the result unless a change arrived meanwhile.
@@ -180,13 +186,13 @@ func (s *Source) build(ctx context.Context, name string, target render.Target, w
 	var f *source.Memory
 	for attempt := 0; attempt < 3; attempt++ {
 		s.mu.Lock()
-		if k, ok := s.cache[name]; ok && s.current(k.deps, k.gen) {
+		if k, ok := s.cache[name]; ok && s.fresh(k) {
 			k := *k
 			s.mu.Unlock()
 			if k.f != nil {
 				return k.f, nil
 			}
-			return s.unpack(k.z, k.n, k.mod)
+			return s.unpack(&k)
 		}
 		gen := s.gen
 		s.mu.Unlock()
@@ -225,20 +231,23 @@ func (s *Source) build(ctx context.Context, name string, target render.Target, w
 // store keeps f, built at generation gen from deps, compressed when
 // there is a dictionary, unless a change arrived while it was compressed.
 func (s *Source) store(name string, f *source.Memory, gen uint64, deps []render.Dep) {
-	k := &kept{f: f, n: f.Size(), mod: f.ModTime().UnixNano(), name: name, gen: gen, deps: deps}
-	if k.z = s.pack(f.Bytes()); k.z != nil {
-		k.f = nil
+	z, c := s.pack(f.Bytes())
+	k, ok := newKept(name, f, deps, z, c)
+	if !ok {
+		return
 	}
-	k.size = charge(name, f.Bytes(), deps)
-	if k.z != nil {
-		k.size = charge(name, k.z, deps)
-	}
+	k.gen = gen
 	s.mu.Lock()
+	if c != nil {
+		size := int64(len(z))
+		if z == nil {
+			size = f.Size() // not smaller: kept as it is
+		}
+		s.observe(c, f.Size(), size)
+	}
 	if s.current(deps, gen) {
 		s.keep(k)
-		if k.z == nil {
-			s.sample(f.Bytes())
-		}
+		s.sample(f.Bytes())
 	}
 	s.mu.Unlock()
 }

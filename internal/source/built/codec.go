@@ -1,11 +1,14 @@
 package built
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"sync"
 	"time"
+	"unsafe"
 
 	"github.com/klauspost/compress/zstd"
 
@@ -14,11 +17,12 @@ import (
 
 // Compact storage. The files of one site share most of their bytes, so
 // once trainSamples files are kept a zstd dictionary is trained on them
-// (once, on one goroutine); every file kept after that is kept
-// compressed with it when that is smaller, and a request decompresses it
-// into a pooled buffer that its Close gives back. The dictionary is kept
-// for the life of the Source: a site that changes much compresses less
-// well, never wrongly.
+// (on one goroutine); every file kept after that is kept compressed with
+// it when that is smaller, and a request decompresses it into a pooled
+// buffer that its Close gives back. When the site changes so much that
+// newly kept files compress markedly worse than right after the training
+// (retrain.go), a new dictionary is trained on them; files kept with an
+// older one refer to it, and it is freed with the last of them.
 
 // trainSamples is how many kept files the dictionary is trained on.
 const trainSamples = 256
@@ -31,10 +35,19 @@ type codec struct {
 	enc  *zstd.Encoder
 	dec  *zstd.Decoder
 	dict int // the dictionary's size
+
+	// Under the Source's mu:
+	refs    int       // kept files compressed with it
+	trained time.Time // when it was trained (or last failed to be replaced)
+	base    float64   // compressed over raw bytes of the first window of files after training
+	winRaw  int64     // the current window's raw bytes,
+	winZ    int64     // compressed bytes,
+	winN    int       // and files
 }
 
-// train builds a codec from samples of the site's files.
-func train(samples [][]byte) (*codec, error) {
+// train builds a codec from samples of the site's files; id names its
+// dictionary.
+func train(samples [][]byte, id uint32) (*codec, error) {
 	var hist []byte
 	for _, b := range samples {
 		if len(hist) >= dictHistory {
@@ -42,7 +55,7 @@ func train(samples [][]byte) (*codec, error) {
 		}
 		hist = append(hist, b[:min(len(b), dictHistory-len(hist))]...) // a first file past the limit gives its start
 	}
-	dict, err := zstd.BuildDict(zstd.BuildDictOptions{ID: 1, Contents: samples, History: hist,
+	dict, err := zstd.BuildDict(zstd.BuildDictOptions{ID: id, Contents: samples, History: hist,
 		Offsets: [3]int{1, 4, 8}, Level: zstd.SpeedFastest})
 	if err != nil {
 		return nil, fmt.Errorf("built: train a dictionary: %w", err)
@@ -58,57 +71,19 @@ func train(samples [][]byte) (*codec, error) {
 	return &codec{enc: enc, dec: dec, dict: len(dict)}, nil
 }
 
-// sample offers the bytes of a newly kept file to the training; the
-// trainSamples-th starts it, and a training that fails starts again on
-// four times as many. Called holding mu.
-func (s *Source) sample(b []byte) {
-	if s.Uncompressed || s.training || len(b) == 0 {
-		return
-	}
-	s.samples = append(s.samples, b)
-	if len(s.samples) < trainSamples<<(2*s.trainTries) { // 256, then 1,024, then 4,096 files
-		return
-	}
-	s.training = true
-	samples := s.samples
-	s.samples = nil
-	go func() {
-		c, err := train(samples)
-		if err == nil {
-			s.codec.Store(c)
-			return
-		}
-		s.mu.Lock()
-		defer s.mu.Unlock()
-		if s.trainTries++; s.trainTries < maxTrainTries {
-			s.training = false // try again on more files
-			return
-		}
-		if s.Logger != nil {
-			s.Logger.Warn("built files kept uncompressed", "err", err)
-		}
-	}()
-}
-
-// maxTrainTries bounds the dictionaries tried (samples of too alike files
-// give none).
-const maxTrainTries = 3
-
-// pack is b compressed, or nil when that is not smaller (or there is no
-// dictionary yet).
-func (s *Source) pack(b []byte) []byte {
-	c := s.codec.Load()
+// pack is b compressed with the current dictionary and that dictionary;
+// z is nil when that is not smaller, c nil when there is no dictionary.
+// The bytes are a scratch buffer, copied into the entry.
+func (s *Source) pack(b []byte) (z []byte, c *codec) {
+	c = s.codec.Load()
 	if c == nil || s.Uncompressed {
-		return nil
+		return nil, nil
 	}
-	z := c.enc.EncodeAll(b, make([]byte, 0, len(b)/8))
+	z = c.enc.EncodeAll(b, make([]byte, 0, len(b)/8))
 	if len(z) >= len(b) {
-		return nil
+		return nil, c
 	}
-	if cap(z)-len(z) > 64 {
-		z = append([]byte(nil), z...) // keep exactly the bytes
-	}
-	return z
+	return z, c
 }
 
 // packed is a kept file decompressed for one request, in a pooled
@@ -117,41 +92,48 @@ func (s *Source) pack(b []byte) []byte {
 type packed struct {
 	b    []byte
 	mod  time.Time
+	sum  [sha256.Size]byte
 	pool *sync.Pool
 }
 
 var _ source.File = (*packed)(nil)
 
-// unpack decompresses z (n bytes decompressed) into a source.Memory.
-func (s *Source) unpack(z []byte, n int64, mod int64) (*source.Memory, error) {
-	b, err := s.codec.Load().dec.DecodeAll(z, make([]byte, 0, n))
+// compressedBytes is a kept file's compressed bytes as the decoder takes
+// them; it only reads them.
+func compressedBytes(k *kept) []byte {
+	z := k.z()
+	return unsafe.Slice(unsafe.StringData(z), len(z))
+}
+
+// unpack decompresses the compressed kept file k into a source.Memory.
+func (s *Source) unpack(k *kept) (*source.Memory, error) {
+	b, err := k.c.dec.DecodeAll(compressedBytes(k), make([]byte, 0, k.size()))
 	if err != nil {
 		return nil, fmt.Errorf("%w: decompress: %w", source.ErrBusy, err)
 	}
-	return source.NewMemory(b, time.Unix(0, mod)), nil
+	return source.NewMemory(b, k.mod()), nil
 }
 
-// open decompresses a compressed kept file (z, n bytes decompressed, built
-// at mod) for one request: into a pooled buffer over TFTP (tftpd closes a
-// file when its transfer ends, and sends from its Bytes without a copy),
-// into a source.Memory otherwise (the HTTP handler hashes a Memory for
-// its ETag and counts it as not read from disk).
-func (s *Source) open(z []byte, n int64, mod int64, proto source.Protocol) (source.File, error) {
-	if proto != source.TFTP {
-		return s.unpack(z, n, mod)
-	}
+// open decompresses the compressed kept file k for one request into a
+// pooled buffer (tftpd and httpd close a file when they are done, and
+// take its Bytes without a copy; httpd takes its SHA256 for the ETag).
+func (s *Source) open(k *kept) (source.File, error) {
 	p, _ := s.files.Get().(*packed)
 	if p == nil {
 		p = &packed{pool: &s.files}
 	}
-	b, err := s.codec.Load().dec.DecodeAll(z, p.b[:0])
+	b, err := k.c.dec.DecodeAll(compressedBytes(k), p.b[:0])
 	if err != nil {
 		s.files.Put(p)
 		return nil, fmt.Errorf("%w: decompress: %w", source.ErrBusy, err)
 	}
-	p.b, p.mod = b, time.Unix(0, mod)
+	p.b, p.mod, p.sum = b, k.mod(), k.sum()
 	return p, nil
 }
+
+// SHA256 returns the hex SHA-256 of the bytes, kept with the file: a
+// compressed kept file is hashed once, when it is kept.
+func (p *packed) SHA256() string { return hex.EncodeToString(p.sum[:]) }
 
 // ReadAt reads from the bytes at off, as io.ReaderAt says.
 func (p *packed) ReadAt(b []byte, off int64) (int, error) {

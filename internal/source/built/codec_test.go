@@ -3,6 +3,8 @@ package built
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"net/netip"
 	"strings"
@@ -16,9 +18,10 @@ import (
 
 // TestCompressed: once the dictionary is trained on the first kept files,
 // later files are kept compressed, far smaller, and every request — over
-// TFTP from a pooled buffer reused across requests, over HTTP as a
-// source.Memory — gets exactly the bytes a Source keeping files as they
-// are serves, with the same modification time as its first request.
+// TFTP and HTTP from a pooled buffer reused across requests — gets
+// exactly the bytes a Source keeping files as they are serves, with the
+// same modification time as its first request and their SHA-256 (the
+// HTTP ETag) kept with them.
 func TestCompressed(t *testing.T) {
 	ctx := context.Background()
 	st, names := deviceSite(t, trainSamples+100)
@@ -50,8 +53,12 @@ func TestCompressed(t *testing.T) {
 				if m, ok := f.(interface{ Bytes() []byte }); !ok || !bytes.Equal(m.Bytes(), want[n]) || !bytes.Equal(got, want[n]) {
 					t.Fatalf("round %d, %s over %s: other bytes", round, n, proto)
 				}
-				if _, isMemory := f.(*source.Memory); isMemory != (proto == source.HTTP || round == 0) {
+				if _, isMemory := f.(*source.Memory); isMemory != (round == 0 && proto == source.TFTP) { // the first request builds it
 					t.Errorf("round %d, %s over %s: a %T", round, n, proto, f)
+				}
+				sum := sha256.Sum256(want[n])
+				if h, ok := f.(interface{ SHA256() string }); !ok || h.SHA256() != hex.EncodeToString(sum[:]) {
+					t.Errorf("round %d, %s over %s: no hash, or another", round, n, proto)
 				}
 				if m, ok := mod[n]; !ok {
 					mod[n] = f.ModTime()
@@ -125,7 +132,7 @@ func TestTrainLargeFirstFile(t *testing.T) {
 	for i := range trainSamples - 1 {
 		samples = append(samples, []byte(fmt.Sprintf("<device><name>SEP%012X</name><line>%d</line><label>User %d</label></device>\n", i, 4000+i, i)))
 	}
-	c, err := train(samples)
+	c, err := train(samples, 1)
 	if err != nil {
 		t.Fatalf("no dictionary: %v", err)
 	}

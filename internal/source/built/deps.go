@@ -35,6 +35,16 @@ func (s *Source) current(deps []render.Dep, gen uint64) bool {
 	return true
 }
 
+// fresh reports whether none of the kept file k's records changed after
+// it was built, and nothing dropped every file since. Called holding mu.
+func (s *Source) fresh(k *kept) bool {
+	if k.gen < s.floor {
+		return false
+	}
+	name := k.name()
+	return s.unchanged(k.own(), name, k.gen) && s.unchanged(k.shared.Value(), name, k.gen)
+}
+
 // changedRecord records a change of c's record at a new generation.
 // Called holding mu.
 func (s *Source) changedRecord(c store.Change) {
@@ -82,7 +92,8 @@ func (s *Source) dropAll() {
 	s.floor = s.gen
 	if s.head.next != nil {
 		for k := s.head.next; k != &s.head; k = k.next {
-			s.remember(k.name, causeChanged)
+			s.remember(k.name(), causeChanged)
+			s.release(k)
 		}
 	}
 	s.head.prev, s.head.next = nil, nil

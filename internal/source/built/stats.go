@@ -37,6 +37,9 @@ type Stats struct {
 	// before it is trained).
 	Compressed int `json:"compressed"`
 	DictBytes  int `json:"dictBytes"`
+	// Dictionaries is how many dictionaries kept files are compressed
+	// with: the current one, and older ones until their last file goes.
+	Dictionaries int `json:"dictionaries"`
 	// Evictions counts the files dropped to keep the budget.
 	Evictions uint64 `json:"evictions"`
 	// Builds counts the builds by cause: first, changed, evicted,
@@ -56,7 +59,7 @@ func (s *Source) Stats() Stats {
 	defer s.mu.Unlock()
 	st := Stats{Entries: len(s.cache), Bytes: s.bytes, BudgetBytes: s.budget(), FileBytes: s.fileBytes,
 		Evictions: s.evictions, Builds: make(map[string]uint64, numCauses), ChangedRecords: len(s.changed),
-		Caching: !s.NoCache.Load(), Compressed: s.compressed}
+		Caching: !s.NoCache.Load(), Compressed: s.compressed, Dictionaries: len(s.codecs)}
 	if c := s.codec.Load(); c != nil {
 		st.DictBytes = c.dict
 	}
