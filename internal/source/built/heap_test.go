@@ -1,3 +1,9 @@
+//go:build !race
+
+// The heap figures are taken without the race detector, whose shadow
+// memory and slower allocator make them meaningless (and the fill slow):
+// scripts/test runs this file in its pass without -race.
+
 package built
 
 import (
