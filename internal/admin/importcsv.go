@@ -20,14 +20,41 @@ type ImportResult struct {
 
 // Import sends the devices of a checked CSV file (devicecsv.Check) to the
 // server, reading the file again from r (at its start) batch devices at a
-// time, each batch one Apply and so one transaction: only one batch is in
-// memory at a time. progress, if not nil, is told the devices written so
-// far after each batch. On an error the result counts the whole batches
-// written, and an error the server returned about a device names the
-// device's CSV line (a *LineError).
+// time, each batch one Apply and so one transaction. The next batch is read
+// while the server writes one, so at most two are in memory. progress, if
+// not nil, is told the devices written so far after each batch. On an
+// error the result counts the whole batches written, and an error the
+// server returned about a device names the device's CSV line (a
+// *LineError).
 func (c *Client) Import(ctx context.Context, r io.Reader, f *devicecsv.File, batch int, progress func(int)) (ImportResult, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	batches := make(chan *domain.Site)
 	var total ImportResult
+	sent := make(chan error, 1)
+	go func() {
+		sent <- c.sendBatches(ctx, batches, f, &total, progress)
+		cancel()
+	}()
 	err := f.Batches(r, batch, func(site *domain.Site) error {
+		select {
+		case batches <- site:
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	})
+	close(batches)
+	if serr := <-sent; serr != nil || err == nil {
+		return total, serr
+	}
+	return total, err
+}
+
+// sendBatches applies each batch in turn, counting what was written in
+// total, until batches is closed or a batch fails.
+func (c *Client) sendBatches(ctx context.Context, batches <-chan *domain.Site, f *devicecsv.File, total *ImportResult, progress func(int)) error {
+	for site := range batches {
 		res, err := c.Apply(ctx, site)
 		if err != nil {
 			var ae *Error
@@ -45,9 +72,8 @@ func (c *Client) Import(ctx context.Context, r io.Reader, f *devicecsv.File, bat
 		if progress != nil {
 			progress(total.Devices)
 		}
-		return nil
-	})
-	return total, err
+	}
+	return nil
 }
 
 // LineError is an error the server returned about the device on one line

@@ -3,6 +3,7 @@ package admin
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"testing"
@@ -127,4 +128,37 @@ func changesAfter(t *testing.T, st store.Store, id int64, want map[string]bool) 
 		t.Errorf("change feed: %d of %d imported records not reported (%v)", missing, len(want), ctx.Err())
 	}
 	return last
+}
+
+// TestImportCSVStops: a batch the server refuses stops the import after
+// the whole batches before it, and the error names the CSV line of the
+// device at fault.
+func TestImportCSVStops(t *testing.T) {
+	c, st, _ := newAPI(t, "")
+	ctx := context.Background()
+	if _, err := c.Apply(ctx, storetest.Site()); err != nil {
+		t.Fatal(err)
+	}
+	// Row 1000 (line 1002) is a phone whose MAC a voice-mail port has.
+	if _, err := c.Put(ctx, &domain.Device{Name: "VMX", MAC: "0022AA0003E8", Model: "Voice Mail Port", Pool: "HQ"}); err != nil {
+		t.Fatal(err)
+	}
+	site, err := store.LoadSite(ctx, c, domain.KindModel, domain.KindPool, domain.KindSoftkey, domain.KindSIPProfile, domain.KindDialPlan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := importCSV(2500)
+	f, errs := devicecsv.Check(bytes.NewReader(data), site)
+	if len(errs) > 0 {
+		t.Fatal(errs[0])
+	}
+	res, err := c.Import(ctx, bytes.NewReader(data), f, 300, nil)
+	var le *LineError
+	if !errors.As(err, &le) || le.Line != 1002 || res.Devices != 900 {
+		t.Fatalf("import: %+v, %v; want a LineError on line 1002 after 900 devices", res, err)
+	}
+	ds, err := st.List(ctx, domain.KindDevice)
+	if err != nil || len(ds) != len(storetest.Site().Devices)+1+900 {
+		t.Errorf("%d devices stored, %v", len(ds), err)
+	}
 }
