@@ -31,7 +31,9 @@ func scaleCSV(first, n int) []byte {
 
 // BenchmarkImportCSV imports CMTFTP_BENCH_IMPORT devices (default 20,000)
 // of scripts/bench-scale's CSV into a SQLite store through the admin API,
-// on top of examples/site.yaml, as cmtftp import does.
+// on top of examples/site.yaml, as cmtftp import does (Check, then Import
+// in batches of 2,000). Client and server share the process: profile it
+// with -cpuprofile and read the server's part under (*Server).apply.
 func BenchmarkImportCSV(b *testing.B) {
 	n := 20_000
 	if v := os.Getenv("CMTFTP_BENCH_IMPORT"); v != "" {
@@ -60,28 +62,16 @@ func BenchmarkImportCSV(b *testing.B) {
 		}
 		data := scaleCSV(0, n)
 		b.StartTimer()
-		parsed, errs := devicecsv.Parse(bytes.NewReader(data))
 		existing, err := store.LoadSite(ctx, c, domain.KindModel, domain.KindPool, domain.KindSoftkey, domain.KindSIPProfile, domain.KindDialPlan)
 		if err != nil {
 			b.Fatal(err)
 		}
-		rows, refErrs := devicecsv.CheckReferences(parsed, existing)
-		if len(errs)+len(refErrs) > 0 {
-			b.Fatal(errs, refErrs)
+		checked, errs := devicecsv.Check(bytes.NewReader(data), existing)
+		if len(errs) > 0 {
+			b.Fatal(errs[0])
 		}
-		const batch = 2000
-		for start := 0; start < len(rows); start += batch {
-			end := min(start+batch, len(rows))
-			s := &domain.Site{}
-			for _, r := range rows[start:end] {
-				for _, a := range r.Device.Lines {
-					s.Lines = append(s.Lines, parsed.Lines[a.Line])
-				}
-				s.Devices = append(s.Devices, r.Device)
-			}
-			if _, err := c.Apply(ctx, s); err != nil {
-				b.Fatal(err)
-			}
+		if _, err := c.Import(ctx, bytes.NewReader(data), checked, 2000, nil); err != nil {
+			b.Fatal(err)
 		}
 		b.StopTimer()
 		srv.Close()
