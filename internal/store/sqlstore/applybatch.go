@@ -21,10 +21,15 @@ const (
 )
 
 // applyGroups writes es (in apply order) group by group.
+// Custom files go one at a time: their stored versions, read before they
+// are replaced, may be far larger than the document that replaces them.
 func (x *tx) applyGroups(es []domain.Entity, res *store.ApplyResult) error {
 	for len(es) > 0 {
-		n := 1
-		for n < len(es) && n < groupMax && es[n].Kind() == es[0].Kind() {
+		n, most := 1, groupMax
+		if es[0].Kind() == domain.KindFile {
+			most = 1
+		}
+		for n < len(es) && n < most && es[n].Kind() == es[0].Kind() {
 			n++
 		}
 		done, err := x.putGroup(es[:n], res)
