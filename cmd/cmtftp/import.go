@@ -35,7 +35,10 @@ Every row is checked first, against the file and against the records on the serv
 if any row is wrong, the report lists each bad row by line number and nothing is
 written. Then the devices are written in batches, each batch one transaction:
 an interrupted import keeps whole batches only, and running it again finishes
-the job (rows already there are unchanged).`,
+the job (rows already there are unchanged). The file is read twice (to check,
+then to send), so memory holds an index of it and a batch or two, not the
+whole file; input that cannot be read twice (a pipe) is copied to a
+temporary file first.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			f, err := openSeekable(args[0])
