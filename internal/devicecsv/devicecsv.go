@@ -197,7 +197,7 @@ func (p *parser) index(d *domain.Device, lines []*domain.Line, line int) (ok, mo
 	if rerr := p.mergeLines(lines, line); rerr != nil {
 		return false, p.add(*rerr)
 	}
-	p.out.LineOf[d.Name] = line
+	p.out.LineOf[strings.Clone(d.Name)] = line
 	return true, true
 }
 
@@ -214,16 +214,19 @@ func (p *parser) mergeLines(lines []*domain.Line, line int) *RowError {
 			return &RowError{Line: line, Column: "DISPLAY", Msg: fmt.Sprintf("directory number %s has another display name or label on line %d", l.Number, p.firstSeen[l.Number])}
 		}
 		if old.DisplayName == "" {
-			old.DisplayName = l.DisplayName
+			old.DisplayName = strings.Clone(l.DisplayName)
 		}
 		if old.Label == "" {
-			old.Label = l.Label
+			old.Label = strings.Clone(l.Label)
 		}
 	}
 	for _, l := range lines {
 		if _, ok := p.out.Lines[l.Number]; !ok {
-			p.out.Lines[l.Number] = l
-			p.firstSeen[l.Number] = line
+			// Copies: a field of a CSV record keeps the whole row's text alive.
+			c := *l
+			c.Number, c.DisplayName, c.Label = strings.Clone(l.Number), strings.Clone(l.DisplayName), strings.Clone(l.Label)
+			p.out.Lines[c.Number] = &c
+			p.firstSeen[c.Number] = line
 		}
 	}
 	return nil
