@@ -35,15 +35,17 @@ Every row is checked first, against the file and against the records on the serv
 if any row is wrong, the report lists each bad row by line number and nothing is
 written. Then the devices are written in batches, each batch one transaction:
 an interrupted import keeps whole batches only, and running it again finishes
-the job (rows already there are unchanged).`,
+the job (rows already there are unchanged). The file is read twice (to check,
+then to send), so memory holds an index of it and a batch or two, not the
+whole file; input that cannot be read twice (a pipe) is copied to a
+temporary file first.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			f, err := os.Open(args[0])
+			f, err := openSeekable(args[0])
 			if err != nil {
 				return err
 			}
 			defer f.Close()
-			parsed, rowErrs := devicecsv.Parse(f)
 			ctx, cancel := cmdContext(cmd)
 			defer cancel()
 			c := cf.client()
@@ -51,8 +53,7 @@ the job (rows already there are unchanged).`,
 			if err != nil {
 				return err
 			}
-			rows, refErrs := devicecsv.CheckReferences(parsed, existing)
-			rowErrs = append(rowErrs, refErrs...)
+			checked, rowErrs := devicecsv.Check(f, existing)
 			if len(rowErrs) > 0 {
 				slices.SortStableFunc(rowErrs, func(a, b devicecsv.RowError) int { return a.Line - b.Line })
 				w := cmd.ErrOrStderr()
@@ -62,10 +63,13 @@ the job (rows already there are unchanged).`,
 				return fmt.Errorf("import %s: %d bad rows; nothing was written", args[0], len(rowErrs))
 			}
 			if dryRun {
-				fmt.Fprintf(cmd.OutOrStdout(), "%s: %d devices and %d lines would be imported\n", args[0], len(rows), len(parsed.Lines))
+				fmt.Fprintf(cmd.OutOrStdout(), "%s: %d devices and %d lines would be imported\n", args[0], checked.Count, len(checked.Lines))
 				return nil
 			}
-			return importRows(cmd, c, args[0], parsed, rows, batch)
+			if _, err := f.Seek(0, io.SeekStart); err != nil {
+				return err
+			}
+			return importRows(cmd, c, args[0], f, checked, batch)
 		}}
 	cf.register(cmd)
 	cmd.Flags().IntVar(&batch, "batch", 2000, "devices per transaction")
@@ -73,47 +77,68 @@ the job (rows already there are unchanged).`,
 	return cmd
 }
 
-func importRows(cmd *cobra.Command, c *admin.Client, name string, parsed *devicecsv.File, rows []devicecsv.Row, batch int) error {
+// importRows sends the checked file f to the server (admin.Client.Import).
+func importRows(cmd *cobra.Command, c *admin.Client, name string, f io.Reader, checked *devicecsv.File, batch int) error {
 	if batch < 1 {
 		return errors.New("--batch must be at least 1")
 	}
 	ctx, cancel := cmdContext(cmd)
 	defer cancel()
-	bar := newProgress(cmd.ErrOrStderr(), "importing", len(rows))
-	var total store.ApplyResult
-	for start := 0; start < len(rows); start += batch {
-		end := min(start+batch, len(rows))
-		site := &domain.Site{}
-		sent := map[string]bool{}
-		for _, r := range rows[start:end] {
-			for _, a := range r.Device.Lines {
-				if !sent[a.Line] {
-					site.Lines = append(site.Lines, parsed.Lines[a.Line])
-					sent[a.Line] = true
-				}
-			}
-			site.Devices = append(site.Devices, r.Device)
-		}
-		res, err := c.Apply(ctx, site)
-		if err != nil {
-			bar.done()
-			var ae *admin.Error
-			if errors.As(err, &ae) && ae.Kind == domain.KindDevice {
-				if l, ok := parsed.LineOf[ae.Key]; ok {
-					err = fmt.Errorf("%s:%d: %w", name, l, err)
-				}
-			}
-			return fmt.Errorf("import stopped after %d of %d devices (whole batches only; run it again to finish): %w", start, len(rows), err)
-		}
-		total.Created += res.Created
-		total.Updated += res.Updated
-		total.Unchanged += res.Unchanged
-		bar.set(end)
-	}
+	bar := newProgress(cmd.ErrOrStderr(), "importing", checked.Count)
+	total, err := c.Import(ctx, f, checked, batch, bar.set)
 	bar.done()
+	if err != nil {
+		if le, ok := errors.AsType[*admin.LineError](err); ok {
+			err = fmt.Errorf("%s:%d: %w", name, le.Line, le.Err)
+		}
+		return fmt.Errorf("import stopped after %d of %d devices (whole batches only; run it again to finish): %w", total.Devices, checked.Count, err)
+	}
 	fmt.Fprintf(cmd.OutOrStdout(), "imported %s: %d devices; records created %d, updated %d, unchanged %d\n",
-		name, len(rows), total.Created, total.Updated, total.Unchanged)
+		name, checked.Count, total.Created, total.Updated, total.Unchanged)
 	return nil
+}
+
+// openSeekable opens path for reading twice (check, then send): a file
+// that cannot seek (a pipe) is first copied to a temporary file, which
+// closing removes.
+func openSeekable(path string) (*tempFile, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
+		return &tempFile{File: f}, nil
+	}
+	defer f.Close()
+	tmp, err := os.CreateTemp("", "cmtftp-import-*.csv")
+	if err != nil {
+		return nil, err
+	}
+	t := &tempFile{File: tmp, remove: true}
+	if _, err := io.Copy(tmp, f); err != nil {
+		t.Close()
+		return nil, err
+	}
+	if _, err := tmp.Seek(0, io.SeekStart); err != nil {
+		t.Close()
+		return nil, err
+	}
+	return t, nil
+}
+
+// tempFile is an open file, removed on Close when remove is set.
+type tempFile struct {
+	*os.File
+	remove bool
+}
+
+// Close closes the file and removes it if it is a temporary copy.
+func (t *tempFile) Close() error {
+	err := t.File.Close()
+	if t.remove {
+		os.Remove(t.Name())
+	}
+	return err
 }
 
 // progress draws a progress bar on a terminal, or a line per 10% elsewhere.

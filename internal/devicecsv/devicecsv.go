@@ -54,6 +54,9 @@ type File struct {
 	Lines map[string]*domain.Line // by number
 	// LineOf maps a device name to its CSV line number, for error reports.
 	LineOf map[string]int
+	// Count is the number of good rows read (len(Rows) when Parse keeps
+	// them; Check keeps none).
+	Count int
 }
 
 // MaxErrors bounds the error report of one file.
@@ -65,15 +68,29 @@ const MaxErrors = 1000
 // MaxRowBytes and fields of at most MaxField bytes: past a limit it stops
 // with an error naming it.
 func Parse(r io.Reader) (*File, []RowError) {
-	in := &rowReader{r: r, limit: MaxRowBytes}
-	cr := csv.NewReader(in)
-	cr.FieldsPerRecord = -1
-	cr.ReuseRecord = true
-	p := &parser{
-		in:        in,
+	p := newParser(r, true)
+	p.run()
+	return p.out, p.errs
+}
+
+// newParser returns a parser of r; check makes it check the rows against
+// each other (duplicate devices, merged lines, the file's limits) and
+// index them in its File.
+func newParser(r io.Reader, check bool) *parser {
+	return &parser{
+		in:        &rowReader{r: r, limit: MaxRowBytes},
+		check:     check,
 		out:       &File{Lines: map[string]*domain.Line{}, LineOf: map[string]int{}},
 		firstSeen: map[string]int{},
 	}
+}
+
+// run reads the header and every row.
+func (p *parser) run() {
+	in := p.in
+	cr := csv.NewReader(in)
+	cr.FieldsPerRecord = -1
+	cr.ReuseRecord = true
 	head, err := cr.Read()
 	if err != nil {
 		switch {
@@ -82,25 +99,28 @@ func Parse(r io.Reader) (*File, []RowError) {
 		case errors.Is(err, errRowTooLong):
 			err = fmt.Errorf("the header is longer than %d bytes", MaxRowBytes)
 		}
-		return p.out, []RowError{{Line: 1, Msg: err.Error()}}
+		p.errs = []RowError{{Line: 1, Msg: err.Error()}}
+		return
 	}
 	if e := p.longField(head, 1); e != nil {
-		return p.out, []RowError{*e}
+		p.errs = []RowError{*e}
+		return
 	}
 	p.last = 1
 	p.header(head)
 	if len(p.errs) > 0 {
-		return p.out, p.errs
+		return
 	}
 	for p.next(cr) {
 	}
-	return p.out, p.errs
 }
 
-// parser is the state of one Parse.
+// parser is the state of one Parse, Check or Batches.
 type parser struct {
 	in        *rowReader
-	last      int // line of the last row read
+	check     bool           // check rows against each other and index them in out
+	onRow     func(Row) bool // takes each good row (nil: out.Rows keeps them); false stops
+	last      int            // line of the last row read
 	cols      []column
 	out       *File
 	errs      []RowError
@@ -150,19 +170,35 @@ func (p *parser) next(cr *csv.Reader) bool {
 	if rerr != nil {
 		return p.add(*rerr)
 	}
-	if len(p.out.LineOf) >= MaxRows || len(p.out.Lines)+len(lines) > MaxLines {
-		p.add(RowError{Line: line, Msg: fmt.Sprintf("more than %d devices or %d directory numbers in one file (split it); the rest is not read", MaxRows, MaxLines)})
-		return false
+	if p.check {
+		if ok, more := p.index(d, lines, line); !ok {
+			return more
+		}
 	}
-	if prev, dup := p.out.LineOf[d.Name]; dup {
-		return p.add(RowError{Line: line, Column: "MAC ADDRESS", Msg: fmt.Sprintf("device %s is also on line %d", d.Name, prev)})
+	p.out.Count++
+	if p.onRow != nil {
+		return p.onRow(Row{Line: line, Device: d})
 	}
-	if rerr := p.mergeLines(lines, line); rerr != nil {
-		return p.add(*rerr)
-	}
-	p.out.LineOf[d.Name] = line
 	p.out.Rows = append(p.out.Rows, Row{Line: line, Device: d})
 	return true
+}
+
+// index checks a good row against the rows before it and the file's
+// limits, and indexes its device and lines. It reports whether the row
+// passed and, if not, whether to go on.
+func (p *parser) index(d *domain.Device, lines []*domain.Line, line int) (ok, more bool) {
+	if len(p.out.LineOf) >= MaxRows || len(p.out.Lines)+len(lines) > MaxLines {
+		p.add(RowError{Line: line, Msg: fmt.Sprintf("more than %d devices or %d directory numbers in one file (split it); the rest is not read", MaxRows, MaxLines)})
+		return false, false
+	}
+	if prev, dup := p.out.LineOf[d.Name]; dup {
+		return false, p.add(RowError{Line: line, Column: "MAC ADDRESS", Msg: fmt.Sprintf("device %s is also on line %d", d.Name, prev)})
+	}
+	if rerr := p.mergeLines(lines, line); rerr != nil {
+		return false, p.add(*rerr)
+	}
+	p.out.LineOf[strings.Clone(d.Name)] = line
+	return true, true
 }
 
 // mergeLines adds a row's lines to the file's: a directory number seen
@@ -178,16 +214,19 @@ func (p *parser) mergeLines(lines []*domain.Line, line int) *RowError {
 			return &RowError{Line: line, Column: "DISPLAY", Msg: fmt.Sprintf("directory number %s has another display name or label on line %d", l.Number, p.firstSeen[l.Number])}
 		}
 		if old.DisplayName == "" {
-			old.DisplayName = l.DisplayName
+			old.DisplayName = strings.Clone(l.DisplayName)
 		}
 		if old.Label == "" {
-			old.Label = l.Label
+			old.Label = strings.Clone(l.Label)
 		}
 	}
 	for _, l := range lines {
 		if _, ok := p.out.Lines[l.Number]; !ok {
-			p.out.Lines[l.Number] = l
-			p.firstSeen[l.Number] = line
+			// Copies: a field of a CSV record keeps the whole row's text alive.
+			c := *l
+			c.Number, c.DisplayName, c.Label = strings.Clone(l.Number), strings.Clone(l.DisplayName), strings.Clone(l.Label)
+			p.out.Lines[c.Number] = &c
+			p.firstSeen[c.Number] = line
 		}
 	}
 	return nil

@@ -14,11 +14,9 @@ const maxButton = 200
 // rowDevice builds and checks one row's device and lines.
 func rowDevice(cols []column, rec []string, line int) (*domain.Device, []*domain.Line, *RowError) {
 	d := &domain.Device{}
-	byButton := map[int]*domain.Line{}
-	colOf := map[string]string{}
+	byButton := make(map[int]*domain.Line, 2)
 	for i, c := range cols {
 		v := strings.TrimSpace(rec[i])
-		colOf[c.field] = c.header
 		switch c.field {
 		case "dn", "display", "label":
 			setLineField(byButton, c, v)
@@ -27,6 +25,10 @@ func rowDevice(cols []column, rec []string, line int) (*domain.Device, []*domain
 		}
 	}
 	if err := domain.Normalize(d); err != nil {
+		colOf := make(map[string]string, len(cols))
+		for _, c := range cols {
+			colOf[c.field] = c.header
+		}
 		return nil, nil, rowError(line, err, colOf)
 	}
 	var lines []*domain.Line

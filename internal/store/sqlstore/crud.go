@@ -183,12 +183,7 @@ func (s *DB) Create(ctx context.Context, e domain.Entity) error {
 func (s *DB) Apply(ctx context.Context, site *domain.Site) (store.ApplyResult, error) {
 	var res store.ApplyResult
 	err := s.inTx(ctx, func(t *tx) error {
-		for _, e := range site.Entities() {
-			if err := t.put(e, false, &res); err != nil {
-				return err
-			}
-		}
-		return nil
+		return t.applyGroups(site.Entities(), &res)
 	})
 	if err != nil {
 		return store.ApplyResult{}, err
@@ -270,6 +265,7 @@ func (x *tx) put(e domain.Entity, mustCreate bool, res *store.ApplyResult) error
 		x.markKnown(e)
 		return nil
 	}
+	x.forget(e)
 	if err := x.writeRow(t, e, old == nil, res); err != nil {
 		return err
 	}
@@ -403,14 +399,14 @@ func (x *tx) checkRecord(e domain.Entity, old domain.Entity) error {
 			return fmt.Errorf("%w: model %q is in the built-in catalogue; add a model under a new name", domain.ErrReadOnly, v.Name)
 		}
 	case *domain.Device:
-		me, err := get(x, domain.KindModel, v.Model)
+		me, err := x.cachedGet(domain.KindModel, v.Model)
 		if err != nil {
 			return err
 		}
 		return checkDevice(x, v, me.(*domain.Model))
 	case *domain.DeviceProfile:
 		if v.DialPlan != "" {
-			if _, err := get(x, domain.KindDialPlan, v.DialPlan); err != nil {
+			if _, err := x.cachedGet(domain.KindDialPlan, v.DialPlan); err != nil {
 				return err
 			}
 		}
@@ -443,7 +439,7 @@ func checkDevice(x *tx, d *domain.Device, m *domain.Model) error {
 			Msg: fmt.Sprintf("%d lines, model %s has at most %d", len(d.Lines), m.Name, m.MaxLines)}
 	}
 	if d.DialPlan != "" {
-		pe, err := get(x, domain.KindDialPlan, d.DialPlan)
+		pe, err := x.cachedGet(domain.KindDialPlan, d.DialPlan)
 		if err != nil {
 			return err
 		}

@@ -130,7 +130,8 @@ type tx struct {
 	tx    *sql.Tx
 	ctx   context.Context
 	stmts map[string]*sql.Stmt
-	known map[domain.Kind]map[string]bool // records seen to exist in this tx
+	known map[domain.Kind]map[string]bool          // records seen to exist in this tx
+	recs  map[domain.Kind]map[string]domain.Entity // records read for checks in this tx (cachedGet)
 	wrote bool
 }
 
@@ -190,7 +191,8 @@ func (s *DB) inTx(ctx context.Context, f func(*tx) error) error {
 	if err != nil {
 		return s.wrap(err)
 	}
-	t := &tx{s: s, tx: sqlTx, ctx: ctx, stmts: map[string]*sql.Stmt{}, known: map[domain.Kind]map[string]bool{}}
+	t := &tx{s: s, tx: sqlTx, ctx: ctx, stmts: map[string]*sql.Stmt{}, known: map[domain.Kind]map[string]bool{},
+		recs: map[domain.Kind]map[string]domain.Entity{}}
 	defer func() {
 		for _, st := range t.stmts {
 			st.Close()

@@ -1,0 +1,177 @@
+package sqlstore_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"sync/atomic"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+
+	"cmtftp/internal/domain"
+	"cmtftp/internal/store"
+	"cmtftp/internal/store/postgres"
+	"cmtftp/internal/store/sqlite"
+	"cmtftp/internal/store/storetest"
+)
+
+// backends opens a fresh store on each backend: a SQLite file, and a new
+// database on the PostgreSQL that CMTFTP_TEST_POSTGRES names (the test
+// fails without it, as the store suite does).
+var backends = []struct {
+	name string
+	open func(tb testing.TB) store.Store
+}{
+	{"sqlite", func(tb testing.TB) store.Store {
+		s, err := sqlite.Open(context.Background(), filepath.Join(tb.TempDir(), "cmtftp.db"))
+		if err != nil {
+			tb.Fatal(err)
+		}
+		tb.Cleanup(func() { s.Close() })
+		return s
+	}},
+	{"postgres", openPostgres},
+}
+
+var pgSeq atomic.Int64
+
+func openPostgres(tb testing.TB) store.Store {
+	dsn := os.Getenv("CMTFTP_TEST_POSTGRES")
+	if dsn == "" {
+		tb.Fatal("CMTFTP_TEST_POSTGRES is not set: run ./scripts/test, which starts a throwaway PostgreSQL")
+	}
+	ctx := context.Background()
+	admin, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer admin.Close(ctx)
+	name := fmt.Sprintf("cmtftp_bulk_%d_%d", os.Getpid(), pgSeq.Add(1))
+	if _, err := admin.Exec(ctx, "CREATE DATABASE "+name+" TEMPLATE template0"); err != nil {
+		tb.Fatal(err)
+	}
+	u, err := url.Parse(dsn)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	u.Path = "/" + name
+	s, err := postgres.Open(ctx, u.String())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() {
+		s.Close()
+		if c, err := pgx.Connect(ctx, dsn); err == nil {
+			c.Exec(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
+			c.Close(ctx)
+		}
+	})
+	return s
+}
+
+// phones returns n SIP 7970s of storetest.Site's pool, device k with its
+// own line 5<k> on button 1 and the shared line 4100 on button 2.
+func phones(first, n int) ([]*domain.Device, []*domain.Line) {
+	var ds []*domain.Device
+	var ls []*domain.Line
+	for k := first; k < first+n; k++ {
+		num := fmt.Sprintf("5%05d", k)
+		ls = append(ls, &domain.Line{Number: num, DisplayName: "Phone " + num})
+		ds = append(ds, &domain.Device{MAC: fmt.Sprintf("0022AA%06X", k), Model: "7970", Protocol: "SIP", Pool: "HQ",
+			Description: "bulk", Lines: []domain.Appearance{{Button: 1, Line: num}, {Button: 2, Line: "4100"}}})
+	}
+	return ds, ls
+}
+
+// TestApplyGroups: an Apply of more records than one group (so several
+// multi-row INSERTs and IN reads) creates, updates and leaves records as
+// writing them one at a time would, counts them alike, and reads back
+// exactly; a key given twice in one document is written in order (the
+// second copy wins).
+func TestApplyGroups(t *testing.T) {
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			ctx := context.Background()
+			s := b.open(t)
+			if _, err := s.Apply(ctx, storetest.Site()); err != nil {
+				t.Fatal(err)
+			}
+			ds, ls := phones(0, 1234)
+			res, err := s.Apply(ctx, &domain.Site{Lines: ls, Devices: ds})
+			if err != nil || res != (store.ApplyResult{Created: 2468}) {
+				t.Fatalf("first apply: %+v, %v", res, err)
+			}
+			ds2, ls2 := phones(0, 1234)
+			ds2[7].Description = "changed"                                                                             // row only
+			ds2[600].Lines = ds2[600].Lines[:1]                                                                        // lines only
+			ds2[1100].Lines[1].Button = 3                                                                              // a button moved
+			ls2[900].DisplayName = "Renamed"                                                                           // a line
+			again := &domain.Device{MAC: ds2[3].MAC, Model: "7970", Protocol: "SIP", Pool: "HQ", Description: "twice"} // ds2[3] given twice
+			extra, extraLines := phones(5000, 3)
+			site := &domain.Site{Lines: append(ls2, extraLines...), Devices: append(append(ds2, again), extra...)}
+			res, err = s.Apply(ctx, site)
+			// 3 new lines and devices; line 900 and devices 7, 600, 1100 and 3 (its second copy) changed.
+			want := store.ApplyResult{Created: 6, Updated: 5, Unchanged: 1234 - 1 + 1234 - 3}
+			if err != nil || res != want {
+				t.Fatalf("second apply: %+v, %v; want %+v", res, err, want)
+			}
+			check := func(d *domain.Device) {
+				t.Helper()
+				got, err := store.Get[*domain.Device](ctx, s, d.Name)
+				if err != nil || got.Description != d.Description || !slices.Equal(got.Lines, d.Lines) {
+					t.Errorf("%s: %+v, %v; want %+v", d.Name, got, err, d)
+				}
+			}
+			for i, d := range ds2 {
+				if i != 3 {
+					check(d)
+				}
+			}
+			check(again)
+			check(extra[2])
+			if l, err := store.Get[*domain.Line](ctx, s, ls2[900].Number); err != nil || l.DisplayName != "Renamed" {
+				t.Errorf("renamed line: %+v, %v", l, err)
+			}
+		})
+	}
+}
+
+// TestApplyGroupConflict: a MAC that belongs to another device, late in a
+// group of new devices, fails the multi-row INSERT; Apply then names the
+// device at fault as a single write would (a field error on its MAC), and
+// writes nothing. On PostgreSQL the transaction must survive the failed
+// statement to find it.
+func TestApplyGroupConflict(t *testing.T) {
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			ctx := context.Background()
+			s := b.open(t)
+			if _, err := s.Apply(ctx, storetest.Site()); err != nil {
+				t.Fatal(err)
+			}
+			before, err := s.LastChange(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ds, ls := phones(0, 700)
+			bad := &domain.Device{Name: "VMX", MAC: "00:11:22:aa:bb:01", Model: "Voice Mail Port", Pool: "HQ"}
+			ds = slices.Insert(ds, 640, bad)
+			_, err = s.Apply(ctx, &domain.Site{Lines: ls, Devices: ds})
+			var fe *domain.FieldError
+			if !errors.As(err, &fe) || fe.Key != "VMX" || fe.Field != "mac" || !errors.Is(err, domain.ErrExists) {
+				t.Fatalf("apply: %v, want a field error on VMX's mac", err)
+			}
+			if after, _ := s.LastChange(ctx); after != before {
+				t.Errorf("a failed apply logged changes %d → %d", before, after)
+			}
+			if _, err := s.Get(ctx, domain.KindDevice, ds[0].Name); !errors.Is(err, domain.ErrNotFound) {
+				t.Errorf("device of the failed apply: %v", err)
+			}
+		})
+	}
+}
