@@ -7,37 +7,35 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 )
 
-// configJoinSQL reads a device with its login and the logged-in profile,
-// and the change log's highest ID, in one statement (so both come from one
-// snapshot of the database; see shared.go). Each table's columns come
-// packed as one JSON array (jsonArray is the dialect's function), so the
-// driver hands over one value per table instead of one per column.
+// configJoinSQL reads, in one statement (one snapshot of the database,
+// and one read transaction instead of several): the change log's highest
+// ID with the device, its login and the logged-in profile (the row tagged
+// 'd'), the device's lines by button ('l') and the logged-in profile's
+// ('p'). The 'd' row carries each table's columns packed as one JSON array
+// (jsonArray is the dialect's function) where the line rows have text
+// columns.
 func configJoinSQL(jsonArray string) string {
 	t := func(k domain.Kind, alias string) string {
-		out := jsonArray + "("
+		out := "CAST(" + jsonArray + "("
 		for i, c := range tables[k].cols {
 			if i > 0 {
 				out += ", "
 			}
 			out += alias + "." + c
 		}
-		return out + ")"
+		return out + ") AS TEXT)"
 	}
-	return "SELECT (" + lastChangeSQL + "), " + t(domain.KindDevice, "d") + ", " + t(domain.KindLogin, "lg") + ", " + t(domain.KindProfile, "pf") +
-		" FROM devices d LEFT JOIN logins lg ON lg.device = d.name LEFT JOIN device_profiles pf ON pf.name = lg.profile" +
-		" WHERE d.name = ?"
+	const lineCols = "l.number, l.display_name, l.label, l.auth_name, l.auth_password, l.voicemail_pilot, l.mwi_policy, l.max_calls"
+	return "SELECT 'd', (" + lastChangeSQL + "), " + t(domain.KindDevice, "d") + ", " + t(domain.KindLogin, "lg") + ", " +
+		t(domain.KindProfile, "pf") + ", '', '', '', 0, 0" +
+		" FROM devices d LEFT JOIN logins lg ON lg.device = d.name LEFT JOIN device_profiles pf ON pf.name = lg.profile WHERE d.name = ?" +
+		" UNION ALL SELECT 'l', x.button, " + lineCols + " FROM device_lines x JOIN lines l ON l.number = x.line WHERE x.device = ?" +
+		" UNION ALL SELECT 'p', x.button, " + lineCols + " FROM logins g JOIN profile_lines x ON x.profile = g.profile" +
+		" JOIN lines l ON l.number = x.line WHERE g.device = ?"
 }
-
-// The lines a device shows, by button: its own (rows tagged 'l'), or with
-// a login the profile's ('p') and the device's own appearances ('d').
-const (
-	lineCols        = "l.number, l.display_name, l.label, l.auth_name, l.auth_password, l.voicemail_pilot, l.mwi_policy, l.max_calls"
-	deviceLinesSQL  = "SELECT 'l', x.button, " + lineCols + " FROM device_lines x JOIN lines l ON l.number = x.line WHERE x.device = ? ORDER BY x.button"
-	profileLinesSQL = "SELECT 'p', x.button, " + lineCols + " FROM profile_lines x JOIN lines l ON l.number = x.line WHERE x.profile = ?" +
-		" UNION ALL SELECT 'd', x.button, x.line, '', '', '', '', '', 0, 0 FROM device_lines x WHERE x.device = ? ORDER BY 1, 2"
-)
 
 // configAttempts bounds how often DeviceConfig reads a device again when
 // the shared records it found were newer than the device and lacked one
@@ -48,8 +46,8 @@ const configAttempts = 3
 var errStale = errors.New("sqlstore: the device names a shared record the newer snapshot lacks")
 
 // DeviceConfig implements store.Store: one device and every record its
-// files are built from. Per call it runs two statements (the device with
-// its login, profile and the change log's highest ID; its lines); the
+// files are built from. Per call it runs one statement (the device with
+// its login, profile, lines and the change log's highest ID); the
 // records many devices share come from the DB's in-memory snapshot,
 // brought up to date first when the change log has moved (shared.go).
 // Every change committed before the call is in the result. The shared
@@ -77,9 +75,6 @@ func (s *DB) deviceConfig(ctx context.Context, name string, last bool) (*domain.
 	if err != nil {
 		return nil, err
 	}
-	if err := configLines(r, c); err != nil {
-		return nil, err
-	}
 	sh, err := s.sharedFor(ctx, seq, g0)
 	if err != nil {
 		return nil, err
@@ -94,25 +89,56 @@ func (s *DB) deviceConfig(ctx context.Context, name string, last bool) (*domain.
 	return c, nil
 }
 
-// configRow reads the device, its login and profile into c and returns
-// the change log's highest ID, from one statement.
+// configRow reads the device, its login, profile and lines into c and
+// returns the change log's highest ID, from one statement.
 func (s *DB) configRow(r reader, name string, c *domain.DeviceConfig) (int64, error) {
-	var seq sql.NullInt64
-	var dev, login, profile string
-	err := r.queryRow(s.configSQL, name).Scan(&seq, &dev, &login, &profile)
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, fmt.Errorf("%w: %s %q", domain.ErrNotFound, domain.KindDevice, name)
-	}
+	rows, err := r.query(s.configSQL, name, name, name)
 	if err != nil {
 		return 0, err
 	}
-	for _, p := range [...]struct {
-		k      domain.Kind
-		packed string
-	}{{domain.KindDevice, dev}, {domain.KindLogin, login}, {domain.KindProfile, profile}} {
-		e, err := scanPacked(p.k, p.packed)
+	defer rows.Close()
+	var seq sql.NullInt64
+	var packed [3]string
+	found := false
+	var own, prof []domain.ConfigLine
+	for rows.Next() {
+		var tag string
+		var n sql.NullInt64
+		var cl domain.ConfigLine
+		l := &cl.Line
+		if err := rows.Scan(&tag, &n, &l.Number, &l.DisplayName, &l.Label, &l.AuthName, &l.AuthPassword, &l.VoicemailPilot, &l.MWIPolicy, &l.MaxCalls); err != nil {
+			return 0, err
+		}
+		cl.Button = int(n.Int64)
+		switch tag {
+		case "d":
+			found, seq, packed = true, n, [3]string{l.Number, l.DisplayName, l.Label}
+		case "l":
+			own = append(own, cl)
+		case "p":
+			prof = append(prof, cl)
+		}
+	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return 0, err
+	}
+	if !found {
+		return 0, fmt.Errorf("%w: %s %q", domain.ErrNotFound, domain.KindDevice, name)
+	}
+	if err := setPacked(c, packed); err != nil {
+		return 0, err
+	}
+	setLines(c, own, prof)
+	return seq.Int64, nil
+}
+
+// setPacked decodes the packed device, login and profile of the 'd' row
+// into c.
+func setPacked(c *domain.DeviceConfig, packed [3]string) error {
+	for i, k := range [...]domain.Kind{domain.KindDevice, domain.KindLogin, domain.KindProfile} {
+		e, err := scanPacked(k, packed[i])
 		if err != nil {
-			return 0, fmt.Errorf("%s: %w", p.k, err)
+			return fmt.Errorf("%s: %w", k, err)
 		}
 		switch v := e.(type) {
 		case *domain.Device:
@@ -123,7 +149,33 @@ func (s *DB) configRow(r reader, name string, c *domain.DeviceConfig) (int64, er
 			c.Profile = v
 		}
 	}
-	return seq.Int64, nil
+	return nil
+}
+
+// setLines sets the lines c's device shows, by button: the logged-in
+// profile's (prof), or its own (own); and the device's and the profile's
+// appearances.
+func setLines(c *domain.DeviceConfig, own, prof []domain.ConfigLine) {
+	byButton := func(a, b domain.ConfigLine) int { return cmp.Compare(a.Button, b.Button) }
+	appearances := func(ls []domain.ConfigLine) []domain.Appearance {
+		var out []domain.Appearance
+		for _, cl := range ls {
+			out = append(out, domain.Appearance{Button: cl.Button, Line: cl.Line.Number})
+		}
+		return out
+	}
+	for _, ls := range [...][]domain.ConfigLine{own, prof} {
+		if !slices.IsSortedFunc(ls, byButton) {
+			slices.SortFunc(ls, byButton)
+		}
+	}
+	c.Device.Lines, c.Lines = appearances(own), own
+	if c.Login != nil {
+		c.Lines = prof
+		if c.Profile != nil {
+			c.Profile.Lines = appearances(prof)
+		}
+	}
 }
 
 // scanPacked decodes one table's columns packed as a JSON array; it
@@ -138,45 +190,6 @@ func scanPacked(k domain.Kind, packed string) (domain.Entity, error) {
 	}
 	rv := &rowValues{vals: vals}
 	return tables[k].scan(rv.next)
-}
-
-// configLines reads the lines c's device shows, with the device's (and a
-// logged-in profile's) appearances.
-func configLines(r reader, c *domain.DeviceConfig) error {
-	d := &c.Device
-	var rows *sql.Rows
-	var err error
-	if c.Login == nil {
-		rows, err = r.query(deviceLinesSQL, d.Name)
-	} else {
-		rows, err = r.query(profileLinesSQL, c.Login.Profile, d.Name)
-	}
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var tag string
-		var cl domain.ConfigLine
-		l := &cl.Line
-		if err := rows.Scan(&tag, &cl.Button, &l.Number, &l.DisplayName, &l.Label, &l.AuthName, &l.AuthPassword, &l.VoicemailPilot, &l.MWIPolicy, &l.MaxCalls); err != nil {
-			return err
-		}
-		a := domain.Appearance{Button: cl.Button, Line: l.Number}
-		switch tag {
-		case "l":
-			c.Lines = append(c.Lines, cl)
-			d.Lines = append(d.Lines, a)
-		case "p":
-			c.Lines = append(c.Lines, cl)
-			if c.Profile != nil {
-				c.Profile.Lines = append(c.Profile.Lines, a)
-			}
-		case "d":
-			d.Lines = append(d.Lines, a)
-		}
-	}
-	return errors.Join(rows.Err(), rows.Close())
 }
 
 // fill sets c's shared records (model, pool, group, servers, SIP profile,
