@@ -219,20 +219,13 @@ func loadShared(t *tx, seq int64) (*shared, error) {
 }
 
 // apply returns a copy of sh brought forward to seq: the records in d are
-// read again (a server's change also rereads the groups, a group's the
-// pools, in case a renaming cascaded without its own log row).
+// read again. (A renaming that cascades, a server's into group_members or
+// a group's into pools, logs the referring record's change too.)
 func (sh *shared) apply(t *tx, seq int64, d dirtySet) (*shared, error) {
 	next := &shared{seq: seq, recs: maps.Clone(sh.recs), params: sh.params}
-	whole := map[domain.Kind]bool{domain.KindGroup: len(d.keys[domain.KindServer]) > 0, domain.KindPool: len(d.keys[domain.KindGroup]) > 0}
-	for _, k := range sharedKinds {
+	for k, keys := range d.keys {
 		var err error
-		switch {
-		case whole[k]:
-			next.recs[k], err = loadKind(t, k)
-		case len(d.keys[k]) > 0:
-			next.recs[k], err = reread(t, k, sh.recs[k], d.keys[k])
-		}
-		if err != nil {
+		if next.recs[k], err = reread(t, k, sh.recs[k], keys); err != nil {
 			return nil, fmt.Errorf("%s: %w", k, err)
 		}
 	}
