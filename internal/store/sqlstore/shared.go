@@ -55,12 +55,28 @@ var sharedChangesSQL = func() string {
 const paramsSQL = "SELECT 'e', name, value FROM enterprise_params UNION ALL SELECT 's', name, value FROM service_params"
 
 // sharedState is a DB's copy of the shared records. Readers load cur
-// without locking; refreshes are serialised by mu and swap cur.
+// without locking; refreshes take lock (a channel, so that a caller whose
+// context ends stops waiting for another's refresh) and swap cur.
 type sharedState struct {
-	cur   atomic.Pointer[shared]
-	mu    sync.Mutex
-	begun atomic.Int64 // refreshes begun
+	cur      atomic.Pointer[shared]
+	lockOnce sync.Once
+	lock     chan struct{} // holds a token while a refresh runs
+	begun    atomic.Int64  // refreshes begun
 }
+
+// acquire takes the refresh lock, or returns ctx's error.
+func (st *sharedState) acquire(ctx context.Context) error {
+	st.lockOnce.Do(func() { st.lock = make(chan struct{}, 1) })
+	select {
+	case st.lock <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// release gives the refresh lock back.
+func (st *sharedState) release() { <-st.lock }
 
 // shared is one immutable snapshot of the shared records. Nothing in it
 // changes after it is stored in sharedState.cur.
@@ -89,8 +105,10 @@ func (s *DB) sharedFor(ctx context.Context, seq, g0 int64) (*shared, error) {
 	if sh := st.cur.Load(); fresh(sh) {
 		return sh, nil
 	}
-	st.mu.Lock()
-	defer st.mu.Unlock()
+	if err := st.acquire(ctx); err != nil {
+		return nil, err
+	}
+	defer st.release()
 	old := st.cur.Load()
 	if fresh(old) {
 		return old, nil

@@ -1,5 +1,7 @@
 package sqlstore
 
+import "context"
+
 // sharedStatements returns, for Statements, the statements that bring
 // DeviceConfig's snapshot of the shared records forward: the change log's
 // bounds, the changes since the snapshot, and the look-up of one changed
@@ -19,4 +21,13 @@ func sharedStatements() map[string]string {
 		}
 	}
 	return out
+}
+
+// HoldRefresh takes s's refresh lock, as a refresh that hangs on the
+// database would hold it, until the returned function is called.
+func HoldRefresh(s *DB) (release func()) {
+	if err := s.shared.acquire(context.Background()); err != nil {
+		panic(err)
+	}
+	return s.shared.release
 }

@@ -3,6 +3,7 @@ package sqlstore_test
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 	"os"
@@ -330,5 +331,31 @@ func TestDeviceConfigOwned(t *testing.T) {
 	if again.Servers[0].Host == "scribbled" || len(again.Servers) != 2 || again.Lines[0].Line.DisplayName == "scribbled" ||
 		again.Device.Lines[0].Line == "scribbled" || again.Pool.Region == "scribbled" || again.Model.MaxLines == 99 {
 		t.Errorf("a caller's changes reached the next config: %+v", again)
+	}
+}
+
+// TestSharedRefreshWaitEnds: a caller waiting for another's refresh of the
+// shared records stops waiting when its context ends.
+func TestSharedRefreshWaitEnds(t *testing.T) {
+	ctx := context.Background()
+	a, b := twoSQLite(t)
+	if _, err := a.DeviceConfig(ctx, sharedDevice); err != nil {
+		t.Fatal(err)
+	}
+	pool := site().Pools[0]
+	pool.Region = "waited"
+	if _, err := b.Put(ctx, pool); err != nil {
+		t.Fatal(err)
+	}
+	release := sqlstore.HoldRefresh(a)
+	short, cancel := context.WithTimeout(ctx, 100*time.Millisecond)
+	defer cancel()
+	if _, err := a.DeviceConfig(short, sharedDevice); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("waiting for a held refresh: %v, want the context's deadline", err)
+	}
+	release()
+	c, err := a.DeviceConfig(ctx, sharedDevice)
+	if err != nil || c.Pool.Region != "waited" {
+		t.Fatalf("after the refresh lock is free: %+v %v", c, err)
 	}
 }
