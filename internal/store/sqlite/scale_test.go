@@ -30,8 +30,10 @@ const (
 // 7970s of storetest.Site's pool, each with its own line on button 1 and
 // the shared line 4100 on button 2; every tenth device has a profile
 // logged in. "device" reads devices with their own lines, "login" the
-// logged-in ones (two more queries). The fill is plain SQL, so the
-// triggers log every row as any writer's would; it reports its time.
+// logged-in ones (the profile's lines). Each is one statement; the shared
+// records come from the store's in-memory copy, loaded by the first call.
+// The fill is plain SQL, so the triggers log every row as any writer's
+// would; it reports its time.
 func BenchmarkDeviceConfigScale(b *testing.B) {
 	n := 100_000
 	if v := os.Getenv(envScaleDevices); v != "" {

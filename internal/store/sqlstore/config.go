@@ -1,105 +1,181 @@
 package sqlstore
 
 import (
+	"cmp"
 	"cmtftp/internal/domain"
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 )
 
-// configJoinSQL reads a device with its model, pool, SIP profile, login,
-// logged-in profile, dial plan, softkey template, group and up to three
-// servers in one query; the profile's dial plan and softkey template win
-// over the device's. Each table's columns come packed as one JSON array
-// (jsonArray is the dialect's function), so the driver hands over one
-// value per table instead of one per column.
+// configJoinSQL reads, in one statement (one snapshot of the database,
+// and one read transaction instead of several): the change log's highest
+// ID with the device, its login and the logged-in profile (the row tagged
+// 'd'), the device's lines by button ('l') and the logged-in profile's
+// ('p'). The 'd' row carries each table's columns packed as one JSON array
+// (jsonArray is the dialect's function) where the line rows have text
+// columns.
 func configJoinSQL(jsonArray string) string {
 	t := func(k domain.Kind, alias string) string {
-		out := jsonArray + "("
+		out := "CAST(" + jsonArray + "("
 		for i, c := range tables[k].cols {
 			if i > 0 {
 				out += ", "
 			}
 			out += alias + "." + c
 		}
-		return out + ")"
+		return out + ") AS TEXT)"
 	}
-	return "SELECT " + t(domain.KindDevice, "d") + ", " + t(domain.KindModel, "m") + ", " + t(domain.KindPool, "p") + ", " +
-		t(domain.KindSIPProfile, "sp") + ", " + t(domain.KindLogin, "lg") + ", " + t(domain.KindProfile, "pf") + ", " +
-		t(domain.KindDialPlan, "dp") + ", " + t(domain.KindSoftkey, "sk") + ", " + t(domain.KindGroup, "g") + ", " +
-		t(domain.KindServer, "s0") + ", " + t(domain.KindServer, "s1") + ", " + t(domain.KindServer, "s2") +
-		" FROM devices d JOIN models m ON m.name = d.model JOIN pools p ON p.name = d.pool" +
-		" LEFT JOIN call_groups g ON g.name = p.group_name" +
-		" LEFT JOIN group_members m0 ON m0.group_name = g.name AND m0.priority = 0 LEFT JOIN servers s0 ON s0.name = m0.server" +
-		" LEFT JOIN group_members m1 ON m1.group_name = g.name AND m1.priority = 1 LEFT JOIN servers s1 ON s1.name = m1.server" +
-		" LEFT JOIN group_members m2 ON m2.group_name = g.name AND m2.priority = 2 LEFT JOIN servers s2 ON s2.name = m2.server" +
-		" LEFT JOIN sip_profiles sp ON sp.name = d.sip_profile" +
-		" LEFT JOIN logins lg ON lg.device = d.name LEFT JOIN device_profiles pf ON pf.name = lg.profile" +
-		" LEFT JOIN dial_plans dp ON dp.name = COALESCE(pf.dial_plan, d.dial_plan)" +
-		" LEFT JOIN softkey_templates sk ON sk.name = COALESCE(pf.softkey_template, d.softkey_template)" +
-		" WHERE d.name = ?"
+	const lineCols = "l.number, l.display_name, l.label, l.auth_name, l.auth_password, l.voicemail_pilot, l.mwi_policy, l.max_calls"
+	return "SELECT 'd', (" + lastChangeSQL + "), " + t(domain.KindDevice, "d") + ", " + t(domain.KindLogin, "lg") + ", " +
+		t(domain.KindProfile, "pf") + ", '', '', '', 0, 0" +
+		" FROM devices d LEFT JOIN logins lg ON lg.device = d.name LEFT JOIN device_profiles pf ON pf.name = lg.profile WHERE d.name = ?" +
+		" UNION ALL SELECT 'l', x.button, " + lineCols + " FROM device_lines x JOIN lines l ON l.number = x.line WHERE x.device = ?" +
+		" UNION ALL SELECT 'p', x.button, " + lineCols + " FROM logins g JOIN profile_lines x ON x.profile = g.profile" +
+		" JOIN lines l ON l.number = x.line WHERE g.device = ?"
 }
 
-// configLinesSQL reads the lines a device shows: the logged-in profile's,
-// or its own.
-const (
-	lineCols = "l.number, l.display_name, l.label, l.auth_name, l.auth_password, l.voicemail_pilot, l.mwi_policy, l.max_calls"
-	// The lines and the parameters come in one query: rows tagged 'l' are
-	// lines by button, 'e' and 's' enterprise and service parameters.
-	paramRows = " UNION ALL SELECT 'e', 0, name, value, '', '', '', '', 0, 0 FROM enterprise_params" +
-		" UNION ALL SELECT 's', 0, name, value, '', '', '', '', 0, 0 FROM service_params ORDER BY 1, 2"
-	deviceLinesSQL  = "SELECT 'l', x.button, " + lineCols + " FROM device_lines x JOIN lines l ON l.number = x.line WHERE x.device = ?" + paramRows
-	profileLinesSQL = "SELECT 'l', x.button, " + lineCols + " FROM profile_lines x JOIN lines l ON l.number = x.line WHERE x.profile = ?" + paramRows
-)
+// configAttempts bounds how often DeviceConfig reads a device again when
+// the shared records it found were newer than the device and lacked one
+// it names (a record renamed or created meanwhile).
+const configAttempts = 3
+
+// errStale says the device and the shared snapshot did not match.
+var errStale = errors.New("sqlstore: the device names a shared record the newer snapshot lacks")
 
 // DeviceConfig implements store.Store: one device and every record its
-// files are built from, in three queries (the device joined with its
-// single-row relations, group and servers; its lines; parameters). Each record is
-// consistent; the change feed covers anything that moves meanwhile.
+// files are built from. Per call it runs one statement (the device with
+// its login, profile, lines and the change log's highest ID); the
+// records many devices share come from the DB's in-memory snapshot,
+// brought up to date first when the change log has moved (shared.go).
+// Every change committed before the call is in the result. The shared
+// records' pointers, slices and Params map are shared between calls and
+// must not be modified; the rest belongs to the caller.
 func (s *DB) DeviceConfig(ctx context.Context, name string) (*domain.DeviceConfig, error) {
-	r := dbReader{s, ctx}
-	c := &domain.DeviceConfig{}
-	if err := s.configJoined(r, name, c); err != nil {
-		return nil, s.wrap(err)
+	for attempt := 1; ; attempt++ {
+		c, err := s.deviceConfig(ctx, name, attempt == configAttempts)
+		if !errors.Is(err, errStale) {
+			if err != nil {
+				return nil, s.wrap(err)
+			}
+			return c, nil
+		}
 	}
-	if err := s.configRest(r, c); err != nil {
-		return nil, s.wrap(err)
+}
+
+// deviceConfig is one attempt of DeviceConfig; on the last one a shared
+// record the device names and the snapshot lacks is taken as missing.
+func (s *DB) deviceConfig(ctx context.Context, name string, last bool) (*domain.DeviceConfig, error) {
+	r := dbReader{s, ctx}
+	g0 := s.shared.begun.Load()
+	c := &domain.DeviceConfig{}
+	seq, err := s.configRow(r, name, c)
+	if err != nil {
+		return nil, err
+	}
+	sh, err := s.sharedFor(ctx, seq, g0)
+	if err != nil {
+		return nil, err
+	}
+	complete, err := sh.fill(c)
+	if !complete && sh.seq != seq && !last {
+		return nil, errStale
+	}
+	if err != nil {
+		return nil, err
 	}
 	return c, nil
 }
 
-// configKinds lists the tables of configJoinSQL's packed columns in order.
-var configKinds = [...]domain.Kind{domain.KindDevice, domain.KindModel, domain.KindPool, domain.KindSIPProfile, domain.KindLogin,
-	domain.KindProfile, domain.KindDialPlan, domain.KindSoftkey, domain.KindGroup, domain.KindServer, domain.KindServer, domain.KindServer}
-
-func (s *DB) configJoined(r reader, name string, c *domain.DeviceConfig) error {
-	rows, err := r.query(s.configSQL, name)
+// configRow reads the device, its login, profile and lines into c and
+// returns the change log's highest ID, from one statement.
+func (s *DB) configRow(r reader, name string, c *domain.DeviceConfig) (int64, error) {
+	rows, err := r.query(s.configSQL, name, name, name)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	defer rows.Close()
-	if !rows.Next() {
-		if err := rows.Err(); err != nil {
-			return err
+	var seq sql.NullInt64
+	var packed [3]string
+	found := false
+	var own, prof []domain.ConfigLine
+	for rows.Next() {
+		var tag string
+		var n sql.NullInt64
+		var cl domain.ConfigLine
+		l := &cl.Line
+		if err := rows.Scan(&tag, &n, &l.Number, &l.DisplayName, &l.Label, &l.AuthName, &l.AuthPassword, &l.VoicemailPilot, &l.MWIPolicy, &l.MaxCalls); err != nil {
+			return 0, err
 		}
-		return fmt.Errorf("%w: %s %q", domain.ErrNotFound, domain.KindDevice, name)
+		cl.Button = int(n.Int64)
+		switch tag {
+		case "d":
+			found, seq, packed = true, n, [3]string{l.Number, l.DisplayName, l.Label}
+		case "l":
+			own = append(own, cl)
+		case "p":
+			prof = append(prof, cl)
+		}
 	}
-	var packed [len(configKinds)]string
-	ptrs := make([]any, len(packed))
-	for i := range packed {
-		ptrs[i] = &packed[i]
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return 0, err
 	}
-	if err := rows.Scan(ptrs...); err != nil {
-		return err
+	if !found {
+		return 0, fmt.Errorf("%w: %s %q", domain.ErrNotFound, domain.KindDevice, name)
 	}
-	for i, k := range configKinds {
+	if err := setPacked(c, packed); err != nil {
+		return 0, err
+	}
+	setLines(c, own, prof)
+	return seq.Int64, nil
+}
+
+// setPacked decodes the packed device, login and profile of the 'd' row
+// into c.
+func setPacked(c *domain.DeviceConfig, packed [3]string) error {
+	for i, k := range [...]domain.Kind{domain.KindDevice, domain.KindLogin, domain.KindProfile} {
 		e, err := scanPacked(k, packed[i])
 		if err != nil {
 			return fmt.Errorf("%s: %w", k, err)
 		}
-		setConfigRecord(c, e)
+		switch v := e.(type) {
+		case *domain.Device:
+			c.Device = *v
+		case *domain.Login:
+			c.Login = v
+		case *domain.DeviceProfile:
+			c.Profile = v
+		}
 	}
-	return rows.Err()
+	return nil
+}
+
+// setLines sets the lines c's device shows, by button: the logged-in
+// profile's (prof), or its own (own); and the device's and the profile's
+// appearances.
+func setLines(c *domain.DeviceConfig, own, prof []domain.ConfigLine) {
+	byButton := func(a, b domain.ConfigLine) int { return cmp.Compare(a.Button, b.Button) }
+	appearances := func(ls []domain.ConfigLine) []domain.Appearance {
+		var out []domain.Appearance
+		for _, cl := range ls {
+			out = append(out, domain.Appearance{Button: cl.Button, Line: cl.Line.Number})
+		}
+		return out
+	}
+	for _, ls := range [...][]domain.ConfigLine{own, prof} {
+		if !slices.IsSortedFunc(ls, byButton) {
+			slices.SortFunc(ls, byButton)
+		}
+	}
+	c.Device.Lines, c.Lines = appearances(own), own
+	if c.Login != nil {
+		c.Lines = prof
+		if c.Profile != nil {
+			c.Profile.Lines = appearances(prof)
+		}
+	}
 }
 
 // scanPacked decodes one table's columns packed as a JSON array; it
@@ -116,86 +192,49 @@ func scanPacked(k domain.Kind, packed string) (domain.Entity, error) {
 	return tables[k].scan(rv.next)
 }
 
-// setConfigRecord files one record of the join in its place in c; each
-// server is appended to the group's and the config's server lists.
-func setConfigRecord(c *domain.DeviceConfig, e domain.Entity) {
-	switch v := e.(type) {
-	case *domain.Device:
-		c.Device = *v
-	case *domain.Model:
-		c.Model = *v
-	case *domain.Pool:
-		c.Pool = *v
-	case *domain.SIPProfile:
-		c.SIPProfile = v
-	case *domain.Login:
-		c.Login = v
-	case *domain.DeviceProfile:
-		c.Profile = v
-	case *domain.DialPlan:
-		c.DialPlan = v
-	case *domain.SoftkeyTemplate:
-		c.Softkey = v
-	case *domain.Group:
-		c.Group = *v
-	case *domain.Server:
-		c.Group.Servers = append(c.Group.Servers, v.Name)
-		c.Servers = append(c.Servers, *v)
-	}
-}
-
-func (s *DB) configRest(r reader, c *domain.DeviceConfig) error {
+// fill sets c's shared records (model, pool, group, servers, SIP profile,
+// dial plan, softkey template, parameters) from sh, as the join of them
+// would: a missing model or pool is a missing device, a missing group an
+// error, a missing server, SIP profile, dial plan or softkey template
+// left out. complete is false when anything c names was missing.
+func (sh *shared) fill(c *domain.DeviceConfig) (complete bool, err error) {
 	d := &c.Device
-	q, key := deviceLinesSQL, d.Name
-	if c.Login != nil {
-		q, key = profileLinesSQL, c.Login.Profile
+	m, okm := sh.recs[domain.KindModel][d.Model].(*domain.Model)
+	p, okp := sh.recs[domain.KindPool][d.Pool].(*domain.Pool)
+	if !okm || !okp {
+		return false, fmt.Errorf("%w: %s %q", domain.ErrNotFound, domain.KindDevice, d.Name)
 	}
-	rows, err := r.query(q, key)
-	if err != nil {
-		return err
+	c.Model, c.Pool = *m, *p
+	g, ok := sh.groups[p.Group]
+	if !ok {
+		return false, fmt.Errorf("%w: group %q of pool %q", domain.ErrNotFound, p.Group, p.Name)
 	}
-	var stored []domain.Param
-	for rows.Next() {
-		var tag string
-		var cl domain.ConfigLine
-		l := &cl.Line
-		if err := rows.Scan(&tag, &cl.Button, &l.Number, &l.DisplayName, &l.Label, &l.AuthName, &l.AuthPassword, &l.VoicemailPilot, &l.MWIPolicy, &l.MaxCalls); err != nil {
-			rows.Close()
-			return err
+	c.Group = g.group
+	c.Servers = append([]domain.Server(nil), g.servers...)
+	c.Params = sh.params
+	complete = g.complete
+	plan, softkey := d.DialPlan, d.SoftkeyTemplate
+	if pf := c.Profile; pf != nil {
+		plan, softkey = cmp.Or(pf.DialPlan, plan), cmp.Or(pf.SoftkeyTemplate, softkey)
+	}
+	found := func(k domain.Kind, name string) domain.Entity {
+		if name == "" {
+			return nil
 		}
-		switch tag {
-		case "l":
-			c.Lines = append(c.Lines, cl)
-		case "e":
-			stored = append(stored, domain.Param{Scope: domain.KindEnterprise, Name: l.Number, Value: l.DisplayName})
-		case "s":
-			stored = append(stored, domain.Param{Scope: domain.KindService, Name: l.Number, Value: l.DisplayName})
-		}
+		e, ok := sh.recs[k][name]
+		complete = complete && ok
+		return e
 	}
-	c.Params = domain.EffectiveParams(stored)
-	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
-		return err
+	if e := found(domain.KindSIPProfile, d.SIPProfile); e != nil {
+		c.SIPProfile = e.(*domain.SIPProfile)
 	}
-	// The device record carries its own appearances; with a login the
-	// query above returned the profile's, so read the device's separately.
-	if c.Login == nil {
-		for _, cl := range c.Lines {
-			d.Lines = append(d.Lines, domain.Appearance{Button: cl.Button, Line: cl.Line.Number})
-		}
-	} else {
-		e, err := get(r, domain.KindDevice, d.Name)
-		if err != nil {
-			return err
-		}
-		d.Lines = e.(*domain.Device).Lines
-		for _, cl := range c.Lines {
-			c.Profile.Lines = append(c.Profile.Lines, domain.Appearance{Button: cl.Button, Line: cl.Line.Number})
-		}
+	if e := found(domain.KindDialPlan, plan); e != nil {
+		c.DialPlan = e.(*domain.DialPlan)
 	}
-	if c.Group.Name == "" {
-		return fmt.Errorf("%w: group %q of pool %q", domain.ErrNotFound, c.Pool.Group, c.Pool.Name)
+	if e := found(domain.KindSoftkey, softkey); e != nil {
+		c.Softkey = e.(*domain.SoftkeyTemplate)
 	}
-	return nil
+	return complete, nil
 }
 
 // seedCatalogue writes the built-in models when the stored catalogue is older.

@@ -47,6 +47,7 @@ type DB struct {
 	nudge chan struct{} // closed and replaced after each local commit
 
 	configSQL string
+	shared    sharedState // DeviceConfig's copy of the shared records (shared.go)
 }
 
 var _ store.Store = (*DB)(nil)

@@ -1,6 +1,10 @@
 package sqlstore
 
-import "cmtftp/internal/domain"
+import (
+	"maps"
+
+	"cmtftp/internal/domain"
+)
 
 // Columns returns, for the tests of package sqlstore_test, the SQL table of
 // kind k and the columns derived from its record type's tags, then its child
@@ -23,15 +27,12 @@ func Columns(k domain.Kind) (name string, cols []string, childName string, child
 // that says where each comes from; placeholders are ?.
 func Statements(s *DB) map[string]string {
 	out := map[string]string{
-		"DeviceConfig: device joined with its relations":  s.configSQL,
-		"DeviceConfig: device lines and parameters":       deviceLinesSQL,
-		"DeviceConfig: profile lines and parameters":      profileLinesSQL,
-		"DeviceConfig: device of a logged-in device":      tables[domain.KindDevice].getSQL(),
-		"DeviceConfig: appearances of a logged-in device": tables[domain.KindDevice].child.getSQL(),
-		"Changes: one batch after an ID":                  feedSQL,
-		"Changes: oldest change":                          oldestSQL,
-		"LastChange":                                      lastChangeSQL,
+		"DeviceConfig: device with its login, profile and lines": s.configSQL,
+		"Changes: one batch after an ID":                         feedSQL,
+		"Changes: oldest change":                                 oldestSQL,
+		"LastChange":                                             lastChangeSQL,
 	}
+	maps.Copy(out, sharedStatements())
 	for k, us := range usedBy {
 		for _, u := range us {
 			out["Delete "+string(k)+": first user in "+u.table+"."+u.col] = u.firstSQL()
