@@ -4,75 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/url"
-	"os"
-	"path/filepath"
 	"slices"
-	"sync/atomic"
 	"testing"
-
-	"github.com/jackc/pgx/v5"
 
 	"cmtftp/internal/domain"
 	"cmtftp/internal/store"
-	"cmtftp/internal/store/postgres"
-	"cmtftp/internal/store/sqlite"
 	"cmtftp/internal/store/storetest"
 )
-
-// backends opens a fresh store on each backend: a SQLite file, and a new
-// database on the PostgreSQL that CMTFTP_TEST_POSTGRES names (the test
-// fails without it, as the store suite does).
-var backends = []struct {
-	name string
-	open func(tb testing.TB) store.Store
-}{
-	{"sqlite", func(tb testing.TB) store.Store {
-		s, err := sqlite.Open(context.Background(), filepath.Join(tb.TempDir(), "cmtftp.db"))
-		if err != nil {
-			tb.Fatal(err)
-		}
-		tb.Cleanup(func() { s.Close() })
-		return s
-	}},
-	{"postgres", openPostgres},
-}
-
-var pgSeq atomic.Int64
-
-func openPostgres(tb testing.TB) store.Store {
-	dsn := os.Getenv("CMTFTP_TEST_POSTGRES")
-	if dsn == "" {
-		tb.Fatal("CMTFTP_TEST_POSTGRES is not set: run ./scripts/test, which starts a throwaway PostgreSQL")
-	}
-	ctx := context.Background()
-	admin, err := pgx.Connect(ctx, dsn)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer admin.Close(ctx)
-	name := fmt.Sprintf("cmtftp_bulk_%d_%d", os.Getpid(), pgSeq.Add(1))
-	if _, err := admin.Exec(ctx, "CREATE DATABASE "+name+" TEMPLATE template0"); err != nil {
-		tb.Fatal(err)
-	}
-	u, err := url.Parse(dsn)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	u.Path = "/" + name
-	s, err := postgres.Open(ctx, u.String())
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() {
-		s.Close()
-		if c, err := pgx.Connect(ctx, dsn); err == nil {
-			c.Exec(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
-			c.Close(ctx)
-		}
-	})
-	return s
-}
 
 // phones returns n SIP 7970s of storetest.Site's pool, device k with its
 // own line 5<k> on button 1 and the shared line 4100 on button 2.
@@ -97,7 +35,7 @@ func TestApplyGroups(t *testing.T) {
 	for _, b := range backends {
 		t.Run(b.name, func(t *testing.T) {
 			ctx := context.Background()
-			s := b.open(t)
+			s := openStore(t, b.make(t))
 			if _, err := s.Apply(ctx, storetest.Site()); err != nil {
 				t.Fatal(err)
 			}
@@ -150,7 +88,7 @@ func TestApplyGroupConflict(t *testing.T) {
 	for _, b := range backends {
 		t.Run(b.name, func(t *testing.T) {
 			ctx := context.Background()
-			s := b.open(t)
+			s := openStore(t, b.make(t))
 			if _, err := s.Apply(ctx, storetest.Site()); err != nil {
 				t.Fatal(err)
 			}

@@ -5,88 +5,26 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/url"
-	"os"
-	"path/filepath"
 	"slices"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"cmtftp/internal/domain"
-	"cmtftp/internal/store/postgres"
-	"cmtftp/internal/store/sqlite"
 	"cmtftp/internal/store/sqlstore"
 	"cmtftp/internal/store/storetest"
 )
 
-// envPostgres names the server ./scripts/test starts (as in the postgres
-// package's tests).
-const envPostgres = "CMTFTP_TEST_POSTGRES"
-
-// twoServers opens two stores on one new database, as two cmtftp servers
-// would share it: a SQLite file, or a PostgreSQL database.
-type twoServers func(t *testing.T) (a, b *sqlstore.DB)
-
-// backends are the databases the shared-records tests run on.
-var backends = map[string]twoServers{"sqlite": twoSQLite, "postgres": twoPostgres}
-
-func twoSQLite(t *testing.T) (a, b *sqlstore.DB) {
-	path := filepath.Join(t.TempDir(), "cmtftp.db")
-	return openTwice(t, func(ctx context.Context) (*sqlstore.DB, error) { return sqlite.Open(ctx, path) })
-}
-
-var pgSeq atomic.Int64
-
-func twoPostgres(t *testing.T) (a, b *sqlstore.DB) {
-	dsn := os.Getenv(envPostgres)
-	if dsn == "" {
-		t.Fatalf("%s is not set: run ./scripts/test, which starts a throwaway PostgreSQL", envPostgres)
-	}
-	ctx := context.Background()
-	admin, err := pgx.Connect(ctx, dsn)
-	if err != nil {
-		t.Fatalf("connect to test PostgreSQL: %v", err)
-	}
-	defer admin.Close(ctx)
-	name := fmt.Sprintf("cmtftp_shared_%d_%d", os.Getpid(), pgSeq.Add(1))
-	if _, err := admin.Exec(ctx, "CREATE DATABASE "+name+" TEMPLATE template0"); err != nil {
+// twoServers opens two stores on one new database of the backend, as two
+// cmtftp servers would share it, and writes storetest.Site through the
+// first.
+func twoServers(t *testing.T, make func(testing.TB) opener) (a, b *sqlstore.DB) {
+	open := make(t)
+	a, b = openStore(t, open), openStore(t, open)
+	if _, err := a.Apply(context.Background(), storetest.Site()); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() {
-		if c, err := pgx.Connect(ctx, dsn); err == nil {
-			c.Exec(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
-			c.Close(ctx)
-		}
-	})
-	u, err := url.Parse(dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	u.Path = "/" + name
-	return openTwice(t, func(ctx context.Context) (*sqlstore.DB, error) { return postgres.Open(ctx, u.String()) })
-}
-
-// openTwice opens two stores with open and writes storetest.Site through
-// the first.
-func openTwice(t *testing.T, open func(context.Context) (*sqlstore.DB, error)) (a, b *sqlstore.DB) {
-	ctx := context.Background()
-	var dbs [2]*sqlstore.DB
-	for i := range dbs {
-		s, err := open(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { s.Close() })
-		dbs[i] = s
-	}
-	if _, err := dbs[0].Apply(ctx, storetest.Site()); err != nil {
-		t.Fatal(err)
-	}
-	return dbs[0], dbs[1]
+	return a, b
 }
 
 // sharedDevice is the fixture's SIP phone with a profile logged in.
@@ -233,11 +171,11 @@ func modelDevice() []domain.Entity {
 // the first store's next DeviceConfig, though the first store's copy was
 // loaded before and it never saw the change through its own feed.
 func TestSharedChangesOtherServer(t *testing.T) {
-	for backend, open := range backends {
+	for _, be := range backends {
 		for _, tc := range sharedCases() {
-			t.Run(backend+"/"+tc.name, func(t *testing.T) {
+			t.Run(be.name+"/"+tc.name, func(t *testing.T) {
 				ctx := context.Background()
-				a, b := open(t)
+				a, b := twoServers(t, be.make)
 				if err := put(modelDevice()...)(ctx, a); err != nil {
 					t.Fatal(err)
 				}
@@ -268,11 +206,11 @@ func TestSharedChangesOtherServer(t *testing.T) {
 // every change the other server has committed is in the next
 // DeviceConfig (run with -race).
 func TestSharedConcurrent(t *testing.T) {
-	for backend, open := range backends {
-		t.Run(backend, func(t *testing.T) {
+	for _, be := range backends {
+		t.Run(be.name, func(t *testing.T) {
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
-			a, b := open(t)
+			a, b := twoServers(t, be.make)
 			var wg sync.WaitGroup
 			errs := make(chan error, 4)
 			for range 4 {
@@ -313,7 +251,7 @@ func TestSharedConcurrent(t *testing.T) {
 // (servers, lines, the device) is not in the next one.
 func TestDeviceConfigOwned(t *testing.T) {
 	ctx := context.Background()
-	a, _ := twoSQLite(t)
+	a, _ := twoServers(t, backends[0].make)
 	c, err := a.DeviceConfig(ctx, sharedDevice)
 	if err != nil {
 		t.Fatal(err)
@@ -338,7 +276,7 @@ func TestDeviceConfigOwned(t *testing.T) {
 // shared records stops waiting when its context ends.
 func TestSharedRefreshWaitEnds(t *testing.T) {
 	ctx := context.Background()
-	a, b := twoSQLite(t)
+	a, b := twoServers(t, backends[0].make)
 	if _, err := a.DeviceConfig(ctx, sharedDevice); err != nil {
 		t.Fatal(err)
 	}
