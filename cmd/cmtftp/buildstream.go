@@ -38,9 +38,10 @@ func writeSite(ctx context.Context, s store.Lister, dir string, p *buildProgress
 	}
 	defer w.close()
 	var n buildCount
+	var buf []byte
 	for f, err := range render.SiteFiles(domain.NewIndex(site.shared)) {
 		if err == nil {
-			err = renderTo(w, f.Target, f.Records)
+			buf, err = renderTo(w, buf, f.Target, f.Records)
 		}
 		if err != nil {
 			return buildCount{}, err
@@ -65,8 +66,9 @@ func writeDevices(ctx context.Context, s store.Lister, site *buildSite, w *dirWr
 	var wg sync.WaitGroup
 	for range runtime.GOMAXPROCS(0) {
 		wg.Go(func() {
+			var buf []byte // one buffer a worker, reused for every file
 			for batch := range work {
-				n, err := writeBatch(site, batch, w)
+				n, err := writeBatch(site, batch, w, &buf)
 				files.Add(int64(n))
 				if err != nil {
 					cancel(err)
@@ -107,8 +109,9 @@ func writeDevices(ctx context.Context, s store.Lister, site *buildSite, w *dirWr
 }
 
 // writeBatch renders and writes the files of each device of batch, as
-// render.SiteFiles lists them, and returns how many it wrote.
-func writeBatch(site *buildSite, batch []*domain.Device, w *dirWriter) (int, error) {
+// render.SiteFiles lists them, rendering into *buf (grown as needed), and
+// returns how many it wrote.
+func writeBatch(site *buildSite, batch []*domain.Device, w *dirWriter, buf *[]byte) (int, error) {
 	x := site.index(batch)
 	n := 0
 	for _, d := range batch {
@@ -121,7 +124,7 @@ func writeBatch(site *buildSite, batch []*domain.Device, w *dirWriter) (int, err
 			if !ok || t.Kind.Needs() != render.NeedDevice || t.Key != d.Name {
 				continue // not a name a request would get this device's file for (render.SiteFiles skips it too)
 			}
-			if err := renderTo(w, t, render.Records{Device: c}); err != nil {
+			if *buf, err = renderTo(w, *buf, t, render.Records{Device: c}); err != nil {
 				return n, err
 			}
 			n++
@@ -130,11 +133,12 @@ func writeBatch(site *buildSite, batch []*domain.Device, w *dirWriter) (int, err
 	return n, nil
 }
 
-// renderTo renders the file t from r and writes it.
-func renderTo(w *dirWriter, t render.Target, r render.Records) error {
-	b, err := render.Render(t, r)
+// renderTo renders the file t from r into buf and writes it; it returns
+// buf, grown to hold the file, for the next.
+func renderTo(w *dirWriter, buf []byte, t render.Target, r render.Records) ([]byte, error) {
+	b, err := render.AppendRender(buf[:0], t, r)
 	if err != nil {
-		return err
+		return buf, err
 	}
-	return w.write(t.Name, b)
+	return b, w.write(t.Name, b)
 }
