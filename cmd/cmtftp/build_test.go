@@ -116,7 +116,7 @@ func TestLineTable(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	tab.sort()
+	tab.index()
 	if tab.len() != len(lines) {
 		t.Errorf("len %d, want %d", tab.len(), len(lines))
 	}

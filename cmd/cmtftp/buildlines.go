@@ -3,9 +3,8 @@ package main
 import (
 	"encoding/binary"
 	"errors"
+	"hash/maphash"
 	"math"
-	"slices"
-	"strings"
 
 	"cmtftp/internal/domain"
 )
@@ -14,17 +13,21 @@ import (
 // a build of a million devices keeps their two million lines in a few tens
 // of bytes each rather than as records the garbage collector scans. Each
 // record is the line's fields back to back (strings length-prefixed, then
-// the integers as varints); offs holds where each starts, in number order.
+// the integers as varints); offs holds where each starts. slots is an open
+// addressing hash table of the numbers (1 + an index into offs; 0 empty),
+// made by index once every line is added: one or two probes a lookup.
 type lineTable struct {
-	data []byte
-	offs []uint32
+	data  []byte
+	offs  []uint32
+	slots []uint32
+	seed  maphash.Seed
 }
 
 // errLineTableFull says that the packed lines passed the 4 GiB its offsets
 // can address.
 var errLineTableFull = errors.New("build: more than 4 GiB of lines")
 
-// add appends l. Lines may come in any order; call sort after the last.
+// add appends l; call index after the last.
 func (t *lineTable) add(l *domain.Line) error {
 	if len(t.data) > math.MaxUint32 {
 		return errLineTableFull
@@ -40,12 +43,22 @@ func (t *lineTable) add(l *domain.Line) error {
 	return nil
 }
 
-// sort puts the records in number order, unless the store already gave
-// them so (SQLite's key order is Go's; a PostgreSQL collation may not be).
-func (t *lineTable) sort() {
-	cmp := func(a, b uint32) int { return strings.Compare(string(t.key(a)), string(t.key(b))) }
-	if !slices.IsSortedFunc(t.offs, cmp) {
-		slices.SortFunc(t.offs, cmp)
+// index makes the hash table of the numbers, at most half full; call it
+// after the last add and before the first get.
+func (t *lineTable) index() {
+	n := 16
+	for n < 2*len(t.offs) {
+		n *= 2
+	}
+	t.seed = maphash.MakeSeed()
+	t.slots = make([]uint32, n)
+	mask := uint64(n - 1)
+	for i, off := range t.offs {
+		j := maphash.Bytes(t.seed, t.key(off)) & mask
+		for t.slots[j] != 0 {
+			j = (j + 1) & mask
+		}
+		t.slots[j] = uint32(i + 1)
 	}
 }
 
@@ -58,11 +71,16 @@ func (t *lineTable) key(off uint32) []byte {
 
 // get returns the line with the number, decoded into a new record.
 func (t *lineTable) get(number string) (*domain.Line, bool) {
-	i, ok := slices.BinarySearchFunc(t.offs, number, func(off uint32, n string) int { return strings.Compare(string(t.key(off)), n) })
-	if !ok {
+	if len(t.slots) == 0 {
 		return nil, false
 	}
-	return t.decode(t.offs[i]), true
+	mask := uint64(len(t.slots) - 1)
+	for j := maphash.String(t.seed, number) & mask; t.slots[j] != 0; j = (j + 1) & mask {
+		if off := t.offs[t.slots[j]-1]; string(t.key(off)) == number {
+			return t.decode(off), true
+		}
+	}
+	return nil, false
 }
 
 // decode reads the record at off.

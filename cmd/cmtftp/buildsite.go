@@ -47,7 +47,7 @@ func loadBuildSite(ctx context.Context, s store.Lister) (*buildSite, error) {
 	if err != nil {
 		return nil, fmt.Errorf("build: reading the lines: %w", err)
 	}
-	b.lines.sort()
+	b.lines.index()
 	err = store.Each(ctx, s, domain.KindLogin, func(e domain.Entity) error {
 		l := e.(*domain.Login)
 		b.logins[l.Key()] = l

@@ -114,14 +114,25 @@ func writeDevices(ctx context.Context, s store.Lister, site *buildSite, w *dirWr
 func writeBatch(site *buildSite, batch []*domain.Device, w *dirWriter, buf *[]byte) (int, error) {
 	x := site.index(batch)
 	n := 0
+	// The names of shared files (the dial plan and softkey template a device
+	// names): whether a name resolves to a device's file depends on the name
+	// alone, so each is resolved once a batch, not once a device.
+	shared := map[string]bool{}
 	for _, d := range batch {
 		c, err := x.DeviceConfig(d.Name)
 		if err != nil {
 			return n, err
 		}
 		for _, name := range render.DeviceFiles(c) {
+			if shared[name] {
+				continue
+			}
 			t, ok := render.Resolve(name)
-			if !ok || t.Kind.Needs() != render.NeedDevice || t.Key != d.Name {
+			if !ok || t.Kind.Needs() != render.NeedDevice {
+				shared[name] = true
+				continue
+			}
+			if t.Key != d.Name {
 				continue // not a name a request would get this device's file for (render.SiteFiles skips it too)
 			}
 			if *buf, err = renderTo(w, *buf, t, render.Records{Device: c}); err != nil {
