@@ -68,6 +68,9 @@ func writeDevices(ctx context.Context, s store.Lister, site *buildSite, w *dirWr
 		wg.Go(func() {
 			var buf []byte // one buffer a worker, reused for every file
 			for batch := range work {
+				if ctx.Err() != nil {
+					continue // a worker failed (or the build was cancelled): drain without writing
+				}
 				n, err := writeBatch(site, batch, w, &buf)
 				files.Add(int64(n))
 				if err != nil {
