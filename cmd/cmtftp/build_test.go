@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"slices"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -110,6 +111,11 @@ func TestLineTable(t *testing.T) {
 		lines = append(lines, l)
 	}
 	lines = append(lines, &domain.Line{Number: "é-unicode", DisplayName: "Ünïcode <&>"}, &domain.Line{Number: "0"})
+	// Enough lines for several chunks, and one longer than a chunk.
+	for i := range 100_000 {
+		lines = append(lines, &domain.Line{Number: fmt.Sprint(10_000_000 + i), DisplayName: fmt.Sprint("User ", i), MaxCalls: 2})
+	}
+	lines = append(lines, &domain.Line{Number: "long", DisplayName: strings.Repeat("x", 3<<chunkBits)}, &domain.Line{Number: "after-long"})
 	var tab lineTable
 	for _, l := range lines {
 		if err := tab.add(l); err != nil {
@@ -117,8 +123,8 @@ func TestLineTable(t *testing.T) {
 		}
 	}
 	tab.index()
-	if tab.len() != len(lines) {
-		t.Errorf("len %d, want %d", tab.len(), len(lines))
+	if tab.len() != len(lines) || len(tab.chunks) < 4 {
+		t.Errorf("len %d in %d chunks, want %d in several", tab.len(), len(tab.chunks), len(lines))
 	}
 	for _, l := range lines {
 		if got, ok := tab.get(l.Number); !ok || !reflect.DeepEqual(got, l) {

@@ -4,44 +4,61 @@ import (
 	"encoding/binary"
 	"errors"
 	"hash/maphash"
-	"math"
-	"slices"
 
 	"cmtftp/internal/domain"
 )
 
-// lineTable holds every line of a site packed into one byte slice, so that
-// a build of a million devices keeps their two million lines in a few tens
-// of bytes each rather than as records the garbage collector scans. Each
+// lineTable holds every line of a site packed into chunks of bytes, so
+// that a build of a million devices keeps their two million lines in a few
+// tens of bytes each rather than as records the garbage collector scans,
+// and grows a chunk at a time rather than by doubling one slice. Each
 // record is the line's fields back to back (strings length-prefixed, then
-// the integers as varints); offs holds where each starts. slots is an open
-// addressing hash table of the numbers (1 + an index into offs; 0 empty),
-// made by index once every line is added: one or two probes a lookup.
+// the integers as varints) within one chunk; offs holds where each starts
+// (chunk << chunkBits | position). slots is an open addressing hash table
+// of the numbers (1 + an index into offs; 0 empty), made by index once
+// every line is added: one or two probes a lookup.
 type lineTable struct {
-	data  []byte
-	offs  []uint32
-	slots []uint32
-	seed  maphash.Seed
+	chunks  [][]byte
+	offs    []uint32
+	slots   []uint32
+	seed    maphash.Seed
+	scratch []byte
 }
 
-// errLineTableFull says that the packed lines passed the 4 GiB its offsets
-// can address.
+// chunkBits sizes the chunks (1 MiB); a record longer than that gets a
+// chunk of its own, so a position always fits.
+const chunkBits = 20
+
+// errLineTableFull says that the packed lines passed the 4 GiB (4,096
+// chunks) the offsets can address.
 var errLineTableFull = errors.New("build: more than 4 GiB of lines")
 
 // add appends l; call index after the last.
 func (t *lineTable) add(l *domain.Line) error {
-	if len(t.data) > math.MaxUint32 {
-		return errLineTableFull
-	}
-	t.offs = append(t.offs, uint32(len(t.data)))
-	b := t.data
+	b := t.scratch[:0]
 	for _, s := range [...]string{l.Number, l.DisplayName, l.Label, l.AuthName, l.AuthPassword, l.VoicemailPilot} {
 		b = binary.AppendUvarint(b, uint64(len(s)))
 		b = append(b, s...)
 	}
 	b = binary.AppendVarint(b, int64(l.MWIPolicy))
-	t.data = binary.AppendVarint(b, int64(l.MaxCalls))
+	b = binary.AppendVarint(b, int64(l.MaxCalls))
+	t.scratch = b
+	if n := len(t.chunks); n == 0 || len(t.chunks[n-1])+len(b) > cap(t.chunks[n-1]) {
+		if n == 1<<(32-chunkBits) {
+			return errLineTableFull
+		}
+		t.chunks = append(t.chunks, make([]byte, 0, max(1<<chunkBits, len(b))))
+	}
+	c := len(t.chunks) - 1
+	t.offs = append(t.offs, uint32(c)<<chunkBits|uint32(len(t.chunks[c])))
+	t.chunks[c] = append(t.chunks[c], b...)
 	return nil
+}
+
+// record returns the bytes from the start of the record at off to the end
+// of its chunk.
+func (t *lineTable) record(off uint32) []byte {
+	return t.chunks[off>>chunkBits][off&(1<<chunkBits-1):]
 }
 
 // index makes the hash table of the numbers, at most half full; call it
@@ -51,8 +68,6 @@ func (t *lineTable) index() {
 	for n < 2*len(t.offs) {
 		n *= 2
 	}
-	// Drop what append's doubling left spare: at two million lines, tens of MB.
-	t.data, t.offs = slices.Clone(t.data), slices.Clone(t.offs)
 	t.seed = maphash.MakeSeed()
 	t.slots = make([]uint32, n)
 	mask := uint64(n - 1)
@@ -67,9 +82,9 @@ func (t *lineTable) index() {
 
 // key returns the number of the record at off, without copying it.
 func (t *lineTable) key(off uint32) []byte {
-	n, k := binary.Uvarint(t.data[off:])
-	start := int(off) + k
-	return t.data[start : start+int(n)]
+	b := t.record(off)
+	n, k := binary.Uvarint(b)
+	return b[k : k+int(n)]
 }
 
 // get returns the line with the number, decoded into a new record.
@@ -88,7 +103,7 @@ func (t *lineTable) get(number string) (*domain.Line, bool) {
 
 // decode reads the record at off.
 func (t *lineTable) decode(off uint32) *domain.Line {
-	b := t.data[off:]
+	b := t.record(off)
 	str := func() string {
 		n, k := binary.Uvarint(b)
 		s := string(b[k : k+int(n)])
