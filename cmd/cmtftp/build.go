@@ -6,15 +6,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime"
-	"slices"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"cmtftp/internal/domain"
 	"cmtftp/internal/render"
 	"cmtftp/internal/store"
 )
@@ -47,27 +42,19 @@ func newBuildCmd() *cobra.Command {
 			}
 			defer st.Close()
 			start := time.Now()
-			// Every kind but custom files: those are served as they are, not built.
-			site, err := store.LoadSite(ctx, st, slices.DeleteFunc(slices.Clone(domain.Kinds()), func(k domain.Kind) bool { return k == domain.KindFile })...)
-			if err != nil {
-				return err
-			}
-			loaded := time.Since(start)
-			var progress *progress
+			var progress *buildProgress
 			if !quiet {
-				progress = newProgress(cmd.ErrOrStderr(), "building", len(site.Devices))
+				progress = newBuildProgress(cmd.ErrOrStderr())
 			}
-			n, err := buildAll(domain.NewIndex(site), out, progress)
-			if progress != nil {
-				progress.done()
-			}
+			n, err := buildAll(ctx, st, out, progress)
+			progress.done()
 			if err != nil {
 				return err
 			}
 			var ru runtimeStats
 			ru.read()
-			fmt.Fprintf(cmd.OutOrStdout(), "built %d files for %d devices into %s in %v (database read %v); max RSS %d MiB\n",
-				n, len(site.Devices), out, time.Since(start).Round(time.Millisecond), loaded.Round(time.Millisecond), ru.maxRSSMiB)
+			fmt.Fprintf(cmd.OutOrStdout(), "built %d files for %d devices into %s in %v; max RSS %d MiB\n",
+				n.files, n.devices, out, time.Since(start).Round(time.Millisecond), ru.maxRSSMiB)
 			return nil
 		}}
 	cmd.Flags().StringVar(&db, "db", "sqlite:cmtftp.db", "configuration database (sqlite:PATH or postgres://…)")
@@ -76,16 +63,16 @@ func newBuildCmd() *cobra.Command {
 	return cmd
 }
 
-// buildAll renders every file of x into a temporary sibling of out, on
-// every core, then swaps it into place. It returns the number of files.
-func buildAll(x *domain.Index, out string, p *progress) (int, error) {
+// buildAll renders every file of the site in s into a temporary sibling of
+// out (writeSite), then swaps it into place.
+func buildAll(ctx context.Context, s store.Lister, out string, p *buildProgress) (buildCount, error) {
 	out = filepath.Clean(out)
 	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
-		return 0, err
+		return buildCount{}, err
 	}
 	tmp, err := os.MkdirTemp(filepath.Dir(out), "."+filepath.Base(out)+".new-")
 	if err != nil {
-		return 0, err
+		return buildCount{}, err
 	}
 	ok := false
 	defer func() {
@@ -94,80 +81,29 @@ func buildAll(x *domain.Index, out string, p *progress) (int, error) {
 		}
 	}()
 	os.Chmod(tmp, 0o755)
-	n, err := writeSite(x, tmp, p)
+	n, err := writeSite(ctx, s, tmp, p)
 	if err != nil {
-		return 0, err
+		return buildCount{}, err
 	}
 	// Swap: the old directory moves aside, the new one takes its name.
 	old := ""
 	if _, err := os.Stat(out); err == nil {
 		old = tmp + ".old"
 		if err := os.Rename(out, old); err != nil {
-			return 0, err
+			return buildCount{}, err
 		}
 	}
 	if err := os.Rename(tmp, out); err != nil {
 		if old != "" {
 			os.Rename(old, out)
 		}
-		return 0, err
+		return buildCount{}, err
 	}
 	ok = true
 	if old != "" {
 		os.RemoveAll(old)
 	}
 	return n, nil
-}
-
-// writeSite renders every file render.SiteFiles lists into dir, on every
-// core, and returns how many it wrote; p counts the devices.
-func writeSite(x *domain.Index, dir string, p *progress) (int, error) {
-	var files atomic.Int64
-	var errOnce sync.Once
-	var firstErr error
-	fail := func(err error) { errOnce.Do(func() { firstErr = err }) }
-	work := make(chan render.File, 1024)
-	var wg sync.WaitGroup
-	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for f := range work {
-				b, err := f.Render()
-				if err == nil {
-					err = os.WriteFile(filepath.Join(dir, f.Name()), b, 0o644)
-				}
-				if err != nil {
-					fail(err)
-					continue
-				}
-				files.Add(1)
-			}
-		}()
-	}
-	devices := 0
-	var last *domain.DeviceConfig
-	for f, err := range render.SiteFiles(x) {
-		if err != nil {
-			fail(err)
-			break
-		}
-		if c := f.Records.Device; c != nil && c != last {
-			if last, devices = c, devices+1; p != nil && devices%1000 == 0 {
-				p.set(devices)
-			}
-		}
-		work <- f
-	}
-	close(work)
-	wg.Wait()
-	if firstErr != nil {
-		return 0, firstErr
-	}
-	if p != nil {
-		p.set(len(x.Devices()))
-	}
-	return int(files.Load()), nil
 }
 
 func newShowCmd() *cobra.Command {

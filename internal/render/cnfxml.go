@@ -7,8 +7,12 @@ import "cmtftp/internal/domain"
 // ID, locales, enterprise URLs and, for SIP, the sipProfile with the lines
 // and the dial-plan and softkey file names. With an extension-mobility
 // login the lines and dial plan are the profile's (c carries them).
-func DeviceXML(c *domain.DeviceConfig) []byte {
-	w := &xmlw{b: make([]byte, 0, 6144)}
+func DeviceXML(c *domain.DeviceConfig) []byte { return appendDeviceXML(make([]byte, 0, 6144), c) }
+
+// appendDeviceXML appends the file DeviceXML renders to b.
+func appendDeviceXML(b []byte, c *domain.DeviceConfig) []byte {
+	start := len(b)
+	w := &xmlw{b: b}
 	sip := c.Device.Protocol == domain.ProtocolSIP
 	w.b = append(w.b, `<?xml version="1.0" encoding="UTF-8"?>`+"\n"...)
 	w.open("device")
@@ -40,7 +44,8 @@ func DeviceXML(c *domain.DeviceConfig) []byte {
 	enterpriseURLs(w, c)
 	deviceTransport(w, c, sip)
 	w.close("device")
-	return stamp(w.b)
+	stamp(w.b[start:])
+	return w.b
 }
 
 // deviceLocales writes the user and network locales.

@@ -74,22 +74,34 @@ func gives(c *domain.DeviceConfig, t Target) bool {
 	return false
 }
 
-// renderDevice renders one of the device's own files (a NeedDevice kind),
-// if DeviceFiles gives it the name.
-func renderDevice(t Target, c *domain.DeviceConfig) ([]byte, error) {
+// appendDevice appends to b one of the device's own files (a NeedDevice
+// kind), if DeviceFiles gives it the name; with b nil, each renderer
+// allocates its usual buffer.
+func appendDevice(b []byte, t Target, c *domain.DeviceConfig) ([]byte, error) {
 	if !gives(c, t) {
 		return nil, fmt.Errorf("%w: device %s (model %s, %s) does not get %s under %s", ErrNotBuilt, c.Device.Name,
 			c.Model.Name, c.Device.Protocol, t.Name, c.Params[domain.ParamBuildCNFFiles])
 	}
+	if b == nil {
+		switch t.Kind {
+		case DeviceXMLFile:
+			return DeviceXML(c), nil
+		case LegacyCnfFile:
+			return LegacyCnf(c), nil
+		case SIPCnfFile:
+			return SIPCnf(c), nil
+		}
+		return Profile79xx(c), nil // LDFile, GKFile
+	}
 	switch t.Kind {
 	case DeviceXMLFile:
-		return DeviceXML(c), nil
+		return appendDeviceXML(b, c), nil
 	case LegacyCnfFile:
-		return LegacyCnf(c), nil
+		return appendLegacyCnf(b, c), nil
 	case SIPCnfFile:
-		return SIPCnf(c), nil
+		return appendSIPCnf(b, c), nil
 	}
-	return Profile79xx(c), nil // LDFile, GKFile
+	return appendProfile79xx(b, c), nil // LDFile, GKFile
 }
 
 // deviceSources lists the records a device's files are rendered from.

@@ -10,8 +10,12 @@ import (
 // is known (spec §4, §15), so cmtftp writes a documented key: value text
 // of the same data the chapter names: the prioritized call-control list
 // with its TCP ports, the load ID and the locales.
-func LegacyCnf(c *domain.DeviceConfig) []byte {
-	t := &textw{b: make([]byte, 0, 512)}
+func LegacyCnf(c *domain.DeviceConfig) []byte { return appendLegacyCnf(make([]byte, 0, 512), c) }
+
+// appendLegacyCnf appends the file LegacyCnf renders to b.
+func appendLegacyCnf(b []byte, c *domain.DeviceConfig) []byte {
+	start := len(b)
+	t := &textw{b: b}
 	t.comment(c.Device.Name + ".cnf: legacy device configuration built by cmtftp (format: README, Legacy .cnf)")
 	t.kv("device", c.Device.Name)
 	t.kv("model", fmt.Sprintf("%s %d", c.Model.Name, c.Model.TypeID))
@@ -21,7 +25,8 @@ func LegacyCnf(c *domain.DeviceConfig) []byte {
 	t.kv("userLocale", userLocale(c))
 	t.kv("networkLocale", networkLocale(c))
 	t.kv("versionStamp", stampHolder)
-	return stamp(t.b)
+	stamp(t.b[start:])
+	return t.b
 }
 
 func legacyServers(t *textw, servers []domain.Server) {

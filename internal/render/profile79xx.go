@@ -10,8 +10,12 @@ import (
 // family plan in a DialPlan parameter, rules separated by "|". The phones
 // read the binary cfgfmt output; whether they accept the text is not
 // documented (spec §6) — see README.
-func Profile79xx(c *domain.DeviceConfig) []byte {
-	t := &textw{b: make([]byte, 0, 512)}
+func Profile79xx(c *domain.DeviceConfig) []byte { return appendProfile79xx(make([]byte, 0, 512), c) }
+
+// appendProfile79xx appends the file Profile79xx renders to b.
+func appendProfile79xx(b []byte, c *domain.DeviceConfig) []byte {
+	start := len(b)
+	t := &textw{b: b}
 	t.b = append(t.b, "#txt\n"...)
 	prefix := "ld"
 	if c.Model.Name == "7912" {
@@ -43,5 +47,6 @@ func Profile79xx(c *domain.DeviceConfig) []byte {
 	}
 	kv("ImageVersion", loadID(c))
 	kv("CfgVersion", stampHolder)
-	return stamp(t.b)
+	stamp(t.b[start:])
+	return t.b
 }

@@ -35,7 +35,7 @@ func Render(t Target, r Records) ([]byte, error) {
 	switch t.Kind.Needs() {
 	case NeedDevice:
 		if r.Device != nil {
-			return renderDevice(t, r.Device)
+			return appendDevice(nil, t, r.Device)
 		}
 	case NeedDialPlan:
 		if p := r.DialPlan; p != nil {
@@ -65,6 +65,28 @@ func Render(t Target, r Records) ([]byte, error) {
 		return nil, fmt.Errorf("%w: %q", ErrNotBuilt, t.Name)
 	}
 	return nil, fmt.Errorf("render: %s %q: no records given", t.Kind, t.Name)
+}
+
+// AppendRender appends the file t, rendered from r, to dst and returns the
+// extended slice: the bytes Render gives, into a buffer the caller reuses
+// (cmtftp build renders a million files through a few). On an error (as
+// Render's) it returns dst as it was.
+func AppendRender(dst []byte, t Target, r Records) ([]byte, error) {
+	if t.Kind.Needs() == NeedDevice && r.Device != nil {
+		if dst == nil {
+			dst = []byte{}
+		}
+		b, err := appendDevice(dst, t, r.Device)
+		if err != nil {
+			return dst, err
+		}
+		return b, nil
+	}
+	b, err := Render(t, r)
+	if err != nil {
+		return dst, err
+	}
+	return append(dst, b...), nil
 }
 
 // Sources lists the records the file t is rendered from, as "cmtftp show

@@ -9,8 +9,12 @@ import (
 // proxies from the call-control group, every line key up to the model's
 // line count (unused ones UNPROVISIONED), the dial template name and the
 // load.
-func SIPCnf(c *domain.DeviceConfig) []byte {
-	t := &textw{b: make([]byte, 0, 1024)}
+func SIPCnf(c *domain.DeviceConfig) []byte { return appendSIPCnf(make([]byte, 0, 1024), c) }
+
+// appendSIPCnf appends the file SIPCnf renders to b.
+func appendSIPCnf(b []byte, c *domain.DeviceConfig) []byte {
+	start := len(b)
+	t := &textw{b: b}
 	t.comment("SIP" + c.Device.MAC + ".cnf built by cmtftp")
 	t.kv("image_version", loadID(c))
 	sp := c.SIPProfile
@@ -46,7 +50,8 @@ func SIPCnf(c *domain.DeviceConfig) []byte {
 	t.kv("services_url", url(c, c.Device.URLs.Services, "servicesURL"))
 	t.kv("directory_url", url(c, c.Device.URLs.Directory, "directoryURL"))
 	t.comment("version " + stampHolder)
-	return stamp(t.b)
+	stamp(t.b[start:])
+	return t.b
 }
 
 // sipProxyKeys are the settings SIPDefault.cnf and SIP<MAC>.cnf share.

@@ -12,10 +12,16 @@ type xmlw struct {
 	depth int
 }
 
+// spaces indents the elements of the usual depths in one append.
+const spaces = "                                "
+
 func (w *xmlw) indent() {
-	for i := 0; i < w.depth; i++ {
-		w.b = append(w.b, "  "...)
+	n := 2 * w.depth
+	for n > len(spaces) {
+		w.b = append(w.b, spaces...)
+		n -= len(spaces)
 	}
+	w.b = append(w.b, spaces[:n]...)
 }
 
 // open writes <tag attrs...> on its own line; attrs are name, value pairs.
@@ -63,7 +69,18 @@ func (w *xmlw) el(tag, text string, attrs ...string) {
 	w.b = append(w.b, ">\n"...)
 }
 
-func (w *xmlw) int(tag string, n int) { w.el(tag, strconv.Itoa(n)) }
+// int writes <tag>n</tag>: el's bytes (digits need no escaping), without
+// formatting n into a string first.
+func (w *xmlw) int(tag string, n int) {
+	w.indent()
+	w.b = append(w.b, '<')
+	w.b = append(w.b, tag...)
+	w.b = append(w.b, '>')
+	w.b = strconv.AppendInt(w.b, int64(n), 10)
+	w.b = append(w.b, "</"...)
+	w.b = append(w.b, tag...)
+	w.b = append(w.b, ">\n"...)
+}
 
 func (w *xmlw) bool(tag string, v bool) { w.el(tag, strconv.FormatBool(v)) }
 
@@ -71,7 +88,16 @@ func (w *xmlw) bool(tag string, v bool) { w.el(tag, strconv.FormatBool(v)) }
 // characters other than tab, newline and carriage return, and invalid
 // UTF-8, become U+FFFD: XML 1.0 cannot carry them.
 func escape(b []byte, s string, attr bool) []byte {
-	for i := 0; i < len(s); {
+	plain := plainText
+	if attr {
+		plain = plainAttr
+	}
+	i := 0
+	for i < len(s) && plain[s[i]] {
+		i++
+	}
+	b = append(b, s[:i]...) // the usual case: all of s
+	for i < len(s) {
 		c := s[i]
 		if c < utf8.RuneSelf {
 			switch {
@@ -106,4 +132,15 @@ func escape(b []byte, s string, attr bool) []byte {
 		i += size
 	}
 	return b
+}
+
+// plainText and plainAttr mark the bytes escape copies as they are, in text
+// and in attribute values: printable ASCII but the markup characters.
+var plainText, plainAttr = plainBytes(false), plainBytes(true)
+
+func plainBytes(attr bool) (t [256]bool) {
+	for c := 0x20; c < 0x7f; c++ {
+		t[c] = c != '&' && c != '<' && c != '>' && !(attr && (c == '"' || c == '\''))
+	}
+	return t
 }

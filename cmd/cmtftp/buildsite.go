@@ -1,0 +1,91 @@
+package main
+
+import (
+	"context"
+	"fmt"
+
+	"cmtftp/internal/domain"
+	"cmtftp/internal/store"
+)
+
+// buildSite is what build reads from the store before it streams the
+// devices: the records many devices share, whole (pools, groups, servers,
+// models, profiles, dial plans, softkey templates, parameters …), the
+// lines packed (lineTable), and the logins by device.
+type buildSite struct {
+	shared   *domain.Site
+	lines    lineTable
+	logins   map[string]*domain.Login
+	profiles map[string]*domain.DeviceProfile
+}
+
+// sharedKinds are the kinds build loads whole: every kind but devices,
+// lines and logins (read apart) and custom files (served as they are).
+func sharedKinds() []domain.Kind {
+	var out []domain.Kind
+	for _, k := range domain.Kinds() {
+		switch k {
+		case domain.KindDevice, domain.KindLine, domain.KindLogin, domain.KindFile:
+		default:
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// loadBuildSite reads everything but the devices from s.
+func loadBuildSite(ctx context.Context, s store.Lister) (*buildSite, error) {
+	shared, err := store.LoadSite(ctx, s, sharedKinds()...)
+	if err != nil {
+		return nil, err
+	}
+	b := &buildSite{shared: shared, logins: map[string]*domain.Login{}, profiles: map[string]*domain.DeviceProfile{}}
+	for _, p := range shared.Profiles {
+		b.profiles[p.Key()] = p
+	}
+	err = store.Each(ctx, s, domain.KindLine, func(e domain.Entity) error { return b.lines.add(e.(*domain.Line)) })
+	if err != nil {
+		return nil, fmt.Errorf("build: reading the lines: %w", err)
+	}
+	b.lines.index()
+	err = store.Each(ctx, s, domain.KindLogin, func(e domain.Entity) error {
+		l := e.(*domain.Login)
+		b.logins[l.Key()] = l
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("build: reading the logins: %w", err)
+	}
+	return b, nil
+}
+
+// index returns an Index of the shared records with devs and the lines and
+// logins they need, so that its DeviceConfig assembles each of devs as the
+// store would (a line not held stays missing: DeviceConfig reports it).
+func (b *buildSite) index(devs []*domain.Device) *domain.Index {
+	site := *b.shared
+	site.Devices = devs
+	site.Lines, site.Logins = nil, nil
+	seen := make(map[string]bool, 2*len(devs))
+	addLines := func(as []domain.Appearance) {
+		for _, a := range as {
+			if seen[a.Line] {
+				continue
+			}
+			seen[a.Line] = true
+			if l, ok := b.lines.get(a.Line); ok {
+				site.Lines = append(site.Lines, l)
+			}
+		}
+	}
+	for _, d := range devs {
+		addLines(d.Lines)
+		if l, ok := b.logins[d.Name]; ok {
+			site.Logins = append(site.Logins, l)
+			if p, ok := b.profiles[l.Profile]; ok {
+				addLines(p.Lines)
+			}
+		}
+	}
+	return domain.NewIndex(&site)
+}
