@@ -148,6 +148,9 @@ func runServe(cmd *cobra.Command, f serveFlags) error {
 	if err != nil {
 		return err
 	}
+	if err := f.mem.servePprof(log); err != nil {
+		return err
+	}
 	st, err := openServeStore(dbs, f.demo, log)
 	if err != nil {
 		return err
@@ -157,15 +160,12 @@ func runServe(cmd *cobra.Command, f serveFlags) error {
 	if err != nil {
 		return err
 	}
-	f.mem.applyMemoryLimit(srv, log)
-	if err := f.mem.servePprof(log); err != nil {
-		return err
-	}
 	if f.demo {
 		printDemoHelp(cmd, srv.TFTPAddrs(), cfg.AdminAddr, cfg.HTTPAddr)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
+	f.mem.applyMemoryLimit(ctx, srv, log)
 	return srv.Run(ctx)
 }
 

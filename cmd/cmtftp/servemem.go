@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -25,7 +26,7 @@ type memFlags struct {
 }
 
 func (f *memFlags) bind(fl *pflag.FlagSet) {
-	fl.Int64Var(&f.limit, "memory-limit", -1, "soft memory limit of the Go runtime in bytes (runtime/debug.SetMemoryLimit): past it the garbage collector works harder and returns freed memory sooner; default: the built-file cache's budget plus "+fmt.Sprint(assembly.MemoryAllowance>>20)+" MiB, or GOMEMLIMIT when set; 0: none")
+	fl.Int64Var(&f.limit, "memory-limit", -1, "soft memory limit of the Go runtime in bytes (runtime/debug.SetMemoryLimit): past it the garbage collector works harder and returns freed memory sooner; default: GOMEMLIMIT when set, else the bytes of the built files kept (at most --config-cache-bytes) plus "+fmt.Sprint(assembly.MemoryAllowance>>20)+" MiB, followed as the cache fills; 0: none")
 	fl.StringVar(&f.pprof, "pprof", "", `serve the Go runtime's profiles (net/http/pprof, /debug/pprof/) on this loopback address, e.g. 127.0.0.1:6060; "" (the default) turns it off`)
 	fl.DurationVar(&f.pruneAge, "change-log-keep", assembly.DefaultChangeLogKeep, "how long the database's change log keeps a change before the server prunes it (a server or follower behind the pruned part reloads everything); 0: never prune")
 }
@@ -42,24 +43,45 @@ func (f memFlags) validate() error {
 	return nil
 }
 
+// memoryLimitEvery is how often the derived memory limit is set again as
+// the built-file cache fills.
+const memoryLimitEvery = 5 * time.Second
+
 // applyMemoryLimit sets the Go soft memory limit: GOMEMLIMIT wins when the
-// environment sets it and --memory-limit was not given; otherwise the flag,
-// or the limit derived from the built-file cache's budget.
-func (f memFlags) applyMemoryLimit(srv *assembly.Server, log *slog.Logger) {
-	if env := os.Getenv("GOMEMLIMIT"); env != "" && f.limit < 0 {
+// environment sets it and --memory-limit was not given; otherwise the
+// flag's, or the limit derived from the built-file cache
+// (assembly.MemoryLimit), set again every few seconds until ctx ends.
+func (f memFlags) applyMemoryLimit(ctx context.Context, srv *assembly.Server, log *slog.Logger) {
+	switch env := os.Getenv("GOMEMLIMIT"); {
+	case env != "" && f.limit < 0:
 		log.Info("memory limit from GOMEMLIMIT", "limit", env)
-		return
+	case f.limit == 0:
+		log.Info("no memory limit (--memory-limit 0)")
+	case f.limit > 0:
+		debug.SetMemoryLimit(f.limit)
+		log.Info("memory limit", "bytes", f.limit, "mib", f.limit>>20, "from", "--memory-limit")
+	default:
+		limit := srv.MemoryLimit()
+		debug.SetMemoryLimit(limit)
+		log.Info("memory limit", "bytes", limit, "mib", limit>>20, "from", "built files kept + allowance",
+			"allowance_mib", assembly.MemoryAllowance>>20, "cache_budget", srv.CacheBudget(), "at_most_mib", assembly.MemoryLimit(srv.CacheBudget(), 1<<62, 0)>>20)
+		go followMemoryLimit(ctx, srv)
 	}
-	limit, from := f.limit, "--memory-limit"
-	if limit < 0 {
-		limit, from = assembly.MemoryLimit(srv.CacheBudget()), "cache budget + allowance"
+}
+
+// followMemoryLimit sets the derived memory limit again every
+// memoryLimitEvery until ctx ends.
+func followMemoryLimit(ctx context.Context, srv *assembly.Server) {
+	t := time.NewTicker(memoryLimitEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			debug.SetMemoryLimit(srv.MemoryLimit())
+		}
 	}
-	if limit == 0 {
-		log.Info("no memory limit", "from", from)
-		return // the runtime's default: none
-	}
-	debug.SetMemoryLimit(limit)
-	log.Info("memory limit", "bytes", limit, "mib", limit>>20, "from", from)
 }
 
 // servePprof serves net/http/pprof on f.pprof until the process ends; ""
