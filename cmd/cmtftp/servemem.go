@@ -26,7 +26,7 @@ type memFlags struct {
 }
 
 func (f *memFlags) bind(fl *pflag.FlagSet) {
-	fl.Int64Var(&f.limit, "memory-limit", -1, "soft memory limit of the Go runtime in bytes (runtime/debug.SetMemoryLimit): past it the garbage collector works harder and returns freed memory sooner; default: GOMEMLIMIT when set, else the bytes of the built files kept (at most --config-cache-bytes) plus "+fmt.Sprint(assembly.MemoryAllowance>>20)+" MiB, followed as the cache fills; 0: none")
+	fl.Int64Var(&f.limit, "memory-limit", -1, "soft memory limit of the Go runtime in bytes (runtime/debug.SetMemoryLimit): past it the garbage collector works harder and returns freed memory sooner; -1: GOMEMLIMIT when set, else the bytes of the built files kept (at most --config-cache-bytes) plus "+fmt.Sprint(assembly.MemoryAllowance>>20)+" MiB, followed as the cache fills; 0: none")
 	fl.StringVar(&f.pprof, "pprof", "", `serve the Go runtime's profiles (net/http/pprof, /debug/pprof/) on this loopback address, e.g. 127.0.0.1:6060; "" (the default) turns it off`)
 	fl.DurationVar(&f.pruneAge, "change-log-keep", assembly.DefaultChangeLogKeep, "how long the database's change log keeps a change before the server prunes it (a server or follower behind the pruned part reloads everything); 0: never prune")
 }
