@@ -71,6 +71,7 @@ type serveFlags struct {
 	guardSources     int
 
 	remote remoteFlags // centralized TFTP
+	mem    memFlags    // the memory limit, profiles, the change log
 }
 
 func newServeCmd() *cobra.Command {
@@ -116,6 +117,7 @@ served on 127.0.0.1:6969 and [::1]:6969: no root privileges or set-up needed.`,
 	fl.Float64Var(&f.notFoundRate, "device-not-found-rate", guard.DefaultNotFoundRate, "…and per second after that; past the budget it is answered busy")
 	fl.IntVar(&f.guardSources, "guard-max-sources", guard.DefaultMaxSources, "source addresses whose budgets are remembered (least recently heard forgotten first)")
 	f.remote.bind(fl)
+	f.mem.bind(fl)
 	return cmd
 }
 
@@ -134,7 +136,7 @@ func (f serveFlags) validate() error {
 	case f.timeout <= 0 || f.transferTimeout <= 0 || f.retries < 1 || f.httpWrite <= 0:
 		return errors.New("--retransmit-timeout, --transfer-timeout, --retries and --http-write-timeout must be positive")
 	}
-	return nil
+	return f.mem.validate()
 }
 
 func runServe(cmd *cobra.Command, f serveFlags) error {
@@ -144,6 +146,9 @@ func runServe(cmd *cobra.Command, f serveFlags) error {
 	}
 	cfg, dbs, err := f.config(cmd, log)
 	if err != nil {
+		return err
+	}
+	if err := f.mem.servePprof(log); err != nil {
 		return err
 	}
 	st, err := openServeStore(dbs, f.demo, log)
@@ -160,6 +165,7 @@ func runServe(cmd *cobra.Command, f serveFlags) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
+	f.mem.applyMemoryLimit(ctx, srv, log)
 	return srv.Run(ctx)
 }
 
@@ -206,6 +212,10 @@ func (f serveFlags) config(cmd *cobra.Command, log *slog.Logger) (assembly.Confi
 		AdminAddr: f.adminAddr, AdminToken: token, MaxBlockSize: f.maxBlksize, MaxWindowSize: f.maxWindow,
 		Timeout: f.timeout, Retries: f.retries, TransferTimeout: f.transferTimeout, ShutdownGrace: f.shutdownGrace, Logger: log}
 	cfg.HTTPWriteTimeout, cfg.ConfigCacheBytes = f.httpWrite, f.cacheBytes
+	cfg.ChangeLogKeep = f.mem.pruneAge
+	if f.mem.pruneAge == 0 {
+		cfg.ChangeLogKeep = -1 // never
+	}
 	if cmd.Flags().Changed("max-serving-count") {
 		cfg.MaxServingCount = f.maxServing
 	}

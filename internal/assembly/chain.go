@@ -19,7 +19,7 @@ import (
 func (s *Server) chain(params domain.ParamValues) (source.Source, error) {
 	builds := built.NewMetrics(s.registry)
 	configs := &built.Source{Store: s.store, Logger: s.log, OnBuild: builds.Built, Metrics: builds, MaxBytes: s.cfg.ConfigCacheBytes}
-	s.cacheStatus = configs.ServeStatus
+	s.cacheStatus, s.configs = configs.ServeStatus, configs
 	customs := &custom.Source{Store: s.store, Logger: s.log}
 	alternates := &alternate.Locations{Store: s.store, Logger: s.log}
 	constants := &cache.Dir{Root: s.cfg.Root, Logger: s.log}

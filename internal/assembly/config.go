@@ -63,6 +63,13 @@ type Config struct {
 	// memory (built.Source.MaxBytes): zero an eighth of memory, at most
 	// 512 MiB; negative none.
 	ConfigCacheBytes int64
+	// ChangeLogKeep is how long the database's change log keeps a change
+	// before the server prunes it: zero DefaultChangeLogKeep, negative
+	// never.
+	ChangeLogKeep time.Duration
+	// pruneEvery is how often the change log is pruned (zero:
+	// defaultPruneEvery); tests shorten it.
+	pruneEvery time.Duration
 
 	// The enumeration guard, the first step of the chain (issue 12):
 	// budgets per source address for device-specific names, over TFTP and

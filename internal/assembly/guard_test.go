@@ -289,7 +289,7 @@ func TestTimelineKeepsKnownDevices(t *testing.T) {
 		t.Fatal(err)
 	}
 	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(5 * time.Millisecond) {
-		if srv.known.Known("0000DE0000AA") {
+		if srv.known.KnownMAC("0000DE0000AA") {
 			break
 		}
 		if time.Now().After(deadline) {
@@ -299,7 +299,7 @@ func TestTimelineKeepsKnownDevices(t *testing.T) {
 	if err := st.Delete(ctx, domain.KindDevice, "SEP0000DE0000AA"); err != nil {
 		t.Fatal(err)
 	}
-	for deadline := time.Now().Add(5 * time.Second); srv.known.Known("0000DE0000AA"); time.Sleep(5 * time.Millisecond) {
+	for deadline := time.Now().Add(5 * time.Second); srv.known.KnownMAC("0000DE0000AA"); time.Sleep(5 * time.Millisecond) {
 		if time.Now().After(deadline) {
 			t.Fatal("a deleted device is still known")
 		}

@@ -9,93 +9,155 @@ import (
 
 	"cmtftp/internal/domain"
 	"cmtftp/internal/store"
+	"cmtftp/internal/timeline"
 )
 
 // knownDevices is the set of MACs of the devices in the database, for the
-// boot timeline: loaded at start and on a resync, kept up to date by each
-// device change, asked in O(1).
+// boot timeline: loaded at start and on a resync (streamed, one device at
+// a time), kept up to date by each device change, asked in O(1). It is
+// compact at a million devices: one map slot of two words per MAC, keyed
+// by the MAC as a number. A device named SEP<its MAC> — nearly all of them
+// — is recorded by that slot alone; only the others are remembered by
+// name, so that a change of their MAC or their deletion finds the old one.
 type knownDevices struct {
 	store  store.Store
 	logger *slog.Logger
 
-	mu     sync.RWMutex
-	byName map[string]string // device name → its MAC
-	macs   map[string]int    // MAC → devices that have it
+	mu    sync.RWMutex
+	macs  map[uint64]knownMAC
+	other map[string]uint64 // a device whose name is not SEP<its MAC> → its MAC
+}
+
+// knownMAC is what the set holds of one MAC: how many devices have it,
+// and whether the one named SEP<MAC> is one of them.
+type knownMAC struct {
+	n   uint32
+	sep bool
 }
 
 var _ store.ChangeHandler = (*knownDevices)(nil)
 
 func newKnownDevices(st store.Store, logger *slog.Logger) *knownDevices {
-	return &knownDevices{store: st, logger: logger, byName: map[string]string{}, macs: map[string]int{}}
+	return &knownDevices{store: st, logger: logger, macs: map[uint64]knownMAC{}, other: map[string]uint64{}}
 }
 
-// Known reports whether a device in the database has mac (12 upper-case
-// hex digits).
-func (k *knownDevices) Known(mac string) bool {
+// Known reports whether a device in the database has mac (as
+// timeline.MACNumber gives it).
+func (k *knownDevices) Known(mac uint64) bool {
 	k.mu.RLock()
 	defer k.mu.RUnlock()
-	return k.macs[mac] > 0
+	return k.macs[mac].n > 0
+}
+
+// KnownMAC is Known of a MAC of 12 hex digits.
+func (k *knownDevices) KnownMAC(mac string) bool {
+	n, ok := timeline.MACNumber(mac)
+	return ok && k.Known(n)
 }
 
 // HandleChange implements store.ChangeHandler.
 func (k *knownDevices) HandleChange(ctx context.Context, c store.Change) {
 	switch c.Kind {
 	case store.KindResync:
-		devices, err := store.List[*domain.Device](ctx, k.store)
-		if err != nil {
+		if err := k.reload(ctx); err != nil {
 			k.logger.Warn("known devices for the timeline not reloaded", "err", err)
-			return
-		}
-		k.mu.Lock()
-		defer k.mu.Unlock()
-		clear(k.byName)
-		clear(k.macs)
-		for _, d := range devices {
-			k.set(d.Name, macOfDevice(d))
 		}
 	case domain.KindDevice:
 		d, err := store.Get[*domain.Device](ctx, k.store, c.Key)
-		mac := ""
+		var mac uint64
+		has := false
 		switch {
 		case err == nil:
-			mac = macOfDevice(d)
+			mac, has = macOfDevice(d)
 		case !errors.Is(err, domain.ErrNotFound):
 			k.logger.Warn("known device for the timeline not read", "device", c.Key, "err", err)
 			return
 		}
 		k.mu.Lock()
 		defer k.mu.Unlock()
-		k.set(c.Key, mac)
+		k.set(c.Key, mac, has)
 	}
 }
 
-// set records that device name has mac ("" for none or deleted); the
-// caller holds mu.
-func (k *knownDevices) set(name, mac string) {
-	if old, ok := k.byName[name]; ok {
-		if k.macs[old]--; k.macs[old] <= 0 {
-			delete(k.macs, old)
+// reload reads every device, one at a time, into a new set, and then
+// puts it in place of the old: requests are not held up by the reading.
+func (k *knownDevices) reload(ctx context.Context) error {
+	k.mu.RLock()
+	fresh := &knownDevices{macs: make(map[uint64]knownMAC, len(k.macs)), other: map[string]uint64{}}
+	k.mu.RUnlock()
+	err := store.Each(ctx, k.store, domain.KindDevice, func(e domain.Entity) error {
+		d, ok := e.(*domain.Device)
+		if !ok {
+			return nil
 		}
-		delete(k.byName, name)
+		mac, has := macOfDevice(d)
+		fresh.set(d.Name, mac, has)
+		return nil
+	})
+	if err != nil {
+		return err
 	}
-	if mac != "" {
-		k.byName[name] = mac
-		k.macs[mac]++
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	k.macs, k.other = fresh.macs, fresh.other
+	return nil
+}
+
+// set records that device name has mac (has false: none, or deleted);
+// the caller holds mu.
+func (k *knownDevices) set(name string, mac uint64, has bool) {
+	sep, isSEP := sepMAC(name)
+	if old, ok := k.other[name]; ok {
+		k.drop(old, false)
+		delete(k.other, name)
+	} else if isSEP && k.macs[sep].sep {
+		k.drop(sep, true)
+	}
+	switch {
+	case !has:
+	case isSEP && sep == mac:
+		e := k.macs[mac]
+		e.n++
+		e.sep = true
+		k.macs[mac] = e
+	default:
+		k.other[name] = mac
+		e := k.macs[mac]
+		e.n++
+		k.macs[mac] = e
 	}
 }
 
-// macOfDevice is a device's MAC, from its MAC field or its SEP<MAC> name.
-func macOfDevice(d *domain.Device) string {
+// drop counts one device fewer with mac: the SEP<MAC> one when sep.
+func (k *knownDevices) drop(mac uint64, sep bool) {
+	e := k.macs[mac]
+	if e.n--; e.n == 0 {
+		delete(k.macs, mac)
+		return
+	}
+	if sep {
+		e.sep = false
+	}
+	k.macs[mac] = e
+}
+
+// sepMAC is the MAC a device name SEP<12 hex digits> spells.
+func sepMAC(name string) (uint64, bool) {
+	if len(name) != 15 || !strings.EqualFold(name[:3], "SEP") {
+		return 0, false
+	}
+	return timeline.MACNumber(name[3:])
+}
+
+// macOfDevice is a device's MAC, from its MAC field or its SEP<MAC> name;
+// has is false when it has none a request could carry.
+func macOfDevice(d *domain.Device) (mac uint64, has bool) {
 	if d.MAC != "" {
-		if m, err := domain.ParseMAC(d.MAC); err == nil && len(m) == 12 {
-			return m
+		m, err := domain.ParseMAC(d.MAC)
+		if err != nil {
+			return 0, false
 		}
-		return strings.ToUpper(d.MAC)
+		return timeline.MACNumber(m)
 	}
-	if len(d.Name) == 15 && strings.EqualFold(d.Name[:3], "SEP") {
-		if m, err := domain.ParseMAC(d.Name[3:]); err == nil {
-			return m
-		}
-	}
-	return ""
+	return sepMAC(d.Name)
 }

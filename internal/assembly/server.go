@@ -1,17 +1,20 @@
 package assembly
 
 import (
+	"cmp"
 	"context"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"cmtftp/internal/domain"
 	"cmtftp/internal/source"
+	"cmtftp/internal/source/built"
 	"cmtftp/internal/source/guard"
 	"cmtftp/internal/store"
 	"cmtftp/internal/tftpd"
@@ -34,6 +37,7 @@ type Server struct {
 	requests *requestCounters
 	id       string       // this server in the via header of proxied requests
 	guard    *guard.Guard // the chain's first step
+	configs  *built.Source
 	// remoteStatus and cacheStatus serve GET /api/v1/remotes/status and
 	// GET /api/v1/cache/status.
 	remoteStatus, cacheStatus http.HandlerFunc
@@ -47,6 +51,7 @@ type Server struct {
 
 	bg     context.Context // lives until Run has stopped every listener
 	stopBG context.CancelFunc
+	bgDone sync.WaitGroup // the background work started on bg (the pruner)
 }
 
 // New assembles a server over st, which the caller opened and closes after
@@ -54,7 +59,7 @@ type Server struct {
 // fails start-up as a whole.
 func New(cfg Config, st store.Store) (_ *Server, err error) {
 	s := &Server{cfg: cfg, log: cfg.Logger, store: st, registry: prometheus.NewRegistry(),
-		timeline: timeline.New(100), id: serverID(cfg.ServerID)}
+		timeline: timeline.New(100, 0), id: serverID(cfg.ServerID)}
 	if s.log == nil {
 		s.log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
@@ -84,6 +89,9 @@ func New(cfg Config, st store.Store) (_ *Server, err error) {
 		return nil, err
 	}
 	s.feed.Start(s.bg)
+	s.bgDone.Go(func() {
+		s.pruneChanges(s.bg, cmp.Or(cfg.ChangeLogKeep, DefaultChangeLogKeep), cmp.Or(cfg.pruneEvery, defaultPruneEvery))
+	})
 	return s, nil
 }
 
@@ -116,6 +124,7 @@ func addrOf(ln net.Listener) net.Addr {
 // after Run.
 func (s *Server) close() {
 	s.stopBG()
+	s.bgDone.Wait()
 	closeAll(s.conns)
 	for _, ln := range []net.Listener{s.httpLn, s.adminLn} {
 		if ln != nil {

@@ -4,6 +4,12 @@
 // requested name (SEP…, SIP…, ld…, gk…, CTLSEP…, ITLSEP…), or for names
 // without one (RingList.xml, a load), the MAC last seen from the same
 // client address.
+//
+// Its memory is bounded twice: by the devices remembered (MaxDevices known
+// to the database, MaxUnknown others) and by a byte bound on their
+// requests, each kept in a fixed-size record, a device's ring of them
+// growing only as it makes requests.
+// Recording a request and forgetting a device are O(1).
 package timeline
 
 import (
@@ -28,6 +34,12 @@ const (
 	MaxUnknown = 1000
 )
 
+// DefaultMaxBytes is the default byte bound of a timeline (New with
+// maxBytes zero): an eighth of it for the unknown MACs, the rest for the
+// known devices. At about 120 bytes a request it holds some 280,000
+// requests: 28 for each of 10,000 devices, more than a phone's boot.
+const DefaultMaxBytes = 32 << 20
+
 // Entry is one request.
 type Entry struct {
 	Time     time.Time     `json:"time"`
@@ -42,182 +54,120 @@ type Entry struct {
 	Cluster string `json:"cluster,omitempty"`
 }
 
-type ring struct {
-	mac        string
-	entries    []Entry
-	next       int
-	full       bool
-	known      bool
-	prev, newr *ring // the pool's order: newr towards the most recently heard
-}
-
-// pool is one budget of devices, linked from the least recently heard
-// (oldest) to the most (newest): adding, touching and forgetting are O(1).
-type pool struct {
-	max            int
-	n              int
-	oldest, newest *ring
-}
-
-func (p *pool) unlink(r *ring) {
-	if r.prev != nil {
-		r.prev.newr = r.newr
-	} else {
-		p.oldest = r.newr
-	}
-	if r.newr != nil {
-		r.newr.prev = r.prev
-	} else {
-		p.newest = r.prev
-	}
-	r.prev, r.newr = nil, nil
-	p.n--
-}
-
-func (p *pool) push(r *ring) {
-	r.prev, r.newr = p.newest, nil
-	if p.newest != nil {
-		p.newest.newr = r
-	} else {
-		p.oldest = r
-	}
-	p.newest = r
-	p.n++
-}
-
 // Timeline is safe for concurrent use.
 type Timeline struct {
 	per     int
 	mu      sync.Mutex
-	known   func(mac string) bool
-	byMAC   map[string]*ring
-	byAddr  map[netip.Addr]string
-	devices pool // MACs the database knows
-	unknown pool // the others
+	known   func(mac uint64) bool
+	byMAC   map[uint64]*ring
+	byAddr  map[netip.Addr]uint64 // a client address → the MAC last named from it
+	devices pool                  // MACs the database knows
+	unknown pool                  // the others
 }
 
-// New keeps the last per requests of each device. Until SetKnown is
-// called every MAC counts as known.
-func New(per int) *Timeline {
-	return &Timeline{per: per, byMAC: map[string]*ring{}, byAddr: map[netip.Addr]string{},
-		devices: pool{max: MaxDevices}, unknown: pool{max: MaxUnknown}}
+// New keeps the last per requests of each device, in at most maxBytes
+// bytes (zero: DefaultMaxBytes). Until SetKnown is called every MAC counts
+// as known.
+func New(per int, maxBytes int64) *Timeline {
+	if maxBytes <= 0 {
+		maxBytes = DefaultMaxBytes
+	}
+	return &Timeline{per: max(per, 1), byMAC: map[uint64]*ring{}, byAddr: map[netip.Addr]uint64{},
+		devices: pool{max: MaxDevices, maxBytes: maxBytes - maxBytes/8}, unknown: pool{max: MaxUnknown, maxBytes: maxBytes / 8}}
 }
 
-// SetKnown sets the predicate that tells a MAC (12 upper-case hex digits)
-// of a device in the database; it must be O(1) and safe for concurrent use.
-func (t *Timeline) SetKnown(known func(mac string) bool) {
+// SetKnown sets the predicate that tells a MAC (as MACNumber gives it) of
+// a device in the database; it must be O(1) and safe for concurrent use.
+func (t *Timeline) SetKnown(known func(mac uint64) bool) {
 	t.mu.Lock()
 	t.known = known
 	t.mu.Unlock()
 }
 
-// MACOf returns the MAC a requested name carries, upper-case, or "".
-func MACOf(name string) string {
-	mac, ok := macOf(name)
-	if !ok {
-		return ""
-	}
-	return string(mac[:])
-}
-
-// macOf finds the MAC of a device-specific name — SEP, SIP, ld or gk,
-// optionally after CTL, ITL or EXT_ITL, any case, then 12 hex digits and
-// the end or a character that is not one — without allocating.
-func macOf(name string) (mac [12]byte, ok bool) {
-	if i := strings.LastIndexByte(name, '/'); i >= 0 {
-		name = name[i+1:]
-	}
-	for _, p := range [...]string{"ext_itl", "ctl", "itl"} {
-		if len(name) >= len(p) && strings.EqualFold(name[:len(p)], p) {
-			name = name[len(p):]
-			break
-		}
-	}
-	switch {
-	case len(name) >= 3 && (strings.EqualFold(name[:3], "sep") || strings.EqualFold(name[:3], "sip")):
-		name = name[3:]
-	case len(name) >= 2 && (strings.EqualFold(name[:2], "ld") || strings.EqualFold(name[:2], "gk")):
-		name = name[2:]
-	default:
-		return mac, false
-	}
-	if len(name) < 12 || len(name) > 12 && hexUpper(name[12]) != 0 {
-		return mac, false
-	}
-	for i := range 12 {
-		if mac[i] = hexUpper(name[i]); mac[i] == 0 {
-			return mac, false
-		}
-	}
-	return mac, true
-}
-
-// hexUpper returns c as an upper-case hex digit, or 0 when it is none.
-func hexUpper(c byte) byte {
-	switch {
-	case '0' <= c && c <= '9', 'A' <= c && c <= 'F':
-		return c
-	case 'a' <= c && c <= 'f':
-		return c - 'a' + 'A'
-	}
-	return 0
-}
-
-// Add records one request.
-func (t *Timeline) Add(e Entry, client netip.Addr) {
-	m, ok := macOf(e.Name)
+// Bytes returns what the remembered requests count against the byte
+// bound.
+func (t *Timeline) Bytes() int64 {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	var r *ring
-	switch {
-	case ok:
-		if r = t.byMAC[string(m[:])]; r == nil {
-			r = t.create(string(m[:]))
-		}
-		if t.byAddr[client] != r.mac {
+	return t.devices.bytes + t.unknown.bytes
+}
+
+// request is one finished request, as the TFTP and HTTP hooks give it.
+type request struct {
+	http     bool
+	name     string
+	outcome  tftpd.Outcome
+	bytes    int64
+	duration time.Duration
+	client   netip.AddrPort
+	cluster  string
+}
+
+// add records one request.
+func (t *Timeline) add(q request) {
+	m, ok := macOf(q.name)
+	client := q.client.Addr()
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	var mac uint64
+	if ok {
+		mac = macNumber(m)
+		if last, seen := t.byAddr[client]; !seen || last != mac {
 			if len(t.byAddr) >= 4*(MaxDevices+MaxUnknown) {
 				clear(t.byAddr)
 			}
-			t.byAddr[client] = r.mac
+			t.byAddr[client] = mac
 		}
-	default:
-		mac := t.byAddr[client]
-		if mac == "" {
-			return
-		}
-		if r = t.byMAC[mac]; r == nil {
-			r = t.create(mac)
-		}
+	} else if mac, ok = t.byAddr[client]; !ok {
+		return
 	}
-	t.touch(r)
-	r.entries[r.next] = e
-	r.next = (r.next + 1) % t.per
-	r.full = r.full || r.next == 0
+	r := t.byMAC[mac]
+	if r == nil {
+		r = &ring{mac: mac, bytes: ringOverhead}
+		t.byMAC[mac] = r
+	}
+	t.record(r, newRecord(time.Now(), &q))
 }
 
-// create adds an empty ring for mac, in no pool yet.
-func (t *Timeline) create(mac string) *ring {
-	r := &ring{mac: mac, entries: make([]Entry, t.per)}
-	t.byMAC[mac] = r
-	return r
-}
-
-// touch makes r the most recently heard of its pool — the known devices'
-// or the others', as the predicate says now — forgetting that pool's
-// least recently heard device when it is full.
-func (t *Timeline) touch(r *ring) {
+// record adds rec to r and makes r the most recently heard of its pool —
+// the known devices' or the others', as the predicate says now —
+// forgetting that pool's least recently heard devices while it is past
+// its bounds.
+func (t *Timeline) record(r *ring, rec record) {
 	known := t.known == nil || t.known(r.mac)
-	if r.prev != nil || r.newr != nil || t.poolOf(r.known).oldest == r {
-		t.poolOf(r.known).unlink(r)
+	if p := t.poolOf(r.known); p.has(r) {
+		p.unlink(r)
 	}
+	r.shareNames(&rec)
+	t.put(r, rec)
 	r.known = known
 	p := t.poolOf(known)
-	if p.n >= p.max {
+	p.push(r)
+	for p.over(r) {
 		old := p.oldest
 		p.unlink(old)
 		delete(t.byMAC, old.mac)
 	}
-	p.push(r)
+}
+
+// put writes rec into r's next slot, growing r up to per slots first.
+func (t *Timeline) put(r *ring, rec record) {
+	if r.full {
+		old := &r.records[r.next]
+		r.bytes -= old.charge()
+		*old = rec
+		r.next = int32((int(r.next) + 1) % t.per)
+	} else {
+		if len(r.records) == cap(r.records) {
+			grown := make([]record, len(r.records), min(t.per, max(2, 2*cap(r.records))))
+			copy(grown, r.records)
+			r.bytes += int64(cap(grown)-cap(r.records)) * recordSize
+			r.records = grown
+		}
+		r.records = append(r.records, rec)
+		r.full = len(r.records) == t.per
+	}
+	r.bytes += rec.charge()
 }
 
 func (t *Timeline) poolOf(known bool) *pool {
@@ -233,45 +183,44 @@ func (t *Timeline) Of(device string) []Entry {
 	if err != nil {
 		return nil
 	}
+	n, _ := MACNumber(mac)
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	r := t.byMAC[mac]
+	r := t.byMAC[n]
 	if r == nil {
 		return []Entry{}
 	}
-	var out []Entry
-	if r.full {
-		out = append(out, r.entries[r.next:]...)
+	out := make([]Entry, 0, len(r.records))
+	for i := range r.records {
+		out = append(out, r.records[(int(r.next)+i)%len(r.records)].entry())
 	}
-	return append(out, r.entries[:r.next]...)
+	return out
 }
 
 // TFTP is the TFTP engine's OnDone hook.
 func (t *Timeline) TFTP(r tftpd.Result) {
-	t.Add(Entry{Time: time.Now().UTC(), Protocol: "tftp", Name: r.Name, Result: r.Outcome.String(), Bytes: r.Bytes,
-		Duration: r.Duration, Client: r.Remote.String(), Cluster: r.Origin}, r.Remote.Addr())
+	t.add(request{name: r.Name, outcome: r.Outcome, bytes: r.Bytes, duration: r.Duration, client: r.Remote, cluster: r.Origin})
 }
 
 // HTTP is the HTTP handler's OnDone hook.
 func (t *Timeline) HTTP(r httpd.Result) {
 	// The same words as the TFTP outcomes.
-	res := "failed"
+	res := tftpd.OutcomeFailed
 	switch {
 	case r.Aborted:
-		res = "aborted"
+		res = tftpd.OutcomeAborted
 	case r.Status < 400:
-		res = "completed"
+		res = tftpd.OutcomeCompleted
 	case r.Status == http.StatusNotFound:
-		res = "not_found"
+		res = tftpd.OutcomeNotFound
 	case r.Overflow:
-		res = "overflow"
+		res = tftpd.OutcomeOverflow
 	case r.Status == http.StatusServiceUnavailable:
-		res = "busy"
+		res = tftpd.OutcomeBusy
 	case r.Status == http.StatusForbidden:
-		res = "denied"
+		res = tftpd.OutcomeDenied
 	}
-	t.Add(Entry{Time: time.Now().UTC(), Protocol: "http", Name: r.Name, Result: res, Bytes: r.Bytes,
-		Duration: r.Duration, Client: r.Remote.String(), Cluster: r.Origin}, r.Remote.Addr())
+	t.add(request{http: true, name: r.Name, outcome: res, bytes: r.Bytes, duration: r.Duration, client: r.Remote, cluster: r.Origin})
 }
 
 // ServeHTTP answers GET /api/v1/devices/{name}/timeline.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/netip"
 	"regexp"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -25,7 +26,7 @@ func TestMACOf(t *testing.T) {
 }
 
 func TestTimeline(t *testing.T) {
-	tl := New(3)
+	tl := New(3, 0)
 	phone := netip.MustParseAddrPort("192.0.2.7:50000")
 	other := netip.MustParseAddrPort("192.0.2.8:50000")
 	tl.TFTP(tftpd.Result{Name: "RingList.xml", Remote: phone, Outcome: tftpd.OutcomeCompleted}) // before any MAC: unknown
@@ -49,10 +50,19 @@ func TestTimeline(t *testing.T) {
 	}
 }
 
+// addAt records a TFTP request for name from client.
+func addAt(tl *Timeline, name, result string, client netip.Addr) {
+	o := tftpd.OutcomeCompleted
+	if result == "not_found" {
+		o = tftpd.OutcomeNotFound
+	}
+	tl.add(request{name: name, outcome: o, client: netip.AddrPortFrom(client, 50000)})
+}
+
 func TestBounded(t *testing.T) {
-	tl := New(2)
+	tl := New(2, 0)
 	for i := 0; i < MaxDevices+10; i++ {
-		tl.Add(Entry{Time: time.Unix(int64(i), 0), Name: fmt.Sprintf("SEP%012X.cnf.xml", i)}, netip.MustParseAddr("192.0.2.1"))
+		addAt(tl, fmt.Sprintf("SEP%012X.cnf.xml", i), "completed", netip.MustParseAddr("192.0.2.1"))
 	}
 	if n := len(tl.byMAC); n != MaxDevices {
 		t.Errorf("%d devices kept, want %d", n, MaxDevices)
@@ -67,23 +77,23 @@ func TestBounded(t *testing.T) {
 // unknown MACs are held to their own budget, the least recently heard
 // forgotten first; a MAC that becomes known moves to the known budget.
 func TestUnknownCannotEvictKnown(t *testing.T) {
-	known := map[string]bool{}
+	known := map[uint64]bool{}
 	var real []string
 	for i := range 50 {
 		mac := fmt.Sprintf("0000DE%06X", i)
-		known[mac] = true
+		n, _ := MACNumber(mac)
+		known[n] = true
 		real = append(real, mac)
 	}
-	tl := New(4)
-	tl.SetKnown(func(mac string) bool { return known[mac] })
-	at := time.Unix(0, 0)
+	tl := New(4, 0)
+	tl.SetKnown(func(mac uint64) bool { return known[mac] })
 	for i, mac := range real {
-		tl.Add(Entry{Time: at, Name: "SEP" + mac + ".cnf.xml", Result: "completed"}, netip.AddrFrom4([4]byte{10, 0, 0, byte(i)}))
+		addAt(tl, "SEP"+mac+".cnf.xml", "completed", netip.AddrFrom4([4]byte{10, 0, 0, byte(i)}))
 	}
 	walker := netip.MustParseAddr("192.0.2.66")
 	for i := range 10050 {
-		tl.Add(Entry{Time: at, Name: fmt.Sprintf("SEP%012X.cnf.xml", 0xABC000000000+i*104729), Result: "not_found"}, walker)
-		tl.Add(Entry{Time: at, Name: "RingList.xml"}, walker) // follows the walker's last MAC
+		addAt(tl, fmt.Sprintf("SEP%012X.cnf.xml", 0xABC000000000+i*104729), "not_found", walker)
+		addAt(tl, "RingList.xml", "completed", walker) // follows the walker's last MAC
 	}
 	for _, mac := range real {
 		if got := tl.Of("SEP" + mac); len(got) != 1 || got[0].Result != "completed" {
@@ -100,9 +110,10 @@ func TestUnknownCannotEvictKnown(t *testing.T) {
 	if got := tl.Of(fmt.Sprintf("SEP%012X", 0xABC000000000)); len(got) != 0 {
 		t.Errorf("the oldest unknown MAC should be forgotten: %+v", got)
 	}
-	known[last[3:]] = true // added to the database
-	tl.Add(Entry{Time: at, Name: last[3:] + "x", Result: "x"}, walker)
-	tl.Add(Entry{Time: at, Name: last + ".cnf.xml", Result: "completed"}, walker)
+	n, _ := MACNumber(last[3:])
+	known[n] = true // added to the database
+	addAt(tl, last[3:]+"x", "x", walker)
+	addAt(tl, last+".cnf.xml", "completed", walker)
 	if tl.devices.n != len(real)+1 || tl.unknown.n != MaxUnknown-1 {
 		t.Errorf("after the MAC became known: %d known, %d unknown", tl.devices.n, tl.unknown.n)
 	}
@@ -112,16 +123,114 @@ func TestUnknownCannotEvictKnown(t *testing.T) {
 }
 
 // TestAddAllocs: recording a request of a device already remembered
-// allocates nothing.
+// allocates nothing, once its ring has grown.
 func TestAddAllocs(t *testing.T) {
-	tl := New(8)
-	tl.SetKnown(func(string) bool { return true })
-	client := netip.MustParseAddr("192.0.2.1")
-	e := Entry{Name: "SEP001122AABBCC.cnf.xml", Result: "completed"}
-	tl.Add(e, client)
-	other := Entry{Name: "RingList.xml", Result: "completed"}
-	if n := testing.AllocsPerRun(1000, func() { tl.Add(e, client); tl.Add(other, client) }); n != 0 {
+	tl := New(8, 0)
+	tl.SetKnown(func(uint64) bool { return true })
+	client := netip.MustParseAddrPort("192.0.2.1:50000")
+	e := request{name: "SEP001122AABBCC.cnf.xml", client: client}
+	other := request{name: "RingList.xml", client: client}
+	for range 8 {
+		tl.add(e)
+	}
+	if n := testing.AllocsPerRun(1000, func() { tl.add(e); tl.add(other) }); n != 0 {
 		t.Errorf("%v allocations per request", n)
+	}
+}
+
+// TestEntryRoundTrip: what the API shows is what was recorded.
+func TestEntryRoundTrip(t *testing.T) {
+	tl := New(4, 0)
+	at := time.Now().UTC()
+	for _, tc := range []struct {
+		client  string
+		cluster string
+		http    bool
+		outcome tftpd.Outcome
+	}{{"192.0.2.7:50000", "", false, tftpd.OutcomeCompleted}, {"[2001:db8::7]:6970", "B", true, tftpd.OutcomeBusy},
+		{"[::ffff:192.0.2.9]:69", "", false, tftpd.OutcomeAborted}} {
+		tl.add(request{http: tc.http, name: "SEP001122AABBCC.cnf.xml", outcome: tc.outcome, bytes: 7000,
+			duration: 3 * time.Millisecond, client: netip.MustParseAddrPort(tc.client), cluster: tc.cluster})
+		got := tl.Of("SEP001122AABBCC")
+		e := got[len(got)-1]
+		proto := map[bool]string{false: "tftp", true: "http"}[tc.http]
+		if e.Client != tc.client || e.Cluster != tc.cluster || e.Protocol != proto || e.Result != tc.outcome.String() ||
+			e.Bytes != 7000 || e.Duration != 3*time.Millisecond || e.Name != "SEP001122AABBCC.cnf.xml" || e.Time.Before(at) {
+			t.Errorf("%s: got %+v", tc.client, e)
+		}
+	}
+}
+
+// TestByteBound: 10,000 devices of 100 requests each, every name its own,
+// stay within the byte bound — both as the timeline counts it and as the
+// Go heap measures it — by forgetting the least recently heard devices;
+// the newest device keeps every request.
+func TestByteBound(t *testing.T) {
+	const maxBytes = 4 << 20
+	tl := New(100, maxBytes)
+	client := netip.MustParseAddr("192.0.2.1")
+	heap0 := liveHeap()
+	for i := range MaxDevices {
+		for j := range 100 {
+			addAt(tl, fmt.Sprintf("SEP%012X.%03d.cnf.xml", i, j), "completed", client)
+		}
+	}
+	if b := tl.Bytes(); b > maxBytes {
+		t.Errorf("timeline counts %d bytes, bound %d", b, maxBytes)
+	}
+	if grown := liveHeap() - heap0; grown > maxBytes*5/4 {
+		t.Errorf("the heap grew by %d bytes, bound %d", grown, maxBytes)
+	}
+	if n := len(tl.byMAC); n >= MaxDevices/10 || n < 10 {
+		t.Errorf("%d devices kept in %d bytes", n, maxBytes)
+	}
+	if got := tl.Of(fmt.Sprintf("SEP%012X", MaxDevices-1)); len(got) != 100 || got[0].Name != fmt.Sprintf("SEP%012X.000.cnf.xml", MaxDevices-1) {
+		t.Errorf("the newest device: %d requests", len(got))
+	}
+	if got := tl.Of(fmt.Sprintf("SEP%012X", 0)); len(got) != 0 {
+		t.Errorf("the oldest device should be forgotten: %d requests", len(got))
+	}
+	runtime.KeepAlive(tl)
+}
+
+// TestOneRequestIsSmall: a device heard once costs a few slots, not per:
+// 10,000 of them fit in a fraction of what 100 slots each would take.
+func TestOneRequestIsSmall(t *testing.T) {
+	tl := New(100, 0)
+	client := netip.MustParseAddr("192.0.2.1")
+	heap0 := liveHeap()
+	for i := range MaxDevices {
+		addAt(tl, fmt.Sprintf("SEP%012X.cnf.xml", i), "completed", client)
+	}
+	grown := liveHeap() - heap0
+	if n := len(tl.byMAC); n != MaxDevices {
+		t.Fatalf("%d devices kept", n)
+	}
+	if per := grown / MaxDevices; per > 1024 {
+		t.Errorf("%d bytes a device heard once", per)
+	}
+	if b := tl.Bytes(); b < grown/2 {
+		t.Errorf("timeline counts %d bytes for %d on the heap", b, grown)
+	}
+	runtime.KeepAlive(tl)
+}
+
+// liveHeap is the live heap after a full collection.
+func liveHeap() int64 {
+	var m runtime.MemStats
+	runtime.GC()
+	runtime.GC() // the interned names' weak entries are swept after a second cycle
+	runtime.ReadMemStats(&m)
+	return int64(m.HeapAlloc)
+}
+
+func TestMACNumber(t *testing.T) {
+	for in, want := range map[string]uint64{"001122AABBCC": 0x001122AABBCC, "001122aabbcc": 0x001122AABBCC, "FFFFFFFFFFFF": 1<<48 - 1,
+		"001122AABBC": 0, "001122AABBCG": 0, "00:11:22:AA:BB:CC": 0} {
+		got, ok := MACNumber(in)
+		if got != want || ok != (want != 0) {
+			t.Errorf("MACNumber(%q) = %#x, %v; want %#x", in, got, ok, want)
+		}
 	}
 }
 
@@ -142,4 +251,22 @@ func FuzzMACOf(f *testing.F) {
 			t.Errorf("MACOf(%q) = %q, the rule says %q", s, got, want)
 		}
 	})
+}
+
+// BenchmarkAdd records requests of 100,000 devices in turn, from as many
+// addresses: every request past the first 10,000 forgets a device.
+func BenchmarkAdd(b *testing.B) {
+	const n = 100_000
+	names := make([]request, n)
+	for i := range names {
+		names[i] = request{name: fmt.Sprintf("SEP%012X.cnf.xml", i), client: netip.AddrPortFrom(netip.AddrFrom4([4]byte{10, byte(i >> 16), byte(i >> 8), byte(i)}), 50000)}
+	}
+	tl := New(100, 0)
+	tl.SetKnown(func(uint64) bool { return true })
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		tl.add(names[i%n])
+		i++
+	}
 }

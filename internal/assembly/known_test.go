@@ -1,0 +1,130 @@
+package assembly
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"runtime"
+	"testing"
+	"time"
+
+	"cmtftp/internal/domain"
+	"cmtftp/internal/store"
+	"cmtftp/internal/store/sqlite"
+	"cmtftp/internal/timeline"
+)
+
+// TestKnownSet: each step sets one device's MAC (or deletes it); after it,
+// exactly the listed MACs are known, and only devices not named SEP<their
+// MAC> are remembered by name.
+func TestKnownSet(t *testing.T) {
+	const a, b = 0x0000DE000001, 0x0000DE000002
+	k := newKnownDevices(nil, nil)
+	for _, step := range []struct {
+		what  string
+		name  string
+		mac   uint64
+		has   bool
+		known []uint64
+		other int
+	}{
+		{"a SEP device", "SEP0000DE000001", a, true, []uint64{a}, 0},
+		{"the same again (a resync, then its event)", "SEP0000DE000001", a, true, []uint64{a}, 0},
+		{"a gateway with a's MAC", "gw-1", a, true, []uint64{a}, 1},
+		{"the SEP device deleted: the gateway still has a", "SEP0000DE000001", 0, false, []uint64{a}, 1},
+		{"the gateway moves to b", "gw-1", b, true, []uint64{b}, 1},
+		{"a second gateway on b", "gw-2", b, true, []uint64{b}, 2},
+		{"the first deleted", "gw-1", 0, false, []uint64{b}, 1},
+		{"the second deleted", "gw-2", 0, false, nil, 0},
+		{"a device deleted twice", "gw-2", 0, false, nil, 0},
+		{"a SEP device back", "SEP0000DE000002", b, true, []uint64{b}, 0},
+		{"a device without a MAC", "analog-7", 0, false, []uint64{b}, 0},
+	} {
+		k.set(step.name, step.mac, step.has)
+		for _, m := range []uint64{a, b} {
+			want := false
+			for _, w := range step.known {
+				want = want || w == m
+			}
+			if k.Known(m) != want {
+				t.Errorf("%s: Known(%012X) = %v, want %v", step.what, m, !want, want)
+			}
+		}
+		if len(k.other) != step.other || len(k.macs) != len(step.known) {
+			t.Errorf("%s: %d by name, %d MACs; want %d, %d", step.what, len(k.other), len(k.macs), step.other, len(step.known))
+		}
+	}
+}
+
+// TestKnownFollowsStore: over a real SQLite file, the resync streams every
+// device in and device changes keep the set current, a gateway named
+// otherwise than SEP<MAC> included.
+func TestKnownFollowsStore(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "k.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	site := domain.DemoSite()
+	if _, err := st.Apply(ctx, site); err != nil {
+		t.Fatal(err)
+	}
+	k := newKnownDevices(st, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	k.HandleChange(ctx, store.Change{Kind: store.KindResync})
+	if len(k.macs) != len(site.Devices) || !k.KnownMAC("0000DE000001") || k.KnownMAC("0000DE0000AA") {
+		t.Fatalf("after the resync: %d MACs of %d devices", len(k.macs), len(site.Devices))
+	}
+	gw := *site.Devices[0]
+	gw.Name, gw.MAC, gw.Lines = "gw-hq", "0000DE0000AA", nil
+	if _, err := st.Put(ctx, &gw); err != nil {
+		t.Fatal(err)
+	}
+	k.HandleChange(ctx, store.Change{Kind: domain.KindDevice, Key: "gw-hq"})
+	if !k.KnownMAC("0000DE0000AA") || len(k.other) != 1 {
+		t.Errorf("the gateway is not known by its MAC")
+	}
+	if err := st.Delete(ctx, domain.KindDevice, "gw-hq"); err != nil {
+		t.Fatal(err)
+	}
+	k.HandleChange(ctx, store.Change{Kind: domain.KindDevice, Key: "gw-hq"})
+	if k.KnownMAC("0000DE0000AA") || len(k.other) != 0 {
+		t.Errorf("the deleted gateway is still known")
+	}
+	k.HandleChange(ctx, store.Change{Kind: store.KindResync})
+	if len(k.macs) != len(site.Devices) || len(k.other) != 0 {
+		t.Errorf("after a second resync: %d MACs, %d by name", len(k.macs), len(k.other))
+	}
+}
+
+// TestKnownCompact: a million SEP devices cost at most 48 bytes each.
+func TestKnownCompact(t *testing.T) {
+	const n = 1_000_000
+	k := newKnownDevices(nil, nil)
+	names := make([]string, n)
+	for i := range names {
+		names[i] = fmt.Sprintf("SEP%012X", 0x0022AA000000+i)
+	}
+	heap0 := heapAfterGC()
+	for _, name := range names {
+		mac, _ := timeline.MACNumber(name[3:])
+		k.set(name, mac, true)
+	}
+	grown := heapAfterGC() - heap0
+	t.Logf("%d bytes a device", grown/n)
+	if per := grown / n; per > 48 || len(k.macs) != n {
+		t.Errorf("%d devices: %d bytes each", len(k.macs), per)
+	}
+	runtime.KeepAlive(k)
+	runtime.KeepAlive(names)
+}
+
+func heapAfterGC() int64 {
+	var m runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&m)
+	return int64(m.HeapAlloc)
+}
