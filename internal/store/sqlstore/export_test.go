@@ -50,3 +50,11 @@ func EachStatements() map[domain.Kind]string {
 	}
 	return out
 }
+
+// SetPruneChunk makes Prune delete n change-log IDs a transaction until
+// the returned function puts the default back.
+func SetPruneChunk(n int64) (restore func()) {
+	old := pruneChunk
+	pruneChunk = n
+	return func() { pruneChunk = old }
+}

@@ -116,16 +116,44 @@ func (s *DB) readChanges(ctx context.Context, last *int64, ch chan<- store.Chang
 
 // Prune deletes change-log rows older than age, always keeping the newest
 // row so IDs keep growing. Readers behind the pruned part get a resync.
+//
+// The log has no index on its time: the rows are written in time order,
+// so the cut is the first row, in ID order, that is young enough — found
+// by walking the primary key from the oldest row, which costs the rows
+// to delete, not the log's size (a row older than the cut whose clock
+// went backwards is kept, never one younger deleted). The rows before
+// the cut go in transactions of pruneChunk, so writers wait for one
+// chunk at a time, not for the whole delete.
 func (s *DB) Prune(ctx context.Context, age time.Duration) (int64, error) {
-	var n int64
+	var oldest, cut int64
 	err := s.inTx(ctx, func(x *tx) error {
-		res, err := x.exec("DELETE FROM changes WHERE at < ? AND id < (SELECT MAX(id) FROM changes)", micros(time.Now().Add(-age)))
-		if err != nil {
+		if err := x.queryRow("SELECT COALESCE(MIN(id), 0), COALESCE(MAX(id), 0) FROM changes").Scan(&oldest, &cut); err != nil {
 			return err
 		}
-		n, _ = res.RowsAffected()
-		x.wrote = false
-		return nil
+		// With no row young enough, the cut stays at the newest row: all
+		// but it go.
+		err := x.queryRow("SELECT id FROM changes WHERE at >= ? ORDER BY id LIMIT 1", micros(time.Now().Add(-age))).Scan(&cut)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil
+		}
+		return err
 	})
+	var n int64
+	for from := oldest; err == nil && from < cut; from += pruneChunk {
+		err = s.inTx(ctx, func(x *tx) error {
+			res, err := x.exec("DELETE FROM changes WHERE id < ?", min(from+pruneChunk, cut))
+			if err != nil {
+				return err
+			}
+			d, _ := res.RowsAffected()
+			n += d
+			x.wrote = false
+			return nil
+		})
+	}
 	return n, err
 }
+
+// pruneChunk is how many change-log IDs one of Prune's transactions covers
+// (a variable for the tests only).
+var pruneChunk int64 = 50_000
