@@ -4,14 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"cmtftp/internal/render"
-	"cmtftp/internal/store"
+	"cmtftp/internal/sitebuild"
 )
 
 func newBuildCmd() *cobra.Command {
@@ -46,7 +44,7 @@ func newBuildCmd() *cobra.Command {
 			if !quiet {
 				progress = newBuildProgress(cmd.ErrOrStderr())
 			}
-			n, err := buildAll(ctx, st, out, progress)
+			n, err := sitebuild.Build(ctx, st, out, progress.add)
 			progress.done()
 			if err != nil {
 				return err
@@ -54,56 +52,13 @@ func newBuildCmd() *cobra.Command {
 			var ru runtimeStats
 			ru.read()
 			fmt.Fprintf(cmd.OutOrStdout(), "built %d files for %d devices into %s in %v; max RSS %d MiB\n",
-				n.files, n.devices, out, time.Since(start).Round(time.Millisecond), ru.maxRSSMiB)
+				n.Files, n.Devices, out, time.Since(start).Round(time.Millisecond), ru.maxRSSMiB)
 			return nil
 		}}
 	cmd.Flags().StringVar(&db, "db", "sqlite:cmtftp.db", "configuration database (sqlite:PATH or postgres://…)")
 	cmd.Flags().StringVar(&out, "out", "", "directory to write (replaced as a whole)")
 	cmd.Flags().BoolVarP(&quiet, "quiet", "q", false, "no progress bar")
 	return cmd
-}
-
-// buildAll renders every file of the site in s into a temporary sibling of
-// out (writeSite), then swaps it into place.
-func buildAll(ctx context.Context, s store.Lister, out string, p *buildProgress) (buildCount, error) {
-	out = filepath.Clean(out)
-	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
-		return buildCount{}, err
-	}
-	tmp, err := os.MkdirTemp(filepath.Dir(out), "."+filepath.Base(out)+".new-")
-	if err != nil {
-		return buildCount{}, err
-	}
-	ok := false
-	defer func() {
-		if !ok {
-			os.RemoveAll(tmp)
-		}
-	}()
-	os.Chmod(tmp, 0o755)
-	n, err := writeSite(ctx, s, tmp, p)
-	if err != nil {
-		return buildCount{}, err
-	}
-	// Swap: the old directory moves aside, the new one takes its name.
-	old := ""
-	if _, err := os.Stat(out); err == nil {
-		old = tmp + ".old"
-		if err := os.Rename(out, old); err != nil {
-			return buildCount{}, err
-		}
-	}
-	if err := os.Rename(tmp, out); err != nil {
-		if old != "" {
-			os.Rename(old, out)
-		}
-		return buildCount{}, err
-	}
-	ok = true
-	if old != "" {
-		os.RemoveAll(old)
-	}
-	return n, nil
 }
 
 func newShowCmd() *cobra.Command {

@@ -1,4 +1,4 @@
-package main
+package sitebuild
 
 import (
 	"context"
@@ -17,48 +17,48 @@ import (
 // batches in flight stay a few megabytes.
 const buildBatch = 1024
 
-// buildCount is what a build wrote.
-type buildCount struct {
-	files, devices int
+// Count is what a build wrote.
+type Count struct {
+	Files, Devices int // files written; devices whose files they are
 }
 
 // writeSite renders every file of the site in s into dir: the shared files
 // (dial plans, softkey templates, default files) first, then every device's,
 // streamed from the store in batches that one worker per core renders and
 // writes. Memory holds the shared records, the packed lines and the batches
-// in flight, whatever the number of devices. p (optional) counts devices.
-func writeSite(ctx context.Context, s store.Lister, dir string, p *buildProgress) (buildCount, error) {
+// in flight, whatever the number of devices. progress (optional) counts devices.
+func writeSite(ctx context.Context, s store.Lister, dir string, progress func(int64)) (Count, error) {
 	site, err := loadBuildSite(ctx, s)
 	if err != nil {
-		return buildCount{}, err
+		return Count{}, err
 	}
 	w, err := openDirWriter(dir)
 	if err != nil {
-		return buildCount{}, err
+		return Count{}, err
 	}
 	defer w.close()
-	var n buildCount
+	var n Count
 	var buf []byte
 	for f, err := range render.SiteFiles(domain.NewIndex(site.shared)) {
 		if err == nil {
 			buf, err = renderTo(w, buf, f.Target, f.Records)
 		}
 		if err != nil {
-			return buildCount{}, err
+			return Count{}, err
 		}
-		n.files++
+		n.Files++
 	}
-	devs, err := writeDevices(ctx, s, site, w, p)
+	devs, err := writeDevices(ctx, s, site, w, progress)
 	if err != nil {
-		return buildCount{}, err
+		return Count{}, err
 	}
-	n.files += devs.files
-	n.devices = devs.devices
+	n.Files += devs.Files
+	n.Devices = devs.Devices
 	return n, nil
 }
 
 // writeDevices streams the devices of s in batches to one worker per core.
-func writeDevices(ctx context.Context, s store.Lister, site *buildSite, w *dirWriter, p *buildProgress) (buildCount, error) {
+func writeDevices(ctx context.Context, s store.Lister, site *buildSite, w *dirWriter, progress func(int64)) (Count, error) {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	work := make(chan []*domain.Device, runtime.GOMAXPROCS(0))
@@ -77,7 +77,9 @@ func writeDevices(ctx context.Context, s store.Lister, site *buildSite, w *dirWr
 					cancel(err)
 					continue
 				}
-				p.add(devices.Add(int64(len(batch))))
+				if n := devices.Add(int64(len(batch))); progress != nil {
+					progress(n)
+				}
 			}
 		})
 	}
@@ -106,9 +108,9 @@ func writeDevices(ctx context.Context, s store.Lister, site *buildSite, w *dirWr
 		err = cause // a worker's error, which also stopped the reading
 	}
 	if err != nil {
-		return buildCount{}, err
+		return Count{}, err
 	}
-	return buildCount{files: int(files.Load()), devices: int(devices.Load())}, nil
+	return Count{Files: int(files.Load()), Devices: int(devices.Load())}, nil
 }
 
 // writeBatch renders and writes the files of each device of batch, as

@@ -1,4 +1,4 @@
-package main
+package sitebuild
 
 import (
 	"bytes"
@@ -45,13 +45,13 @@ func TestBuildMatchesRender(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			st := buildStore(t, tc.site())
 			out := filepath.Join(t.TempDir(), "out")
-			n, err := buildAll(context.Background(), st, out, nil)
+			n, err := Build(context.Background(), st, out, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
 			want := renderAll(t, st)
-			if n.devices != tc.devices || n.files != len(want) {
-				t.Errorf("built %d files for %d devices, want %d for %d", n.files, n.devices, len(want), tc.devices)
+			if n.Devices != tc.devices || n.Files != len(want) {
+				t.Errorf("built %d files for %d devices, want %d for %d", n.Files, n.Devices, len(want), tc.devices)
 			}
 			got := readTree(t, out)
 			for name, b := range want {
@@ -81,7 +81,7 @@ func TestBuildMissingLine(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	_, err := buildAll(context.Background(), st, filepath.Join(dir, "out"), nil)
+	_, err := Build(context.Background(), st, filepath.Join(dir, "out"), nil)
 	if !errors.Is(err, domain.ErrNotFound) {
 		t.Fatalf("build with a missing line: %v, want domain.ErrNotFound", err)
 	}
@@ -234,11 +234,11 @@ func BenchmarkBuild(b *testing.B) {
 	cpu0 := processCPU(b)
 	for i := 0; b.Loop(); i++ {
 		// A new directory each time: replacing the last would count its removal.
-		n, err := buildAll(context.Background(), st, filepath.Join(dir, fmt.Sprint(i)), nil)
+		n, err := Build(context.Background(), st, filepath.Join(dir, fmt.Sprint(i)), nil)
 		if err != nil {
 			b.Fatal(err)
 		}
-		devices += n.devices
+		devices += n.Devices
 	}
 	b.ReportMetric(float64(processCPU(b)-cpu0)/float64(devices), "cpu-ns/device")
 }
