@@ -93,16 +93,18 @@ func (x *tx) putGroup(es []domain.Entity, res *store.ApplyResult) (int, error) {
 	return len(es), x.writeGroup(t, inserts, updates, olds, res)
 }
 
-// writeGroup inserts the new records, updates the changed ones, and
-// rewrites the child lists that differ.
+// writeGroup updates the changed records, inserts the new ones, and
+// rewrites the child lists that differ. Updates go first: an update can
+// free a unique value (a MAC moved to a new device) that an insert of the
+// same group takes, while an insert frees nothing.
 func (x *tx) writeGroup(t *table, inserts, updates []domain.Entity, olds map[string]domain.Entity, res *store.ApplyResult) error {
-	if err := x.insertRows(t, inserts, res); err != nil {
-		return err
-	}
 	for _, e := range updates {
 		if err := x.writeRow(t, e, false, res); err != nil {
 			return err
 		}
+	}
+	if err := x.insertRows(t, inserts, res); err != nil {
+		return err
 	}
 	c := t.child
 	if c == nil {

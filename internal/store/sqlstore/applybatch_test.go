@@ -113,3 +113,34 @@ func TestApplyGroupConflict(t *testing.T) {
 		})
 	}
 }
+
+// TestApplyGroupMACMoves: one document that first gives an existing
+// device a new MAC, then creates a device with its old MAC, applies as it
+// would record by record (the update frees the MAC before the insert
+// takes it), on both backends.
+func TestApplyGroupMACMoves(t *testing.T) {
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			ctx := context.Background()
+			s := openStore(t, b.make(t))
+			if _, err := s.Apply(ctx, storetest.Site()); err != nil {
+				t.Fatal(err)
+			}
+			lobby := func(mac string) *domain.Device {
+				return &domain.Device{Name: "LOBBY", MAC: mac, Model: "7970", Protocol: "SIP", Pool: "HQ"}
+			}
+			if _, err := s.Apply(ctx, &domain.Site{Devices: []*domain.Device{lobby("0022AA000001")}}); err != nil {
+				t.Fatal(err)
+			}
+			ds, _ := phones(1, 1) // MAC 0022AA000001
+			ds[0].Lines = nil
+			if _, err := s.Apply(ctx, &domain.Site{Devices: []*domain.Device{lobby("0022AA000002"), ds[0]}}); err != nil {
+				t.Fatalf("apply of a MAC moved to a new device: %v", err)
+			}
+			got, err := s.Get(ctx, domain.KindDevice, ds[0].Name)
+			if err != nil || got.(*domain.Device).MAC != "0022AA000001" {
+				t.Fatalf("the new device: %v, %v", got, err)
+			}
+		})
+	}
+}
