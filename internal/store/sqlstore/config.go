@@ -65,8 +65,10 @@ func (s *DB) DeviceConfig(ctx context.Context, name string) (*domain.DeviceConfi
 	}
 }
 
-// deviceConfig is one attempt of DeviceConfig; on the last one a shared
-// record the device names and the snapshot lacks is taken as missing.
+// deviceConfig is one attempt of DeviceConfig. A shared record the device
+// names and the snapshot lacks is missing when the snapshot is the
+// device's own; when it is newer, errStale has the caller read again, and
+// on the last attempt the call fails (an error other than not found).
 func (s *DB) deviceConfig(ctx context.Context, name string, last bool) (*domain.DeviceConfig, error) {
 	r := dbReader{s, ctx}
 	g0 := s.shared.begun.Load()
@@ -80,8 +82,13 @@ func (s *DB) deviceConfig(ctx context.Context, name string, last bool) (*domain.
 		return nil, err
 	}
 	complete, err := sh.fill(c)
-	if !complete && sh.seq != seq && !last {
-		return nil, errStale
+	if !complete && sh.seq != seq {
+		if !last {
+			return nil, errStale
+		}
+		// Not "not found": the device exists, and a caller that took it
+		// for missing would serve a phone the default file instead.
+		return nil, fmt.Errorf("sqlstore: device %q: its shared records changed under each of %d reads; try again", name, configAttempts)
 	}
 	if err != nil {
 		return nil, err
