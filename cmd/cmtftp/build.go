@@ -19,7 +19,10 @@ func newBuildCmd() *cobra.Command {
 		Long: "build renders every file the database describes — SEP<MAC>.cnf.xml, .cnf (per Build CNF Files),\n" +
 			"SIP<MAC>.cnf, ld/gk profiles, dial plans, softkey templates, XMLDefault.cnf.xml, SEPDefault.cnf,\n" +
 			"SIPDefault.cnf — into a new directory, and only then puts it in place of DIR: a reader of DIR\n" +
-			"sees the old set or the new one, never half of one. Useful with any TFTP server.",
+			"sees the old set or the new one, never half of one. Useful with any TFTP server.\n\n" +
+			"The devices are streamed from the database while they are written, so a build takes the\n" +
+			"records as they are when each is read: for one consistent set, build from a database no one\n" +
+			"is changing. A device that names a record created after the build started fails it; run it again.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if out == "" {

@@ -38,7 +38,11 @@ type Source struct {
 	// recently served are dropped, and built again when next asked for.
 	// Zero is an eighth of the machine's memory (or of the process's
 	// cgroup v2 memory limit, when lower), at most DefaultMaxBytes;
-	// negative is no budget. Set it before the first request.
+	// negative is no budget. Set it before the first request. Outside
+	// the budget, and bounded apart from it: the dependency sets devices
+	// share (one per distinct set), the files sampled for a dictionary's
+	// training (at most a few thousand), and the dictionaries, with their
+	// encoders and decoders, that kept files still use.
 	MaxBytes int64
 	// Uncompressed, when true, keeps every file as it is. Otherwise, once
 	// enough files are kept, a zstd dictionary is trained on them and
