@@ -3,13 +3,8 @@ package postgres_test
 import (
 	"context"
 	"errors"
-	"fmt"
-	"net/url"
 	"os"
-	"sync/atomic"
 	"testing"
-
-	"github.com/jackc/pgx/v5"
 
 	"cmtftp/internal/store"
 	"cmtftp/internal/store/postgres"
@@ -18,40 +13,11 @@ import (
 
 // EnvDSN names the server ./scripts/test (and ./scripts/bench) starts for
 // this suite.
-const EnvDSN = "CMTFTP_TEST_POSTGRES"
-
-var dbSeq atomic.Int64
+const EnvDSN = storetest.EnvPostgres
 
 // newDatabase creates a fresh database on the test server, dropped at the
 // end of the test, and returns its connection URL.
-func newDatabase(tb testing.TB) string {
-	dsn := os.Getenv(EnvDSN)
-	if dsn == "" {
-		tb.Fatalf("%s is not set: run ./scripts/test, which starts a throwaway PostgreSQL for this suite", EnvDSN)
-	}
-	ctx := context.Background()
-	admin, err := pgx.Connect(ctx, dsn)
-	if err != nil {
-		tb.Fatalf("connect to test PostgreSQL: %v", err)
-	}
-	defer admin.Close(ctx)
-	name := fmt.Sprintf("cmtftp_test_%d_%d", os.Getpid(), dbSeq.Add(1))
-	if _, err := admin.Exec(ctx, "CREATE DATABASE "+name+" TEMPLATE template0"); err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() {
-		if c, err := pgx.Connect(ctx, dsn); err == nil {
-			c.Exec(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
-			c.Close(ctx)
-		}
-	})
-	u, err := url.Parse(dsn)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	u.Path = "/" + name
-	return u.String()
-}
+func newDatabase(tb testing.TB) string { return storetest.NewPostgresDB(tb) }
 
 func openDSN(tb testing.TB, dsn string) store.Store {
 	s, err := postgres.Open(context.Background(), dsn)

@@ -253,28 +253,7 @@ func (x *tx) getSome(t *table, keys []string, out map[string]domain.Entity) erro
 	if err := rows.Err(); err != nil || t.child == nil || len(out) == 0 {
 		return err
 	}
-	c := t.child
-	crows, err := x.query(fmt.Sprintf("SELECT %s, %s, %s FROM %s WHERE %s IN %s ORDER BY %s, %s",
-		c.parent, c.pos, c.val, c.name, c.parent, in, c.parent, c.pos), args...)
-	if err != nil {
-		return err
-	}
-	defer crows.Close()
-	kids := map[string][]pair{}
-	for crows.Next() {
-		var parent string
-		var p pair
-		if err := crows.Scan(&parent, &p.pos, &p.val); err != nil {
-			return err
-		}
-		kids[parent] = append(kids[parent], p)
-	}
-	for key, ps := range kids {
-		if e, ok := out[key]; ok {
-			c.set(e, ps)
-		}
-	}
-	return crows.Err()
+	return listChildren(x, t.child, out, fmt.Sprintf(" WHERE %s IN %s", t.child.parent, in), args...)
 }
 
 // cachedGet returns a record read in this transaction, reading it the

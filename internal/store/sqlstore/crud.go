@@ -61,15 +61,16 @@ func (s *DB) List(ctx context.Context, k domain.Kind) ([]domain.Entity, error) {
 		if t.child == nil {
 			return nil
 		}
-		return listChildren(r, t.child, byKey)
+		return listChildren(r, t.child, byKey, "")
 	})
 	return out, s.wrap(err)
 }
 
-// listChildren reads every row of child table c and sets each parent's
-// list on the matching record in byKey.
-func listChildren(r reader, c *child, byKey map[string]domain.Entity) error {
-	crows, err := r.query(fmt.Sprintf("SELECT %s, %s, %s FROM %s ORDER BY %s, %s", c.parent, c.pos, c.val, c.name, c.parent, c.pos))
+// listChildren reads the rows of child table c (every row, or those that
+// where — " WHERE …" with args — picks) and sets each parent's list on the
+// matching record in byKey.
+func listChildren(r reader, c *child, byKey map[string]domain.Entity, where string, args ...any) error {
+	crows, err := r.query(fmt.Sprintf("SELECT %s, %s, %s FROM %s%s ORDER BY %s, %s", c.parent, c.pos, c.val, c.name, where, c.parent, c.pos), args...)
 	if err != nil {
 		return err
 	}

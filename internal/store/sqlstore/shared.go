@@ -295,7 +295,7 @@ func loadKind(t *tx, k domain.Kind) (map[string]domain.Entity, error) {
 		return nil, err
 	}
 	if tb.child != nil {
-		if err := listChildren(t, tb.child, out); err != nil {
+		if err := listChildren(t, tb.child, out, ""); err != nil {
 			return nil, err
 		}
 	}
