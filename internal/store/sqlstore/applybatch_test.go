@@ -9,7 +9,6 @@ import (
 
 	"cmtftp/internal/domain"
 	"cmtftp/internal/store"
-	"cmtftp/internal/store/storetest"
 )
 
 // phones returns n SIP 7970s of storetest.Site's pool, device k with its
@@ -35,10 +34,7 @@ func TestApplyGroups(t *testing.T) {
 	for _, b := range backends {
 		t.Run(b.name, func(t *testing.T) {
 			ctx := context.Background()
-			s := openStore(t, b.make(t))
-			if _, err := s.Apply(ctx, storetest.Site()); err != nil {
-				t.Fatal(err)
-			}
+			s := siteStore(t, b.make(t))
 			ds, ls := phones(0, 1234)
 			res, err := s.Apply(ctx, &domain.Site{Lines: ls, Devices: ds})
 			if err != nil || res != (store.ApplyResult{Created: 2468}) {
@@ -88,10 +84,7 @@ func TestApplyGroupConflict(t *testing.T) {
 	for _, b := range backends {
 		t.Run(b.name, func(t *testing.T) {
 			ctx := context.Background()
-			s := openStore(t, b.make(t))
-			if _, err := s.Apply(ctx, storetest.Site()); err != nil {
-				t.Fatal(err)
-			}
+			s := siteStore(t, b.make(t))
 			before, err := s.LastChange(ctx)
 			if err != nil {
 				t.Fatal(err)
@@ -122,10 +115,7 @@ func TestApplyGroupMACMoves(t *testing.T) {
 	for _, b := range backends {
 		t.Run(b.name, func(t *testing.T) {
 			ctx := context.Background()
-			s := openStore(t, b.make(t))
-			if _, err := s.Apply(ctx, storetest.Site()); err != nil {
-				t.Fatal(err)
-			}
+			s := siteStore(t, b.make(t))
 			lobby := func(mac string) *domain.Device {
 				return &domain.Device{Name: "LOBBY", MAC: mac, Model: "7970", Protocol: "SIP", Pool: "HQ"}
 			}

@@ -53,3 +53,13 @@ func openStore(tb testing.TB, open opener) *sqlstore.DB {
 	}
 	return s
 }
+
+// siteStore opens one store with open and writes storetest.Site to it.
+func siteStore(tb testing.TB, open opener) *sqlstore.DB {
+	tb.Helper()
+	s := openStore(tb, open)
+	if _, err := s.Apply(context.Background(), storetest.Site()); err != nil {
+		tb.Fatal(err)
+	}
+	return s
+}

@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"cmtftp/internal/domain"
-	"cmtftp/internal/store/storetest"
 )
 
 // TestDeviceConfigLineFields: every field of a line — set by reflection,
@@ -31,10 +30,7 @@ func TestDeviceConfigLineFields(t *testing.T) {
 	for _, b := range backends {
 		t.Run(b.name, func(t *testing.T) {
 			ctx := context.Background()
-			s := openStore(t, b.make(t))
-			if _, err := s.Apply(ctx, storetest.Site()); err != nil {
-				t.Fatal(err)
-			}
+			s := siteStore(t, b.make(t))
 			if _, err := s.Put(ctx, full); err != nil {
 				t.Fatal(err)
 			}

@@ -16,15 +16,10 @@ import (
 )
 
 // twoServers opens two stores on one new database of the backend, as two
-// cmtftp servers would share it, and writes storetest.Site through the
-// first.
+// cmtftp servers would share it, storetest.Site written through the first.
 func twoServers(t *testing.T, make func(testing.TB) opener) (a, b *sqlstore.DB) {
 	open := make(t)
-	a, b = openStore(t, open), openStore(t, open)
-	if _, err := a.Apply(context.Background(), storetest.Site()); err != nil {
-		t.Fatal(err)
-	}
-	return a, b
+	return siteStore(t, open), openStore(t, open)
 }
 
 // sharedDevice is the fixture's SIP phone with a profile logged in.
