@@ -63,6 +63,15 @@ func (k *knownDevices) HandleChange(ctx context.Context, c store.Change) {
 			k.logger.Warn("known devices for the timeline not reloaded", "err", err)
 		}
 	case domain.KindDevice:
+		if mac, ok := sepMAC(c.Key); ok {
+			// A SEP<MAC> device has that MAC (the domain refuses any
+			// other), so its change needs no read: an import of a million
+			// phones would otherwise cost the server a million reads.
+			k.mu.Lock()
+			defer k.mu.Unlock()
+			k.set(c.Key, mac, c.Op != store.OpDelete)
+			return
+		}
 		d, err := store.Get[*domain.Device](ctx, k.store, c.Key)
 		var mac uint64
 		has := false

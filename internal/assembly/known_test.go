@@ -98,6 +98,24 @@ func TestKnownFollowsStore(t *testing.T) {
 	if len(k.macs) != len(site.Devices) || len(k.other) != 0 {
 		t.Errorf("after a second resync: %d MACs, %d by name", len(k.macs), len(k.other))
 	}
+	// A SEP<MAC> phone is followed from its change alone (no read: the
+	// store is closed by then).
+	sep := *site.Devices[0]
+	sep.Name, sep.MAC, sep.Lines = "", "0000DE0000BB", nil
+	if _, err := st.Put(ctx, &sep); err != nil {
+		t.Fatal(err)
+	}
+	k.HandleChange(ctx, store.Change{Kind: store.KindResync})
+	st.Close()
+	k.HandleChange(ctx, store.Change{Kind: domain.KindDevice, Key: "SEP0000DE0000BB", Op: store.OpUpdate})
+	if !k.KnownMAC("0000DE0000BB") || len(k.macs) != len(site.Devices)+1 {
+		t.Errorf("an updated SEP phone: known %v, %d MACs", k.KnownMAC("0000DE0000BB"), len(k.macs))
+	}
+	k.HandleChange(ctx, store.Change{Kind: domain.KindDevice, Key: "SEP0000DE0000BB", Op: store.OpDelete})
+	k.HandleChange(ctx, store.Change{Kind: domain.KindDevice, Key: "SEP0000DE0000CC", Op: store.OpInsert})
+	if k.KnownMAC("0000DE0000BB") || !k.KnownMAC("0000DE0000CC") || len(k.macs) != len(site.Devices)+1 {
+		t.Errorf("a deleted and a new SEP phone: %v %v, %d MACs", k.KnownMAC("0000DE0000BB"), k.KnownMAC("0000DE0000CC"), len(k.macs))
+	}
 }
 
 // TestKnownCompact: a million SEP devices cost at most 48 bytes each.
