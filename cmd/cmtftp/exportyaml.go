@@ -173,3 +173,20 @@ func yamlList(dec *json.Decoder, w io.Writer, l siteList) (int, error) {
 	}
 	return n, nil
 }
+
+// prefixWriter writes prefix before the first bytes written to it.
+type prefixWriter struct {
+	w      io.Writer
+	prefix string
+}
+
+// Write implements io.Writer.
+func (p *prefixWriter) Write(b []byte) (int, error) {
+	if p.prefix != "" {
+		if _, err := io.WriteString(p.w, p.prefix); err != nil {
+			return 0, err
+		}
+		p.prefix = ""
+	}
+	return p.w.Write(b)
+}

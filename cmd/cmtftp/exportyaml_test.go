@@ -188,7 +188,7 @@ func TestExportYAMLBadDocument(t *testing.T) {
 }
 
 // TestExportYAMLRefused: the admin API's refusal comes back as the
-// client's *admin.Error, as before export streamed.
+// client's *admin.Error, with nothing written, as before export streamed.
 func TestExportYAMLRefused(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
@@ -200,5 +200,8 @@ func TestExportYAMLRefused(t *testing.T) {
 	var ae *admin.Error
 	if !errors.As(err, &ae) || ae.Status != http.StatusUnauthorized {
 		t.Errorf("refused export: %v", err)
+	}
+	if out, err := run(t, srv.URL, "export"); err == nil || out != "" { // -o table: no comment line either
+		t.Errorf("refused export -o table: %q, %v", out, err)
 	}
 }

@@ -80,10 +80,11 @@ A transfer cut short is an error, after the part already written.`, Args: cobra.
 			if cf.output == "json" { // streamed as the server writes it: memory bounded at any size
 				return cf.client().ExportTo(ctx, cmd.OutOrStdout())
 			}
-			if cf.output == "table" {
-				fmt.Fprintln(cmd.OutOrStdout(), "# cmtftp site document; cmtftp apply -f FILE takes it back")
+			out := cmd.OutOrStdout()
+			if cf.output == "table" { // the comment goes out with the first bytes, not before an error
+				out = &prefixWriter{w: out, prefix: "# cmtftp site document; cmtftp apply -f FILE takes it back\n"}
 			}
-			return exportYAML(ctx, cf.client(), cmd.OutOrStdout())
+			return exportYAML(ctx, cf.client(), out)
 		}}
 	cf.register(cmd)
 	return cmd
