@@ -64,9 +64,13 @@ func newApplyCmd() *cobra.Command {
 func newExportCmd() *cobra.Command {
 	var cf clientFlags
 	cmd := &cobra.Command{Use: "export", Short: "Write the whole configuration as a site document that apply takes back",
-		Long: `Write the whole configuration as a site document that apply takes back:
-YAML by default (-o yaml), read whole first; with -o json the server's
-document is copied as it streams, in bounded memory at any size.`, Args: cobra.NoArgs,
+		Long: `Write the whole configuration as a site document that apply takes back,
+YAML by default (-o yaml, or -o table: the same YAML under a comment line),
+JSON with -o json. Every format is written as the server streams it, one
+record at a time, so memory stays bounded at any size of the site: with
+-o json the server's document is copied as it comes; the YAML is written
+record by record from it, the same bytes as a whole site marshalled at once.
+A transfer cut short is an error, after the part already written.`, Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := cf.checkOutput(); err != nil {
 				return err
@@ -76,14 +80,11 @@ document is copied as it streams, in bounded memory at any size.`, Args: cobra.N
 			if cf.output == "json" { // streamed as the server writes it: memory bounded at any size
 				return cf.client().ExportTo(ctx, cmd.OutOrStdout())
 			}
-			site, err := cf.client().Export(ctx)
-			if err != nil {
-				return err
+			out := cmd.OutOrStdout()
+			if cf.output == "table" { // the comment goes out with the first bytes, not before an error
+				out = &prefixWriter{w: out, prefix: "# cmtftp site document; cmtftp apply -f FILE takes it back\n"}
 			}
-			if cf.output == "table" {
-				fmt.Fprintln(cmd.OutOrStdout(), "# cmtftp site document; cmtftp apply -f FILE takes it back")
-			}
-			return emit(cmd.OutOrStdout(), cf.output, site)
+			return exportYAML(ctx, cf.client(), out)
 		}}
 	cf.register(cmd)
 	return cmd
