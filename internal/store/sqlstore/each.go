@@ -46,12 +46,28 @@ func (s *DB) EachRange(ctx context.Context, k domain.Kind, from, to string, f fu
 		}
 		return f(cur)
 	}
+	var pos sql.NullInt64
+	var val sql.NullString
+	var full []any
+	peek := newRowPeek(t, &pos, &val)
 	for rows.Next() {
-		var pos sql.NullInt64
-		var val sql.NullString
+		// A record with a list comes as consecutive rows: the rows after
+		// its first are read for the list element only, not decoded again.
+		if cur != nil && peek != nil {
+			if err := peek.scan(rows, cur.Key()); err != nil {
+				return s.wrap(err)
+			}
+			if peek.same {
+				if pos.Valid {
+					kids = append(kids, pair{int(pos.Int64), val.String})
+				}
+				continue
+			}
+		}
 		e, err := t.scan(func(dest ...any) error {
 			if t.child != nil {
-				dest = append(dest, &pos, &val)
+				full = append(append(full[:0], dest...), &pos, &val)
+				dest = full
 			}
 			return rows.Scan(dest...)
 		})
@@ -73,6 +89,55 @@ func (s *DB) EachRange(ctx context.Context, k domain.Kind, from, to string, f fu
 	}
 	return flush()
 }
+
+// rowPeek reads a row of a table with a child list cheaply: its key column
+// compared with the record being assembled, its list element (into pos
+// and val), and nothing of the other columns.
+type rowPeek struct {
+	dest []any
+	key  string
+	same bool // the row's key column is key
+}
+
+// newRowPeek returns the rowPeek of t, nil when t has no child list.
+func newRowPeek(t *table, pos *sql.NullInt64, val *sql.NullString) *rowPeek {
+	if t.child == nil {
+		return nil
+	}
+	p := &rowPeek{}
+	p.dest = append(p.dest, keyScanner{p})
+	for range len(t.columns) - 1 {
+		p.dest = append(p.dest, skipScanner{})
+	}
+	p.dest = append(p.dest, pos, val)
+	return p
+}
+
+// scan reads the current row of rows, setting p.same.
+func (p *rowPeek) scan(rows *sql.Rows, key string) error {
+	p.key, p.same = key, false
+	return rows.Scan(p.dest...)
+}
+
+// keyScanner compares a key column with its rowPeek's key, copying nothing.
+type keyScanner struct{ p *rowPeek }
+
+// Scan implements sql.Scanner.
+func (k keyScanner) Scan(src any) error {
+	switch v := src.(type) {
+	case string:
+		k.p.same = v == k.p.key
+	case []byte:
+		k.p.same = string(v) == k.p.key
+	}
+	return nil
+}
+
+// skipScanner reads a column it does not need.
+type skipScanner struct{}
+
+// Scan implements sql.Scanner.
+func (skipScanner) Scan(any) error { return nil }
 
 // SplitKeys implements store.RangeStreamer: it counts the records of k
 // and reads the key at each n-th of the count off the key index.
