@@ -53,16 +53,10 @@ func (s *DB) EachRange(ctx context.Context, k domain.Kind, from, to string, f fu
 	for rows.Next() {
 		// A record with a list comes as consecutive rows: the rows after
 		// its first are read for the list element only, not decoded again.
-		if cur != nil && peek != nil {
-			if err := peek.scan(rows, cur.Key()); err != nil {
-				return s.wrap(err)
-			}
-			if peek.same {
-				if pos.Valid {
-					kids = append(kids, pair{int(pos.Int64), val.String})
-				}
-				continue
-			}
+		if more, err := peek.continues(rows, cur, &kids); err != nil {
+			return s.wrap(err)
+		} else if more {
+			continue
 		}
 		e, err := t.scan(func(dest ...any) error {
 			if t.child != nil {
@@ -95,6 +89,8 @@ func (s *DB) EachRange(ctx context.Context, k domain.Kind, from, to string, f fu
 // and val), and nothing of the other columns.
 type rowPeek struct {
 	dest []any
+	pos  *sql.NullInt64
+	val  *sql.NullString
 	key  string
 	same bool // the row's key column is key
 }
@@ -104,7 +100,7 @@ func newRowPeek(t *table, pos *sql.NullInt64, val *sql.NullString) *rowPeek {
 	if t.child == nil {
 		return nil
 	}
-	p := &rowPeek{}
+	p := &rowPeek{pos: pos, val: val}
 	p.dest = append(p.dest, keyScanner{p})
 	for range len(t.columns) - 1 {
 		p.dest = append(p.dest, skipScanner{})
@@ -113,10 +109,20 @@ func newRowPeek(t *table, pos *sql.NullInt64, val *sql.NullString) *rowPeek {
 	return p
 }
 
-// scan reads the current row of rows, setting p.same.
-func (p *rowPeek) scan(rows *sql.Rows, key string) error {
-	p.key, p.same = key, false
-	return rows.Scan(p.dest...)
+// continues reports whether the current row of rows is one more list
+// element of cur (nil: none yet), appending the element to kids if so.
+func (p *rowPeek) continues(rows *sql.Rows, cur domain.Entity, kids *[]pair) (bool, error) {
+	if p == nil || cur == nil {
+		return false, nil
+	}
+	p.key, p.same = cur.Key(), false
+	if err := rows.Scan(p.dest...); err != nil || !p.same {
+		return false, err
+	}
+	if p.pos.Valid {
+		*kids = append(*kids, pair{int(p.pos.Int64), p.val.String})
+	}
+	return true, nil
 }
 
 // keyScanner compares a key column with its rowPeek's key, copying nothing.
