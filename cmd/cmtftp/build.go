@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"runtime/debug"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -42,6 +44,12 @@ func newBuildCmd() *cobra.Command {
 				return err
 			}
 			defer st.Close()
+			if os.Getenv("GOGC") == "" {
+				// The heap is a few tens of megabytes whatever the site; at the
+				// default a collection runs every few MB allocated, ~4% of the
+				// CPU and write barriers on for ~12% of the build. 400 makes it ~1%.
+				debug.SetGCPercent(400)
+			}
 			start := time.Now()
 			var progress *buildProgress
 			if !quiet {

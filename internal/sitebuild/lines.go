@@ -55,6 +55,20 @@ func (t *lineTable) add(l *domain.Line) error {
 	return nil
 }
 
+// merge appends the lines of o (which it leaves shared) to t; call index
+// after the last.
+func (t *lineTable) merge(o *lineTable) error {
+	if len(t.chunks)+len(o.chunks) > 1<<(32-chunkBits) {
+		return errLineTableFull
+	}
+	base := uint32(len(t.chunks)) << chunkBits
+	t.chunks = append(t.chunks, o.chunks...)
+	for _, off := range o.offs {
+		t.offs = append(t.offs, base+off)
+	}
+	return nil
+}
+
 // record returns the bytes from the start of the record at off to the end
 // of its chunk.
 func (t *lineTable) record(off uint32) []byte {

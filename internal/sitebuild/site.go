@@ -3,6 +3,8 @@ package sitebuild
 import (
 	"context"
 	"fmt"
+	"runtime"
+	"sync"
 
 	"cmtftp/internal/domain"
 	"cmtftp/internal/store"
@@ -33,30 +35,55 @@ func sharedKinds() []domain.Kind {
 	return out
 }
 
-// loadBuildSite reads everything but the devices from s.
+// loadBuildSite reads everything but the devices from s: the shared
+// records, the logins and the lines at once, the lines by one reader per
+// core, each into its own table, joined when all are in.
 func loadBuildSite(ctx context.Context, s store.Lister) (*buildSite, error) {
-	shared, err := store.LoadSite(ctx, s, sharedKinds()...)
-	if err != nil {
-		return nil, err
+	b := &buildSite{logins: map[string]*domain.Login{}, profiles: map[string]*domain.DeviceProfile{}}
+	var sharedErr, loginErr, lineErr error
+	var wg sync.WaitGroup
+	wg.Go(func() { b.shared, sharedErr = store.LoadSite(ctx, s, sharedKinds()...) })
+	wg.Go(func() {
+		loginErr = store.Each(ctx, s, domain.KindLogin, func(e domain.Entity) error {
+			l := e.(*domain.Login)
+			b.logins[l.Key()] = l
+			return nil
+		})
+	})
+	wg.Go(func() { lineErr = b.loadLines(ctx, s) })
+	wg.Wait()
+	if sharedErr != nil {
+		return nil, sharedErr
 	}
-	b := &buildSite{shared: shared, logins: map[string]*domain.Login{}, profiles: map[string]*domain.DeviceProfile{}}
-	for _, p := range shared.Profiles {
+	if loginErr != nil {
+		return nil, fmt.Errorf("build: reading the logins: %w", loginErr)
+	}
+	if lineErr != nil {
+		return nil, fmt.Errorf("build: reading the lines: %w", lineErr)
+	}
+	for _, p := range b.shared.Profiles {
 		b.profiles[p.Key()] = p
 	}
-	err = store.Each(ctx, s, domain.KindLine, func(e domain.Entity) error { return b.lines.add(e.(*domain.Line)) })
-	if err != nil {
-		return nil, fmt.Errorf("build: reading the lines: %w", err)
-	}
-	b.lines.index()
-	err = store.Each(ctx, s, domain.KindLogin, func(e domain.Entity) error {
-		l := e.(*domain.Login)
-		b.logins[l.Key()] = l
-		return nil
+	return b, nil
+}
+
+// loadLines reads the lines of s into b.lines, by one reader per core.
+func (b *buildSite) loadLines(ctx context.Context, s store.Lister) error {
+	tables := make([]lineTable, runtime.GOMAXPROCS(0))
+	err := store.EachSplit(ctx, s, domain.KindLine, len(tables), func(r int, e domain.Entity) error {
+		return tables[r].add(e.(*domain.Line))
 	})
 	if err != nil {
-		return nil, fmt.Errorf("build: reading the logins: %w", err)
+		return err
 	}
-	return b, nil
+	b.lines = tables[0]
+	for i := range tables[1:] {
+		if err := b.lines.merge(&tables[1+i]); err != nil {
+			return err
+		}
+	}
+	b.lines.index()
+	return nil
 }
 
 // index returns an Index of the shared records with devs and the lines and

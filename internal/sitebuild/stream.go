@@ -83,24 +83,27 @@ func writeDevices(ctx context.Context, s store.Lister, site *buildSite, w *dirWr
 			}
 		})
 	}
-	batch := make([]*domain.Device, 0, buildBatch)
-	send := func() error {
+	// One reader per core, each over its range of keys, with its own batch.
+	batches := make([][]*domain.Device, runtime.GOMAXPROCS(0))
+	send := func(r int) error {
 		select {
-		case work <- batch:
+		case work <- batches[r]:
 		case <-ctx.Done():
 			return context.Cause(ctx)
 		}
-		batch = make([]*domain.Device, 0, buildBatch)
+		batches[r] = make([]*domain.Device, 0, buildBatch)
 		return nil
 	}
-	err := store.Each(ctx, s, domain.KindDevice, func(e domain.Entity) error {
-		if batch = append(batch, e.(*domain.Device)); len(batch) < buildBatch {
+	err := store.EachSplit(ctx, s, domain.KindDevice, len(batches), func(r int, e domain.Entity) error {
+		if batches[r] = append(batches[r], e.(*domain.Device)); len(batches[r]) < buildBatch {
 			return nil
 		}
-		return send()
+		return send(r)
 	})
-	if err == nil && len(batch) > 0 {
-		err = send()
+	for r := range batches {
+		if err == nil && len(batches[r]) > 0 {
+			err = send(r)
+		}
 	}
 	close(work)
 	wg.Wait()
