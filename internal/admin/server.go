@@ -10,6 +10,7 @@ package admin
 import (
 	"log/slog"
 	"net/http"
+	"time"
 
 	"cmtftp/internal/store"
 )
@@ -29,4 +30,10 @@ type Server struct {
 	Limits Limits
 	// Extra registers more routes on the same mux (metrics, timeline …).
 	Extra func(mux *http.ServeMux)
+	// WriteStall is how long a streamed response (the export) may make no
+	// progress before it is cut off; zero is DefaultWriteStall.
+	WriteStall time.Duration
 }
+
+// DefaultWriteStall is Server.WriteStall's default.
+const DefaultWriteStall = 30 * time.Second

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"slices"
 	"sync"
+	"time"
 
 	"cmtftp/internal/domain"
 	"cmtftp/internal/store"
@@ -37,7 +38,8 @@ func (s *Server) apply(w http.ResponseWriter, r *http.Request) error {
 // error response; after, the response is cut off, so the client cannot
 // take a partial document for a whole one.
 func (s *Server) export(w http.ResponseWriter, r *http.Request) error {
-	lw := &lazyWriter{w: w}
+	lw := &lazyWriter{w: w, rc: http.NewResponseController(w), stall: cmp.Or(s.WriteStall, DefaultWriteStall)}
+	defer lw.rc.SetWriteDeadline(time.Time{}) // the connection may serve more requests
 	if err := ExportTo(r.Context(), s.Store, lw); err != nil {
 		if !lw.started {
 			return err
@@ -50,13 +52,20 @@ func (s *Server) export(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// lazyWriter sends the JSON headers and 200 with the first bytes.
+// lazyWriter sends the JSON headers and 200 with the first bytes, and
+// gives every write (a 64 KiB chunk of ExportTo's buffer) stall to go out:
+// a client that stops reading fails the write, which ends the export and
+// frees the store's read snapshot, rather than holding it for as long as
+// the connection lives.
 type lazyWriter struct {
 	w       http.ResponseWriter
+	rc      *http.ResponseController
+	stall   time.Duration
 	started bool
 }
 
 func (l *lazyWriter) Write(b []byte) (int, error) {
+	l.rc.SetWriteDeadline(time.Now().Add(l.stall)) // an error: the writer has no deadlines; nothing to bound
 	if !l.started {
 		l.started = true
 		l.w.Header().Set("Content-Type", "application/json")
