@@ -213,6 +213,7 @@ func (f serveFlags) config(cmd *cobra.Command, log *slog.Logger) (assembly.Confi
 		Timeout: f.timeout, Retries: f.retries, TransferTimeout: f.transferTimeout, ShutdownGrace: f.shutdownGrace, Logger: log}
 	cfg.HTTPWriteTimeout, cfg.ConfigCacheBytes = f.httpWrite, f.cacheBytes
 	cfg.ChangeLogKeep = f.mem.pruneAge
+	cfg.TimelineBytes = f.mem.timeline
 	if f.mem.pruneAge == 0 {
 		cfg.ChangeLogKeep = -1 // never
 	}

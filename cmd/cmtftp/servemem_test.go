@@ -23,6 +23,8 @@ func TestMemFlags(t *testing.T) {
 		{memFlags{limit: -1, pprof: ":6060"}, "loopback"},
 		{memFlags{limit: -1, pprof: "192.0.2.1:6060"}, "loopback"},
 		{memFlags{limit: -1, pruneAge: -time.Second}, "--change-log-keep"},
+		{memFlags{limit: -1, timeline: 1 << 20}, ""},
+		{memFlags{limit: -1, timeline: 4096}, "--timeline-bytes"},
 	} {
 		err := tc.f.validate()
 		if tc.err == "" && err != nil || tc.err != "" && (err == nil || !strings.Contains(err.Error(), tc.err)) {

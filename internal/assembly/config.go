@@ -63,6 +63,9 @@ type Config struct {
 	// memory (built.Source.MaxBytes): zero an eighth of memory, at most
 	// 512 MiB; negative none.
 	ConfigCacheBytes int64
+	// TimelineBytes bounds the memory of the boot timeline (timeline.New):
+	// zero is timeline.DefaultMaxBytes.
+	TimelineBytes int64
 	// ChangeLogKeep is how long the database's change log keeps a change
 	// before the server prunes it: zero DefaultChangeLogKeep, negative
 	// never.

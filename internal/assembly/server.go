@@ -59,7 +59,7 @@ type Server struct {
 // fails start-up as a whole.
 func New(cfg Config, st store.Store) (_ *Server, err error) {
 	s := &Server{cfg: cfg, log: cfg.Logger, store: st, registry: prometheus.NewRegistry(),
-		timeline: timeline.New(100, 0), id: serverID(cfg.ServerID)}
+		timeline: timeline.New(100, cfg.TimelineBytes), id: serverID(cfg.ServerID)}
 	if s.log == nil {
 		s.log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
