@@ -28,7 +28,7 @@ real phones do, and report transfers/s, MiB/s, latency percentiles and errors
 by code. Fails if any transfer's bytes differ from the first transfer's
 (unless --any-bytes, for --names runs over files that differ).
 The run stops at -n transfers or after -d, whichever comes first, and never
-runs longer than 10 minutes. Point it only at servers you run.`,
+runs longer than 20 minutes. Point it only at servers you run.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if cfg.Server == "" || cfg.File == "" {

@@ -17,7 +17,7 @@ import (
 )
 
 // MaxDuration bounds every run, whatever Count and Duration say.
-const MaxDuration = 10 * time.Minute
+const MaxDuration = 20 * time.Minute
 
 // Config says what load to generate.
 type Config struct {
