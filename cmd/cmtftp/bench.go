@@ -67,6 +67,7 @@ runs longer than 20 minutes. Point it only at servers you run.`,
 			cfg.Count = 1000
 		}
 	}
+	cmd.AddCommand(newBenchChangeCmd())
 	return cmd
 }
 
