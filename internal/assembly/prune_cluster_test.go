@@ -16,7 +16,9 @@ import (
 
 // sqlstoreAdmin connects to the test PostgreSQL's own database (to alter
 // and terminate the test's database from outside).
-func sqlstoreAdmin(t *testing.T) (*sql.DB, error) { return pgHandle(t, os.Getenv(storetest.EnvPostgres)) }
+func sqlstoreAdmin(t *testing.T) (*sql.DB, error) {
+	return pgHandle(t, os.Getenv(storetest.EnvPostgres))
+}
 
 func pgHandle(t *testing.T, dsn string) (*sql.DB, error) {
 	db, err := sql.Open("pgx", dsn)
