@@ -63,7 +63,7 @@ func (m *member) HandleChange(_ context.Context, c store.Change) {
 	}
 }
 
-// info is this server's registry row as it registers.
+// memberInfo is this server's registry row as it registers.
 func (s *Server) memberInfo(every time.Duration) store.Member {
 	host, _ := os.Hostname()
 	tftp := make([]string, len(s.conns))
