@@ -172,7 +172,7 @@ func byPort(cs admin.ClusterStatus, port int) (admin.ClusterServer, bool) {
 // TestPairCluster runs the example's two servers as its unit would —
 // the ExecStart line with tftp1.env and tftp2.env — on one throwaway
 // PostgreSQL database, with loopback addresses, a temporary root and a
-// 200 ms heartbeat in place of the example's. "cmtftp cluster status"
+// 300 ms heartbeat in place of the example's. "cmtftp cluster status"
 // lists both, each answering marks itself, both apply a change made
 // through one; killed, the second is marked silent after three
 // heartbeats while the first stays ok.
@@ -185,7 +185,7 @@ func TestPairCluster(t *testing.T) {
 	if err := os.WriteFile(tokenFile, []byte(token+"\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	const beat = 200 * time.Millisecond
+	const beat = 300 * time.Millisecond
 	var servers []*exec.Cmd
 	var admins []string
 	var ports []int
