@@ -61,6 +61,7 @@ type serveFlags struct {
 	httpAddr        string
 	httpWrite       time.Duration
 	cacheBytes      int64
+	heartbeat       time.Duration
 
 	// The enumeration guard (issue 12).
 	provisioningNets []string
@@ -106,6 +107,7 @@ served on 127.0.0.1:6969 and [::1]:6969: no root privileges or set-up needed.`,
 	fl.StringVar(&f.adminAddr, "admin-addr", defaultAdminAddr, `admin API (JSON over HTTP) address; "" turns it off; off loopback it needs a token`)
 	fl.StringVar(&f.adminTokenFile, "admin-token-file", "", "file holding the admin API bearer token (or set "+envToken+")")
 	fl.Int64Var(&f.cacheBytes, "config-cache-bytes", 0, "byte budget of the built configuration files kept in memory (least recently served dropped first, built again when asked for); 0: an eighth of memory, at most 512 MiB; -1: no budget")
+	fl.DurationVar(&f.heartbeat, "heartbeat", assembly.DefaultHeartbeat, "how often this server updates its row of the cluster's registry (cmtftp cluster status), one UPDATE each; past three intervals without one it is shown silent; 0: not registered")
 	fl.StringVar(&f.logFormat, "log-format", "text", "log format: text or json")
 	fl.StringVar(&f.logLevel, "log-level", "info", "log level: debug, info, warn or error")
 
@@ -133,6 +135,8 @@ func (f serveFlags) validate() error {
 		return fmt.Errorf("--max-blksize %d: must be 8–65464", f.maxBlksize)
 	case f.maxWindow < 1 || f.maxWindow > 65535:
 		return fmt.Errorf("--max-windowsize %d: must be 1–65535", f.maxWindow)
+	case f.heartbeat < 0:
+		return fmt.Errorf("--heartbeat %s: must be 0 (not registered) or positive", f.heartbeat)
 	case f.timeout <= 0 || f.transferTimeout <= 0 || f.retries < 1 || f.httpWrite <= 0:
 		return errors.New("--retransmit-timeout, --transfer-timeout, --retries and --http-write-timeout must be positive")
 	}
@@ -214,6 +218,7 @@ func (f serveFlags) config(cmd *cobra.Command, log *slog.Logger) (assembly.Confi
 	cfg.HTTPWriteTimeout, cfg.ConfigCacheBytes = f.httpWrite, f.cacheBytes
 	cfg.ChangeLogKeep = f.mem.pruneAge
 	cfg.TimelineBytes = f.mem.timeline
+	cfg.Heartbeat = cmp.Or(f.heartbeat, -1) // 0: not registered
 	if f.mem.pruneAge == 0 {
 		cfg.ChangeLogKeep = -1 // never
 	}

@@ -20,6 +20,7 @@ func (s *Server) routes() []route {
 		{"POST /api/v1/apply", s.apply},
 		{"GET /api/v1/export", s.export},
 		{"GET /api/v1/changes", s.changes},
+		{"GET /api/v1/cluster", s.cluster},
 		{"GET /api/v1/devices/{name}/config", s.deviceConfig},
 		{"GET /api/v1/build/{name...}", s.built},
 		{"GET /api/v1/{kind}", s.list},

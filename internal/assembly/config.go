@@ -70,6 +70,10 @@ type Config struct {
 	// before the server prunes it: zero DefaultChangeLogKeep, negative
 	// never.
 	ChangeLogKeep time.Duration
+	// Heartbeat is how often the server writes its row of the cluster's
+	// registry (cmtftp cluster status): zero DefaultHeartbeat, negative
+	// never (the server is not listed).
+	Heartbeat time.Duration
 	// pruneEvery is how often the change log is pruned (zero:
 	// defaultPruneEvery); tests shorten it.
 	pruneEvery time.Duration

@@ -3,6 +3,7 @@ package assembly
 import (
 	"context"
 	"log/slog"
+	"net"
 	"net/http"
 	"time"
 
@@ -63,7 +64,8 @@ func (s *Server) listen(chain source.Source) error {
 			mux.HandleFunc("GET /api/v1/remotes/status", s.remoteStatus)
 			mux.HandleFunc("GET /api/v1/cache/status", s.cacheStatus)
 		}}
-		s.adminSrv = &http.Server{Handler: api.Handler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: time.Minute}
+		s.adminSrv = &http.Server{Handler: api.Handler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: time.Minute,
+			BaseContext: func(net.Listener) context.Context { return admin.WithMember(context.Background(), s.member.id) }}
 	}
 	return nil
 }
@@ -87,6 +89,7 @@ func (s *Server) tftpDone(r tftpd.Result) {
 
 // httpDone is the HTTP handler's OnDone hook.
 func (s *Server) httpDone(r httpd.Result) {
+	s.member.httpRequests.Add(1)
 	switch {
 	case r.Found():
 		s.requests.done(r.Name, true)

@@ -3,6 +3,8 @@ package assembly
 import (
 	"context"
 	"time"
+
+	"cmtftp/internal/store/sqlstore"
 )
 
 // DefaultChangeLogKeep is how long the database's change log keeps a
@@ -21,9 +23,17 @@ type changePruner interface {
 	Prune(ctx context.Context, age time.Duration) (int64, error)
 }
 
+// exclusiveRunner is a store that can run a task on one server of a
+// cluster at a time (sqlstore.DB: a PostgreSQL advisory lock): Exclusive
+// skips f, reporting false, while another server runs the task of key.
+type exclusiveRunner interface {
+	Exclusive(ctx context.Context, key int64, f func(context.Context) error) (ran bool, err error)
+}
+
 // pruneChanges prunes the change log at start and then every interval
 // until ctx ends, keeping the changes of the last keep. Every server of a
-// cluster prunes; deleting what another already deleted is harmless.
+// cluster tries each round; one at a time prunes (sqlstore.LockPrune),
+// the others skip the round silently.
 func (s *Server) pruneChanges(ctx context.Context, keep, every time.Duration) {
 	p, ok := s.store.(changePruner)
 	if !ok || keep <= 0 {
@@ -33,7 +43,7 @@ func (s *Server) pruneChanges(ctx context.Context, keep, every time.Duration) {
 	defer t.Stop()
 	for {
 		start := time.Now()
-		n, err := p.Prune(ctx, keep)
+		n, err := s.pruneOnce(ctx, p, keep)
 		switch {
 		case ctx.Err() != nil:
 			return
@@ -48,4 +58,20 @@ func (s *Server) pruneChanges(ctx context.Context, keep, every time.Duration) {
 		case <-t.C:
 		}
 	}
+}
+
+// pruneOnce prunes once, under the cluster's prune lock when the store has
+// one; a round another server is pruning deletes nothing here.
+func (s *Server) pruneOnce(ctx context.Context, p changePruner, keep time.Duration) (int64, error) {
+	x, ok := s.store.(exclusiveRunner)
+	if !ok {
+		return p.Prune(ctx, keep)
+	}
+	var n int64
+	_, err := x.Exclusive(ctx, sqlstore.LockPrune, func(ctx context.Context) error {
+		var err error
+		n, err = p.Prune(ctx, keep)
+		return err
+	})
+	return n, err
 }

@@ -38,6 +38,7 @@ type Server struct {
 	id       string       // this server in the via header of proxied requests
 	guard    *guard.Guard // the chain's first step
 	configs  *built.Source
+	member   *member // this server in the cluster's registry (heartbeat.go)
 	// remoteStatus and cacheStatus serve GET /api/v1/remotes/status and
 	// GET /api/v1/cache/status.
 	remoteStatus, cacheStatus http.HandlerFunc
@@ -59,7 +60,7 @@ type Server struct {
 // fails start-up as a whole.
 func New(cfg Config, st store.Store) (_ *Server, err error) {
 	s := &Server{cfg: cfg, log: cfg.Logger, store: st, registry: prometheus.NewRegistry(),
-		timeline: timeline.New(100, cfg.TimelineBytes), id: serverID(cfg.ServerID)}
+		timeline: timeline.New(100, cfg.TimelineBytes), id: serverID(cfg.ServerID), member: newMember()}
 	if s.log == nil {
 		s.log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
@@ -88,10 +89,15 @@ func New(cfg Config, st store.Store) (_ *Server, err error) {
 	if err := s.listen(chain); err != nil {
 		return nil, err
 	}
+	s.feed.Register(s.member) // last: it sees a change once every other handler has
+	if last, err := st.LastChange(s.bg); err == nil {
+		s.member.applied.Store(last) // the start's resync loads at least this much
+	}
 	s.feed.Start(s.bg)
 	s.bgDone.Go(func() {
 		s.pruneChanges(s.bg, cmp.Or(cfg.ChangeLogKeep, DefaultChangeLogKeep), cmp.Or(cfg.pruneEvery, defaultPruneEvery))
 	})
+	s.bgDone.Go(func() { s.heartbeat(s.bg, cmp.Or(cfg.Heartbeat, DefaultHeartbeat)) })
 	return s, nil
 }
 
@@ -109,6 +115,9 @@ func (s *Server) HTTPAddr() net.Addr { return addrOf(s.httpLn) }
 
 // AdminAddr returns the admin listener's address (nil when off).
 func (s *Server) AdminAddr() net.Addr { return addrOf(s.adminLn) }
+
+// MemberID returns this server's ID in the cluster's registry.
+func (s *Server) MemberID() string { return s.member.id }
 
 // Registry returns the registry /metrics serves.
 func (s *Server) Registry() *prometheus.Registry { return s.registry }

@@ -34,7 +34,9 @@ const Channel = "cmtftp_changes"
 const FallbackPoll = time.Second
 
 // Open connects to the PostgreSQL database named by dsn (a postgres:// URL
-// or key=value string), applies migrations and returns the store.
+// or key=value string), applies migrations and returns the store. One
+// store holds at most 16 connections, plus one per change-feed reader
+// (LISTEN) while it runs.
 func Open(ctx context.Context, dsn string) (*sqlstore.DB, error) {
 	cfg, err := pgx.ParseConfig(dsn)
 	if err != nil {
@@ -47,11 +49,7 @@ func Open(ctx context.Context, dsn string) (*sqlstore.DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("%w: postgres %s@%s:%d/%s: %v", store.ErrUnavailable, cfg.User, cfg.Host, cfg.Port, cfg.Database, err)
 	}
-	if err := Migrate(ctx, db); err != nil {
-		db.Close()
-		return nil, err
-	}
-	s, err := sqlstore.New(ctx, db, &dialect{cfg: cfg})
+	s, err := setUp(ctx, db, cfg)
 	if err != nil {
 		db.Close()
 		return nil, err
@@ -59,7 +57,24 @@ func Open(ctx context.Context, dsn string) (*sqlstore.DB, error) {
 	return s, nil
 }
 
-// Migrate applies the embedded migrations.
+// setUp migrates db and opens the store on it (seeding the model
+// catalogue) while holding sqlstore.LockOpen, so servers starting at once
+// take turns: each migration and each catalogue row is written once.
+func setUp(ctx context.Context, db *sql.DB, cfg *pgx.ConnConfig) (*sqlstore.DB, error) {
+	unlock, err := sqlstore.AdvisoryLock(ctx, db, sqlstore.LockOpen)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: start-up lock: %w", err)
+	}
+	defer unlock()
+	if err := Migrate(ctx, db); err != nil {
+		return nil, err
+	}
+	return sqlstore.New(ctx, db, sqlstore.WithAdvisoryLocks(&dialect{cfg: cfg}))
+}
+
+// Migrate applies the embedded migrations, one server at a time under an
+// advisory lock, and refuses a database newer than them
+// (sqlstore.SchemaNewerError).
 func Migrate(ctx context.Context, db *sql.DB) error {
 	return sqlstore.Migrate(ctx, db, goose.DialectPostgres, migrations, "postgres")
 }
