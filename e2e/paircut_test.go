@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"cmtftp/internal/tftp"
-	"cmtftp/internal/tftpd"
 	"cmtftp/internal/tftpclient"
+	"cmtftp/internal/tftpd"
 )
 
 // cachedOrBusy fetches name from s while s has lost its database: it must
@@ -111,5 +111,25 @@ func TestPairCut(t *testing.T) {
 	}
 	if n := a.log.Count("change feed lost"); n != 0 {
 		t.Errorf("A lost its feed too:\n%s", a.log)
+	}
+	prunedWhileCut(t, db, a, b)
+}
+
+// prunedWhileCut cuts B again; a change is made through A and the change
+// log pruned past it (in psql) before B may connect again: B, behind the
+// prune, drops what it built, says so in its log, and serves the change.
+func prunedWhileCut(t *testing.T, db *pairDB, a, b *pairServer) {
+	t.Helper()
+	old := b.mustGet(t, pairConfig(2))
+	db.cut(b)
+	mustCLI(t, a.admin, "line", "set", "300002", "--display-name", "Pruned Away")
+	mustCLI(t, a.admin, "line", "set", "300004", "--display-name", "Newest")
+	db.psql("DELETE FROM changes WHERE id < (SELECT MAX(id) FROM changes)")
+	cachedOrBusy(t, b, pairConfig(2), old)
+	db.restore(b)
+	got := b.waitFile(t, pairConfig(2), 15*time.Second, has("<displayName>Pruned Away</displayName>"))
+	sameFrom(t, pairConfig(2), got, a)
+	if n := b.log.Count("change log pruned past the last change this server applied"); n != 1 {
+		t.Errorf("B logged the resynchronisation %d times, want once:\n%s", n, b.log)
 	}
 }

@@ -48,18 +48,6 @@ func bootPhones(t *testing.T, first, n int, servers []netip.AddrPort, started fu
 	return reports
 }
 
-// tftpRequests is the count of TFTP requests s has received.
-func tftpRequests(t *testing.T, s *pairServer) float64 {
-	t.Helper()
-	n := 0.0
-	if f := scrape(t, s.admin)["cmtftp_tftp_requests_total"]; f != nil {
-		for _, m := range f.GetMetric() {
-			n += m.GetCounter().GetValue()
-		}
-	}
-	return n
-}
-
 // timelineOf is s's boot timeline of a device.
 func timelineOf(t *testing.T, s *pairServer, dev string) []timeline.Entry {
 	t.Helper()
@@ -115,7 +103,7 @@ func TestPairDevices(t *testing.T) {
 
 	a.start(t)
 	db.cut(a)
-	requests := tftpRequests(t, b)
+	requests := counter(t, b, "cmtftp_tftp_requests_total")
 	go func() {
 		time.Sleep(2 * time.Second)
 		db.restore(a)
@@ -143,7 +131,7 @@ func TestPairDevices(t *testing.T) {
 	if busy == 0 {
 		t.Error("no busy answer from A with its database cut")
 	}
-	if n := tftpRequests(t, b); n != requests {
+	if n := counter(t, b, "cmtftp_tftp_requests_total"); n != requests {
 		t.Errorf("B received %v TFTP requests while A was busy, want none", n-requests)
 	}
 	t.Logf("A busy: %d phones waited through %d busy answers and configured from A", patient, busy)
