@@ -46,6 +46,24 @@ func converged(t *testing.T, name string, want []byte, servers ...*pairServer) {
 	}
 }
 
+// settled fetches names from s until a round of them runs no build: s
+// has applied the changes that were in flight and keeps every one.
+func settled(t *testing.T, s *pairServer, names []string) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		before := counter(t, s, "cmtftp_builds_total")
+		for _, name := range names {
+			s.mustGet(t, name)
+		}
+		if counter(t, s, "cmtftp_builds_total") == before {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s builds %q again on every round", s.name, names)
+		}
+	}
+}
+
 // TestPairChanges: two servers on one PostgreSQL database are one
 // service. Each keeps a built file; a change through A's admin API (the
 // CLI), one applied through B's, and one typed in psql (no cmtftp code on
@@ -60,6 +78,8 @@ func TestPairChanges(t *testing.T) {
 		sameFrom(t, pairConfig(i), a.mustGet(t, pairConfig(i)), b) // built and kept by both
 	}
 	sameFrom(t, "XMLDefault.cnf.xml", a.mustGet(t, "XMLDefault.cnf.xml"), b)
+	kept := []string{pairConfig(0), pairConfig(1), pairConfig(2), "XMLDefault.cnf.xml"}
+	settled(t, b, kept)
 
 	// a) Through A's admin API: B serves it new, and builds that file
 	// alone again (selectively: the others it kept are still current).
@@ -69,7 +89,7 @@ func TestPairChanges(t *testing.T) {
 	got := b.waitFile(t, pairConfig(0), 5*time.Second, has("<displayName>Changed On A</displayName>"))
 	t.Logf("a change through A served new by B %v after the command began", time.Since(start).Round(time.Millisecond))
 	converged(t, pairConfig(0), got, a)
-	for _, name := range []string{pairConfig(1), pairConfig(2), "XMLDefault.cnf.xml"} {
+	for _, name := range kept {
 		b.mustGet(t, name)
 	}
 	if n := counter(t, b, "cmtftp_builds_total") - builds; n != 1 {
