@@ -2,8 +2,9 @@
 # Sourced by scripts/test and scripts/bench: start_postgres starts a
 # throwaway PostgreSQL — Debian's postgresql package (installed with apt-get
 # when missing), initdb into a temp dir as the postgres user, a free
-# loopback port — exports CMTFTP_TEST_POSTGRES, and stops and removes it at
-# exit.
+# loopback port — exports CMTFTP_TEST_POSTGRES (its DSN) and
+# CMTFTP_TEST_PGBIN (PostgreSQL's bin directory, for tests that run psql
+# or start a PostgreSQL of their own), and stops and removes it at exit.
 start_postgres() {
   pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)
   if [[ -z $pgbin || ! -x $pgbin/initdb ]]; then
@@ -39,5 +40,6 @@ start_postgres() {
     -o "-p $pgport -k $pgdir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
     start >/dev/null || { cat "$pgdir/server.log" >&2; exit 1; }
   export CMTFTP_TEST_POSTGRES="postgres://postgres@127.0.0.1:$pgport/postgres?sslmode=disable"
+  export CMTFTP_TEST_PGBIN="$pgbin"
   echo "== PostgreSQL $("$pgbin/postgres" --version | awk '{print $3}') on 127.0.0.1:$pgport"
 }

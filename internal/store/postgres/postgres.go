@@ -30,7 +30,7 @@ var migrations embed.FS
 const Channel = "cmtftp_changes"
 
 // FallbackPoll is how often a reader looks at the change log even without
-// a notification (a notification can be lost while a connection is down).
+// a notification: a notification is only a hint, the log is the truth.
 const FallbackPoll = time.Second
 
 // Open connects to the PostgreSQL database named by dsn (a postgres:// URL
@@ -106,45 +106,27 @@ func (*dialect) Classify(err error) error {
 	return nil
 }
 
-// NewWaiter returns a waiter with its own connection that LISTENs on Channel.
+// NewWaiter returns a waiter with its own connection that LISTENs on
+// Channel. The waiter does not reconnect: when its connection breaks,
+// Wait fails, the reader's feed closes and its caller reopens it (a new
+// waiter), reading the log from the last change it got.
 func (d *dialect) NewWaiter(ctx context.Context) (sqlstore.Waiter, error) {
-	w := &waiter{cfg: d.cfg}
-	if err := w.connect(ctx); err != nil {
-		return nil, err
-	}
-	return w, nil
-}
-
-type waiter struct {
-	cfg  *pgx.ConnConfig
-	conn *pgx.Conn
-}
-
-func (w *waiter) connect(ctx context.Context) error {
-	c, err := pgx.ConnectConfig(ctx, w.cfg)
+	c, err := pgx.ConnectConfig(ctx, d.cfg)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if _, err := c.Exec(ctx, "LISTEN "+Channel); err != nil {
 		c.Close(ctx)
-		return err
+		return nil, err
 	}
-	w.conn = c
-	return nil
+	return &waiter{conn: c}, nil
 }
 
+type waiter struct{ conn *pgx.Conn }
+
+// Wait returns on a notification, a nudge or FallbackPoll, whichever
+// comes first, and fails when the connection does.
 func (w *waiter) Wait(ctx context.Context, nudge <-chan struct{}) error {
-	if w.conn == nil || w.conn.IsClosed() {
-		if err := w.connect(ctx); err != nil {
-			select {
-			case <-ctx.Done():
-			case <-nudge:
-			case <-time.After(FallbackPoll):
-			}
-			return err
-		}
-		return nil // reconnected: look at the log, something may have been missed
-	}
 	wctx, cancel := context.WithTimeout(ctx, FallbackPoll)
 	defer cancel()
 	go func() {
@@ -155,16 +137,13 @@ func (w *waiter) Wait(ctx context.Context, nudge <-chan struct{}) error {
 		}
 	}()
 	_, err := w.conn.WaitForNotification(wctx)
-	if err != nil && wctx.Err() != nil && ctx.Err() == nil {
+	if err != nil && wctx.Err() != nil && ctx.Err() == nil && !w.conn.IsClosed() {
 		return nil // timeout or nudge: look at the log
 	}
 	return err
 }
 
 func (w *waiter) Close() error {
-	if w.conn == nil {
-		return nil
-	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 	defer cancel()
 	return w.conn.Close(ctx)

@@ -27,55 +27,44 @@ func (s *DB) LastChange(ctx context.Context) (int64, error) {
 }
 
 // Changes implements store.Store. Events come from the change log the
-// triggers write; the dialect's Waiter says when to look again.
+// triggers write; the dialect's Waiter says when to look again (and the
+// reader looks at the log after every wait, notified or not, so nothing
+// relies on notifications alone). The channel closes when ctx ends or the
+// database fails — a read, or the waiter's connection: the caller reopens
+// from the last ID it got (store.Follow does, with backoff) and misses
+// nothing. Whenever a batch does not begin right after the last ID and
+// the log's oldest row is past it, the log was pruned past the reader
+// (it was away, or fell behind the retention while connected): a
+// KindResync event comes before the batch.
 func (s *DB) Changes(ctx context.Context, after int64) (<-chan store.Change, error) {
 	w, err := s.d.NewWaiter(ctx)
 	if err != nil {
 		return nil, s.wrap(err)
 	}
-	var oldest sql.NullInt64
-	if err := (dbReader{s, ctx}).queryRow(oldestSQL).Scan(&oldest); err != nil {
-		w.Close()
-		return nil, s.wrap(err)
-	}
 	ch := make(chan store.Change, 64)
-	go func() {
-		defer close(ch)
-		defer w.Close()
-		last := after
-		if after > 0 && oldest.Valid && oldest.Int64 > after+1 {
-			// The log was pruned past the reader: it must rebuild everything.
-			if !send(ctx, ch, store.Change{Kind: store.KindResync, Op: store.OpUpdate, At: time.Now().UTC()}) {
-				return
-			}
-		}
-		backoff := 10 * time.Millisecond
-		for {
-			nudge := s.nudgeChan()
-			n, err := s.readChanges(ctx, &last, ch)
-			if ctx.Err() != nil {
-				return
-			}
-			if err != nil {
-				// The database is away: keep the position and try again.
-				select {
-				case <-time.After(backoff):
-				case <-ctx.Done():
-					return
-				}
-				backoff = min(2*backoff, time.Second)
-				continue
-			}
-			backoff = 10 * time.Millisecond
-			if n == feedBatch {
-				continue
-			}
-			if err := w.Wait(ctx, nudge); err != nil && ctx.Err() != nil {
-				return
-			}
-		}
-	}()
+	go s.follow(ctx, w, after, ch)
 	return ch, nil
+}
+
+// follow is the reader of Changes: it sends every change after last to
+// ch, waiting with w when it has read the log to its end, until ctx ends
+// or the database fails.
+func (s *DB) follow(ctx context.Context, w Waiter, last int64, ch chan<- store.Change) {
+	defer close(ch)
+	defer w.Close()
+	for {
+		nudge := s.nudgeChan()
+		n, err := s.readChanges(ctx, &last, ch)
+		if err != nil || ctx.Err() != nil {
+			return
+		}
+		if n == feedBatch {
+			continue
+		}
+		if err := w.Wait(ctx, nudge); err != nil {
+			return
+		}
+	}
 }
 
 func send(ctx context.Context, ch chan<- store.Change, c store.Change) bool {
@@ -87,11 +76,41 @@ func send(ctx context.Context, ch chan<- store.Change, c store.Change) bool {
 	}
 }
 
-// readChanges sends the changes after *last and advances it.
+// readChanges sends the changes after *last and advances it, with a
+// KindResync first when the log was pruned past *last.
 func (s *DB) readChanges(ctx context.Context, last *int64, ch chan<- store.Change) (int, error) {
-	rows, err := dbReader{s, ctx}.query(feedSQL, *last)
+	batch, err := s.readBatch(ctx, *last)
 	if err != nil {
 		return 0, err
+	}
+	// IDs have holes (a rolled-back write takes its IDs with it), so a
+	// batch that does not begin at *last+1 is a prune only when the log
+	// now begins past *last+1: rows are pruned oldest first, so a row at
+	// or before *last+1 means none after *last was deleted.
+	if *last > 0 && len(batch) > 0 && batch[0].ID != *last+1 {
+		var oldest sql.NullInt64
+		if err := (dbReader{s, ctx}).queryRow(oldestSQL).Scan(&oldest); err != nil {
+			return 0, err
+		}
+		if oldest.Valid && oldest.Int64 > *last+1 &&
+			!send(ctx, ch, store.Change{Kind: store.KindResync, Op: store.OpUpdate, At: time.Now().UTC()}) {
+			return 0, ctx.Err()
+		}
+	}
+	for _, c := range batch {
+		if !send(ctx, ch, c) {
+			return 0, ctx.Err()
+		}
+		*last = c.ID
+	}
+	return len(batch), nil
+}
+
+// readBatch reads up to feedBatch change rows after last, in ID order.
+func (s *DB) readBatch(ctx context.Context, last int64) ([]store.Change, error) {
+	rows, err := dbReader{s, ctx}.query(feedSQL, last)
+	if err != nil {
+		return nil, err
 	}
 	var batch []store.Change
 	for rows.Next() {
@@ -99,19 +118,15 @@ func (s *DB) readChanges(ctx context.Context, last *int64, ch chan<- store.Chang
 		var at int64
 		if err := rows.Scan(&c.ID, &c.Kind, &c.Key, &c.Op, &at); err != nil {
 			rows.Close()
-			return 0, err
+			return nil, err
 		}
 		c.At = fromMicros(at)
 		batch = append(batch, c)
 	}
-	err = errors.Join(rows.Err(), rows.Close())
-	for _, c := range batch {
-		if !send(ctx, ch, c) {
-			return 0, ctx.Err()
-		}
-		*last = c.ID
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return nil, err
 	}
-	return len(batch), err
+	return batch, nil
 }
 
 // Prune deletes change-log rows older than age, always keeping the newest
