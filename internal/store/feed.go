@@ -47,13 +47,21 @@ func (f *Feed) Register(hs ...ChangeHandler) { f.handlers = append(f.handlers, h
 
 // Start hands every handler a KindResync change, so each loads its state
 // before the server serves, then follows the feed until ctx ends. The
-// subscription is made before Start returns.
+// subscription is made before Start returns. The feed's position is read
+// before the handlers load: a change committed while they do (seconds, at
+// a large site) is delivered after, never lost.
 func (f *Feed) Start(ctx context.Context) {
+	last, err := f.store.LastChange(ctx)
 	f.deliver(ctx, Change{Kind: KindResync, Op: OpUpdate, At: time.Now().UTC()})
-	Follow(ctx, f.store, f.logger, func(c Change) {
+	each := func(c Change) {
 		f.changes.WithLabelValues(string(c.Kind)).Inc()
 		f.deliver(ctx, c)
-	})
+	}
+	if err != nil { // the database is away: Follow resyncs when it opens
+		Follow(ctx, f.store, f.logger, each)
+		return
+	}
+	FollowFrom(ctx, f.store, last, f.logger, each)
 }
 
 func (f *Feed) deliver(ctx context.Context, c Change) {

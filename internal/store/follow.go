@@ -27,10 +27,21 @@ const (
 // attempt. If the feed could not be opened at all, f gets a KindResync
 // when it first opens: anything may have changed. logger may be nil.
 func Follow(ctx context.Context, s Store, logger *slog.Logger, f func(Change)) {
-	if logger == nil {
-		logger = slog.New(slog.DiscardHandler)
+	follow(ctx, &follower{s: s, log: logger, f: f})
+}
+
+// FollowFrom is Follow from the change after the ID after (a LastChange
+// read before the caller loaded what it keeps), so that a change
+// committed while it loaded reaches f too.
+func FollowFrom(ctx context.Context, s Store, after int64, logger *slog.Logger, f func(Change)) {
+	follow(ctx, &follower{s: s, log: logger, f: f, last: after, opened: true})
+}
+
+// follow opens fl's feed and drains it in a goroutine.
+func follow(ctx context.Context, fl *follower) {
+	if fl.log == nil {
+		fl.log = slog.New(slog.DiscardHandler)
 	}
-	fl := &follower{s: s, log: logger, f: f}
 	ch, err := fl.open(ctx)
 	if err != nil {
 		fl.lost(err)

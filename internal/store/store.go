@@ -32,9 +32,12 @@ type Store interface {
 	Apply(ctx context.Context, s *domain.Site) (ApplyResult, error)
 	// DeviceConfig loads one device with everything its files need.
 	DeviceConfig(ctx context.Context, device string) (*domain.DeviceConfig, error)
-	// Changes streams change events with IDs above after, until ctx ends.
-	// A writer anywhere — this process, another server, plain SQL — causes
-	// events. If the log was pruned past after, a KindResync event comes first.
+	// Changes streams change events with IDs above after, until ctx ends
+	// or the database fails (the channel closes: reopen from the last ID
+	// received, as Follow does). A writer anywhere — this process, another
+	// server, plain SQL — causes events. If the log was pruned past after,
+	// or is pruned past the reader while it follows, a KindResync event
+	// comes first.
 	Changes(ctx context.Context, after int64) (<-chan Change, error)
 	// LastChange returns the ID of the newest change event (0 if none).
 	LastChange(ctx context.Context) (int64, error)
