@@ -28,21 +28,27 @@ type Client struct {
 	HTTP *http.Client
 }
 
-func (c *Client) do(ctx context.Context, method, path string, in any, out any) (*http.Response, error) {
-	var body io.Reader
-	ctype := ""
+// requestBody returns the body of a request sending in, and its type.
+func requestBody(in any) (io.Reader, string, error) {
 	switch v := in.(type) {
 	case nil:
+		return nil, "", nil
 	case []byte:
-		body, ctype = bytes.NewReader(v), "application/octet-stream"
+		return bytes.NewReader(v), "application/octet-stream", nil
 	case upload:
-		body, ctype = v.body, "application/octet-stream"
-	default:
-		b, err := json.Marshal(v)
-		if err != nil {
-			return nil, err
-		}
-		body, ctype = bytes.NewReader(b), "application/json"
+		return v.body, "application/octet-stream", nil
+	}
+	b, err := json.Marshal(in)
+	if err != nil {
+		return nil, "", err
+	}
+	return bytes.NewReader(b), "application/json", nil
+}
+
+func (c *Client) do(ctx context.Context, method, path string, in any, out any) (*http.Response, error) {
+	body, ctype, err := requestBody(in)
+	if err != nil {
+		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, method, strings.TrimRight(c.Base, "/")+path, body)
 	if err != nil {

@@ -52,6 +52,9 @@ type entry struct {
 	err  error
 	cost int64
 	elem *list.Element // nil until kept, and once dropped
+	// loaded is set when done is closed; changed, while loading, when the
+	// file changed meanwhile (both under Source.mu).
+	loaded, changed bool
 }
 
 var _ source.Source = (*Source)(nil)
@@ -65,7 +68,11 @@ func (s *Source) HandleChange(_ context.Context, c store.Change) {
 	switch c.Kind {
 	case domain.KindFile:
 		s.mu.Lock()
-		s.drop(c.Key)
+		if e, ok := s.files[c.Key]; ok && !e.loaded {
+			e.changed = true // the load looks again (load)
+		} else {
+			s.drop(c.Key)
+		}
 		s.mu.Unlock()
 	case store.KindResync:
 		s.mu.Lock()

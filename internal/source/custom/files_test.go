@@ -221,3 +221,81 @@ func (s *syncBuffer) String() string {
 }
 
 func hexSHA(b []byte) string { return source.NewMemory(b, time.Time{}).SHA256() }
+
+// gated is the real store whose first file reader waits for open to be
+// closed before its first read.
+type gated struct {
+	counting
+	open    chan struct{}
+	started chan struct{}
+	once    sync.Once
+}
+
+func (g *gated) OpenFile(ctx context.Context, name string) (*domain.CustomFile, io.ReadCloser, error) {
+	f, r, err := g.counting.OpenFile(ctx, name)
+	first := false
+	g.once.Do(func() { first = true })
+	if err != nil || !first {
+		return f, r, err
+	}
+	close(g.started)
+	return f, &gatedReader{ReadCloser: r, open: g.open}, nil
+}
+
+type gatedReader struct {
+	io.ReadCloser
+	open chan struct{}
+}
+
+func (g *gatedReader) Read(p []byte) (int, error) {
+	<-g.open
+	return g.ReadCloser.Read(p)
+}
+
+// TestChangeWhileLoading: a change event that arrives while a file loads
+// does not make a second copy when the bytes loaded are still the stored
+// ones, and gets the new bytes when they are not.
+func TestChangeWhileLoading(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		rewrite bool
+		loads   int64 // OpenFile calls: the load, the look at the stored SHA-256, a load again
+	}{
+		{"event trailing the commit the load saw", false, 2},
+		{"file changed while loading", true, 3},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			st := backends[0].open(t)
+			v1, v2 := random(t, 2*store.FileChunkBytes), random(t, store.FileChunkBytes)
+			put(t, st, "f.bin", v1)
+			g := &gated{counting: counting{FileStore: st}, open: make(chan struct{}), started: make(chan struct{})}
+			s := &Source{Store: g}
+			got := make(chan source.File, 1)
+			go func() {
+				f, err := open(t, s, "f.bin")
+				if err != nil {
+					t.Error(err)
+				}
+				got <- f
+			}()
+			<-g.started
+			want := v1
+			if tc.rewrite {
+				put(t, st, "f.bin", v2)
+				want = v2
+			}
+			s.HandleChange(context.Background(), store.Change{Kind: domain.KindFile, Key: "f.bin"})
+			close(g.open)
+			f := <-got
+			if f == nil || !bytes.Equal(f.(*source.Memory).Bytes(), want) {
+				t.Fatal("served the wrong bytes")
+			}
+			if again, _ := open(t, s, "f.bin"); again != f {
+				t.Error("the next request got another copy")
+			}
+			if n := g.opens.Load(); n != tc.loads {
+				t.Errorf("%d OpenFile calls, want %d", n, tc.loads)
+			}
+		})
+	}
+}
