@@ -112,8 +112,14 @@ func (x *tx) writeChunks(name string, data []byte) error {
 	return nil
 }
 
-// OpenFile implements store.FileStore.
+// OpenFile implements store.FileStore. A name that is not a custom file
+// costs one query, as Get does (the serving chain asks for every name no
+// built file answers); a file's metadata is read again in the snapshot
+// its chunks are read from.
 func (s *DB) OpenFile(ctx context.Context, name string) (*domain.CustomFile, io.ReadCloser, error) {
+	if _, err := get(dbReader{s, ctx}, domain.KindFile, name); err != nil {
+		return nil, nil, s.wrap(err)
+	}
 	sqlTx, err := s.db.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
 	if err != nil {
 		return nil, nil, s.wrap(err)
