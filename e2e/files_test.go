@@ -244,6 +244,12 @@ func testLargeCustomFile(t *testing.T, driver, db string, openSQL func(*testing.
 			t.Errorf("server %s grew by %d MiB, more than one copy of the file and slack (%d MiB)", s.name, growth>>20, limit>>20)
 		}
 	}
+	// cmtftp file get streams it back from the last server, checked.
+	got := filepath.Join(dir, "got.sbn")
+	mustCLI(t, servers[len(servers)-1].admin, "file", "get", "loads/big.sbn", got)
+	if b, err := os.ReadFile(got); err != nil || sha(b) != want {
+		t.Errorf("file get: %v", err)
+	}
 	checkRefusedUploads(t, a, dir, want)
 	checkCorruptChunk(t, servers, openSQL(t))
 }
