@@ -226,20 +226,25 @@ func (s *DB) fileData(ctx context.Context, f *domain.CustomFile) error {
 		return err
 	}
 	defer r.Close()
+	if cur.Size > store.InlineFileBytes { // replaced since f was read
+		*f = *cur
+		return nil
+	}
 	data := make([]byte, cur.Size)
 	if _, err := io.ReadFull(r, data); err != nil {
 		return err
 	}
-	if _, err := r.Read(make([]byte, 1)); !errors.Is(err, io.EOF) {
-		return cmpErr(err)
+	if _, err := r.Read(make([]byte, 1)); !errors.Is(err, io.EOF) { // the reader checks the SHA-256 as it ends
+		return trailingErr(err)
 	}
 	*f = *cur
 	f.Data = data
 	return nil
 }
 
-// cmpErr is err, or ErrCorrupt when a stream that should have ended did not.
-func cmpErr(err error) error {
+// trailingErr is err, or ErrCorrupt when a stream that should have ended
+// did not.
+func trailingErr(err error) error {
 	if err == nil {
 		return fmt.Errorf("%w: more bytes than the stored size", store.ErrCorrupt)
 	}

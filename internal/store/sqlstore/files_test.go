@@ -216,3 +216,35 @@ func TestFileInlineRecords(t *testing.T) {
 		})
 	}
 }
+
+// zeros reads zero bytes forever.
+type zeros struct{}
+
+func (zeros) Read(p []byte) (int, error) { clear(p); return len(p), nil }
+
+// TestFileBeyondInline: Get returns a file larger than
+// store.InlineFileBytes without its bytes; OpenFile streams them.
+func TestFileBeyondInline(t *testing.T) {
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			ctx := context.Background()
+			s := openStore(t, b.make(t))
+			const size = store.InlineFileBytes + 1
+			if _, _, err := s.PutFile(ctx, "huge.bin", io.LimitReader(zeros{}, size), ""); err != nil {
+				t.Fatal(err)
+			}
+			f, err := store.Get[*domain.CustomFile](ctx, s, "huge.bin")
+			if err != nil || f.Data != nil || f.Size != size {
+				t.Fatalf("Get: %d bytes of data, size %d, %v", len(f.Data), f.Size, err)
+			}
+			_, r, err := s.OpenFile(ctx, "huge.bin")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer r.Close()
+			if n, err := io.Copy(io.Discard, r); err != nil || n != size {
+				t.Errorf("OpenFile: %d bytes, %v", n, err)
+			}
+		})
+	}
+}
