@@ -94,31 +94,45 @@ func newFileCmd() *cobra.Command {
 	var cf clientFlags
 	f := &cobra.Command{Use: "file", Short: "Custom files stored in the database and served by every server of the cluster"}
 	cf.register(f)
-	put := &cobra.Command{Use: "put NAME PATH", Short: "Upload a file under NAME (PATH - reads stdin)", Args: cobra.ExactArgs(2),
+	put := &cobra.Command{Use: "put NAME PATH", Short: "Upload a file under NAME (PATH - reads stdin)",
+		Long: "put streams the file to the server, never holding it whole: its SHA-256 is computed first and\n" +
+			"sent with it, and the server stores nothing unless the bytes it received have it. Standard\n" +
+			"input is spooled to a temporary file first. The server takes files of up to 512 MiB.",
+		Args: cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			var data []byte
-			var err error
-			if args[1] == "-" {
-				data, err = io.ReadAll(os.Stdin)
-			} else {
-				data, err = os.ReadFile(args[1])
-			}
-			if err != nil {
-				return err
-			}
 			name := strings.TrimPrefix(args[0], "/")
 			// Check the name here too: a name with ".." would not even reach the API's route.
 			if err := domain.Normalize(&domain.CustomFile{Name: name}); err != nil {
 				return err
 			}
-			ctx, cancel := cmdContext(cmd)
-			defer cancel()
-			cfile, err := cf.client().PutFile(ctx, name, data)
+			f, size, sum, err := openUpload(args[1])
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "stored %s (%d bytes, sha256 %s)\n", cfile.Name, cfile.Size, cfile.SHA256[:12])
+			defer f.Close()
+			ctx, cancel := cmdContext(cmd)
+			defer cancel()
+			cfile, changed, err := cf.client().PutFile(ctx, name, f, size, sum)
+			if err != nil {
+				return fmt.Errorf("file put %s: %w", name, err)
+			}
+			note := ""
+			if !changed {
+				note = ", unchanged"
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "stored %s (%d bytes, sha256 %s%s)\n", cfile.Name, cfile.Size, cfile.SHA256[:12], note)
 			return nil
+		}}
+	get := &cobra.Command{Use: "get NAME [PATH]", Short: "Download a file to PATH (default or - : stdout), checked against its SHA-256",
+		Args: cobra.RangeArgs(1, 2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx, cancel := cmdContext(cmd)
+			defer cancel()
+			path := "-"
+			if len(args) == 2 {
+				path = args[1]
+			}
+			return getFile(ctx, cf.client(), strings.TrimPrefix(args[0], "/"), path, cmd.OutOrStdout())
 		}}
 	list := listCmd(&cf, domain.KindFile, "List custom files", []string{"name", "size", "sha256", "modified"})
 	rm := &cobra.Command{Use: "rm NAME...", Short: "Delete custom files", Args: cobra.MinimumNArgs(1),
@@ -133,6 +147,6 @@ func newFileCmd() *cobra.Command {
 			}
 			return nil
 		}}
-	f.AddCommand(put, list, rm)
+	f.AddCommand(put, get, list, rm)
 	return f
 }

@@ -3,6 +3,8 @@ package admin
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -26,19 +28,27 @@ type Client struct {
 	HTTP *http.Client
 }
 
-func (c *Client) do(ctx context.Context, method, path string, in any, out any) (*http.Response, error) {
-	var body io.Reader
-	ctype := ""
+// requestBody returns the body of a request sending in, and its type.
+func requestBody(in any) (io.Reader, string, error) {
 	switch v := in.(type) {
 	case nil:
+		return nil, "", nil
 	case []byte:
-		body, ctype = bytes.NewReader(v), "application/octet-stream"
-	default:
-		b, err := json.Marshal(v)
-		if err != nil {
-			return nil, err
-		}
-		body, ctype = bytes.NewReader(b), "application/json"
+		return bytes.NewReader(v), "application/octet-stream", nil
+	case upload:
+		return v.body, "application/octet-stream", nil
+	}
+	b, err := json.Marshal(in)
+	if err != nil {
+		return nil, "", err
+	}
+	return bytes.NewReader(b), "application/json", nil
+}
+
+func (c *Client) do(ctx context.Context, method, path string, in any, out any) (*http.Response, error) {
+	body, ctype, err := requestBody(in)
+	if err != nil {
+		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, method, strings.TrimRight(c.Base, "/")+path, body)
 	if err != nil {
@@ -46,6 +56,9 @@ func (c *Client) do(ctx context.Context, method, path string, in any, out any) (
 	}
 	if ctype != "" {
 		req.Header.Set("Content-Type", ctype)
+	}
+	if u, ok := in.(upload); ok {
+		u.prepare(req)
 	}
 	if c.Token != "" {
 		req.Header.Set("Authorization", "Bearer "+c.Token)
@@ -152,11 +165,71 @@ func (c *Client) Delete(ctx context.Context, k domain.Kind, key string) error {
 	return err
 }
 
-// PutFile uploads a custom file's bytes.
-func (c *Client) PutFile(ctx context.Context, name string, data []byte) (*domain.CustomFile, error) {
+// PutFile uploads a custom file's bytes from body, streamed as they are
+// read, never held whole: size is their length (-1 when unknown: the body
+// is sent chunked), sum their SHA-256 in hex, which the server checks
+// before it stores anything ("" to check nothing). A body larger than the
+// server takes (MaxFileUpload) is refused before it is sent. It reports
+// whether the stored file changed.
+func (c *Client) PutFile(ctx context.Context, name string, body io.Reader, size int64, sum string) (*domain.CustomFile, bool, error) {
 	var f domain.CustomFile
-	_, err := c.do(ctx, http.MethodPut, item(domain.KindFile, name), data, &f)
-	return &f, err
+	resp, err := c.do(ctx, http.MethodPut, item(domain.KindFile, name), upload{body, size, sum}, &f)
+	if err != nil {
+		return nil, false, err
+	}
+	return &f, resp.Header.Get("X-Cmtftp-Changed") == "true", nil
+}
+
+// upload is a raw request body of known size and SHA-256 (PutFile).
+type upload struct {
+	body io.Reader
+	size int64
+	sum  string
+}
+
+// prepare sets the request's length and checksum, and asks the server
+// to answer before the body is sent (a refusal costs no upload).
+func (u upload) prepare(req *http.Request) {
+	req.ContentLength = u.size
+	if u.size == 0 {
+		req.Body = http.NoBody
+	}
+	if u.sum != "" {
+		req.Header.Set(ChecksumHeader, u.sum)
+	}
+	if u.size != 0 {
+		req.Header.Set("Expect", "100-continue")
+	}
+}
+
+// GetFile writes a custom file's bytes to w as they arrive, never holding
+// them whole, and checks them against the SHA-256 the server sends with
+// them: a mismatch, or a transfer cut short, is an error (after what was
+// written). It returns the file's SHA-256 (hex) and length.
+func (c *Client) GetFile(ctx context.Context, name string, w io.Writer) (string, int64, error) {
+	h := sha256.New()
+	cw := &countWriter{w: io.MultiWriter(w, h)}
+	resp, err := c.do(ctx, http.MethodGet, item(domain.KindFile, name)+"?raw", nil, io.Writer(cw))
+	if err != nil {
+		return "", cw.n, err
+	}
+	sum := hex.EncodeToString(h.Sum(nil))
+	if want := resp.Header.Get(ChecksumHeader); want != "" && !strings.EqualFold(want, sum) {
+		return sum, cw.n, fmt.Errorf("file %s: %d bytes received with SHA-256 %s, the server's is %s", name, cw.n, sum, want)
+	}
+	return sum, cw.n, nil
+}
+
+// countWriter counts the bytes written through it.
+type countWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countWriter) Write(b []byte) (int, error) {
+	n, err := c.w.Write(b)
+	c.n += int64(n)
+	return n, err
 }
 
 // Params returns every parameter with its value in effect.

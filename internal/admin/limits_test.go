@@ -184,7 +184,7 @@ func TestRecordLimits(t *testing.T) {
 		{"line", "PUT /api/v1/lines/4001", `{"number":"4001","displayName":"`, "aaaaaaaa", `"}`, 100 << 10, 413, "request body: more than 65536 bytes"},
 		{"new line", "POST /api/v1/lines", `{"number":"4001","displayName":"`, "aaaaaaaa", `"}`, 100 << 10, 413, "request body: more than 65536 bytes"},
 		{"parameter", "PUT /api/v1/params/BuildCNFFiles", `{"value":"`, "aaaaaaaa", `"}`, 100 << 10, 413, "request body: more than 65536 bytes"},
-		{"raw file", "PUT /api/v1/files/big.bin", "", "aaaaaaaa", "", 64<<20 + 8, 413, "request body: more than 67108864 bytes"},
+		{"raw file", "PUT /api/v1/files/big.bin", "", "aaaaaaaa", "", MaxFileUpload + 8, 413, "request body: more than 536870912 bytes"},
 		{"a line within the limit", "PUT /api/v1/lines/4001", `{"number":"4001","displayName":"`, "aaaaaaaa", `"}`, 1 << 10, 422, "displayName"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -195,7 +195,7 @@ func TestRecordLimits(t *testing.T) {
 			}
 		})
 	}
-	if _, err := c.PutFile(context.Background(), "ok.bin", make([]byte, 1<<20)); err != nil {
+	if _, _, err := c.PutFile(context.Background(), "ok.bin", bytes.NewReader(make([]byte, 1<<20)), 1<<20, ""); err != nil {
 		t.Errorf("a 1 MiB file: %v", err)
 	}
 }

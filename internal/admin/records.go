@@ -2,7 +2,6 @@ package admin
 
 import (
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 
@@ -52,15 +51,12 @@ func (s *Server) get(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if isRawFile(ki.Kind, r) {
+		return s.getFileRaw(w, r, r.PathValue("key")) // streamed, never whole (files.go)
+	}
 	e, err := s.Store.Get(r.Context(), ki.Kind, r.PathValue("key"))
 	if err != nil {
 		return err
-	}
-	if f, ok := e.(*domain.CustomFile); ok && r.URL.Query().Has("raw") {
-		w.Header().Set("Content-Type", "application/octet-stream")
-		w.Header().Set("ETag", `"`+f.SHA256+`"`)
-		w.Write(f.Data)
-		return nil
 	}
 	writeJSON(w, http.StatusOK, e)
 	return nil
@@ -74,7 +70,10 @@ func (s *Server) put(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	key := r.PathValue("key")
-	e, err := s.body(w, r, ki, key)
+	if isRawFile(ki.Kind, r) {
+		return s.putFile(w, r, key, MaxFileUpload) // streamed into the store (files.go)
+	}
+	e, err := s.body(w, r, ki)
 	if err != nil {
 		return err
 	}
@@ -99,7 +98,7 @@ func (s *Server) create(w http.ResponseWriter, r *http.Request) error {
 	if ki.Kind == domain.KindFile {
 		return badRequest("upload files with PUT /api/v1/files/NAME")
 	}
-	e, err := s.body(w, r, ki, "")
+	e, err := s.body(w, r, ki)
 	if err != nil {
 		return err
 	}
@@ -124,22 +123,9 @@ func (s *Server) delete(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// maxFileBytes is the largest custom file domain accepts.
-const maxFileBytes = 64 << 20
-
-// body decodes a record of kind ki within s.Limits; a raw (non-JSON) body
-// is a custom file's data.
-func (s *Server) body(w http.ResponseWriter, r *http.Request, ki domain.KindInfo, key string) (domain.Entity, error) {
-	if ki.Kind == domain.KindFile && !strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
-		data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxFileBytes))
-		if tl := tooLarge(err); tl != nil {
-			return nil, tl
-		}
-		if err != nil {
-			return nil, badRequest("request body: " + err.Error())
-		}
-		return &domain.CustomFile{Name: key, Data: data}, nil
-	}
+// body decodes a JSON record of kind ki within s.Limits (a custom file's
+// raw bytes go to putFile instead).
+func (s *Server) body(w http.ResponseWriter, r *http.Request, ki domain.KindInfo) (domain.Entity, error) {
 	max := s.Limits.withDefaults().RecordBytes
 	if ki.Kind == domain.KindFile {
 		max = MaxFileRecordBytes

@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -91,7 +92,7 @@ func TestAPIFilesRaw(t *testing.T) {
 	c, _, srv := newAPI(t, "")
 	ctx := context.Background()
 	data := []byte{0, 1, 2, 3, 0xff}
-	f, err := c.PutFile(ctx, "Desktops/80x53x1/bg.png", data)
+	f, _, err := c.PutFile(ctx, "Desktops/80x53x1/bg.png", bytes.NewReader(data), int64(len(data)), "")
 	if err != nil || f.Size != 5 || len(f.SHA256) != 64 {
 		t.Fatalf("put: %+v %v", f, err)
 	}

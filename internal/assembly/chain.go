@@ -12,6 +12,7 @@ import (
 	"cmtftp/internal/source/custom"
 	"cmtftp/internal/source/guard"
 	"cmtftp/internal/source/remote"
+	"cmtftp/internal/store"
 )
 
 // chain builds the serving chain in its one order and registers the feed
@@ -20,7 +21,11 @@ func (s *Server) chain(params domain.ParamValues) (source.Source, error) {
 	builds := built.NewMetrics(s.registry)
 	configs := &built.Source{Store: s.store, Logger: s.log, OnBuild: builds.Built, Metrics: builds, MaxBytes: s.cfg.ConfigCacheBytes}
 	s.cacheStatus, s.configs = configs.ServeStatus, configs
-	customs := &custom.Source{Store: s.store, Logger: s.log}
+	files, err := store.FilesOf(s.store)
+	if err != nil {
+		return nil, err
+	}
+	customs := &custom.Source{Store: files, Logger: s.log, MaxBytes: s.cfg.CustomFileBytes}
 	alternates := &alternate.Locations{Store: s.store, Logger: s.log}
 	constants := &cache.Dir{Root: s.cfg.Root, Logger: s.log}
 	if params.Bool(domain.ParamCacheConstantFiles) {

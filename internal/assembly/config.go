@@ -63,6 +63,10 @@ type Config struct {
 	// memory (built.Source.MaxBytes): zero an eighth of memory, at most
 	// 512 MiB; negative none.
 	ConfigCacheBytes int64
+	// CustomFileBytes is the byte budget of the custom files kept in
+	// memory (custom.Source.MaxBytes): zero or negative
+	// custom.DefaultMaxBytes.
+	CustomFileBytes int64
 	// TimelineBytes bounds the memory of the boot timeline (timeline.New):
 	// zero is timeline.DefaultMaxBytes.
 	TimelineBytes int64

@@ -221,10 +221,12 @@ type Param struct {
 }
 
 // CustomFile is a cluster-wide file an admin uploads once, served by every
-// server of the cluster.
+// server of the cluster. Its bytes are kept in chunks of their own table
+// (the store's FileStore streams them); Data carries them inline for a site
+// document and for files of at most the store's InlineFileBytes.
 type CustomFile struct {
 	Name     string    `json:"name" yaml:"name" db:"name"`
-	Data     []byte    `json:"data,omitempty" yaml:"data,omitempty" db:"data,omitlist"`
+	Data     []byte    `json:"data,omitempty" yaml:"data,omitempty" db:"-"`
 	Size     int64     `json:"size" yaml:"-" db:"size"`
 	SHA256   string    `json:"sha256" yaml:"-" db:"sha256"`
 	Modified time.Time `json:"modified,omitzero" yaml:"-" db:"modified,micros"`

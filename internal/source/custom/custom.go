@@ -1,11 +1,18 @@
 // Package custom serves the custom files kept in the database (cmtftp file
 // put): uploaded once, served by every server of the cluster. It comes
 // right after the built files in the serving chain.
+//
+// A file is read from the database once per server, streamed chunk by
+// chunk into one copy in memory, and checked against its stored SHA-256
+// before it is served; every transfer of it shares that copy. Concurrent
+// first requests for a file share one load. The files kept stay within a
+// byte budget (least recently used go first), and a change to one custom
+// file drops that file only.
 package custom
 
 import (
+	"container/list"
 	"context"
-	"errors"
 	"log/slog"
 	"sync"
 
@@ -14,72 +21,106 @@ import (
 	"cmtftp/internal/store"
 )
 
+// DefaultMaxBytes is Source.MaxBytes's default.
+const DefaultMaxBytes = 256 << 20
+
 // Source serves custom files from Store, keeping the ones asked for in
-// memory until the change feed reports a change to custom files.
+// memory within MaxBytes.
 type Source struct {
 	// Store is the configuration database.
-	Store store.Store
-	// Logger receives feed errors; nil discards.
+	Store store.FileStore
+	// Logger receives files whose bytes do not match their SHA-256; nil
+	// discards.
 	Logger *slog.Logger
+	// MaxBytes is the byte budget of the files kept; zero or negative is
+	// DefaultMaxBytes. The file loaded last is kept even when it alone
+	// is larger: every transfer of it still shares one copy.
+	MaxBytes int64
 
 	mu    sync.Mutex
-	files map[string]*source.Memory // nil entry: known not to exist
-	gen   uint64
+	files map[string]*entry // loading or kept; a kept entry is in lru
+	lru   list.List         // of *entry, most recently used first
+	bytes int64             // the cost of the entries in lru
+}
+
+// entry is one name's answer: loading until done is closed, then the file
+// (nil: not a custom file) or err (busy).
+type entry struct {
+	name string
+	done chan struct{}
+	file *source.Memory
+	err  error
+	cost int64
+	elem *list.Element // nil until kept, and once dropped
+	// loaded is set when done is closed; changed, while loading, when the
+	// file changed meanwhile (both under Source.mu).
+	loaded, changed bool
 }
 
 var _ source.Source = (*Source)(nil)
 
 var _ store.ChangeHandler = (*Source)(nil)
 
-// HandleChange implements store.ChangeHandler: a custom-file change (or a
-// resync) drops what is kept.
+// HandleChange implements store.ChangeHandler: a change to a custom file
+// drops that file (or the answer that it does not exist); a resync drops
+// every one.
 func (s *Source) HandleChange(_ context.Context, c store.Change) {
-	if c.Kind == domain.KindFile || c.Kind == store.KindResync {
-		s.invalidate()
+	switch c.Kind {
+	case domain.KindFile:
+		s.mu.Lock()
+		if e, ok := s.files[c.Key]; ok && !e.loaded {
+			e.changed = true // the load looks again (load)
+		} else {
+			s.drop(c.Key)
+		}
+		s.mu.Unlock()
+	case store.KindResync:
+		s.mu.Lock()
+		for name := range s.files {
+			s.drop(name)
+		}
+		s.mu.Unlock()
 	}
-}
-
-func (s *Source) invalidate() {
-	s.mu.Lock()
-	s.gen++
-	s.files = nil
-	s.mu.Unlock()
 }
 
 // Open implements source.Source. A name that is not a custom file is
-// source.ErrNotFound (remembered until the next custom-file change, so the
-// database is asked once per name); a database that cannot answer is
-// source.ErrBusy.
+// source.ErrNotFound (remembered until that name changes, so the database
+// is asked once per name); a database that cannot answer, or bytes that do
+// not match their SHA-256, are source.ErrBusy.
 func (s *Source) Open(ctx context.Context, req *source.Request) (source.File, error) {
 	s.mu.Lock()
-	f, known := s.files[req.Path]
-	gen := s.gen
-	s.mu.Unlock()
-	if known {
-		if f == nil {
-			return nil, source.ErrNotFound
-		}
-		return f, nil
+	e, ok := s.files[req.Path]
+	if ok && e.elem != nil {
+		s.lru.MoveToFront(e.elem)
 	}
-	cf, err := store.Get[*domain.CustomFile](ctx, s.Store, req.Path)
-	switch {
-	case errors.Is(err, domain.ErrNotFound):
-		f = nil
-	case err != nil:
-		return nil, source.ErrBusy
-	default:
-		f = source.NewMemory(cf.Data, cf.Modified)
-	}
-	s.mu.Lock()
-	if s.gen == gen {
+	if !ok {
+		e = &entry{name: req.Path, done: make(chan struct{})}
 		if s.files == nil {
-			s.files = map[string]*source.Memory{}
+			s.files = map[string]*entry{}
 		}
-		s.files[req.Path] = f
+		s.files[req.Path] = e
 	}
 	s.mu.Unlock()
-	if f == nil {
+	if !ok {
+		s.load(ctx, e) // the first to ask loads; the others wait for it
+	}
+	select {
+	case <-e.done:
+	case <-ctx.Done():
+		return nil, source.ErrBusy
+	}
+	switch {
+	case e.err != nil:
+		return nil, e.err
+	case e.file == nil:
 		return nil, source.ErrNotFound
 	}
-	return f, nil
+	return e.file, nil
+}
+
+// Kept returns how many answers are kept and the bytes they cost.
+func (s *Source) Kept() (n int, bytes int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.lru.Len(), s.bytes
 }

@@ -30,6 +30,9 @@ func (s *DB) Get(ctx context.Context, k domain.Kind, key string) (domain.Entity,
 		e, err = get(r, k, key)
 		return err
 	})
+	if f, ok := e.(*domain.CustomFile); ok && err == nil {
+		err = s.fileData(ctx, f) // the bytes, when small enough to return inline
+	}
 	return e, s.wrap(err)
 }
 
@@ -417,11 +420,21 @@ func (x *tx) checkRecord(e domain.Entity, old domain.Entity) error {
 			v.Since = old.(*domain.Login).Since
 		}
 	case *domain.CustomFile:
-		if old != nil && old.(*domain.CustomFile).SHA256 == v.SHA256 {
+		if old != nil && sameFile(old.(*domain.CustomFile), v) {
 			v.Modified = old.(*domain.CustomFile).Modified
+			return nil
 		}
+		// New bytes go to their chunks here, before the row is written
+		// (put, or Apply's groups): the chunks' foreign key is deferred.
+		return x.writeChunks(v.Name, v.Data)
 	}
 	return nil
+}
+
+// sameFile reports whether two custom files hold the same bytes (the
+// stored one, read without them, is known by its size and SHA-256).
+func sameFile(a, b *domain.CustomFile) bool {
+	return a.Name == b.Name && a.Size == b.Size && a.SHA256 == b.SHA256
 }
 
 func checkDevice(x *tx, d *domain.Device, m *domain.Model) error {
@@ -454,6 +467,10 @@ func checkDevice(x *tx, d *domain.Device, m *domain.Model) error {
 
 // same reports whether two records of one kind hold the same values.
 func same(a, b domain.Entity) bool {
+	if fa, ok := a.(*domain.CustomFile); ok {
+		fb, ok := b.(*domain.CustomFile)
+		return ok && sameFile(fa, fb) && fa.Modified.Equal(fb.Modified)
+	}
 	ja, err1 := json.Marshal(a)
 	jb, err2 := json.Marshal(b)
 	return err1 == nil && err2 == nil && bytes.Equal(ja, jb)
