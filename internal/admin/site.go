@@ -126,7 +126,9 @@ func ExportTo(ctx context.Context, st store.Store, w io.Writer) error {
 // models left out (every store has them); remote clusters in search order
 // (priority, then name), numbered 1, 2, 3 … in that order, so that applying
 // the document again gives the same order even where stored priorities
-// were equal or 0; custom files with their bytes.
+// were equal or 0; custom files with their bytes, those above
+// store.InlineFileBytes by size and SHA-256 alone (domain.CustomFile's
+// IsReference: applied where those bytes are stored, refused elsewhere).
 func exported(ctx context.Context, st store.Store, k domain.Kind, f func(domain.Entity) error) error {
 	switch k {
 	case domain.KindModel:
@@ -136,7 +138,7 @@ func exported(ctx context.Context, st store.Store, k domain.Kind, f func(domain.
 			}
 			return f(e)
 		})
-	case domain.KindFile: // listed without their bytes
+	case domain.KindFile: // listed without their bytes: Get adds them, up to store.InlineFileBytes
 		return store.Each(ctx, st, k, func(e domain.Entity) error {
 			full, err := store.Get[*domain.CustomFile](ctx, st, e.Key())
 			if err != nil {

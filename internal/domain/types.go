@@ -232,6 +232,12 @@ type CustomFile struct {
 	Modified time.Time `json:"modified,omitzero" yaml:"-" db:"modified,micros"`
 }
 
+// IsReference reports whether f gives its size and SHA-256 without its
+// bytes: a site document's stand-in for a file too large to carry (an
+// export leaves out the bytes of files above 64 MiB), which applies only
+// where those very bytes are stored already.
+func (f *CustomFile) IsReference() bool { return len(f.Data) == 0 && f.Size > 0 }
+
 // Kind and Key implement Entity.
 func (*Server) Kind() Kind          { return KindServer }
 func (*Group) Kind() Kind           { return KindGroup }

@@ -495,6 +495,13 @@ func normFile(f *CustomFile) error {
 	if len(f.Data) > 64<<20 {
 		return invalid(f, "data", "%d bytes, at most 64 MiB", len(f.Data))
 	}
+	if f.IsReference() { // stands for stored bytes: the store checks it has them
+		if b, err := hex.DecodeString(f.SHA256); err != nil || len(b) != sha256.Size {
+			return invalid(f, "sha256", "%q is not a SHA-256 (64 hex digits)", f.SHA256)
+		}
+		f.SHA256 = strings.ToLower(f.SHA256)
+		return nil
+	}
 	sum := sha256.Sum256(f.Data)
 	f.SHA256, f.Size = hex.EncodeToString(sum[:]), int64(len(f.Data))
 	if f.Modified.IsZero() {

@@ -424,6 +424,11 @@ func (x *tx) checkRecord(e domain.Entity, old domain.Entity) error {
 			v.Modified = old.(*domain.CustomFile).Modified
 			return nil
 		}
+		if v.IsReference() { // the bytes it stands for are not the stored ones
+			return &domain.FieldError{Kind: v.Kind(), Key: v.Name, Field: "data", Err: domain.ErrInvalid,
+				Msg: fmt.Sprintf("the document gives this file's size (%d) and SHA-256 but not its bytes, and they are not stored here "+
+					"(an export leaves out the bytes of files above 64 MiB): upload it with cmtftp file put", v.Size)}
+		}
 		// New bytes go to their chunks here, before the row is written
 		// (put, or Apply's groups): the chunks' foreign key is deferred.
 		return x.writeChunks(v.Name, v.Data)

@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"io"
+	"strings"
 	"testing"
 
 	"cmtftp/internal/domain"
@@ -244,6 +245,71 @@ func TestFileBeyondInline(t *testing.T) {
 			defer r.Close()
 			if n, err := io.Copy(io.Discard, r); err != nil || n != size {
 				t.Errorf("OpenFile: %d bytes, %v", n, err)
+			}
+			// What an export writes of it (size and SHA-256, no bytes) applies
+			// back here unchanged, and is refused where the bytes are not stored.
+			if res, err := s.Apply(ctx, &domain.Site{Files: []*domain.CustomFile{f}}); err != nil || res.Unchanged != 1 {
+				t.Errorf("apply its reference back: %+v %v", res, err)
+			}
+			if got, err := readFileSize(ctx, s, "huge.bin"); err != nil || got != size {
+				t.Errorf("after applying its reference: %d bytes, %v", got, err)
+			}
+			other := openStore(t, b.make(t))
+			if _, err := other.Apply(ctx, &domain.Site{Files: []*domain.CustomFile{f}}); !errors.Is(err, domain.ErrInvalid) {
+				t.Errorf("apply the reference where the bytes are not stored: %v, want ErrInvalid", err)
+			}
+			if _, err := store.Get[*domain.CustomFile](ctx, other, "huge.bin"); !errors.Is(err, domain.ErrNotFound) {
+				t.Errorf("after the refused apply: %v, want not found", err)
+			}
+		})
+	}
+}
+
+// readFileSize streams name's bytes through OpenFile and counts them.
+func readFileSize(ctx context.Context, s *sqlstore.DB, name string) (int64, error) {
+	_, r, err := s.OpenFile(ctx, name)
+	if err != nil {
+		return 0, err
+	}
+	defer r.Close()
+	return io.Copy(io.Discard, r)
+}
+
+// TestFileReference: a file given by size and SHA-256 without its bytes
+// (CustomFile.IsReference) applies only where those bytes are stored;
+// one naming other bytes, or a malformed SHA-256, is refused and stores
+// nothing.
+func TestFileReference(t *testing.T) {
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			ctx := context.Background()
+			s := openStore(t, b.make(t))
+			if _, _, err := s.PutFile(ctx, "ring.raw", bytes.NewReader([]byte("abc")), ""); err != nil {
+				t.Fatal(err)
+			}
+			for _, tc := range []struct {
+				name, sha string
+				size      int64
+				ok        bool
+			}{
+				{"ring.raw", hexSum([]byte("abc")), 3, true},
+				{"ring.raw", strings.ToUpper(hexSum([]byte("abc"))), 3, true},
+				{"ring.raw", hexSum([]byte("abd")), 3, false},
+				{"ring.raw", hexSum([]byte("abc")), 4, false},
+				{"ring.raw", "abc", 3, false},
+				{"new.raw", hexSum([]byte("abc")), 3, false},
+			} {
+				ref := &domain.CustomFile{Name: tc.name, Size: tc.size, SHA256: tc.sha}
+				res, err := s.Apply(ctx, &domain.Site{Files: []*domain.CustomFile{ref}})
+				if tc.ok != (err == nil) || err != nil && !errors.Is(err, domain.ErrInvalid) || tc.ok && res.Unchanged != 1 {
+					t.Errorf("%+v: %+v %v", tc, res, err)
+				}
+			}
+			if got, err := readFile(t, s, "ring.raw"); err != nil || string(got) != "abc" {
+				t.Errorf("ring.raw after: %q %v", got, err)
+			}
+			if _, err := store.Get[*domain.CustomFile](ctx, s, "new.raw"); !errors.Is(err, domain.ErrNotFound) {
+				t.Errorf("new.raw: %v, want not found", err)
 			}
 		})
 	}
