@@ -218,6 +218,7 @@ func (f serveFlags) config(cmd *cobra.Command, log *slog.Logger) (assembly.Confi
 	cfg.HTTPWriteTimeout, cfg.ConfigCacheBytes = f.httpWrite, f.cacheBytes
 	cfg.ChangeLogKeep = f.mem.pruneAge
 	cfg.TimelineBytes = f.mem.timeline
+	cfg.CustomFileBytes = f.mem.custom
 	cfg.Heartbeat = cmp.Or(f.heartbeat, -1) // 0: not registered
 	if f.mem.pruneAge == 0 {
 		cfg.ChangeLogKeep = -1 // never

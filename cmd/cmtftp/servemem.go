@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"cmtftp/internal/assembly"
+	"cmtftp/internal/source/custom"
 	"cmtftp/internal/timeline"
 )
 
@@ -25,12 +26,14 @@ type memFlags struct {
 	pprof    string
 	pruneAge time.Duration
 	timeline int64 // --timeline-bytes
+	custom   int64 // --custom-file-bytes
 }
 
 func (f *memFlags) bind(fl *pflag.FlagSet) {
 	fl.Int64Var(&f.limit, "memory-limit", -1, "soft memory limit of the Go runtime in bytes (runtime/debug.SetMemoryLimit): past it the garbage collector works harder and returns freed memory sooner; -1: GOMEMLIMIT when set, else the bytes of the built files kept (at most --config-cache-bytes) plus "+fmt.Sprint(assembly.MemoryAllowance>>20)+" MiB, followed as the cache fills; 0: none")
 	fl.StringVar(&f.pprof, "pprof", "", `serve the Go runtime's profiles (net/http/pprof, /debug/pprof/) on this loopback address, e.g. 127.0.0.1:6060; "" (the default) turns it off`)
 	fl.Int64Var(&f.timeline, "timeline-bytes", timeline.DefaultMaxBytes, "memory bound of the boot timeline, in bytes (an eighth of it for MACs not in the database): past it the devices heard from longest ago are forgotten first")
+	fl.Int64Var(&f.custom, "custom-file-bytes", custom.DefaultMaxBytes, "byte budget of the custom files (cmtftp file put) kept in memory, one verified copy each: past it the least recently served are dropped and read from the database again when asked for (the file read last is kept even alone above it)")
 	fl.DurationVar(&f.pruneAge, "change-log-keep", assembly.DefaultChangeLogKeep, "how long the database's change log keeps a change before the server prunes it (a server or follower behind the pruned part reloads everything); 0: never prune")
 }
 
@@ -42,6 +45,8 @@ func (f memFlags) validate() error {
 		return fmt.Errorf("--pprof %s: profiles show the server's memory, so they are served on loopback only", f.pprof)
 	case f.timeline != 0 && f.timeline < 64<<10:
 		return fmt.Errorf("--timeline-bytes %d: at least 65536 (0: the default)", f.timeline)
+	case f.custom != 0 && f.custom < 1<<20:
+		return fmt.Errorf("--custom-file-bytes %d: at least 1048576 (0: the default)", f.custom)
 	case f.pruneAge < 0:
 		return errors.New("--change-log-keep must be 0 (never prune) or positive")
 	}

@@ -25,6 +25,8 @@ func TestMemFlags(t *testing.T) {
 		{memFlags{limit: -1, pruneAge: -time.Second}, "--change-log-keep"},
 		{memFlags{limit: -1, timeline: 1 << 20}, ""},
 		{memFlags{limit: -1, timeline: 4096}, "--timeline-bytes"},
+		{memFlags{limit: -1, custom: 1 << 20}, ""},
+		{memFlags{limit: -1, custom: 4096}, "--custom-file-bytes"},
 	} {
 		err := tc.f.validate()
 		if tc.err == "" && err != nil || tc.err != "" && (err == nil || !strings.Contains(err.Error(), tc.err)) {
