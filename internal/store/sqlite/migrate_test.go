@@ -13,6 +13,8 @@ import (
 	"testing/fstest"
 	"time"
 
+	"github.com/pressly/goose/v3"
+
 	"cmtftp/internal/domain"
 	"cmtftp/internal/store"
 	"cmtftp/internal/store/sqlstore"
@@ -44,7 +46,7 @@ func migrationsUpTo(t *testing.T, version int) fs.FS {
 	return out
 }
 
-// openAt opens the database at path migrated to version 3 (before the
+// openAt3 opens the database at path migrated to version 3 (before the
 // WITHOUT ROWID rebuild), with the test site and 30 devices of its own,
 // a line each and every third logged in, written by plain SQL.
 func openAt3(t *testing.T, path string) *sqlstore.DB {
@@ -302,4 +304,44 @@ func TestMigrateWithoutRowidViolation(t *testing.T) {
 	if n := queryStrings(t, db, "SELECT name FROM sqlite_master WHERE name LIKE 'new_%'"); len(n) != 0 {
 		t.Errorf("left behind: %v", n)
 	}
+}
+
+// TestMigrateWithoutRowidDown: undoing 00004 gives back rowid tables with
+// every row, trigger and index, and foreign keys checked.
+func TestMigrateWithoutRowidDown(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "cmtftp.db")
+	openAt3(t, path).Close()
+	s, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	db := s.SQL()
+	rows0, schema0 := dumpDB(t, db)
+	sub, err := fs.Sub(migrations, "migrations")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := goose.NewProvider(goose.DialectSQLite3, db, sub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.DownTo(ctx, 3); err != nil {
+		t.Fatal(err)
+	}
+	rows1, schema1 := dumpDB(t, db)
+	if !slices.Equal(rows0, rows1) || !slices.Equal(schema0, schema1) {
+		t.Errorf("down changed the database: %d rows before, %d after; schema %q, then %q", len(rows0), len(rows1), schema0, schema1)
+	}
+	for _, tbl := range rebuiltTables {
+		var q string
+		if err := db.QueryRowContext(ctx, "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", tbl).Scan(&q); err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(q, "WITHOUT ROWID") {
+			t.Errorf("%s after down: %s", tbl, q)
+		}
+	}
+	checkForeignKeysOn(t, db)
 }
