@@ -10,7 +10,7 @@
 -- those of 00001, unchanged; no change is logged (no row changes).
 --
 -- At 1,000,000 devices it takes about 22 s of CPU (24 s on a quiet
--- machine), writes about the database's size to the WAL before the
+-- machine), writes the rebuilt tables (most of the file) to the WAL before the
 -- checkpoint, and leaves the old tables' pages in the file as free pages
 -- (reused by later writes; VACUUM returns them to the file system).
 
