@@ -22,7 +22,7 @@ import (
 )
 
 // rebuiltTables are the tables 00004 makes WITHOUT ROWID.
-var rebuiltTables = []string{"devices", "device_lines", "lines", "logins"}
+var rebuiltTables = []string{"devices", "device_lines", "lines", "logins", "profile_lines"}
 
 // migrationsUpTo returns the embedded migrations numbered ≤ version.
 func migrationsUpTo(t *testing.T, version int) fs.FS {
@@ -182,6 +182,9 @@ func TestMigrateWithoutRowid(t *testing.T) {
 			t.Errorf("%s: %s", tbl, q)
 		}
 	}
+	if n := queryStrings(t, db, `SELECT name FROM sqlite_master WHERE sql LIKE '%new\_%' ESCAPE '\'`); len(n) != 0 {
+		t.Errorf("still naming the rebuild's tables: %v", n)
+	}
 	if v := queryStrings(t, db, "SELECT MAX(version_id) FROM goose_db_version"); !slices.Equal(v, []string{"4"}) {
 		t.Errorf("version %v, want 4", v)
 	}
@@ -243,6 +246,7 @@ func checkFeedAfter(t *testing.T, s *sqlstore.DB) {
 		{"UPDATE devices SET description = 'moved' WHERE name = 'SEPCC0000000002'", "update device SEPCC0000000002"},
 		{"INSERT INTO device_lines (device, button, line) VALUES ('SEPCC0000000002', 2, '9004')", "update device SEPCC0000000002"},
 		{"DELETE FROM logins WHERE device = 'SEPCC0000000003'", "delete login SEPCC0000000003"},
+		{"INSERT INTO profile_lines (profile, button, line) VALUES ('ada-em', 199, '9006')", "update profile ada-em"},
 		{"DELETE FROM devices WHERE name = 'SEPCC0000000005'", "delete device SEPCC0000000005"},
 	}
 	for _, w := range writes {
