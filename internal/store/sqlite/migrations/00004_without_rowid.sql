@@ -12,7 +12,7 @@
 -- triggers are those of 00001, unchanged (the renames quote the names in
 -- the tables' REFERENCES); no change is logged (no row changes).
 --
--- At 1,000,000 devices it takes about 22 s of CPU, writes the rebuilt
+-- At 1,000,000 devices it takes about 15 s of CPU (21 s), writes the rebuilt
 -- tables (most of the file) to the WAL before the checkpoint, and leaves
 -- the old tables' pages in the file as free pages (reused by later writes;
 -- VACUUM returns them to the file system).
