@@ -9,6 +9,7 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
 	"path/filepath"
 	"strings"
@@ -42,9 +43,7 @@ const (
 // Open opens (creating if needed) the SQLite database at path, applies
 // migrations and returns the store.
 func Open(ctx context.Context, path string) (*sqlstore.DB, error) {
-	dsn := "file:" + (&url.URL{Path: path}).EscapedPath() + "?_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)" +
-		"&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_txlock=immediate"
-	db, err := sql.Open("sqlite", dsn)
+	db, err := sql.Open("sqlite", dsn(path))
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: %w", err)
 	}
@@ -67,9 +66,19 @@ func Open(ctx context.Context, path string) (*sqlstore.DB, error) {
 	return s, nil
 }
 
+// dsn is the driver's data source name for the database file at path:
+// every connection waits for locks, enforces foreign keys and uses WAL.
+func dsn(path string) string {
+	return "file:" + (&url.URL{Path: path}).EscapedPath() + "?_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)" +
+		"&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+}
+
 // Migrate applies the embedded migrations.
-func Migrate(ctx context.Context, db *sql.DB) error {
-	return sqlstore.Migrate(ctx, db, goose.DialectSQLite3, migrations, "sqlite")
+func Migrate(ctx context.Context, db *sql.DB) error { return migrate(ctx, db, migrations) }
+
+// migrate applies the migrations in fsys's "migrations" folder.
+func migrate(ctx context.Context, db *sql.DB, fsys fs.FS) error {
+	return sqlstore.Migrate(ctx, db, goose.DialectSQLite3, fsys, "sqlite")
 }
 
 type dialect struct {
