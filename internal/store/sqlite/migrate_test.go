@@ -65,7 +65,9 @@ func openAt3(t *testing.T, path string) *sqlstore.DB {
 		db.Close()
 		t.Fatal(err)
 	}
-	if _, err := s.Apply(ctx, storetest.Site()); err != nil {
+	site := storetest.Site()
+	site.Files = nil // the store writes them into custom_file_chunks, which comes with 00006
+	if _, err := s.Apply(ctx, site); err != nil {
 		t.Fatal(err)
 	}
 	fill := []string{
@@ -185,8 +187,8 @@ func TestMigrateWithoutRowid(t *testing.T) {
 	if n := queryStrings(t, db, `SELECT name FROM sqlite_master WHERE sql LIKE '%new\_%' ESCAPE '\'`); len(n) != 0 {
 		t.Errorf("still naming the rebuild's tables: %v", n)
 	}
-	if v := queryStrings(t, db, "SELECT MAX(version_id) FROM goose_db_version"); !slices.Equal(v, []string{"4"}) {
-		t.Errorf("version %v, want 4", v)
+	if v := queryStrings(t, db, "SELECT group_concat(version_id) FROM goose_db_version WHERE version_id >= 4"); len(v) != 1 || !strings.HasPrefix(v[0], "4") {
+		t.Errorf("versions from 4: %v, want 4 and the later ones", v)
 	}
 	checkForeignKeysOn(t, db)
 	for i, d := range devices {
