@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"strconv"
 	"strings"
@@ -129,16 +130,38 @@ func readKids(x *tx, c *child, first, last string, at map[string]int, kids [][]p
 	defer rows.Close()
 	var parent kidParent
 	parent.at = at
-	var p pair
+	var pos intScanner
+	var val string
 	for rows.Next() {
-		if err := rows.Scan(&parent, &p.pos, &p.val); err != nil {
+		if err := rows.Scan(&parent, &pos, &val); err != nil {
 			return err
 		}
 		if parent.i >= 0 {
-			kids[parent.i] = append(kids[parent.i], p)
+			kids[parent.i] = append(kids[parent.i], pair{int(pos), val})
 		}
 	}
 	return errors.Join(rows.Err(), rows.Close())
+}
+
+// intScanner scans an integer column as the driver gives it (int64), where
+// database/sql would format it as text and parse it back into an int.
+type intScanner int64
+
+// Scan implements sql.Scanner.
+func (n *intScanner) Scan(src any) error {
+	switch v := src.(type) {
+	case int64:
+		*n = intScanner(v)
+	case int32:
+		*n = intScanner(v)
+	default:
+		var x sql.NullInt64
+		if err := x.Scan(src); err != nil {
+			return err
+		}
+		*n = intScanner(x.Int64)
+	}
+	return nil
 }
 
 // kidParent scans a child row's parent key into the index of its record
