@@ -45,12 +45,7 @@ func newBuildCmd() *cobra.Command {
 				return err
 			}
 			defer st.Close()
-			if os.Getenv("GOGC") == "" {
-				// The heap is a few tens of megabytes whatever the site; at the
-				// default a collection runs every few MB allocated, ~4% of the
-				// CPU and write barriers on for ~12% of the build. 400 makes it ~1%.
-				debug.SetGCPercent(400)
-			}
+			buildGC()
 			stopProfile, err := startCPUProfile(cpuProfile)
 			if err != nil {
 				return err
@@ -78,6 +73,16 @@ func newBuildCmd() *cobra.Command {
 	cmd.Flags().StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the build to this file")
 	cmd.Flags().MarkHidden("cpuprofile")
 	return cmd
+}
+
+// buildGC sets the collector's target for a build, unless GOGC does: the
+// heap is a few tens of megabytes whatever the site; at the default a
+// collection runs every few MB allocated, ~4% of the CPU and write
+// barriers on for ~12% of the build. 400 makes it ~1%.
+func buildGC() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(400)
+	}
 }
 
 // startCPUProfile starts a CPU profile into the file path ("" profiles
