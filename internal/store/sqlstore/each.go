@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strconv"
+	"strings"
 
 	"cmtftp/internal/domain"
 	"cmtftp/internal/store"
@@ -14,20 +16,24 @@ var (
 	_ store.RangeStreamer = (*DB)(nil)
 )
 
-// Each implements store.Streamer: one statement reads the kind's rows in
-// key order, joined with its child list when it has one (a record's list
-// comes as consecutive rows), and hands each record to f as soon as its
-// last row is read. Memory stays one record whatever the number of rows.
+// Each implements store.Streamer: the kind's rows in key order, each
+// record handed to f as soon as it is read. A kind with a child list is
+// read in chunks of eachChunk records, each chunk's lists by a second
+// statement, all in one read transaction. Memory stays one chunk whatever
+// the number of rows.
 func (s *DB) Each(ctx context.Context, k domain.Kind, f func(domain.Entity) error) error {
 	return s.EachRange(ctx, k, "", "", f)
 }
 
-// EachRange implements store.RangeStreamer: Each's statement, bounded to
-// the keys from (inclusive) to (exclusive); "" leaves a side unbounded.
+// EachRange implements store.RangeStreamer: Each for the keys from
+// (inclusive) to (exclusive); "" leaves a side unbounded.
 func (s *DB) EachRange(ctx context.Context, k domain.Kind, from, to string, f func(domain.Entity) error) error {
 	t, err := lookup(k)
 	if err != nil {
 		return err
+	}
+	if t.child != nil {
+		return s.wrap(s.inReadTx(ctx, func(x *tx) error { return eachChunked(x, t, from, to, f) }))
 	}
 	q, args := t.eachRangeSQL(from, to)
 	rows, err := dbReader{s, ctx}.query(q, args...)
@@ -35,115 +41,150 @@ func (s *DB) EachRange(ctx context.Context, k domain.Kind, from, to string, f fu
 		return s.wrap(err)
 	}
 	defer rows.Close()
-	var cur domain.Entity
-	var kids []pair
-	flush := func() error {
-		if cur == nil {
-			return nil
-		}
-		if t.child != nil {
-			t.child.set(cur, kids)
-		}
-		return f(cur)
-	}
-	var pos sql.NullInt64
-	var val sql.NullString
-	var full []any
-	peek := newRowPeek(t, &pos, &val)
 	for rows.Next() {
-		// A record with a list comes as consecutive rows: the rows after
-		// its first are read for the list element only, not decoded again.
-		if more, err := peek.continues(rows, cur, &kids); err != nil {
-			return s.wrap(err)
-		} else if more {
-			continue
-		}
-		e, err := t.scan(func(dest ...any) error {
-			if t.child != nil {
-				full = append(append(full[:0], dest...), &pos, &val)
-				dest = full
-			}
-			return rows.Scan(dest...)
-		})
+		e, err := t.scan(func(dest ...any) error { return rows.Scan(dest...) })
 		if err != nil {
 			return s.wrap(err)
 		}
-		if cur == nil || e.Key() != cur.Key() {
-			if err := flush(); err != nil {
+		if err := f(e); err != nil {
+			return err
+		}
+	}
+	return s.wrap(errors.Join(rows.Err(), rows.Close()))
+}
+
+// eachChunk is how many records of a kind with a child list eachChunked
+// reads at a time: the lists of a chunk are one range scan of the child
+// table, not one look-up a record, and the record's own columns are read
+// once, not once per list element as a join would repeat them.
+const eachChunk = 1024
+
+// eachChunked calls f for every record of t (a kind with a child list)
+// whose key is in [from, to), in key order, reading them eachChunk at a
+// time through x: the records, then the list elements of their key range.
+func eachChunked(x *tx, t *table, from, to string, f func(domain.Entity) error) error {
+	chunk := make([]domain.Entity, 0, eachChunk)
+	at := map[string]int{}
+	kids := make([][]pair, eachChunk)
+	for first := true; ; first = false {
+		var err error
+		if chunk, err = readChunk(x, t, chunk[:0], from, to, first); err != nil {
+			return err
+		}
+		if len(chunk) == 0 {
+			return nil
+		}
+		clear(at)
+		for i, e := range chunk {
+			at[e.Key()] = i
+			kids[i] = kids[i][:0]
+		}
+		if err := readKids(x, t.child, chunk[0].Key(), chunk[len(chunk)-1].Key(), at, kids); err != nil {
+			return err
+		}
+		for i, e := range chunk {
+			t.child.set(e, kids[i])
+			if err := f(e); err != nil {
 				return err
 			}
-			cur, kids = e, kids[:0]
 		}
-		if pos.Valid {
-			kids = append(kids, pair{int(pos.Int64), val.String})
+		if len(chunk) < eachChunk {
+			return nil
+		}
+		from = chunk[len(chunk)-1].Key()
+	}
+}
+
+// readChunk appends to chunk up to eachChunk records of t, without their
+// lists, in key order: keys ≥ from when first (> from after), < to ("" for
+// either: unbounded).
+func readChunk(x *tx, t *table, chunk []domain.Entity, from, to string, first bool) ([]domain.Entity, error) {
+	var args []any
+	for _, v := range []string{from, to} {
+		if v != "" {
+			args = append(args, v)
 		}
 	}
-	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
-		return s.wrap(err)
+	rows, err := x.query(t.chunkSQL(from != "", to != "", first), args...)
+	if err != nil {
+		return chunk, err
 	}
-	return flush()
+	defer rows.Close()
+	for rows.Next() {
+		e, err := t.scan(func(dest ...any) error { return rows.Scan(dest...) })
+		if err != nil {
+			return chunk, err
+		}
+		chunk = append(chunk, e)
+	}
+	return chunk, errors.Join(rows.Err(), rows.Close())
 }
 
-// rowPeek reads a row of a table with a child list cheaply: its key column
-// compared with the record being assembled, its list element (into pos
-// and val), and nothing of the other columns.
-type rowPeek struct {
-	dest []any
-	pos  *sql.NullInt64
-	val  *sql.NullString
-	key  string
-	same bool // the row's key column is key
+// readKids reads the list elements of c whose parent key is in [first,
+// last], in order, into kids at the index at gives each parent.
+func readKids(x *tx, c *child, first, last string, at map[string]int, kids [][]pair) error {
+	rows, err := x.query(c.kidsSQL(), first, last)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var parent kidParent
+	parent.at = at
+	var pos intScanner
+	var val string
+	for rows.Next() {
+		if err := rows.Scan(&parent, &pos, &val); err != nil {
+			return err
+		}
+		if parent.i >= 0 {
+			kids[parent.i] = append(kids[parent.i], pair{int(pos), val})
+		}
+	}
+	return errors.Join(rows.Err(), rows.Close())
 }
 
-// newRowPeek returns the rowPeek of t, nil when t has no child list.
-func newRowPeek(t *table, pos *sql.NullInt64, val *sql.NullString) *rowPeek {
-	if t.child == nil {
-		return nil
-	}
-	p := &rowPeek{pos: pos, val: val}
-	p.dest = append(p.dest, keyScanner{p})
-	for range len(t.columns) - 1 {
-		p.dest = append(p.dest, skipScanner{})
-	}
-	p.dest = append(p.dest, pos, val)
-	return p
-}
-
-// continues reports whether the current row of rows is one more list
-// element of cur (nil: none yet), appending the element to kids if so.
-func (p *rowPeek) continues(rows *sql.Rows, cur domain.Entity, kids *[]pair) (bool, error) {
-	if p == nil || cur == nil {
-		return false, nil
-	}
-	p.key, p.same = cur.Key(), false
-	if err := rows.Scan(p.dest...); err != nil || !p.same {
-		return false, err
-	}
-	if p.pos.Valid {
-		*kids = append(*kids, pair{int(p.pos.Int64), p.val.String})
-	}
-	return true, nil
-}
-
-// keyScanner compares a key column with its rowPeek's key, copying nothing.
-type keyScanner struct{ p *rowPeek }
+// intScanner scans an integer column as the driver gives it (int64), where
+// database/sql would format it as text and parse it back into an int.
+type intScanner int64
 
 // Scan implements sql.Scanner.
-func (k keyScanner) Scan(src any) error {
+func (n *intScanner) Scan(src any) error {
 	switch v := src.(type) {
-	case string:
-		k.p.same = v == k.p.key
-	case []byte:
-		k.p.same = string(v) == k.p.key
+	case int64:
+		*n = intScanner(v)
+	case int32:
+		*n = intScanner(v)
+	default:
+		var x sql.NullInt64
+		if err := x.Scan(src); err != nil {
+			return err
+		}
+		*n = intScanner(x.Int64)
 	}
 	return nil
 }
 
-// skipScanner reads a column it does not need.
-type skipScanner struct{}
+// kidParent scans a child row's parent key into the index of its record
+// in the chunk (-1: not one of the chunk's), copying nothing.
+type kidParent struct {
+	at map[string]int
+	i  int
+}
 
 // Scan implements sql.Scanner.
-func (skipScanner) Scan(any) error { return nil }
+func (k *kidParent) Scan(src any) error {
+	var ok bool
+	switch v := src.(type) {
+	case string:
+		k.i, ok = k.at[v]
+	case []byte:
+		k.i, ok = k.at[string(v)]
+	}
+	if !ok {
+		k.i = -1
+	}
+	return nil
+}
 
 // SplitKeys implements store.RangeStreamer: it counts the records of k
 // and reads the key at each n-th of the count off the key index.
@@ -169,54 +210,60 @@ func (s *DB) SplitKeys(ctx context.Context, k domain.Kind, n int) ([]string, err
 	return keys, nil
 }
 
-// eachSQL reads every row of t, as List does, in key order. With a child
-// table, each row carries one element of the list (LEFT JOIN: a record
-// with an empty list comes once, with NULLs).
-func (t *table) eachSQL() string { return t.eachListSQL("") }
-
-// eachRangeSQL is eachSQL for the keys from (inclusive) to (exclusive), ""
-// leaving a side open, with the arguments of its placeholders.
-func (t *table) eachRangeSQL(from, to string) (string, []any) {
-	key := t.cols[0]
+// eachSQL is the statement Each runs for t (with a child list: the one
+// that reads a chunk of records, after the first, below an upper bound).
+func (t *table) eachSQL() string {
 	if t.child != nil {
-		key = "t." + key
+		return t.chunkSQL(true, true, false)
 	}
-	where, args := "", []any(nil)
-	for _, b := range []struct{ op, v string }{{" >= ?", from}, {" < ?", to}} {
-		if b.v == "" {
-			continue
-		}
-		if where == "" {
-			where = " WHERE "
-		} else {
-			where += " AND "
-		}
-		where += key + b.op
-		args = append(args, b.v)
-	}
-	return t.eachListSQL(where), args
+	q, _ := t.eachRangeSQL("", "")
+	return q
 }
 
-// eachListSQL is eachSQL with the condition where ("" or " WHERE …").
-func (t *table) eachListSQL(where string) string {
-	if t.child == nil {
-		return t.selectSQL(true) + where + " ORDER BY " + t.cols[0]
-	}
-	cols := t.cols
-	if t.listCols != nil {
-		cols = t.listCols
-	}
-	q := "SELECT "
-	for i, c := range cols {
-		if i > 0 {
-			q += ", "
+// eachRangeSQL reads the rows of t (a kind without a child list) whose
+// keys are from (inclusive) to (exclusive), "" leaving a side open, in key
+// order, with the arguments of its placeholders.
+func (t *table) eachRangeSQL(from, to string) (string, []any) {
+	var args []any
+	for _, v := range []string{from, to} {
+		if v != "" {
+			args = append(args, v)
 		}
-		if c != "NULL" {
-			c = "t." + c
-		}
-		q += c
 	}
-	c := t.child
-	return q + ", c." + c.pos + ", c." + c.val + " FROM " + t.name + " t LEFT JOIN " + c.name + " c ON c." + c.parent + " = t." + t.cols[0] + where +
-		" ORDER BY t." + t.cols[0] + ", c." + c.pos
+	return t.boundedSQL(from != "", to != "", true), args
+}
+
+// chunkSQL reads eachChunk records of t in key order, bounded below by a
+// first placeholder when lower (≥ when first, > after) and above (<) by
+// the next when upper.
+func (t *table) chunkSQL(lower, upper, first bool) string {
+	return t.boundedSQL(lower, upper, first) + " LIMIT " + strconv.Itoa(eachChunk)
+}
+
+// boundedSQL is List's statement for t in key order, bounded as chunkSQL's.
+func (t *table) boundedSQL(lower, upper, first bool) string {
+	key := t.cols[0]
+	var conds []string
+	if lower {
+		op := " > ?"
+		if first {
+			op = " >= ?"
+		}
+		conds = append(conds, key+op)
+	}
+	if upper {
+		conds = append(conds, key+" < ?")
+	}
+	q := t.selectSQL(true)
+	if len(conds) > 0 {
+		q += " WHERE " + strings.Join(conds, " AND ")
+	}
+	return q + " ORDER BY " + key
+}
+
+// kidsSQL reads the list elements of the parents with keys between two
+// placeholders (inclusive), in order.
+func (c *child) kidsSQL() string {
+	return "SELECT " + c.parent + ", " + c.pos + ", " + c.val + " FROM " + c.name + " WHERE " + c.parent + " >= ? AND " +
+		c.parent + " <= ? ORDER BY " + c.parent + ", " + c.pos
 }
