@@ -36,11 +36,17 @@ type Source struct {
 	// DefaultMaxBytes. The file loaded last is kept even when it alone
 	// is larger: every transfer of it still shares one copy.
 	MaxBytes int64
+	// Names (optional) lists the custom files: with it the source keeps
+	// their names (names.go), loaded at each resync and kept by the change
+	// feed, so that a name no custom file has — nearly every name the
+	// serving chain asks here — is not found without a query.
+	Names store.Lister
 
 	mu    sync.Mutex
-	files map[string]*entry // loading or kept; a kept entry is in lru
-	lru   list.List         // of *entry, most recently used first
-	bytes int64             // the cost of the entries in lru
+	files map[string]*entry   // loading or kept; a kept entry is in lru
+	lru   list.List           // of *entry, most recently used first
+	bytes int64               // the cost of the entries in lru
+	names map[string]struct{} // the custom files there are; nil: not known (ask the database)
 }
 
 // entry is one name's answer: loading until done is closed, then the file
@@ -64,10 +70,11 @@ var _ store.ChangeHandler = (*Source)(nil)
 // HandleChange implements store.ChangeHandler: a change to a custom file
 // drops that file (or the answer that it does not exist); a resync drops
 // every one.
-func (s *Source) HandleChange(_ context.Context, c store.Change) {
+func (s *Source) HandleChange(ctx context.Context, c store.Change) {
 	switch c.Kind {
 	case domain.KindFile:
 		s.mu.Lock()
+		s.nameChanged(c)
 		if e, ok := s.files[c.Key]; ok && !e.loaded {
 			e.changed = true // the load looks again (load)
 		} else {
@@ -80,6 +87,7 @@ func (s *Source) HandleChange(_ context.Context, c store.Change) {
 			s.drop(name)
 		}
 		s.mu.Unlock()
+		s.loadNames(ctx)
 	}
 }
 
@@ -89,6 +97,10 @@ func (s *Source) HandleChange(_ context.Context, c store.Change) {
 // not match their SHA-256, are source.ErrBusy.
 func (s *Source) Open(ctx context.Context, req *source.Request) (source.File, error) {
 	s.mu.Lock()
+	if !s.mayExist(req.Path) {
+		s.mu.Unlock()
+		return nil, source.ErrNotFound
+	}
 	e, ok := s.files[req.Path]
 	if ok && e.elem != nil {
 		s.lru.MoveToFront(e.elem)
