@@ -10,7 +10,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -20,10 +19,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx"
 	_ "modernc.org/sqlite"             // database/sql driver "sqlite"
 
+	"cmtftp/internal/store/storetest"
 	"cmtftp/internal/tftp"
 	"cmtftp/internal/tftpclient"
 )
@@ -158,7 +157,7 @@ func TestLargeCustomFileSQLite(t *testing.T) {
 // TestLargeCustomFileTwoServers: the same with two servers on one
 // PostgreSQL database: the file put through A is served by both.
 func TestLargeCustomFileTwoServers(t *testing.T) {
-	dsn := newE2EPostgres(t)
+	dsn := storetest.NewPostgresDB(t)
 	testLargeCustomFile(t, "pgx", dsn, func(t *testing.T) *sql.DB {
 		d, err := sql.Open("pgx", dsn)
 		if err != nil {
@@ -166,35 +165,6 @@ func TestLargeCustomFileTwoServers(t *testing.T) {
 		}
 		return d
 	}, 2)
-}
-
-// newE2EPostgres creates a database of its own on the test PostgreSQL,
-// dropped at the end, and returns its URL.
-func newE2EPostgres(t *testing.T) string {
-	t.Helper()
-	base := os.Getenv("CMTFTP_TEST_POSTGRES")
-	if base == "" {
-		t.Fatal("CMTFTP_TEST_POSTGRES is not set: run ./scripts/test, which starts a throwaway PostgreSQL")
-	}
-	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
-	name := fmt.Sprintf("cmtftp_e2e_files_%d", os.Getpid())
-	if _, err := conn.Exec(ctx, "CREATE DATABASE "+name); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if c, err := pgx.Connect(ctx, base); err == nil {
-			c.Exec(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
-			c.Close(ctx)
-		}
-	})
-	u, _ := url.Parse(base)
-	u.Path = "/" + name
-	return u.String()
 }
 
 // testLargeCustomFile runs n servers on database db (opened for plain SQL
