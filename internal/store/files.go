@@ -33,7 +33,11 @@ type FileStore interface {
 	// chunk, computing the size and SHA-256 as they come. When wantSHA256
 	// (hex) is not "", the bytes must have it, or nothing is written (a
 	// domain.FieldError on "sha256", domain.ErrInvalid). An error from r
-	// writes nothing either. changed is false when the stored file already
+	// writes nothing either, and so does one that ends with anything but
+	// io.EOF. The bytes are spooled to an unlinked temporary file first
+	// (os.TempDir: room for the largest upload), so the transaction lasts
+	// as long as copying them into the database, not as long as the
+	// client takes to send them. changed is false when the stored file already
 	// had these bytes (nothing written, no change event).
 	PutFile(ctx context.Context, name string, r io.Reader, wantSHA256 string) (f *domain.CustomFile, changed bool, err error)
 	// OpenFile returns a file's metadata (Data empty) and a reader of its

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"hash"
 	"io"
+	"os"
 	"strings"
 
 	"cmtftp/internal/domain"
@@ -38,8 +39,17 @@ func (s *DB) PutFile(ctx context.Context, name string, r io.Reader, wantSHA256 s
 		return nil, false, err
 	}
 	want := strings.ToLower(wantSHA256)
+	body, size, sum, err := spool(r)
+	if err != nil {
+		return nil, false, err
+	}
+	defer body.Close()
+	if want != "" && want != sum {
+		return nil, false, &domain.FieldError{Kind: domain.KindFile, Key: name, Field: "sha256", Err: domain.ErrInvalid,
+			Msg: fmt.Sprintf("the bytes received have SHA-256 %s, not the %s expected (nothing was stored)", sum, want)}
+	}
 	var old *domain.CustomFile
-	err := s.inTx(ctx, func(x *tx) error {
+	err = s.inTx(ctx, func(x *tx) error {
 		oe, err := get(x, domain.KindFile, name)
 		switch {
 		case err == nil:
@@ -50,12 +60,11 @@ func (s *DB) PutFile(ctx context.Context, name string, r io.Reader, wantSHA256 s
 		if _, err := x.exec(deleteChunksSQL, name); err != nil {
 			return err
 		}
-		if f.Size, f.SHA256, err = x.streamChunks(name, r); err != nil {
+		if f.Size, f.SHA256, err = x.streamChunks(name, body); err != nil {
 			return err
 		}
-		if want != "" && want != f.SHA256 {
-			return &domain.FieldError{Kind: domain.KindFile, Key: name, Field: "sha256", Err: domain.ErrInvalid,
-				Msg: fmt.Sprintf("the bytes received have SHA-256 %s, not the %s expected (nothing was stored)", f.SHA256, want)}
+		if f.Size != size || f.SHA256 != sum {
+			return fmt.Errorf("sqlstore: file %q: %d bytes (SHA-256 %s) read back from the spool, %d (%s) received", name, f.Size, f.SHA256, size, sum)
 		}
 		if old != nil && old.SHA256 == f.SHA256 && old.Size == f.Size {
 			return errUnchanged
@@ -70,6 +79,30 @@ func (s *DB) PutFile(ctx context.Context, name string, r io.Reader, wantSHA256 s
 		return nil, false, err
 	}
 	return f, true, nil
+}
+
+// spool copies an upload into an unlinked temporary file (os.TempDir)
+// before any transaction begins, returning it at its start with the size
+// and hex SHA-256 of what came: a slow client then holds no database lock
+// (on SQLite a write transaction stops every other writer), and only a
+// clean end of r (io.EOF) ends the upload — a body broken off mid-way
+// (io.ErrUnexpectedEOF from net/http) is an error, never a shorter file.
+func spool(r io.Reader) (*os.File, int64, string, error) {
+	f, err := os.CreateTemp("", "cmtftp-upload-*")
+	if err != nil {
+		return nil, 0, "", fmt.Errorf("spooling the file's bytes: %w", err)
+	}
+	os.Remove(f.Name()) // gone with the descriptor
+	h := sha256.New()
+	n, err := io.Copy(io.MultiWriter(f, h), r)
+	if err == nil {
+		_, err = f.Seek(0, io.SeekStart)
+	}
+	if err != nil {
+		f.Close()
+		return nil, 0, "", fmt.Errorf("reading the file's bytes: %w", err)
+	}
+	return f, n, hex.EncodeToString(h.Sum(nil)), nil
 }
 
 // streamChunks writes the bytes of r as name's chunks, returning their
@@ -173,8 +206,8 @@ func (c *chunkReader) Read(p []byte) (int, error) {
 // stream: io.EOF when every byte came and matches the SHA-256.
 func (c *chunkReader) fill() error {
 	if c.left == 0 {
-		if sum := hex.EncodeToString(c.h.Sum(nil)); sum != c.f.SHA256 {
-			return fmt.Errorf("%w: file %q reads back with SHA-256 %s, stored %s", store.ErrCorrupt, c.f.Name, sum, c.f.SHA256)
+		if err := c.check(); err != nil {
+			return err
 		}
 		return io.EOF
 	}
@@ -197,10 +230,27 @@ func (c *chunkReader) fill() error {
 		return fmt.Errorf("%w: file %q: chunk %d has %d bytes, %d were left", store.ErrCorrupt, c.f.Name, c.idx, len(raw), c.left)
 	}
 	c.buf = append(c.buf[:0], raw...)
-	c.next, c.left = c.buf, c.left-int64(len(raw))
+	c.left -= int64(len(raw))
 	c.h.Write(c.buf)
 	c.idx++
+	if c.left == 0 {
+		// The last bytes go out only once the whole file matches: a reader
+		// that sent them on (an HTTP response of the file's length) would
+		// have delivered a complete-looking corrupt file before the error.
+		if err := c.check(); err != nil {
+			return err
+		}
+	}
+	c.next = c.buf
 	return c.x.s.wrap(rows.Close())
+}
+
+// check compares the SHA-256 of what was read with the stored one.
+func (c *chunkReader) check() error {
+	if sum := hex.EncodeToString(c.h.Sum(nil)); sum != c.f.SHA256 {
+		return fmt.Errorf("%w: file %q reads back with SHA-256 %s, stored %s", store.ErrCorrupt, c.f.Name, sum, c.f.SHA256)
+	}
+	return nil
 }
 
 // Close ends the reader's snapshot.

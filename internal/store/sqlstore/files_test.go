@@ -170,8 +170,12 @@ func TestFileCorruptChunk(t *testing.T) {
 				if _, err := s.SQL().Exec(q, c.args...); err != nil {
 					t.Fatal(err)
 				}
-				if _, err := readFile(t, s, "x.bin"); !errors.Is(err, store.ErrCorrupt) {
+				got, err := readFile(t, s, "x.bin")
+				if !errors.Is(err, store.ErrCorrupt) {
 					t.Errorf("%s: OpenFile read %v, want ErrCorrupt", q, err)
+				}
+				if len(got) > len(data)-100 { // the last chunk must not go out: the reader would have the file's length
+					t.Errorf("%s: %d of %d bytes read before the error", q, len(got), len(data))
 				}
 				if _, err := s.Get(ctx, domain.KindFile, "x.bin"); !errors.Is(err, store.ErrCorrupt) {
 					t.Errorf("%s: Get %v, want ErrCorrupt", q, err)
@@ -310,6 +314,56 @@ func TestFileReference(t *testing.T) {
 			}
 			if _, err := store.Get[*domain.CustomFile](ctx, s, "new.raw"); !errors.Is(err, domain.ErrNotFound) {
 				t.Errorf("new.raw: %v, want not found", err)
+			}
+		})
+	}
+}
+
+// TestPutFileBrokenBody: an upload whose body breaks off mid-way (net/http
+// says io.ErrUnexpectedEOF) stores nothing, rather than a shorter file.
+func TestPutFileBrokenBody(t *testing.T) {
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			ctx := context.Background()
+			s := openStore(t, b.make(t))
+			if _, _, err := s.PutFile(ctx, "cut.bin", &failingReader{n: 1_500_000, err: io.ErrUnexpectedEOF}, ""); !errors.Is(err, io.ErrUnexpectedEOF) {
+				t.Errorf("PutFile: %v, want io.ErrUnexpectedEOF", err)
+			}
+			if _, err := store.Get[*domain.CustomFile](ctx, s, "cut.bin"); !errors.Is(err, domain.ErrNotFound) {
+				t.Errorf("after the broken upload: %v, want not found", err)
+			}
+		})
+	}
+}
+
+// TestPutFileHoldsNoLock: while an upload is still coming, other writes go
+// through (on SQLite a write transaction held for the upload would stop
+// them until busy_timeout, then fail); the upload then stores its bytes.
+func TestPutFileHoldsNoLock(t *testing.T) {
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			ctx := context.Background()
+			s := openStore(t, b.make(t))
+			pr, pw := io.Pipe()
+			done := make(chan error, 1)
+			go func() {
+				_, _, err := s.PutFile(ctx, "slow.bin", pr, "")
+				done <- err
+			}()
+			data := randomBytes(t, store.FileChunkBytes+10)
+			if _, err := pw.Write(data[:store.FileChunkBytes]); err != nil { // a chunk's worth is in
+				t.Fatal(err)
+			}
+			if _, err := s.Put(ctx, &domain.CustomFile{Name: "other.txt", Data: []byte("meanwhile")}); err != nil {
+				t.Errorf("a write while the upload comes: %v", err)
+			}
+			pw.Write(data[store.FileChunkBytes:])
+			pw.Close()
+			if err := <-done; err != nil {
+				t.Fatal(err)
+			}
+			if got, err := readFile(t, s, "slow.bin"); err != nil || !bytes.Equal(got, data) {
+				t.Errorf("slow.bin: %d bytes, %v", len(got), err)
 			}
 		})
 	}
