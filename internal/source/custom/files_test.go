@@ -299,3 +299,28 @@ func TestChangeWhileLoading(t *testing.T) {
 		})
 	}
 }
+
+// TestChangeBeforeFinish: a change event that lands after a load last
+// looked for one (takeChanged) but before it ends (finish) is not lost:
+// the answer goes to the request waiting, and is not kept.
+func TestChangeBeforeFinish(t *testing.T) {
+	st := backends[0].open(t)
+	put(t, st, "f.bin", []byte("v1"))
+	s := &Source{Store: st}
+	e := &entry{name: "f.bin", done: make(chan struct{})}
+	s.files = map[string]*entry{"f.bin": e}
+	file, err := s.fetch(context.Background(), "f.bin")
+	if err != nil || s.takeChanged(e) {
+		t.Fatal(file, err)
+	}
+	put(t, st, "f.bin", []byte("v2"))
+	s.HandleChange(context.Background(), store.Change{Kind: domain.KindFile, Key: "f.bin", Op: store.OpUpdate})
+	s.finish(e, file, nil)
+	if e.file != file {
+		t.Error("the waiting request lost its answer")
+	}
+	f, err := open(t, s, "f.bin")
+	if err != nil || string(f.(*source.Memory).Bytes()) != "v2" {
+		t.Errorf("after the change: %v %v, want v2", f, err)
+	}
+}

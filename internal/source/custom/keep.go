@@ -82,7 +82,9 @@ func sumOf(f *source.Memory) string {
 }
 
 // finish ends e's loading with its answer, and keeps the answer unless e
-// was dropped meanwhile (a resync) or the answer is busy.
+// was dropped meanwhile (a resync), the answer is busy, or the file
+// changed after load last looked (its event came between takeChanged and
+// here): the requests waiting get the answer, the next one loads again.
 func (s *Source) finish(e *entry, file *source.Memory, err error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -91,7 +93,7 @@ func (s *Source) finish(e *entry, file *source.Memory, err error) {
 	if s.files[e.name] != e {
 		return
 	}
-	if err != nil {
+	if err != nil || e.changed {
 		delete(s.files, e.name)
 		return
 	}
