@@ -55,3 +55,15 @@ func TestChangePercentiles(t *testing.T) {
 		t.Errorf("rows in the wrong order: %q", names)
 	}
 }
+
+// TestSummarizeMissingRows: a run that ended before every write path was
+// used (one sample, three writes) still gives its report, with rows only
+// for what was measured.
+func TestSummarizeMissingRows(t *testing.T) {
+	cfg := changeConfig{Targets: []changeTarget{{label: "A"}, {label: "B"}},
+		Writes: []changeWriter{{label: "A-api"}, {label: "B-api"}, {label: "sql"}}, Changes: 200, Bound: time.Second}
+	rep := summarize(cfg, []changeSample{{took: 5 * time.Millisecond, server: 0, w: 0}})
+	if rep == nil || len(rep.Rows) != 3 { // A×A-api, A over all, all over all
+		t.Fatalf("report %+v, want 3 rows", rep)
+	}
+}

@@ -176,7 +176,7 @@ func summarize(cfg changeConfig, all []changeSample) *changeReport {
 		keys = append(keys, [2]int{si, -1})
 	}
 	for _, key := range append(keys, [2]int{-1, -1}) {
-		if r := rows[key]; r.Count > 0 {
+		if r := rows[key]; r != nil && r.Count > 0 { // nil: no sample (the run failed before it)
 			r.finish()
 			rep.Rows = append(rep.Rows, *r)
 		}

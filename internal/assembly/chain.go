@@ -26,6 +26,7 @@ func (s *Server) chain(params domain.ParamValues) (source.Source, error) {
 		return nil, err
 	}
 	customs := &custom.Source{Store: files, Names: s.store, Logger: s.log, MaxBytes: s.cfg.CustomFileBytes}
+	s.customs = customs
 	alternates := &alternate.Locations{Store: s.store, Logger: s.log}
 	constants := &cache.Dir{Root: s.cfg.Root, Logger: s.log}
 	if params.Bool(domain.ParamCacheConstantFiles) {

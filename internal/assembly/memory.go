@@ -25,8 +25,9 @@ func MemoryLimit(budget, kept, live int64) int64 {
 }
 
 // MemoryLimit is the soft memory limit derived from the built-file cache
-// now (see the function MemoryLimit); the caller sets it, and sets it
-// again from time to time as the cache fills.
+// now (see the function MemoryLimit), with the custom files kept on top
+// (they have a budget of their own); the caller sets it, and sets it
+// again from time to time as the caches fill.
 func (s *Server) MemoryLimit() int64 {
 	st := s.configs.Stats()
 	sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
@@ -35,7 +36,11 @@ func (s *Server) MemoryLimit() int64 {
 	if sample[0].Value.Kind() == metrics.KindUint64 {
 		live = int64(sample[0].Value.Uint64())
 	}
-	return MemoryLimit(st.BudgetBytes, st.Bytes, live)
+	var customs int64
+	if s.customs != nil {
+		_, customs = s.customs.Kept()
+	}
+	return MemoryLimit(st.BudgetBytes, st.Bytes, live) + customs
 }
 
 // CacheBudget is the byte budget of the built-file cache in force (the

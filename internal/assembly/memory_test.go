@@ -1,6 +1,14 @@
 package assembly
 
-import "testing"
+import (
+	"context"
+	"io"
+	"net/http"
+	"testing"
+	"time"
+
+	"cmtftp/internal/domain"
+)
 
 // TestMemoryLimit: the soft limit is the kept bytes (at most the budget)
 // plus the allowance, never under 1.5 times the live heap.
@@ -23,13 +31,37 @@ func TestMemoryLimit(t *testing.T) {
 	}
 }
 
-// TestServerMemoryLimit: a server's limit follows its cache's budget.
+// TestServerMemoryLimit: a server's limit follows its cache's budget, and
+// the custom files it keeps come on top.
 func TestServerMemoryLimit(t *testing.T) {
-	srv, _, _ := startDemo(t, Config{ConfigCacheBytes: 100 << 20})
-	if got := srv.MemoryLimit(); got < MemoryAllowance || got > 100<<20+MemoryAllowance {
-		t.Errorf("limit %d for a budget of 100 MiB", got)
+	srv, _, st := startDemo(t, Config{ConfigCacheBytes: 100 << 20})
+	before := srv.MemoryLimit()
+	if before < MemoryAllowance || before > 100<<20+MemoryAllowance {
+		t.Errorf("limit %d for a budget of 100 MiB", before)
 	}
 	if b := srv.CacheBudget(); b != 100<<20 {
 		t.Errorf("cache budget %d", b)
+	}
+	const size = 8 << 20
+	if _, err := st.Put(context.Background(), &domain.CustomFile{Name: "big.bin", Data: make([]byte, size)}); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		resp, err := http.Get("http://" + srv.HTTPAddr().String() + "/big.bin")
+		if err == nil {
+			io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+		}
+		if err == nil && resp.StatusCode == http.StatusOK {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("big.bin never served: %v", err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if after := srv.MemoryLimit(); after < before+size {
+		t.Errorf("limit %d MiB with an 8 MiB custom file kept, %d MiB before", after>>20, before>>20)
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"cmtftp/internal/domain"
 	"cmtftp/internal/source"
 	"cmtftp/internal/source/built"
+	"cmtftp/internal/source/custom"
 	"cmtftp/internal/source/guard"
 	"cmtftp/internal/store"
 	"cmtftp/internal/tftpd"
@@ -38,7 +39,8 @@ type Server struct {
 	id       string       // this server in the via header of proxied requests
 	guard    *guard.Guard // the chain's first step
 	configs  *built.Source
-	member   *member // this server in the cluster's registry (heartbeat.go)
+	customs  *custom.Source // the custom files kept (their bytes count in MemoryLimit)
+	member   *member        // this server in the cluster's registry (heartbeat.go)
 	// remoteStatus and cacheStatus serve GET /api/v1/remotes/status and
 	// GET /api/v1/cache/status.
 	remoteStatus, cacheStatus http.HandlerFunc
