@@ -56,7 +56,8 @@ func newMember() *member {
 }
 
 // HandleChange implements store.ChangeHandler: it records the change's ID
-// as applied (a resync carries none).
+// as applied (a resync carries the position its state was loaded from, or
+// none).
 func (m *member) HandleChange(_ context.Context, c store.Change) {
 	if c.ID > m.applied.Load() {
 		m.applied.Store(c.ID)

@@ -92,10 +92,7 @@ func New(cfg Config, st store.Store) (_ *Server, err error) {
 		return nil, err
 	}
 	s.feed.Register(s.member) // last: it sees a change once every other handler has
-	if last, err := st.LastChange(s.bg); err == nil {
-		s.member.applied.Store(last) // the start's resync loads at least this much
-	}
-	s.feed.Start(s.bg)
+	s.feed.Start(s.bg)        // its first resync carries the position loaded from
 	s.bgDone.Go(func() {
 		s.pruneChanges(s.bg, cmp.Or(cfg.ChangeLogKeep, DefaultChangeLogKeep), cmp.Or(cfg.pruneEvery, defaultPruneEvery))
 	})

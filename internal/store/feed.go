@@ -45,14 +45,16 @@ func NewFeed(s Store, logger *slog.Logger, reg prometheus.Registerer) *Feed {
 // Register adds handlers; call it before Start.
 func (f *Feed) Register(hs ...ChangeHandler) { f.handlers = append(f.handlers, hs...) }
 
-// Start hands every handler a KindResync change, so each loads its state
-// before the server serves, then follows the feed until ctx ends. The
+// Start hands every handler a KindResync change (its ID the feed's
+// position), so each loads its state before the server serves, then follows the feed until ctx ends. The
 // subscription is made before Start returns. The feed's position is read
 // before the handlers load: a change committed while they do (seconds, at
 // a large site) is delivered after, never lost.
 func (f *Feed) Start(ctx context.Context) {
 	last, err := f.store.LastChange(ctx)
-	f.deliver(ctx, Change{Kind: KindResync, Op: OpUpdate, At: time.Now().UTC()})
+	// The resync carries the position its state is loaded from (at least):
+	// a handler that tracks what it applied takes it as applied.
+	f.deliver(ctx, Change{ID: last, Kind: KindResync, Op: OpUpdate, At: time.Now().UTC()})
 	each := func(c Change) {
 		f.changes.WithLabelValues(string(c.Kind)).Inc()
 		f.deliver(ctx, c)

@@ -59,6 +59,9 @@ type follower struct {
 	wait   time.Duration // before the next attempt to reopen
 	since  time.Time     // when the feed was lost; zero: not lost
 	tries  int           // attempts to reopen since then
+	// flapping: the feed closed as soon as it opened, with nothing read
+	// (logged once, until it works again).
+	flapping bool
 }
 
 // open opens the feed after the last change f got; the first time, after
@@ -79,7 +82,7 @@ func (fl *follower) open(ctx context.Context) (<-chan Change, error) {
 	if !fl.opened {
 		fl.opened, fl.last = true, last
 		if !fl.since.IsZero() {
-			fl.f(Change{Kind: KindResync, Op: OpUpdate, At: time.Now().UTC()})
+			fl.f(Change{ID: last, Kind: KindResync, Op: OpUpdate, At: time.Now().UTC()})
 		}
 	}
 	return ch, nil
@@ -95,9 +98,14 @@ func (fl *follower) run(ctx context.Context, ch <-chan Change) {
 				return
 			}
 			if worked {
-				fl.wait = 0 // reopen at once
+				fl.wait, fl.flapping = 0, false // reopen at once
 			} else {
 				fl.wait = grow(fl.wait) // it broke as soon as it opened
+				if !fl.flapping {
+					fl.flapping = true
+					fl.log.Warn("change feed closes as soon as it opens (reading the change log fails): no change is applied until it reads again; retrying with backoff",
+						"after_change", fl.last, "max_wait", MaxReopenWait)
+				}
 			}
 			ch = fl.reopen(ctx, worked)
 			continue
