@@ -50,6 +50,9 @@ func (s *DB) PutFile(ctx context.Context, name string, r io.Reader, wantSHA256 s
 	}
 	var old *domain.CustomFile
 	err = s.inTx(ctx, func(x *tx) error {
+		if err := x.lockFileName(name); err != nil {
+			return err
+		}
 		oe, err := get(x, domain.KindFile, name)
 		switch {
 		case err == nil:
@@ -79,6 +82,19 @@ func (s *DB) PutFile(ctx context.Context, name string, r io.Reader, wantSHA256 s
 		return nil, false, err
 	}
 	return f, true, nil
+}
+
+// lockFileName makes concurrent uploads of one name wait for each other
+// until the first commits (PostgreSQL: a transaction advisory lock on the
+// name; SQLite's write transactions are serialised already). Without it,
+// in READ COMMITTED, the second upload's DELETE would not see the first's
+// chunks and its first chunk would collide with theirs.
+func (x *tx) lockFileName(name string) error {
+	if _, ok := x.s.d.(advisoryDialect); !ok {
+		return nil
+	}
+	_, err := x.exec("SELECT pg_advisory_xact_lock(hashtext('cmtftp file ' || ?))", name)
+	return err
 }
 
 // spool copies an upload into an unlinked temporary file (os.TempDir)

@@ -368,3 +368,44 @@ func TestPutFileHoldsNoLock(t *testing.T) {
 		})
 	}
 }
+
+// TestPutFileConcurrent: uploads of one name at once all succeed, one
+// after the other, and the file is one of them whole.
+func TestPutFileConcurrent(t *testing.T) {
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			ctx := context.Background()
+			s := openStore(t, b.make(t))
+			const n = 4
+			bodies := make([][]byte, n)
+			errs := make(chan error, n)
+			for i := range n {
+				bodies[i] = randomBytes(t, store.FileChunkBytes+i+1)
+			}
+			for i := range n {
+				go func() {
+					_, _, err := s.PutFile(ctx, "same.bin", bytes.NewReader(bodies[i]), "")
+					errs <- err
+				}()
+			}
+			for range n {
+				if err := <-errs; err != nil {
+					t.Errorf("PutFile: %v", err)
+				}
+			}
+			got, err := readFile(t, s, "same.bin")
+			if err != nil || !slicesContainsBytes(bodies, got) {
+				t.Errorf("same.bin: %d bytes, %v; want one upload whole", len(got), err)
+			}
+		})
+	}
+}
+
+func slicesContainsBytes(all [][]byte, b []byte) bool {
+	for _, x := range all {
+		if bytes.Equal(x, b) {
+			return true
+		}
+	}
+	return false
+}
