@@ -73,6 +73,14 @@ func selfSign(cn string, key crypto.Signer) (*x509.Certificate, error) {
 	tmpl := &x509.Certificate{
 		SerialNumber: serial9, Subject: name, Issuer: name,
 		NotBefore: time.Unix(1700000000, 0), NotAfter: time.Unix(2000000000, 0),
+		// about the extensions of a CUCM certificate (~1 KB of DER), so
+		// that 64 KiB holds about 39 records as on real clusters
+		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageKeyEncipherment | x509.KeyUsageCertSign,
+		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth, x509.ExtKeyUsageClientAuth},
+		BasicConstraintsValid: true, IsCA: true,
+		DNSNames: []string{cn + ".cluster1.voice.example.net", cn + "-pub.cluster1.voice.example.net",
+			cn + "-sub1.cluster1.voice.example.net", cn + "-sub2.cluster1.voice.example.net",
+			cn + "-tftp.cluster1.voice.example.net", cn + "-tvs.cluster1.voice.example.net"},
 	}
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, key.Public(), key)
 	if err != nil {

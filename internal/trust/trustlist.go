@@ -66,9 +66,6 @@ func BuildTrustList(name string, entries []Entry, s Signer, o TrustListOptions) 
 	if !o.Time.IsZero() {
 		h.Timestamp, h.HasTimestamp = o.Time, true
 	}
-	if n := len(body); n > MaxTrustListSize {
-		return nil, fmt.Errorf("trust list %s: %d records, body of %d bytes, over %d: %w", name, len(entries), n, MaxTrustListSize, ErrTooLarge)
-	}
 	file, err := sign(&h, body, s)
 	if err != nil {
 		return nil, err
