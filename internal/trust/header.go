@@ -83,6 +83,9 @@ func encodeHeader(h *Header, sigLen int) (headerParts, error) {
 	}
 	a = appendCString(a, tagFilename, h.Filename)
 	if h.HasTimestamp {
+		if u := h.Timestamp.Unix(); u < 0 || u > 0xFFFFFFFF {
+			return headerParts{}, fmt.Errorf("timestamp %v outside a 4-byte Unix time: %w", h.Timestamp, ErrMalformed)
+		}
 		a = appendTLV(a, tagTimestamp, binary.BigEndian.AppendUint32(nil, uint32(h.Timestamp.Unix())))
 	}
 	for (len(b)+3+sigLen+len(a))%4 != 0 {

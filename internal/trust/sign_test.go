@@ -117,6 +117,16 @@ func TestSignRefuses(t *testing.T) {
 	}
 }
 
+// TestSignTimestampRange: a time the 4-byte field cannot hold is refused.
+func TestSignTimestampRange(t *testing.T) {
+	k := loadKeys(t)
+	for _, ts := range []time.Time{time.Unix(-1, 0), time.Unix(1<<32, 0)} {
+		if _, err := Sign("x.sgn", nil, k.sast, Options{Time: ts}); !errors.Is(err, ErrMalformed) {
+			t.Errorf("Sign at %v = %v, want ErrMalformed", ts, err)
+		}
+	}
+}
+
 // TestParseHeaderMalformed: every truncation of a signed file is refused
 // with ErrMalformed, never a panic.
 func TestParseHeaderMalformed(t *testing.T) {

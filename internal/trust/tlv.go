@@ -6,7 +6,8 @@ import (
 	"fmt"
 )
 
-// ErrMalformed reports bytes that do not follow the §11 layout.
+// ErrMalformed reports bytes that do not follow the §11 layout, or a field
+// the layout cannot hold (a timestamp outside 4-byte Unix time).
 var ErrMalformed = errors.New("trust: malformed file")
 
 // ErrTooLarge reports a file over a size limit (a trust list over 64 KiB, or
