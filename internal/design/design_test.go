@@ -17,7 +17,7 @@ const module = "cmtftp/"
 // packages of a lower rank. A package missing here fails the test, so a new
 // one is placed on purpose.
 var layer = map[string]int{
-	"internal/domain": 0, "internal/tftp": 0, "internal/udpraw": 0, "internal/metrics": 0, "internal/dhcp": 0,
+	"internal/domain": 0, "internal/tftp": 0, "internal/udpraw": 0, "internal/metrics": 0, "internal/dhcp": 0, "internal/trust": 0,
 	"internal/render": 1, "internal/build": 1, "internal/store": 1, "internal/devicecsv": 1, "internal/tftpclient": 1, "internal/dhcpclient": 1,
 	"internal/store/sqlstore": 2, "internal/loadgen": 2, "internal/device": 2, "internal/sitebuild": 2,
 	"internal/store/sqlite": 3, "internal/store/postgres": 3, "internal/store/storetest": 3,
@@ -35,6 +35,7 @@ var pure = map[string][]string{
 	"internal/domain": nil,
 	"internal/render": {"internal/domain"},
 	"internal/dhcp":   nil,
+	"internal/trust":  nil,
 }
 
 // belowSeam may not import the edges (tftpd, httpd, admin).

@@ -1,0 +1,84 @@
+package trust
+
+import (
+	"encoding/binary"
+	"fmt"
+	"time"
+)
+
+// parseElements decodes the header elements of b from off to its end into
+// h; the containers 3, 7 and 9 are walked within their own length.
+func parseElements(b []byte, off int, h *Header, depth int) error {
+	for off < len(b) {
+		e, end, err := next(b, off)
+		if err != nil {
+			return err
+		}
+		switch e.tag {
+		case tagPadding:
+		case tagSignerInfo, tagSignatureInfo, tagSigAlgInfo:
+			if depth > 2 {
+				return fmt.Errorf("containers nested too deep at %d: %w", off, ErrMalformed)
+			}
+			if err := parseElements(b[:end], off+3, h, depth+1); err != nil {
+				return err
+			}
+		default:
+			if err := parseField(e, h); err != nil {
+				return err
+			}
+		}
+		off = end
+	}
+	return nil
+}
+
+// parseField decodes one non-container header element into h.
+func parseField(e element, h *Header) error {
+	var err error
+	switch e.tag {
+	case tagSignerName:
+		h.SignerName, err = cstring(e)
+	case tagIssuerName:
+		h.IssuerName, err = cstring(e)
+	case tagFilename:
+		h.Filename, err = cstring(e)
+	case tagSerial:
+		h.Serial = e.value
+	case tagHash, tagSigAlg, tagModulus:
+		err = parseByte(e, h)
+	case tagSignature:
+		if h.SignatureOffset >= 0 {
+			return fmt.Errorf("second signature at %d: %w", e.off, ErrMalformed)
+		}
+		h.Signature, h.SignatureOffset = e.value, e.off
+	case tagTimestamp:
+		if err = fixed(e, 4); err == nil {
+			h.Timestamp = time.Unix(int64(binary.BigEndian.Uint32(e.value)), 0).UTC()
+			h.HasTimestamp = true
+		}
+	case tagSignerVersion:
+		if err = fixed(e, 2); err == nil {
+			h.SignerVersion = &Version{e.value[0], e.value[1]}
+		}
+	default:
+		err = fmt.Errorf("unknown header tag %d at %d: %w", e.tag, e.off, ErrMalformed)
+	}
+	return err
+}
+
+// parseByte decodes the one-byte elements 8, 10 and 11.
+func parseByte(e element, h *Header) error {
+	if err := fixed(e, 1); err != nil {
+		return err
+	}
+	switch e.tag {
+	case tagHash:
+		h.Hash = Hash(e.value[0])
+	case tagSigAlg:
+		h.SigAlg = e.value[0]
+	default:
+		h.Modulus = e.value[0]
+	}
+	return nil
+}
