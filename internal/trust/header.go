@@ -118,7 +118,9 @@ func ParseHeader(file []byte) (Header, []byte, error) {
 		return h, nil, fmt.Errorf("header length %d outside the file (%d bytes): %w", h.Length, len(file), ErrMalformed)
 	}
 	h.SignatureOffset = -1
-	if err := parseElements(file[:h.Length], off, &h, 0); err != nil {
+	var seen [256]bool
+	seen[tagVersion], seen[tagHeaderLength] = true, true
+	if err := parseElements(file[:h.Length], off, &h, 0, &seen); err != nil {
 		return h, nil, err
 	}
 	if h.SignatureOffset < 0 || h.Serial == nil || h.Hash == 0 {

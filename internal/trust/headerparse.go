@@ -7,12 +7,21 @@ import (
 )
 
 // parseElements decodes the header elements of b from off to its end into
-// h; the containers 3, 7 and 9 are walked within their own length.
-func parseElements(b []byte, off int, h *Header, depth int) error {
+// h; the containers 3, 7 and 9 are walked within their own length. seen
+// marks the tags met so far, in every container: an element but padding
+// that comes twice is refused, so no reader can take the first where this
+// one takes the second.
+func parseElements(b []byte, off int, h *Header, depth int, seen *[256]bool) error {
 	for off < len(b) {
 		e, end, err := next(b, off)
 		if err != nil {
 			return err
+		}
+		if e.tag != tagPadding {
+			if seen[e.tag] {
+				return fmt.Errorf("header tag %d again at %d: %w", e.tag, e.off, ErrMalformed)
+			}
+			seen[e.tag] = true
 		}
 		switch e.tag {
 		case tagPadding:
@@ -20,7 +29,7 @@ func parseElements(b []byte, off int, h *Header, depth int) error {
 			if depth > 2 {
 				return fmt.Errorf("containers nested too deep at %d: %w", off, ErrMalformed)
 			}
-			if err := parseElements(b[:end], off+3, h, depth+1); err != nil {
+			if err := parseElements(b[:end], off+3, h, depth+1, seen); err != nil {
 				return err
 			}
 		default:

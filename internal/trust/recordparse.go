@@ -20,11 +20,16 @@ func parseRecord(b []byte, off int) (Record, int, error) {
 	if end < inner || end > len(b) {
 		return r, 0, fmt.Errorf("record length %d outside the list: %w", end-off, ErrMalformed)
 	}
+	var seen [256]bool // a field twice is refused: no reader takes the first where this one takes the second
 	for inner < end {
 		f, n, err := next(b[:end], inner)
 		if err != nil {
 			return r, 0, err
 		}
+		if seen[f.tag] {
+			return r, 0, fmt.Errorf("record tag %d again at %d: %w", f.tag, f.off, ErrMalformed)
+		}
+		seen[f.tag] = true
 		if err := parseRecordField(f, &r); err != nil {
 			return r, 0, err
 		}

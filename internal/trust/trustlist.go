@@ -2,6 +2,8 @@ package trust
 
 import (
 	"bytes"
+	"crypto/ecdsa"
+	"crypto/rsa"
 	"errors"
 	"fmt"
 	"time"
@@ -51,16 +53,19 @@ func BuildTrustList(name string, entries []Entry, s Signer, o TrustListOptions) 
 	if err := checkSASTs(entries, s); err != nil {
 		return nil, err
 	}
+	sv := o.SignerVersion
+	if sv == (Version{}) {
+		sv = Version{1, 0}
+	}
+	if err := checkKeys(entries, s, sv); err != nil {
+		return nil, err
+	}
 	var body []byte
 	for i, e := range entries {
 		var err error
 		if body, err = appendRecord(body, e); err != nil {
 			return nil, fmt.Errorf("record %d: %w", i, err)
 		}
-	}
-	sv := o.SignerVersion
-	if sv == (Version{}) {
-		sv = Version{1, 0}
 	}
 	h := Header{Filename: name, Version: Version{1, 2}, SignerVersion: &sv, Hash: o.Hash}
 	if !o.Time.IsZero() {
@@ -123,4 +128,30 @@ func ParseTrustList(file []byte) (Header, []Record, error) {
 		off = end
 	}
 	return h, recs, nil
+}
+
+// maxTrustRSABits is the largest RSA key a trust list may be signed with
+// (spec §11.4: phones take RSA ≤ 2048 bits for ITL/SAST use).
+const maxTrustRSABits = 2048
+
+// checkKeys applies §11.4's key rules to a trust list of signer version sv:
+// its signer's RSA key at most 2048 bits, and an EC certificate only for
+// the TFTP (or application server) role of HTTPS 6971, from version 1.1.
+func checkKeys(entries []Entry, s Signer, sv Version) error {
+	if pub, ok := s.Key.Public().(*rsa.PublicKey); ok && pub.N.BitLen() > maxTrustRSABits {
+		return fmt.Errorf("trust list signed with an RSA key of %d bits (phones take at most %d): %w", pub.N.BitLen(), maxTrustRSABits, ErrKey)
+	}
+	for i, e := range entries {
+		if e.Cert == nil {
+			continue
+		}
+		if _, ok := e.Cert.PublicKey.(*ecdsa.PublicKey); !ok {
+			continue
+		}
+		if e.Role != RoleTFTP && e.Role != RoleAppServer || sv.Major < 1 || sv.Major == 1 && sv.Minor < 1 {
+			return fmt.Errorf("record %d: an EC certificate is for the TFTP or application-server role from signer version 1.1 (this is role %d, version %d.%d): %w",
+				i, e.Role, sv.Major, sv.Minor, ErrKey)
+		}
+	}
+	return nil
 }

@@ -2,10 +2,14 @@ package trust
 
 import (
 	"bytes"
+	"crypto"
+	"crypto/rsa"
 	"crypto/sha1"
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"io"
+	"math/big"
 	"strings"
 	"testing"
 	"time"
@@ -24,7 +28,7 @@ func TestTrustListRoundTrip(t *testing.T) {
 	}
 	for _, h := range []Hash{SHA512, SHA1} {
 		t.Run(fmt.Sprint("hash ", h), func(t *testing.T) {
-			file, err := BuildTrustList("ITLFile.tlv", entries, k.sast, TrustListOptions{Hash: h, Time: time.Unix(1, 0)})
+			file, err := BuildTrustList("ITLFile.tlv", entries, k.sast, TrustListOptions{Hash: h, Time: time.Unix(1, 0), SignerVersion: Version{1, 1}})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -32,7 +36,7 @@ func TestTrustListRoundTrip(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if hd.Version != (Version{1, 2}) || hd.SignerVersion == nil || *hd.SignerVersion != (Version{1, 0}) || hd.Hash != h {
+			if hd.Version != (Version{1, 2}) || hd.SignerVersion == nil || *hd.SignerVersion != (Version{1, 1}) || hd.Hash != h {
 				t.Errorf("version %v signer version %v hash %d", hd.Version, hd.SignerVersion, hd.Hash)
 			}
 			if len(recs) != len(entries) {
@@ -144,5 +148,91 @@ func TestParseTrustListMalformed(t *testing.T) {
 		if _, _, err := ParseTrustList(file[:n]); !errors.Is(err, ErrMalformed) {
 			t.Fatalf("ParseTrustList(first %d of %d bytes) = %v, want ErrMalformed", n, len(file), err)
 		}
+	}
+}
+
+// TestRepeatedTagRefused: a record or a header that carries one field
+// twice is refused, so no reader can take the first value where this one
+// would take the second (a TFTP record that reads as SAST).
+func TestRepeatedTagRefused(t *testing.T) {
+	k := loadKeys(t)
+	file, err := BuildTrustList("ITLFile.tlv", []Entry{{Role: RoleSAST, Cert: k.sast.Cert}}, k.sast, TrustListOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, _, err := ParseHeader(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The first record begins at the header's end with its length element
+	// (tag 1, 2 bytes): put a second role element right after it.
+	rec := h.Length
+	dup := append([]byte(nil), file[:rec+5]...)
+	dup = append(dup, recRole, 0, 2, 0, byte(RoleTFTP))
+	dup = append(dup, file[rec+5:]...)
+	n := int(dup[rec+3])<<8 | int(dup[rec+4])
+	dup[rec+3], dup[rec+4] = byte((n+5)>>8), byte(n+5)
+	if _, _, err := ParseTrustList(dup); !errors.Is(err, ErrMalformed) || !strings.Contains(err.Error(), "again") {
+		t.Errorf("a record with two roles: %v, want ErrMalformed for the tag seen again", err)
+	}
+	if _, _, err := ParseTrustList(file); err != nil {
+		t.Errorf("the list as built: %v", err)
+	}
+	// A second file name at the header's end, the header-length element's
+	// value (bytes 8 and 9, after the version element) grown to hold it.
+	hdr := append([]byte(nil), file[:h.Length]...)
+	hdr = append(hdr, tagFilename, 0, 2, 'x', 0)
+	hdr = append(hdr, file[h.Length:]...)
+	if hdr[5] != tagHeaderLength {
+		t.Fatalf("byte 5 is %d, not the header-length tag", hdr[5])
+	}
+	hl := h.Length + 5
+	hdr[8], hdr[9] = byte(hl>>8), byte(hl)
+	if _, _, err := ParseHeader(hdr); !errors.Is(err, ErrMalformed) || !strings.Contains(err.Error(), "again") {
+		t.Errorf("a header with two file names: %v, want ErrMalformed for the tag seen again", err)
+	}
+}
+
+// bigPublic is a crypto.Signer whose public key is an RSA modulus of bits
+// bits (only its size is looked at; it never signs).
+type bigPublic struct{ bits int }
+
+func (b bigPublic) Public() crypto.PublicKey {
+	n := new(big.Int).Lsh(big.NewInt(1), uint(b.bits-1))
+	return &rsa.PublicKey{N: n.Or(n, big.NewInt(1)), E: 65537}
+}
+
+func (bigPublic) Sign(io.Reader, []byte, crypto.SignerOpts) ([]byte, error) {
+	return nil, errors.New("bigPublic does not sign")
+}
+
+// TestTrustListKeyRules: §11.4's rules — a trust list is signed with RSA
+// of at most 2048 bits, and an EC certificate stands only in the TFTP or
+// application-server role, from signer version 1.1.
+func TestTrustListKeyRules(t *testing.T) {
+	k := loadKeys(t)
+	sast := Entry{Role: RoleSAST, Cert: k.sast.Cert}
+	for _, tc := range []struct {
+		name    string
+		entries []Entry
+		signer  Signer
+		sv      Version
+		ok      bool
+	}{
+		{"EC TFTP at 1.1", []Entry{sast, {Role: RoleTFTP, Cert: k.ec}}, k.sast, Version{1, 1}, true},
+		{"EC application server at 1.1", []Entry{sast, {Role: RoleAppServer, Cert: k.ec}}, k.sast, Version{1, 1}, true},
+		{"EC TFTP at 1.0", []Entry{sast, {Role: RoleTFTP, Cert: k.ec}}, k.sast, Version{1, 0}, false},
+		{"EC TFTP at the default version", []Entry{sast, {Role: RoleTFTP, Cert: k.ec}}, k.sast, Version{}, false},
+		{"EC CCM at 1.1", []Entry{sast, {Role: RoleCCM, Cert: k.ec}}, k.sast, Version{1, 1}, false},
+		{"RSA 4096 signer", []Entry{sast}, Signer{Key: bigPublic{4096}, Cert: k.sast.Cert}, Version{1, 1}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := BuildTrustList("ITLFile.tlv", tc.entries, tc.signer, TrustListOptions{SignerVersion: tc.sv})
+			// The rule's own message: a key the signer's certificate does not
+			// match would be refused later anyway.
+			if tc.ok != (err == nil) || err != nil && (!errors.Is(err, ErrKey) || !strings.Contains(err.Error(), "EC certificate") && !strings.Contains(err.Error(), "at most 2048")) {
+				t.Errorf("%v, want ok %v (else ErrKey from the key rules)", err, tc.ok)
+			}
+		})
 	}
 }
