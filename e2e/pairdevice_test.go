@@ -2,8 +2,6 @@ package e2e
 
 import (
 	"context"
-	"encoding/json"
-	"net/http"
 	"net/netip"
 	"sync"
 	"sync/atomic"
@@ -51,16 +49,7 @@ func bootPhones(t *testing.T, first, n int, servers []netip.AddrPort, started fu
 // timelineOf is s's boot timeline of a device.
 func timelineOf(t *testing.T, s *pairServer, dev string) []timeline.Entry {
 	t.Helper()
-	resp, err := http.Get("http://" + s.admin + "/api/v1/devices/" + dev + "/timeline")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var es []timeline.Entry
-	if err := json.NewDecoder(resp.Body).Decode(&es); err != nil {
-		t.Fatal(err)
-	}
-	return es
+	return deviceTimeline(t, s.admin, dev)
 }
 
 // TestPairDevices boots emulated phones against a pair, A first and B

@@ -127,7 +127,14 @@ func (c *cluster) status(t *testing.T) map[string]remote.ServerStatus {
 // timeline is the master's boot timeline of a device.
 func (c *cluster) timeline(t *testing.T, dev string) []timeline.Entry {
 	t.Helper()
-	resp, err := http.Get("http://" + c.admin + "/api/v1/devices/" + dev + "/timeline")
+	return deviceTimeline(t, c.admin, dev)
+}
+
+// deviceTimeline is the boot timeline of a device from the admin API at
+// admin (host:port).
+func deviceTimeline(t *testing.T, admin, dev string) []timeline.Entry {
+	t.Helper()
+	resp, err := http.Get("http://" + admin + "/api/v1/devices/" + dev + "/timeline")
 	if err != nil {
 		t.Fatal(err)
 	}

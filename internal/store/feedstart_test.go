@@ -5,7 +5,6 @@ import (
 	"log/slog"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -14,6 +13,7 @@ import (
 	"cmtftp/internal/domain"
 	"cmtftp/internal/store"
 	"cmtftp/internal/store/sqlite"
+	"cmtftp/internal/store/sqlstore"
 	"cmtftp/internal/store/storetest"
 )
 
@@ -46,14 +46,7 @@ func (h *loadingHandler) HandleChange(ctx context.Context, c store.Change) {
 func TestFeedStartLosesNothing(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	s, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "feed.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	if _, err := s.Apply(ctx, storetest.Site()); err != nil {
-		t.Fatal(err)
-	}
+	s := openSite(ctx, t)
 	h := &loadingHandler{t: t, s: s, got: make(chan store.Change, 16)}
 	f := store.NewFeed(s, nil, prometheus.NewRegistry())
 	f.Register(h)
@@ -85,15 +78,8 @@ func TestFeedStartLosesNothing(t *testing.T) {
 func TestFollowFeedThatCannotRead(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	s, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "feed.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	if _, err := s.Apply(ctx, storetest.Site()); err != nil {
-		t.Fatal(err)
-	}
-	logs := &lockedBuffer{}
+	s := openSite(ctx, t)
+	logs := &storetest.LogBuffer{}
 	got := make(chan store.Change, 16)
 	store.Follow(ctx, s, slog.New(slog.NewTextHandler(logs, nil)), func(c store.Change) { got <- c })
 	if _, err := s.SQL().ExecContext(ctx, "INSERT INTO changes (kind, key, op, at) VALUES ('line', 'x', 'update', 'not a time')"); err != nil {
@@ -122,20 +108,17 @@ func TestFollowFeedThatCannotRead(t *testing.T) {
 	}
 }
 
-// lockedBuffer is a log destination safe for the feed's goroutine.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
+// openSite opens a new SQLite store holding storetest.Site, closed at the
+// test's end.
+func openSite(ctx context.Context, t *testing.T) *sqlstore.DB {
+	t.Helper()
+	s, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "feed.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	if _, err := s.Apply(ctx, storetest.Site()); err != nil {
+		t.Fatal(err)
+	}
+	return s
 }

@@ -129,7 +129,7 @@ func TestCorruptNotServed(t *testing.T) {
 			good := random(t, 2*store.FileChunkBytes+10)
 			put(t, st, "a.bin", good)
 			put(t, st, "b.bin", good)
-			var log syncBuffer
+			var log storetest.LogBuffer
 			s := &Source{Store: st, Logger: slog.New(slog.NewTextHandler(&log, nil))}
 			if _, err := open(t, s, "a.bin"); err != nil {
 				t.Fatal(err)
@@ -200,24 +200,6 @@ func TestBudget(t *testing.T) {
 	if n, kept := s.Kept(); n != 0 || kept != 0 {
 		t.Errorf("after a resync %d kept (%d bytes)", n, kept)
 	}
-}
-
-// syncBuffer is a bytes.Buffer safe for a logger and a test at once.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 func hexSHA(b []byte) string { return source.NewMemory(b, time.Time{}).SHA256() }

@@ -1,14 +1,12 @@
 package postgres_test
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"log/slog"
 	"net/url"
 	"os"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -18,6 +16,7 @@ import (
 	"cmtftp/internal/domain"
 	"cmtftp/internal/store"
 	"cmtftp/internal/store/sqlstore"
+	"cmtftp/internal/store/storetest"
 )
 
 var roleSeq atomic.Int64
@@ -77,27 +76,9 @@ func (c *cuttable) cut() {
 
 func (c *cuttable) restore() { c.exec("ALTER ROLE " + c.role + " LOGIN") }
 
-// syncBuffer is a bytes.Buffer the logger and the test share.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // follow runs store.Follow on st and returns the changes it hands on, in
 // a channel the test must read (unread, Follow stops reading the feed).
-func follow(t *testing.T, st store.Store, log *syncBuffer) <-chan store.Change {
+func follow(t *testing.T, st store.Store, log *storetest.LogBuffer) <-chan store.Change {
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
 	got := make(chan store.Change)
@@ -145,7 +126,7 @@ func TestFollowOutage(t *testing.T) {
 	writer := openDSN(t, dsn).(*sqlstore.DB)
 	cut := newCuttable(t, dsn)
 	follower := openDSN(t, cut.dsn)
-	var log syncBuffer
+	var log storetest.LogBuffer
 	got := follow(t, follower, &log)
 	ctx := context.Background()
 	put := func(n string) {
@@ -198,7 +179,7 @@ func TestFollowOutage(t *testing.T) {
 }
 
 // waitLog waits up to 5 s for s in the log.
-func waitLog(t *testing.T, log *syncBuffer, s string) {
+func waitLog(t *testing.T, log *storetest.LogBuffer, s string) {
 	t.Helper()
 	for deadline := time.Now().Add(5 * time.Second); !strings.Contains(log.String(), s); time.Sleep(10 * time.Millisecond) {
 		if time.Now().After(deadline) {
