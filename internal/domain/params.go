@@ -51,6 +51,20 @@ const (
 	ParamAutoRegistration     = "autoRegistrationEnabled"
 	ParamAutoRegistrationPool = "autoRegistrationPool"
 	ParamIdleTimeout          = "idleTimeout"
+	ParamClusterSecurityMode  = "ClusterSecurityMode"
+	ParamSignatureHash        = "TFTPSignatureHashAlgorithm"
+)
+
+// Values of the ClusterSecurityMode enterprise parameter.
+const (
+	SecurityModeNonSecure = "non-secure"
+	SecurityModeMixed     = "mixed"
+)
+
+// Values of the TFTPSignatureHashAlgorithm enterprise parameter.
+const (
+	SignatureSHA512 = "SHA-512"
+	SignatureSHA1   = "SHA-1"
 )
 
 // MaxAlternateFileLocations is how many Alternate File Location parameters exist.
@@ -69,6 +83,10 @@ func ParamDefs() []ParamDef {
 		{Scope: KindEnterprise, Name: "proxyServerURL", Type: TypeString, Description: "HTTP proxy for the phone's browser (proxyServerURL), host:port"},
 		{Scope: KindEnterprise, Name: ParamIdleTimeout, Type: TypeInt, Default: "0", Min: 0, Max: 86400, Description: "seconds of idle time before idleURL is shown; 0 = never"},
 		{Scope: KindEnterprise, Name: ParamAutoRegistration, Type: TypeBool, Default: "false", Description: "phones not in the database get XMLDefault.cnf.xml and may auto-register"},
+		{Scope: KindEnterprise, Name: ParamClusterSecurityMode, Type: TypeEnum, Default: SecurityModeNonSecure, Values: []string{SecurityModeNonSecure, SecurityModeMixed},
+			Description: "non-secure: trust-list names are not found and no file is signed; mixed: ITL/CTL files are served and every configuration-type file also has a signed .sgn (needs cmtftp keys init)"},
+		{Scope: KindEnterprise, Name: ParamSignatureHash, Type: TypeEnum, Default: SignatureSHA512, Values: []string{SignatureSHA512, SignatureSHA1},
+			Description: "hash of the signatures of .sgn files and trust lists; SHA-1 for old firmware"},
 		{Scope: KindEnterprise, Name: ParamAutoRegistrationPool, Type: TypeString, Description: "device pool whose call-control group XMLDefault.cnf.xml names"},
 
 		{Scope: KindService, Name: ParamBuildCNFFiles, Type: TypeEnum, Default: BuildSelective, Values: []string{BuildSelective, BuildAll, BuildNone},

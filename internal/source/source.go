@@ -32,6 +32,9 @@ type Protocol string
 const (
 	TFTP Protocol = "tftp"
 	HTTP Protocol = "http"
+	// HTTPS is the TLS server on 6971: a request for X.sgn there is
+	// answered with the unsigned X (spec §1.1, §11.1).
+	HTTPS Protocol = "https"
 )
 
 // Request is one client's request for one file.
