@@ -84,6 +84,11 @@ type Result struct {
 	// Origin names the remote cluster the file came from; "" for this
 	// server's own.
 	Origin string
+	// Signer names the key that signed the file here (source.SignerOf);
+	// "" when it was served as it is stored.
+	Signer string
+	// TLS is set for a request over HTTPS (6971).
+	TLS bool
 }
 
 // counter counts the bytes of a response body and keeps the connection's
@@ -151,7 +156,7 @@ var _ http.Handler = (*Handler)(nil)
 func (h *Handler) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	w := newCounter(rw, start, h.WriteTimeout)
-	res := Result{Name: strings.TrimPrefix(r.URL.Path, "/")}
+	res := Result{Name: strings.TrimPrefix(r.URL.Path, "/"), TLS: r.TLS != nil}
 	res.Remote, _ = netip.ParseAddrPort(r.RemoteAddr)
 	defer func() {
 		if h.OnDone == nil && h.Metrics == nil {
@@ -201,7 +206,7 @@ func (h *Handler) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer f.Close()
-	res.Origin = source.OriginOf(f)
+	res.Origin, res.Signer = source.OriginOf(f), source.SignerOf(f)
 	_, inMemory := f.(interface{ Bytes() []byte }) // a source.Memory, or a kept file decompressed
 	res.FromDisk = !inMemory
 	w.Header().Set("ETag", etag(f))
@@ -227,7 +232,11 @@ func (h *Handler) request(w http.ResponseWriter, r *http.Request) (*source.Reque
 	}
 	name := strings.TrimPrefix(r.URL.Path, "/")
 	remote, _ := netip.ParseAddrPort(r.RemoteAddr)
-	req, err := source.NewRequest(name, source.HTTP, remote, localAddr(r))
+	proto := source.HTTP
+	if r.TLS != nil {
+		proto = source.HTTPS // X.sgn is answered with the unsigned X there
+	}
+	req, err := source.NewRequest(name, proto, remote, localAddr(r))
 	if err != nil {
 		h.fail(w, r, name, source.ErrDenied)
 		return nil, false

@@ -354,3 +354,40 @@ func TestSteadyReader(t *testing.T) {
 		t.Logf("read in %v: not slow enough to show the renewal", took)
 	}
 }
+
+// TestTLSProtocol: a request over TLS reaches the chain as source.HTTPS
+// (where X.sgn is answered unsigned) and its Result says TLS; plain HTTP
+// stays source.HTTP.
+func TestTLSProtocol(t *testing.T) {
+	var got []source.Protocol
+	var mu sync.Mutex
+	var results []Result
+	h := &Handler{Source: source.Func(func(_ context.Context, req *source.Request) (source.File, error) {
+		mu.Lock()
+		got = append(got, req.Protocol)
+		mu.Unlock()
+		return source.NewMemory([]byte("x"), time.Now()), nil
+	}), OnDone: func(r Result) { mu.Lock(); results = append(results, r); mu.Unlock() }}
+	tlsSrv := httptest.NewTLSServer(h)
+	defer tlsSrv.Close()
+	plain := httptest.NewServer(h)
+	defer plain.Close()
+	for _, c := range []struct {
+		client *http.Client
+		url    string
+	}{{tlsSrv.Client(), tlsSrv.URL}, {plain.Client(), plain.URL}} {
+		resp, err := c.client.Get(c.url + "/SEP001122334455.cnf.xml.sgn")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(got) != 2 || got[0] != source.HTTPS || got[1] != source.HTTP {
+		t.Errorf("protocols %v, want [https http]", got)
+	}
+	if len(results) != 2 || !results[0].TLS || results[1].TLS {
+		t.Errorf("results %+v: want TLS on the first only", results)
+	}
+}

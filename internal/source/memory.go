@@ -44,6 +44,21 @@ func OriginOf(f File) string {
 	return ""
 }
 
+// Signed is implemented by a file this server signed (or encrypted) as it
+// served it: SignedBy names the key, the way the boot timeline shows it.
+type Signed interface {
+	SignedBy() string
+}
+
+// SignerOf names the key that signed f here ("" for a file served as it
+// is stored, signed elsewhere or not at all).
+func SignerOf(f File) string {
+	if s, ok := f.(Signed); ok {
+		return s.SignedBy()
+	}
+	return ""
+}
+
 // ReadAt reads from the bytes at off, as io.ReaderAt says.
 func (m *Memory) ReadAt(p []byte, off int64) (int, error) {
 	if off < 0 {

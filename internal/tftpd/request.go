@@ -27,7 +27,7 @@ func (s *Server) serveRequest(l *listener, req tftp.Request, c *claim, src netip
 		s.release(res, start)
 		return
 	}
-	res.Origin = source.OriginOf(f)
+	res.Origin, res.Signer = source.OriginOf(f), source.SignerOf(f)
 	t, err := s.newTransfer(req, f, src, dst)
 	if err != nil {
 		s.reply(l, tftp.ErrUndefined, "internal error", src, dst)

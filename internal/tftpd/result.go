@@ -37,6 +37,7 @@ type Result struct {
 	Bytes    int64         // payload bytes acknowledged
 	Duration time.Duration // from request to end
 	Origin   string        // the remote cluster the file came from; "" for this server's own
+	Signer   string        // the key that signed the file here (source.SignerOf); "" when served as stored
 
 	claim *claim // the request's entry against duplicates (duplicates.go)
 }

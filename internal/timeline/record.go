@@ -19,10 +19,12 @@ type record struct {
 	bytes   int64
 	name    string
 	cluster string // "": this server's own chain
+	signer  string // "": served as stored
 	addr    [16]byte
 	port    uint16
 	is4     bool
 	http    bool
+	tls     bool
 	outcome tftpd.Outcome
 }
 
@@ -37,7 +39,7 @@ const stringOverhead = 16
 // newRecord packs one request.
 func newRecord(at time.Time, q *request) record {
 	r := record{at: at.UnixNano(), dur: int64(q.duration), bytes: q.bytes, name: q.name, cluster: q.cluster,
-		http: q.http, outcome: q.outcome, port: q.client.Port()}
+		signer: q.signer, http: q.http, tls: q.tls, outcome: q.outcome, port: q.client.Port()}
 	a := q.client.Addr()
 	r.is4 = a.Is4()
 	r.addr = a.As16()
@@ -50,14 +52,20 @@ func (r *record) charge() int64 {
 	if r.cluster != "" {
 		n += int64(len(r.cluster)) + stringOverhead
 	}
+	if r.signer != "" {
+		n += int64(len(r.signer)) + stringOverhead
+	}
 	return n
 }
 
 // entry unpacks r for the API.
 func (r *record) entry() Entry {
 	e := Entry{Time: time.Unix(0, r.at).UTC(), Protocol: "tftp", Name: r.name, Result: r.outcome.String(),
-		Bytes: r.bytes, Duration: time.Duration(r.dur), Cluster: r.cluster}
-	if r.http {
+		Bytes: r.bytes, Duration: time.Duration(r.dur), Cluster: r.cluster, Signer: r.signer}
+	switch {
+	case r.tls:
+		e.Protocol = "https"
+	case r.http:
 		e.Protocol = "http"
 	}
 	a := netip.AddrFrom16(r.addr)
@@ -80,6 +88,9 @@ func (r *ring) shareNames(rec *record) {
 		}
 		if rec.cluster != "" && prev.cluster == rec.cluster {
 			rec.cluster = prev.cluster
+		}
+		if rec.signer != "" && prev.signer == rec.signer {
+			rec.signer = prev.signer
 		}
 	}
 }

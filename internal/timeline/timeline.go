@@ -52,6 +52,10 @@ type Entry struct {
 	// Cluster names the remote cluster that served the file; empty when
 	// this server's own chain did.
 	Cluster string `json:"cluster,omitempty"`
+	// Signer names the key that signed (or encrypted) the file as this
+	// server served it; empty when it was served as stored — unsigned,
+	// or signed elsewhere (firmware, another cluster's files).
+	Signer string `json:"signer,omitempty"`
 }
 
 // Timeline is safe for concurrent use.
@@ -101,6 +105,8 @@ type request struct {
 	duration time.Duration
 	client   netip.AddrPort
 	cluster  string
+	signer   string
+	tls      bool
 }
 
 // add records one request.
@@ -199,7 +205,8 @@ func (t *Timeline) Of(device string) []Entry {
 
 // TFTP is the TFTP engine's OnDone hook.
 func (t *Timeline) TFTP(r tftpd.Result) {
-	t.add(request{name: r.Name, outcome: r.Outcome, bytes: r.Bytes, duration: r.Duration, client: r.Remote, cluster: r.Origin})
+	t.add(request{name: r.Name, outcome: r.Outcome, bytes: r.Bytes, duration: r.Duration, client: r.Remote, cluster: r.Origin,
+		signer: r.Signer})
 }
 
 // HTTP is the HTTP handler's OnDone hook.
@@ -220,7 +227,8 @@ func (t *Timeline) HTTP(r httpd.Result) {
 	case r.Status == http.StatusForbidden:
 		res = tftpd.OutcomeDenied
 	}
-	t.add(request{http: true, name: r.Name, outcome: res, bytes: r.Bytes, duration: r.Duration, client: r.Remote, cluster: r.Origin})
+	t.add(request{http: true, tls: r.TLS, name: r.Name, outcome: res, bytes: r.Bytes, duration: r.Duration, client: r.Remote,
+		cluster: r.Origin, signer: r.Signer})
 }
 
 // ServeHTTP answers GET /api/v1/devices/{name}/timeline.

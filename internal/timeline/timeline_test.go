@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"cmtftp/internal/httpd"
 	"cmtftp/internal/tftpd"
 )
 
@@ -268,5 +269,25 @@ func BenchmarkAdd(b *testing.B) {
 	for b.Loop() {
 		tl.add(names[i%n])
 		i++
+	}
+}
+
+// TestSignerAndHTTPS: the timeline shows which key signed a file, and a
+// request over HTTPS as https; a file served as stored names no signer.
+func TestSignerAndHTTPS(t *testing.T) {
+	tl := New(4, 0)
+	phone := netip.MustParseAddrPort("10.0.0.9:50000")
+	tl.TFTP(tftpd.Result{Name: "SEP001122AABBCC.cnf.xml.sgn", Remote: phone, Outcome: tftpd.OutcomeCompleted, Signer: "tftp#2 SHA-1 AB:CD"})
+	tl.HTTP(httpd.Result{Name: "SEP001122AABBCC.cnf.xml.sgn", Remote: phone, Status: 200, TLS: true})
+	tl.HTTP(httpd.Result{Name: "SEP001122AABBCC.cnf.xml.sgn", Remote: phone, Status: 200, Signer: "tftp#2 SHA-1 AB:CD"})
+	got := tl.Of("SEP001122AABBCC")
+	if len(got) != 3 {
+		t.Fatalf("entries: %+v", got)
+	}
+	want := []struct{ proto, signer string }{{"tftp", "tftp#2 SHA-1 AB:CD"}, {"https", ""}, {"http", "tftp#2 SHA-1 AB:CD"}}
+	for i, w := range want {
+		if got[i].Protocol != w.proto || got[i].Signer != w.signer {
+			t.Errorf("entry %d: protocol %q signer %q, want %q %q", i, got[i].Protocol, got[i].Signer, w.proto, w.signer)
+		}
 	}
 }
