@@ -280,10 +280,10 @@ var _ store.ChangeHandler = (*Source)(nil)
 // HandleChange implements store.ChangeHandler: the files rendered from the
 // changed record are built again when next asked for (deps.go); a resync
 // drops them all; a change of a kind no builder reads (custom files,
-// remote clusters) changes nothing.
+// remote clusters, signing keys) changes nothing.
 func (s *Source) HandleChange(_ context.Context, c store.Change) {
 	switch c.Kind {
-	case domain.KindFile, domain.KindRemote:
+	case domain.KindFile, domain.KindRemote, store.KindKeys:
 		return
 	case store.KindResync:
 		s.Invalidate()
