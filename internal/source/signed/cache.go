@@ -22,16 +22,16 @@ const entryOverhead = 256
 // device's certificate. It is valid for the State it was made under and,
 // when sum is set, for the content whose hash sum is.
 type entry struct {
-	key   string
-	sum   string
-	state *State
-	head  []byte         // a signed file's header
-	body  *source.Memory // a stub, a trust list, an encrypted file
-	cert  *x509.Certificate
-	certSHA, certMD5 string // hex SHA-256 and MD5 of cert.Raw
-	until time.Time // when set, the entry is dropped from then on (a missing certificate)
-	size  int64
-	elem  *list.Element
+	key              string
+	sum              string
+	state            *State
+	head             []byte         // a signed file's header
+	body             *source.Memory // a stub, a trust list, an encrypted file
+	cert             *x509.Certificate
+	certSHA, certMD5 string    // hex SHA-256 and MD5 of cert.Raw
+	until            time.Time // when set, the entry is dropped from then on (a missing certificate)
+	size             int64
+	elem             *list.Element
 }
 
 // charge sets e.size to what e holds.
