@@ -45,3 +45,16 @@ func BenchmarkVerify8K(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkEncryptConfig8KB encrypts and signs one 8 KB configuration
+// (AES-128 key to an RSA 2048 phone certificate, RSA 2048 / SHA-512).
+func BenchmarkEncryptConfig8KB(b *testing.B) {
+	k := loadKeys(b)
+	payload := bytes.Repeat([]byte("<x/>"), 2048)
+	b.SetBytes(int64(len(payload)))
+	for b.Loop() {
+		if _, err := EncryptConfig("SEP001122AABBCC.cnf.xml.enc.sgn", payload, k.tftp.Cert, k.sast, Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -55,6 +55,11 @@ func FuzzParseSigned(f *testing.F) {
 		f.Add(file)
 	}
 	f.Add([]byte{1, 0, 2, 1, 0, 2, 0, 2, 0, 10})
+	enc, err := EncryptConfig("SEP001122AABBCC.cnf.xml.enc.sgn", []byte("<device/>"), s.Cert, s, Options{})
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(enc)
 	pub := s.Cert.PublicKey
 	f.Fuzz(func(t *testing.T, file []byte) {
 		h, payload, err := ParseHeader(file)
@@ -94,6 +99,46 @@ func FuzzParseTrustList(f *testing.F) {
 		}
 		if total > len(file) {
 			t.Fatalf("records hold %d bytes, more than the file's %d", total, len(file))
+		}
+	})
+}
+
+// FuzzDecrypt: DecryptConfig never panics, fails only with the package's
+// sentinels, and what it returns is the payload decrypted less the pad
+// count, whose hash the header carries.
+func FuzzDecrypt(f *testing.F) {
+	s := loadFuzzSigner(f)
+	for _, n := range []int{0, 9, 16, 40} {
+		for _, h := range []Hash{SHA512, SHA1} {
+			file, err := EncryptConfig("SEP001122AABBCC.cnf.xml.enc.sgn", bytes.Repeat([]byte("x"), n), s.Cert, s, Options{Hash: h})
+			if err != nil {
+				f.Fatal(err)
+			}
+			f.Add(file)
+		}
+	}
+	key := s.Key.(*rsa.PrivateKey)
+	f.Fuzz(func(t *testing.T, file []byte) {
+		h, plain, err := DecryptConfig(file, key)
+		if err != nil {
+			if !errors.Is(err, ErrMalformed) && !errors.Is(err, ErrKey) && !errors.Is(err, ErrSignature) {
+				t.Fatalf("DecryptConfig error %v is none of the sentinels", err)
+			}
+			return
+		}
+		checkHeader(t, file, h, file[h.Length:])
+		e := h.Encryption
+		if h.Version != (Version{2, 0}) || len(plain)+e.PadCount != len(file)-h.Length {
+			t.Fatalf("version %v: %d plain bytes + %d pad from %d of ciphertext", h.Version, len(plain), e.PadCount, len(file)-h.Length)
+		}
+		ch, err := e.PlainHash.crypto()
+		if err != nil {
+			t.Fatal(err)
+		}
+		d := ch.New()
+		d.Write(plain)
+		if !bytes.Equal(d.Sum(nil), e.PlainDigest) {
+			t.Fatal("the plaintext returned does not have the header's hash")
 		}
 	})
 }

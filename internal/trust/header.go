@@ -50,6 +50,9 @@ type Header struct {
 	HasTimestamp  bool // tag 15 is present (firmware headers have none)
 	// SignatureOffset is where the tag-12 element starts in the file.
 	SignatureOffset int
+	// Encryption holds the §11.3 elements of an encrypted configuration
+	// (tags 16 to 27, header version 2.0); nil when there are none.
+	Encryption *EncryptionInfo
 }
 
 // headerParts are the encoded header without the signature element: before
@@ -87,6 +90,12 @@ func encodeHeader(h *Header, sigLen int) (headerParts, error) {
 			return headerParts{}, fmt.Errorf("timestamp %v outside a 4-byte Unix time: %w", h.Timestamp, ErrMalformed)
 		}
 		a = appendTLV(a, tagTimestamp, binary.BigEndian.AppendUint32(nil, uint32(h.Timestamp.Unix())))
+	}
+	if h.Encryption != nil {
+		var err error
+		if a, err = appendEncryption(a, h.Encryption); err != nil {
+			return headerParts{}, err
+		}
 	}
 	for (len(b)+3+sigLen+len(a))%4 != 0 {
 		a = append(a, tagPadding)

@@ -7,7 +7,7 @@ import (
 )
 
 // parseElements decodes the header elements of b from off to its end into
-// h; the containers 3, 7 and 9 are walked within their own length. seen
+// h; the containers 3, 7, 9 and (§11.3) 16, 17, 21 are walked within their own length. seen
 // marks the tags met so far, in every container: an element but padding
 // that comes twice is refused, so no reader can take the first where this
 // one takes the second.
@@ -25,7 +25,7 @@ func parseElements(b []byte, off int, h *Header, depth int, seen *[256]bool) err
 		}
 		switch e.tag {
 		case tagPadding:
-		case tagSignerInfo, tagSignatureInfo, tagSigAlgInfo:
+		case tagSignerInfo, tagSignatureInfo, tagSigAlgInfo, tagEncInfo, tagIVInfo, tagKeyInfo:
 			if depth > 2 {
 				return fmt.Errorf("containers nested too deep at %d: %w", off, ErrMalformed)
 			}
@@ -66,6 +66,8 @@ func parseField(e element, h *Header) error {
 			h.Timestamp = time.Unix(int64(binary.BigEndian.Uint32(e.value)), 0).UTC()
 			h.HasTimestamp = true
 		}
+	case tagIVType, tagIV, tagPadCount, tagKeyType, tagKeyBits, tagCipher, tagEncKey, tagPlainHashAlg, tagPlainHash:
+		err = parseEncField(e, h)
 	case tagSignerVersion:
 		if err = fixed(e, 2); err == nil {
 			h.SignerVersion = &Version{e.value[0], e.value[1]}

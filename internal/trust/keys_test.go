@@ -17,7 +17,9 @@ import (
 // testKeys are generated once per test binary: RSA 2048 is slow under -race.
 type testKeys struct {
 	sast, tftp, foreign, sast2, third Signer
-	ec                                *x509.Certificate
+	// impostor has the SAST's subject, issuer and serial, but its own key
+	impostor Signer
+	ec       *x509.Certificate
 }
 
 var (
@@ -37,7 +39,7 @@ func loadKeys(t testing.TB) testKeys {
 		for _, s := range []struct {
 			dst *Signer
 			cn  string
-		}{{&k.sast, "TFTP-Lab"}, {&k.tftp, "tftp1"}, {&k.foreign, "intruder"}, {&k.sast2, "sast2"}, {&k.third, "sast3"}} {
+		}{{&k.sast, "TFTP-Lab"}, {&k.tftp, "tftp1"}, {&k.foreign, "intruder"}, {&k.sast2, "sast2"}, {&k.third, "sast3"}, {&k.impostor, "TFTP-Lab"}} {
 			if *s.dst, keysErr = newRSASigner(s.cn); keysErr != nil {
 				return
 			}

@@ -6,7 +6,8 @@ import (
 )
 
 // parseRecord decodes the record at b[off:] and returns it with the offset
-// after it.
+// after it. A record must carry a role (absent, it would read as role 0,
+// SAST) and a certificate or a public key.
 func parseRecord(b []byte, off int) (Record, int, error) {
 	var r Record
 	e, inner, err := next(b, off)
@@ -34,6 +35,9 @@ func parseRecord(b []byte, off int) (Record, int, error) {
 			return r, 0, err
 		}
 		inner = n
+	}
+	if !seen[recRole] || !seen[recCertificate] && !seen[recPublicKey] {
+		return r, 0, fmt.Errorf("record at %d without role, or without certificate and key: %w", off, ErrMalformed)
 	}
 	return r, end, nil
 }

@@ -80,6 +80,12 @@ func sign(h *Header, payload []byte, s Signer) ([]byte, error) {
 	if h.Hash != SHA1 && h.Hash != SHA512 {
 		return nil, fmt.Errorf("signing with hash %d (only SHA-1 and SHA-512): %w", h.Hash, ErrKey)
 	}
+	return signWith(h, payload, s, sigLen)
+}
+
+// signWith is sign for any hash h.Hash names, with a signature of sigLen
+// bytes (tests write SHA-256 files with it, which phones also read).
+func signWith(h *Header, payload []byte, s Signer, sigLen int) ([]byte, error) {
 	h.SignerName, h.IssuerName = s.Cert.Subject.String(), s.Cert.Issuer.String()
 	h.Serial = serialBytes(s.Cert)
 	h.SigAlg, h.Modulus = 0, modulusIndex[sigLen]
@@ -87,7 +93,10 @@ func sign(h *Header, payload []byte, s Signer) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	ch, _ := h.Hash.crypto()
+	ch, err := h.Hash.crypto()
+	if err != nil {
+		return nil, err
+	}
 	d := ch.New()
 	d.Write(parts.before)
 	d.Write(parts.after)
