@@ -116,7 +116,7 @@ func (s *Step) plainConfig(ctx context.Context, req *source.Request, st *State, 
 	}
 	if encryptedConfig(b) {
 		f.Close()
-		s.logDevice(dev, "device "+dev+" is encrypted: its configuration in clear is refused", "name", req.Path, "protocol", req.Protocol)
+		s.logDevice(dev+clearSuffix, "device "+dev+" is encrypted: its configuration in clear is refused", "name", req.Path, "protocol", req.Protocol)
 		return nil, source.ErrNotFound
 	}
 	return f, nil
@@ -150,7 +150,12 @@ func (s *Step) cert(ctx context.Context, st *State, dev string) (*entry, error) 
 	return e, nil
 }
 
-// logDevice logs msg about dev at most once a minute.
+// clearSuffix marks, in Step.logged, the log line of a configuration
+// refused in clear (the other is the missing certificate's).
+const clearSuffix = "\x00clear"
+
+// logDevice logs msg about dev (one of its two log lines) at most once a
+// minute.
 func (s *Step) logDevice(dev, msg string, args ...any) {
 	if s.Logger == nil {
 		return

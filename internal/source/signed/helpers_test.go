@@ -66,24 +66,25 @@ func newSigner(t testing.TB, cn string) (trust.Signer, *rsa.PrivateKey) {
 }
 
 // files is an inner source over files held in memory that can change, and
-// counts its opens by name.
+// counts its opens by name. Like the built files and the constant cache it
+// hands out one source.Memory per content (whose hash is computed once).
 type files struct {
 	mu    sync.Mutex
-	m     map[string][]byte
+	m     map[string]*source.Memory
 	opens map[string]int
 }
 
 func newFiles(m map[string]string) *files {
-	f := &files{m: map[string][]byte{}, opens: map[string]int{}}
+	f := &files{m: map[string]*source.Memory{}, opens: map[string]int{}}
 	for k, v := range m {
-		f.m[k] = []byte(v)
+		f.set(k, v)
 	}
 	return f
 }
 
 func (f *files) set(name, content string) {
 	f.mu.Lock()
-	f.m[name] = []byte(content)
+	f.m[name] = source.NewMemory([]byte(content), testTime)
 	f.mu.Unlock()
 }
 
@@ -91,11 +92,11 @@ func (f *files) Open(_ context.Context, req *source.Request) (source.File, error
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.opens[req.Path]++
-	b, ok := f.m[req.Path]
+	m, ok := f.m[req.Path]
 	if !ok {
 		return nil, fmt.Errorf("%s: %w", req.Path, source.ErrNotFound)
 	}
-	return source.NewMemory(b, time.Unix(1700000000, 0)), nil
+	return m, nil
 }
 
 // rig is a Step over a real chain (the memory files, then a disk root in a

@@ -155,6 +155,7 @@ func (s *Step) HandleChange(_ context.Context, c store.Change) {
 		s.forget(certKey(c.Key))
 		s.forget(encKey(c.Key + ".cnf.xml.enc.sgn"))
 		delete(s.logged, c.Key)
+		delete(s.logged, c.Key+clearSuffix)
 	case store.KindResync:
 		for s.lru.Len() > 0 {
 			s.drop(s.lru.Front().Value.(*entry))

@@ -11,6 +11,8 @@ import (
 	"cmtftp/internal/trust"
 )
 
+var testTime = time.Unix(1700000000, 0)
+
 // signables are files of each signable kind, as the inner chain holds them.
 var signables = map[string]string{
 	"SEP0000DE000001.cnf.xml":                   "",
