@@ -32,12 +32,8 @@ func (s *Step) stub(ctx context.Context, req *source.Request, st *State, dev str
 	if err != nil {
 		return nil, err
 	}
-	sum, err := hashOf(xf)
-	if err != nil {
-		return nil, s.busy("reading "+dev, err)
-	}
 	mod := xf.ModTime()
-	e, err := s.kept(ctx, sgnKey(req.Path), sum+":"+c.certSHA, st, func() (*entry, error) {
+	e, err := s.kept(ctx, sgnKey(req.Path), sumOf(xf, full)+":"+c.certSHA, st, func() (*entry, error) {
 		stub, err := render.EncryptedStub(full, c.certMD5)
 		if err != nil {
 			return nil, s.busy("the stub of "+dev, err)
@@ -80,12 +76,8 @@ func (s *Step) encrypted(ctx context.Context, req *source.Request, st *State, de
 	if err != nil {
 		return nil, err
 	}
-	sum, err := hashOf(xf)
-	if err != nil {
-		return nil, s.busy("reading "+base, err)
-	}
 	mod := xf.ModTime()
-	e, err := s.kept(ctx, encKey(req.Path), sum+":"+c.certSHA, st, func() (*entry, error) {
+	e, err := s.kept(ctx, encKey(req.Path), sumOf(xf, full)+":"+c.certSHA, st, func() (*entry, error) {
 		start := time.Now()
 		b, err := encryptConfig(req.Path, full, c.cert, st, start)
 		s.signedOne(Encrypt, start, err)

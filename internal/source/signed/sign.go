@@ -19,15 +19,16 @@ var headerVersion = trust.Version{Major: 1, Minor: 1}
 // signed serves X (the file xf, which it takes over) signed under name:
 // the header kept for X's content and st, or made now, then xf itself.
 func (s *Step) signed(ctx context.Context, name string, st *State, xf source.File) (source.File, error) {
-	sum, err := hashOf(xf)
+	sum, b, err := hashOf(xf)
 	if err != nil {
 		xf.Close()
 		return nil, s.busy("reading the payload of "+name, err)
 	}
 	e, err := s.kept(ctx, sgnKey(name), sum, st, func() (*entry, error) {
-		b, err := contentOf(xf)
-		if err != nil {
-			return nil, s.busy("reading the payload of "+name, err)
+		if b == nil {
+			if b, err = contentOf(xf); err != nil {
+				return nil, s.busy("reading the payload of "+name, err)
+			}
 		}
 		head, err := s.signHeader(name, b, st)
 		if err != nil {
@@ -67,17 +68,30 @@ func (s *Step) signedOne(k Kind, start time.Time, err error) {
 }
 
 // hashOf is the hex SHA-256 of f's content: the one the file keeps when
-// it has it (built files, the constant cache), else computed.
-func hashOf(f source.File) (string, error) {
+// it has it (built files, the constant cache), else computed from its
+// bytes, which it then returns too (read once per request). A file on
+// disk is read and hashed on every request: the constant cache is what
+// spares that.
+func hashOf(f source.File) (string, []byte, error) {
 	if h, ok := f.(interface{ SHA256() string }); ok {
-		return h.SHA256(), nil
+		return h.SHA256(), nil, nil
 	}
 	b, err := contentOf(f)
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
 	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:]), nil
+	return hex.EncodeToString(sum[:]), b, nil
+}
+
+// sumOf is the hex SHA-256 of b, the content of f: the one f keeps when
+// it has it.
+func sumOf(f source.File, b []byte) string {
+	if h, ok := f.(interface{ SHA256() string }); ok {
+		return h.SHA256()
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
 }
 
 // maxPayload bounds the files this step reads whole to sign them.

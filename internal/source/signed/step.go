@@ -31,12 +31,14 @@ type Step struct {
 	Logger *slog.Logger
 	// MaxBytes is the byte budget of what the step keeps (headers, stubs,
 	// trust lists, encrypted files, certificates), least recently used
-	// dropped first. Zero is DefaultMaxBytes; negative is no budget.
+	// dropped first. Zero is DefaultMaxBytes; negative is no budget. Set
+	// it before the first request.
 	MaxBytes int64
 	// OnSign, if set, is called after every signing: what it made, how
 	// long it took and its error. Metrics.Signed is one.
 	OnSign func(kind Kind, d time.Duration, err error)
 	// Metrics, if set, counts the cache (hits, bytes, entries, evictions).
+	// Set it before the first request.
 	Metrics *Metrics
 
 	mu        sync.Mutex
