@@ -1,0 +1,168 @@
+package signed
+
+import (
+	"context"
+	"crypto/md5"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"time"
+
+	"cmtftp/internal/render"
+	"cmtftp/internal/source"
+)
+
+// certRetry is how long "this device has no certificate" is kept, at
+// most: the device's change event (an uploaded certificate is one)
+// forgets it sooner.
+const certRetry = 30 * time.Second
+
+// logEvery is the least time between two log lines about one device.
+const logEvery = time.Minute
+
+// maxLogged bounds the devices whose last log line is remembered.
+const maxLogged = 10000
+
+// stub serves SEP<MAC>.cnf.xml.sgn of an encrypted device: the signed
+// stub (render.EncryptedStub) that points the phone at the .enc.sgn,
+// made from full (the configuration xf holds) and the device's
+// certificate, kept per content, certificate and State.
+func (s *Step) stub(ctx context.Context, req *source.Request, st *State, dev string, xf source.File, full []byte) (source.File, error) {
+	c, err := s.cert(ctx, st, dev)
+	if err != nil {
+		return nil, err
+	}
+	mod := xf.ModTime()
+	e, err := s.kept(ctx, sgnKey(req.Path), sumOf(xf, full)+":"+c.certSHA, st, func() (*entry, error) {
+		stub, err := render.EncryptedStub(full, c.certMD5)
+		if err != nil {
+			return nil, s.busy("the stub of "+dev, err)
+		}
+		head, err := s.signHeader(req.Path, stub, st)
+		if err != nil {
+			return nil, err
+		}
+		return &entry{head: head, body: source.NewMemory(stub, mod)}, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &File{head: e.head, body: e.body, mod: mod, signer: st.SignerName}, nil
+}
+
+// encrypted serves SEP<MAC>.cnf.xml.enc.sgn (Inner's own, when it has
+// one): the configuration encrypted to the device's certificate, kept per
+// content, certificate and State — each encryption takes a fresh key, so
+// a file is encrypted once per content version. A device whose
+// configuration is not encrypted has none.
+func (s *Step) encrypted(ctx context.Context, req *source.Request, st *State, dev, base string) (source.File, error) {
+	f, err := s.Inner.Open(ctx, req)
+	if !errors.Is(err, source.ErrNotFound) {
+		return f, err
+	}
+	xf, err := s.Inner.Open(ctx, sub(req, base))
+	if err != nil {
+		return nil, err
+	}
+	defer xf.Close()
+	full, err := contentOf(xf)
+	if err != nil {
+		return nil, s.busy("reading "+base, err)
+	}
+	if !encryptedConfig(full) {
+		return nil, source.ErrNotFound
+	}
+	c, err := s.cert(ctx, st, dev)
+	if err != nil {
+		return nil, err
+	}
+	mod := xf.ModTime()
+	e, err := s.kept(ctx, encKey(req.Path), sumOf(xf, full)+":"+c.certSHA, st, func() (*entry, error) {
+		start := time.Now()
+		b, err := encryptConfig(req.Path, full, c.cert, st, start)
+		s.signedOne(Encrypt, start, err)
+		if err != nil {
+			return nil, s.busy("encrypting "+req.Path, err)
+		}
+		return &entry{body: source.NewMemory(b, mod)}, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &File{body: e.body, mod: mod, signer: st.SignerName}, nil
+}
+
+// plainConfig serves SEP<MAC>.cnf.xml over TFTP or HTTP in mixed mode:
+// Inner's file, unless the device's configuration is encrypted — then it
+// is not found (and logged): an encrypted configuration never goes out in
+// clear but over HTTPS.
+func (s *Step) plainConfig(ctx context.Context, req *source.Request, st *State, dev string) (source.File, error) {
+	f, err := s.Inner.Open(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	b, err := contentOf(f)
+	if err != nil {
+		f.Close()
+		return nil, s.busy("reading "+req.Path, err)
+	}
+	if encryptedConfig(b) {
+		f.Close()
+		s.logDevice(dev+clearSuffix, "device "+dev+" is encrypted: its configuration in clear is refused", "name", req.Path, "protocol", req.Protocol)
+		return nil, source.ErrNotFound
+	}
+	return f, nil
+}
+
+// cert returns the kept entry with dev's certificate, reading it when
+// there is none. A device without one is source.ErrBusy (and logged once
+// a minute): never a fallback to a configuration in clear.
+func (s *Step) cert(ctx context.Context, st *State, dev string) (*entry, error) {
+	e, err := s.kept(ctx, certKey(dev), "", st, func() (*entry, error) {
+		if st.DeviceCert == nil {
+			return &entry{until: time.Now().Add(certRetry)}, nil
+		}
+		c, err := st.DeviceCert(ctx, dev)
+		switch {
+		case errors.Is(err, source.ErrNotFound):
+			return &entry{until: time.Now().Add(certRetry)}, nil
+		case err != nil:
+			return nil, s.busy("reading the certificate of "+dev, err)
+		}
+		sha, md := sha256.Sum256(c.Raw), md5.Sum(c.Raw)
+		return &entry{cert: c, certSHA: hex.EncodeToString(sha[:]), certMD5: hex.EncodeToString(md[:])}, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if e.cert == nil {
+		s.logDevice(dev, "device "+dev+" is encrypted but has no certificate: cmtftp device cert set "+dev+" FILE")
+		return nil, source.ErrBusy
+	}
+	return e, nil
+}
+
+// clearSuffix marks, in Step.logged, the log line of a configuration
+// refused in clear (the other is the missing certificate's).
+const clearSuffix = "\x00clear"
+
+// logDevice logs msg about dev (one of its two log lines) at most once a
+// minute.
+func (s *Step) logDevice(dev, msg string, args ...any) {
+	if s.Logger == nil {
+		return
+	}
+	now := time.Now()
+	s.mu.Lock()
+	last, ok := s.logged[dev]
+	if ok && now.Sub(last) < logEvery {
+		s.mu.Unlock()
+		return
+	}
+	if s.logged == nil || len(s.logged) >= maxLogged {
+		s.logged = map[string]time.Time{}
+	}
+	s.logged[dev] = now
+	s.mu.Unlock()
+	s.Logger.Warn(msg, args...)
+}

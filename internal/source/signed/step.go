@@ -1,0 +1,166 @@
+package signed
+
+import (
+	"container/list"
+	"context"
+	"errors"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	"cmtftp/internal/domain"
+	"cmtftp/internal/source"
+	"cmtftp/internal/store"
+)
+
+// Step is the security step of the chain. Set Inner and State; the zero
+// values of the rest are documented with them.
+type Step struct {
+	// Inner is the local chain the step wraps.
+	Inner source.Source
+	// State returns the security state to serve a request with; nil, or a
+	// nil State, is a non-secure cluster.
+	State func() *State
+	// Known reports whether SEP<MAC> (the MAC in 12 upper-case hex digits)
+	// is a device of this cluster: only those get a per-device trust list.
+	// Nil knows none.
+	Known func(mac string) bool
+	// Logger receives the signing failures and the devices refused for a
+	// missing certificate; nil discards.
+	Logger *slog.Logger
+	// MaxBytes is the byte budget of what the step keeps (headers, stubs,
+	// trust lists, encrypted files, certificates), least recently used
+	// dropped first. Zero is DefaultMaxBytes; negative is no budget. Set
+	// it before the first request.
+	MaxBytes int64
+	// OnSign, if set, is called after every signing: what it made, how
+	// long it took and its error. Metrics.Signed is one.
+	OnSign func(kind Kind, d time.Duration, err error)
+	// Metrics, if set, counts the cache (hits, bytes, entries, evictions).
+	// Set it before the first request.
+	Metrics *Metrics
+
+	mu        sync.Mutex
+	entries   map[string]*entry
+	lru       list.List // of *entry, most recently used first
+	bytes     int64
+	evictions uint64
+	flights   map[flightKey]*flight
+	logged    map[string]time.Time // devices refused, when last logged
+}
+
+var (
+	_ source.Source       = (*Step)(nil)
+	_ store.ChangeHandler = (*Step)(nil)
+)
+
+// Open implements source.Source. In a non-secure cluster every request goes
+// to Inner unchanged (an operator's own CTLFile.tlv on disk still serves,
+// as before this step). In mixed mode: trust-list names are built, X.sgn
+// is Inner's X.sgn when it has one (firmware, a file signed elsewhere,
+// byte for byte) or else the signed X for a signable X, and an encrypted
+// device gets its stub and its .enc.sgn, and never its configuration in
+// clear but over HTTPS.
+func (s *Step) Open(ctx context.Context, req *source.Request) (source.File, error) {
+	st := s.state()
+	if st == nil || !st.Mixed {
+		return s.Inner.Open(ctx, req)
+	}
+	name := req.Path
+	if tl, ok := ParseTrustList(name); ok {
+		return s.trustList(ctx, req, st, tl)
+	}
+	if base, ok := strings.CutSuffix(name, ".enc.sgn"); ok {
+		if dev, ok := DeviceOf(base); ok {
+			return s.encrypted(ctx, req, st, dev, base)
+		}
+		return s.Inner.Open(ctx, req)
+	}
+	if base, ok := strings.CutSuffix(name, ".sgn"); ok {
+		return s.sgn(ctx, req, st, base)
+	}
+	if dev, ok := DeviceOf(name); ok && req.Protocol != source.HTTPS {
+		return s.plainConfig(ctx, req, st, dev)
+	}
+	return s.Inner.Open(ctx, req)
+}
+
+// state is the State to serve with; nil when there is none.
+func (s *Step) state() *State {
+	if s.State == nil {
+		return nil
+	}
+	return s.State()
+}
+
+// sgn answers X.sgn: over HTTPS the unsigned X (TLS protects it, spec
+// §1.1), else Inner's X.sgn, else the signed X (the stub for an
+// encrypted device).
+func (s *Step) sgn(ctx context.Context, req *source.Request, st *State, x string) (source.File, error) {
+	signable := Signable(x)
+	if req.Protocol == source.HTTPS && signable {
+		f, err := s.Inner.Open(ctx, sub(req, x))
+		if !errors.Is(err, source.ErrNotFound) {
+			return f, err
+		}
+		return s.Inner.Open(ctx, req)
+	}
+	f, err := s.Inner.Open(ctx, req)
+	if !errors.Is(err, source.ErrNotFound) || !signable {
+		return f, err
+	}
+	xf, err := s.Inner.Open(ctx, sub(req, x))
+	if err != nil {
+		return nil, err
+	}
+	if dev, ok := DeviceOf(x); ok {
+		b, err := contentOf(xf)
+		if err != nil {
+			xf.Close()
+			return nil, s.busy("reading "+x, err)
+		}
+		if encryptedConfig(b) {
+			defer xf.Close()
+			return s.stub(ctx, req, st, dev, xf, b)
+		}
+	}
+	return s.signed(ctx, req.Path, st, xf)
+}
+
+// sub is req asking for name instead.
+func sub(req *source.Request, name string) *source.Request {
+	r := *req
+	r.Name, r.Path = name, name
+	return &r
+}
+
+// busy logs a failure to make a file and returns source.ErrBusy: the
+// device retries, and never gets the file unsigned or in clear.
+func (s *Step) busy(what string, err error) error {
+	if s.Logger != nil {
+		s.Logger.Error("signed files: "+what, "err", err)
+	}
+	return source.ErrBusy
+}
+
+// HandleChange implements store.ChangeHandler: a device's change (its
+// certificate is one) drops its certificate and its encrypted file, so
+// the next request reads the certificate again; a resync drops all that
+// is kept. Signed files need nothing: a changed file has a new hash, and
+// new keys come as a new State.
+func (s *Step) HandleChange(_ context.Context, c store.Change) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	switch c.Kind {
+	case domain.KindDevice:
+		s.forget(certKey(c.Key))
+		s.forget(encKey(c.Key + ".cnf.xml.enc.sgn"))
+		delete(s.logged, c.Key)
+		delete(s.logged, c.Key+clearSuffix)
+	case store.KindResync:
+		for s.lru.Len() > 0 {
+			s.drop(s.lru.Front().Value.(*entry))
+		}
+	}
+}
