@@ -65,8 +65,8 @@ func TestEncryptedDevice(t *testing.T) {
 	}
 	sum := md5.Sum(keys.phone.Cert.Raw)
 	if stub.FullConfig != "false" || stub.EncrConfig != "true" || stub.CertHash != hex.EncodeToString(sum[:]) ||
-		stub.Load == "" || stub.Pool != nil || SignerOf(f) != "tftp#1" {
-		t.Errorf("stub %+v (signer %q)", stub, SignerOf(f))
+		stub.Load == "" || stub.Pool != nil || source.SignerOf(f) != "tftp#1" {
+		t.Errorf("stub %+v (signer %q)", stub, source.SignerOf(f))
 	}
 
 	enc := r.mustGet(t, dev+".cnf.xml.enc.sgn")

@@ -8,22 +8,6 @@ import (
 	"cmtftp/internal/source"
 )
 
-// SignedFile is a served file that this step signed: SignedBy names the
-// key, the way State.SignerName does (the boot timeline shows it).
-type SignedFile interface {
-	source.File
-	SignedBy() string
-}
-
-// SignerOf returns the name of the key that signed f, "" when this step
-// did not sign it (firmware, a file already signed, an unsigned file).
-func SignerOf(f source.File) string {
-	if s, ok := f.(SignedFile); ok {
-		return s.SignedBy()
-	}
-	return ""
-}
-
 // File is a signed file served from its parts: the header this step made
 // and the payload, the inner chain's file itself (never copied). It is
 // safe for concurrent ReadAt; Close closes the payload.
@@ -34,7 +18,7 @@ type File struct {
 	signer string
 }
 
-var _ SignedFile = (*File)(nil)
+var _ source.Signed = (*File)(nil) // the edges name the key: source.SignerOf
 
 // ReadAt reads header ++ payload at off, as io.ReaderAt says.
 func (f *File) ReadAt(p []byte, off int64) (int, error) {

@@ -55,8 +55,8 @@ func TestSignedKinds(t *testing.T) {
 			if got := verified(t, file, keys.tftp1, name+".sgn"); string(got) != x {
 				t.Errorf("payload differs from %s", name)
 			}
-			if SignerOf(f) != "tftp#1" {
-				t.Errorf("SignerOf = %q", SignerOf(f))
+			if source.SignerOf(f) != "tftp#1" {
+				t.Errorf("SignerOf = %q", source.SignerOf(f))
 			}
 			if !f.ModTime().Equal(modOf(t, r, name)) {
 				t.Errorf("ModTime %v is not the unsigned file's", f.ModTime())
@@ -92,8 +92,8 @@ func TestAlreadySigned(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !bytes.Equal(got, want) || SignerOf(f) != "" {
-			t.Errorf("%s: not the inner file byte for byte (signer %q)", name, SignerOf(f))
+		if !bytes.Equal(got, want) || source.SignerOf(f) != "" {
+			t.Errorf("%s: not the inner file byte for byte (signer %q)", name, source.SignerOf(f))
 		}
 	}
 	if _, _, err := r.get(t, "SIP88xx.12-8-1.loads.sgn", source.TFTP); !errors.Is(err, source.ErrNotFound) {
@@ -143,8 +143,8 @@ func TestStateChange(t *testing.T) {
 		t.Fatal(err)
 	}
 	verified(t, file, keys.tftp2, "dialplan.xml.sgn")
-	if SignerOf(f) != "tftp#2" || r.signs.Load() != 2 {
-		t.Errorf("signer %q after %d signings", SignerOf(f), r.signs.Load())
+	if source.SignerOf(f) != "tftp#2" || r.signs.Load() != 2 {
+		t.Errorf("signer %q after %d signings", source.SignerOf(f), r.signs.Load())
 	}
 	st := r.mixed(keys.tftp1, "tftp#1")
 	st.Hash = trust.SHA1
@@ -238,8 +238,8 @@ func TestHTTPS(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
-		if string(got) != want || SignerOf(f) != "" {
-			t.Errorf("%s over HTTPS: %d bytes (signer %q), want the unsigned file", name, len(got), SignerOf(f))
+		if string(got) != want || source.SignerOf(f) != "" {
+			t.Errorf("%s over HTTPS: %d bytes (signer %q), want the unsigned file", name, len(got), source.SignerOf(f))
 		}
 	}
 	if r.signs.Load() != 0 {
