@@ -64,7 +64,8 @@ type run struct {
 	cur   int  // the server in use
 	http  bool // HTTP is still tried first
 	buf   *bytes.Buffer
-	local netip.Addr // this device's own source address (a storm's SourceNet); else the env's
+	local netip.Addr  // this device's own source address (a storm's SourceNet); else the env's
+	sec   secureState // a secure device's trust list in force
 }
 
 // boot plays one device of the plan; its TFTP requests leave from local
@@ -145,7 +146,8 @@ func (r *run) firstOf(ctx context.Context, names ...string) (int, []byte, int, b
 		switch a {
 		case gotFile:
 			r.rep.Config, r.rep.FromDefault = name, i > 0
-			return i, b, step, true
+			b, ok := r.unwrap(step, b)
+			return i, b, step, ok
 		case noFile:
 			continue
 		}
@@ -167,12 +169,16 @@ func (r *run) note(step int, format string, a ...any) {
 
 // optional fetches a file the device can do without and reads it with
 // read (which returns a note); missing, unanswered or broken is a warning
-// with why, never the end of the boot. It reports whether the context
-// still allows the boot to go on.
+// with why, never the end of the boot — but a signed file a secure device
+// rejects (unwrap) is. It reports whether the boot goes on.
 func (r *run) optional(ctx context.Context, name, why string, read func([]byte) (string, error)) bool {
 	b, a, step := r.get(ctx, name)
 	switch a {
 	case gotFile:
+		b, ok := r.unwrap(step, b)
+		if !ok {
+			return false
+		}
 		if note, err := read(b); err != nil {
 			r.broken(step, err)
 			r.warn("%s is broken (%v): %s", name, err, why)
