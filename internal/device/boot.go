@@ -38,6 +38,16 @@ import (
 // fetched whole. Trust lists, locales, dial templates, softkeys and ring
 // lists that are missing or broken are warnings: the phone keeps what it
 // has built in.
+//
+// A secure phone (Config.Secure, XML loads only) verifies its trust lists
+// instead of ignoring them — a list it cannot accept ends the boot — and
+// asks for X.sgn in place of each configuration, locale, dial-template,
+// softkey and ring-list file X; a signed file it rejects (unsigned, badly
+// signed, signed by a certificate not in its list or under another name)
+// ends the boot, even one it could do without. A configuration that is the
+// stub of an encrypted one sends it on to SEP<MAC>.cnf.xml.enc.sgn.
+// Report.Steps say who signed each file, Report.TrustList which list the
+// phone ended with.
 func Boot(ctx context.Context, cfg Config) (*Report, error) {
 	p, err := newPlan(cfg)
 	if err != nil {

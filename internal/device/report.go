@@ -43,7 +43,7 @@ const (
 	CauseCanceled      Cause = "canceled"
 	// CauseTrustList is a secure phone's trust list that failed ("Trust
 	// List update failed" on a phone), or a secure phone left with none.
-	CauseTrustList Cause = "trust list update failed"
+	CauseTrustList Cause = "trust list not accepted"
 	// CauseSignature is a file a secure phone asked for signed that came
 	// unsigned, wrongly signed, signed by a certificate not in its trust
 	// list, or signed under another name.
