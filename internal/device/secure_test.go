@@ -12,7 +12,9 @@ import (
 	"strings"
 	"testing"
 
+	"cmtftp/internal/assembly"
 	"cmtftp/internal/device"
+	"cmtftp/internal/domain"
 	"cmtftp/internal/trust"
 )
 
@@ -307,5 +309,43 @@ func TestSecureStorm(t *testing.T) {
 		if got := fs.count(fmt.Sprintf("SEP%s000001.cnf.xml", prefix)); got != 0 {
 			t.Errorf("skip %v: the unsigned name asked %d times", skip, got)
 		}
+	}
+}
+
+// TestSecureAgainstNonSecureServer: a real cmtftp of a non-secure cluster
+// answers no trust list, so a secure phone with none installed stops
+// there, saying so; one holding a list keeps it and finds no signed
+// configuration.
+func TestSecureAgainstNonSecureServer(t *testing.T) {
+	k := loadSecureKeys(t)
+	s := startServer(t, domain.DemoSite(), nil, assembly.Config{})
+	c := device.Config{MAC: "0000DE000001", Model: "7961", Protocol: "SCCP", Servers: []netip.AddrPort{s.tftp}, Secure: true}
+	r := boot(t, c)
+	if r.OK() || r.Cause != device.CauseTrustList || !strings.Contains(r.Detail, "none of CTLFile.tlv, ITLFile.tlv") {
+		t.Fatalf("%s %s: %s", r.Outcome, r.Cause, r.Detail)
+	}
+	c.TrustList = itl(t, k.sast1, []trust.Signer{k.sast1}, k.tftp)
+	r = boot(t, c)
+	want := []string{"CTLFile.tlv", "ITLFile.tlv", "SEP0000DE000001.cnf.xml.sgn", "XMLDefault.cnf.xml.sgn"}
+	if r.OK() || r.Cause != device.CauseNoConfig || r.TrustList == nil || r.TrustList.How != "installed list kept" || !slices.Equal(r.Names(), want) {
+		t.Fatalf("%s %s: %s; asked %q", r.Outcome, r.Cause, r.Detail, r.Names())
+	}
+}
+
+// TestSecureCTL: a CTL alone is a trust list too: its CCM+TFTP record
+// signs the files, and it is what the phone keeps.
+func TestSecureCTL(t *testing.T) {
+	k := loadSecureKeys(t)
+	fs, _ := secureServer(t, k)
+	ctl, err := trust.BuildTrustList("CTLFile.tlv", []trust.Entry{{Role: trust.RoleSAST, Cert: k.sast1.Cert},
+		{Role: trust.RoleCCMTFTP, Cert: k.tftp.Cert, DNSName: "cm-a"}}, k.sast1, trust.TrustListOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs.set("CTLFile.tlv", ctl)
+	fs.set("ITLFile.tlv", nil)
+	r := secureBoot(t, fs, device.Config{})
+	if !r.OK() || r.TrustList.Name != "CTLFile.tlv" || !bytes.Equal(r.AcceptedTrustList, ctl) || r.Steps[2].Signed == nil || r.Steps[2].Signed.Role != "CCM+TFTP" {
+		t.Fatalf("%s %s: %s; trust list %+v\n%s", r.Outcome, r.Cause, r.Detail, r.TrustList, text(r))
 	}
 }
