@@ -7,10 +7,10 @@ import (
 )
 
 // parseElements decodes the header elements of b from off to its end into
-// h; the containers 3, 7, 9 and (§11.3) 16, 17, 21 are walked within their own length. seen
-// marks the tags met so far, in every container: an element but padding
-// that comes twice is refused, so no reader can take the first where this
-// one takes the second.
+// h; the containers 3, 7, 9 and (§11.3) 16, 17, 21 are walked within their
+// own length. seen marks the tags met so far, in every container: an
+// element but padding that comes twice is refused, so no reader can take
+// the first where this one takes the second.
 func parseElements(b []byte, off int, h *Header, depth int, seen *[256]bool) error {
 	for off < len(b) {
 		e, end, err := next(b, off)

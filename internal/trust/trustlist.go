@@ -111,23 +111,36 @@ func subjectOf(s Signer) string {
 	return s.Cert.Subject.String()
 }
 
-// ParseTrustList decodes a trust list into its header and records. It does
-// not verify the signature: Verify does.
+// ParseTrustList decodes a trust list into its header and records, at
+// least one (§11.2: the signing SAST is itself listed). It does not verify
+// the signature: Verify or VerifyTrustList does.
 func ParseTrustList(file []byte) (Header, []Record, error) {
 	h, body, err := ParseHeader(file)
 	if err != nil {
 		return h, nil, err
 	}
+	if len(body) == 0 {
+		return h, nil, fmt.Errorf("trust list %s without records: %w", h.Filename, ErrMalformed)
+	}
+	recs, err := parseRecords(body)
+	if err != nil {
+		return h, nil, fmt.Errorf("%w (the body starts at %d)", err, h.Length)
+	}
+	return h, recs, nil
+}
+
+// parseRecords decodes the records of a trust-list body.
+func parseRecords(body []byte) ([]Record, error) {
 	var recs []Record
 	for off := 0; off < len(body); {
 		r, end, err := parseRecord(body, off)
 		if err != nil {
-			return h, nil, fmt.Errorf("record %d at %d: %w", len(recs), h.Length+off, err)
+			return nil, fmt.Errorf("record %d at body offset %d: %w", len(recs), off, err)
 		}
 		recs = append(recs, r)
 		off = end
 	}
-	return h, recs, nil
+	return recs, nil
 }
 
 // maxTrustRSABits is the largest RSA key a trust list may be signed with

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"math/big"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -135,19 +136,123 @@ func TestTrustListGuards(t *testing.T) {
 	}
 }
 
-// TestParseTrustListMalformed: every truncation inside the records is
-// refused with ErrMalformed.
-func TestParseTrustListMalformed(t *testing.T) {
+// truncList is the list the truncation tests cut: a CTL of two records,
+// one with a DNS name.
+func truncList(t *testing.T) []byte {
+	t.Helper()
 	k := loadKeys(t)
-	file, err := BuildTrustList("CTLFile.tlv", []Entry{{Role: RoleSAST, Cert: k.sast.Cert, DNSName: "a"}}, k.sast, TrustListOptions{})
+	file, err := BuildTrustList("CTLFile.tlv", []Entry{{Role: RoleSAST, Cert: k.sast.Cert, DNSName: "a"}, {Role: RoleTFTP, Cert: k.tftp.Cert}},
+		k.sast, TrustListOptions{Time: time.Unix(1, 0)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, _, _ := ParseHeader(file)
-	for n := h.Length + 1; n < len(file); n++ {
-		if _, _, err := ParseTrustList(file[:n]); !errors.Is(err, ErrMalformed) {
-			t.Fatalf("ParseTrustList(first %d of %d bytes) = %v, want ErrMalformed", n, len(file), err)
+	return file
+}
+
+// TestParseTrustListTruncated: the list cut at every offset is refused
+// with ErrMalformed, by ParseTrustList and VerifyTrustList, never a panic,
+// never a success — but for a cut between two records: the format has no
+// record count, so ParseTrustList reads the records before the cut, and
+// VerifyTrustList refuses the shorter list with ErrSignature.
+func TestParseTrustListTruncated(t *testing.T) {
+	file := truncList(t)
+	h, all, err := VerifyTrustList(file, nil)
+	if err != nil {
+		t.Fatalf("the whole list: %v", err)
+	}
+	boundary := map[int]int{h.Length + (int(file[h.Length+3])<<8 | int(file[h.Length+4])): 1}
+	for n := range len(file) {
+		want := ErrMalformed
+		_, recs, err := ParseTrustList(file[:n])
+		if k, ok := boundary[n]; ok {
+			want = ErrSignature
+			if err != nil || len(recs) != k || !reflect.DeepEqual(recs, all[:k]) {
+				t.Fatalf("ParseTrustList(first %d bytes, %d whole records) = %d records, %v", n, k, len(recs), err)
+			}
+		} else if !errors.Is(err, ErrMalformed) || recs != nil {
+			t.Fatalf("ParseTrustList(first %d of %d bytes) = %d records, %v; want ErrMalformed", n, len(file), len(recs), err)
 		}
+		if _, recs, err := VerifyTrustList(file[:n], nil); !errors.Is(err, want) || recs != nil {
+			t.Fatalf("VerifyTrustList(first %d of %d bytes) = %v, want %v", n, len(file), err, want)
+		}
+	}
+}
+
+// elementStarts returns the offsets of the elements of b from off on.
+func elementStarts(t *testing.T, b []byte, off int) map[int]bool {
+	t.Helper()
+	starts := map[int]bool{}
+	for off < len(b) {
+		starts[off] = true
+		_, end, err := next(b, off)
+		if err != nil {
+			t.Fatal(err)
+		}
+		off = end
+	}
+	starts[off] = true
+	return starts
+}
+
+// TestTrustListCutInside: each record cut at every offset with its own
+// length shrunk to match, so that the element reader inside it meets the
+// cut (not the record-length check): an element cut in its tag and length
+// is "truncated length", in its value "past the end"; a cut between
+// elements may parse (fewer fields) but never verifies. TestHeaderCutInside
+// does the same for the header.
+func TestTrustListCutInside(t *testing.T) {
+	file := truncList(t)
+	h, _, err := ParseHeader(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec0 := h.Length
+	rec1 := rec0 + (int(file[rec0+3])<<8 | int(file[rec0+4]))
+	for _, r := range []struct {
+		name                       string
+		first, end, lenAt, lenBase int // elements first..end, their length field at lenAt counting from lenBase
+	}{
+		{"record 0", rec0 + 5, rec1, rec0 + 3, rec0},
+		{"record 1", rec1 + 5, len(file), rec1 + 3, rec1},
+	} {
+		starts := elementStarts(t, file[:r.end], r.first)
+		elem := r.first
+		for cut := r.first; cut < r.end; cut++ {
+			f := append(bytes.Clone(file[:cut]), file[r.end:]...)
+			f[r.lenAt], f[r.lenAt+1] = byte((cut-r.lenBase)>>8), byte(cut-r.lenBase)
+			_, _, err := ParseTrustList(f)
+			if starts[cut] {
+				elem = cut
+				if err != nil && !errors.Is(err, ErrMalformed) {
+					t.Fatalf("%s cut at %d (between elements): %v", r.name, cut, err)
+				}
+			} else {
+				want := "past the end"
+				if cut-elem < 3 {
+					want = "truncated length"
+				}
+				if !errors.Is(err, ErrMalformed) || !strings.Contains(err.Error(), want) {
+					t.Fatalf("%s cut at %d, %d bytes into the element at %d: %v; want ErrMalformed %q", r.name, cut, cut-elem, elem, err, want)
+				}
+			}
+			if _, _, err := VerifyTrustList(f, nil); err == nil {
+				t.Fatalf("%s cut at %d verifies", r.name, cut)
+			}
+		}
+	}
+}
+
+// TestEncodeRecordsIsTheBuilders: encodeRecords (the fuzz target's
+// re-writer) gives back a built body byte for byte, so the fuzz target's
+// round trip compares like with like.
+func TestEncodeRecordsIsTheBuilders(t *testing.T) {
+	file := truncList(t)
+	h, recs, err := ParseTrustList(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := encodeRecords(recs); !bytes.Equal(got, file[h.Length:]) {
+		t.Errorf("re-encoded body of %d bytes differs from the built %d", len(got), len(file)-h.Length)
 	}
 }
 

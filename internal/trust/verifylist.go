@@ -19,7 +19,7 @@ var ErrUntrusted = errors.New("trust: signer not trusted")
 // file, given the records of the list it has installed (none: "leap of
 // faith"). The file must parse, carry header version 1.2 with a signer
 // version (tag 28), hash with SHA-1, SHA-256 or SHA-512, hold at least one
-// record and one or two SAST records, one of which is the header's signer
+// record (ParseTrustList checks) and one or two SAST records, one of which is the header's signer
 // (name, issuer and serial). With installed records, that signer must also
 // be a SAST record of installed, matched by serial, issuer and certificate
 // hash (the name alone is not enough): else ErrUntrusted. The signature is
@@ -61,9 +61,6 @@ func checkListHeader(h *Header, recs []Record) error {
 	}
 	if _, err := h.Hash.crypto(); err != nil {
 		return err
-	}
-	if len(recs) == 0 {
-		return fmt.Errorf("trust list without records: %w", ErrMalformed)
 	}
 	n := 0
 	for _, r := range recs {
