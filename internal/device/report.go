@@ -81,7 +81,8 @@ type Signature struct {
 	Role   string `json:"role"`   // its role in the trust list: SAST, TFTP, CCM+TFTP
 	// SHA1 is the SHA-1 fingerprint of the certificate, as a phone shows
 	// it: hex byte pairs joined by colons.
-	SHA1 string `json:"sha1"`
+	SHA1   string `json:"sha1"`
+	SHA256 string `json:"sha256"` // the same, of SHA-256
 	// Verified is false when the signature was not checked
 	// (Config.SkipVerify).
 	Verified bool `json:"verified"`

@@ -112,7 +112,7 @@ func TestSecureBoot(t *testing.T) {
 		t.Errorf("asked for %q, want %q", got, secureNames)
 	}
 	for _, st := range r.Steps[2:] {
-		if st.Signed == nil || st.Signed.Signer != k.tftp.Cert.Subject.String() || st.Signed.SHA1 != fingerprintOf(k.tftp) || st.Signed.Role != "TFTP" || !st.Signed.Verified {
+		if st.Signed == nil || st.Signed.Signer != k.tftp.Cert.Subject.String() || st.Signed.SHA1 != fingerprintOf(k.tftp) || st.Signed.Role != "TFTP" || len(st.Signed.SHA256) != 95 || !st.Signed.Verified {
 			t.Errorf("%s: signed %+v, want by %s", st.Name, st.Signed, k.tftp.Cert.Subject)
 		}
 	}

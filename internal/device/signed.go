@@ -1,7 +1,6 @@
 package device
 
 import (
-	"crypto/sha1"
 	"errors"
 	"fmt"
 	"path"
@@ -116,24 +115,14 @@ func (r *run) unwrap(step int, b []byte) ([]byte, bool) {
 	return payload, true
 }
 
-// signatureOf describes a trust-list record as a signer.
+// signatureOf describes a trust-list record as a signer, with the
+// fingerprints of its certificate (none for a record without one).
 func signatureOf(rec trust.Record, verified bool) Signature {
-	return Signature{Signer: rec.Subject, Role: roleName(rec.Role), SHA1: fingerprint(rec), Verified: verified}
-}
-
-// fingerprint is the SHA-1 of a record's certificate (else its recorded
-// hash) as a phone shows it: AB:CD:….
-func fingerprint(rec trust.Record) string {
-	sum := rec.CertHash
+	sig := Signature{Signer: rec.Subject, Role: roleName(rec.Role), Verified: verified}
 	if len(rec.Certificate) > 0 {
-		s := sha1.Sum(rec.Certificate)
-		sum = s[:]
+		sig.SHA1, sig.SHA256 = trust.Fingerprint(rec.Certificate)
 	}
-	parts := make([]string, len(sum))
-	for i, c := range sum {
-		parts[i] = fmt.Sprintf("%02X", c)
-	}
-	return strings.Join(parts, ":")
+	return sig
 }
 
 // roleNames are the §11.2 roles as phones list them.
