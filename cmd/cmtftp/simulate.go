@@ -17,6 +17,28 @@ import (
 	"cmtftp/internal/tftpclient"
 )
 
+// simulateLong is simulate's help.
+const simulateLong = `Play the boot of one phone or gateway over real sockets, as the device would:
+its trust lists, its configuration file (or the default one), the load when it
+differs from --load, the locale, dial-plan, softkey and ring-list files — and
+print the timeline, the call-control list and the outcome. The exit status is 0
+only when the device ends configured.
+
+With --storm N, N devices (MACs --mac-prefix + 000001 …) boot at once, at most
+--concurrency at a time; it prints the time until all were configured, p50/p99
+per device and the failures by cause.
+
+With --secure the device is a phone of a secure (mixed-mode) cluster: it takes
+its trust list (CTL, then ITLSEP<MAC>.tlv or ITLFile.tlv) only when it verifies —
+with no list installed on the strength of its own SAST ("leap of faith"), with
+--itl FILE (the list it holds from an earlier boot) only when a SAST of that list
+signed it — asks for X.sgn instead of X for its configuration, locale, dial-rule,
+softkey and ring-list files, and accepts each only when a TFTP certificate of the
+list signed it under that name. An encrypted configuration is decrypted with
+--phone-key. --save-itl FILE keeps the list accepted, for the next boot's --itl:
+a key rollover can be rehearsed boot after boot. The timeline says who signed
+each file (subject, SHA-1 fingerprint).`
+
 func newSimulateCmd() *cobra.Command {
 	var (
 		c       device.Config
@@ -26,23 +48,19 @@ func newSimulateCmd() *cobra.Command {
 		asJSON  bool
 		storm   device.StormConfig
 		df      dhcpFlags
+		sec     secureFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "simulate --mac MAC --model MODEL --tftp A[,B] [flags]",
 		Short: "Play a device's boot (or a storm of them) against TFTP/HTTP servers",
-		Long: `Play the boot of one phone or gateway over real sockets, as the device would:
-its trust lists, its configuration file (or the default one), the load when it
-differs from --load, the locale, dial-plan, softkey and ring-list files — and
-print the timeline, the call-control list and the outcome. The exit status is 0
-only when the device ends configured.
-
-With --storm N, N devices (MACs --mac-prefix + 000001 …) boot at once, at most
---concurrency at a time; it prints the time until all were configured, p50/p99
-per device and the failures by cause.`,
-		Args: cobra.NoArgs,
+		Long:  simulateLong,
+		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			c.Via, c.Kind = device.Via(via), device.Kind(kind)
-			return simulate(cmd, c, &df, servers, storm, asJSON)
+			if err := sec.apply(&c, storm.N > 0); err != nil {
+				return err
+			}
+			return simulate(cmd, c, &df, servers, storm, asJSON, sec.saveITL)
 		},
 	}
 	fl := cmd.Flags()
@@ -65,6 +83,7 @@ per device and the failures by cause.`,
 	fl.StringVar(&storm.MACPrefix, "mac-prefix", "0011AA", "the storm's MAC prefix (6 hex digits)")
 	fl.IntVar(&storm.Concurrency, "concurrency", device.DefaultConcurrency, "the storm's devices booting at a time")
 	fl.DurationVar(&storm.Deadline, "deadline", device.DefaultDeadline, "bound on the whole storm")
+	sec.register(cmd)
 	fl.Var(prefixFlag{&storm.SourceNet}, "source-net", "the storm's devices each send from an address of this local net, as real phones come from many hosts (e.g. 127.1.0.0/16)")
 	return cmd
 }
@@ -73,7 +92,7 @@ per device and the failures by cause.`,
 // a storm.
 // The lease --dhcp put on the interface is taken off however the run
 // ends: an interrupt, a TERM or a HUP ends the context, not the process.
-func simulate(cmd *cobra.Command, c device.Config, df *dhcpFlags, servers []string, storm device.StormConfig, asJSON bool) (err error) {
+func simulate(cmd *cobra.Command, c device.Config, df *dhcpFlags, servers []string, storm device.StormConfig, asJSON bool, saveITL string) (err error) {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
 	defer stop()
 	if err := df.check(cmd, servers); err != nil {
@@ -91,7 +110,7 @@ func simulate(cmd *cobra.Command, c device.Config, df *dhcpFlags, servers []stri
 		storm.Device = c
 		return runStorm(ctx, cmd, storm, asJSON)
 	}
-	return runSimulate(ctx, cmd, c, asJSON)
+	return runSimulate(ctx, cmd, c, asJSON, saveITL)
 }
 
 func resolveServers(ctx context.Context, servers []string) ([]netip.AddrPort, error) {
@@ -109,12 +128,15 @@ func resolveServers(ctx context.Context, servers []string) ([]netip.AddrPort, er
 	return out, nil
 }
 
-func runSimulate(ctx context.Context, cmd *cobra.Command, c device.Config, asJSON bool) error {
+func runSimulate(ctx context.Context, cmd *cobra.Command, c device.Config, asJSON bool, saveITL string) error {
 	r, err := device.Boot(ctx, c)
 	if err != nil {
 		return err
 	}
 	if err := printSimulated(cmd.OutOrStdout(), r, asJSON); err != nil {
+		return err
+	}
+	if err := saveTrustList(cmd, r, saveITL); err != nil {
 		return err
 	}
 	if !r.OK() {

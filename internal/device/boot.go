@@ -38,6 +38,16 @@ import (
 // fetched whole. Trust lists, locales, dial templates, softkeys and ring
 // lists that are missing or broken are warnings: the phone keeps what it
 // has built in.
+//
+// A secure phone (Config.Secure, XML loads only) verifies its trust lists
+// instead of ignoring them — a list it cannot accept ends the boot — and
+// asks for X.sgn in place of each configuration, locale, dial-template,
+// softkey and ring-list file X; a signed file it rejects (unsigned, badly
+// signed, signed by a certificate not in its list or under another name)
+// ends the boot, even one it could do without. A configuration that is the
+// stub of an encrypted one sends it on to SEP<MAC>.cnf.xml.enc.sgn.
+// Report.Steps say who signed each file, Report.TrustList which list the
+// phone ended with.
 func Boot(ctx context.Context, cfg Config) (*Report, error) {
 	p, err := newPlan(cfg)
 	if err != nil {
@@ -64,7 +74,8 @@ type run struct {
 	cur   int  // the server in use
 	http  bool // HTTP is still tried first
 	buf   *bytes.Buffer
-	local netip.Addr // this device's own source address (a storm's SourceNet); else the env's
+	local netip.Addr  // this device's own source address (a storm's SourceNet); else the env's
+	sec   secureState // a secure device's trust list in force
 }
 
 // boot plays one device of the plan; its TFTP requests leave from local
@@ -145,7 +156,8 @@ func (r *run) firstOf(ctx context.Context, names ...string) (int, []byte, int, b
 		switch a {
 		case gotFile:
 			r.rep.Config, r.rep.FromDefault = name, i > 0
-			return i, b, step, true
+			b, ok := r.unwrap(step, b)
+			return i, b, step, ok
 		case noFile:
 			continue
 		}
@@ -167,12 +179,16 @@ func (r *run) note(step int, format string, a ...any) {
 
 // optional fetches a file the device can do without and reads it with
 // read (which returns a note); missing, unanswered or broken is a warning
-// with why, never the end of the boot. It reports whether the context
-// still allows the boot to go on.
+// with why, never the end of the boot — but a signed file a secure device
+// rejects (unwrap) is. It reports whether the boot goes on.
 func (r *run) optional(ctx context.Context, name, why string, read func([]byte) (string, error)) bool {
 	b, a, step := r.get(ctx, name)
 	switch a {
 	case gotFile:
+		b, ok := r.unwrap(step, b)
+		if !ok {
+			return false
+		}
 		if note, err := read(b); err != nil {
 			r.broken(step, err)
 			r.warn("%s is broken (%v): %s", name, err, why)

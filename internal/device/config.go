@@ -10,6 +10,7 @@
 package device
 
 import (
+	"crypto/rsa"
 	"errors"
 	"fmt"
 	"net/netip"
@@ -107,6 +108,32 @@ type Config struct {
 	// address, so that the servers see the device where DHCP put it. It
 	// must be of the servers' address family.
 	LocalAddr netip.Addr
+
+	// Secure plays a phone of a secure (mixed-mode) cluster, one that
+	// holds a trust list (spec §11): it asks for its trust lists first
+	// and accepts one only when it verifies (see TrustList), then asks
+	// for the signed name X.sgn of every configuration-type file (its
+	// configuration, locales, dial template, softkeys, ring list; firmware
+	// names stay as they are), accepts each only when a TFTP (or
+	// CCM+TFTP) record of the accepted list signed it under the name
+	// asked, and reads the payload. Only phones with XML loads (the
+	// families that ask for trust lists) can be secure.
+	Secure bool
+	// TrustList is the trust list (an ITL or CTL file) the phone installed
+	// on an earlier boot; nil is a phone with none, which takes the first
+	// list it gets on the strength of its own SAST ("leap of faith"). With
+	// one installed, a new list must be signed by a SAST of it (the
+	// rollover rule, §11.2). Secure only.
+	TrustList []byte
+	// PhoneKey is the phone's private key (of the certificate the server
+	// encrypts to): with it, an encrypted configuration
+	// (SEP<MAC>.cnf.xml.enc.sgn, §11.3) is decrypted; without it, a
+	// configuration that says it is encrypted ends the boot. Secure only.
+	PhoneKey *rsa.PrivateKey
+	// SkipVerify, with Secure, still asks for the signed names and reads
+	// their headers (signer, name), but checks no signature: a storm's
+	// devices spend their time on the wire, not on RSA.
+	SkipVerify bool
 }
 
 // ErrConfig is wrapped by every error Boot and Storm return for a Config
@@ -191,6 +218,9 @@ func (c *Config) check() error {
 	}
 	if c.Via != ViaTFTP && c.Via != ViaHTTP {
 		return badConfig("via %q: want tftp or http", c.Via)
+	}
+	if !c.Secure && (c.TrustList != nil || c.PhoneKey != nil || c.SkipVerify) {
+		return badConfig("an installed trust list, a phone key or skipping verification is for a secure phone")
 	}
 	switch c.Kind {
 	case Phone:

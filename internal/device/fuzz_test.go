@@ -32,6 +32,7 @@ func FuzzXMLConfig(f *testing.F) {
 	seedGolden(f, ".xml")
 	f.Add([]byte("<d><callManager><name>x</name></callManager></d>"))
 	f.Add([]byte("<a/><b/>"))
+	f.Add([]byte("<device><fullConfig>false</fullConfig><encrConfig>true</encrConfig></device>"))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		s, err := parseXMLConfig(b, 30018)
 		if err != nil {

@@ -75,7 +75,14 @@ type xmlSummary struct {
 	softKeyFile   string
 	userLocale    string
 	networkLocale string
+	// encrConfig and partial are a stub's <encrConfig>true</encrConfig>
+	// and <fullConfig>false</fullConfig> (spec §11.3).
+	encrConfig, partial bool
 }
+
+// encryptedStub reports whether the configuration is the stub of an
+// encrypted one: the device must fetch SEP<MAC>.cnf.xml.enc.sgn.
+func (s xmlSummary) encryptedStub() bool { return s.encrConfig && s.partial }
 
 // parseXMLConfig reads an XML configuration; typeID picks the
 // loadInformation<TypeID> element of an XMLDefault.cnf.xml.
@@ -101,6 +108,10 @@ func parseXMLConfig(b []byte, typeID int) (xmlSummary, error) {
 			s.userLocale = string(text)
 		case n == 3 && name == "name" && path[1] == "networkLocaleInfo":
 			s.networkLocale = string(text)
+		case n == 2 && name == "encrConfig":
+			s.encrConfig = strings.EqualFold(string(text), "true")
+		case n == 2 && name == "fullConfig":
+			s.partial = strings.EqualFold(string(text), "false")
 		case n == 2 && name == "networkLocale" && s.networkLocale == "":
 			s.networkLocale = string(text)
 		}

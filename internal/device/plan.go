@@ -1,10 +1,12 @@
 package device
 
 import (
+	"bytes"
 	"slices"
 	"strings"
 
 	"cmtftp/internal/domain"
+	"cmtftp/internal/trust"
 )
 
 // family is which boot sequence a device plays (the catalogue's file
@@ -33,6 +35,9 @@ type plan struct {
 	// localeFile is the user-locale file the model reads from its locale
 	// directory ("" when unknown).
 	localeFile string
+	// installed is Config.TrustList's records, read once (a storm's
+	// devices share them).
+	installed []trust.Record
 }
 
 // newPlan checks cfg and resolves its model.
@@ -46,6 +51,9 @@ func newPlan(cfg Config) (*plan, error) {
 	}
 	p := &plan{cfg: cfg}
 	if cfg.Kind == Gateway {
+		if cfg.Secure {
+			return nil, badConfig("a gateway holds no trust list: secure is for phones")
+		}
 		p.family = familyGateway
 		return p, nil
 	}
@@ -73,7 +81,30 @@ func newPlan(cfg Config) (*plan, error) {
 	}
 	p.trust = trustStyle(p.model.Name, p.family)
 	p.localeFile = localeFile(p.model.Name, p.cfg.Protocol)
+	if err := p.secure(); err != nil {
+		return nil, err
+	}
 	return p, nil
+}
+
+// secure checks that a secure device is one that holds trust lists, and
+// reads the list it has installed.
+func (p *plan) secure() error {
+	if !p.cfg.Secure {
+		return nil
+	}
+	if p.trust == "" {
+		return badConfig("model %s on %s asks for no trust list: only phones with XML loads can be secure", p.model.Name, p.cfg.Protocol)
+	}
+	if p.cfg.TrustList == nil {
+		return nil
+	}
+	_, recs, err := trust.ParseTrustList(bytes.Clone(p.cfg.TrustList))
+	if err != nil {
+		return badConfig("installed trust list: %v", err)
+	}
+	p.installed = recs
+	return nil
 }
 
 // trustStyle is how a model names its trust lists (spec §1.2, §11.2).
@@ -103,6 +134,22 @@ func (p *plan) trustLists(mac string) []string {
 		return []string{"CTLFile.tlv"}
 	case "sep":
 		return []string{"CTLSEP" + mac + ".tlv", "ITLSEP" + mac + ".tlv"}
+	}
+	return nil
+}
+
+// trustListGroups returns the trust lists a secure device asks for, in
+// order: each group is one list, its names tried in turn until one is
+// found (spec §1.2: the CTL first, then the ITL; a 78xx/88xx asks for its
+// own ITLSEP<MAC>.tlv, then the cluster's ITLFile.tlv).
+func (p *plan) trustListGroups(mac string) [][]string {
+	switch p.trust {
+	case "file":
+		return [][]string{{"CTLFile.tlv"}, {"ITLFile.tlv"}}
+	case "ctl":
+		return [][]string{{"CTLFile.tlv"}}
+	case "sep":
+		return [][]string{{"CTLSEP" + mac + ".tlv"}, {"ITLSEP" + mac + ".tlv", "ITLFile.tlv"}}
 	}
 	return nil
 }

@@ -41,6 +41,16 @@ const (
 	CauseLoadFailed    Cause = "load failed"
 	CauseServerError   Cause = "server error" // a request for a file the device needs ended Failed (Detail)
 	CauseCanceled      Cause = "canceled"
+	// CauseTrustList is a secure phone's trust list that failed ("Trust
+	// List update failed" on a phone), or a secure phone left with none.
+	CauseTrustList Cause = "trust list not accepted"
+	// CauseSignature is a file a secure phone asked for signed that came
+	// unsigned, wrongly signed, signed by a certificate not in its trust
+	// list, or signed under another name.
+	CauseSignature Cause = "signature failed"
+	// CauseEncrypted is an encrypted configuration the phone cannot
+	// decrypt: no phone key, or not its key.
+	CauseEncrypted Cause = "encrypted configuration"
 )
 
 // Configured and NotConfigured are the values of Report.Outcome.
@@ -59,6 +69,40 @@ type Step struct {
 	Bytes   int64         `json:"bytes"`   // bytes received
 	Took    time.Duration `json:"took_ns"`
 	Note    string        `json:"note,omitempty"` // what the device made of it
+	// Signed is who signed the file, for a secure device's signed files
+	// and trust lists that it accepted; nil for a file it took unsigned.
+	Signed *Signature `json:"signed,omitempty"`
+}
+
+// Signature is the certificate of a trust list that signed a file a
+// secure device accepted.
+type Signature struct {
+	Signer string `json:"signer"` // the certificate's subject
+	Role   string `json:"role"`   // its role in the trust list: SAST, TFTP, CCM+TFTP
+	// SHA1 is the SHA-1 fingerprint of the certificate, as a phone shows
+	// it: hex byte pairs joined by colons.
+	SHA1   string `json:"sha1"`
+	SHA256 string `json:"sha256"` // the same, of SHA-256
+	// Verified is false when the signature was not checked
+	// (Config.SkipVerify).
+	Verified bool `json:"verified"`
+}
+
+// TrustListReport is the trust list a secure device ended with.
+type TrustListReport struct {
+	// Name is the file the device accepted on this boot; "" when it kept
+	// the list it had installed (the server served none).
+	Name string `json:"name,omitempty"`
+	// How says why the device took it: "leap of faith" (no list was
+	// installed), "signed by a SAST of the installed list", or "installed
+	// list kept".
+	How string `json:"how"`
+	// Signer is the SAST that signed the list (nil for a list kept).
+	Signer *Signature `json:"signer,omitempty"`
+	// Records counts the list's certificates; FileSigners are those the
+	// device checks signed files against (the TFTP and CCM+TFTP records).
+	Records     int         `json:"records"`
+	FileSigners []Signature `json:"file_signers"`
 }
 
 // CallManager is one entry of the call-control list a configuration
@@ -110,6 +154,15 @@ type Report struct {
 	UserLocale    string   `json:"user_locale,omitempty"`
 	NetworkLocale string   `json:"network_locale,omitempty"`
 	Warnings      []string `json:"warnings,omitempty"`
+
+	// Secure says the device played a phone with a trust list
+	// (Config.Secure); TrustList is the list it ended with.
+	Secure    bool             `json:"secure,omitempty"`
+	TrustList *TrustListReport `json:"trust_list,omitempty"`
+	// AcceptedTrustList is the trust-list file the device accepted on this
+	// boot (nil when none): what it would hold on its next boot
+	// (Config.TrustList). When it accepted both a CTL and an ITL, the ITL.
+	AcceptedTrustList []byte `json:"-"`
 
 	Took time.Duration `json:"took_ns"`
 }

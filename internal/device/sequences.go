@@ -6,21 +6,17 @@ import (
 	"strings"
 )
 
-// xmlPhone plays a phone with an XML load (spec §1.2).
+// xmlPhone plays a phone with an XML load (spec §1.2); a secure one
+// verifies its trust lists and asks for its files signed.
 func (r *run) xmlPhone(ctx context.Context) bool {
-	for _, name := range r.p.trustLists(r.mac) {
-		switch _, a, step := r.get(ctx, name); a {
-		case gotFile:
-			r.note(step, "trust list present (not verified)")
-		case noFile:
-			r.note(step, "not found (non-secure cluster)")
-		case canceled:
-			return r.failFetch(a, name, step)
-		default:
-			r.warn("%s not fetched (%s): the phone goes on without a trust list", name, r.rep.Steps[step].Outcome)
-		}
+	trustLists := r.plainTrustLists
+	if r.p.cfg.Secure {
+		trustLists = r.secureTrustLists
 	}
-	_, b, step, ok := r.firstOf(ctx, "SEP"+r.mac+".cnf.xml", "XMLDefault.cnf.xml")
+	if !trustLists(ctx) {
+		return false
+	}
+	_, b, step, ok := r.firstOf(ctx, r.signed("SEP"+r.mac+".cnf.xml"), r.signed("XMLDefault.cnf.xml"))
 	if !ok {
 		return false
 	}
@@ -30,6 +26,11 @@ func (r *run) xmlPhone(ctx context.Context) bool {
 		return r.fail(CauseBrokenConfig, "%s: %v", r.rep.Config, err)
 	}
 	r.note(step, "%s", s.note())
+	if r.p.cfg.Secure && s.encryptedStub() && !r.rep.FromDefault {
+		if s, ok = r.encryptedConfig(ctx); !ok {
+			return false
+		}
+	}
 	r.rep.DialTemplate, r.rep.SoftkeyFile = s.dialTemplate, s.softKeyFile
 	r.rep.UserLocale, r.rep.NetworkLocale = s.userLocale, s.networkLocale
 	if !r.callControl(s.callManagers) || !r.load(ctx, s.load, ".loads") {
@@ -50,17 +51,17 @@ func (r *run) xmlExtras(ctx context.Context, s xmlSummary) bool {
 		files = append(files, file{s.networkLocale + "/g3-tones.xml", "the phone keeps its built-in tones"})
 	}
 	for _, f := range files {
-		if !r.optional(ctx, f.name, f.why, readLocaleFile(f.name)) {
+		if !r.optional(ctx, r.signed(f.name), f.why, readLocaleFile(f.name)) {
 			return false
 		}
 	}
-	if s.dialTemplate != "" && !r.optional(ctx, s.dialTemplate, "the phone dials without rules", readDialTemplate) {
+	if s.dialTemplate != "" && !r.optional(ctx, r.signed(s.dialTemplate), "the phone dials without rules", readDialTemplate) {
 		return false
 	}
-	if s.softKeyFile != "" && !r.optional(ctx, s.softKeyFile, "the phone shows its default softkeys", readSoftkeys) {
+	if s.softKeyFile != "" && !r.optional(ctx, r.signed(s.softKeyFile), "the phone shows its default softkeys", readSoftkeys) {
 		return false
 	}
-	return r.optional(ctx, "RingList.xml", "the phone offers its built-in rings only", readRingList)
+	return r.optional(ctx, r.signed("RingList.xml"), "the phone offers its built-in rings only", readRingList)
 }
 
 // sip79 plays a 7940/7960 on SIP (spec §5).

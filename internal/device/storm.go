@@ -23,7 +23,11 @@ const (
 // as after a power cut. Concurrency, Deadline and ProgressEvery left 0
 // take their defaults; negative, they are an error wrapping ErrConfig.
 type StormConfig struct {
-	// Device is every device's configuration but its MAC.
+	// Device is every device's configuration but its MAC. A secure one
+	// (Device.Secure) makes every device of the storm a secure phone, each
+	// verifying its own trust list and signed files, against one installed
+	// list read once; Device.SkipVerify keeps the signed names and drops
+	// the RSA work.
 	Device Config
 	// N is the number of devices.
 	N int

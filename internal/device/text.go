@@ -26,9 +26,19 @@ func (r *Report) WriteText(w io.Writer) error {
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	for _, s := range r.Steps {
-		fmt.Fprintf(tw, "  %6dms\t%s\t%s\t%s\t%s\t%d B\t%s\n", s.At.Milliseconds(), s.Server, s.Proto, s.Name, s.Outcome, s.Bytes, s.Note)
+		fmt.Fprintf(tw, "  %6dms\t%s\t%s\t%s\t%s\t%d B\t%s", s.At.Milliseconds(), s.Server, s.Proto, s.Name, s.Outcome, s.Bytes, s.Note)
+		if r.Secure && s.Outcome == Found {
+			fmt.Fprintf(tw, "\t%s", s.Signed.describe())
+		}
+		fmt.Fprintln(tw)
 	}
 	tw.Flush()
+	if t := r.TrustList; t != nil {
+		fmt.Fprintln(w, "trust list:", t.describe())
+		for _, s := range t.FileSigners {
+			fmt.Fprintf(w, "  accepts files %s\n", s.describe())
+		}
+	}
 	if len(r.CallManagers) > 0 {
 		fmt.Fprintln(w, "call control:")
 	}
@@ -43,6 +53,30 @@ func (r *Report) WriteText(w io.Writer) error {
 	}
 	_, err := fmt.Fprintln(w, r.outcomeText())
 	return err
+}
+
+// describe says who signed a file: "unsigned" for nil.
+func (s *Signature) describe() string {
+	if s == nil {
+		return "unsigned"
+	}
+	d := fmt.Sprintf("signed by %s (%s, SHA-1 %s)", s.Signer, s.Role, cmp.Or(s.SHA1, "?"))
+	if !s.Verified {
+		d += ", not verified"
+	}
+	return d
+}
+
+// describe says which trust list a secure device ended with, and why.
+func (t *TrustListReport) describe() string {
+	d := t.How
+	if t.Name != "" {
+		d = t.Name + ", " + d
+	}
+	if t.Signer != nil {
+		d += ", " + t.Signer.describe()
+	}
+	return fmt.Sprintf("%s; %s", d, plural(t.Records, "record"))
 }
 
 func (cm CallManager) describe() string {
