@@ -126,7 +126,7 @@ func printKeys(ctx context.Context, out io.Writer, ks store.KeyStore) error {
 	}
 	w := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(w, "ID\tROLE\tSTATE\tSUBJECT\tKEY\tSERIAL\tNOT AFTER\tSHA-1\tSHA-256")
-	signer := ""
+	signer := "no one: no SAST is active (cmtftp keys init)"
 	for _, i := range infos {
 		state := "active"
 		switch {
