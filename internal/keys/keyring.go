@@ -19,9 +19,8 @@ var ErrNoKeys = errors.New("keys: no signing keys (run cmtftp keys init)")
 // ErrKeysExist reports an Init over keys that exist already.
 var ErrKeysExist = errors.New("keys: signing keys exist already (cmtftp keys rotate replaces them)")
 
-// ErrIncomplete reports active keys without a SAST or a TFTP key, or with
-// more than two SASTs (what a concurrent rotation could leave).
-var ErrIncomplete = errors.New("keys: the active signing keys are not one or two SASTs and a TFTP key")
+// ErrIncomplete reports active keys without a SAST or without a TFTP key.
+var ErrIncomplete = errors.New("keys: the active signing keys lack a SAST or a TFTP key")
 
 // maxSAST is how many SASTs a trust list holds (§11.2).
 const maxSAST = 2
@@ -66,7 +65,10 @@ func Init(ctx context.Context, ks store.KeyStore, secret []byte, o Options) (*Ke
 // when two are active, in one RotateKeys: the list signer (the oldest
 // active SAST) is then one the lists before already held (§11.2). Options
 // left zero are taken from the keys replaced. The secret must open the
-// active keys.
+// active keys. Two rotations at once can leave three SASTs active (the
+// store checks nothing across calls): the lists then fail
+// (trust.ErrTooManySAST) until the next rotation, which keeps only the
+// newest of them and adds one.
 func Rotate(ctx context.Context, ks store.KeyStore, secret []byte, o Options) (*Keyring, error) {
 	cur, err := Load(ctx, ks, secret)
 	if err != nil {
@@ -91,18 +93,20 @@ func Rotate(ctx context.Context, ks store.KeyStore, secret []byte, o Options) (*
 	return Load(ctx, ks, secret)
 }
 
-// toRetire returns the IDs a rotation retires: every TFTP key, and the
-// oldest SAST when two are active.
+// toRetire returns the IDs a rotation retires: every TFTP key, and every
+// SAST but the newest — the oldest of two, or, should a concurrent
+// rotation have left more, all those the next list cannot hold.
 func (k *Keyring) toRetire() []int64 {
 	var retire []int64
-	oldest := true
+	newest := int64(-1)
 	for _, key := range k.keys {
-		switch {
-		case key.Role == store.KeyTFTP:
+		if key.Role == store.KeySAST {
+			newest = max(newest, key.ID)
+		}
+	}
+	for _, key := range k.keys {
+		if key.Role == store.KeyTFTP || key.ID != newest {
 			retire = append(retire, key.ID)
-		case oldest && len(k.sasts) == maxSAST:
-			retire = append(retire, key.ID)
-			oldest = false
 		}
 	}
 	return retire
@@ -165,7 +169,7 @@ func Load(ctx context.Context, ks store.KeyStore, secret []byte) (*Keyring, erro
 			k.tftp = s // the newest, should there be two
 		}
 	}
-	if len(k.sasts) == 0 || len(k.sasts) > maxSAST || k.tftp.Key == nil {
+	if len(k.sasts) == 0 || k.tftp.Key == nil {
 		return nil, fmt.Errorf("%w: %d SAST, TFTP %v", ErrIncomplete, len(k.sasts), k.tftp.Key != nil)
 	}
 	return k, nil

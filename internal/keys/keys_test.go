@@ -324,3 +324,41 @@ func TestOptionsRefused(t *testing.T) {
 		t.Errorf("short secret: %v, want ErrNoSecret", err)
 	}
 }
+
+// TestRotateAfterConcurrentRotation: three active SASTs (as two rotations
+// at once can leave) make the lists fail with ErrTooManySAST; the next
+// rotation keeps the newest of them, which signs, and adds one.
+func TestRotateAfterConcurrentRotation(t *testing.T) {
+	ctx := context.Background()
+	s := openStore(t)
+	if _, err := keys.Init(ctx, s, secret, fast); err != nil {
+		t.Fatal(err)
+	}
+	k, err := keys.Rotate(ctx, s, secret, keys.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sast2 := k.Keys()[1]
+	if _, err := s.RotateKeys(ctx, []store.Key{{Role: store.KeySAST, Cert: sast2.Cert, Sealed: sast2.Sealed}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if k, err = keys.Load(ctx, s, secret); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := k.TrustList("ITLFile.tlv", false, 0, time.Time{}); !errors.Is(err, trust.ErrTooManySAST) {
+		t.Errorf("three SASTs: %v, want ErrTooManySAST", err)
+	}
+	if k, err = keys.Rotate(ctx, s, secret, keys.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	list, err := k.TrustList("ITLFile.tlv", false, 0, time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := sastNumbers(t, list); !slices.Equal(got, []string{"2", "4"}) { // the copy of 2 counted as the third
+		t.Errorf("SASTs %v, want 2 (its newest copy) and 4", got)
+	}
+	if !bytes.Equal(k.ListSigner().Cert.Raw, sast2.Cert) {
+		t.Errorf("list signer %s, want SAST 2", k.ListSigner().Cert.Subject)
+	}
+}
