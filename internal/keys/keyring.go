@@ -68,7 +68,8 @@ func Init(ctx context.Context, ks store.KeyStore, secret []byte, o Options) (*Ke
 // active keys. Two rotations at once can leave three SASTs active (the
 // store checks nothing across calls): the lists then fail
 // (trust.ErrTooManySAST) until the next rotation, which keeps only the
-// newest of them and adds one.
+// oldest of them — the one the lists before were signed by or held — and
+// adds one.
 func Rotate(ctx context.Context, ks store.KeyStore, secret []byte, o Options) (*Keyring, error) {
 	cur, err := Load(ctx, ks, secret)
 	if err != nil {
@@ -93,19 +94,24 @@ func Rotate(ctx context.Context, ks store.KeyStore, secret []byte, o Options) (*
 	return Load(ctx, ks, secret)
 }
 
-// toRetire returns the IDs a rotation retires: every TFTP key, and every
-// SAST but the newest — the oldest of two, or, should a concurrent
-// rotation have left more, all those the next list cannot hold.
+// toRetire returns the IDs a rotation retires: every TFTP key, and of two
+// SASTs the oldest. Of more than two (what two rotations at once leave)
+// it keeps only the oldest: the lists published before the race were
+// signed by or held it, and the next list is signed by it.
 func (k *Keyring) toRetire() []int64 {
-	var retire []int64
-	newest := int64(-1)
+	var sasts []int64 // oldest first, as the store returns them
 	for _, key := range k.keys {
 		if key.Role == store.KeySAST {
-			newest = max(newest, key.ID)
+			sasts = append(sasts, key.ID)
 		}
 	}
+	keep := sasts[len(sasts)-1] // of one or two, the newest
+	if len(sasts) > maxSAST {
+		keep = sasts[0]
+	}
+	var retire []int64
 	for _, key := range k.keys {
-		if key.Role == store.KeyTFTP || key.ID != newest {
+		if key.ID != keep {
 			retire = append(retire, key.ID)
 		}
 	}

@@ -327,7 +327,8 @@ func TestOptionsRefused(t *testing.T) {
 
 // TestRotateAfterConcurrentRotation: three active SASTs (as two rotations
 // at once can leave) make the lists fail with ErrTooManySAST; the next
-// rotation keeps the newest of them, which signs, and adds one.
+// rotation keeps the oldest of them, which signed the list before and
+// signs the next, and adds one.
 func TestRotateAfterConcurrentRotation(t *testing.T) {
 	ctx := context.Background()
 	s := openStore(t)
@@ -335,6 +336,10 @@ func TestRotateAfterConcurrentRotation(t *testing.T) {
 		t.Fatal(err)
 	}
 	k, err := keys.Rotate(ctx, s, secret, keys.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	before, err := k.TrustList("ITLFile.tlv", false, 0, time.Time{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -355,10 +360,8 @@ func TestRotateAfterConcurrentRotation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := sastNumbers(t, list); !slices.Equal(got, []string{"2", "4"}) { // the copy of 2 counted as the third
-		t.Errorf("SASTs %v, want 2 (its newest copy) and 4", got)
+	if got := sastNumbers(t, list); !slices.Equal(got, []string{"1", "4"}) { // the copy of 2 counted as the third
+		t.Errorf("SASTs %v, want 1 and 4", got)
 	}
-	if !bytes.Equal(k.ListSigner().Cert.Raw, sast2.Cert) {
-		t.Errorf("list signer %s, want SAST 2", k.ListSigner().Cert.Subject)
-	}
+	checkSignedByPrevious(t, 2, before, list)
 }

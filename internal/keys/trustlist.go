@@ -30,7 +30,7 @@ func (k *Keyring) TrustList(name string, ctl bool, hash trust.Hash, now time.Tim
 	entries = append(entries, tftp)
 	b, err := trust.BuildTrustList(name, entries, k.ListSigner(), trust.TrustListOptions{Hash: hash, SignerVersion: k.SignerVersion(), Time: now})
 	if errors.Is(err, trust.ErrTooManySAST) {
-		return nil, fmt.Errorf("keys: %d active SASTs (two rotations at once?); cmtftp keys rotate keeps the newest: %w", len(k.sasts), err)
+		return nil, fmt.Errorf("keys: %d active SASTs (two rotations at once?); cmtftp keys rotate keeps the oldest: %w", len(k.sasts), err)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("keys: %w", err)
