@@ -26,6 +26,6 @@ func newRoot() *cobra.Command {
 	}
 	root.AddCommand(newServeCmd(), newGetCmd(), newBenchCmd())
 	root.AddCommand(newRecordCmds()...)
-	root.AddCommand(newEMCmd(), newParamCmd(), newFileCmd(), newApplyCmd(), newExportCmd(), newImportCmd(), newBuildCmd(), newShowCmd(), newCountersCmd(), newCacheCmd(), newClusterCmd(), newDHCPCmd(), newSimulateCmd(), newDoctorCmd())
+	root.AddCommand(newKeysCmd(), newEMCmd(), newParamCmd(), newFileCmd(), newApplyCmd(), newExportCmd(), newImportCmd(), newBuildCmd(), newShowCmd(), newCountersCmd(), newCacheCmd(), newClusterCmd(), newDHCPCmd(), newSimulateCmd(), newDoctorCmd())
 	return root
 }

@@ -58,7 +58,7 @@ func (rc recordCmd) command() *cobra.Command {
 	parent.AddCommand(list, show, add, set, rm)
 	switch rc.kind { // the kinds with a view of the running server
 	case domain.KindDevice:
-		parent.AddCommand(newTimelineCmd(&cf))
+		parent.AddCommand(newTimelineCmd(&cf), newDeviceCertCmd())
 	case domain.KindRemote:
 		parent.AddCommand(newRemoteStatusCmd(&cf))
 	}

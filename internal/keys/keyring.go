@@ -1,0 +1,259 @@
+package keys
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"crypto/rsa"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+
+	"cmtftp/internal/store"
+	"cmtftp/internal/trust"
+)
+
+// ErrNoKeys reports a store holding no active signing keys.
+var ErrNoKeys = errors.New("keys: no signing keys (run cmtftp keys init)")
+
+// ErrKeysExist reports an Init over keys that exist already.
+var ErrKeysExist = errors.New("keys: signing keys exist already (cmtftp keys rotate replaces them)")
+
+// ErrIncomplete reports active keys without a SAST or without a TFTP key.
+var ErrIncomplete = errors.New("keys: the active signing keys lack a SAST or a TFTP key")
+
+// maxSAST is how many SASTs a trust list holds (§11.2).
+const maxSAST = 2
+
+// Keyring is the active signing keys, unsealed: the SASTs oldest first and
+// the TFTP key. It is immutable; Load, Init and Rotate return new ones.
+type Keyring struct {
+	keys  []store.Key
+	sasts []trust.Signer
+	tftp  trust.Signer
+}
+
+// Init creates the first keys — one SAST and one TFTP key pair, sealed
+// under secret — and refuses (ErrKeysExist) when active keys exist.
+func Init(ctx context.Context, ks store.KeyStore, secret []byte, o Options) (*Keyring, error) {
+	o, err := o.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	active, err := ks.Keys(ctx, false)
+	if err != nil {
+		return nil, fmt.Errorf("keys: %w", err)
+	}
+	if len(active) > 0 {
+		return nil, fmt.Errorf("%w: %d active", ErrKeysExist, len(active))
+	}
+	all, err := ks.Keys(ctx, true)
+	if err != nil {
+		return nil, fmt.Errorf("keys: %w", err)
+	}
+	add, err := newPair(secret, o, countRole(all, store.KeySAST)+1)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := ks.RotateKeys(ctx, add, nil); err != nil {
+		return nil, fmt.Errorf("keys: storing the new keys: %w", err)
+	}
+	return Load(ctx, ks, secret)
+}
+
+// Rotate replaces the TFTP key and adds a SAST, retiring the oldest SAST
+// when two are active, in one RotateKeys: the list signer (the oldest
+// active SAST) is then one the lists before already held (§11.2). Options
+// left zero are taken from the keys replaced. The secret must open the
+// active keys. Two rotations at once can leave three SASTs active (the
+// store checks nothing across calls): the lists then fail
+// (trust.ErrTooManySAST) until the next rotation, which keeps only the
+// oldest of them — the one the lists before were signed by or held — and
+// adds one.
+func Rotate(ctx context.Context, ks store.KeyStore, secret []byte, o Options) (*Keyring, error) {
+	cur, err := Load(ctx, ks, secret)
+	if err != nil {
+		return nil, err
+	}
+	o, err = cur.inherit(o).withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	all, err := ks.Keys(ctx, true)
+	if err != nil {
+		return nil, fmt.Errorf("keys: %w", err)
+	}
+	add, err := newPair(secret, o, countRole(all, store.KeySAST)+1)
+	if err != nil {
+		return nil, err
+	}
+	retire := cur.toRetire()
+	if _, err := ks.RotateKeys(ctx, add, retire); err != nil {
+		return nil, fmt.Errorf("keys: storing the rotation: %w", err)
+	}
+	return Load(ctx, ks, secret)
+}
+
+// toRetire returns the IDs a rotation retires: every TFTP key, and of two
+// SASTs the oldest. Of more than two (what two rotations at once leave)
+// it keeps only the oldest: the lists published before the race were
+// signed by or held it, and the next list is signed by it.
+func (k *Keyring) toRetire() []int64 {
+	var sasts []int64 // oldest first, as the store returns them
+	for _, key := range k.keys {
+		if key.Role == store.KeySAST {
+			sasts = append(sasts, key.ID)
+		}
+	}
+	keep := sasts[len(sasts)-1] // of one or two, the newest
+	if len(sasts) > maxSAST {
+		keep = sasts[0]
+	}
+	var retire []int64
+	for _, key := range k.keys {
+		if key.ID != keep {
+			retire = append(retire, key.ID)
+		}
+	}
+	return retire
+}
+
+// countRole returns how many of keys have role r.
+func countRole(keys []store.Key, r store.KeyRole) int64 {
+	var n int64
+	for _, k := range keys {
+		if k.Role == r {
+			n++
+		}
+	}
+	return n
+}
+
+// newPair makes the n-th SAST and a TFTP key, sealed, to add.
+func newPair(secret []byte, o Options, n int64) ([]store.Key, error) {
+	if len(secret) < MinSecret {
+		return nil, fmt.Errorf("%w: %d bytes, at least %d are needed", ErrNoSecret, len(secret), MinSecret)
+	}
+	sk, sc, err := newSAST(o, n)
+	if err != nil {
+		return nil, err
+	}
+	tk, tc, err := newTFTP(o)
+	if err != nil {
+		return nil, err
+	}
+	ss, err := Seal(secret, store.KeySAST, sc, sk)
+	if err != nil {
+		return nil, err
+	}
+	ts, err := Seal(secret, store.KeyTFTP, tc, tk)
+	if err != nil {
+		return nil, err
+	}
+	return []store.Key{{Role: store.KeySAST, Cert: sc, Sealed: ss}, {Role: store.KeyTFTP, Cert: tc, Sealed: ts}}, nil
+}
+
+// Load returns the active keys unsealed with secret: ErrNoKeys when there
+// are none, ErrWrongSecret when secret did not seal them.
+func Load(ctx context.Context, ks store.KeyStore, secret []byte) (*Keyring, error) {
+	active, err := ks.Keys(ctx, false)
+	if err != nil {
+		return nil, fmt.Errorf("keys: %w", err)
+	}
+	if len(active) == 0 {
+		return nil, ErrNoKeys
+	}
+	k := &Keyring{keys: active}
+	for _, key := range active {
+		s, err := unsealKey(secret, key)
+		if err != nil {
+			return nil, err
+		}
+		if key.Role == store.KeySAST {
+			k.sasts = append(k.sasts, s)
+		} else {
+			k.tftp = s // the newest, should there be two
+		}
+	}
+	if len(k.sasts) == 0 || k.tftp.Key == nil {
+		return nil, fmt.Errorf("%w: %d SAST, TFTP %v", ErrIncomplete, len(k.sasts), k.tftp.Key != nil)
+	}
+	return k, nil
+}
+
+// unsealKey returns the signer of one stored key.
+func unsealKey(secret []byte, key store.Key) (trust.Signer, error) {
+	priv, err := Unseal(secret, key.Role, key.Cert, key.Sealed)
+	if err != nil {
+		return trust.Signer{}, fmt.Errorf("key %d (%s): %w", key.ID, key.Role, err)
+	}
+	cert, err := x509.ParseCertificate(key.Cert)
+	if err != nil {
+		return trust.Signer{}, fmt.Errorf("key %d (%s): %w", key.ID, key.Role, err)
+	}
+	return trust.Signer{Key: priv, Cert: cert}, nil
+}
+
+// inherit returns o with its zero fields taken from the current keys.
+func (k *Keyring) inherit(o Options) Options {
+	tc := k.tftp.Cert
+	if o.TFTPKey == "" {
+		o.TFTPKey = RSA
+		if _, ok := tc.PublicKey.(*ecdsa.PublicKey); ok {
+			o.TFTPKey = EC
+		}
+	}
+	if pub, ok := k.ListSigner().Cert.PublicKey.(*rsa.PublicKey); ok && o.Bits == 0 {
+		o.Bits = pub.Size() * 8
+	}
+	if len(o.TFTPNames) == 0 {
+		o.TFTPNames = append(append([]string{}, tc.DNSNames...), ipStrings(tc)...)
+		if len(tc.DNSNames) == 0 || tc.DNSNames[0] != tc.Subject.CommonName {
+			o.TFTPNames = uniq(append([]string{tc.Subject.CommonName}, o.TFTPNames...)...)
+		}
+	}
+	if o.Org == "" && len(tc.Subject.Organization) > 0 {
+		o.Org = tc.Subject.Organization[0]
+	}
+	if o.OrgUnit == "" && len(tc.Subject.OrganizationalUnit) > 0 {
+		o.OrgUnit = tc.Subject.OrganizationalUnit[0]
+	}
+	return o
+}
+
+// ipStrings returns a certificate's IP addresses as text.
+func ipStrings(c *x509.Certificate) []string {
+	var out []string
+	for _, ip := range c.IPAddresses {
+		out = append(out, ip.String())
+	}
+	return out
+}
+
+// ListSigner returns the SAST that signs the trust lists: the oldest
+// active one.
+func (k *Keyring) ListSigner() trust.Signer { return k.sasts[0] }
+
+// SASTs returns the active SASTs, oldest first.
+func (k *Keyring) SASTs() []trust.Signer { return append([]trust.Signer(nil), k.sasts...) }
+
+// TFTP returns the TFTP key, which signs the .sgn files (an RSA key: an EC
+// TFTP key serves HTTPS only, trust.Sign refuses it).
+func (k *Keyring) TFTP() trust.Signer { return k.tftp }
+
+// TFTPCertificate returns the TFTP certificate and key for HTTPS on 6971.
+func (k *Keyring) TFTPCertificate() tls.Certificate {
+	return tls.Certificate{Certificate: [][]byte{k.tftp.Cert.Raw}, PrivateKey: k.tftp.Key, Leaf: k.tftp.Cert}
+}
+
+// Keys returns the active keys as stored (sealed), oldest first.
+func (k *Keyring) Keys() []store.Key { return append([]store.Key(nil), k.keys...) }
+
+// SignerVersion returns the trust lists' signer version: 1.1 when the TFTP
+// key is EC (HTTPS 6971 with an EC certificate), else 1.0.
+func (k *Keyring) SignerVersion() trust.Version {
+	if _, ok := k.tftp.Cert.PublicKey.(*ecdsa.PublicKey); ok {
+		return trust.Version{Major: 1, Minor: 1}
+	}
+	return trust.Version{Major: 1, Minor: 0}
+}

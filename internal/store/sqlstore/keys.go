@@ -1,0 +1,131 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"cmtftp/internal/domain"
+	"cmtftp/internal/store"
+)
+
+var _ store.KeyStore = (*DB)(nil)
+
+// Statements of the key store (migrations 00007 of SQLite, 00006 of
+// PostgreSQL). A rotation logs its one change through a key_rotations row,
+// whose trigger writes the change log.
+const (
+	keysSQL        = "SELECT id, role, cert, sealed, created, retired FROM signing_keys ORDER BY id"
+	activeKeysSQL  = "SELECT id, role, cert, sealed, created, retired FROM signing_keys WHERE NOT retired ORDER BY id"
+	addKeySQL      = "INSERT INTO signing_keys (role, cert, sealed, created, retired) VALUES (?, ?, ?, ?, ?) RETURNING id"
+	retireKeySQL   = "UPDATE signing_keys SET retired = ? WHERE id = ?"
+	logRotationSQL = "INSERT INTO key_rotations (at) VALUES (?)"
+	deviceSQL      = "SELECT 1 FROM devices WHERE name = ?"
+	putCertSQL     = "INSERT INTO device_certs (device, cert) VALUES (?, ?) ON CONFLICT (device) DO UPDATE SET cert = excluded.cert"
+	deleteCertSQL  = "DELETE FROM device_certs WHERE device = ?"
+	deviceCertSQL  = "SELECT cert FROM device_certs WHERE device = ?"
+)
+
+// RotateKeys implements store.KeyStore. A call with nothing to add or
+// retire writes nothing and causes no change.
+func (s *DB) RotateKeys(ctx context.Context, add []store.Key, retire []int64) ([]store.Key, error) {
+	if len(add) == 0 && len(retire) == 0 {
+		return nil, nil
+	}
+	now := time.Now().UTC()
+	out := make([]store.Key, len(add))
+	err := s.inTx(ctx, func(x *tx) error {
+		for _, id := range retire {
+			res, err := x.exec(retireKeySQL, true, id)
+			if err != nil {
+				return err
+			}
+			if n, err := res.RowsAffected(); err != nil || n == 0 {
+				return errors.Join(fmt.Errorf("signing key %d: %w", id, domain.ErrNotFound), err)
+			}
+		}
+		for i, k := range add {
+			k.Created = fromMicros(micros(now))
+			if err := x.queryRow(addKeySQL, string(k.Role), k.Cert, k.Sealed, micros(k.Created), k.Retired).Scan(&k.ID); err != nil {
+				return fmt.Errorf("adding a %s key: %w", k.Role, err)
+			}
+			out[i] = k
+		}
+		_, err := x.exec(logRotationSQL, micros(now))
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// Keys implements store.KeyStore.
+func (s *DB) Keys(ctx context.Context, retired bool) ([]store.Key, error) {
+	q := activeKeysSQL
+	if retired {
+		q = keysSQL
+	}
+	rows, err := dbReader{s, ctx}.query(q)
+	if err != nil {
+		return nil, s.wrap(err)
+	}
+	var keys []store.Key
+	for rows.Next() {
+		var k store.Key
+		var role string
+		var created int64
+		if err := rows.Scan(&k.ID, &role, &k.Cert, &k.Sealed, &created, &k.Retired); err != nil {
+			rows.Close()
+			return nil, s.wrap(err)
+		}
+		k.Role, k.Created = store.KeyRole(role), fromMicros(created)
+		keys = append(keys, k)
+	}
+	return keys, s.wrap(errors.Join(rows.Err(), rows.Close()))
+}
+
+// PutDeviceCert implements store.KeyStore.
+func (s *DB) PutDeviceCert(ctx context.Context, device string, der []byte) error {
+	if len(der) == 0 {
+		return fmt.Errorf("certificate of %s: empty: %w", device, domain.ErrInvalid)
+	}
+	return s.inTx(ctx, func(x *tx) error {
+		var one int
+		err := x.queryRow(deviceSQL, device).Scan(&one)
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("device %s: %w", device, domain.ErrNotFound)
+		}
+		if err != nil {
+			return err
+		}
+		_, err = x.exec(putCertSQL, device, der)
+		return err
+	})
+}
+
+// DeleteDeviceCert implements store.KeyStore.
+func (s *DB) DeleteDeviceCert(ctx context.Context, device string) error {
+	return s.inTx(ctx, func(x *tx) error {
+		res, err := x.exec(deleteCertSQL, device)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return errors.Join(fmt.Errorf("certificate of device %s: %w", device, domain.ErrNotFound), err)
+		}
+		return nil
+	})
+}
+
+// DeviceCert implements store.KeyStore.
+func (s *DB) DeviceCert(ctx context.Context, device string) ([]byte, error) {
+	var der []byte
+	err := dbReader{s, ctx}.queryRow(deviceCertSQL, device).Scan(&der)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("certificate of device %s: %w", device, domain.ErrNotFound)
+	}
+	return der, s.wrap(err)
+}
