@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/netip"
+	"os"
 	"os/signal"
 	"strings"
 	"syscall"
@@ -18,6 +19,7 @@ import (
 	"cmtftp/internal/assembly"
 	"cmtftp/internal/domain"
 	"cmtftp/internal/httpd"
+	"cmtftp/internal/keys"
 	"cmtftp/internal/source/guard"
 	"cmtftp/internal/store"
 	"cmtftp/internal/tftpd"
@@ -59,6 +61,8 @@ type serveFlags struct {
 	adminAddr       string
 	adminTokenFile  string
 	httpAddr        string
+	httpsAddr       string
+	keysSecretFile  string
 	httpWrite       time.Duration
 	cacheBytes      int64
 	heartbeat       time.Duration
@@ -103,6 +107,8 @@ served on 127.0.0.1:6969 and [::1]:6969: no root privileges or set-up needed.`,
 	fl.DurationVar(&f.shutdownGrace, "shutdown-grace", 10*time.Second, "on SIGTERM/SIGINT, how long running transfers may finish before they are aborted")
 	fl.StringVar(&f.db, "db", "", "configuration database: sqlite:PATH (default sqlite:cmtftp.db; with --demo "+demoDB+") or postgres://USER@HOST/DB")
 	fl.StringVar(&f.httpAddr, "http-addr", ":6970", `HTTP address serving the same files (GET, HEAD, Range, ETag); "" turns it off (with --demo 127.0.0.1:6970)`)
+	fl.StringVar(&f.httpsAddr, "https-addr", "", `HTTPS address with the TFTP key's certificate (cmtftp keys init), :6971 in a mixed-mode cluster: X.sgn is answered with the unsigned X there; "" (the default) turns it off`)
+	fl.StringVar(&f.keysSecretFile, "keys-secret-file", "", "file holding the secret that unseals the signing keys (or set CMTFTP_KEYS_SECRET_FILE or CMTFTP_KEYS_SECRET); needed to sign in a mixed-mode cluster")
 	fl.DurationVar(&f.httpWrite, "http-write-timeout", httpd.DefaultWriteTimeout, "how long an HTTP response may make no progress (a client not reading) before it is dropped and its serving slot freed")
 	fl.StringVar(&f.adminAddr, "admin-addr", defaultAdminAddr, `admin API (JSON over HTTP) address; "" turns it off; off loopback it needs a token`)
 	fl.StringVar(&f.adminTokenFile, "admin-token-file", "", "file holding the admin API bearer token (or set "+envToken+")")
@@ -227,13 +233,23 @@ func (f serveFlags) config(cmd *cobra.Command, log *slog.Logger) (assembly.Confi
 		cfg.MaxServingCount = f.maxServing
 	}
 	cfg.MaxPerSource, cfg.TFTPReceiveBuffer = f.maxPerSource, cmp.Or(f.rcvbuf, -1)
-	if err := f.guardConfig(&cfg); err != nil {
-		return assembly.Config{}, dbSpec{}, err
-	}
-	if err := f.remote.apply(&cfg); err != nil {
+	if err := f.applyGroups(&cfg); err != nil {
 		return assembly.Config{}, dbSpec{}, err
 	}
 	return cfg, dbs, nil
+}
+
+// applyGroups puts the flags of security, the enumeration guard and the
+// remote clusters into cfg.
+func (f serveFlags) applyGroups(cfg *assembly.Config) (err error) {
+	cfg.HTTPSAddr = f.httpsAddr
+	if cfg.KeysSecret, err = serveSecret(f.keysSecretFile); err != nil {
+		return err
+	}
+	if err := f.guardConfig(cfg); err != nil {
+		return err
+	}
+	return f.remote.apply(cfg)
 }
 
 // guardConfig puts the enumeration guard's flags into cfg.
@@ -316,4 +332,13 @@ func addrList(addrs []net.Addr) []string {
 		out = append(out, a.String())
 	}
 	return out
+}
+
+// serveSecret is the secret that unseals the signing keys, nil when none
+// is set (a non-secure cluster needs none).
+func serveSecret(file string) ([]byte, error) {
+	if file == "" && os.Getenv("CMTFTP_KEYS_SECRET_FILE") == "" && os.Getenv("CMTFTP_KEYS_SECRET") == "" {
+		return nil, nil
+	}
+	return keys.LoadSecret(file, os.Getenv)
 }

@@ -12,6 +12,7 @@ import (
 	"cmtftp/internal/source/custom"
 	"cmtftp/internal/source/guard"
 	"cmtftp/internal/source/remote"
+	"cmtftp/internal/source/signed"
 	"cmtftp/internal/store"
 )
 
@@ -28,21 +29,17 @@ func (s *Server) chain(params domain.ParamValues) (source.Source, error) {
 	customs := &custom.Source{Store: files, Names: s.store, Logger: s.log, MaxBytes: s.cfg.CustomFileBytes}
 	s.customs = customs
 	alternates := &alternate.Locations{Store: s.store, Logger: s.log}
-	constants := &cache.Dir{Root: s.cfg.Root, Logger: s.log}
-	if params.Bool(domain.ParamCacheConstantFiles) {
-		if err := constants.Load(s.bg); err != nil {
-			return nil, fmt.Errorf("cache %s: %w", s.cfg.Root, err)
-		}
-		n, size := constants.Files()
-		s.log.Info("constant and load cache", "files", n, "bytes", size)
-	} else {
-		s.log.Info("constant and load cache off (EnableCachingOfConstantAndBinFiles = false)")
+	constants, err := s.constants(params)
+	if err != nil {
+		return nil, err
 	}
 	s.slots = source.NewSlots(params.Int(domain.ParamMaxServingCount))
 	source.RegisterSlotMetrics(s.registry, s.slots)
 	var autoRegistration atomic.Bool
 	autoRegistration.Store(params.Bool(domain.ParamAutoRegistration))
+	s.security = newSecurity(s.bg, s.store, s.cfg.KeysSecret, params, s.log)
 	follow := []func(domain.ParamValues){
+		s.security.setParams,
 		func(p domain.ParamValues) { configs.NoCache.Store(!p.Bool(domain.ParamCacheConfigFiles)) },
 		func(p domain.ParamValues) { autoRegistration.Store(p.Bool(domain.ParamAutoRegistration)) },
 		s.missed.setParams,
@@ -67,12 +64,35 @@ func (s *Server) chain(params domain.ParamValues) (source.Source, error) {
 		reads.Wrap(s.disk),     // 4. the TFTP root on disk
 		reads.Wrap(alternates), // 5. Alternate File Location 1–10
 	)
+	// 1–5 signed: in a mixed-mode cluster the trust lists, and X.sgn of
+	// every configuration-type X the local steps have (a stored X.sgn is
+	// served as it is); XMLDefault only with auto-registration on a master.
+	signs := signed.NewMetrics(s.registry)
+	secure := &signed.Step{Inner: remote.HoldDefaults(local, remotes, autoRegistration.Load), State: s.security.State,
+		Known: s.known.KnownMAC, Logger: s.log, OnSign: signs.Signed, Metrics: signs}
+	s.feed.Register(s.security, secure)
 	s.guard = guard.New(source.First( // 0. the enumeration guard, in front of every step
-		remotes.Affinity(), // 0a. common files of a device of another cluster: that cluster first
-		remote.HoldDefaults(local, remotes, autoRegistration.Load), // 1–5, XMLDefault only with auto-registration on a master
-		remotes, // 6. other clusters' TFTP servers over HTTP
+		remotes.Affinity(), // 0a. common files of a device of another cluster: that cluster first, its signature untouched
+		secure,             // 1–5
+		remotes,            // 6. other clusters' TFTP servers over HTTP, their files (and signatures) untouched
 	), s.guardConfig(), s.registry)
 	return s.guard, nil
+}
+
+// constants is the constant and load cache of the TFTP root, loaded when
+// the service parameter says so (else empty).
+func (s *Server) constants(params domain.ParamValues) (*cache.Dir, error) {
+	constants := &cache.Dir{Root: s.cfg.Root, Logger: s.log}
+	if !params.Bool(domain.ParamCacheConstantFiles) {
+		s.log.Info("constant and load cache off (EnableCachingOfConstantAndBinFiles = false)")
+		return constants, nil
+	}
+	if err := constants.Load(s.bg); err != nil {
+		return nil, fmt.Errorf("cache %s: %w", s.cfg.Root, err)
+	}
+	n, size := constants.Files()
+	s.log.Info("constant and load cache", "files", n, "bytes", size)
+	return constants, nil
 }
 
 // guardConfig is the enumeration guard's configuration from the Config.

@@ -28,6 +28,13 @@ type Config struct {
 	SkipUnavailable bool
 	// HTTPAddr serves the same files over HTTP; "" turns it off.
 	HTTPAddr string
+	// HTTPSAddr serves the same files over HTTPS with the TFTP key's
+	// certificate (port 6971: a request for X.sgn there is answered with
+	// the unsigned X); "" turns it off.
+	HTTPSAddr string
+	// KeysSecret unseals the signing keys in the database (keys.LoadSecret);
+	// nil: none can be used, and a mixed-mode cluster signs nothing.
+	KeysSecret []byte
 	// HTTPWriteTimeout is how long a chunk of an HTTP response may make no
 	// progress before the connection is dropped and its slot freed; zero
 	// means httpd.DefaultWriteTimeout.

@@ -2,6 +2,7 @@ package assembly
 
 import (
 	"context"
+	"crypto/tls"
 	"log/slog"
 	"net"
 	"net/http"
@@ -41,18 +42,8 @@ func (s *Server) listen(chain source.Source) error {
 		OnDone:          s.tftpDone,
 	}
 	tftpd.RegisterMetrics(s.registry, s.tftp)
-	if s.httpLn, err = listenTCP(cfg.HTTPAddr); err != nil {
+	if err := s.listenHTTP(chain); err != nil {
 		return err
-	}
-	if s.httpLn != nil {
-		hm := httpd.NewMetrics(s.registry)
-		h := &httpd.Handler{Source: chain, Slots: s.slots, Logger: s.log, Metrics: hm, OnDone: s.httpDone, ID: s.id, Peers: s.peer}
-		h.WriteTimeout = cfg.HTTPWriteTimeout
-		// No server-wide WriteTimeout: the handler gives every chunk of a
-		// response its own deadline (and a whole response at most
-		// httpd.MaxResponseTime).
-		s.httpSrv = &http.Server{Handler: h, ConnState: hm.ConnState, ReadHeaderTimeout: 10 * time.Second,
-			IdleTimeout: time.Minute, MaxHeaderBytes: 64 << 10}
 	}
 	if s.adminLn, err = listenTCP(cfg.AdminAddr); err != nil {
 		return err
@@ -66,6 +57,42 @@ func (s *Server) listen(chain source.Source) error {
 		}}
 		s.adminSrv = &http.Server{Handler: api.Handler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: time.Minute,
 			BaseContext: func(net.Listener) context.Context { return admin.WithMember(context.Background(), s.member.id) }}
+	}
+	return nil
+}
+
+// listenHTTP opens the HTTP (6970) and HTTPS (6971) listeners and builds
+// their servers over chain; they share one handler and its counters.
+func (s *Server) listenHTTP(chain source.Source) (err error) {
+	cfg := s.cfg
+	if s.httpLn, err = listenTCP(cfg.HTTPAddr); err != nil {
+		return err
+	}
+	if s.httpsLn, err = listenTCP(cfg.HTTPSAddr); err != nil {
+		return err
+	}
+	if s.httpLn == nil && s.httpsLn == nil {
+		return nil
+	}
+	hm := httpd.NewMetrics(s.registry)
+	h := &httpd.Handler{Source: chain, Slots: s.slots, Logger: s.log, Metrics: hm, OnDone: s.httpDone, ID: s.id, Peers: s.peer}
+	h.WriteTimeout = cfg.HTTPWriteTimeout
+	// No server-wide WriteTimeout: the handler gives every chunk of a
+	// response its own deadline (and a whole response at most
+	// httpd.MaxResponseTime).
+	server := func() *http.Server {
+		return &http.Server{Handler: h, ConnState: hm.ConnState, ReadHeaderTimeout: 10 * time.Second,
+			IdleTimeout: time.Minute, MaxHeaderBytes: 64 << 10}
+	}
+	if s.httpLn != nil {
+		s.httpSrv = server()
+	}
+	if s.httpsLn != nil {
+		s.httpsSrv = server()
+		// The certificate is the TFTP key's of the moment: a rotation
+		// changes it without a restart.
+		s.httpsSrv.TLSConfig = &tls.Config{GetCertificate: s.security.certificate, MinVersion: tls.VersionTLS12}
+		s.httpsSrv.ErrorLog = slog.NewLogLogger(s.log.Handler(), slog.LevelDebug) // failed handshakes: debug, not stderr
 	}
 	return nil
 }

@@ -17,7 +17,7 @@ import (
 // first listener's failure, or nil.
 func (s *Server) Run(ctx context.Context) error {
 	defer s.close()
-	errc := make(chan error, len(s.conns)+2)
+	errc := make(chan error, len(s.conns)+3)
 	var wg sync.WaitGroup
 	for _, c := range s.conns {
 		s.log.Info("tftp listening", "addr", c.LocalAddr().String(), "root", s.cfg.Root)
@@ -26,6 +26,10 @@ func (s *Server) Run(ctx context.Context) error {
 	if s.httpSrv != nil {
 		s.log.Info("http listening", "addr", s.httpLn.Addr().String())
 		wg.Go(func() { errc <- ignore(s.httpSrv.Serve(s.httpLn), http.ErrServerClosed, "http") })
+	}
+	if s.httpsSrv != nil {
+		s.log.Info("https listening", "addr", s.httpsLn.Addr().String())
+		wg.Go(func() { errc <- ignore(s.httpsSrv.ServeTLS(s.httpsLn, "", ""), http.ErrServerClosed, "https") })
 	}
 	if s.adminSrv != nil {
 		s.log.Info("admin listening", "addr", s.adminLn.Addr().String(), "token", s.cfg.AdminToken != "")
@@ -48,7 +52,7 @@ func (s *Server) shutdown() {
 	ctx, cancel := context.WithTimeout(context.Background(), s.cfg.grace())
 	defer cancel()
 	var wg sync.WaitGroup
-	for _, h := range []*http.Server{s.httpSrv, s.adminSrv} {
+	for _, h := range []*http.Server{s.httpSrv, s.httpsSrv, s.adminSrv} {
 		if h != nil {
 			wg.Go(func() { h.Shutdown(ctx) })
 		}

@@ -41,6 +41,7 @@ type Server struct {
 	configs  *built.Source
 	customs  *custom.Source // the custom files kept (their bytes count in MemoryLimit)
 	member   *member        // this server in the cluster's registry (heartbeat.go)
+	security *security      // the mode and the signing keys (security.go)
 	// remoteStatus and cacheStatus serve GET /api/v1/remotes/status and
 	// GET /api/v1/cache/status.
 	remoteStatus, cacheStatus http.HandlerFunc
@@ -49,6 +50,8 @@ type Server struct {
 	conns    []net.PacketConn
 	httpSrv  *http.Server
 	httpLn   net.Listener
+	httpsSrv *http.Server // 6971
+	httpsLn  net.Listener
 	adminSrv *http.Server
 	adminLn  net.Listener
 
@@ -112,6 +115,9 @@ func (s *Server) TFTPAddrs() []net.Addr {
 // HTTPAddr returns the HTTP listener's address (nil when off).
 func (s *Server) HTTPAddr() net.Addr { return addrOf(s.httpLn) }
 
+// HTTPSAddr returns the HTTPS listener's address (nil when off).
+func (s *Server) HTTPSAddr() net.Addr { return addrOf(s.httpsLn) }
+
 // AdminAddr returns the admin listener's address (nil when off).
 func (s *Server) AdminAddr() net.Addr { return addrOf(s.adminLn) }
 
@@ -134,7 +140,7 @@ func (s *Server) close() {
 	s.stopBG()
 	s.bgDone.Wait()
 	closeAll(s.conns)
-	for _, ln := range []net.Listener{s.httpLn, s.adminLn} {
+	for _, ln := range []net.Listener{s.httpLn, s.httpsLn, s.adminLn} {
 		if ln != nil {
 			ln.Close()
 		}

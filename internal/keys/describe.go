@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"cmtftp/internal/store"
+	"cmtftp/internal/trust"
 )
 
 // CertInfo describes a certificate as the commands print it.
@@ -31,7 +32,7 @@ func Describe(der []byte) (CertInfo, error) {
 		return CertInfo{}, fmt.Errorf("keys: certificate: %w", err)
 	}
 	i := CertInfo{Subject: c.Subject.String(), Issuer: c.Issuer.String(), Serial: strings.ToUpper(c.SerialNumber.Text(16)),
-		NotAfter: c.NotAfter.UTC(), Key: keyName(c), CertHash: CertHash(der)}
+		NotAfter: c.NotAfter.UTC(), Key: keyName(c), CertHash: trust.CertHash(der)}
 	i.SHA1, i.SHA256 = Fingerprint(der)
 	return i, nil
 }

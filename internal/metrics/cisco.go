@@ -18,8 +18,9 @@ type CiscoCounter struct {
 }
 
 // CiscoNames lists the counters of the "Cisco TFTP" performance object in
-// RTMT's order (spec §12.2). BuildSignCount and EncryptCount come with the
-// signed-files issue.
+// RTMT's order (spec §12.2). BuildSignCount counts every file this server
+// signed (.sgn files and trust lists); EncryptCount every encrypted
+// configuration (.enc.sgn).
 func CiscoNames() []CiscoCounter { return slices.Clone(ciscoNames) }
 
 var ciscoNames = []CiscoCounter{
@@ -28,11 +29,13 @@ var ciscoNames = []CiscoCounter{
 	{"BuildDeviceCount", "cmtftp_build_files_total", map[string]string{"kind": "device"}},
 	{"BuildDialruleCount", "cmtftp_build_files_total", map[string]string{"kind": "dialrule"}},
 	{"BuildDuration", "cmtftp_build_last_duration_seconds", nil},
+	{"BuildSignCount", "cmtftp_sign_total", nil},
 	{"BuildSoftkeyCount", "cmtftp_build_files_total", map[string]string{"kind": "softkey"}},
 	{"BuildUnitCount", "cmtftp_build_files_total", map[string]string{"kind": "unit"}},
 	{"ChangeNotifications", "cmtftp_change_notifications_total", nil},
 	{"DeviceChangeNotifications", "cmtftp_change_notifications_total", map[string]string{"kind": "device"}},
 	{"DialruleChangeNotifications", "cmtftp_change_notifications_total", map[string]string{"kind": "dialplan"}},
+	{"EncryptCount", "cmtftp_encrypt_total", nil},
 	{"GKFoundCount", "cmtftp_config_requests_total", map[string]string{"family": "gk", "result": "found"}},
 	{"GKNotFoundCount", "cmtftp_config_requests_total", map[string]string{"family": "gk", "result": "not_found"}},
 	{"HeartBeat", "cmtftp_heartbeat_seconds_total", nil},

@@ -1,8 +1,10 @@
 package trust
 
 import (
+	"crypto/md5"
 	"crypto/sha1"
 	"crypto/sha256"
+	"encoding/hex"
 	"strings"
 )
 
@@ -28,4 +30,11 @@ func colonHex(b []byte) string {
 		sb.WriteByte(digits[c&0x0F])
 	}
 	return sb.String()
+}
+
+// CertHash is the certHash an encrypted configuration's stub carries for
+// the phone's certificate (§11.3): the lower-case hex MD5 of its DER.
+func CertHash(der []byte) string {
+	sum := md5.Sum(der)
+	return hex.EncodeToString(sum[:])
 }

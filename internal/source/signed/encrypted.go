@@ -2,7 +2,6 @@ package signed
 
 import (
 	"context"
-	"crypto/md5"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -10,6 +9,7 @@ import (
 
 	"cmtftp/internal/render"
 	"cmtftp/internal/source"
+	"cmtftp/internal/trust"
 )
 
 // certRetry is how long "this device has no certificate" is kept, at
@@ -129,8 +129,8 @@ func (s *Step) cert(ctx context.Context, st *State, dev string) (*entry, error) 
 		case err != nil:
 			return nil, s.busy("reading the certificate of "+dev, err)
 		}
-		sha, md := sha256.Sum256(c.Raw), md5.Sum(c.Raw)
-		return &entry{cert: c, certSHA: hex.EncodeToString(sha[:]), certMD5: hex.EncodeToString(md[:])}, nil
+		sha := sha256.Sum256(c.Raw)
+		return &entry{cert: c, certSHA: hex.EncodeToString(sha[:]), certMD5: trust.CertHash(c.Raw)}, nil
 	})
 	if err != nil {
 		return nil, err

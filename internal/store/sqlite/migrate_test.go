@@ -24,6 +24,11 @@ import (
 // rebuiltTables are the tables 00004 makes WITHOUT ROWID.
 var rebuiltTables = []string{"devices", "device_lines", "lines", "logins", "profile_lines"}
 
+// laterTriggers leaves out of dumpDB's schema the triggers and indexes of
+// tables later migrations add (the tests compare the schema at version 3
+// with the newest).
+const laterTriggers = " AND tbl_name NOT IN ('signing_keys', 'key_rotations', 'device_certs')"
+
 // migrationsUpTo returns the embedded migrations numbered ≤ version.
 func migrationsUpTo(t *testing.T, version int) fs.FS {
 	t.Helper()
@@ -91,7 +96,7 @@ func dumpDB(t *testing.T, db *sql.DB) (rows, schema []string) {
 	t.Helper()
 	ctx := context.Background()
 	schema = queryStrings(t, db, "SELECT type || ' ' || name || ' ON ' || tbl_name || ': ' || sql FROM sqlite_master"+
-		" WHERE type IN ('trigger', 'index') AND sql IS NOT NULL")
+		" WHERE type IN ('trigger', 'index') AND sql IS NOT NULL"+laterTriggers)
 	for _, tbl := range queryStrings(t, db, "SELECT name FROM sqlite_master WHERE type = 'table'"+
 		" AND name NOT IN ('goose_db_version', 'sqlite_sequence')") {
 		r, err := db.QueryContext(ctx, "SELECT * FROM "+tbl)

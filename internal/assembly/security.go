@@ -1,0 +1,188 @@
+package assembly
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"cmtftp/internal/domain"
+	"cmtftp/internal/keys"
+	"cmtftp/internal/source"
+	"cmtftp/internal/source/signed"
+	"cmtftp/internal/store"
+	"cmtftp/internal/trust"
+)
+
+// security is the cluster's security state: the ClusterSecurityMode and
+// signature-hash parameters and the signing keys, reloaded from the
+// database when a rotation changes them (a change event of kind keys), and
+// published as the signed.State the signed step serves with and the
+// certificate HTTPS 6971 presents.
+type security struct {
+	keys   store.KeyStore // nil: the backend keeps no keys
+	secret []byte         // unseals the private keys; nil: they cannot be used
+	log    *slog.Logger
+
+	mu    sync.Mutex
+	mixed bool
+	hash  trust.Hash
+	ring  *keys.Keyring // nil: no keys (or they cannot be unsealed)
+	gen   int           // bumped by every reload, named in the state
+
+	state atomic.Pointer[signed.State]
+	cert  atomic.Pointer[tls.Certificate]
+}
+
+// newSecurity loads the keys and publishes the state of params.
+func newSecurity(ctx context.Context, st store.Store, secret []byte, params domain.ParamValues, log *slog.Logger) *security {
+	c := &security{secret: secret, log: log}
+	c.keys, _ = store.KeysOf(st)
+	c.mixed, c.hash = modeOf(params)
+	c.reload(ctx)
+	return c
+}
+
+// modeOf reads the two security parameters.
+func modeOf(p domain.ParamValues) (mixed bool, hash trust.Hash) {
+	hash = trust.SHA512
+	if p[domain.ParamSignatureHash] == domain.SignatureSHA1 {
+		hash = trust.SHA1
+	}
+	return p[domain.ParamClusterSecurityMode] == domain.SecurityModeMixed, hash
+}
+
+// setParams follows the parameters (the paramFollower calls it).
+func (c *security) setParams(p domain.ParamValues) {
+	mixed, hash := modeOf(p)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if mixed == c.mixed && hash == c.hash {
+		return
+	}
+	c.mixed, c.hash = mixed, hash
+	c.log.Info("cluster security mode", "mode", modeName(mixed), "signature_hash", hashName(hash))
+	c.publish()
+}
+
+// reload reads the keys again and publishes them.
+func (c *security) reload(ctx context.Context) {
+	ring, err := c.loadRing(ctx)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	switch {
+	case err == nil:
+		c.ring = ring
+	case errors.Is(err, keys.ErrNoKeys):
+		c.ring = nil
+	default:
+		// Keep the keys in use: a database that went away must not
+		// make a secure cluster serve unsigned files.
+		c.log.Error("signing keys not reloaded; keeping the current ones", "err", err)
+	}
+	c.gen++
+	c.publish()
+}
+
+// loadRing reads and unseals the keys.
+func (c *security) loadRing(ctx context.Context) (*keys.Keyring, error) {
+	if c.keys == nil {
+		return nil, keys.ErrNoKeys
+	}
+	if c.secret == nil {
+		ks, err := c.keys.Keys(ctx, false)
+		if err != nil {
+			return nil, err
+		}
+		if len(ks) == 0 {
+			return nil, keys.ErrNoKeys
+		}
+		return nil, fmt.Errorf("%d signing keys in the database but no secret to unseal them (--keys-secret-file, CMTFTP_KEYS_SECRET_FILE or CMTFTP_KEYS_SECRET)", len(ks))
+	}
+	return keys.Load(ctx, c.keys, c.secret)
+}
+
+// publish makes the current mode and keys the state requests are served
+// with. Called holding mu.
+func (c *security) publish() {
+	st := &signed.State{Mixed: c.mixed, Hash: c.hash, DeviceCert: c.deviceCert}
+	ring := c.ring
+	if ring == nil {
+		if c.mixed {
+			c.log.Error("ClusterSecurityMode is mixed but there are no usable signing keys: trust lists are not served and .sgn requests are told busy; run cmtftp keys init")
+		}
+		st.TrustList = func(string, bool) ([]byte, error) { return nil, keys.ErrNoKeys }
+		c.state.Store(st)
+		c.cert.Store(nil)
+		return
+	}
+	tftpKey := ring.TFTP()
+	sha1, _ := keys.Fingerprint(tftpKey.Cert.Raw)
+	st.Signer = tftpKey
+	st.SignerName = fmt.Sprintf("%s (SHA-1 %s)", tftpKey.Cert.Subject.CommonName, sha1)
+	hash := c.hash
+	st.TrustList = func(name string, ctl bool) ([]byte, error) { return ring.TrustList(name, ctl, hash, time.Now()) }
+	c.state.Store(st)
+	cert := ring.TFTPCertificate()
+	c.cert.Store(&cert)
+	if c.mixed {
+		c.log.Info("signing", "tftp_key", st.SignerName, "list_signer", ring.ListSigner().Cert.Subject.CommonName)
+	}
+}
+
+// State is the signed step's State hook.
+func (c *security) State() *signed.State { return c.state.Load() }
+
+// certificate is HTTPS 6971's tls.Config.GetCertificate: the TFTP key's
+// certificate, the one of the keys in use (a rotation changes it without
+// a restart).
+func (c *security) certificate(*tls.ClientHelloInfo) (*tls.Certificate, error) {
+	if cert := c.cert.Load(); cert != nil {
+		return cert, nil
+	}
+	return nil, errors.New("no TFTP certificate for HTTPS: run cmtftp keys init")
+}
+
+// deviceCert is the State's DeviceCert hook.
+func (c *security) deviceCert(ctx context.Context, device string) (*x509.Certificate, error) {
+	if c.keys == nil {
+		return nil, fmt.Errorf("device %s: %w", device, source.ErrNotFound)
+	}
+	der, err := c.keys.DeviceCert(ctx, device)
+	if errors.Is(err, domain.ErrNotFound) {
+		return nil, fmt.Errorf("device %s has no certificate: %w", device, source.ErrNotFound)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return x509.ParseCertificate(der)
+}
+
+var _ store.ChangeHandler = (*security)(nil)
+
+// HandleChange implements store.ChangeHandler: a rotation (or a resync)
+// reloads the keys.
+func (c *security) HandleChange(ctx context.Context, ch store.Change) {
+	if ch.Kind == store.KindKeys || ch.Kind == store.KindResync {
+		c.reload(ctx)
+	}
+}
+
+func modeName(mixed bool) string {
+	if mixed {
+		return domain.SecurityModeMixed
+	}
+	return domain.SecurityModeNonSecure
+}
+
+func hashName(h trust.Hash) string {
+	if h == trust.SHA1 {
+		return domain.SignatureSHA1
+	}
+	return domain.SignatureSHA512
+}
