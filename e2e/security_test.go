@@ -158,6 +158,7 @@ func TestSecureCluster(t *testing.T) {
 		t.Fatalf("ITLFile.tlv: %v", err)
 	}
 	checkSigned(t, s, records)
+	checkTimeline(t, s, records)
 	checkFirmwarePassThrough(t, s)
 	tftpPEM := s.pem(t, "tftp")
 	checkHTTPS(t, s, tftpPEM, true)
@@ -211,6 +212,40 @@ func checkSigned(t *testing.T, s *secureSite, records []trust.Record) {
 		if h.Filename != name+".sgn" || !bytes.Equal(payload, plain) {
 			t.Errorf("%s.sgn: header names %q, payload equal to %s: %v", name, h.Filename, name, bytes.Equal(payload, plain))
 		}
+	}
+}
+
+// checkTimeline: the boot timeline names the TFTP key that signed a .sgn
+// (as phones show its fingerprint), and no signer for the unsigned file.
+func checkTimeline(t *testing.T, s *secureSite, records []trust.Record) {
+	t.Helper()
+	certs := trust.Certificates(records, trust.RoleTFTP)
+	if len(certs) == 0 {
+		t.Fatal("no TFTP record in the ITL")
+	}
+	sha1, _ := trust.Fingerprint(certs[0].Raw)
+	seen := map[string]string{}
+	for _, e := range deviceTimeline(t, s.admin, "SEP0000DE000001") {
+		seen[e.Name] = e.Signer
+	}
+	if got := seen["SEP0000DE000001.cnf.xml.sgn"]; !strings.Contains(got, sha1) {
+		t.Errorf("timeline signer of the .sgn = %q, want the TFTP key's SHA-1 %s", got, sha1)
+	}
+	if got, ok := seen["SEP0000DE000001.cnf.xml"]; !ok || got != "" {
+		t.Errorf("timeline of the unsigned configuration: present %v, signer %q", ok, got)
+	}
+	table := mustCLI(t, s.admin, "device", "timeline", "SEP0000DE000001")
+	for _, line := range strings.Split(table, "\n") {
+		f := strings.Fields(line)
+		if len(f) > 2 && f[2] == "SEP0000DE000001.cnf.xml.sgn" && !strings.Contains(line, sha1) {
+			t.Errorf("cmtftp device timeline does not name the signer:\n%s", line)
+		}
+		if len(f) > 2 && f[2] == "SEP0000DE000001.cnf.xml" && f[len(f)-1] != "-" {
+			t.Errorf("cmtftp device timeline: the unsigned file has a signer:\n%s", line)
+		}
+	}
+	if !strings.Contains(table, "SIGNED") {
+		t.Errorf("cmtftp device timeline has no SIGNED column:\n%s", table)
 	}
 }
 

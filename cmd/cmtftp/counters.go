@@ -104,14 +104,27 @@ func newTimelineCmd(cf *clientFlags) *cobra.Command {
 				return emit(cmd.OutOrStdout(), cf.output, entries)
 			}
 			tw := tabwriter.NewWriter(cmd.OutOrStdout(), 2, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "TIME\tPROTO\tFILE\tRESULT\tBYTES\tDURATION\tCLIENT\tFROM")
+			fmt.Fprintln(tw, "TIME\tPROTO\tFILE\tRESULT\tBYTES\tDURATION\tCLIENT\tFROM\tSIGNED")
 			for _, e := range entries {
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%v\t%s\t%s\n", e.Time.Local().Format("15:04:05.000"), e.Protocol, e.Name, e.Result, e.Bytes,
-					e.Duration.Round(time.Microsecond), e.Client, cmp.Or(e.Cluster, "local"))
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%v\t%s\t%s\t%s\n", e.Time.Local().Format("15:04:05.000"), e.Protocol, e.Name, e.Result, e.Bytes,
+					e.Duration.Round(time.Microsecond), e.Client, cmp.Or(e.Cluster, "local"), signedColumn(e))
 			}
 			if len(entries) == 0 {
 				fmt.Fprintln(tw, "(no requests from this device since the server started)")
 			}
 			return tw.Flush()
 		}}
+}
+
+// signedColumn says how a request's file was signed: by this server's key
+// (named), "as stored" for a signed name served as it was kept (firmware,
+// another cluster's file), "-" for an unsigned one.
+func signedColumn(e timeline.Entry) string {
+	switch {
+	case e.Signer != "":
+		return e.Signer
+	case e.Result == "completed" && (strings.HasSuffix(e.Name, ".sgn") || strings.HasSuffix(e.Name, ".tlv")):
+		return "as stored"
+	}
+	return "-"
 }

@@ -121,17 +121,16 @@ func (c *security) publish() {
 		c.cert.Store(nil)
 		return
 	}
-	tftpKey := ring.TFTP()
-	sha1, _ := keys.Fingerprint(tftpKey.Cert.Raw)
-	st.Signer = tftpKey
-	st.SignerName = fmt.Sprintf("%s (SHA-1 %s)", tftpKey.Cert.Subject.CommonName, sha1)
+	st.Signer = ring.TFTP()
+	st.SignerName = keyName(st.Signer)
 	hash := c.hash
 	st.TrustList = func(name string, ctl bool) ([]byte, error) { return ring.TrustList(name, ctl, hash, time.Now()) }
+	st.ListSignerName = keyName(ring.ListSigner())
 	c.state.Store(st)
 	cert := ring.TFTPCertificate()
 	c.cert.Store(&cert)
 	if c.mixed {
-		c.log.Info("signing", "tftp_key", st.SignerName, "list_signer", ring.ListSigner().Cert.Subject.CommonName)
+		c.log.Info("signing", "tftp_key", st.SignerName, "list_signer", st.ListSignerName)
 	}
 }
 
@@ -171,6 +170,13 @@ func (c *security) HandleChange(ctx context.Context, ch store.Change) {
 	if ch.Kind == store.KindKeys || ch.Kind == store.KindResync {
 		c.reload(ctx)
 	}
+}
+
+// keyName is how logs and the boot timeline name a key: its subject's CN
+// and its certificate's SHA-1 fingerprint, as phones show it.
+func keyName(s trust.Signer) string {
+	sha1, _ := trust.Fingerprint(s.Cert.Raw)
+	return fmt.Sprintf("%s (SHA-1 %s)", s.Cert.Subject.CommonName, sha1)
 }
 
 func modeName(mixed bool) string {

@@ -34,6 +34,9 @@ type State struct {
 	// Hash is the hash the files are signed with: trust.SHA512 or
 	// trust.SHA1 (zero is SHA-512).
 	Hash trust.Hash
+	// ListSignerName is how the boot timeline names the SAST that signs
+	// the trust lists.
+	ListSignerName string
 	// TrustList builds the ITL (ctl false) or the CTL whose header names
 	// the file name, signed by the SAST.
 	TrustList func(name string, ctl bool) ([]byte, error)

@@ -35,5 +35,5 @@ func (s *Step) trustList(ctx context.Context, req *source.Request, st *State, tl
 	if err != nil {
 		return nil, err
 	}
-	return e.body, nil
+	return &File{body: e.body, mod: e.body.ModTime(), signer: st.ListSignerName}, nil
 }
