@@ -78,15 +78,11 @@ func (s *secureState) check(name string, file []byte, verify bool) (trust.Header
 }
 
 // signedAs reports whether a header's file name names the file asked
-// for: the name asked (X.sgn), the file it signs (X), or either without
-// its directory (a locale file signed by its base name).
+// for: the name asked (X.sgn, as spec §11.1's example and cmtftp write
+// it), or its base name (a locale file signed without its directory).
+// A header naming X without .sgn, or another file, is refused.
 func signedAs(header, asked string) bool {
-	plain := strings.TrimSuffix(asked, ".sgn")
-	switch header {
-	case asked, plain, path.Base(asked), path.Base(plain):
-		return true
-	}
-	return false
+	return header == asked || header == path.Base(asked)
 }
 
 // signed is the name a device asks for a configuration-type file under:
