@@ -294,7 +294,10 @@ func newCentralSecure(t *testing.T) *centralSecure {
 // which M does not know and so fetches from R; a 7961 asks for the
 // cluster's CTLFile.tlv and ITLFile.tlv, which M builds from its own keys
 // for every requester (signed.Step.trustList; the names are not among the
-// affinity's common files, and come before the configuration anyway).
+// affinity's common files). The cases run in order, all from 127.0.0.1:
+// the 7961's first boot is M's first request from that address (the trust
+// lists come before the configuration, so M cannot know the phone is R's
+// yet); its next boot comes within the affinity's time.
 func TestCentralizedSecureBoot(t *testing.T) {
 	x := newCentralSecure(t)
 	installed := filepath.Join(t.TempDir(), "r-itl.tlv")
@@ -305,10 +308,10 @@ func TestCentralizedSecureBoot(t *testing.T) {
 		name, mac, model, protocol string
 		itl                        []string
 	}{
+		{"7961, first boot, leap of faith", "0011EE000001", "7961", "sccp", nil},
+		{"7961, next boot, holding R's list", "0011EE000001", "7961", "sccp", []string{"--itl", installed}},
 		{"8841, leap of faith", "0011EE000002", "8841", "sip", nil},
 		{"8841 holding R's list", "0011EE000002", "8841", "sip", []string{"--itl", installed}},
-		{"7961, leap of faith", "0011EE000001", "7961", "sccp", nil},
-		{"7961 holding R's list", "0011EE000001", "7961", "sccp", []string{"--itl", installed}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var r device.Report
