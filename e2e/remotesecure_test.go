@@ -288,16 +288,16 @@ func newCentralSecure(t *testing.T) *centralSecure {
 
 // TestCentralizedSecureBoot boots R's phones with "cmtftp simulate
 // --secure" through M alone, the way a phone of a remote cluster boots in
-// centralized TFTP: on the leap of faith (no list installed) and holding
-// R's list from an earlier boot. Both must end configured, every .sgn
-// verified. An 8841 asks for its per-device lists (CTLSEP/ITLSEP<MAC>),
-// which M does not know and so fetches from R; a 7961 asks for the
-// cluster's CTLFile.tlv and ITLFile.tlv, which M builds from its own keys
-// for every requester (signed.Step.trustList; the names are not among the
-// affinity's common files). The cases run in order, all from 127.0.0.1:
-// the 7961's first boot is M's first request from that address (the trust
-// lists come before the configuration, so M cannot know the phone is R's
-// yet); its next boot comes within the affinity's time.
+// centralized TFTP. An 8841 asks for its per-device lists (CTLSEP/ITLSEP
+// <MAC>), which M does not know and so fetches from R: it boots on the
+// leap of faith and holding R's list. A 7961 asks for the cluster's
+// CTLFile.tlv and ITLFile.tlv, which come before its configuration, so on
+// its very first boot M cannot know it is R's: it gets M's lists, and M's
+// lists do not vouch for R's TFTP key, so R's signed configuration is
+// refused — the phone must first hold R's list. Holding it (the next boot,
+// when the affinity knows the phone, or a list M serves that R's phone
+// refuses and keeps its own), it boots. The cases run in order, all from
+// 127.0.0.1.
 func TestCentralizedSecureBoot(t *testing.T) {
 	x := newCentralSecure(t)
 	installed := filepath.Join(t.TempDir(), "r-itl.tlv")
@@ -307,16 +307,24 @@ func TestCentralizedSecureBoot(t *testing.T) {
 	for _, tc := range []struct {
 		name, mac, model, protocol string
 		itl                        []string
+		cause                      device.Cause // "" boots
 	}{
-		{"7961, first boot, leap of faith", "0011EE000001", "7961", "sccp", nil},
-		{"7961, next boot, holding R's list", "0011EE000001", "7961", "sccp", []string{"--itl", installed}},
-		{"8841, leap of faith", "0011EE000002", "8841", "sip", nil},
-		{"8841 holding R's list", "0011EE000002", "8841", "sip", []string{"--itl", installed}},
+		{"7961, first boot, leap of faith", "0011EE000001", "7961", "sccp", nil, device.CauseSignature},
+		{"7961, next boot, holding R's list", "0011EE000001", "7961", "sccp", []string{"--itl", installed}, ""},
+		{"8841, leap of faith", "0011EE000002", "8841", "sip", nil, ""},
+		{"8841 holding R's list", "0011EE000002", "8841", "sip", []string{"--itl", installed}, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var r device.Report
 			args := append([]string{"--mac", tc.mac, "--model", tc.model, "--protocol", tc.protocol, "--tftp", x.m.tftp, "--secure"}, tc.itl...)
-			if code := simulate(t, &r, args...); code != 0 || r.Outcome != device.Configured {
+			code := simulate(t, &r, args...)
+			if tc.cause != "" {
+				if code == 0 || r.Cause != tc.cause {
+					t.Errorf("R's %s through M: exit %d, cause %q, want %q", tc.model, code, r.Cause, tc.cause)
+				}
+				return
+			}
+			if code != 0 || r.Outcome != device.Configured {
 				var steps strings.Builder
 				for _, s := range r.Steps {
 					fmt.Fprintf(&steps, "\n  %s %s: %s", s.Name, s.Outcome, s.Note)

@@ -121,7 +121,9 @@ func TestSimulateSecure(t *testing.T) {
 		t.Fatalf("N+1: %v\n%s", err, out)
 	}
 	set("ITLFile.tlv", simList(t, foreign, []trust.Signer{foreign}, tftpK))
-	if out, err := sim("--secure", "--itl", saved); err == nil || !strings.Contains(out, "Trust List update failed: ITLFile.tlv: signer CN=intruder is not in the installed list") {
+	// Refused, and the phone keeps its list, whose TFTP key signed the files.
+	if out, err := sim("--secure", "--itl", saved); err != nil || !strings.Contains(out, "Trust List update failed: ITLFile.tlv: signer CN=intruder is not in the installed list") ||
+		!strings.Contains(out, "installed list kept") {
 		t.Fatalf("foreign list: %v\n%s", err, out)
 	}
 	set("ITLFile.tlv", listN)

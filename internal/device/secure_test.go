@@ -152,8 +152,10 @@ func TestSecureTrustListNames(t *testing.T) {
 // TestTrustListRollover: with list N installed, N+1 (signed by N's SAST,
 // listing the new SAST too) is accepted; then with N+1 installed, N+2
 // (signed by the new SAST alone) is; N+2 is refused by a phone still on N,
-// and a list signed by a foreign key by any phone holding a list — naming
-// the signer. A phone that holds a list and gets none keeps its own.
+// and a list signed by a foreign key by any phone holding a list — "Trust
+// List update failed" naming the signer, and the phone keeps its list (its
+// files are signed by a TFTP key that list has, so it boots). A phone that
+// holds a list and gets none keeps its own.
 func TestTrustListRollover(t *testing.T) {
 	k := loadSecureKeys(t)
 	fs, listN := secureServer(t, k)
@@ -164,14 +166,15 @@ func TestTrustListRollover(t *testing.T) {
 		name            string
 		installed, serv []byte
 		how, detail     string
+		warn            string // the warning of a refused update
 	}{
-		{"N to N+1", listN, listN1, "signed by a SAST of the installed list", ""},
-		{"N+1 to N+2", listN1, listN2, "signed by a SAST of the installed list", ""},
-		{"N to N+2", listN, listN2, "", "Trust List update failed: ITLFile.tlv: signer CN=sast2,O=Lab is not in the installed list"},
-		{"N to foreign", listN, foreign, "", "Trust List update failed: ITLFile.tlv: signer CN=intruder,O=Lab is not in the installed list"},
-		{"none to foreign", nil, foreign, "leap of faith", ""},
-		{"N, none served", listN, nil, "installed list kept", ""},
-		{"none, none served", nil, nil, "", "no trust list"},
+		{"N to N+1", listN, listN1, "signed by a SAST of the installed list", "", ""},
+		{"N+1 to N+2", listN1, listN2, "signed by a SAST of the installed list", "", ""},
+		{"N to N+2", listN, listN2, "installed list kept", "", "Trust List update failed: ITLFile.tlv: signer CN=sast2,O=Lab is not in the installed list"},
+		{"N to foreign", listN, foreign, "installed list kept", "", "Trust List update failed: ITLFile.tlv: signer CN=intruder,O=Lab is not in the installed list"},
+		{"none to foreign", nil, foreign, "leap of faith", "", ""},
+		{"N, none served", listN, nil, "installed list kept", "", ""},
+		{"none, none served", nil, nil, "", "no trust list", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			fs.set("ITLFile.tlv", tc.serv)
@@ -187,6 +190,12 @@ func TestTrustListRollover(t *testing.T) {
 			}
 			if !r.OK() || r.TrustList.How != tc.how {
 				t.Fatalf("%s %s: %s; trust list %+v\n%s", r.Outcome, r.Cause, r.Detail, r.TrustList, text(r))
+			}
+			if tc.warn != "" {
+				if !slices.ContainsFunc(r.Warnings, func(w string) bool { return strings.Contains(w, tc.warn) }) || r.AcceptedTrustList != nil {
+					t.Errorf("warnings %q, want one saying %q; accepted list %d bytes, want none", r.Warnings, tc.warn, len(r.AcceptedTrustList))
+				}
+				return
 			}
 			if !bytes.Equal(r.AcceptedTrustList, tc.serv) {
 				t.Error("accepted trust list is not the one served")

@@ -38,8 +38,10 @@ func (r *run) plainTrustLists(ctx context.Context) bool {
 // each that verifies (§11.2): with no list installed, one signed by a SAST
 // it lists itself; with one installed, one signed by a SAST of that. The
 // records of the lists accepted (else of the list installed) are then the
-// trust list in force. A list that fails ends the boot, as does a device
-// left with no list. It reports whether the boot goes on.
+// trust list in force. A list that fails is a warning when a list is
+// installed (the phone keeps it, "Trust List update failed"), and ends the
+// boot when none is, as does a device left with no list. It reports
+// whether the boot goes on.
 func (r *run) secureTrustLists(ctx context.Context) bool {
 	r.rep.Secure = true
 	var inForce []trust.Record
@@ -110,10 +112,17 @@ func (r *run) acceptTrustList(step int, file []byte) ([]trust.Record, bool) {
 	}
 	if err != nil {
 		r.broken(step, err)
+		why := err.Error()
 		if errors.Is(err, trust.ErrUntrusted) {
-			return nil, r.fail(CauseTrustList, "Trust List update failed: %s: signer %s is not in the installed list", name, h.SignerName)
+			why = "signer " + h.SignerName + " is not in the installed list"
 		}
-		return nil, r.fail(CauseTrustList, "Trust List update failed: %s: %v", name, err)
+		if r.p.installed != nil {
+			// As a phone does: it says so and keeps the list it holds; a
+			// file signed by a key only the new list has fails later.
+			r.warn("Trust List update failed: %s: %s; the phone keeps the installed list", name, why)
+			return nil, true
+		}
+		return nil, r.fail(CauseTrustList, "Trust List update failed: %s: %s", name, why)
 	}
 	how := howLeapOfFaith
 	if r.p.installed != nil {

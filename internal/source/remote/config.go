@@ -34,12 +34,14 @@ const (
 // regard to case against the cleaned name; a pattern without '/' also
 // against its last element) of the files every cluster has its own signed
 // copy of: ring lists, softkey and dial-rule files, locale files, their
-// .sgn. A device whose configuration came from another cluster gets these
-// from that cluster first (home-cluster affinity).
+// .sgn, and the trust lists (a phone of a secure cluster takes only its
+// own cluster's). A device whose configuration came from another cluster
+// gets these from that cluster first (home-cluster affinity).
 var defaultCommonFiles = []string{
 	"ringlist*.xml*", "distinctiveringlist*.xml*", // ring lists
 	"sk*.xml*", "dr*.xml*", // softkey and dial-rule files
 	"g3-tones.xml*", "*_*/*", // locales: tones, and the files of a Language_Country directory
+	"ctlfile.tlv", "itlfile.tlv", // the cluster's trust lists
 }
 
 // DefaultCommonFiles returns the default common-file patterns.

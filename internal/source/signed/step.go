@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"cmtftp/internal/domain"
+	"cmtftp/internal/render"
 	"cmtftp/internal/source"
 	"cmtftp/internal/store"
 )
@@ -96,7 +97,11 @@ func (s *Step) state() *State {
 
 // sgn answers X.sgn: over HTTPS the unsigned X (TLS protects it, spec
 // §1.1), else Inner's X.sgn, else the signed X (the stub for an
-// encrypted device).
+// encrypted device). For a name the builders make (a device's
+// configuration, softkeys, dial rules, XMLDefault.cnf.xml) X is asked
+// first and signed when found, as the built X comes before any stored one:
+// a stored X.sgn of such a name counts only when there is no X at all,
+// and the request costs no look for it on disk.
 func (s *Step) sgn(ctx context.Context, req *source.Request, st *State, x string) (source.File, error) {
 	signable := Signable(x)
 	if req.Protocol == source.HTTPS && signable {
@@ -106,11 +111,19 @@ func (s *Step) sgn(ctx context.Context, req *source.Request, st *State, x string
 		}
 		return s.Inner.Open(ctx, req)
 	}
-	f, err := s.Inner.Open(ctx, req)
-	if !errors.Is(err, source.ErrNotFound) || !signable {
-		return f, err
+	var xf source.File
+	var err error
+	if builtName(x) && signable {
+		if xf, err = s.Inner.Open(ctx, sub(req, x)); errors.Is(err, source.ErrNotFound) {
+			return s.Inner.Open(ctx, req)
+		}
+	} else {
+		f, err := s.Inner.Open(ctx, req)
+		if !errors.Is(err, source.ErrNotFound) || !signable {
+			return f, err
+		}
+		xf, err = s.Inner.Open(ctx, sub(req, x))
 	}
-	xf, err := s.Inner.Open(ctx, sub(req, x))
 	if err != nil {
 		return nil, err
 	}
@@ -126,6 +139,21 @@ func (s *Step) sgn(ctx context.Context, req *source.Request, st *State, x string
 		}
 	}
 	return s.signed(ctx, req.Path, st, xf)
+}
+
+// builtName reports whether x is a name only the builders make: a device's
+// XML configuration, a softkey template, SIP dial rules, XMLDefault. (Any
+// other .xml may be a 7940 dial plan or a file of the root.)
+func builtName(x string) bool {
+	t, ok := render.Resolve(x)
+	if !ok {
+		return false
+	}
+	switch t.Kind {
+	case render.DeviceXMLFile, render.SoftkeyXMLFile, render.DR79x1File, render.XMLDefaultFile:
+		return true
+	}
+	return false
 }
 
 // sub is req asking for name instead.

@@ -264,3 +264,31 @@ func TestSigningFails(t *testing.T) {
 		t.Errorf("failures not logged:\n%s", r.logs())
 	}
 }
+
+// TestBuiltNamesSignedFirst: for a name only the builders make, X is asked
+// first and signed — a stored X.sgn beside it is not served (the built X
+// comes first in the chain, so does its signature) — and a stored X.sgn
+// counts only when there is no X at all.
+func TestBuiltNamesSignedFirst(t *testing.T) {
+	r := newRig(t, map[string]string{"SKStandard-User.xml": "<softKeyCfg/>"})
+	stale, err := trust.Sign("SKStandard-User.xml.sgn", []byte("<softKeyCfg>old</softKeyCfg>"), keys.tftp2, trust.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.disk(t, "SKStandard-User.xml.sgn", stale)
+	file, _, err := r.get(t, "SKStandard-User.xml.sgn", source.TFTP)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := verified(t, file, keys.tftp1, "SKStandard-User.xml.sgn"); string(got) != "<softKeyCfg/>" {
+		t.Errorf("payload %q, want the built softkeys signed here", got)
+	}
+	only, err := trust.Sign("SKOther.xml.sgn", []byte("<softKeyCfg>theirs</softKeyCfg>"), keys.tftp2, trust.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.disk(t, "SKOther.xml.sgn", only)
+	if got, _, err := r.get(t, "SKOther.xml.sgn", source.TFTP); err != nil || !bytes.Equal(got, only) {
+		t.Errorf("a stored X.sgn with no X: %v, byte for byte %v", err, bytes.Equal(got, only))
+	}
+}
