@@ -22,7 +22,7 @@ type keysFlags struct {
 	db         string
 	secretFile string
 	bits       int
-	tftpKey    string
+	httpsKey   string
 	tftpNames  []string
 	org, unit  string
 }
@@ -42,7 +42,7 @@ func (f *keysFlags) open(ctx context.Context, create bool) (*sqlstore.DB, error)
 
 // options are the key options the flags give.
 func (f *keysFlags) options() keys.Options {
-	return keys.Options{Bits: f.bits, TFTPKey: keys.KeyType(f.tftpKey), TFTPNames: f.tftpNames, Org: f.org, OrgUnit: f.unit}
+	return keys.Options{Bits: f.bits, HTTPSKey: keys.KeyType(f.httpsKey), TFTPNames: f.tftpNames, Org: f.org, OrgUnit: f.unit}
 }
 
 func (f *keysFlags) registerDB(cmd *cobra.Command) {
@@ -53,7 +53,10 @@ func (f *keysFlags) registerDB(cmd *cobra.Command) {
 func (f *keysFlags) registerMake(cmd *cobra.Command, what string) {
 	cmd.Flags().StringVar(&f.secretFile, "keys-secret-file", "", "file holding the secret that seals the private keys (else "+keys.EnvSecretFile+" names one, or "+keys.EnvSecret+" holds it)")
 	cmd.Flags().IntVar(&f.bits, "bits", 0, "RSA key size, 1024 or 2048 ("+what+")")
-	cmd.Flags().StringVar(&f.tftpKey, "tftp-key", "", "TFTP key type: rsa, or ec (P-256, served on HTTPS 6971; trust lists of signer version 1.1) ("+what+")")
+	cmd.Flags().StringVar(&f.httpsKey, "https-key", "", "key of the HTTPS 6971 certificate: rsa (the TFTP certificate serves it), or ec (a P-256 key of its own, named in the trust lists as a second TFTP record, signer version 1.1; the TFTP key stays RSA and signs the files) ("+what+")")
+	// --tftp-key was this flag's first name; kept as a deprecated alias.
+	cmd.Flags().StringVar(&f.httpsKey, "tftp-key", "", "old name of --https-key")
+	_ = cmd.Flags().MarkDeprecated("tftp-key", "use --https-key (the TFTP key is always RSA; ec adds an HTTPS key)")
 	cmd.Flags().StringArrayVar(&f.tftpNames, "tftp-name", nil, "a name of the TFTP certificate, host name or IP address, repeatable; the first host name is its CN ("+what+")")
 	cmd.Flags().StringVar(&f.org, "org", "", "the certificates' organisation, O ("+what+")")
 	cmd.Flags().StringVar(&f.unit, "org-unit", "", "the certificates' organisational unit, OU ("+what+")")
@@ -61,7 +64,7 @@ func (f *keysFlags) registerMake(cmd *cobra.Command, what string) {
 
 func newKeysCmd() *cobra.Command {
 	var f keysFlags
-	cmd := &cobra.Command{Use: "keys", Short: "The signing keys of a secure cluster: SAST (signs the trust lists) and TFTP (signs files, serves HTTPS 6971)",
+	cmd := &cobra.Command{Use: "keys", Short: "The signing keys of a secure cluster: SAST (signs the trust lists), TFTP (signs files, serves HTTPS 6971) and an optional EC HTTPS key (serves HTTPS 6971 instead)",
 		Long: "keys manages the key pairs cmtftp signs with, kept in the database with each private key sealed\n" +
 			"under a secret of the operator's (--keys-secret-file, " + keys.EnvSecretFile + " or " + keys.EnvSecret + ",\n" +
 			"at least 16 bytes): without it the keys cannot be used, and it is never stored, printed or logged.\n" +
@@ -73,10 +76,10 @@ func newKeysCmd() *cobra.Command {
 
 // newKeysMakeCmd is "keys init" or "keys rotate".
 func newKeysMakeCmd(f *keysFlags, verb string) *cobra.Command {
-	short, what := "Create the first SAST and TFTP key pairs (RSA 2048 unless told)", "default 2048, rsa, this host's names, O=cmtftp"
+	short, what := "Create the first SAST and TFTP key pairs (RSA 2048 unless told), and an EC HTTPS key pair with --https-key ec", "default 2048, rsa, this host's names, O=cmtftp"
 	run := keys.Init
 	if verb == "rotate" {
-		short = "Replace the TFTP key and add a SAST (the oldest of two retires): phones holding the lists accept the next"
+		short = "Replace the TFTP (and HTTPS) key and add a SAST (the oldest of two retires): phones holding the lists accept the next"
 		what, run = "default: as the keys replaced", keys.Rotate
 	}
 	cmd := &cobra.Command{Use: verb, Short: short, Args: cobra.NoArgs,
@@ -128,12 +131,9 @@ func printKeys(ctx context.Context, out io.Writer, ks store.KeyStore) error {
 	fmt.Fprintln(w, "ID\tROLE\tSTATE\tSUBJECT\tKEY\tSERIAL\tNOT AFTER\tSHA-1\tSHA-256")
 	signer := "no one: no SAST is active (cmtftp keys init)"
 	for _, i := range infos {
-		state := "active"
-		switch {
-		case i.Retired:
-			state = "retired"
-		case i.ListSigner:
-			state, signer = "active, signs lists", fmt.Sprintf("key %d, %s (SHA-1 %s)", i.ID, i.Subject, i.SHA1)
+		state := keyState(i)
+		if i.ListSigner {
+			signer = fmt.Sprintf("key %d, %s (SHA-1 %s)", i.ID, i.Subject, i.SHA1)
 		}
 		fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", i.ID, i.Role, state, i.Subject, i.Key, i.Serial,
 			i.NotAfter.Format(time.DateOnly), i.SHA1, i.SHA256)
@@ -145,13 +145,31 @@ func printKeys(ctx context.Context, out io.Writer, ks store.KeyStore) error {
 	return err
 }
 
+// keyState is what show says a key does.
+func keyState(i keys.KeyInfo) string {
+	switch {
+	case i.Retired:
+		return "retired"
+	case i.ListSigner:
+		return "active, signs lists"
+	case i.Role == store.KeyTFTP && i.ServesHTTPS:
+		return "active, signs files, serves HTTPS"
+	case i.Role == store.KeyTFTP:
+		return "active, signs files"
+	case i.ServesHTTPS:
+		return "active, serves HTTPS"
+	}
+	return "active"
+}
+
 func newKeysCertCmd(f *keysFlags) *cobra.Command {
-	return &cobra.Command{Use: "cert sast|tftp", Short: "Print the active certificate as PEM: the SAST that signs the lists, or the TFTP certificate",
-		Args: cobra.ExactArgs(1), ValidArgs: []string{"sast", "tftp"},
+	return &cobra.Command{Use: "cert sast|tftp|https",
+		Short: "Print an active certificate as PEM: the SAST that signs the lists, the TFTP certificate (signs the files), or the one HTTPS 6971 serves (the EC HTTPS key's, else the TFTP one)",
+		Args:  cobra.ExactArgs(1), ValidArgs: []string{"sast", "tftp", "https"},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			role := store.KeyRole(args[0])
-			if role != store.KeySAST && role != store.KeyTFTP {
-				return fmt.Errorf("keys cert %q: sast or tftp", args[0])
+			if role != store.KeySAST && role != store.KeyTFTP && role != store.KeyHTTPS {
+				return fmt.Errorf("keys cert %q: sast, tftp or https", args[0])
 			}
 			ctx, cancel := cmdContext(cmd)
 			defer cancel()

@@ -88,7 +88,7 @@ func TestKeysCommands(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"1   sast  active, signs lists  CN=cmtftp SAST 1,O=Example", "2   tftp  retired", "3   sast  active   ", "4   tftp  active", "trust lists are signed by key 1"} {
+	for _, want := range []string{"1   sast  active, signs lists   ", "2   tftp  retired", "3   sast  active   ", "4   tftp  active, signs files, serves HTTPS  CN=tftp.example.net", "trust lists are signed by key 1"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("show lacks %q:\n%s", want, out)
 		}
@@ -98,6 +98,65 @@ func TestKeysCommands(t *testing.T) {
 	if _, err := runCLI(t, "keys", "cert", "capf", "--db", db); err == nil {
 		t.Error("keys cert capf worked")
 	}
+}
+
+// TestKeysCommandsEC: keys init --https-key ec makes a third key, EC,
+// which show marks as serving HTTPS and keys cert https prints, while the
+// TFTP key stays RSA; a rotation keeps it EC; the old flag name
+// --tftp-key still works.
+func TestKeysCommandsEC(t *testing.T) {
+	for _, flag := range []string{"--https-key", "--tftp-key"} {
+		db, sf := keysDB(t)
+		out, err := runCLI(t, "keys", "init", "--db", db, "--keys-secret-file", sf, "--bits", "1024", flag, "ec", "--tftp-name", "tftp.example.net")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fingerprints(out) != 7 {
+			t.Errorf("%s: init printed:\n%s", flag, out)
+		}
+		if _, err := runCLI(t, "keys", "rotate", "--db", db, "--keys-secret-file", sf); err != nil {
+			t.Fatal(err)
+		}
+		out, err = runCLI(t, "keys", "show", "--db", db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, want := range []string{"2   tftp   retired", "3   https  retired", "5   tftp   active, signs files  ", "6   https  active, serves HTTPS  CN=tftp.example.net,O=cmtftp  EC P-256"} {
+			if !strings.Contains(out, want) {
+				t.Errorf("%s: show lacks %q:\n%s", flag, want, out)
+			}
+		}
+		for role, want := range map[string]string{"https": "ECDSA", "tftp": "RSA"} {
+			if c := certOf(t, db, role); c.PublicKeyAlgorithm.String() != want {
+				t.Errorf("%s: keys cert %s: a %s key, want %s", flag, role, c.PublicKeyAlgorithm, want)
+			}
+		}
+	}
+	db, sf := keysDB(t)
+	if _, err := runCLI(t, "keys", "init", "--db", db, "--keys-secret-file", sf, "--bits", "1024"); err != nil {
+		t.Fatal(err)
+	}
+	if https, tftp := certOf(t, db, "https"), certOf(t, db, "tftp"); !https.Equal(tftp) {
+		t.Errorf("without an EC key keys cert https prints %s, not the TFTP certificate", https.Subject)
+	}
+}
+
+// certOf returns the certificate keys cert ROLE prints.
+func certOf(t *testing.T, db, role string) *x509.Certificate {
+	t.Helper()
+	out, err := runCLI(t, "keys", "cert", role, "--db", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := pem.Decode([]byte(out))
+	if b == nil {
+		t.Fatalf("keys cert %s printed %q", role, out)
+	}
+	c, err := x509.ParseCertificate(b.Bytes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
 }
 
 // checkCertCmd: keys cert ROLE prints the PEM of the certificate subject,

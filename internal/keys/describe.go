@@ -54,8 +54,11 @@ type KeyInfo struct {
 	Role    store.KeyRole `json:"role"`
 	Retired bool          `json:"retired"`
 	// ListSigner is set on the SAST that signs the trust lists.
-	ListSigner bool      `json:"listSigner"`
-	Created    time.Time `json:"created"`
+	ListSigner bool `json:"listSigner"`
+	// ServesHTTPS is set on the key whose certificate HTTPS 6971 serves:
+	// the active HTTPS key, else the active TFTP key.
+	ServesHTTPS bool      `json:"servesHTTPS"`
+	Created     time.Time `json:"created"`
 	CertInfo
 }
 
@@ -65,9 +68,12 @@ func Show(ctx context.Context, ks store.KeyStore) ([]KeyInfo, error) {
 	if err != nil {
 		return nil, fmt.Errorf("keys: %w", err)
 	}
-	signer := int64(-1)
+	signer, https := int64(-1), int64(-1)
 	if s, ok := activeOf(all, store.KeySAST); ok {
 		signer = s.ID
+	}
+	if h, ok := httpsOf(all); ok {
+		https = h.ID
 	}
 	var out []KeyInfo
 	for _, k := range all {
@@ -75,13 +81,13 @@ func Show(ctx context.Context, ks store.KeyStore) ([]KeyInfo, error) {
 		if err != nil {
 			return nil, fmt.Errorf("key %d: %w", k.ID, err)
 		}
-		out = append(out, KeyInfo{ID: k.ID, Role: k.Role, Retired: k.Retired, ListSigner: k.ID == signer, Created: k.Created, CertInfo: ci})
+		out = append(out, KeyInfo{ID: k.ID, Role: k.Role, Retired: k.Retired, ListSigner: k.ID == signer, ServesHTTPS: k.ID == https, Created: k.Created, CertInfo: ci})
 	}
 	return out, nil
 }
 
 // activeOf returns the active key of role r that serves: the oldest SAST
-// (the list signer) or the newest TFTP key.
+// (the list signer), or the newest TFTP or HTTPS key.
 func activeOf(keys []store.Key, r store.KeyRole) (store.Key, bool) {
 	var found store.Key
 	ok := false
@@ -89,22 +95,36 @@ func activeOf(keys []store.Key, r store.KeyRole) (store.Key, bool) {
 		if k.Retired || k.Role != r {
 			continue
 		}
-		if !ok || r == store.KeyTFTP {
+		if !ok || r != store.KeySAST {
 			found, ok = k, true
 		}
 	}
 	return found, ok
 }
 
+// httpsOf returns the active key whose certificate HTTPS 6971 serves: the
+// HTTPS key, else the TFTP key.
+func httpsOf(keys []store.Key) (store.Key, bool) {
+	if k, ok := activeOf(keys, store.KeyHTTPS); ok {
+		return k, true
+	}
+	return activeOf(keys, store.KeyTFTP)
+}
+
 // ActiveCert returns the certificate (DER) of the active key of role r
-// that serves: for KeySAST the list signer, for KeyTFTP the TFTP key.
-// ErrNoKeys when there is none. No secret is needed.
+// that serves: for KeySAST the list signer, for KeyTFTP the TFTP key
+// (which signs the files), for KeyHTTPS the certificate HTTPS 6971 serves
+// (the EC HTTPS key's, else the TFTP key's). ErrNoKeys when there is none.
+// No secret is needed.
 func ActiveCert(ctx context.Context, ks store.KeyStore, r store.KeyRole) ([]byte, error) {
 	active, err := ks.Keys(ctx, false)
 	if err != nil {
 		return nil, fmt.Errorf("keys: %w", err)
 	}
 	k, ok := activeOf(active, r)
+	if r == store.KeyHTTPS {
+		k, ok = httpsOf(active)
+	}
 	if !ok {
 		return nil, fmt.Errorf("%s: %w", r, ErrNoKeys)
 	}

@@ -16,6 +16,7 @@ import (
 	"errors"
 	"math/big"
 	"net"
+	"strings"
 	"testing"
 	"time"
 
@@ -116,13 +117,14 @@ func TestFingerprint(t *testing.T) {
 	}
 }
 
-// TestTFTPCertificateServesTLS: the TFTP certificate, RSA and EC, serves
-// TLS on loopback to a client that trusts it alone, under its DNS name and
-// its IP address.
+// TestTFTPCertificateServesTLS: the HTTPS certificate — the RSA TFTP
+// one, or the EC HTTPS one — serves TLS on loopback to a client that
+// trusts it alone, under its DNS name and its IP address, and the client
+// sees a key of that type.
 func TestTFTPCertificateServesTLS(t *testing.T) {
 	for _, kt := range []keys.KeyType{keys.RSA, keys.EC} {
 		o := fast
-		o.TFTPKey = kt
+		o.HTTPSKey = kt
 		k, err := keys.Init(context.Background(), openStore(t), secret, o)
 		if err != nil {
 			t.Fatal(err)
@@ -142,12 +144,15 @@ func TestTFTPCertificateServesTLS(t *testing.T) {
 			}
 		}()
 		pool := x509.NewCertPool()
-		pool.AddCert(k.TFTP().Cert)
+		pool.AddCert(k.TFTPCertificate().Leaf)
 		for _, name := range []string{"tftp.example.net", "127.0.0.1"} {
 			c, err := tls.DialWithDialer(&net.Dialer{Timeout: 5 * time.Second}, "tcp", ln.Addr().String(), &tls.Config{RootCAs: pool, ServerName: name})
 			if err != nil {
 				t.Errorf("%s key, as %s: %v", kt, name, err)
 				continue
+			}
+			if got := keyOf(c.ConnectionState().PeerCertificates[0]); !strings.HasPrefix(got, map[keys.KeyType]string{keys.RSA: "RSA", keys.EC: "EC P-256"}[kt]) {
+				t.Errorf("%s key: the server showed a %s key", kt, got)
 			}
 			c.Close()
 		}

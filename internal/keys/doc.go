@@ -1,8 +1,11 @@
 // Package keys keeps the signing keys cmtftp owns (issue 16; spec
 // ../shared/spec/cisco-formats.md §11): the SAST key pairs that sign the
-// trust lists and the TFTP key pair that signs the .sgn files and serves
-// HTTPS on 6971, stored through store.KeyStore with each private key sealed
-// under the operator's secret; and the devices' certificates.
+// trust lists, the TFTP key pair (RSA) that signs the .sgn files and serves
+// HTTPS on 6971, and optionally an EC (P-256) HTTPS key pair that serves
+// HTTPS on 6971 instead — named in the trust lists as a second TFTP record,
+// at signer version 1.1 (§11.4, §1.1) — stored through store.KeyStore with
+// each private key sealed under the operator's secret; and the devices'
+// certificates.
 //
 // A private key never leaves this package in clear but as a crypto.Signer
 // (or the tls.Certificate of the TFTP key); the store, the logs and the
@@ -16,5 +19,8 @@
 // N+1 only when a SAST of list N signs it. Init makes {SAST1, TFTP1}, the
 // lists signed by SAST1; the first Rotate makes {SAST1, SAST2, TFTP2},
 // still signed by SAST1; the next {SAST2, SAST3, TFTP3}, signed by SAST2:
-// the list signer is always the oldest active SAST.
+// the list signer is always the oldest active SAST. The TFTP and HTTPS
+// keys are replaced on each rotation. The store checks, in the rotation's
+// transaction, that the active keys are those the rotation started from,
+// so of two rotations at once one fails (store.ErrKeysChanged).
 package keys

@@ -16,11 +16,12 @@ import (
 	"time"
 )
 
-// KeyType is the kind of key pair of the TFTP certificate.
+// KeyType is the kind of key pair of the certificate HTTPS 6971 serves.
 type KeyType string
 
-// The TFTP key types: RSA (the default), or EC P-256, which phones take
-// only over HTTPS 6971 with trust lists of signer version 1.1 (§11.4).
+// The HTTPS key types: RSA (the default: the TFTP key's own certificate),
+// or EC P-256, a key of its own, which phones take only over HTTPS 6971
+// with trust lists of signer version 1.1 (§11.4).
 const (
 	RSA KeyType = "rsa"
 	EC  KeyType = "ec"
@@ -31,16 +32,21 @@ var ErrOption = errors.New("keys: bad option")
 
 // Options are the choices of the keys Init and Rotate make; the zero value
 // makes RSA 2048 keys valid for ten years, a TFTP certificate for this
-// host (its name, localhost, 127.0.0.1 and ::1) and O=cmtftp. Rotate takes
-// what Options leave zero from the keys it replaces.
+// host (its name, localhost, 127.0.0.1 and ::1) that serves HTTPS too, and
+// O=cmtftp. Rotate takes what Options leave zero from the keys it
+// replaces. The TFTP key is always RSA: it signs the .sgn files, which
+// phones verify with RSA only.
 type Options struct {
 	// Bits is the size of the RSA keys: 1024 or 2048 (phones take at most
 	// 2048 in a trust list).
 	Bits int
-	// TFTPKey is the key type of the TFTP certificate: RSA or EC.
-	TFTPKey KeyType
-	// TFTPNames are the TFTP certificate's names: host names and IP
-	// addresses; the first host name is its common name.
+	// HTTPSKey is the key type of the certificate HTTPS 6971 serves: RSA
+	// (the TFTP certificate) or EC (a P-256 key of role store.KeyHTTPS,
+	// which the trust lists name as a second TFTP record, at signer
+	// version 1.1; it signs no file).
+	HTTPSKey KeyType
+	// TFTPNames are the names of the TFTP (and HTTPS) certificate: host
+	// names and IP addresses; the first host name is its common name.
 	TFTPNames []string
 	// Org and OrgUnit are the certificates' O and OU.
 	Org, OrgUnit string
@@ -58,11 +64,11 @@ func (o Options) withDefaults() (Options, error) {
 	if o.Bits != 1024 && o.Bits != 2048 {
 		return o, fmt.Errorf("%w: RSA keys of %d bits (1024 or 2048)", ErrOption, o.Bits)
 	}
-	if o.TFTPKey == "" {
-		o.TFTPKey = RSA
+	if o.HTTPSKey == "" {
+		o.HTTPSKey = RSA
 	}
-	if o.TFTPKey != RSA && o.TFTPKey != EC {
-		return o, fmt.Errorf("%w: TFTP key type %q (rsa or ec)", ErrOption, o.TFTPKey)
+	if o.HTTPSKey != RSA && o.HTTPSKey != EC {
+		return o, fmt.Errorf("%w: HTTPS key type %q (rsa or ec)", ErrOption, o.HTTPSKey)
 	}
 	if len(o.TFTPNames) == 0 {
 		host, err := os.Hostname()
@@ -131,20 +137,21 @@ func newSAST(o Options, n int64) (crypto.Signer, []byte, error) {
 	return priv, der, err
 }
 
-// newTFTP returns a TFTP key pair and its self-signed certificate for the
-// names of o, usable to serve HTTPS.
-func newTFTP(o Options) (crypto.Signer, []byte, error) {
+// newServer returns a key pair of type kt (RSA: the TFTP key; EC: the
+// HTTPS key) and its self-signed certificate for the names of o, usable to
+// serve HTTPS.
+func newServer(o Options, kt KeyType) (crypto.Signer, []byte, error) {
 	var priv crypto.Signer
 	var err error
 	usage := x509.KeyUsageDigitalSignature
-	if o.TFTPKey == EC {
+	if kt == EC {
 		priv, err = ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	} else {
 		priv, err = rsa.GenerateKey(rand.Reader, o.Bits)
 		usage |= x509.KeyUsageKeyEncipherment
 	}
 	if err != nil {
-		return nil, nil, fmt.Errorf("keys: TFTP key: %w", err)
+		return nil, nil, fmt.Errorf("keys: %s server key: %w", kt, err)
 	}
 	t := &x509.Certificate{KeyUsage: usage, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}, BasicConstraintsValid: true}
 	cn := ""

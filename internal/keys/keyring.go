@@ -2,7 +2,7 @@ package keys
 
 import (
 	"context"
-	"crypto/ecdsa"
+	"crypto"
 	"crypto/rsa"
 	"crypto/tls"
 	"crypto/x509"
@@ -25,16 +25,20 @@ var ErrIncomplete = errors.New("keys: the active signing keys lack a SAST or a T
 // maxSAST is how many SASTs a trust list holds (§11.2).
 const maxSAST = 2
 
-// Keyring is the active signing keys, unsealed: the SASTs oldest first and
-// the TFTP key. It is immutable; Load, Init and Rotate return new ones.
+// Keyring is the active signing keys, unsealed: the SASTs oldest first,
+// the TFTP key (RSA) and, when there is one, the EC key that serves HTTPS
+// on 6971. It is immutable; Load, Init and Rotate return new ones.
 type Keyring struct {
 	keys  []store.Key
 	sasts []trust.Signer
 	tftp  trust.Signer
+	https *trust.Signer // nil: the TFTP certificate serves HTTPS
 }
 
-// Init creates the first keys — one SAST and one TFTP key pair, sealed
-// under secret — and refuses (ErrKeysExist) when active keys exist.
+// Init creates the first keys — one SAST and one TFTP key pair (RSA), and
+// an EC HTTPS key pair when o.HTTPSKey is EC, sealed under secret — and
+// refuses (ErrKeysExist) when active keys exist, also when another Init
+// or Rotate stores keys while this one makes them.
 func Init(ctx context.Context, ks store.KeyStore, secret []byte, o Options) (*Keyring, error) {
 	o, err := o.withDefaults()
 	if err != nil {
@@ -51,25 +55,30 @@ func Init(ctx context.Context, ks store.KeyStore, secret []byte, o Options) (*Ke
 	if err != nil {
 		return nil, fmt.Errorf("keys: %w", err)
 	}
-	add, err := newPair(secret, o, countRole(all, store.KeySAST)+1)
+	add, err := newKeys(secret, o, countRole(all, store.KeySAST)+1)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := ks.RotateKeys(ctx, add, nil); err != nil {
+	_, err = ks.RotateKeys(ctx, nil, add, nil)
+	if errors.Is(err, store.ErrKeysChanged) {
+		return nil, fmt.Errorf("%w (another keys init or rotate came first): %w", ErrKeysExist, err)
+	}
+	if err != nil {
 		return nil, fmt.Errorf("keys: storing the new keys: %w", err)
 	}
 	return Load(ctx, ks, secret)
 }
 
-// Rotate replaces the TFTP key and adds a SAST, retiring the oldest SAST
-// when two are active, in one RotateKeys: the list signer (the oldest
-// active SAST) is then one the lists before already held (§11.2). Options
-// left zero are taken from the keys replaced. The secret must open the
-// active keys. Two rotations at once can leave three SASTs active (the
-// store checks nothing across calls): the lists then fail
-// (trust.ErrTooManySAST) until the next rotation, which keeps only the
-// oldest of them — the one the lists before were signed by or held — and
-// adds one.
+// Rotate replaces the TFTP key (and the HTTPS key) and adds a SAST,
+// retiring the oldest SAST when two are active, in one RotateKeys: the
+// list signer (the oldest active SAST) is then one the lists before
+// already held (§11.2). Options left zero are taken from the keys
+// replaced (an EC HTTPS key is replaced by an EC one). The secret must
+// open the active keys. The store checks that the active keys are still
+// those Rotate read: of two rotations at once one fails with
+// store.ErrKeysChanged, writing nothing. Should a database edited by hand
+// hold more than two active SASTs, Rotate keeps only the oldest of them —
+// the one the lists before were signed by or held — and adds one.
 func Rotate(ctx context.Context, ks store.KeyStore, secret []byte, o Options) (*Keyring, error) {
 	cur, err := Load(ctx, ks, secret)
 	if err != nil {
@@ -83,21 +92,29 @@ func Rotate(ctx context.Context, ks store.KeyStore, secret []byte, o Options) (*
 	if err != nil {
 		return nil, fmt.Errorf("keys: %w", err)
 	}
-	add, err := newPair(secret, o, countRole(all, store.KeySAST)+1)
+	add, err := newKeys(secret, o, countRole(all, store.KeySAST)+1)
 	if err != nil {
 		return nil, err
 	}
-	retire := cur.toRetire()
-	if _, err := ks.RotateKeys(ctx, add, retire); err != nil {
+	if _, err := ks.RotateKeys(ctx, cur.ids(), add, cur.toRetire()); err != nil {
 		return nil, fmt.Errorf("keys: storing the rotation: %w", err)
 	}
 	return Load(ctx, ks, secret)
 }
 
-// toRetire returns the IDs a rotation retires: every TFTP key, and of two
-// SASTs the oldest. Of more than two (what two rotations at once leave)
-// it keeps only the oldest: the lists published before the race were
-// signed by or held it, and the next list is signed by it.
+// ids returns the IDs of the keys of k.
+func (k *Keyring) ids() []int64 {
+	ids := make([]int64, len(k.keys))
+	for i, key := range k.keys {
+		ids[i] = key.ID
+	}
+	return ids
+}
+
+// toRetire returns the IDs a rotation retires: every TFTP and HTTPS key,
+// and of two SASTs the oldest. Of more than two (a database edited by
+// hand) it keeps only the oldest: the lists published before were signed
+// by or held it, and the next list is signed by it.
 func (k *Keyring) toRetire() []int64 {
 	var sasts []int64 // oldest first, as the store returns them
 	for _, key := range k.keys {
@@ -129,8 +146,9 @@ func countRole(keys []store.Key, r store.KeyRole) int64 {
 	return n
 }
 
-// newPair makes the n-th SAST and a TFTP key, sealed, to add.
-func newPair(secret []byte, o Options, n int64) ([]store.Key, error) {
+// newKeys makes the n-th SAST, a TFTP key (RSA) and, when o asks for an
+// EC HTTPS key, that one, sealed, to add.
+func newKeys(secret []byte, o Options, n int64) ([]store.Key, error) {
 	if len(secret) < MinSecret {
 		return nil, fmt.Errorf("%w: %d bytes, at least %d are needed", ErrNoSecret, len(secret), MinSecret)
 	}
@@ -138,19 +156,29 @@ func newPair(secret []byte, o Options, n int64) ([]store.Key, error) {
 	if err != nil {
 		return nil, err
 	}
-	tk, tc, err := newTFTP(o)
-	if err != nil {
-		return nil, err
+	add := []store.Key{{Role: store.KeySAST, Cert: sc}}
+	privs := []crypto.Signer{sk}
+	kinds := []KeyType{RSA}
+	if o.HTTPSKey == EC {
+		kinds = append(kinds, EC)
 	}
-	ss, err := Seal(secret, store.KeySAST, sc, sk)
-	if err != nil {
-		return nil, err
+	for _, kt := range kinds {
+		priv, der, err := newServer(o, kt)
+		if err != nil {
+			return nil, err
+		}
+		role := store.KeyTFTP
+		if kt == EC {
+			role = store.KeyHTTPS
+		}
+		add, privs = append(add, store.Key{Role: role, Cert: der}), append(privs, priv)
 	}
-	ts, err := Seal(secret, store.KeyTFTP, tc, tk)
-	if err != nil {
-		return nil, err
+	for i := range add {
+		if add[i].Sealed, err = Seal(secret, add[i].Role, add[i].Cert, privs[i]); err != nil {
+			return nil, err
+		}
 	}
-	return []store.Key{{Role: store.KeySAST, Cert: sc, Sealed: ss}, {Role: store.KeyTFTP, Cert: tc, Sealed: ts}}, nil
+	return add, nil
 }
 
 // Load returns the active keys unsealed with secret: ErrNoKeys when there
@@ -169,10 +197,15 @@ func Load(ctx context.Context, ks store.KeyStore, secret []byte) (*Keyring, erro
 		if err != nil {
 			return nil, err
 		}
-		if key.Role == store.KeySAST {
+		switch key.Role { // of TFTP and HTTPS keys the newest, should there be two
+		case store.KeySAST:
 			k.sasts = append(k.sasts, s)
-		} else {
-			k.tftp = s // the newest, should there be two
+		case store.KeyTFTP:
+			k.tftp = s
+		case store.KeyHTTPS:
+			k.https = &s
+		default:
+			return nil, fmt.Errorf("keys: key %d has the unknown role %q", key.ID, key.Role)
 		}
 	}
 	if len(k.sasts) == 0 || k.tftp.Key == nil {
@@ -197,10 +230,10 @@ func unsealKey(secret []byte, key store.Key) (trust.Signer, error) {
 // inherit returns o with its zero fields taken from the current keys.
 func (k *Keyring) inherit(o Options) Options {
 	tc := k.tftp.Cert
-	if o.TFTPKey == "" {
-		o.TFTPKey = RSA
-		if _, ok := tc.PublicKey.(*ecdsa.PublicKey); ok {
-			o.TFTPKey = EC
+	if o.HTTPSKey == "" {
+		o.HTTPSKey = RSA
+		if k.https != nil {
+			o.HTTPSKey = EC
 		}
 	}
 	if pub, ok := k.ListSigner().Cert.PublicKey.(*rsa.PublicKey); ok && o.Bits == 0 {
@@ -237,22 +270,35 @@ func (k *Keyring) ListSigner() trust.Signer { return k.sasts[0] }
 // SASTs returns the active SASTs, oldest first.
 func (k *Keyring) SASTs() []trust.Signer { return append([]trust.Signer(nil), k.sasts...) }
 
-// TFTP returns the TFTP key, which signs the .sgn files (an RSA key: an EC
-// TFTP key serves HTTPS only, trust.Sign refuses it).
+// TFTP returns the TFTP key, RSA, which signs the .sgn files.
 func (k *Keyring) TFTP() trust.Signer { return k.tftp }
 
-// TFTPCertificate returns the TFTP certificate and key for HTTPS on 6971.
+// HTTPS returns the EC key that serves HTTPS on 6971, and false when
+// there is none (the TFTP key serves it).
+func (k *Keyring) HTTPS() (trust.Signer, bool) {
+	if k.https == nil {
+		return trust.Signer{}, false
+	}
+	return *k.https, true
+}
+
+// TFTPCertificate returns the certificate and key HTTPS on 6971 serves:
+// the EC HTTPS key's when there is one, else the TFTP key's.
 func (k *Keyring) TFTPCertificate() tls.Certificate {
-	return tls.Certificate{Certificate: [][]byte{k.tftp.Cert.Raw}, PrivateKey: k.tftp.Key, Leaf: k.tftp.Cert}
+	s := k.tftp
+	if k.https != nil {
+		s = *k.https
+	}
+	return tls.Certificate{Certificate: [][]byte{s.Cert.Raw}, PrivateKey: s.Key, Leaf: s.Cert}
 }
 
 // Keys returns the active keys as stored (sealed), oldest first.
 func (k *Keyring) Keys() []store.Key { return append([]store.Key(nil), k.keys...) }
 
-// SignerVersion returns the trust lists' signer version: 1.1 when the TFTP
-// key is EC (HTTPS 6971 with an EC certificate), else 1.0.
+// SignerVersion returns the trust lists' signer version: 1.1 when there
+// is an EC HTTPS key (the lists name its certificate, §11.4), else 1.0.
 func (k *Keyring) SignerVersion() trust.Version {
-	if _, ok := k.tftp.Cert.PublicKey.(*ecdsa.PublicKey); ok {
+	if k.https != nil {
 		return trust.Version{Major: 1, Minor: 1}
 	}
 	return trust.Version{Major: 1, Minor: 0}

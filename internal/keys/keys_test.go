@@ -245,42 +245,94 @@ func TestSealBinding(t *testing.T) {
 	}
 }
 
-// TestECTFTPKey: an EC TFTP key makes the lists signer version 1.1,
-// which BuildTrustList takes with the EC certificate in the TFTP record;
-// a rotation keeps the key type.
-func TestECTFTPKey(t *testing.T) {
+// TestECHTTPSKey: Init with an EC HTTPS key makes a third key; the ITL
+// holds the SAST, the RSA TFTP record and the EC TFTP record, verifies as a
+// phone checks it, at signer version 1.1; the .sgn signer is the RSA TFTP
+// key (a file it signs verifies under the list; the EC key cannot sign
+// one). A rotation keeps the EC key (the next list verifies under the one
+// before); one asked for RSA drops it, back to signer version 1.0.
+func TestECHTTPSKey(t *testing.T) {
 	ctx := context.Background()
 	s := openStore(t)
 	o := fast
-	o.TFTPKey = keys.EC
+	o.HTTPSKey = keys.EC
 	k, err := keys.Init(ctx, s, secret, o)
 	if err != nil {
 		t.Fatal(err)
 	}
+	var prev []trust.Record
+	for round := range 2 {
+		if round > 0 {
+			if k, err = keys.Rotate(ctx, s, secret, keys.Options{}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		prev = checkECList(t, round, k, prev)
+	}
+	if k, err = keys.Rotate(ctx, s, secret, keys.Options{HTTPSKey: keys.RSA}); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := k.HTTPS(); ok || k.SignerVersion() != (trust.Version{Major: 1, Minor: 0}) || keyOf(k.TFTPCertificate().Leaf) != "RSA 1024" {
+		t.Errorf("after a rotation to RSA: HTTPS key %v, signer version %v, HTTPS %s", ok, k.SignerVersion(), keyOf(k.TFTPCertificate().Leaf))
+	}
+	list, err := k.TrustList("ITLFile.tlv", false, 0, time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := trust.VerifyTrustList(list, prev); err != nil {
+		t.Errorf("the RSA-only list under the EC one before: %v", err)
+	}
+}
+
+// checkECList checks round's keyring of TestECHTTPSKey and its ITL, which
+// must verify under the records prev of the list before (none at first),
+// and returns the ITL's records.
+func checkECList(t *testing.T, round int, k *keys.Keyring, prev []trust.Record) []trust.Record {
+	t.Helper()
+	https, ok := k.HTTPS()
+	if !ok || keyOf(https.Cert) != "EC P-256" || keyOf(k.TFTP().Cert) != "RSA 1024" || k.TFTPCertificate().Leaf != https.Cert {
+		t.Fatalf("round %d: HTTPS key %v %s, TFTP key %s, HTTPS serves %s", round, ok, keyOf(https.Cert), keyOf(k.TFTP().Cert), keyOf(k.TFTPCertificate().Leaf))
+	}
 	if v := k.SignerVersion(); v != (trust.Version{Major: 1, Minor: 1}) {
-		t.Errorf("signer version %v, want 1.1", v)
+		t.Errorf("round %d: signer version %v, want 1.1", round, v)
 	}
-	for range 2 {
-		list, err := k.TrustList("ITLFile.tlv", false, trust.SHA1, time.Time{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		h, recs, err := trust.ParseTrustList(list)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if h.SignerVersion == nil || *h.SignerVersion != (trust.Version{Major: 1, Minor: 1}) || h.Hash != trust.SHA1 {
-			t.Errorf("header %+v", h)
-		}
-		if r := recs[len(recs)-1]; r.Role != trust.RoleTFTP || len(r.PublicKey) != 65 {
-			t.Errorf("TFTP record: role %d, a key of %d bytes (an uncompressed P-256 point has 65)", r.Role, len(r.PublicKey))
-		}
-		if k, err = keys.Rotate(ctx, s, secret, keys.Options{}); err != nil {
-			t.Fatal(err)
-		}
+	list, err := k.TrustList("ITLFile.tlv", false, trust.SHA1, time.Time{})
+	if err != nil {
+		t.Fatal(err)
 	}
-	if got := keyOf(k.TFTP().Cert); got != "EC P-256" {
-		t.Errorf("TFTP key after rotation: %s", got)
+	h, recs, err := trust.VerifyTrustList(list, prev)
+	if err != nil {
+		t.Fatalf("round %d: %v", round, err)
+	}
+	if h.SignerVersion == nil || *h.SignerVersion != (trust.Version{Major: 1, Minor: 1}) || h.Hash != trust.SHA1 {
+		t.Errorf("round %d: header %+v", round, h)
+	}
+	var got []string
+	for _, r := range recs {
+		got = append(got, fmt.Sprintf("%d/%d", r.Role, len(r.PublicKey)))
+	}
+	want := map[int][]string{0: {"0/140", "3/140", "3/65"}, 1: {"0/140", "0/140", "3/140", "3/65"}}[round]
+	if !slices.Equal(got, want) { // role/key bytes: SAST, RSA 1024 (DER), P-256 point
+		t.Errorf("round %d: records %v, want %v", round, got, want)
+	}
+	checkSgnSigner(t, k, recs)
+	return recs
+}
+
+// checkSgnSigner: a file signed with the keyring's TFTP key verifies under
+// the list's records; the EC HTTPS key cannot sign one.
+func checkSgnSigner(t *testing.T, k *keys.Keyring, recs []trust.Record) {
+	t.Helper()
+	sgn, err := trust.Sign("SEP0000DE000001.cnf.xml", []byte("<device/>"), k.TFTP(), trust.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := trust.VerifySigned(sgn, recs); err != nil {
+		t.Errorf("a file signed by the TFTP key: %v", err)
+	}
+	https, _ := k.HTTPS()
+	if _, err := trust.Sign("x.cnf.xml", []byte("x"), https, trust.Options{}); !errors.Is(err, trust.ErrKey) {
+		t.Errorf("signing with the EC key: %v, want ErrKey", err)
 	}
 }
 
@@ -315,7 +367,7 @@ func TestCTL(t *testing.T) {
 // list are refused before anything is made.
 func TestOptionsRefused(t *testing.T) {
 	s := openStore(t)
-	for _, o := range []keys.Options{{Bits: 4096}, {Bits: 512}, {TFTPKey: "ed25519"}} {
+	for _, o := range []keys.Options{{Bits: 4096}, {Bits: 512}, {HTTPSKey: "ed25519"}} {
 		if _, err := keys.Init(context.Background(), s, secret, o); !errors.Is(err, keys.ErrOption) {
 			t.Errorf("%+v: %v, want ErrOption", o, err)
 		}
@@ -325,11 +377,10 @@ func TestOptionsRefused(t *testing.T) {
 	}
 }
 
-// TestRotateAfterConcurrentRotation: three active SASTs (as two rotations
-// at once can leave) make the lists fail with ErrTooManySAST; the next
-// rotation keeps the oldest of them, which signed the list before and
-// signs the next, and adds one.
-func TestRotateAfterConcurrentRotation(t *testing.T) {
+// TestRotateHeals: three active SASTs (a database edited by hand) make
+// the lists fail with ErrTooManySAST; the next rotation keeps the oldest of
+// them, which signed the list before and signs the next, and adds one.
+func TestRotateHeals(t *testing.T) {
 	ctx := context.Background()
 	s := openStore(t)
 	if _, err := keys.Init(ctx, s, secret, fast); err != nil {
@@ -344,7 +395,7 @@ func TestRotateAfterConcurrentRotation(t *testing.T) {
 		t.Fatal(err)
 	}
 	sast2 := k.Keys()[1]
-	if _, err := s.RotateKeys(ctx, []store.Key{{Role: store.KeySAST, Cert: sast2.Cert, Sealed: sast2.Sealed}}, nil); err != nil {
+	if _, err := s.SQL().ExecContext(ctx, "INSERT INTO signing_keys (role, cert, sealed, created, retired) VALUES ('sast', ?, ?, 0, 0)", sast2.Cert, sast2.Sealed); err != nil {
 		t.Fatal(err)
 	}
 	if k, err = keys.Load(ctx, s, secret); err != nil {

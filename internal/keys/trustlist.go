@@ -9,28 +9,35 @@ import (
 )
 
 // TrustList returns the trust list named name (ITLFile.tlv, CTLFile.tlv,
-// ITLSEP<MAC>.tlv, …) built from the keys: the active SASTs (role SAST)
-// and the TFTP certificate (role TFTP), signed by ListSigner with hash
-// (SHA-512 when zero) at the signer version SignerVersion, with now as its
-// timestamp (none when zero). A CTL (ctl true) names the TFTP record's DNS
-// name too, the TFTP certificate's first DNS name. cmtftp has no
-// call-control (CCM) certificates: its CTL lists no CCM records, which
-// phones need for secure signalling (SIP/SCCP over TLS) with a CUCM. A list
-// over trust.MaxTrustListSize fails with trust.ErrTooLarge, naming its
-// size.
+// ITLSEP<MAC>.tlv, …) built from the keys: the active SASTs (role SAST),
+// the TFTP certificate (role TFTP) and, when there is one, the EC HTTPS
+// certificate as a second TFTP record, signed by ListSigner with hash
+// (SHA-512 when zero) at the signer version SignerVersion (1.1 with the EC
+// record, §11.4), with now as its timestamp (none when zero). A CTL (ctl
+// true) names the TFTP records' DNS name too, each certificate's first DNS
+// name. cmtftp has no call-control (CCM) certificates: its CTL lists no
+// CCM records, which phones need for secure signalling (SIP/SCCP over
+// TLS) with a CUCM. A list over trust.MaxTrustListSize fails with
+// trust.ErrTooLarge, naming its size.
 func (k *Keyring) TrustList(name string, ctl bool, hash trust.Hash, now time.Time) ([]byte, error) {
 	var entries []trust.Entry
 	for _, s := range k.sasts {
 		entries = append(entries, trust.Entry{Role: trust.RoleSAST, Cert: s.Cert})
 	}
-	tftp := trust.Entry{Role: trust.RoleTFTP, Cert: k.tftp.Cert}
-	if ctl && len(k.tftp.Cert.DNSNames) > 0 {
-		tftp.DNSName = k.tftp.Cert.DNSNames[0]
+	servers := []trust.Signer{k.tftp}
+	if k.https != nil {
+		servers = append(servers, *k.https)
 	}
-	entries = append(entries, tftp)
+	for _, s := range servers {
+		e := trust.Entry{Role: trust.RoleTFTP, Cert: s.Cert}
+		if ctl && len(s.Cert.DNSNames) > 0 {
+			e.DNSName = s.Cert.DNSNames[0]
+		}
+		entries = append(entries, e)
+	}
 	b, err := trust.BuildTrustList(name, entries, k.ListSigner(), trust.TrustListOptions{Hash: hash, SignerVersion: k.SignerVersion(), Time: now})
 	if errors.Is(err, trust.ErrTooManySAST) {
-		return nil, fmt.Errorf("keys: %d active SASTs (two rotations at once?); cmtftp keys rotate keeps the oldest: %w", len(k.sasts), err)
+		return nil, fmt.Errorf("keys: %d active SASTs (a database edited by hand?); cmtftp keys rotate keeps the oldest: %w", len(k.sasts), err)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("keys: %w", err)

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -22,10 +23,21 @@ const (
 	// KeySAST is the signing authority: it signs the trust lists, and
 	// the lists name it (role SAST, spec §11.2).
 	KeySAST KeyRole = "sast"
-	// KeyTFTP is the TFTP server's key: it signs the .sgn files and its
-	// certificate serves HTTPS on 6971.
+	// KeyTFTP is the TFTP server's key, RSA: it signs the .sgn files,
+	// and its certificate serves HTTPS on 6971 when there is no KeyHTTPS.
 	KeyTFTP KeyRole = "tftp"
+	// KeyHTTPS is an optional EC (P-256) key of the TFTP server whose
+	// certificate serves HTTPS on 6971 instead: the trust lists name it as
+	// a second TFTP record, at signer version 1.1 (spec §11.4, §1.1). It
+	// signs no file.
+	KeyHTTPS KeyRole = "https"
 )
+
+// ErrKeysChanged reports a RotateKeys whose caller saw other active keys
+// than the store holds when it writes: another rotation (or Init) came
+// first. Nothing was written; reading the keys again and repeating the
+// rotation is safe.
+var ErrKeysChanged = errors.New("store: the signing keys changed meanwhile (another rotation?): run it again")
 
 // Key is one signing key pair as the database keeps it. The store never
 // sees a private key in clear: Sealed is what the keys package sealed it
@@ -52,9 +64,14 @@ type KeyStore interface {
 	// RotateKeys adds the keys add (their ID and Created are set by the
 	// store and returned) and marks the keys whose IDs are in retire
 	// retired, in one transaction; it causes one KindKeys change event.
-	// An ID in retire that is not a key fails with ErrNotFound and
-	// writes nothing.
-	RotateKeys(ctx context.Context, add []Key, retire []int64) ([]Key, error)
+	// active is the set of IDs of the active keys the caller saw (none
+	// for a first Init): when the active keys in the transaction are not
+	// exactly these, it fails with ErrKeysChanged and writes nothing. The
+	// check and the writes are atomic against other RotateKeys calls on
+	// any server of the database. An ID in retire that is not an active
+	// key fails with ErrNotFound and writes nothing. A call with nothing
+	// to add or retire checks nothing and writes nothing.
+	RotateKeys(ctx context.Context, active []int64, add []Key, retire []int64) ([]Key, error)
 	// Keys returns the keys, oldest first (by ID); retired ones too when
 	// retired is true.
 	Keys(ctx context.Context, retired bool) ([]Key, error)

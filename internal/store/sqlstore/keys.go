@@ -17,33 +17,41 @@ var _ store.KeyStore = (*DB)(nil)
 // PostgreSQL). A rotation logs its one change through a key_rotations row,
 // whose trigger writes the change log.
 const (
-	keysSQL        = "SELECT id, role, cert, sealed, created, retired FROM signing_keys ORDER BY id"
-	activeKeysSQL  = "SELECT id, role, cert, sealed, created, retired FROM signing_keys WHERE NOT retired ORDER BY id"
-	addKeySQL      = "INSERT INTO signing_keys (role, cert, sealed, created, retired) VALUES (?, ?, ?, ?, ?) RETURNING id"
-	retireKeySQL   = "UPDATE signing_keys SET retired = ? WHERE id = ?"
-	logRotationSQL = "INSERT INTO key_rotations (at) VALUES (?)"
-	deviceSQL      = "SELECT 1 FROM devices WHERE name = ?"
-	putCertSQL     = "INSERT INTO device_certs (device, cert) VALUES (?, ?) ON CONFLICT (device) DO UPDATE SET cert = excluded.cert"
-	deleteCertSQL  = "DELETE FROM device_certs WHERE device = ?"
-	deviceCertSQL  = "SELECT cert FROM device_certs WHERE device = ?"
+	keysSQL         = "SELECT id, role, cert, sealed, created, retired FROM signing_keys ORDER BY id"
+	activeKeysSQL   = "SELECT id, role, cert, sealed, created, retired FROM signing_keys WHERE NOT retired ORDER BY id"
+	addKeySQL       = "INSERT INTO signing_keys (role, cert, sealed, created, retired) VALUES (?, ?, ?, ?, ?) RETURNING id"
+	retireKeySQL    = "UPDATE signing_keys SET retired = ? WHERE id = ? AND NOT retired"
+	activeKeyIDsSQL = "SELECT id FROM signing_keys WHERE NOT retired"
+	lockKeysSQL     = "LOCK TABLE signing_keys IN SHARE ROW EXCLUSIVE MODE"
+	logRotationSQL  = "INSERT INTO key_rotations (at) VALUES (?)"
+	deviceSQL       = "SELECT 1 FROM devices WHERE name = ?"
+	putCertSQL      = "INSERT INTO device_certs (device, cert) VALUES (?, ?) ON CONFLICT (device) DO UPDATE SET cert = excluded.cert"
+	deleteCertSQL   = "DELETE FROM device_certs WHERE device = ?"
+	deviceCertSQL   = "SELECT cert FROM device_certs WHERE device = ?"
 )
 
-// RotateKeys implements store.KeyStore. A call with nothing to add or
-// retire writes nothing and causes no change.
-func (s *DB) RotateKeys(ctx context.Context, add []store.Key, retire []int64) ([]store.Key, error) {
+// RotateKeys implements store.KeyStore. On PostgreSQL the transaction
+// first locks signing_keys against every other writer (SHARE ROW
+// EXCLUSIVE: readers go on), so the check of the active keys and the
+// writes are one step; on SQLite every write transaction begins
+// IMMEDIATE, holding the database's write lock from its start.
+func (s *DB) RotateKeys(ctx context.Context, active []int64, add []store.Key, retire []int64) ([]store.Key, error) {
 	if len(add) == 0 && len(retire) == 0 {
 		return nil, nil
 	}
 	now := time.Now().UTC()
 	out := make([]store.Key, len(add))
 	err := s.inTx(ctx, func(x *tx) error {
+		if err := s.checkActiveKeys(x, active); err != nil {
+			return err
+		}
 		for _, id := range retire {
 			res, err := x.exec(retireKeySQL, true, id)
 			if err != nil {
 				return err
 			}
 			if n, err := res.RowsAffected(); err != nil || n == 0 {
-				return errors.Join(fmt.Errorf("signing key %d: %w", id, domain.ErrNotFound), err)
+				return errors.Join(fmt.Errorf("active signing key %d: %w", id, domain.ErrNotFound), err)
 			}
 		}
 		for i, k := range add {
@@ -60,6 +68,55 @@ func (s *DB) RotateKeys(ctx context.Context, add []store.Key, retire []int64) ([
 		return nil, err
 	}
 	return out, nil
+}
+
+// checkActiveKeys fails with store.ErrKeysChanged unless the IDs of the
+// active keys are exactly want (in any order), after locking signing_keys
+// on PostgreSQL.
+func (s *DB) checkActiveKeys(x *tx, want []int64) error {
+	if _, ok := s.d.(advisoryDialect); ok {
+		if _, err := x.tx.ExecContext(x.ctx, lockKeysSQL); err != nil {
+			return fmt.Errorf("locking the signing keys: %w", err)
+		}
+	}
+	rows, err := x.query(activeKeyIDsSQL)
+	if err != nil {
+		return err
+	}
+	var have []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return err
+		}
+		have = append(have, id)
+	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return err
+	}
+	if !sameIDs(have, want) {
+		return fmt.Errorf("active keys %v, the caller saw %v: %w", have, want, store.ErrKeysChanged)
+	}
+	return nil
+}
+
+// sameIDs reports whether a and b hold the same IDs, each once.
+func sameIDs(a, b []int64) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	seen := make(map[int64]bool, len(a))
+	for _, id := range a {
+		seen[id] = true
+	}
+	for _, id := range b {
+		if !seen[id] {
+			return false
+		}
+		delete(seen, id)
+	}
+	return len(seen) == 0
 }
 
 // Keys implements store.KeyStore.

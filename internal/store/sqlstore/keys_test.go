@@ -78,7 +78,7 @@ func TestRotateKeys(t *testing.T) {
 			ctx := context.Background()
 			s := openStore(t, b.make(t))
 			before := lastChange(t, s)
-			added, err := s.RotateKeys(ctx, []store.Key{
+			added, err := s.RotateKeys(ctx, nil, []store.Key{
 				{Role: store.KeySAST, Cert: []byte("sast1"), Sealed: []byte("sealed-sast1")},
 				{Role: store.KeyTFTP, Cert: []byte("tftp1"), Sealed: []byte("sealed-tftp1")},
 			}, nil)
@@ -92,7 +92,7 @@ func TestRotateKeys(t *testing.T) {
 				t.Errorf("changes of the first rotation: %q", got)
 			}
 			before = lastChange(t, s)
-			second, err := s.RotateKeys(ctx, []store.Key{
+			second, err := s.RotateKeys(ctx, []int64{added[1].ID, added[0].ID}, []store.Key{
 				{Role: store.KeySAST, Cert: []byte("sast2"), Sealed: []byte("sealed-sast2")},
 				{Role: store.KeyTFTP, Cert: []byte("tftp2"), Sealed: []byte("sealed-tftp2")},
 			}, []int64{added[1].ID})
@@ -133,20 +133,28 @@ func checkKeys(t *testing.T, s *sqlstore.DB, first, second []store.Key) {
 	}
 }
 
-// checkRotateRefused: a rotation retiring an unknown key, or adding a key
-// of no known role, writes nothing.
+// checkRotateRefused: a rotation retiring an unknown or retired key,
+// adding a key of no known role, or made from a view of the active keys
+// that is not the store's, writes nothing.
 func checkRotateRefused(t *testing.T, s *sqlstore.DB) {
 	t.Helper()
 	ctx := context.Background()
 	before := lastChange(t, s)
 	all0, _ := s.Keys(ctx, true)
-	_, err := s.RotateKeys(ctx, []store.Key{{Role: store.KeySAST, Cert: []byte("x"), Sealed: []byte("y")}}, []int64{9999})
-	if !errors.Is(err, domain.ErrNotFound) {
-		t.Errorf("retiring key 9999: %v, want ErrNotFound", err)
+	active := activeIDs(t, s)
+	x := []store.Key{{Role: store.KeySAST, Cert: []byte("x"), Sealed: []byte("y")}}
+	for _, id := range []int64{9999, all0[1].ID} {
+		if _, err := s.RotateKeys(ctx, active, x, []int64{id}); !errors.Is(err, domain.ErrNotFound) {
+			t.Errorf("retiring key %d: %v, want ErrNotFound", id, err)
+		}
 	}
-	_, err = s.RotateKeys(ctx, []store.Key{{Role: "capf", Cert: []byte("x"), Sealed: []byte("y")}}, nil)
-	if !errors.Is(err, domain.ErrInvalid) {
+	if _, err := s.RotateKeys(ctx, active, []store.Key{{Role: "capf", Cert: []byte("x"), Sealed: []byte("y")}}, nil); !errors.Is(err, domain.ErrInvalid) {
 		t.Errorf("a capf key: %v, want ErrInvalid", err)
+	}
+	for _, seen := range [][]int64{nil, active[1:], append(slices.Clone(active), 9999), append(active[1:], all0[1].ID)} {
+		if _, err := s.RotateKeys(ctx, seen, x, nil); !errors.Is(err, store.ErrKeysChanged) {
+			t.Errorf("a rotation from active keys %v (they are %v): %v, want ErrKeysChanged", seen, active, err)
+		}
 	}
 	all1, _ := s.Keys(ctx, true)
 	if !slices.Equal(keyIDs(all0), keyIDs(all1)) {
@@ -154,6 +162,84 @@ func checkRotateRefused(t *testing.T, s *sqlstore.DB) {
 	}
 	if got := changesAfter(t, s, before); len(got) != 0 {
 		t.Errorf("a refused rotation logged %q", got)
+	}
+}
+
+// activeIDs returns the IDs of the active keys.
+func activeIDs(t *testing.T, s *sqlstore.DB) []int64 {
+	t.Helper()
+	keys, err := s.Keys(context.Background(), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []int64
+	for _, k := range keys {
+		ids = append(ids, k.ID)
+	}
+	return ids
+}
+
+// TestRotateKeysConflict: two rotations made from the same view of the
+// keys — the second fails with ErrKeysChanged and writes nothing — and, at
+// once from two goroutines, exactly one of them wins each round.
+func TestRotateKeysConflict(t *testing.T) {
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			ctx := context.Background()
+			s := openStore(t, b.make(t))
+			first, err := s.RotateKeys(ctx, nil, []store.Key{{Role: store.KeySAST, Cert: []byte("s1"), Sealed: []byte("x")}}, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			seen := []int64{first[0].ID}
+			add := []store.Key{{Role: store.KeySAST, Cert: []byte("s2"), Sealed: []byte("x")}}
+			if _, err := s.RotateKeys(ctx, seen, add, nil); err != nil {
+				t.Fatal(err)
+			}
+			before, keys0 := lastChange(t, s), activeIDs(t, s)
+			if _, err := s.RotateKeys(ctx, seen, add, seen); !errors.Is(err, store.ErrKeysChanged) {
+				t.Errorf("the second rotation from keys %v: %v, want ErrKeysChanged", seen, err)
+			}
+			if _, err := s.RotateKeys(ctx, nil, add, nil); !errors.Is(err, store.ErrKeysChanged) {
+				t.Errorf("an Init over keys: %v, want ErrKeysChanged", err)
+			}
+			if got := activeIDs(t, s); !slices.Equal(got, keys0) || len(changesAfter(t, s, before)) != 0 {
+				t.Errorf("refused rotations wrote: active %v (was %v), changes %q", got, keys0, changesAfter(t, s, before))
+			}
+			for range 5 {
+				checkRacingRotations(t, s)
+			}
+		})
+	}
+}
+
+// checkRacingRotations runs two rotations from the same view at once:
+// one succeeds, the other fails with ErrKeysChanged, and one key more is
+// active.
+func checkRacingRotations(t *testing.T, s *sqlstore.DB) {
+	t.Helper()
+	seen := activeIDs(t, s)
+	errs := make(chan error, 2)
+	for i := range 2 {
+		go func() {
+			add := []store.Key{{Role: store.KeyHTTPS, Cert: []byte{byte(i)}, Sealed: []byte("x")}}
+			_, err := s.RotateKeys(context.Background(), seen, add, nil)
+			errs <- err
+		}()
+	}
+	var won, lost int
+	for range 2 {
+		switch err := <-errs; {
+		case err == nil:
+			won++
+		case errors.Is(err, store.ErrKeysChanged):
+			lost++
+		default:
+			t.Errorf("a racing rotation: %v", err)
+		}
+	}
+	if got := activeIDs(t, s); won != 1 || lost != 1 || len(got) != len(seen)+1 {
+		t.Errorf("racing rotations: %d won, %d lost, active %v from %v", won, lost, got, seen)
 	}
 }
 
@@ -241,7 +327,7 @@ func TestKeysMigrationDownUp(t *testing.T) {
 		t.Run(b.name, func(t *testing.T) {
 			ctx := context.Background()
 			s := siteStore(t, b.make(t))
-			if _, err := s.RotateKeys(ctx, []store.Key{{Role: store.KeySAST, Cert: []byte("c"), Sealed: []byte("s")}}, nil); err != nil {
+			if _, err := s.RotateKeys(ctx, nil, []store.Key{{Role: store.KeySAST, Cert: []byte("c"), Sealed: []byte("s")}}, nil); err != nil {
 				t.Fatal(err)
 			}
 			if err := s.PutDeviceCert(ctx, keysDevice, []byte("der")); err != nil {
@@ -283,7 +369,7 @@ func checkKeysAfterUp(t *testing.T, s *sqlstore.DB) {
 		t.Errorf("certificate after down and up: %v", err)
 	}
 	before := lastChange(t, s)
-	if _, err := s.RotateKeys(ctx, []store.Key{{Role: store.KeyTFTP, Cert: []byte("c"), Sealed: []byte("s")}}, nil); err != nil {
+	if _, err := s.RotateKeys(ctx, nil, []store.Key{{Role: store.KeyTFTP, Cert: []byte("c"), Sealed: []byte("s")}}, nil); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.PutDeviceCert(ctx, keysDevice, []byte("der")); err != nil {

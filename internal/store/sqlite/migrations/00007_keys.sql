@@ -1,16 +1,19 @@
 -- Signing keys and device certificates (issue 16, internal/store/keys.go's
 -- store.KeyStore; internal/store/sqlstore/keys.go).
 --
--- signing_keys holds the SAST and TFTP key pairs: the certificate (DER) and
--- the private key sealed by internal/keys under the operator's secret (never
--- in clear here). They are not records of the site document: no export and
--- no Get/List/Put sees them.
+-- signing_keys holds the SAST, TFTP (RSA) and optional HTTPS (EC) key pairs:
+-- the certificate (DER) and the private key sealed by internal/keys under the
+-- operator's secret (never in clear here). They are not records of the site
+-- document: no export and no Get/List/Put sees them.
 --
 -- A rotation writes several rows of signing_keys but must cause one change
 -- (kind 'keys', key ''): signing_keys has no trigger of its own; the writer
 -- adds one key_rotations row in the same transaction, and that row's
 -- trigger logs the change. A writer by plain SQL does the same
 -- (INSERT INTO key_rotations (at) VALUES (...)).
+--
+-- A rotation checks the active keys and writes in one transaction, which
+-- SQLite begins IMMEDIATE (sqlite.Open), holding the write lock.
 --
 -- device_certs holds a device's certificate (DER; its LSC or MIC), to which
 -- its encrypted configuration's key is encrypted. A change is a change of
@@ -24,7 +27,7 @@
 
 CREATE TABLE signing_keys (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
-  role TEXT NOT NULL CHECK (role IN ('sast', 'tftp')),
+  role TEXT NOT NULL CHECK (role IN ('sast', 'tftp', 'https')),
   cert BLOB NOT NULL,
   sealed BLOB NOT NULL,
   created BIGINT NOT NULL,
