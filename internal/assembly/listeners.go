@@ -91,7 +91,12 @@ func (s *Server) listenHTTP(chain source.Source) (err error) {
 		s.httpsSrv = server()
 		// The certificate is the TFTP key's of the moment: a rotation
 		// changes it without a restart.
-		s.httpsSrv.TLSConfig = &tls.Config{GetCertificate: s.security.certificate, MinVersion: tls.VersionTLS12}
+		// A client certificate is asked for, not required, and not checked
+		// against a CA: the signed step gives an encrypted device's
+		// configuration in clear only to the device whose certificate
+		// (cmtftp device cert set) the client presented.
+		s.httpsSrv.TLSConfig = &tls.Config{GetCertificate: s.security.certificate, MinVersion: tls.VersionTLS12,
+			ClientAuth: tls.RequestClientCert}
 		s.httpsSrv.ErrorLog = slog.NewLogLogger(s.log.Handler(), slog.LevelDebug) // failed handshakes: debug, not stderr
 	}
 	return nil

@@ -241,6 +241,10 @@ func (h *Handler) request(w http.ResponseWriter, r *http.Request) (*source.Reque
 		h.fail(w, r, name, source.ErrDenied)
 		return nil, false
 	}
+	if r.TLS != nil && len(r.TLS.PeerCertificates) > 0 {
+		sum := sha256.Sum256(r.TLS.PeerCertificates[0].Raw)
+		req.PeerCert = sum[:]
+	}
 	return req, true
 }
 

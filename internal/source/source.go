@@ -49,6 +49,11 @@ type Request struct {
 	Local netip.Addr
 	// Protocol is the server the request came through.
 	Protocol Protocol
+	// PeerCert is the SHA-256 of the certificate (DER) the client
+	// presented over HTTPS, nil when it presented none (or over TFTP and
+	// HTTP): an encrypted device's configuration goes in clear over TLS
+	// only to the device whose certificate it is.
+	PeerCert []byte
 	// Via lists the servers (their IDs) a request proxied from another
 	// cluster's master has passed through, first the one that asked first:
 	// the ViaHeader of an HTTP request. Empty for a device's own request.
