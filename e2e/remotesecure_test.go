@@ -294,7 +294,8 @@ func newCentralSecure(t *testing.T) *centralSecure {
 // CTLFile.tlv and ITLFile.tlv, which come before its configuration, so on
 // its very first boot M cannot know it is R's: it gets M's lists, and M's
 // lists do not vouch for R's TFTP key, so R's signed configuration is
-// refused — the phone must first hold R's list. Holding it (the next boot,
+// refused — the phone must first hold R's list, unless R's TFTP
+// certificate was imported into M (TestCentralizedTrustImport). Holding it (the next boot,
 // when the affinity knows the phone, or a list M serves that R's phone
 // refuses and keeps its own), it boots. The cases run in order, all from
 // 127.0.0.1.
@@ -332,5 +333,50 @@ func TestCentralizedSecureBoot(t *testing.T) {
 				t.Errorf("secure boot of R's %s through M: exit %d, %s, %s: %s%s", tc.model, code, r.Outcome, r.Cause, r.Detail, steps.String())
 			}
 		})
+	}
+}
+
+// TestCentralizedTrustImport: with R's TFTP certificate imported into M
+// (cmtftp keys trust add, CUCM's bulk certificate import), M's own lists
+// name it, so a phone of R that takes M's lists on its very first boot
+// (before M can know it is R's) still accepts R's signed configuration
+// through M; taken out again (keys trust rm), it no longer does.
+func TestCentralizedTrustImport(t *testing.T) {
+	x := newCentralSecure(t)
+	rDB := "sqlite:" + filepath.Join(x.r.dir, "cmtftp-demo", "cmtftp.db")
+	mDB := "sqlite:" + filepath.Join(x.m.dir, "cmtftp-demo", "cmtftp.db")
+	rCert, err := exec.Command(binary, "keys", "cert", "tftp", "--db", rDB).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	certFile := writeFile(t, string(rCert))
+	out, err := exec.Command(binary, "keys", "trust", "add", certFile, "--db", mDB).CombinedOutput()
+	if err != nil {
+		t.Fatalf("keys trust add: %v\n%s", err, out)
+	}
+	id := strings.TrimSuffix(strings.Fields(string(out))[1], ":")
+	// A first boot: the lists from an address M has not heard, then the
+	// configuration.
+	const first = "127.0.0.41"
+	var records []trust.Record
+	waitFor(t, 10*time.Second, "M's ITLFile.tlv naming R's TFTP certificate", func() bool {
+		_, recs, err := trust.VerifyTrustList(x.m.mustCurl(t, first, "ITLFile.tlv"), nil)
+		records = recs
+		return err == nil && len(trust.Certificates(recs, trust.RoleTFTP)) == 2
+	})
+	sgn := x.m.mustCurl(t, first, rPhone+".cnf.xml.sgn")
+	if _, _, err := trust.VerifySigned(sgn, records); err != nil {
+		t.Errorf("R's configuration through M does not verify under M's list with R's certificate imported: %v", err)
+	}
+	if out, err := exec.Command(binary, "keys", "trust", "rm", id, "--db", mDB).CombinedOutput(); err != nil {
+		t.Fatalf("keys trust rm %s: %v\n%s", id, err, out)
+	}
+	waitFor(t, 10*time.Second, "M's ITLFile.tlv without R's certificate", func() bool {
+		_, recs, err := trust.VerifyTrustList(x.m.mustCurl(t, "127.0.0.42", "ITLFile.tlv"), nil)
+		records = recs
+		return err == nil && len(trust.Certificates(recs, trust.RoleTFTP)) == 1
+	})
+	if _, _, err := trust.VerifySigned(sgn, records); err == nil {
+		t.Error("R's configuration still verifies under M's list with R's certificate taken out")
 	}
 }

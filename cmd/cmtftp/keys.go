@@ -70,7 +70,7 @@ func newKeysCmd() *cobra.Command {
 			"at least 16 bytes): without it the keys cannot be used, and it is never stored, printed or logged.\n" +
 			"The keys are not part of the site document: export never includes them."}
 	f.registerDB(cmd)
-	cmd.AddCommand(newKeysMakeCmd(&f, "init"), newKeysMakeCmd(&f, "rotate"), newKeysShowCmd(&f), newKeysCertCmd(&f))
+	cmd.AddCommand(newKeysMakeCmd(&f, "init"), newKeysMakeCmd(&f, "rotate"), newKeysShowCmd(&f), newKeysCertCmd(&f), newKeysTrustCmd(&f))
 	return cmd
 }
 
@@ -158,6 +158,8 @@ func keyState(i keys.KeyInfo) string {
 		return "active, signs files"
 	case i.ServesHTTPS:
 		return "active, serves HTTPS"
+	case i.Role == store.KeyTrusted:
+		return "listed: another cluster's TFTP"
 	}
 	return "active"
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -33,7 +34,6 @@ type security struct {
 	mixed bool
 	hash  trust.Hash
 	ring  *keys.Keyring // nil: no keys (or they cannot be unsealed)
-	gen   int           // bumped by every reload, named in the state
 
 	state atomic.Pointer[signed.State]
 	cert  atomic.Pointer[tls.Certificate]
@@ -70,23 +70,42 @@ func (c *security) setParams(p domain.ParamValues) {
 	c.publish()
 }
 
-// reload reads the keys again and publishes them.
+// reload reads the keys again and publishes them when they changed (a
+// new state makes every signed file again: a resync with the same keys
+// must not).
 func (c *security) reload(ctx context.Context) {
 	ring, err := c.loadRing(ctx)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	switch {
 	case err == nil:
+		if c.state.Load() != nil && sameKeys(c.ring, ring) {
+			return
+		}
 		c.ring = ring
 	case errors.Is(err, keys.ErrNoKeys):
+		if c.state.Load() != nil && c.ring == nil {
+			return
+		}
 		c.ring = nil
 	default:
 		// Keep the keys in use: a database that went away must not
 		// make a secure cluster serve unsigned files.
 		c.log.Error("signing keys not reloaded; keeping the current ones", "err", err)
+		if c.state.Load() != nil {
+			return
+		}
 	}
-	c.gen++
 	c.publish()
+}
+
+// sameKeys reports whether two keyrings hold the same keys.
+func sameKeys(a, b *keys.Keyring) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	ka, kb := a.Keys(), b.Keys()
+	return slices.EqualFunc(ka, kb, func(x, y store.Key) bool { return x.ID == y.ID })
 }
 
 // loadRing reads and unseals the keys.

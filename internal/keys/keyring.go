@@ -33,6 +33,9 @@ type Keyring struct {
 	sasts []trust.Signer
 	tftp  trust.Signer
 	https *trust.Signer // nil: the TFTP certificate serves HTTPS
+	// trusted are other clusters' TFTP certificates the lists also name
+	// (store.KeyTrusted).
+	trusted []*x509.Certificate
 }
 
 // Init creates the first keys — one SAST and one TFTP key pair (RSA), and
@@ -112,7 +115,8 @@ func (k *Keyring) ids() []int64 {
 }
 
 // toRetire returns the IDs a rotation retires: every TFTP and HTTPS key,
-// and of two SASTs the oldest. Of more than two (a database edited by
+// and of two SASTs the oldest (never another cluster's trusted
+// certificate). Of more than two (a database edited by
 // hand) it keeps only the oldest: the lists published before were signed
 // by or held it, and the next list is signed by it.
 func (k *Keyring) toRetire() []int64 {
@@ -128,7 +132,7 @@ func (k *Keyring) toRetire() []int64 {
 	}
 	var retire []int64
 	for _, key := range k.keys {
-		if key.ID != keep {
+		if key.ID != keep && key.Role != store.KeyTrusted { // another cluster's certificates stay
 			retire = append(retire, key.ID)
 		}
 	}
@@ -193,6 +197,14 @@ func Load(ctx context.Context, ks store.KeyStore, secret []byte) (*Keyring, erro
 	}
 	k := &Keyring{keys: active}
 	for _, key := range active {
+		if key.Role == store.KeyTrusted {
+			c, err := x509.ParseCertificate(key.Cert)
+			if err != nil {
+				return nil, fmt.Errorf("keys: trusted certificate %d: %w", key.ID, err)
+			}
+			k.trusted = append(k.trusted, c)
+			continue
+		}
 		s, err := unsealKey(secret, key)
 		if err != nil {
 			return nil, err

@@ -1,6 +1,7 @@
 package keys
 
 import (
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"time"
@@ -10,8 +11,9 @@ import (
 
 // TrustList returns the trust list named name (ITLFile.tlv, CTLFile.tlv,
 // ITLSEP<MAC>.tlv, …) built from the keys: the active SASTs (role SAST),
-// the TFTP certificate (role TFTP) and, when there is one, the EC HTTPS
-// certificate as a second TFTP record, signed by ListSigner with hash
+// the TFTP certificate (role TFTP), when there is one the EC HTTPS
+// certificate as a second TFTP record, and the other clusters' TFTP
+// certificates imported (store.KeyTrusted) as TFTP records too, signed by ListSigner with hash
 // (SHA-512 when zero) at the signer version SignerVersion (1.1 with the EC
 // record, §11.4), with now as its timestamp (none when zero). A CTL (ctl
 // true) names the TFTP records' DNS name too, each certificate's first DNS
@@ -28,10 +30,14 @@ func (k *Keyring) TrustList(name string, ctl bool, hash trust.Hash, now time.Tim
 	if k.https != nil {
 		servers = append(servers, *k.https)
 	}
+	certs := make([]*x509.Certificate, 0, len(servers)+len(k.trusted))
 	for _, s := range servers {
-		e := trust.Entry{Role: trust.RoleTFTP, Cert: s.Cert}
-		if ctl && len(s.Cert.DNSNames) > 0 {
-			e.DNSName = s.Cert.DNSNames[0]
+		certs = append(certs, s.Cert)
+	}
+	for _, c := range append(certs, k.trusted...) {
+		e := trust.Entry{Role: trust.RoleTFTP, Cert: c}
+		if ctl && len(c.DNSNames) > 0 {
+			e.DNSName = c.DNSNames[0]
 		}
 		entries = append(entries, e)
 	}

@@ -31,6 +31,12 @@ const (
 	// a second TFTP record, at signer version 1.1 (spec §11.4, §1.1). It
 	// signs no file.
 	KeyHTTPS KeyRole = "https"
+	// KeyTrusted is another cluster's TFTP certificate, imported by the
+	// admin (cmtftp keys trust add): the trust lists name it as a TFTP
+	// record, so that a phone of that cluster booting through this one
+	// (centralized TFTP) accepts that cluster's signed files — CUCM's bulk
+	// certificate import. A certificate only: Sealed is empty.
+	KeyTrusted KeyRole = "trusted"
 )
 
 // ErrKeysChanged reports a RotateKeys whose caller saw other active keys

@@ -25,7 +25,7 @@
 
 CREATE TABLE signing_keys (
   id BIGSERIAL PRIMARY KEY,
-  role TEXT NOT NULL CHECK (role IN ('sast', 'tftp', 'https')),
+  role TEXT NOT NULL CHECK (role IN ('sast', 'tftp', 'https', 'trusted')),
   cert BYTEA NOT NULL,
   sealed BYTEA NOT NULL,
   created BIGINT NOT NULL,

@@ -27,7 +27,7 @@
 
 CREATE TABLE signing_keys (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
-  role TEXT NOT NULL CHECK (role IN ('sast', 'tftp', 'https')),
+  role TEXT NOT NULL CHECK (role IN ('sast', 'tftp', 'https', 'trusted')),
   cert BLOB NOT NULL,
   sealed BLOB NOT NULL,
   created BIGINT NOT NULL,
