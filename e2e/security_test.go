@@ -286,22 +286,37 @@ func checkHTTPS(t *testing.T, s *secureSite, pemPath string, trusted bool) {
 }
 
 // checkEncrypted: an encrypted device without a certificate is told busy,
-// never given its configuration in clear; with one, its .sgn is the stub
-// and its .enc.sgn decrypts with the phone's key to the configuration
-// HTTPS serves.
+// its configuration in clear refused (TFTP access violation, the chain
+// stops); with one, its .sgn is the stub, its .enc.sgn decrypts with the
+// phone's key to the configuration, and HTTPS serves that configuration
+// only to the client presenting the phone's certificate (403 otherwise).
 func checkEncrypted(t *testing.T, s *secureSite, records []trust.Record) {
 	t.Helper()
 	const dev = "SEP0000DE000002"
+	const curlTFTPDenied = 69 // CURLE_TFTP_PERM: TFTP ERROR 2, access violation
+	denied := func(name string) bool {
+		err := exec.Command(needTool(t, "curl"), "-s", "--max-time", "20", "-o", os.DevNull, "tftp://"+s.tftp+"/"+name).Run()
+		ee, ok := err.(*exec.ExitError)
+		return ok && ee.ExitCode() == curlTFTPDenied
+	}
 	mustCLI(t, s.admin, "device", "set", dev, "--security-mode", "encrypted")
-	waitUntil(t, func() bool { _, ok := s.tftpGet(t, dev+".cnf.xml"); return !ok })
+	waitUntil(t, func() bool { return denied(dev + ".cnf.xml") })
 	for _, name := range []string{dev + ".cnf.xml.sgn", dev + ".cnf.xml.enc.sgn"} {
 		if b, code := s.tftpTry(t, name); code != curlTFTPOther {
 			t.Fatalf("%s of an encrypted device without a certificate: curl exit %d (%d bytes), want busy", name, code, len(b))
 		}
 	}
 	key, certPEM := phoneCert(t)
-	certFile := filepath.Join(t.TempDir(), "phone.pem")
+	dir := t.TempDir()
+	certFile, keyFile := filepath.Join(dir, "phone.pem"), filepath.Join(dir, "phone-key.pem")
+	der, err := x509.MarshalPKCS8PrivateKey(key)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := os.WriteFile(certFile, certPEM, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	s.run(t, "device", "cert", "set", dev, certFile)
@@ -321,9 +336,18 @@ func checkEncrypted(t *testing.T, s *secureSite, records []trust.Record) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	status, full := curlGet(t, "https://"+s.https+"/"+dev+".cnf.xml.sgn", "--cacert", s.pem(t, "tftp"))
-	if status != 200 || !bytes.Equal(plain, full) {
-		t.Errorf("decrypted configuration differs from the one HTTPS serves (%d)", status)
+	if !denied(dev + ".cnf.xml") {
+		t.Error("the configuration in clear over TFTP with a certificate: not refused")
+	}
+	tftpPEM := s.pem(t, "tftp")
+	for _, name := range []string{dev + ".cnf.xml.sgn", dev + ".cnf.xml"} {
+		if status, body := curlGet(t, "https://"+s.https+"/"+name, "--cacert", tftpPEM); status != 403 || bytes.Equal(body, plain) {
+			t.Errorf("HTTPS %s without the phone's certificate: %d (%d bytes), want 403", name, status, len(body))
+		}
+		status, full := curlGet(t, "https://"+s.https+"/"+name, "--cacert", tftpPEM, "--cert", certFile, "--key", keyFile)
+		if status != 200 || !bytes.Equal(plain, full) {
+			t.Errorf("HTTPS %s with the phone's certificate: %d, the decrypted configuration %v", name, status, bytes.Equal(plain, full))
+		}
 	}
 }
 

@@ -3,6 +3,7 @@ package signed
 import (
 	"container/list"
 	"context"
+	"crypto/sha256"
 	"crypto/x509"
 	"time"
 
@@ -28,8 +29,12 @@ type entry struct {
 	head             []byte         // a signed file's header
 	body             *source.Memory // a stub, a trust list, an encrypted file
 	cert             *x509.Certificate
-	certSHA, certMD5 string    // hex SHA-256 and MD5 of cert.Raw
-	until            time.Time // when set, the entry is dropped from then on (a missing certificate)
+	certSum          [sha256.Size]byte   // SHA-256 of cert.Raw
+	certSHA, certMD5 string              // hex SHA-256 and MD5 of cert.Raw
+	until            time.Time           // when set, the entry is dropped from then on (a missing certificate)
+	made             time.Time           // when the header or the encryption was made
+	list             *entry              // the kept trust-list body this header goes with (counted there)
+	users            map[*entry]struct{} // of a trust-list body: the headers that go with it
 	size             int64
 	elem             *list.Element
 }
@@ -37,7 +42,7 @@ type entry struct {
 // charge sets e.size to what e holds.
 func (e *entry) charge() {
 	e.size = entryOverhead + int64(len(e.key)+len(e.sum)+len(e.head))
-	if e.body != nil {
+	if e.body != nil && e.list == nil {
 		e.size += e.body.Size() + 64 // the Memory and its hash
 	}
 	if e.cert != nil {
@@ -51,11 +56,14 @@ type flightKey struct {
 	state    *State
 }
 
-// flight is a making in progress.
+// flight is a making in progress. A stale flight's result is not kept: a
+// change (a device's, a resync) arrived while it was being made, so it may
+// hold what the change replaced.
 type flight struct {
-	done chan struct{}
-	e    *entry
-	err  error
+	done  chan struct{}
+	e     *entry
+	err   error
+	stale bool
 }
 
 // kept returns the entry for key made under st from content sum, making
@@ -66,6 +74,9 @@ func (s *Step) kept(ctx context.Context, key, sum string, st *State, build func(
 	if e, ok := s.entries[key]; ok {
 		if e.sum == sum && e.state == st && (e.until.IsZero() || time.Now().Before(e.until)) {
 			s.lru.MoveToFront(e.elem)
+			if e.list != nil {
+				s.lru.MoveToFront(e.list.elem) // a body outlives the headers that go with it
+			}
 			s.mu.Unlock()
 			s.hit()
 			return e, nil
@@ -91,10 +102,14 @@ func (s *Step) kept(ctx context.Context, key, sum string, st *State, build func(
 
 	f.e, f.err = build()
 	s.mu.Lock()
-	delete(s.flights, fk)
+	if s.flights[fk] == f {
+		delete(s.flights, fk)
+	}
 	if f.err == nil {
 		f.e.key, f.e.sum, f.e.state = key, sum, st
-		s.keep(f.e)
+		if !f.stale && (f.e.list == nil || s.entries[f.e.list.key] == f.e.list) {
+			s.keep(f.e)
+		}
 	}
 	s.mu.Unlock()
 	close(f.done)
@@ -113,6 +128,12 @@ func (s *Step) keep(e *entry) {
 	e.charge()
 	e.elem = s.lru.PushFront(e)
 	s.entries[e.key] = e
+	if e.list != nil {
+		if e.list.users == nil {
+			e.list.users = map[*entry]struct{}{}
+		}
+		e.list.users[e] = struct{}{}
+	}
 	s.bytes += e.size
 	max := s.budget()
 	for max >= 0 && s.bytes > max && s.lru.Len() > 1 {
@@ -133,7 +154,25 @@ func (s *Step) drop(e *entry) {
 	delete(s.entries, e.key)
 	s.lru.Remove(e.elem)
 	s.bytes -= e.size
+	if e.list != nil {
+		delete(e.list.users, e)
+	}
+	for u := range e.users { // a body's headers go with it: none holds it uncounted
+		s.drop(u)
+	}
 	s.gauges()
+}
+
+// detach marks the flights making key stale and takes them out of the
+// flights, so a request from now on makes the entry again. Called holding
+// mu.
+func (s *Step) detach(key string) {
+	for fk, f := range s.flights {
+		if key == "" || fk.key == key {
+			f.stale = true
+			delete(s.flights, fk)
+		}
+	}
 }
 
 // forget drops the entry of key, if any. Called holding mu.

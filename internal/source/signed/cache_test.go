@@ -15,6 +15,7 @@ import (
 	"cmtftp/internal/metrics"
 	"cmtftp/internal/source"
 	"cmtftp/internal/store"
+	"cmtftp/internal/trust"
 )
 
 // TestConcurrentSignOnce: 50 requests for one name at once share one
@@ -141,5 +142,64 @@ func TestMetrics(t *testing.T) {
 	}
 	if n := testutil.CollectAndCount(m.encTime); n != 1 {
 		t.Errorf("encrypt duration: %d series", n)
+	}
+}
+
+// TestTrustListBodyKeptOnce: the per-device lists of many devices keep
+// one body per list (ITL, CTL) and a header per name: each name costs
+// less than half a list, and each list served verifies, names itself and
+// carries the records. A new State drops the old bodies with their
+// headers: no list is held that is not counted.
+func TestTrustListBodyKeptOnce(t *testing.T) {
+	r := newRig(t, nil)
+	const n = 40
+	for i := range n {
+		r.known[fmt.Sprintf("0000DE0001%02X", i)] = true
+	}
+	whole := r.mustGet(t, "ITLFile.tlv")
+	_, before, _ := r.step.CacheStats()
+	for i := range n {
+		for _, f := range []string{"ITLSEP%s.tlv", "ext_ITLSEP%s.tlv", "CTLSEP%s.tlv"} {
+			name := fmt.Sprintf(f, fmt.Sprintf("0000DE0001%02X", i))
+			file := r.mustGet(t, name)
+			if err := trust.Verify(file, keys.sast.Cert.PublicKey); err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			h, recs, err := trust.ParseTrustList(file)
+			if err != nil || h.Filename != name || len(recs) < 2 {
+				t.Fatalf("%s: header names %q, %d records, %v", name, h.Filename, len(recs), err)
+			}
+			if !bytes.Equal(r.mustGet(t, name), file) {
+				t.Fatalf("%s served twice differs", name)
+			}
+		}
+	}
+	entries, after, _ := r.step.CacheStats()
+	perName := (after - before) / (3 * n)
+	if perName > int64(len(whole))/2 {
+		t.Errorf("%d bytes kept per per-device list of %d bytes: the body is kept per name", perName, len(whole))
+	}
+	if want := 1 + 3*n + 2; entries != want { // the names, an ITL and a CTL body
+		t.Errorf("%d entries, want %d", entries, want)
+	}
+	if got := r.lists.Load(); got != 1+3*n {
+		t.Errorf("%d lists built for %d names", got, 1+3*n)
+	}
+	// Under a budget that holds a few lists, no header outlives its body.
+	r.step.MaxBytes = int64(3 * len(whole))
+	r.state.Store(r.mixed(keys.tftp2, "tftp#2"))
+	for i := range n {
+		r.mustGet(t, fmt.Sprintf("ITLSEP0000DE0001%02X.tlv", i))
+		r.mustGet(t, fmt.Sprintf("CTLSEP0000DE0001%02X.tlv", i))
+	}
+	r.step.mu.Lock()
+	defer r.step.mu.Unlock()
+	for _, e := range r.step.entries {
+		if e.list != nil && r.step.entries[e.list.key] != e.list {
+			t.Errorf("%q is kept without its body", e.key)
+		}
+	}
+	if r.step.bytes > r.step.MaxBytes || r.step.evictions == 0 {
+		t.Errorf("%d bytes for a budget of %d, %d evictions", r.step.bytes, r.step.MaxBytes, r.step.evictions)
 	}
 }

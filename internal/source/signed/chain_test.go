@@ -61,8 +61,8 @@ func TestOverBuiltFiles(t *testing.T) {
 	if _, _, err := r.get(t, dev+".cnf.xml.sgn", source.TFTP); !errors.Is(err, source.ErrBusy) {
 		t.Fatalf("encrypted device without a certificate: %v, want busy", err)
 	}
-	if _, _, err := r.get(t, dev+".cnf.xml", source.TFTP); !errors.Is(err, source.ErrNotFound) {
-		t.Fatalf("encrypted device's configuration in clear: %v, want not found", err)
+	if _, _, err := r.get(t, dev+".cnf.xml", source.TFTP); !errors.Is(err, source.ErrDenied) {
+		t.Fatalf("encrypted device's configuration in clear: %v, want denied", err)
 	}
 	cert.Store(keys.phone.Cert)
 	change := store.Change{Kind: domain.KindDevice, Key: dev, Op: store.OpUpdate}
@@ -79,7 +79,7 @@ func TestOverBuiltFiles(t *testing.T) {
 	if stub.EncrConfig != "true" || stub.Load == "" {
 		t.Errorf("stub %+v", stub)
 	}
-	full, _, err := r.get(t, dev+".cnf.xml", source.HTTPS)
+	full, _, err := r.getFrom(t, r.step, dev+".cnf.xml", source.HTTPS, certSum(keys.phone.Cert))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,8 +3,10 @@ package signed
 import (
 	"context"
 	"crypto/sha256"
+	"crypto/subtle"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"time"
 
 	"cmtftp/internal/render"
@@ -36,18 +38,18 @@ func (s *Step) stub(ctx context.Context, req *source.Request, st *State, dev str
 	e, err := s.kept(ctx, sgnKey(req.Path), sumOf(xf, full)+":"+c.certSHA, st, func() (*entry, error) {
 		stub, err := render.EncryptedStub(full, c.certMD5)
 		if err != nil {
-			return nil, s.busy("the stub of "+dev, err)
+			return nil, s.busy(causeStub, "the stub of "+dev, err)
 		}
-		head, err := s.signHeader(req.Path, stub, st)
+		head, made, err := s.signHeader(req.Path, stub, st)
 		if err != nil {
 			return nil, err
 		}
-		return &entry{head: head, body: source.NewMemory(stub, mod)}, nil
+		return &entry{head: head, body: source.NewMemory(stub, mod), made: made}, nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	return &File{head: e.head, body: e.body, mod: mod, signer: st.SignerName}, nil
+	return &File{head: e.head, body: e.body, mod: later(mod, e.made), signer: st.SignerName}, nil
 }
 
 // encrypted serves SEP<MAC>.cnf.xml.enc.sgn (Inner's own, when it has
@@ -67,7 +69,7 @@ func (s *Step) encrypted(ctx context.Context, req *source.Request, st *State, de
 	defer xf.Close()
 	full, err := contentOf(xf)
 	if err != nil {
-		return nil, s.busy("reading "+base, err)
+		return nil, s.busy(causeRead, "reading "+base, err)
 	}
 	if !encryptedConfig(full) {
 		return nil, source.ErrNotFound
@@ -82,56 +84,64 @@ func (s *Step) encrypted(ctx context.Context, req *source.Request, st *State, de
 		b, err := encryptConfig(req.Path, full, c.cert, st, start)
 		s.signedOne(Encrypt, start, err)
 		if err != nil {
-			return nil, s.busy("encrypting "+req.Path, err)
+			return nil, s.busy(causeEncrypt, "encrypting "+req.Path, err)
 		}
-		return &entry{body: source.NewMemory(b, mod)}, nil
+		return &entry{body: source.NewMemory(b, mod), made: start}, nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	return &File{body: e.body, mod: mod, signer: st.SignerName}, nil
+	return &File{body: e.body, mod: later(mod, e.made), signer: st.SignerName}, nil
 }
 
-// plainConfig serves SEP<MAC>.cnf.xml over TFTP or HTTP in mixed mode:
-// Inner's file, unless the device's configuration is encrypted — then it
-// is not found (and logged): an encrypted configuration never goes out in
-// clear but over HTTPS.
-func (s *Step) plainConfig(ctx context.Context, req *source.Request, st *State, dev string) (source.File, error) {
-	f, err := s.Inner.Open(ctx, req)
+// inClear serves f, Inner's SEP<MAC>.cnf.xml of dev (for the name or,
+// over HTTPS, for its .sgn), unless the configuration is encrypted: then
+// only over HTTPS to the device itself — the client presented the
+// certificate the configuration is encrypted to (spec §11.3) — and
+// otherwise refused (source.ErrDenied: the chain stops, no other cluster
+// or fallback is asked) and logged once a minute.
+func (s *Step) inClear(ctx context.Context, req *source.Request, st *State, dev string, f source.File) (source.File, error) {
+	b, f, err := bytesOf(f)
 	if err != nil {
-		return nil, err
+		return nil, s.busy(causeRead, "reading "+req.Path, err)
 	}
-	b, err := contentOf(f)
-	if err != nil {
-		f.Close()
-		return nil, s.busy("reading "+req.Path, err)
+	if !encryptedConfig(b) {
+		return f, nil
 	}
-	if encryptedConfig(b) {
-		f.Close()
-		s.logDevice(dev+clearSuffix, "device "+dev+" is encrypted: its configuration in clear is refused", "name", req.Path, "protocol", req.Protocol)
-		return nil, source.ErrNotFound
+	if req.Protocol == source.HTTPS {
+		ok, err := s.isDevice(ctx, st, dev, req.PeerCert)
+		if err != nil {
+			f.Close()
+			return nil, err
+		}
+		if ok {
+			return f, nil
+		}
 	}
-	return f, nil
+	f.Close()
+	s.logDevice(dev+clearSuffix, "device "+dev+" is encrypted: its configuration in clear is refused",
+		"name", req.Path, "protocol", req.Protocol, "client_cert", req.PeerCert != nil)
+	return nil, fmt.Errorf("%s: device %s is encrypted, its configuration in clear is refused: %w", req.Path, dev, source.ErrDenied)
+}
+
+// isDevice reports whether peer, the SHA-256 of the certificate an HTTPS
+// client presented, is that of dev's stored certificate.
+func (s *Step) isDevice(ctx context.Context, st *State, dev string, peer []byte) (bool, error) {
+	if len(peer) != sha256.Size {
+		return false, nil
+	}
+	e, err := s.certEntry(ctx, st, dev)
+	if err != nil || e.cert == nil {
+		return false, err
+	}
+	return subtle.ConstantTimeCompare(e.certSum[:], peer) == 1, nil
 }
 
 // cert returns the kept entry with dev's certificate, reading it when
 // there is none. A device without one is source.ErrBusy (and logged once
 // a minute): never a fallback to a configuration in clear.
 func (s *Step) cert(ctx context.Context, st *State, dev string) (*entry, error) {
-	e, err := s.kept(ctx, certKey(dev), "", st, func() (*entry, error) {
-		if st.DeviceCert == nil {
-			return &entry{until: time.Now().Add(certRetry)}, nil
-		}
-		c, err := st.DeviceCert(ctx, dev)
-		switch {
-		case errors.Is(err, source.ErrNotFound):
-			return &entry{until: time.Now().Add(certRetry)}, nil
-		case err != nil:
-			return nil, s.busy("reading the certificate of "+dev, err)
-		}
-		sha := sha256.Sum256(c.Raw)
-		return &entry{cert: c, certSHA: hex.EncodeToString(sha[:]), certMD5: trust.CertHash(c.Raw)}, nil
-	})
+	e, err := s.certEntry(ctx, st, dev)
 	if err != nil {
 		return nil, err
 	}
@@ -140,6 +150,25 @@ func (s *Step) cert(ctx context.Context, st *State, dev string) (*entry, error) 
 		return nil, source.ErrBusy
 	}
 	return e, nil
+}
+
+// certEntry returns the kept entry of dev's certificate, reading it when
+// there is none; its cert is nil when dev has none (kept certRetry).
+func (s *Step) certEntry(ctx context.Context, st *State, dev string) (*entry, error) {
+	return s.kept(ctx, certKey(dev), "", st, func() (*entry, error) {
+		if st.DeviceCert == nil {
+			return &entry{until: time.Now().Add(certRetry)}, nil
+		}
+		c, err := st.DeviceCert(ctx, dev)
+		switch {
+		case errors.Is(err, source.ErrNotFound):
+			return &entry{until: time.Now().Add(certRetry)}, nil
+		case err != nil:
+			return nil, s.busy(causeCert, "reading the certificate of "+dev, err)
+		}
+		sum := sha256.Sum256(c.Raw)
+		return &entry{cert: c, certSum: sum, certSHA: hex.EncodeToString(sum[:]), certMD5: trust.CertHash(c.Raw)}, nil
+	})
 }
 
 // clearSuffix marks, in Step.logged, the log line of a configuration

@@ -42,8 +42,8 @@ func TestEncryptedDevice(t *testing.T) {
 		}
 	}
 	for _, proto := range []source.Protocol{source.TFTP, source.HTTP} {
-		if _, _, err := r.get(t, dev+".cnf.xml", proto); !errors.Is(err, source.ErrNotFound) {
-			t.Errorf("plain configuration over %s: %v, want not found", proto, err)
+		if _, _, err := r.get(t, dev+".cnf.xml", proto); !errors.Is(err, source.ErrDenied) {
+			t.Errorf("plain configuration over %s: %v, want denied", proto, err)
 		}
 	}
 	if n := strings.Count(r.logs(), "is encrypted but has no certificate: cmtftp device cert set "+dev); n != 1 {
@@ -87,8 +87,8 @@ func TestEncryptedDevice(t *testing.T) {
 	if _, plain, _ := trust.DecryptConfig(r.mustGet(t, dev+".cnf.xml.enc.sgn"), keys.phoneKey); !strings.Contains(string(plain), "changed") {
 		t.Error("a changed configuration was served encrypted as before")
 	}
-	if _, _, err := r.get(t, dev+".cnf.xml", source.TFTP); !errors.Is(err, source.ErrNotFound) {
-		t.Errorf("plain configuration with a certificate: %v, want not found", err)
+	if _, _, err := r.get(t, dev+".cnf.xml", source.TFTP); !errors.Is(err, source.ErrDenied) {
+		t.Errorf("plain configuration with a certificate: %v, want denied", err)
 	}
 }
 

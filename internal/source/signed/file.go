@@ -42,7 +42,8 @@ func (f *File) ReadAt(p []byte, off int64) (int, error) {
 // Size is the header's length and the payload's.
 func (f *File) Size() int64 { return int64(len(f.head)) + f.body.Size() }
 
-// ModTime is the payload's modification time (the unsigned file's).
+// ModTime is the later of the payload's modification time (the unsigned
+// file's) and the time its header or encryption was made.
 func (f *File) ModTime() time.Time { return f.mod }
 
 // SignedBy names the key that signed the file.

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/rsa"
+	"crypto/sha256"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"fmt"
@@ -190,11 +191,19 @@ func (r *rig) disk(t testing.TB, name string, b []byte) {
 // get asks the step for name over proto and reads the whole file.
 func (r *rig) get(t testing.TB, name string, proto source.Protocol) ([]byte, source.File, error) {
 	t.Helper()
+	return r.getFrom(t, r.step, name, proto, nil)
+}
+
+// getFrom asks src for name over proto, the client presenting the
+// certificate whose SHA-256 is peer (nil: none), and reads the whole file.
+func (r *rig) getFrom(t testing.TB, src source.Source, name string, proto source.Protocol, peer []byte) ([]byte, source.File, error) {
+	t.Helper()
 	req, err := source.NewRequest(name, proto, netip.MustParseAddrPort("192.0.2.7:49152"), netip.MustParseAddr("192.0.2.1"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	f, err := r.step.Open(context.Background(), req)
+	req.PeerCert = peer
+	f, err := src.Open(context.Background(), req)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -242,4 +251,10 @@ func deviceXML(t testing.TB, mode string) string {
 		t.Fatal(err)
 	}
 	return strings.Replace(string(b), "<deviceSecurityMode>1</deviceSecurityMode>", "<deviceSecurityMode>"+mode+"</deviceSecurityMode>", 1)
+}
+
+// certSum is the SHA-256 of c's DER, as the HTTPS server passes it.
+func certSum(c *x509.Certificate) []byte {
+	sum := sha256.Sum256(c.Raw)
+	return sum[:]
 }

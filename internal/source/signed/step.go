@@ -48,7 +48,9 @@ type Step struct {
 	bytes     int64
 	evictions uint64
 	flights   map[flightKey]*flight
-	logged    map[string]time.Time // devices refused, when last logged
+	logged    map[string]time.Time        // devices refused, when last logged
+	limits    map[string]*source.LogLimit // the failures' log lines, by cause
+	clock     func() time.Time            // the log limits' time; nil is time.Now
 }
 
 var (
@@ -62,7 +64,7 @@ var (
 // is Inner's X.sgn when it has one (firmware, a file signed elsewhere,
 // byte for byte) or else the signed X for a signable X, and an encrypted
 // device gets its stub and its .enc.sgn, and never its configuration in
-// clear but over HTTPS.
+// clear but over HTTPS to the device itself (see inClear).
 func (s *Step) Open(ctx context.Context, req *source.Request) (source.File, error) {
 	st := s.state()
 	if st == nil || !st.Mixed {
@@ -81,8 +83,12 @@ func (s *Step) Open(ctx context.Context, req *source.Request) (source.File, erro
 	if base, ok := strings.CutSuffix(name, ".sgn"); ok {
 		return s.sgn(ctx, req, st, base)
 	}
-	if dev, ok := DeviceOf(name); ok && req.Protocol != source.HTTPS {
-		return s.plainConfig(ctx, req, st, dev)
+	if dev, ok := DeviceOf(name); ok {
+		f, err := s.Inner.Open(ctx, req)
+		if err != nil {
+			return nil, err
+		}
+		return s.inClear(ctx, req, st, dev, f)
 	}
 	return s.Inner.Open(ctx, req)
 }
@@ -96,7 +102,7 @@ func (s *Step) state() *State {
 }
 
 // sgn answers X.sgn: over HTTPS the unsigned X (TLS protects it, spec
-// §1.1), else Inner's X.sgn, else the signed X (the stub for an
+// §1.1; an encrypted device's only to itself, see inClear), else Inner's X.sgn, else the signed X (the stub for an
 // encrypted device). For a name the builders make (a device's
 // configuration, softkeys, dial rules, XMLDefault.cnf.xml) X is asked
 // first and signed when found, as the built X comes before any stored one:
@@ -106,10 +112,16 @@ func (s *Step) sgn(ctx context.Context, req *source.Request, st *State, x string
 	signable := Signable(x)
 	if req.Protocol == source.HTTPS && signable {
 		f, err := s.Inner.Open(ctx, sub(req, x))
-		if !errors.Is(err, source.ErrNotFound) {
-			return f, err
+		switch {
+		case errors.Is(err, source.ErrNotFound):
+			return s.Inner.Open(ctx, req)
+		case err != nil:
+			return nil, err
 		}
-		return s.Inner.Open(ctx, req)
+		if dev, ok := DeviceOf(x); ok {
+			return s.inClear(ctx, req, st, dev, f)
+		}
+		return f, nil
 	}
 	var xf source.File
 	var err error
@@ -131,14 +143,15 @@ func (s *Step) sgn(ctx context.Context, req *source.Request, st *State, x string
 		b, err := contentOf(xf)
 		if err != nil {
 			xf.Close()
-			return nil, s.busy("reading "+x, err)
+			return nil, s.busy(causeRead, "reading "+x, err)
 		}
 		if encryptedConfig(b) {
 			defer xf.Close()
 			return s.stub(ctx, req, st, dev, xf, b)
 		}
+		return s.signed(ctx, req.Path, st, xf, b)
 	}
-	return s.signed(ctx, req.Path, st, xf)
+	return s.signed(ctx, req.Path, st, xf, nil)
 }
 
 // builtName reports whether x is a name only the builders make: a device's
@@ -163,32 +176,28 @@ func sub(req *source.Request, name string) *source.Request {
 	return &r
 }
 
-// busy logs a failure to make a file and returns source.ErrBusy: the
-// device retries, and never gets the file unsigned or in clear.
-func (s *Step) busy(what string, err error) error {
-	if s.Logger != nil {
-		s.Logger.Error("signed files: "+what, "err", err)
-	}
-	return source.ErrBusy
-}
-
 // HandleChange implements store.ChangeHandler: a device's change (its
 // certificate is one) drops its certificate and its encrypted file, so
 // the next request reads the certificate again; a resync drops all that
-// is kept. Signed files need nothing: a changed file has a new hash, and
-// new keys come as a new State.
+// is kept. Either way what is being made at that moment for them (a
+// certificate read before the change) is not kept: the next request
+// makes it again. Signed files need nothing: a changed file has a new
+// hash, and new keys come as a new State.
 func (s *Step) HandleChange(_ context.Context, c store.Change) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	switch c.Kind {
 	case domain.KindDevice:
-		s.forget(certKey(c.Key))
-		s.forget(encKey(c.Key + ".cnf.xml.enc.sgn"))
+		for _, k := range []string{certKey(c.Key), encKey(c.Key + ".cnf.xml.enc.sgn")} {
+			s.forget(k)
+			s.detach(k)
+		}
 		delete(s.logged, c.Key)
 		delete(s.logged, c.Key+clearSuffix)
 	case store.KindResync:
 		for s.lru.Len() > 0 {
 			s.drop(s.lru.Front().Value.(*entry))
 		}
+		s.detach("")
 	}
 }

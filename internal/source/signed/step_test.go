@@ -2,12 +2,15 @@ package signed
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"strings"
 	"testing"
 	"time"
 
+	"cmtftp/internal/domain"
 	"cmtftp/internal/source"
+	"cmtftp/internal/store"
 	"cmtftp/internal/trust"
 )
 
@@ -58,8 +61,8 @@ func TestSignedKinds(t *testing.T) {
 			if source.SignerOf(f) != "tftp#1" {
 				t.Errorf("SignerOf = %q", source.SignerOf(f))
 			}
-			if !f.ModTime().Equal(modOf(t, r, name)) {
-				t.Errorf("ModTime %v is not the unsigned file's", f.ModTime())
+			if f.ModTime().Before(modOf(t, r, name)) {
+				t.Errorf("ModTime %v is before the unsigned file's", f.ModTime())
 			}
 		})
 	}
@@ -226,24 +229,55 @@ func TestTrustLists(t *testing.T) {
 	}
 }
 
-// TestHTTPS: over HTTPS X.sgn is the unsigned X (TLS protects it), an
-// encrypted device's full configuration too; firmware .sgn as it is.
+// TestHTTPS: over HTTPS X.sgn is the unsigned X (TLS protects it);
+// firmware .sgn as it is; an encrypted device's full configuration (the
+// name and its .sgn) only to a client presenting the device's own
+// certificate, refused to any other.
 func TestHTTPS(t *testing.T) {
 	full := deviceXML(t, "3")
 	r := newRig(t, map[string]string{"SEP0000DE000009.cnf.xml": full, "SKStandard-User.xml": "<softKeyCfg/>"})
 	r.disk(t, "dsp.zz.sgn", []byte("firmware"))
-	for name, want := range map[string]string{"SEP0000DE000009.cnf.xml.sgn": full, "SKStandard-User.xml.sgn": "<softKeyCfg/>",
-		"SEP0000DE000009.cnf.xml": full, "dsp.zz.sgn": "firmware"} {
-		got, f, err := r.get(t, name, source.HTTPS)
-		if err != nil {
-			t.Fatalf("%s: %v", name, err)
+	r.certs.Store(keys.phone.Cert)
+	phone := certSum(keys.phone.Cert)
+	cases := []struct {
+		name string
+		peer []byte
+		want string // "" is refused
+	}{
+		{"SKStandard-User.xml.sgn", nil, "<softKeyCfg/>"},
+		{"dsp.zz.sgn", nil, "firmware"},
+		{"SEP0000DE000009.cnf.xml.sgn", phone, full},
+		{"SEP0000DE000009.cnf.xml", phone, full},
+		{"SEP0000DE000009.cnf.xml.sgn", nil, ""},
+		{"SEP0000DE000009.cnf.xml", nil, ""},
+		{"SEP0000DE000009.cnf.xml.sgn", certSum(keys.tftp2.Cert), ""},
+		{"SEP0000DE000009.cnf.xml", phone[:16], ""},
+	}
+	for _, c := range cases {
+		got, f, err := r.getFrom(t, r.step, c.name, source.HTTPS, c.peer)
+		if c.want == "" {
+			if !errors.Is(err, source.ErrDenied) {
+				t.Errorf("%s over HTTPS, client certificate %x: %v (%d bytes), want denied", c.name, c.peer, err, len(got))
+			}
+			continue
 		}
-		if string(got) != want || source.SignerOf(f) != "" {
-			t.Errorf("%s over HTTPS: %d bytes (signer %q), want the unsigned file", name, len(got), source.SignerOf(f))
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if string(got) != c.want || source.SignerOf(f) != "" {
+			t.Errorf("%s over HTTPS: %d bytes (signer %q), want the unsigned file", c.name, len(got), source.SignerOf(f))
 		}
 	}
 	if r.signs.Load() != 0 {
 		t.Errorf("%d signings over HTTPS", r.signs.Load())
+	}
+	if !strings.Contains(r.logs(), "its configuration in clear is refused") {
+		t.Errorf("the refusal is not logged:\n%s", r.logs())
+	}
+	r.certs.Store(nil)
+	r.step.HandleChange(context.Background(), store.Change{Kind: domain.KindDevice, Key: "SEP0000DE000009", Op: store.OpUpdate})
+	if _, _, err := r.getFrom(t, r.step, "SEP0000DE000009.cnf.xml", source.HTTPS, phone); !errors.Is(err, source.ErrDenied) {
+		t.Errorf("a device whose certificate was deleted: %v, want denied", err)
 	}
 }
 
