@@ -193,6 +193,19 @@ func testLargeCustomFile(t *testing.T, driver, db string, openSQL func(*testing.
 		t.Fatalf("file put: %s", out)
 	}
 	t.Logf("%s: put 40 MiB in %v", driver, time.Since(start).Round(time.Millisecond))
+	// Each server learns of the new file from its change feed, a moment
+	// after the commit (longer on a loaded machine): until then it is not
+	// found there. Wait for that (a HEAD), then fetch everywhere at once.
+	for _, s := range servers {
+		waitFor(t, 20*time.Second, "loads/big.sbn on "+s.name, func() bool {
+			resp, err := http.Head("http://" + s.http + "/loads/big.sbn")
+			if err != nil {
+				return false
+			}
+			resp.Body.Close()
+			return resp.StatusCode == http.StatusOK
+		})
+	}
 	start = time.Now()
 	var wg sync.WaitGroup
 	for _, s := range servers {
