@@ -61,6 +61,8 @@ func (rc recordCmd) command() *cobra.Command {
 		parent.AddCommand(newTimelineCmd(&cf), newDeviceCertCmd())
 	case domain.KindRemote:
 		parent.AddCommand(newRemoteStatusCmd(&cf))
+	case domain.KindServer:
+		parent.AddCommand(newServerCertCmd())
 	}
 	return parent
 }

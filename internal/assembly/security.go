@@ -21,11 +21,13 @@ import (
 )
 
 // security is the cluster's security state: the ClusterSecurityMode and
-// signature-hash parameters and the signing keys, reloaded from the
-// database when a rotation changes them (a change event of kind keys), and
-// published as the signed.State the signed step serves with and the
-// certificate HTTPS 6971 presents.
+// signature-hash parameters, the signing keys and the call-control
+// servers' certificates the CTL lists, reloaded from the database when a
+// rotation or a server changes them (a change event of kind keys or
+// server), and published as the signed.State the signed step serves with
+// and the certificate HTTPS 6971 presents.
 type security struct {
+	st     store.Store
 	keys   store.KeyStore // nil: the backend keeps no keys
 	secret []byte         // unseals the private keys; nil: they cannot be used
 	log    *slog.Logger
@@ -34,6 +36,7 @@ type security struct {
 	mixed bool
 	hash  trust.Hash
 	ring  *keys.Keyring // nil: no keys (or they cannot be unsealed)
+	ccm   []keys.CallControl
 
 	state atomic.Pointer[signed.State]
 	cert  atomic.Pointer[tls.Certificate]
@@ -41,7 +44,7 @@ type security struct {
 
 // newSecurity loads the keys and publishes the state of params.
 func newSecurity(ctx context.Context, st store.Store, secret []byte, params domain.ParamValues, log *slog.Logger) *security {
-	c := &security{secret: secret, log: log}
+	c := &security{st: st, secret: secret, log: log}
 	c.keys, _ = store.KeysOf(st)
 	c.mixed, c.hash = modeOf(params)
 	c.reload(ctx)
@@ -70,33 +73,37 @@ func (c *security) setParams(p domain.ParamValues) {
 	c.publish()
 }
 
-// reload reads the keys again and publishes them when they changed (a
-// new state makes every signed file again: a resync with the same keys
-// must not).
+// reload reads the keys and the call-control certificates again and
+// publishes them when they changed (a new state makes every signed file
+// again: a resync with the same keys must not).
 func (c *security) reload(ctx context.Context) {
 	ring, err := c.loadRing(ctx)
+	ccm, ccmErr := c.loadCallControl(ctx)
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if ccmErr != nil && ccm == nil {
+		c.log.Error("call-control certificates not reloaded; keeping the current ones", "err", ccmErr)
+		ccm = c.ccm
+	} else if ccmErr != nil {
+		c.log.Error("call-control certificates left out of the CTL", "err", ccmErr)
+	}
+	changed := c.state.Load() == nil || !sameCallControl(c.ccm, ccm)
+	c.ccm = ccm
 	switch {
 	case err == nil:
-		if c.state.Load() != nil && sameKeys(c.ring, ring) {
-			return
-		}
+		changed = changed || !sameKeys(c.ring, ring)
 		c.ring = ring
 	case errors.Is(err, keys.ErrNoKeys):
-		if c.state.Load() != nil && c.ring == nil {
-			return
-		}
+		changed = changed || c.ring != nil
 		c.ring = nil
 	default:
 		// Keep the keys in use: a database that went away must not
 		// make a secure cluster serve unsigned files.
 		c.log.Error("signing keys not reloaded; keeping the current ones", "err", err)
-		if c.state.Load() != nil {
-			return
-		}
 	}
-	c.publish()
+	if changed {
+		c.publish()
+	}
 }
 
 // sameKeys reports whether two keyrings hold the same keys.
@@ -106,6 +113,24 @@ func sameKeys(a, b *keys.Keyring) bool {
 	}
 	ka, kb := a.Keys(), b.Keys()
 	return slices.EqualFunc(ka, kb, func(x, y store.Key) bool { return x.ID == y.ID })
+}
+
+// sameCallControl reports whether two lists of call-control servers name
+// the same servers, hosts and certificates.
+func sameCallControl(a, b []keys.CallControl) bool {
+	return slices.EqualFunc(a, b, func(x, y keys.CallControl) bool {
+		return x.Name == y.Name && x.Host == y.Host && x.Cert.Equal(y.Cert)
+	})
+}
+
+// loadCallControl reads the call-control servers' certificates (see
+// keys.LoadCallControl: on a certificate left out, the others and an
+// error).
+func (c *security) loadCallControl(ctx context.Context) ([]keys.CallControl, error) {
+	if c.keys == nil {
+		return nil, nil
+	}
+	return keys.LoadCallControl(ctx, c.st, c.keys)
 }
 
 // loadRing reads and unseals the keys.
@@ -142,8 +167,8 @@ func (c *security) publish() {
 	}
 	st.Signer = ring.TFTP()
 	st.SignerName = keyName(st.Signer)
-	hash := c.hash
-	st.TrustList = func(name string, ctl bool) ([]byte, error) { return ring.TrustList(name, ctl, hash, time.Now()) }
+	hash, ccm := c.hash, c.ccm
+	st.TrustList = func(name string, ctl bool) ([]byte, error) { return ring.TrustList(name, ctl, hash, time.Now(), ccm) }
 	st.ListSignerName = keyName(ring.ListSigner())
 	c.state.Store(st)
 	cert := ring.TFTPCertificate()
@@ -183,10 +208,11 @@ func (c *security) deviceCert(ctx context.Context, device string) (*x509.Certifi
 
 var _ store.ChangeHandler = (*security)(nil)
 
-// HandleChange implements store.ChangeHandler: a rotation (or a resync)
-// reloads the keys.
+// HandleChange implements store.ChangeHandler: a rotation, a change of a
+// server (its host or certificate) or a resync reloads the keys and the
+// call-control certificates.
 func (c *security) HandleChange(ctx context.Context, ch store.Change) {
-	if ch.Kind == store.KindKeys || ch.Kind == store.KindResync {
+	if ch.Kind == store.KindKeys || ch.Kind == domain.KindServer || ch.Kind == store.KindResync {
 		c.reload(ctx)
 	}
 }

@@ -34,7 +34,7 @@ func BenchmarkTrustList(b *testing.B) {
 		b.Run(h.name, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				itl, err := k.TrustList("ITLFile.tlv", false, h.hash, now)
+				itl, err := k.TrustList("ITLFile.tlv", false, h.hash, now, nil)
 				if err != nil {
 					b.Fatal(err)
 				}

@@ -93,7 +93,7 @@ func checkActive(t *testing.T, s store.KeyStore, round int) {
 	if n[store.KeySAST] > 2 || n[store.KeyTFTP] != 1 {
 		t.Errorf("round %d: active keys %v", round, n)
 	}
-	list, err := k.TrustList("ITLFile.tlv", false, 0, time.Now())
+	list, err := k.TrustList("ITLFile.tlv", false, 0, time.Now(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,6 +3,7 @@ package keys_test
 import (
 	"crypto/rand"
 	"crypto/rsa"
+	"errors"
 	"testing"
 
 	"cmtftp/internal/keys"
@@ -47,6 +48,26 @@ func FuzzUnseal(f *testing.F) {
 			if !priv.Public().(*rsa.PublicKey).Equal(s.Public()) {
 				t.Fatal("other bytes opened to another key")
 			}
+		}
+	})
+}
+
+// FuzzParseServerCert: no input panics; what is taken parses again to
+// itself, and what is refused is refused as ErrServerCert.
+func FuzzParseServerCert(f *testing.F) {
+	f.Add(phoneCert(f))
+	f.Add([]byte("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"))
+	f.Add([]byte{0x30, 0x82})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		der, err := keys.ParseServerCert(data)
+		if err != nil {
+			if !errors.Is(err, keys.ErrServerCert) {
+				t.Fatalf("refused with %v, not ErrServerCert", err)
+			}
+			return
+		}
+		if again, err := keys.ParseServerCert(der); err != nil || string(again) != string(der) {
+			t.Fatalf("taken once, then %v", err)
 		}
 	})
 }

@@ -104,7 +104,7 @@ func TestRotateRollover(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		list, err := k.TrustList("ITLFile.tlv", false, trust.SHA512, time.Now())
+		list, err := k.TrustList("ITLFile.tlv", false, trust.SHA512, time.Now(), nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -275,7 +275,7 @@ func TestECHTTPSKey(t *testing.T) {
 	if _, ok := k.HTTPS(); ok || k.SignerVersion() != (trust.Version{Major: 1, Minor: 0}) || keyOf(k.TFTPCertificate().Leaf) != "RSA 1024" {
 		t.Errorf("after a rotation to RSA: HTTPS key %v, signer version %v, HTTPS %s", ok, k.SignerVersion(), keyOf(k.TFTPCertificate().Leaf))
 	}
-	list, err := k.TrustList("ITLFile.tlv", false, 0, time.Time{})
+	list, err := k.TrustList("ITLFile.tlv", false, 0, time.Time{}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -296,7 +296,7 @@ func checkECList(t *testing.T, round int, k *keys.Keyring, prev []trust.Record) 
 	if v := k.SignerVersion(); v != (trust.Version{Major: 1, Minor: 1}) {
 		t.Errorf("round %d: signer version %v, want 1.1", round, v)
 	}
-	list, err := k.TrustList("ITLFile.tlv", false, trust.SHA1, time.Time{})
+	list, err := k.TrustList("ITLFile.tlv", false, trust.SHA1, time.Time{}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -347,7 +347,7 @@ func TestCTL(t *testing.T) {
 		ctl  bool
 		want string
 	}{{false, ""}, {true, "tftp.example.net"}} {
-		list, err := k.TrustList("CTLFile.tlv", tc.ctl, 0, time.Now())
+		list, err := k.TrustList("CTLFile.tlv", tc.ctl, 0, time.Now(), nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -390,7 +390,7 @@ func TestRotateHeals(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	before, err := k.TrustList("ITLFile.tlv", false, 0, time.Time{})
+	before, err := k.TrustList("ITLFile.tlv", false, 0, time.Time{}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -401,13 +401,13 @@ func TestRotateHeals(t *testing.T) {
 	if k, err = keys.Load(ctx, s, secret); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := k.TrustList("ITLFile.tlv", false, 0, time.Time{}); !errors.Is(err, trust.ErrTooManySAST) {
+	if _, err := k.TrustList("ITLFile.tlv", false, 0, time.Time{}, nil); !errors.Is(err, trust.ErrTooManySAST) {
 		t.Errorf("three SASTs: %v, want ErrTooManySAST", err)
 	}
 	if k, err = keys.Rotate(ctx, s, secret, keys.Options{}); err != nil {
 		t.Fatal(err)
 	}
-	list, err := k.TrustList("ITLFile.tlv", false, 0, time.Time{})
+	list, err := k.TrustList("ITLFile.tlv", false, 0, time.Time{}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

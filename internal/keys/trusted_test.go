@@ -78,7 +78,7 @@ func checkTrusted(t *testing.T, ks store.KeyStore, signed []byte, want bool) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	itl, err := k.TrustList("ITLFile.tlv", false, 0, time.Now())
+	itl, err := k.TrustList("ITLFile.tlv", false, 0, time.Now(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

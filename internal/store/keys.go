@@ -64,8 +64,8 @@ type Key struct {
 	Retired bool `json:"retired"`
 }
 
-// KeyStore keeps the signing keys and the devices' certificates. Both
-// backends implement it.
+// KeyStore keeps the signing keys, the devices' certificates and the
+// call-control servers' certificates. Both backends implement it.
 type KeyStore interface {
 	// RotateKeys adds the keys add (their ID and Created are set by the
 	// store and returned) and marks the keys whose IDs are in retire
@@ -92,6 +92,18 @@ type KeyStore interface {
 	// DeviceCert returns the device's certificate (DER), ErrNotFound when
 	// it has none. Deleting the device deletes its certificate.
 	DeviceCert(ctx context.Context, device string) ([]byte, error)
+	// PutServerCert stores the certificate (DER) of the call-control
+	// server named server (its CallManager certificate, which the CTL
+	// lists), replacing any; the server must exist (ErrNotFound). It
+	// causes a change event of the server (kind server, op update).
+	PutServerCert(ctx context.Context, server string, der []byte) error
+	// DeleteServerCert removes the server's certificate (ErrNotFound when
+	// it has none); a change event of the server.
+	DeleteServerCert(ctx context.Context, server string) error
+	// ServerCerts returns the servers' certificates (DER) by server name;
+	// a server without one is not in the map. Deleting a server deletes
+	// its certificate.
+	ServerCerts(ctx context.Context) (map[string][]byte, error)
 }
 
 // KeysOf returns s as a KeyStore, or an error when its backend keeps no

@@ -15,7 +15,8 @@ var _ store.KeyStore = (*DB)(nil)
 
 // Statements of the key store (migrations 00007 of SQLite, 00006 of
 // PostgreSQL). A rotation logs its one change through a key_rotations row,
-// whose trigger writes the change log.
+// whose trigger writes the change log; the certificate tables' triggers log
+// a change of their device or server.
 const (
 	keysSQL         = "SELECT id, role, cert, sealed, created, retired FROM signing_keys ORDER BY id"
 	activeKeysSQL   = "SELECT id, role, cert, sealed, created, retired FROM signing_keys WHERE NOT retired ORDER BY id"
@@ -28,6 +29,11 @@ const (
 	putCertSQL      = "INSERT INTO device_certs (device, cert) VALUES (?, ?) ON CONFLICT (device) DO UPDATE SET cert = excluded.cert"
 	deleteCertSQL   = "DELETE FROM device_certs WHERE device = ?"
 	deviceCertSQL   = "SELECT cert FROM device_certs WHERE device = ?"
+
+	serverSQL           = "SELECT 1 FROM servers WHERE name = ?"
+	putServerCertSQL    = "INSERT INTO server_certs (server, cert) VALUES (?, ?) ON CONFLICT (server) DO UPDATE SET cert = excluded.cert"
+	deleteServerCertSQL = "DELETE FROM server_certs WHERE server = ?"
+	serverCertsSQL      = "SELECT server, cert FROM server_certs ORDER BY server"
 )
 
 // RotateKeys implements store.KeyStore. On PostgreSQL the transaction
@@ -144,37 +150,62 @@ func (s *DB) Keys(ctx context.Context, retired bool) ([]store.Key, error) {
 	return keys, s.wrap(errors.Join(rows.Err(), rows.Close()))
 }
 
-// PutDeviceCert implements store.KeyStore.
-func (s *DB) PutDeviceCert(ctx context.Context, device string, der []byte) error {
+// certTable is a table of certificates of one kind of record (devices or
+// servers): the statements that find the record and put and delete its
+// certificate.
+type certTable struct {
+	kind                      string // "device", "server": for errors
+	parentSQL, putSQL, delSQL string
+}
+
+// The certificate tables of the key store.
+var (
+	deviceCerts = certTable{"device", deviceSQL, putCertSQL, deleteCertSQL}
+	serverCerts = certTable{"server", serverSQL, putServerCertSQL, deleteServerCertSQL}
+)
+
+// putCert stores der as the certificate of the record name of t's kind,
+// which must exist.
+func (s *DB) putCert(ctx context.Context, t certTable, name string, der []byte) error {
 	if len(der) == 0 {
-		return fmt.Errorf("certificate of %s: empty: %w", device, domain.ErrInvalid)
+		return fmt.Errorf("certificate of %s %s: empty: %w", t.kind, name, domain.ErrInvalid)
 	}
 	return s.inTx(ctx, func(x *tx) error {
 		var one int
-		err := x.queryRow(deviceSQL, device).Scan(&one)
+		err := x.queryRow(t.parentSQL, name).Scan(&one)
 		if errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("device %s: %w", device, domain.ErrNotFound)
+			return fmt.Errorf("%s %s: %w", t.kind, name, domain.ErrNotFound)
 		}
 		if err != nil {
 			return err
 		}
-		_, err = x.exec(putCertSQL, device, der)
+		_, err = x.exec(t.putSQL, name, der)
 		return err
 	})
 }
 
-// DeleteDeviceCert implements store.KeyStore.
-func (s *DB) DeleteDeviceCert(ctx context.Context, device string) error {
+// deleteCert removes the certificate of the record name of t's kind.
+func (s *DB) deleteCert(ctx context.Context, t certTable, name string) error {
 	return s.inTx(ctx, func(x *tx) error {
-		res, err := x.exec(deleteCertSQL, device)
+		res, err := x.exec(t.delSQL, name)
 		if err != nil {
 			return err
 		}
 		if n, err := res.RowsAffected(); err != nil || n == 0 {
-			return errors.Join(fmt.Errorf("certificate of device %s: %w", device, domain.ErrNotFound), err)
+			return errors.Join(fmt.Errorf("certificate of %s %s: %w", t.kind, name, domain.ErrNotFound), err)
 		}
 		return nil
 	})
+}
+
+// PutDeviceCert implements store.KeyStore.
+func (s *DB) PutDeviceCert(ctx context.Context, device string, der []byte) error {
+	return s.putCert(ctx, deviceCerts, device, der)
+}
+
+// DeleteDeviceCert implements store.KeyStore.
+func (s *DB) DeleteDeviceCert(ctx context.Context, device string) error {
+	return s.deleteCert(ctx, deviceCerts, device)
 }
 
 // DeviceCert implements store.KeyStore.
@@ -185,4 +216,33 @@ func (s *DB) DeviceCert(ctx context.Context, device string) ([]byte, error) {
 		return nil, fmt.Errorf("certificate of device %s: %w", device, domain.ErrNotFound)
 	}
 	return der, s.wrap(err)
+}
+
+// PutServerCert implements store.KeyStore.
+func (s *DB) PutServerCert(ctx context.Context, server string, der []byte) error {
+	return s.putCert(ctx, serverCerts, server, der)
+}
+
+// DeleteServerCert implements store.KeyStore.
+func (s *DB) DeleteServerCert(ctx context.Context, server string) error {
+	return s.deleteCert(ctx, serverCerts, server)
+}
+
+// ServerCerts implements store.KeyStore.
+func (s *DB) ServerCerts(ctx context.Context) (map[string][]byte, error) {
+	rows, err := dbReader{s, ctx}.query(serverCertsSQL)
+	if err != nil {
+		return nil, s.wrap(err)
+	}
+	out := map[string][]byte{}
+	for rows.Next() {
+		var name string
+		var der []byte
+		if err := rows.Scan(&name, &der); err != nil {
+			rows.Close()
+			return nil, s.wrap(err)
+		}
+		out[name] = der
+	}
+	return out, s.wrap(errors.Join(rows.Err(), rows.Close()))
 }

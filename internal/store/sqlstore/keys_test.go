@@ -17,8 +17,12 @@ import (
 	"cmtftp/internal/store/sqlstore"
 )
 
-// keysDevice is a device of storetest.Site.
-const keysDevice = "SEP001122AABB02"
+// keysDevice is a device of storetest.Site, keysServer one of its
+// call-control servers.
+const (
+	keysDevice = "SEP001122AABB02"
+	keysServer = "cm1"
+)
 
 // changesAfter returns the change log's rows after id as "op kind key".
 func changesAfter(t *testing.T, s *sqlstore.DB, id int64) []string {
@@ -333,6 +337,9 @@ func TestKeysMigrationDownUp(t *testing.T) {
 			if err := s.PutDeviceCert(ctx, keysDevice, []byte("der")); err != nil {
 				t.Fatal(err)
 			}
+			if err := s.PutServerCert(ctx, keysServer, []byte("der")); err != nil {
+				t.Fatal(err)
+			}
 			m := keysMigrations[b.name]
 			p, err := goose.NewProvider(m.dialect, s.SQL(), os.DirFS(m.dir))
 			if err != nil {
@@ -342,7 +349,7 @@ func TestKeysMigrationDownUp(t *testing.T) {
 			if _, err := p.DownTo(ctx, m.before); err != nil {
 				t.Fatal(err)
 			}
-			for _, tbl := range []string{"signing_keys", "key_rotations", "device_certs"} {
+			for _, tbl := range []string{"signing_keys", "key_rotations", "device_certs", "server_certs"} {
 				if _, err := s.SQL().ExecContext(ctx, "SELECT 1 FROM "+tbl); err == nil {
 					t.Errorf("%s is still there after down", tbl)
 				}
@@ -372,11 +379,104 @@ func checkKeysAfterUp(t *testing.T, s *sqlstore.DB) {
 	if _, err := s.RotateKeys(ctx, nil, []store.Key{{Role: store.KeyTFTP, Cert: []byte("c"), Sealed: []byte("s")}}, nil); err != nil {
 		t.Fatal(err)
 	}
+	if certs, err := s.ServerCerts(ctx); err != nil || len(certs) != 0 {
+		t.Errorf("server certificates after down and up: %d, %v", len(certs), err)
+	}
 	if err := s.PutDeviceCert(ctx, keysDevice, []byte("der")); err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"update keys ", "update device " + keysDevice}
+	if err := s.PutServerCert(ctx, keysServer, []byte("der")); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"update keys ", "update device " + keysDevice, "update server " + keysServer}
 	if got := changesAfter(t, s, before); !slices.Equal(got, want) {
 		t.Errorf("changes after down and up: %q, want %q", got, want)
+	}
+}
+
+// TestServerCert: a call-control server's certificate is put, replaced,
+// listed and deleted, each write a change of the server; an unknown
+// server, an empty certificate, or deleting one the server has not, fail;
+// deleting the server deletes its certificate, renaming it carries it.
+func TestServerCert(t *testing.T) {
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			ctx := context.Background()
+			s := siteStore(t, b.make(t))
+			if certs, err := s.ServerCerts(ctx); err != nil || len(certs) != 0 {
+				t.Errorf("no certificates yet: %d, %v", len(certs), err)
+			}
+			if err := s.PutServerCert(ctx, "nope", []byte("der")); !errors.Is(err, domain.ErrNotFound) {
+				t.Errorf("certificate of an unknown server: %v, want ErrNotFound", err)
+			}
+			if err := s.PutServerCert(ctx, keysServer, nil); !errors.Is(err, domain.ErrInvalid) {
+				t.Errorf("an empty certificate: %v, want ErrInvalid", err)
+			}
+			if err := s.DeleteServerCert(ctx, keysServer); !errors.Is(err, domain.ErrNotFound) {
+				t.Errorf("deleting a certificate the server has not: %v, want ErrNotFound", err)
+			}
+			before := lastChange(t, s)
+			for _, w := range []struct{ server, der string }{{keysServer, "der-1"}, {"cm2", "der-2"}, {keysServer, "der-3"}} {
+				if err := s.PutServerCert(ctx, w.server, []byte(w.der)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			checkServerCerts(t, s, map[string]string{keysServer: "der-3", "cm2": "der-2"})
+			if err := s.DeleteServerCert(ctx, "cm2"); err != nil {
+				t.Fatal(err)
+			}
+			checkServerCerts(t, s, map[string]string{keysServer: "der-3"})
+			want := []string{"update server " + keysServer, "update server cm2", "update server " + keysServer, "update server cm2"}
+			if got := changesAfter(t, s, before); !slices.Equal(got, want) {
+				t.Errorf("changes %q, want %q", got, want)
+			}
+			checkServerCertCascade(t, s)
+		})
+	}
+}
+
+// checkServerCerts checks that ServerCerts holds exactly want.
+func checkServerCerts(t *testing.T, s *sqlstore.DB, want map[string]string) {
+	t.Helper()
+	certs, err := s.ServerCerts(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for k, v := range certs {
+		got[k] = string(v)
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("server certificates %v, want %v", got, want)
+	}
+}
+
+// checkServerCertCascade: renaming a server (plain SQL) carries its
+// certificate, logged as a change of the new name; deleting it deletes
+// the certificate with no change of its own.
+func checkServerCertCascade(t *testing.T, s *sqlstore.DB) {
+	t.Helper()
+	ctx := context.Background()
+	if _, err := s.Put(ctx, &domain.Server{Name: "cm9", Host: "192.0.2.29"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.PutServerCert(ctx, "cm9", []byte("der-9")); err != nil {
+		t.Fatal(err)
+	}
+	before := lastChange(t, s)
+	if _, err := s.SQL().ExecContext(ctx, "UPDATE servers SET name = 'cm9b' WHERE name = 'cm9'"); err != nil {
+		t.Fatal(err)
+	}
+	checkServerCerts(t, s, map[string]string{keysServer: "der-3", "cm9b": "der-9"})
+	if got := changesAfter(t, s, before); !slices.Contains(got, "update server cm9b") || !slices.Contains(got, "delete server cm9") {
+		t.Errorf("renaming the server logged %q", got)
+	}
+	before = lastChange(t, s)
+	if err := s.Delete(ctx, domain.KindServer, "cm9b"); err != nil {
+		t.Fatal(err)
+	}
+	checkServerCerts(t, s, map[string]string{keysServer: "der-3"})
+	if got := changesAfter(t, s, before); !slices.Equal(got, []string{"delete server cm9b"}) {
+		t.Errorf("deleting the server logged %q, want only its deletion", got)
 	}
 }

@@ -1,4 +1,4 @@
--- Signing keys and device certificates (issue 16, internal/store/keys.go's
+-- Signing keys, device and call-control server certificates (issue 16, internal/store/keys.go's
 -- store.KeyStore; internal/store/sqlstore/keys.go).
 --
 -- signing_keys holds the SAST, TFTP (RSA) and optional HTTPS (EC) key pairs:
@@ -19,6 +19,12 @@
 -- its encrypted configuration's key is encrypted. A change is a change of
 -- the device (kind 'device', op 'update') through cmtftp_log_change, like
 -- device_lines; the row goes with its device (ON DELETE CASCADE).
+--
+-- server_certs holds a call-control server's certificate (DER, RSA: its
+-- CallManager certificate), which the CTL lists as a CCM record named by the
+-- server's host. A change is a change of the server (kind 'server', op
+-- 'update') through cmtftp_log_change, as device_certs is of its device;
+-- the row goes with its server (ON DELETE CASCADE).
 -- Times are microseconds since the Unix epoch, as in the change log.
 
 -- +goose Up
@@ -42,6 +48,11 @@ CREATE TABLE device_certs (
   cert BYTEA NOT NULL
 );
 
+CREATE TABLE server_certs (
+  server TEXT PRIMARY KEY REFERENCES servers(name) ON DELETE CASCADE ON UPDATE CASCADE,
+  cert BYTEA NOT NULL
+);
+
 -- cmtftp_log_keys logs one change of the keys (kind 'keys', key '') per
 -- key_rotations row, as cmtftp_log_change does for the records.
 -- +goose StatementBegin
@@ -60,7 +71,11 @@ CREATE TRIGGER key_rotations_changes AFTER INSERT ON key_rotations
 CREATE TRIGGER device_certs_changes AFTER INSERT OR UPDATE OR DELETE ON device_certs
   FOR EACH ROW EXECUTE FUNCTION cmtftp_log_change('device', 'device', 'devices', 'name');
 
+CREATE TRIGGER server_certs_changes AFTER INSERT OR UPDATE OR DELETE ON server_certs
+  FOR EACH ROW EXECUTE FUNCTION cmtftp_log_change('server', 'server', 'servers', 'name');
+
 -- +goose Down
+DROP TABLE IF EXISTS server_certs;
 DROP TABLE IF EXISTS device_certs;
 DROP TABLE IF EXISTS key_rotations;
 DROP TABLE IF EXISTS signing_keys;

@@ -1,4 +1,4 @@
--- Signing keys and device certificates (issue 16, internal/store/keys.go's
+-- Signing keys, device and call-control server certificates (issue 16, internal/store/keys.go's
 -- store.KeyStore; internal/store/sqlstore/keys.go).
 --
 -- signing_keys holds the SAST, TFTP (RSA) and optional HTTPS (EC) key pairs:
@@ -21,6 +21,13 @@
 -- with its device (ON DELETE CASCADE). A later rebuild of devices (as in
 -- 00004) must copy and drop device_certs with the other children: dropping
 -- devices while foreign keys are on deletes its certificates.
+--
+-- server_certs holds a call-control server's certificate (DER, RSA: its
+-- CallManager certificate), which the CTL lists as a CCM record named by the
+-- server's host. A change is a change of the server (kind 'server', op
+-- 'update'), as device_certs is of its device; the row goes with its server
+-- (ON DELETE CASCADE), and a later rebuild of servers must copy and drop
+-- server_certs likewise.
 -- Times are microseconds since the Unix epoch, as in the change log.
 
 -- +goose Up
@@ -41,6 +48,11 @@ CREATE TABLE key_rotations (
 
 CREATE TABLE device_certs (
   device TEXT PRIMARY KEY REFERENCES devices(name) ON DELETE CASCADE ON UPDATE CASCADE,
+  cert BLOB NOT NULL
+);
+
+CREATE TABLE server_certs (
+  server TEXT PRIMARY KEY REFERENCES servers(name) ON DELETE CASCADE ON UPDATE CASCADE,
   cert BLOB NOT NULL
 );
 
@@ -66,7 +78,25 @@ CREATE TRIGGER device_certs_upd AFTER UPDATE ON device_certs
 BEGIN INSERT INTO changes(kind, key, op, at) VALUES ('device', NEW.device, 'update', CAST((julianday('now') - 2440587.5) * 86400000000 AS INTEGER)); END;
 -- +goose StatementEnd
 
+-- +goose StatementBegin
+CREATE TRIGGER server_certs_ins AFTER INSERT ON server_certs
+WHEN EXISTS (SELECT 1 FROM servers WHERE name = NEW.server)
+BEGIN INSERT INTO changes(kind, key, op, at) VALUES ('server', NEW.server, 'update', CAST((julianday('now') - 2440587.5) * 86400000000 AS INTEGER)); END;
+-- +goose StatementEnd
+
+-- +goose StatementBegin
+CREATE TRIGGER server_certs_del AFTER DELETE ON server_certs
+WHEN EXISTS (SELECT 1 FROM servers WHERE name = OLD.server)
+BEGIN INSERT INTO changes(kind, key, op, at) VALUES ('server', OLD.server, 'update', CAST((julianday('now') - 2440587.5) * 86400000000 AS INTEGER)); END;
+-- +goose StatementEnd
+
+-- +goose StatementBegin
+CREATE TRIGGER server_certs_upd AFTER UPDATE ON server_certs
+BEGIN INSERT INTO changes(kind, key, op, at) VALUES ('server', NEW.server, 'update', CAST((julianday('now') - 2440587.5) * 86400000000 AS INTEGER)); END;
+-- +goose StatementEnd
+
 -- +goose Down
+DROP TABLE IF EXISTS server_certs;
 DROP TABLE IF EXISTS device_certs;
 DROP TABLE IF EXISTS key_rotations;
 DROP TABLE IF EXISTS signing_keys;
