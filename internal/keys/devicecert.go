@@ -20,14 +20,18 @@ var ErrDeviceCert = errors.New("keys: not a device certificate")
 // ParseDeviceCert returns the DER of a device certificate given as PEM
 // (its first CERTIFICATE block) or DER; it must be an X.509 certificate
 // of an RSA key.
-func ParseDeviceCert(data []byte) ([]byte, error) {
+func ParseDeviceCert(data []byte) ([]byte, error) { return parseRSACert(data, ErrDeviceCert) }
+
+// parseRSACert returns the DER of an X.509 certificate of an RSA key given
+// as PEM (its first CERTIFICATE block) or DER; its errors wrap kind.
+func parseRSACert(data []byte, kind error) ([]byte, error) {
 	der := data
 	if i := bytes.Index(data, []byte("-----BEGIN")); i >= 0 {
 		der = nil
 		for rest := data[i:]; der == nil; {
 			var b *pem.Block
 			if b, rest = pem.Decode(rest); b == nil {
-				return nil, fmt.Errorf("%w: PEM without a CERTIFICATE block", ErrDeviceCert)
+				return nil, fmt.Errorf("%w: PEM without a CERTIFICATE block", kind)
 			}
 			if b.Type == "CERTIFICATE" {
 				der = b.Bytes
@@ -36,10 +40,10 @@ func ParseDeviceCert(data []byte) ([]byte, error) {
 	}
 	c, err := x509.ParseCertificate(der)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrDeviceCert, err)
+		return nil, fmt.Errorf("%w: %w", kind, err)
 	}
 	if _, ok := c.PublicKey.(*rsa.PublicKey); !ok {
-		return nil, fmt.Errorf("%w: %s has a %s key, not RSA", ErrDeviceCert, c.Subject, c.PublicKeyAlgorithm)
+		return nil, fmt.Errorf("%w: %s has a %s key, not RSA", kind, c.Subject, c.PublicKeyAlgorithm)
 	}
 	return der, nil
 }

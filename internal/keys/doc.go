@@ -4,8 +4,10 @@
 // HTTPS on 6971, and optionally an EC (P-256) HTTPS key pair that serves
 // HTTPS on 6971 instead — named in the trust lists as a second TFTP record,
 // at signer version 1.1 (§11.4, §1.1) — stored through store.KeyStore with
-// each private key sealed under the operator's secret; and the devices'
-// certificates.
+// each private key sealed under the operator's secret; other clusters'
+// TFTP certificates the lists also name (Trust, centralized TFTP); the
+// call-control servers' certificates the CTL lists as CallManager records;
+// and the devices' certificates.
 //
 // A private key never leaves this package in clear but as a crypto.Signer
 // (or the tls.Certificate of the TFTP key); the store, the logs and the

@@ -21,9 +21,9 @@ var ErrTrusted = errors.New("keys: not importable as another cluster's TFTP cert
 // (centralized TFTP; CUCM's bulk certificate import). This cluster's own
 // keys must exist (cmtftp keys init); no secret is needed.
 func Trust(ctx context.Context, ks store.KeyStore, data []byte) (store.Key, error) {
-	der, err := ParseDeviceCert(data) // the same checks: PEM or DER, X.509, RSA (a TFTP key signs files with RSA)
+	der, err := parseRSACert(data, ErrTrusted) // a TFTP key signs files with RSA
 	if err != nil {
-		return store.Key{}, fmt.Errorf("%w: %w", ErrTrusted, err)
+		return store.Key{}, err
 	}
 	active, err := ks.Keys(ctx, false)
 	if err != nil {

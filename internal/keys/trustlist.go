@@ -99,11 +99,7 @@ func (k *Keyring) entries(ctl bool) []trust.Entry {
 // given as PEM (its first CERTIFICATE block) or DER; it must be an X.509
 // certificate of an RSA key.
 func ParseServerCert(data []byte) ([]byte, error) {
-	der, err := ParseDeviceCert(data) // the same checks: PEM or DER, X.509, RSA
-	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrServerCert, err)
-	}
-	return der, nil
+	return parseRSACert(data, ErrServerCert)
 }
 
 // PutServerCert stores the certificate data (PEM or DER, see
