@@ -8,6 +8,7 @@ import (
 	"crypto/x509/pkix"
 	"encoding/hex"
 	"encoding/pem"
+	"errors"
 	"math/big"
 	"os"
 	"os/exec"
@@ -59,7 +60,7 @@ func (s *secureSite) run(t *testing.T, args ...string) string {
 	out, err := exec.Command(binary, args...).Output()
 	if err != nil {
 		var stderr []byte
-		if ee, ok := err.(*exec.ExitError); ok {
+		if ee := (*exec.ExitError)(nil); errors.As(err, &ee) {
 			stderr = ee.Stderr
 		}
 		t.Fatalf("cmtftp %s: %v\n%s", strings.Join(args, " "), err, stderr)
@@ -91,7 +92,7 @@ func (s *secureSite) tftpTry(t *testing.T, name string) ([]byte, int) {
 	t.Helper()
 	out := filepath.Join(t.TempDir(), "file")
 	err := exec.Command(needTool(t, "curl"), "-s", "--max-time", "20", "-o", out, "tftp://"+s.tftp+"/"+name).Run()
-	if ee, ok := err.(*exec.ExitError); ok && (ee.ExitCode() == curlTFTPNotFound || ee.ExitCode() == curlTFTPOther) {
+	if ee := (*exec.ExitError)(nil); errors.As(err, &ee) && (ee.ExitCode() == curlTFTPNotFound || ee.ExitCode() == curlTFTPOther) {
 		return nil, ee.ExitCode()
 	}
 	if err != nil {
@@ -296,8 +297,8 @@ func checkEncrypted(t *testing.T, s *secureSite, records []trust.Record) {
 	const curlTFTPDenied = 69 // CURLE_TFTP_PERM: TFTP ERROR 2, access violation
 	denied := func(name string) bool {
 		err := exec.Command(needTool(t, "curl"), "-s", "--max-time", "20", "-o", os.DevNull, "tftp://"+s.tftp+"/"+name).Run()
-		ee, ok := err.(*exec.ExitError)
-		return ok && ee.ExitCode() == curlTFTPDenied
+		var ee *exec.ExitError
+		return errors.As(err, &ee) && ee.ExitCode() == curlTFTPDenied
 	}
 	mustCLI(t, s.admin, "device", "set", dev, "--security-mode", "encrypted")
 	waitUntil(t, func() bool { return denied(dev + ".cnf.xml") })

@@ -3,6 +3,7 @@ package signed
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -101,7 +102,7 @@ func TestFileReadAt(t *testing.T) {
 			if !bytes.Equal(p[:m], want) {
 				t.Fatalf("ReadAt(%d bytes, %d) = %q, want %q", n, off, p[:m], want)
 			}
-			if m < n && err != io.EOF {
+			if m < n && !errors.Is(err, io.EOF) {
 				t.Fatalf("ReadAt(%d bytes, %d): short read with %v", n, off, err)
 			}
 		}
