@@ -291,14 +291,13 @@ func newCentralSecure(t *testing.T) *centralSecure {
 // centralized TFTP. An 8841 asks for its per-device lists (CTLSEP/ITLSEP
 // <MAC>), which M does not know and so fetches from R: it boots on the
 // leap of faith and holding R's list. A 7961 asks for the cluster's
-// CTLFile.tlv and ITLFile.tlv, which come before its configuration, so on
-// its very first boot M cannot know it is R's: it gets M's lists, and M's
-// lists do not vouch for R's TFTP key, so R's signed configuration is
-// refused — the phone must first hold R's list, unless R's TFTP
-// certificate was imported into M (TestCentralizedTrustImport). Holding it (the next boot,
-// when the affinity knows the phone, or a list M serves that R's phone
-// refuses and keeps its own), it boots. The cases run in order, all from
-// 127.0.0.1.
+// CTLFile.tlv and ITLFile.tlv, which always come from M (they come before
+// the configuration, from an address that may have been another
+// cluster's phone's): on its very first boot it installs M's lists, which
+// do not vouch for R's TFTP key, so R's signed configuration is refused —
+// unless R's TFTP certificate was imported into M
+// (TestCentralizedTrustImport). Holding R's list, it refuses M's ("Trust
+// List update failed"), keeps R's and boots. All from 127.0.0.1.
 func TestCentralizedSecureBoot(t *testing.T) {
 	x := newCentralSecure(t)
 	installed := filepath.Join(t.TempDir(), "r-itl.tlv")

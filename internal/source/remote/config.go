@@ -34,14 +34,19 @@ const (
 // regard to case against the cleaned name; a pattern without '/' also
 // against its last element) of the files every cluster has its own signed
 // copy of: ring lists, softkey and dial-rule files, locale files, their
-// .sgn, and the trust lists (a phone of a secure cluster takes only its
-// own cluster's). A device whose configuration came from another cluster
-// gets these from that cluster first (home-cluster affinity).
+// .sgn. A device whose configuration came from another cluster gets these
+// from that cluster first (home-cluster affinity). Not the trust lists:
+// a phone asks them before its configuration, so the address it asks from
+// may still be a phone of another cluster's that had it before, and a
+// phone that installed the wrong cluster's list takes no file of its own
+// until the list is erased by hand. A phone of another cluster holding its
+// list refuses this cluster's and keeps its own; one without a list takes
+// this cluster's, which names the other cluster's TFTP certificate once
+// it is imported (cmtftp keys trust add).
 var defaultCommonFiles = []string{
 	"ringlist*.xml*", "distinctiveringlist*.xml*", // ring lists
 	"sk*.xml*", "dr*.xml*", // softkey and dial-rule files
 	"g3-tones.xml*", "*_*/*", // locales: tones, and the files of a Language_Country directory
-	"ctlfile.tlv", "itlfile.tlv", // the cluster's trust lists
 }
 
 // DefaultCommonFiles returns the default common-file patterns.
