@@ -91,6 +91,9 @@ func (c *security) reload(ctx context.Context) {
 	c.ccm = ccm
 	switch {
 	case err == nil:
+		if ring.LeftOut() != nil {
+			c.log.Error("signing keys", "err", ring.LeftOut())
+		}
 		changed = changed || !sameKeys(c.ring, ring)
 		c.ring = ring
 	case errors.Is(err, keys.ErrNoKeys):

@@ -36,7 +36,12 @@ type Keyring struct {
 	// trusted are other clusters' TFTP certificates the lists also name
 	// (store.KeyTrusted).
 	trusted []*x509.Certificate
+	leftOut error // the trusted certificates that could not be read
 }
+
+// LeftOut names the stored trusted certificates Load left out because they
+// could not be read (nil when none).
+func (k *Keyring) LeftOut() error { return k.leftOut }
 
 // Init creates the first keys — one SAST and one TFTP key pair (RSA), and
 // an EC HTTPS key pair when o.HTTPSKey is EC, sealed under secret — and
@@ -198,9 +203,12 @@ func Load(ctx context.Context, ks store.KeyStore, secret []byte) (*Keyring, erro
 	k := &Keyring{keys: active}
 	for _, key := range active {
 		if key.Role == store.KeyTrusted {
+			// One that does not parse (stored by plain SQL) is left out
+			// and named; it must not stop the cluster signing.
 			c, err := x509.ParseCertificate(key.Cert)
 			if err != nil {
-				return nil, fmt.Errorf("keys: trusted certificate %d: %w", key.ID, err)
+				k.leftOut = errors.Join(k.leftOut, fmt.Errorf("keys: trusted certificate %d left out of the lists: %w", key.ID, err))
+				continue
 			}
 			k.trusted = append(k.trusted, c)
 			continue

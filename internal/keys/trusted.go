@@ -3,6 +3,7 @@ package keys
 import (
 	"bytes"
 	"context"
+	"crypto/x509"
 	"errors"
 	"fmt"
 
@@ -38,6 +39,13 @@ func Trust(ctx context.Context, ks store.KeyStore, data []byte) (store.Key, erro
 		if bytes.Equal(k.Cert, der) {
 			return store.Key{}, fmt.Errorf("%w: it is key %d (%s) already", ErrTrusted, k.ID, k.Role)
 		}
+	}
+	c, err := x509.ParseCertificate(der)
+	if err != nil {
+		return store.Key{}, fmt.Errorf("%w: %w", ErrTrusted, err)
+	}
+	if err := fits(ctx, ks, addition{trusted: c}); err != nil {
+		return store.Key{}, err
 	}
 	added, err := ks.RotateKeys(ctx, ids, []store.Key{{Role: store.KeyTrusted, Cert: der, Sealed: []byte{}}}, nil)
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"math/big"
+	"strings"
 	"testing"
 	"time"
 
@@ -117,4 +118,64 @@ func ecCert(t *testing.T) []byte {
 		t.Fatal(err)
 	}
 	return der
+}
+
+// TestTrustRefusesOversize: importing other clusters' certificates one
+// by one stops, with trust.ErrTooLarge naming the size, at the first that
+// would take a list over 64 KiB; the lists of those accepted still build.
+func TestTrustRefusesOversize(t *testing.T) {
+	ctx := context.Background()
+	s := openStore(t)
+	if _, err := keys.Init(ctx, s, secret, keys.Options{TFTPNames: []string{"localhost"}}); err != nil {
+		t.Fatal(err)
+	}
+	accepted := 0
+	var err error
+	for _, c := range ccmCerts(t, 45, 2048) {
+		if _, err = keys.Trust(ctx, s, c.Cert.Raw); err != nil {
+			break
+		}
+		accepted++
+	}
+	if !errors.Is(err, trust.ErrTooLarge) || !strings.Contains(err.Error(), "bytes") || accepted < 20 || accepted >= 45 {
+		t.Fatalf("after %d accepted: %v, want ErrTooLarge naming the size", accepted, err)
+	}
+	k, err := keys.Load(ctx, s, secret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ctl := range []bool{false, true} {
+		list, err := k.TrustList("ext_ITLSEP001122AABBCC.tlv", ctl, 0, time.Now(), nil)
+		if err != nil || len(list) > trust.MaxTrustListSize {
+			t.Errorf("with %d trusted (ctl %v): %d bytes, %v", accepted, ctl, len(list), err)
+		}
+	}
+}
+
+// TestTrustedUnreadable: a trusted row that is no certificate (written by
+// plain SQL) is left out and named; the keys still load and sign.
+func TestTrustedUnreadable(t *testing.T) {
+	ctx := context.Background()
+	s := openStore(t)
+	if _, err := keys.Init(ctx, s, secret, fast); err != nil {
+		t.Fatal(err)
+	}
+	active, err := s.Keys(ctx, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := []int64{active[0].ID, active[1].ID}
+	if _, err := s.RotateKeys(ctx, ids, []store.Key{{Role: store.KeyTrusted, Cert: []byte("not DER"), Sealed: []byte{}}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	k, err := keys.Load(ctx, s, secret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if k.LeftOut() == nil || !strings.Contains(k.LeftOut().Error(), "left out") {
+		t.Fatalf("left out: %v", k.LeftOut())
+	}
+	if _, err := k.TrustList("ITLFile.tlv", false, 0, time.Now(), nil); err != nil {
+		t.Errorf("the list without it: %v", err)
+	}
 }

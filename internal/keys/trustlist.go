@@ -77,15 +77,25 @@ func (k *Keyring) TrustList(name string, ctl bool, hash trust.Hash, now time.Tim
 // records (the TFTP and HTTPS certificates and the trusted ones), with
 // their DNS names in a CTL.
 func (k *Keyring) entries(ctl bool) []trust.Entry {
-	var entries []trust.Entry
-	for _, s := range k.sasts {
-		entries = append(entries, trust.Entry{Role: trust.RoleSAST, Cert: s.Cert})
+	sasts := make([]*x509.Certificate, len(k.sasts))
+	for i, s := range k.sasts {
+		sasts[i] = s.Cert
 	}
-	certs := []*x509.Certificate{k.tftp.Cert}
+	servers := []*x509.Certificate{k.tftp.Cert}
 	if k.https != nil {
-		certs = append(certs, k.https.Cert)
+		servers = append(servers, k.https.Cert)
 	}
-	for _, c := range append(certs, k.trusted...) {
+	return listEntries(sasts, append(servers, k.trusted...), ctl)
+}
+
+// listEntries are the records of a list naming sasts (role SAST) and the
+// TFTP certificates tftp (role TFTP; in a CTL with their first DNS name).
+func listEntries(sasts, tftp []*x509.Certificate, ctl bool) []trust.Entry {
+	var entries []trust.Entry
+	for _, c := range sasts {
+		entries = append(entries, trust.Entry{Role: trust.RoleSAST, Cert: c})
+	}
+	for _, c := range tftp {
 		e := trust.Entry{Role: trust.RoleTFTP, Cert: c}
 		if ctl && len(c.DNSNames) > 0 {
 			e.DNSName = c.DNSNames[0]
@@ -112,6 +122,13 @@ func PutServerCert(ctx context.Context, ks store.KeyStore, server string, data [
 	}
 	info, err := Describe(der)
 	if err != nil {
+		return CertInfo{}, err
+	}
+	c, err := x509.ParseCertificate(der)
+	if err != nil {
+		return CertInfo{}, fmt.Errorf("%w: %w", ErrServerCert, err)
+	}
+	if err := fits(ctx, ks, addition{server: server, cert: c}); err != nil {
 		return CertInfo{}, err
 	}
 	if err := ks.PutServerCert(ctx, server, der); err != nil {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/ecdsa"
 	"crypto/rsa"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"time"
@@ -167,4 +168,39 @@ func checkKeys(entries []Entry, s Signer, sv Version) error {
 		}
 	}
 	return nil
+}
+
+// TrustListSize returns the size in bytes of the trust list BuildTrustList
+// makes of entries under name, signed by the key of signer (an RSA
+// certificate, listed as a SAST) with o. It needs no private key, so a
+// tool can refuse a change that would take a list over MaxTrustListSize
+// before it is made.
+func TrustListSize(name string, entries []Entry, signer *x509.Certificate, o TrustListOptions) (int, error) {
+	pub, ok := signer.PublicKey.(*rsa.PublicKey)
+	if !ok {
+		return 0, fmt.Errorf("signer %s: not an RSA key: %w", signer.Subject, ErrKey)
+	}
+	sigLen := pub.Size()
+	body := 0
+	for i, e := range entries {
+		b, err := appendRecord(nil, e)
+		if err != nil {
+			return 0, fmt.Errorf("record %d: %w", i, err)
+		}
+		body += len(b)
+	}
+	sv := o.SignerVersion
+	if sv == (Version{}) {
+		sv = Version{1, 0}
+	}
+	h := Header{Filename: name, Version: Version{1, 2}, SignerVersion: &sv, Hash: o.Hash,
+		SignerName: signer.Subject.String(), IssuerName: signer.Issuer.String(), Serial: serialBytes(signer)}
+	if !o.Time.IsZero() {
+		h.Timestamp, h.HasTimestamp = o.Time, true
+	}
+	parts, err := encodeHeader(&h, sigLen)
+	if err != nil {
+		return 0, err
+	}
+	return len(parts.before) + 3 + sigLen + len(parts.after) + body, nil
 }

@@ -341,3 +341,34 @@ func TestTrustListKeyRules(t *testing.T) {
 		})
 	}
 }
+
+// TestTrustListSize: the size TrustListSize reckons without a private key
+// is exactly that of the list BuildTrustList makes, for lists with and
+// without DNS names, a timestamp, signer version 1.1 and SHA-1.
+func TestTrustListSize(t *testing.T) {
+	k := loadKeys(t)
+	for i, c := range []struct {
+		entries []Entry
+		o       TrustListOptions
+	}{
+		{[]Entry{{Role: RoleSAST, Cert: k.sast.Cert}}, TrustListOptions{}},
+		{[]Entry{{Role: RoleSAST, Cert: k.sast.Cert}, {Role: RoleTFTP, Cert: k.tftp.Cert, DNSName: "tftp.example.net"}},
+			TrustListOptions{Hash: SHA1, Time: time.Unix(1700000000, 0)}},
+		{[]Entry{{Role: RoleSAST, Cert: k.sast.Cert}, {Role: RoleSAST, Cert: k.sast2.Cert}, {Role: RoleCCM, Cert: k.foreign.Cert, DNSName: "cm1"}},
+			TrustListOptions{SignerVersion: Version{1, 1}, Time: time.Unix(1700000000, 0)}},
+	} {
+		for _, name := range []string{"ITLFile.tlv", "ext_ITLSEP001122AABBCC.tlv"} {
+			file, err := BuildTrustList(name, c.entries, k.sast, c.o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			n, err := TrustListSize(name, c.entries, k.sast.Cert, c.o)
+			if err != nil || n != len(file) {
+				t.Errorf("case %d %s: TrustListSize = %d, %v; the list is %d bytes", i, name, n, err, len(file))
+			}
+		}
+	}
+	if _, err := TrustListSize("ITLFile.tlv", nil, k.ec, TrustListOptions{}); !errors.Is(err, ErrKey) {
+		t.Errorf("EC signer: %v, want ErrKey", err)
+	}
+}

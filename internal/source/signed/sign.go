@@ -23,8 +23,7 @@ var headerVersion = trust.Version{Major: 1, Minor: 1}
 // header's: a file signed again (a new key) is modified.
 func (s *Step) signed(ctx context.Context, name string, st *State, xf source.File, b []byte) (source.File, error) {
 	sum, b, body, err := payloadOf(xf, b)
-	if err != nil {
-		xf.Close()
+	if err != nil { // payloadOf closed xf
 		return nil, s.busy(causeRead, "reading the payload of "+name, err)
 	}
 	e, err := s.kept(ctx, sgnKey(name), sum, st, func() (*entry, error) {
@@ -84,7 +83,8 @@ func (s *Step) signedOne(k Kind, start time.Time, err error) {
 // never changes: built files, the constant cache), else the bytes read,
 // in memory, and xf closed — a file on disk is read once per request,
 // and served as it was hashed and signed even when it is rewritten
-// meanwhile. The constant cache is what spares that read.
+// meanwhile. The constant cache is what spares that read. On error xf is
+// closed.
 func payloadOf(xf source.File, b []byte) (string, []byte, source.File, error) {
 	if h, ok := xf.(interface{ SHA256() string }); ok {
 		return h.SHA256(), b, xf, nil
