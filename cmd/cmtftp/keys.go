@@ -107,14 +107,7 @@ func newKeysMakeCmd(f *keysFlags, verb string) *cobra.Command {
 func newKeysShowCmd(f *keysFlags) *cobra.Command {
 	return &cobra.Command{Use: "show", Short: "List the signing keys with their fingerprints as phones show them, and which SAST signs the trust lists", Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			ctx, cancel := cmdContext(cmd)
-			defer cancel()
-			st, err := f.open(ctx, false)
-			if err != nil {
-				return err
-			}
-			defer st.Close()
-			return printKeys(ctx, cmd.OutOrStdout(), st)
+			return withKeyStore(cmd, f, func(ctx context.Context, ks store.KeyStore) error { return printKeys(ctx, cmd.OutOrStdout(), ks) })
 		}}
 }
 
@@ -173,17 +166,12 @@ func newKeysCertCmd(f *keysFlags) *cobra.Command {
 			if role != store.KeySAST && role != store.KeyTFTP && role != store.KeyHTTPS {
 				return fmt.Errorf("keys cert %q: sast, tftp or https", args[0])
 			}
-			ctx, cancel := cmdContext(cmd)
-			defer cancel()
-			st, err := f.open(ctx, false)
-			if err != nil {
-				return err
-			}
-			defer st.Close()
-			der, err := keys.ActiveCert(ctx, st, role)
-			if err != nil {
-				return err
-			}
-			return pem.Encode(cmd.OutOrStdout(), &pem.Block{Type: "CERTIFICATE", Bytes: der})
+			return withKeyStore(cmd, f, func(ctx context.Context, ks store.KeyStore) error {
+				der, err := keys.ActiveCert(ctx, ks, role)
+				if err != nil {
+					return err
+				}
+				return pem.Encode(cmd.OutOrStdout(), &pem.Block{Type: "CERTIFICATE", Bytes: der})
+			})
 		}}
 }
