@@ -123,8 +123,9 @@ func TestPairExampleUnit(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, w := range unitExecStart(t, pairUnit) {
-		if strings.HasPrefix(w, "--") && !strings.Contains(string(help), "  "+w+" ") {
-			t.Errorf("the unit passes %s; cmtftp serve --help does not list it", w)
+		flag, _, _ := strings.Cut(w, "=") // --https-addr=${…}: an empty value stays the flag's
+		if strings.HasPrefix(w, "--") && !strings.Contains(string(help), "  "+flag+" ") {
+			t.Errorf("the unit passes %s; cmtftp serve --help does not list it", flag)
 		}
 	}
 }
