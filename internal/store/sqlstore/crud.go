@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -452,6 +453,13 @@ func checkDevice(x *tx, d *domain.Device, m *domain.Model) error {
 	}
 	if m.Class == "phone" && d.MAC == "" {
 		return &domain.FieldError{Kind: d.Kind(), Key: d.Name, Field: "name", Msg: "a phone is named SEP and its 12-digit MAC"}
+	}
+	if d.SecurityMode != domain.SecurityNonSecure && !slices.Contains(m.Files(d.Protocol), domain.FamilyCnfXML) {
+		// Only the XML configuration has a signed and an encrypted form
+		// (spec §11): SIP<MAC>.cnf, ld/gk<mac> and .cnf would go in clear.
+		return &domain.FieldError{Kind: d.Kind(), Key: d.Name, Field: "securityMode",
+			Msg: fmt.Sprintf("model %s running %s gets no XML configuration (%s): it cannot be %s", m.Name, d.Protocol,
+				strings.Join(m.Files(d.Protocol), ", "), d.SecurityMode)}
 	}
 	if len(d.Lines) > m.MaxLines {
 		return &domain.FieldError{Kind: d.Kind(), Key: d.Name, Field: "lines",

@@ -189,6 +189,8 @@ func testConstraints(t *testing.T, s store.Store) {
 	fieldErr(t, put(&domain.Device{MAC: "0011223344FF", Model: "7961", Pool: "nowhere"}), domain.ErrNotFound, "pool")
 	fieldErr(t, put(&domain.Device{MAC: "0011223344FF", Model: "8841", Protocol: "SCCP", Pool: "HQ"}), domain.ErrInvalid, "protocol")
 	fieldErr(t, put(&domain.Device{MAC: "0011223344FF", Model: "7961", Protocol: "SIP", Pool: "HQ", DialPlan: "dp7940"}), domain.ErrInvalid, "dialPlan")
+	// A 7940 running SIP gets SIP<MAC>.cnf, which has no signed or encrypted form.
+	fieldErr(t, put(&domain.Device{MAC: "0011223344FF", Model: "7940", Protocol: "SIP", Pool: "HQ", SecurityMode: domain.SecurityEncrypted}), domain.ErrInvalid, "securityMode")
 	fieldErr(t, put(&domain.Device{MAC: "0011223344FF", Model: "7911", Pool: "HQ",
 		Lines: []domain.Appearance{{Button: 1, Line: "4001"}, {Button: 2, Line: "4002"}}}), domain.ErrInvalid, "lines")
 	fieldErr(t, put(&domain.Device{MAC: "0011223344FF", Model: "7961", Pool: "HQ", Lines: []domain.Appearance{{Button: 1, Line: "9999"}}}), domain.ErrNotFound, "lines")
