@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"cmtftp/internal/render"
@@ -176,12 +177,13 @@ func (s *Step) certEntry(ctx context.Context, st *State, dev string) (*entry, er
 const clearSuffix = "\x00clear"
 
 // logDevice logs msg about dev (one of its two log lines) at most once a
-// minute.
+// minute, and each of the two lines, over all devices, at most
+// deviceLinesEvery apart.
 func (s *Step) logDevice(dev, msg string, args ...any) {
 	if s.Logger == nil {
 		return
 	}
-	now := time.Now()
+	now := s.now()
 	s.mu.Lock()
 	last, ok := s.logged[dev]
 	if ok && now.Sub(last) < logEvery {
@@ -193,5 +195,19 @@ func (s *Step) logDevice(dev, msg string, args ...any) {
 	}
 	s.logged[dev] = now
 	s.mu.Unlock()
+	// Once a minute per device, and at most deviceLinesEvery apart over
+	// all devices: 10,000 encrypted phones without a certificate booting
+	// at once write a few lines, the next counting those held back.
+	kind := causeDevices
+	if strings.HasSuffix(dev, clearSuffix) {
+		kind = causeDevicesClear
+	}
+	allowed, held := s.limit(kind).Allow(now)
+	if !allowed {
+		return
+	}
+	if held > 0 {
+		args = append(args, "devices_held_back", held)
+	}
 	s.Logger.Warn(msg, args...)
 }

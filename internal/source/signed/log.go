@@ -15,7 +15,14 @@ const (
 	causeEncrypt   = "encrypt"     // encrypting a configuration
 	causeCert      = "certificate" // reading a device's certificate
 	causeTrustList = "trust list"  // building a trust list
+	// causeDevices limits the lines about single devices (refused in
+	// clear, no certificate) over all devices, deviceLinesEvery apart.
+	causeDevices      = "devices"
+	causeDevicesClear = "devices in clear"
 )
+
+// deviceLinesEvery is the least time between two lines about devices.
+const deviceLinesEvery = 100 * time.Millisecond
 
 // busy logs a failure to make a file and returns source.ErrBusy: the
 // device retries, and never gets the file unsigned or in clear. A storm of
@@ -45,6 +52,9 @@ func (s *Step) limit(cause string) *source.LogLimit {
 			s.limits = map[string]*source.LogLimit{}
 		}
 		l = &source.LogLimit{Every: logEvery}
+		if cause == causeDevices || cause == causeDevicesClear {
+			l.Every = deviceLinesEvery
+		}
 		s.limits[cause] = l
 	}
 	return l
