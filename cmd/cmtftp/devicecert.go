@@ -15,20 +15,49 @@ import (
 )
 
 // newDeviceCertCmd is "device cert": a device's certificate (its LSC or
-// MIC), to which its encrypted configuration is encrypted. It opens the
-// database directly (--db), like keys.
+// MIC), to which its encrypted configuration is encrypted.
 func newDeviceCertCmd() *cobra.Command {
+	key := func(name string) string { return deviceKey(domain.KindDevice, name) }
+	return newCertCmd(certCmd{
+		noun:  "DEVICE",
+		short: "A device's certificate (PEM or DER, RSA), for its encrypted configuration; opens the database directly (--db)",
+		set:   "Store the device's certificate (FILE - reads stdin) and print its certHash (MD5)",
+		del:   "Remove the device's certificate",
+		put: func(ctx context.Context, ks store.KeyStore, name string, data []byte) (keys.CertInfo, error) {
+			return keys.PutDeviceCert(ctx, ks, key(name), data)
+		},
+		get: func(ctx context.Context, ks store.KeyStore, name string) ([]byte, keys.CertInfo, error) {
+			return keys.DeviceCert(ctx, ks, key(name))
+		},
+		remove: func(ctx context.Context, ks store.KeyStore, name string) error {
+			return ks.DeleteDeviceCert(ctx, key(name))
+		},
+	})
+}
+
+// certCmd describes a "cert" command: whose certificate it keeps, and how.
+type certCmd struct {
+	noun            string // DEVICE, SERVER
+	short, set, del string // the help of the command, of set and of delete
+	put             func(ctx context.Context, ks store.KeyStore, name string, data []byte) (keys.CertInfo, error)
+	get             func(ctx context.Context, ks store.KeyStore, name string) ([]byte, keys.CertInfo, error)
+	remove          func(ctx context.Context, ks store.KeyStore, name string) error
+}
+
+// newCertCmd is "cert set NAME FILE | show NAME | delete NAME" of c, on
+// the database directly (--db), like keys.
+func newCertCmd(c certCmd) *cobra.Command {
 	var f keysFlags
-	cmd := &cobra.Command{Use: "cert", Short: "A device's certificate (PEM or DER, RSA), for its encrypted configuration; opens the database directly (--db)"}
+	cmd := &cobra.Command{Use: "cert", Short: c.short}
 	f.registerDB(cmd)
-	set := &cobra.Command{Use: "set DEVICE FILE", Short: "Store the device's certificate (FILE - reads stdin) and print its certHash (MD5)", Args: cobra.ExactArgs(2),
+	set := &cobra.Command{Use: "set " + c.noun + " FILE", Short: c.set, Args: cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			data, err := readCertFile(cmd.InOrStdin(), args[1])
 			if err != nil {
 				return err
 			}
 			return withKeyStore(cmd, &f, func(ctx context.Context, ks store.KeyStore) error {
-				info, err := keys.PutDeviceCert(ctx, ks, deviceKey(domain.KindDevice, args[0]), data)
+				info, err := c.put(ctx, ks, args[0], data)
 				if err != nil {
 					return err
 				}
@@ -36,10 +65,10 @@ func newDeviceCertCmd() *cobra.Command {
 				return nil
 			})
 		}}
-	show := &cobra.Command{Use: "show DEVICE", Short: "Print the device's certificate: what it is, then PEM", Args: cobra.ExactArgs(1),
+	show := &cobra.Command{Use: "show " + c.noun, Short: "Print the certificate: what it is, then PEM", Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return withKeyStore(cmd, &f, func(ctx context.Context, ks store.KeyStore) error {
-				p, info, err := keys.DeviceCert(ctx, ks, deviceKey(domain.KindDevice, args[0]))
+				p, info, err := c.get(ctx, ks, args[0])
 				if err != nil {
 					return err
 				}
@@ -48,11 +77,9 @@ func newDeviceCertCmd() *cobra.Command {
 				return err
 			})
 		}}
-	del := &cobra.Command{Use: "delete DEVICE", Aliases: []string{"rm"}, Short: "Remove the device's certificate", Args: cobra.ExactArgs(1),
+	del := &cobra.Command{Use: "delete " + c.noun, Aliases: []string{"rm"}, Short: c.del, Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return withKeyStore(cmd, &f, func(ctx context.Context, ks store.KeyStore) error {
-				return ks.DeleteDeviceCert(ctx, deviceKey(domain.KindDevice, args[0]))
-			})
+			return withKeyStore(cmd, &f, func(ctx context.Context, ks store.KeyStore) error { return c.remove(ctx, ks, args[0]) })
 		}}
 	cmd.AddCommand(set, show, del)
 	return cmd

@@ -18,6 +18,7 @@ import (
 	"cmtftp/internal/keys"
 	"cmtftp/internal/store/sqlite"
 	"cmtftp/internal/store/storetest"
+	"cmtftp/internal/trust"
 )
 
 // runCLI runs "cmtftp ARGS…" on a new command tree and returns what it
@@ -175,7 +176,7 @@ func checkCertCmd(t *testing.T, db, role, subject, show string) {
 	if err != nil || c.Subject.String() != subject {
 		t.Fatalf("keys cert %s: %v %v", role, c.Subject, err)
 	}
-	if sha1, _ := keys.Fingerprint(b.Bytes); !strings.Contains(show, sha1) {
+	if sha1, _ := trust.Fingerprint(b.Bytes); !strings.Contains(show, sha1) {
 		t.Errorf("keys cert %s: fingerprint %s not in show", role, sha1)
 	}
 }

@@ -47,7 +47,7 @@ func newSecurity(ctx context.Context, st store.Store, secret []byte, params doma
 	c := &security{st: st, secret: secret, log: log}
 	c.keys, _ = store.KeysOf(st)
 	c.mixed, c.hash = modeOf(params)
-	c.reload(ctx)
+	c.reload(ctx, true)
 	return c
 }
 
@@ -73,12 +73,17 @@ func (c *security) setParams(p domain.ParamValues) {
 	c.publish()
 }
 
-// reload reads the keys and the call-control certificates again and
+// reload reads the call-control certificates again, and the keys too
+// when withKeys (a server's change leaves them be: no unsealing), and
 // publishes them when they changed (a new state makes every signed file
 // again: a resync with the same keys must not).
-func (c *security) reload(ctx context.Context) {
-	ring, err := c.loadRing(ctx)
+func (c *security) reload(ctx context.Context, withKeys bool) {
 	ccm, ccmErr := c.loadCallControl(ctx)
+	var ring *keys.Keyring
+	err := errKeysKept
+	if withKeys {
+		ring, err = c.loadRing(ctx)
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if ccmErr != nil && ccm == nil {
@@ -99,6 +104,7 @@ func (c *security) reload(ctx context.Context) {
 	case errors.Is(err, keys.ErrNoKeys):
 		changed = changed || c.ring != nil
 		c.ring = nil
+	case errors.Is(err, errKeysKept):
 	default:
 		// Keep the keys in use: a database that went away must not
 		// make a secure cluster serve unsigned files.
@@ -108,6 +114,9 @@ func (c *security) reload(ctx context.Context) {
 		c.publish()
 	}
 }
+
+// errKeysKept is reload's "the keys were not read again".
+var errKeysKept = errors.New("keys not read again")
 
 // sameKeys reports whether two keyrings hold the same keys.
 func sameKeys(a, b *keys.Keyring) bool {
@@ -211,12 +220,15 @@ func (c *security) deviceCert(ctx context.Context, device string) (*x509.Certifi
 
 var _ store.ChangeHandler = (*security)(nil)
 
-// HandleChange implements store.ChangeHandler: a rotation, a change of a
-// server (its host or certificate) or a resync reloads the keys and the
-// call-control certificates.
+// HandleChange implements store.ChangeHandler: a rotation or a resync
+// reloads the keys and the call-control certificates, a change of a
+// server (its host or certificate) the call-control certificates.
 func (c *security) HandleChange(ctx context.Context, ch store.Change) {
-	if ch.Kind == store.KindKeys || ch.Kind == domain.KindServer || ch.Kind == store.KindResync {
-		c.reload(ctx)
+	switch ch.Kind {
+	case store.KindKeys, store.KindResync:
+		c.reload(ctx, true)
+	case domain.KindServer:
+		c.reload(ctx, false)
 	}
 }
 

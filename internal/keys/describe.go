@@ -33,7 +33,7 @@ func Describe(der []byte) (CertInfo, error) {
 	}
 	i := CertInfo{Subject: c.Subject.String(), Issuer: c.Issuer.String(), Serial: strings.ToUpper(c.SerialNumber.Text(16)),
 		NotAfter: c.NotAfter.UTC(), Key: keyName(c), CertHash: trust.CertHash(der)}
-	i.SHA1, i.SHA256 = Fingerprint(der)
+	i.SHA1, i.SHA256 = trust.Fingerprint(der)
 	return i, nil
 }
 

@@ -105,18 +105,6 @@ func TestPutDeviceCert(t *testing.T) {
 	}
 }
 
-// TestFingerprint: upper-case hex pairs joined by ':' (SHA-1 of "abc" is
-// the FIPS 180 example).
-func TestFingerprint(t *testing.T) {
-	s1, s256 := keys.Fingerprint([]byte("abc"))
-	if s1 != "A9:99:3E:36:47:06:81:6A:BA:3E:25:71:78:50:C2:6C:9C:D0:D8:9D" {
-		t.Errorf("SHA-1 %s", s1)
-	}
-	if len(s256) != 32*3-1 || s256[:8] != "BA:78:16" {
-		t.Errorf("SHA-256 %s", s256)
-	}
-}
-
 // TestTFTPCertificateServesTLS: the HTTPS certificate — the RSA TFTP
 // one, or the EC HTTPS one — serves TLS on loopback to a client that
 // trusts it alone, under its DNS name and its IP address, and the client
