@@ -3,7 +3,8 @@ package domain
 // DemoSite is the sample configuration serve --demo puts into a new
 // database: one group of two servers, one pool, one device of each file
 // family, a dial plan of each family, a softkey template and two device
-// profiles (one logged in nowhere yet).
+// profiles (one logged in nowhere yet), and three gateways: a VG224 under
+// SCCP, an ATA 190 and an MGCP ISR 4321.
 func DemoSite() *Site {
 	line := func(n, name, label string) *Line {
 		return &Line{Number: n, DisplayName: name, Label: label, VoicemailPilot: "4999"}
@@ -29,6 +30,9 @@ func DemoSite() *Site {
 			line("4003", "Charles Babbage", "Charles"), line("4004", "Dorothy Vaughan", "Dorothy"),
 			line("4005", "Edsger Dijkstra", "Edsger"), line("4006", "Frances Allen", "Frances"),
 			line("4007", "Grace Hopper", "Grace"), line("4100", "Front Desk", "Desk"),
+			line("4201", "Lobby Fax", "Fax"), line("4202", "Loading Dock", "Dock"), line("4203", "Elevator", "Lift"),
+			line("4301", "Kitchen", "Kitchen"), line("4302", "Guard House", "Guard"),
+			line("4401", "Branch Fax", "BrFax"), line("4402", "Branch Door", "Door"),
 		},
 		SIPProfiles: []*SIPProfile{{Name: "Standard SIP Profile", PreferredCodec: "g711ulaw", PhoneLabel: "cmtftp demo"}},
 		DialPlans: []*DialPlan{
@@ -65,6 +69,7 @@ func DemoSite() *Site {
 				DialPlan: "demo-79x1", SoftkeyTemplate: "Standard-User", Lines: on("4006")},
 			{MAC: "0000DE000007", Description: "12 SP+ (legacy .cnf under Build Selective)", Model: "12SP+", Protocol: "SCCP", Pool: "Demo-Pool", Lines: on("4007")},
 		},
+		Gateways: demoGateways(),
 		Profiles: []*DeviceProfile{
 			{Name: "ada-em", Description: "Ada's extension-mobility profile", DialPlan: "demo-79x1", SoftkeyTemplate: "Standard-User", Lines: on("4001")},
 			{Name: "grace-em", Description: "Grace's extension-mobility profile", DialPlan: "demo-79x1", Lines: on("4007", "4100")},
@@ -74,5 +79,23 @@ func DemoSite() *Site {
 			{Name: "directoryURL", Value: "http://127.0.0.1:6970/directory.xml"},
 			{Name: ParamAutoRegistrationPool, Value: "Demo-Pool"},
 		},
+	}
+}
+
+// demoGateways are the demo site's gateways, one of each way of asking
+// for files: SKIGW/AN (SCCP), ATA<MAC> (ATA 190) and <hostname> (MGCP).
+func demoGateways() []*Gateway {
+	return []*Gateway{
+		{Name: "SKIGW00DE0000A1", MAC: "0000DE0000A1", Description: "VG224 SCCP, lobby analog ports", Model: "VG224",
+			Protocol: ProtocolSCCP, Group: "Demo-Group", Pool: "Demo-Pool", Endpoints: []GatewayEndpoint{
+				{Unit: 2, Port: 0, Line: "4201"}, {Unit: 2, Port: 1, Line: "4202"}, {Unit: 2, Port: 2, Line: "4203", Label: "Lift phone"}}},
+		{Name: "ATA0000DE0000B1", MAC: "0000DE0000B1", Description: "ATA 190, kitchen and guard house", Model: "ATA190",
+			Protocol: ProtocolSIP, Group: "Demo-Group", Pool: "Demo-Pool", Endpoints: []GatewayEndpoint{
+				{Port: 0, Line: "4301"}, {Port: 1, Line: "4302"}}},
+		{Name: "isr4321.demo.example", Description: "ISR 4321 MGCP, branch fax and door", Model: "ISR4321",
+			Protocol: ProtocolMGCP, Group: "Demo-Group", Pool: "Demo-Pool",
+			VendorConfig: map[string]string{"DtmfRelay": "nte-ca", "T38FaxRelay": "Enable"},
+			Units:        []GatewayUnit{{Index: 0, Product: "ISR-NIM", Subunits: []GatewaySubunit{{Index: 1, Product: "NIM-4FXS"}}}},
+			Endpoints:    []GatewayEndpoint{{Unit: 0, Subunit: 1, Port: 0, Line: "4401"}, {Unit: 0, Subunit: 1, Port: 1, Line: "4402"}}},
 	}
 }

@@ -22,6 +22,8 @@ type Index struct {
 	devices  map[string]*Device
 	profiles map[string]*DeviceProfile
 	logins   map[string]*Login
+	gateways map[string]*Gateway
+	port2    map[string]*Gateway // ATA 190s by their second port's name
 	params   ParamValues
 }
 
@@ -45,6 +47,7 @@ func NewIndex(s *Site) *Index {
 		}
 	}
 	x.params = EffectiveParams(s.Params())
+	x.indexGateways()
 	return x
 }
 

@@ -21,6 +21,7 @@ const (
 	KindDialPlan   Kind = "dialplan"
 	KindSoftkey    Kind = "softkey"
 	KindDevice     Kind = "device"
+	KindGateway    Kind = "gateway"
 	KindProfile    Kind = "profile"
 	KindLogin      Kind = "login"
 	KindEnterprise Kind = "enterprise"

@@ -39,9 +39,13 @@ var kindTable = []KindInfo{
 			[]string{"name", "sets", "description"},
 			"  cmtftp softkey add Standard --set 'On Hook=Redial,NewCall' --set 'Connected=Hold,EndCall,Transfer'"}),
 	describe(KindDevice, "name", func(v *Device) *string { return &v.Name }, func(s *Site) *[]*Device { return &s.Devices }, normDevice, deviceRefs).
-		withCLI(KindCLI{"Phones and gateways", []string{"phone"},
+		withCLI(KindCLI{"Phones", []string{"phone"},
 			[]string{"name", "model", "protocol", "pool", "lines", "description"},
 			"  cmtftp device add 00:11:22:aa:bb:cc --model 7961 --pool HQ --line 1=4001"}),
+	describe(KindGateway, "name", func(v *Gateway) *string { return &v.Name }, func(s *Site) *[]*Gateway { return &s.Gateways }, normGateway, gatewayRefs).
+		withCLI(KindCLI{"Gateways and analog adapters: SCCP and MGCP voice gateways, ATAs, Catalyst voice modules", []string{"gw"},
+			[]string{"name", "model", "protocol", "group", "pool", "description"},
+			"  cmtftp gateway add SKIGW1FCAC3DE10 --model VG224 --mac 001f.cac3.de10 --group G1"}),
 	describe(KindProfile, "name", func(v *DeviceProfile) *string { return &v.Name }, func(s *Site) *[]*DeviceProfile { return &s.Profiles }, normProfile, profileRefs).
 		withCLI(KindCLI{"Device profiles for extension mobility", []string{"deviceprofile"},
 			[]string{"name", "lines", "dialPlan", "softkeyTemplate", "description"},
@@ -114,6 +118,17 @@ func deviceRefs(v *Device) []Ref {
 		rs = append(rs, Ref{"dialPlan", KindDialPlan, v.DialPlan})
 	}
 	return append(rs, lineRefs(v.Lines)...)
+}
+
+func gatewayRefs(v *Gateway) []Ref {
+	rs := []Ref{{"model", KindModel, v.Model}, {"group", KindGroup, v.Group}}
+	if v.Pool != "" {
+		rs = append(rs, Ref{"pool", KindPool, v.Pool})
+	}
+	for _, e := range v.Endpoints {
+		rs = append(rs, Ref{"endpoints", KindLine, e.Line})
+	}
+	return rs
 }
 
 func profileRefs(v *DeviceProfile) []Ref {

@@ -14,7 +14,7 @@ var modelsCSV []byte
 
 // CatalogueVersion is the version of the built-in model catalogue; bump it
 // when models.csv changes so stores refresh their built-in rows.
-const CatalogueVersion = 1
+const CatalogueVersion = 2
 
 // Catalogue returns the built-in device models (embedded, versioned data).
 func Catalogue() []Model {
@@ -28,7 +28,7 @@ func Catalogue() []Model {
 	for _, f := range recs {
 		m := Model{Name: f[0], Description: f[1], Class: f[3], Protocols: list(f[4]),
 			XMLConfig: f[5] == "true", SIPFiles: list(f[6]), SCCPFiles: list(f[7]),
-			BuildSelective: f[8] == "true", DialFamily: f[9], SCCPLoad: f[10], SIPLoad: f[11], Builtin: true}
+			BuildSelective: f[8] == "true", DialFamily: f[9], SCCPLoad: f[10], SIPLoad: f[11], MGCPFiles: list(f[13]), Builtin: true}
 		m.TypeID, _ = strconv.Atoi(f[2])
 		m.MaxLines, _ = strconv.Atoi(f[12])
 		out = append(out, m)
@@ -45,8 +45,11 @@ func list(s string) []string {
 
 // Files returns the file families a model gets when running protocol p.
 func (m *Model) Files(p string) []string {
-	if p == ProtocolSIP {
+	switch p {
+	case ProtocolSIP:
 		return m.SIPFiles
+	case ProtocolMGCP:
+		return m.MGCPFiles
 	}
 	return m.SCCPFiles
 }
@@ -61,7 +64,8 @@ func (m *Model) Supports(p string) bool {
 	return false
 }
 
-// Load returns the default load ID of the model under protocol p.
+// Load returns the default load ID of the model under protocol p (under
+// MGCP, the SCCP column's).
 func (m *Model) Load(p string) string {
 	if p == ProtocolSIP {
 		return m.SIPLoad

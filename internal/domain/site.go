@@ -13,6 +13,7 @@ type Site struct {
 	DialPlans   []*DialPlan        `json:"dialPlans,omitempty" yaml:"dialPlans,omitempty"`
 	Softkeys    []*SoftkeyTemplate `json:"softkeyTemplates,omitempty" yaml:"softkeyTemplates,omitempty"`
 	Devices     []*Device          `json:"devices,omitempty" yaml:"devices,omitempty"`
+	Gateways    []*Gateway         `json:"gateways,omitempty" yaml:"gateways,omitempty"`
 	Profiles    []*DeviceProfile   `json:"deviceProfiles,omitempty" yaml:"deviceProfiles,omitempty"`
 	Logins      []*Login           `json:"logins,omitempty" yaml:"logins,omitempty"`
 	Enterprise  []*Param           `json:"enterpriseParameters,omitempty" yaml:"enterpriseParameters,omitempty"`

@@ -52,6 +52,14 @@ const (
 	FamilyDR      = "dr"       // DR<dialplan>.xml (79x1 SIP)
 	FamilyDialXML = "dial.xml" // <dialplan>.xml (7940/7960 SIP)
 	FamilySoftkey = "sk"       // SK<template>.xml (79x1 SIP)
+
+	// Gateway families (class gateway).
+	FamilySKIGW  = "skigw"    // SKIGW<tail>.cnf.xml and AN<tail><port>.cnf.xml (SCCP analog gateways)
+	FamilyMGCP   = "mgcp.xml" // <hostname>.cnf.xml (MGCP IOS gateways, ccm-manager config)
+	FamilyATAXML = "ata.xml"  // ATA<MAC>.cnf.xml, and ATA<shifted MAC>.cnf.xml for port 2 (ATA 190/191)
+	FamilyATATxt = "ata.txt"  // ata<mac> (ATA 186/188)
+	FamilySAA    = "saa"      // SAA<MAC>.cnf (WS-X6624), falling back to SAADefault.cnf
+	FamilySDA    = "sda"      // SDA<MAC>.cnf (WS-X6608), falling back to SDADefault.cnf
 )
 
 // Dial-plan families: which phones read a plan and in which format.
@@ -65,6 +73,7 @@ const (
 const (
 	ProtocolSCCP = "SCCP"
 	ProtocolSIP  = "SIP"
+	ProtocolMGCP = "MGCP" // gateways only
 )
 
 // Model is one supported device model.
@@ -77,6 +86,7 @@ type Model struct {
 	XMLConfig      bool     `json:"xmlConfig,omitempty" yaml:"xmlConfig,omitempty" db:"xml_config"`                // its loads read SEP<MAC>.cnf.xml
 	SIPFiles       []string `json:"sipFiles,omitempty" yaml:"sipFiles,omitempty" db:"sip_files,json"`              // file families under SIP
 	SCCPFiles      []string `json:"sccpFiles,omitempty" yaml:"sccpFiles,omitempty" db:"sccp_files,json"`           // file families under SCCP
+	MGCPFiles      []string `json:"mgcpFiles,omitempty" yaml:"mgcpFiles,omitempty" db:"mgcp_files,json"`           // file families under MGCP (gateways)
 	BuildSelective bool     `json:"buildSelective,omitempty" yaml:"buildSelective,omitempty" db:"build_selective"` // Table 11-1: gets .cnf under Build Selective
 	DialFamily     string   `json:"dialFamily,omitempty" yaml:"dialFamily,omitempty" db:"dial_family"`
 	SCCPLoad       string   `json:"sccpLoad,omitempty" yaml:"sccpLoad,omitempty" db:"sccp_load"` // default load ID under SCCP

@@ -167,7 +167,8 @@ func normPool(p *Pool) error {
 	return nil
 }
 
-var families = []string{FamilyCnfXML, FamilyCnf, FamilySIPCnf, FamilyLD, FamilyGK, FamilyDR, FamilyDialXML, FamilySoftkey}
+var families = []string{FamilyCnfXML, FamilyCnf, FamilySIPCnf, FamilyLD, FamilyGK, FamilyDR, FamilyDialXML, FamilySoftkey,
+	FamilySKIGW, FamilyMGCP, FamilyATAXML, FamilyATATxt, FamilySAA, FamilySDA}
 
 func normModel(m *Model) error {
 	if err := name(m, "name", m.Name); err != nil {
@@ -186,11 +187,11 @@ func normModel(m *Model) error {
 		return invalid(m, "protocols", "at least one of SCCP, SIP is required")
 	}
 	for _, p := range m.Protocols {
-		if p != ProtocolSCCP && p != ProtocolSIP {
-			return invalid(m, "protocols", "%q is not SCCP or SIP", p)
+		if p != ProtocolSCCP && p != ProtocolSIP && (p != ProtocolMGCP || m.Class != "gateway") {
+			return invalid(m, "protocols", "%q is not SCCP or SIP (or MGCP, for a gateway)", p)
 		}
 	}
-	for _, f := range append(slices.Clone(m.SIPFiles), m.SCCPFiles...) {
+	for _, f := range slices.Concat(m.SIPFiles, m.SCCPFiles, m.MGCPFiles) {
 		if !slices.Contains(families, f) {
 			return invalid(m, "files", "unknown file family %q (known: %s)", f, strings.Join(families, ", "))
 		}

@@ -32,6 +32,9 @@ type Store interface {
 	Apply(ctx context.Context, s *domain.Site) (ApplyResult, error)
 	// DeviceConfig loads one device with everything its files need.
 	DeviceConfig(ctx context.Context, device string) (*domain.DeviceConfig, error)
+	// GatewayConfig loads one gateway with everything its files need;
+	// name may also be an ATA 190's second port's (ATA<shifted MAC>).
+	GatewayConfig(ctx context.Context, name string) (*domain.GatewayConfig, error)
 	// Changes streams change events with IDs above after, until ctx ends
 	// or the database fails (the channel closes: reopen from the last ID
 	// received, as Follow does). A writer anywhere — this process, another

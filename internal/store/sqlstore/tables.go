@@ -48,6 +48,7 @@ var tableNames = map[domain.Kind]string{
 	domain.KindDialPlan:   "dial_plans",
 	domain.KindSoftkey:    "softkey_templates",
 	domain.KindDevice:     "devices",
+	domain.KindGateway:    "gateways",
 	domain.KindProfile:    "device_profiles",
 	domain.KindLogin:      "logins",
 	domain.KindEnterprise: "enterprise_params",
