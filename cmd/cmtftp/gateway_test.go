@@ -119,7 +119,7 @@ func TestGatewayEndpointCommands(t *testing.T) {
 		ports int
 	}{
 		{[]string{"endpoint", "add", "SKIGW00DE0000A1", "2/1=4202", "2/2=4203,label=Lift phone"}, "gateway SKIGW00DE0000A1: 3 endpoints", false, 3},
-		{[]string{"endpoint", "add", "SKIGW00DE0000A1", "2/0=4204"}, "port 2/0/0 already carries line 4201", true, 3},
+		{[]string{"endpoint", "add", "SKIGW00DE0000A1", "2/0=4204"}, "port 2/0 already carries line 4201", true, 3},
 		{[]string{"endpoint", "rm", "SKIGW00DE0000A1", "2/7"}, "no endpoint on port 2/7 (it has: 2/0 2/1 2/2)", true, 3},
 		{[]string{"endpoint", "rm", "SKIGW00DE0000A1", "2/1"}, "gateway SKIGW00DE0000A1: 2 endpoints", false, 2},
 		{[]string{"endpoint", "rm", "SKIGW00DE0000A1", "two"}, "want UNIT/SUBUNIT/PORT", true, 2},

@@ -73,7 +73,7 @@ func addEndpoints(g *domain.Gateway, specs []string) error {
 			return err
 		}
 		if i := findEndpoint(g, e.Unit, e.Subunit, e.Port); i >= 0 {
-			return fmt.Errorf("port %s already carries line %s (gateway endpoint rm it first)", portString(e, true), g.Endpoints[i].Line)
+			return fmt.Errorf("port %s already carries line %s (gateway endpoint rm it first)", portString(e, false), g.Endpoints[i].Line)
 		}
 		g.Endpoints = append(g.Endpoints, e)
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmtftp/internal/devicecsv"
 	"cmtftp/internal/domain"
 	"fmt"
 	"maps"
@@ -16,24 +17,9 @@ const (
 	usageEndpoint = "PORT=LINE[,label=…][,locale=…][,description=…], PORT as U/S/P (0/1/0) or U/P (2/0), repeatable (replaces the endpoints)"
 )
 
-// parsePort reads a port address: unit/subunit/port, or unit/port (on
-// subunit 0, as IOS writes a VG2xx's 2/0).
-func parsePort(s string) (unit, subunit, port int, err error) {
-	parts := strings.Split(strings.TrimSpace(s), "/")
-	n := make([]int, len(parts))
-	for i, p := range parts {
-		if n[i], err = strconv.Atoi(p); err != nil || n[i] < 0 {
-			return 0, 0, 0, fmt.Errorf("port %q: want UNIT/SUBUNIT/PORT (0/1/0) or UNIT/PORT (2/0)", s)
-		}
-	}
-	switch len(n) {
-	case 2:
-		return n[0], 0, n[1], nil
-	case 3:
-		return n[0], n[1], n[2], nil
-	}
-	return 0, 0, 0, fmt.Errorf("port %q: want UNIT/SUBUNIT/PORT (0/1/0) or UNIT/PORT (2/0)", s)
-}
+// parsePort reads a port address as the CSV import does: unit/subunit/port,
+// or unit/port (on subunit 0, as IOS writes a VG2xx's 2/0).
+func parsePort(s string) (unit, subunit, port int, err error) { return devicecsv.ParsePort(s) }
 
 // portString writes an endpoint's port as parsePort reads it: two levels
 // when threeLevel is false.
