@@ -59,7 +59,9 @@ func hostName(s string) bool {
 	if s == "" || len(s) > 50 {
 		return false
 	}
-	s = strings.TrimSuffix(s, ".")
+	if s = strings.TrimSuffix(s, "."); s == "" {
+		return false
+	}
 	for s != "" {
 		label, rest, more := strings.Cut(s, ".")
 		if label == "" || len(label) > 63 || label[0] == '-' || label[len(label)-1] == '-' {

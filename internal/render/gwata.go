@@ -60,6 +60,17 @@ func appendATAText(b []byte, c *domain.GatewayConfig) []byte {
 		kv("upgradecode", "0,"+load)
 	}
 	kv("Dhcp", "1")
+	ataPorts(c, kv)
+	kv("RxCodec", "1")
+	kv("TxCodec", "1")
+	kv("CfgVersion", stampHolder)
+	stamp(t.b[start:])
+	return t.b
+}
+
+// ataPorts writes an ATA 186/188's call-control and port keys, by its
+// protocol, through kv.
+func ataPorts(c *domain.GatewayConfig, kv func(k, v string)) {
 	server := func(i int) string {
 		if i < len(c.Servers) {
 			return c.Servers[i].Host
@@ -99,9 +110,4 @@ func appendATAText(b []byte, c *domain.GatewayConfig) []byte {
 		kv("UID0", line(0).Number)
 		kv("UID1", line(1).Number)
 	}
-	kv("RxCodec", "1")
-	kv("TxCodec", "1")
-	kv("CfgVersion", stampHolder)
-	stamp(t.b[start:])
-	return t.b
 }
