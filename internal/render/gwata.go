@@ -34,10 +34,7 @@ func ataDevice(c *domain.GatewayConfig, e domain.EndpointConfig, name string) *d
 	if c.Pool != nil {
 		d.Pool = *c.Pool
 	}
-	// The SIP defaults (sipProfile normalises a profile without a name,
-	// which fails before its defaults are filled in: zero timers and ports).
-	d.SIPProfile = &domain.SIPProfile{Name: "ATA"}
-	domain.Normalize(d.SIPProfile)
+	d.SIPProfile = defaultSIPProfile()
 	return d
 }
 
