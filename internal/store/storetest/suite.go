@@ -44,6 +44,13 @@ func Run(t *testing.T, open Opener) {
 		{"ConcurrentWriters", testConcurrentWriters},
 		{"RemoteClusters", testRemoteClusters},
 		{"Each", testEach},
+		{"GatewayCRUD", testGatewayCRUD},
+		{"GatewayApply", testGatewayApply},
+		{"GatewayConfig", testGatewayConfig},
+		{"GatewayInvalid", testGatewayInvalid},
+		{"GatewayDevice", testGatewayDevice},
+		{"GatewayInUse", testGatewayInUse},
+		{"GatewayFeed", testGatewayFeed},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.f(t, open(t)) })
