@@ -72,7 +72,7 @@ func TestGatewayCommands(t *testing.T) {
 		t.Errorf("VG224: %+v", vg)
 	}
 	br := getGW(t, st, "br1.demo.example")
-	wantUnits := []domain.GatewayUnit{{Index: 0, Product: "ISR-NIM", Subunits: []domain.GatewaySubunit{{Index: 2, Product: "NIM-2FXS"}}}}
+	wantUnits := []domain.GatewayUnit{{Index: 0, Product: "ISR-NIM", Subunits: []domain.GatewaySubunit{{Index: 1, Product: "NIM-4FXS"}, {Index: 2, Product: "NIM-2FXS"}}}}
 	if br.Protocol != "MGCP" || !maps.Equal(br.VendorConfig, map[string]string{"T38FaxRelay": "Enable", "rtpUnreachableTimeout": "500"}) ||
 		!reflect.DeepEqual(br.Units, wantUnits) || len(br.Endpoints) != 2 || br.Endpoints[1].Label != "Fax" {
 		t.Errorf("ISR: %+v", br)

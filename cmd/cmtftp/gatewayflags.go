@@ -5,6 +5,7 @@ import (
 	"cmtftp/internal/domain"
 	"fmt"
 	"maps"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -13,7 +14,7 @@ import (
 const (
 	usageVendor   = "KEY=VALUE of the vendor configuration (DtmfRelay=nte-ca), repeatable; KEY= removes the key (keeps the others)"
 	usageUnit     = "INDEX=PRODUCT, a module in slot INDEX (0=ISR-NIM), repeatable (replaces the units; cmtftp gateway modules)"
-	usageSubunit  = "UNIT/INDEX=PRODUCT[@BEGINPORT], a card in a unit (0/1=NIM-4FXS), repeatable (replaces the subunits of the units named)"
+	usageSubunit  = "UNIT/INDEX=PRODUCT[@BEGINPORT], a card in a unit (0/1=NIM-4FXS), repeatable (sets that subunit of the unit; UNIT/INDEX= removes it)"
 	usageEndpoint = "PORT=LINE[,label=…][,locale=…][,description=…], PORT as U/S/P (0/1/0) or U/P (2/0), repeatable (replaces the endpoints)"
 )
 
@@ -88,11 +89,11 @@ func parseUnits(in []string) ([]domain.GatewayUnit, error) {
 	return out, nil
 }
 
-// applySubunits reads the --subunit flags (UNIT/INDEX=PRODUCT[@BEGINPORT])
-// into units: the subunits of each unit named replace the ones it had.
+// applySubunits reads the --subunit flags (UNIT/INDEX=PRODUCT[@BEGINPORT],
+// or UNIT/INDEX= to remove one) into a copy of units: each sets the
+// subunit of that index in its unit, the others stay.
 func applySubunits(units []domain.GatewayUnit, in []string) ([]domain.GatewayUnit, error) {
-	units = append([]domain.GatewayUnit{}, units...)
-	cleared := map[int]bool{}
+	units = slices.Clone(units)
 	for _, s := range in {
 		addr, prod, ok := strings.Cut(s, "=")
 		u, si, ok2 := strings.Cut(addr, "/")
@@ -100,22 +101,18 @@ func applySubunits(units []domain.GatewayUnit, in []string) ([]domain.GatewayUni
 		sn, err2 := strconv.Atoi(strings.TrimSpace(si))
 		prod, begin, hasBegin := strings.Cut(strings.TrimSpace(prod), "@")
 		bp, err3 := strconv.Atoi(begin)
-		if !ok || !ok2 || err1 != nil || err2 != nil || prod == "" || (hasBegin && err3 != nil) {
-			return nil, fmt.Errorf("--subunit %q: want UNIT/INDEX=PRODUCT[@BEGINPORT], e.g. 0/1=NIM-4FXS", s)
+		if !ok || !ok2 || err1 != nil || err2 != nil || (prod == "" && hasBegin) || (hasBegin && err3 != nil) {
+			return nil, fmt.Errorf("--subunit %q: want UNIT/INDEX=PRODUCT[@BEGINPORT], e.g. 0/1=NIM-4FXS (UNIT/INDEX= removes it)", s)
 		}
-		k := -1
-		for i := range units {
-			if units[i].Index == un {
-				k = i
-			}
-		}
+		k := slices.IndexFunc(units, func(x domain.GatewayUnit) bool { return x.Index == un })
 		if k < 0 {
 			return nil, fmt.Errorf("--subunit %q: the gateway has no unit %d (add it with --unit %d=PRODUCT)", s, un, un)
 		}
-		if !cleared[un] {
-			units[k].Subunits, cleared[un] = nil, true
+		subs := slices.DeleteFunc(slices.Clone(units[k].Subunits), func(x domain.GatewaySubunit) bool { return x.Index == sn })
+		if prod != "" {
+			subs = append(subs, domain.GatewaySubunit{Index: sn, Product: prod, BeginPort: bp})
 		}
-		units[k].Subunits = append(units[k].Subunits, domain.GatewaySubunit{Index: sn, Product: prod, BeginPort: bp})
+		units[k].Subunits = subs
 	}
 	return units, nil
 }

@@ -139,8 +139,9 @@ func TestImportCSVStops(t *testing.T) {
 	if _, err := c.Apply(ctx, storetest.Site()); err != nil {
 		t.Fatal(err)
 	}
-	// Row 1000 (line 1002) is a phone whose MAC a voice-mail port has.
-	if _, err := c.Put(ctx, &domain.Device{Name: "VMX", MAC: "0022AA0003E8", Model: "Voice Mail Port", Pool: "HQ"}); err != nil {
+	// Row 1000 (line 1002) is a phone whose MAC a lab phone, named
+	// otherwise, has.
+	if _, err := c.Put(ctx, &domain.Device{Name: "lab-phone", MAC: "0022AA0003E8", Model: "7961", Pool: "HQ"}); err != nil {
 		t.Fatal(err)
 	}
 	site, err := store.LoadSite(ctx, c, domain.KindModel, domain.KindPool, domain.KindSoftkey, domain.KindSIPProfile, domain.KindDialPlan)

@@ -50,7 +50,7 @@ func TestExportStreamed(t *testing.T) {
 	if err := c.ExportTo(ctx, &streamed); err != nil || json.Compact(&flat, streamed.Bytes()) != nil || flat.String() != body {
 		t.Errorf("ExportTo: %v, %d bytes compacted against the server's %d", err, flat.Len(), len(body))
 	}
-	if len(got.Models) != 0 || len(got.Files) != 1 || len(got.Files[0].Data) == 0 || len(got.Devices) != 4 ||
+	if len(got.Models) != 0 || len(got.Files) != 1 || len(got.Files[0].Data) == 0 || len(got.Devices) != 3 || len(got.Gateways) != 2 ||
 		len(got.Devices[0].Lines) != 2 || len(got.RemoteClusters) != 2 || got.RemoteClusters[1].Priority != 2 {
 		t.Errorf("exported site: %+v", got)
 	}
