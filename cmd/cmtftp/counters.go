@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -87,9 +88,10 @@ func fetchMetrics(ctx context.Context, cf *clientFlags) (string, error) {
 	return string(b), err
 }
 
-// newTimelineCmd is "cmtftp device timeline NAME".
-func newTimelineCmd(cf *clientFlags) *cobra.Command {
-	return &cobra.Command{Use: "timeline NAME", Short: "The device's last requests: what it asked for and what it got", Args: cobra.ExactArgs(1),
+// newTimelineCmd is "cmtftp device timeline NAME" (and "gateway timeline
+// NAME": k says which records NAME names).
+func newTimelineCmd(cf *clientFlags, k domain.Kind) *cobra.Command {
+	return &cobra.Command{Use: "timeline NAME", Short: "The " + string(k) + "'s last requests: what it asked for and what it got", Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := cf.checkOutput(); err != nil {
 				return err
@@ -97,7 +99,7 @@ func newTimelineCmd(cf *clientFlags) *cobra.Command {
 			ctx, cancel := cmdContext(cmd)
 			defer cancel()
 			var entries []timeline.Entry
-			if err := cf.client().GetJSON(ctx, "/api/v1/devices/"+deviceKey(domain.KindDevice, args[0])+"/timeline", &entries); err != nil {
+			if err := cf.client().GetJSON(ctx, "/api/v1/devices/"+url.PathEscape(deviceKey(k, args[0]))+"/timeline", &entries); err != nil {
 				return err
 			}
 			if cf.output != "table" {
@@ -110,7 +112,7 @@ func newTimelineCmd(cf *clientFlags) *cobra.Command {
 					e.Duration.Round(time.Microsecond), e.Client, cmp.Or(e.Cluster, "local"), signedColumn(e))
 			}
 			if len(entries) == 0 {
-				fmt.Fprintln(tw, "(no requests from this device since the server started)")
+				fmt.Fprintf(tw, "(no requests from this %s since the server started)\n", k)
 			}
 			return tw.Flush()
 		}}

@@ -3,10 +3,12 @@ package main
 import (
 	"cmtftp/internal/admin"
 	"cmtftp/internal/domain"
+	"cmtftp/internal/render"
 	"context"
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/spf13/cobra"
 )
@@ -156,7 +158,15 @@ func gatewayShowCmd(cf *clientFlags) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return emit(cmd.OutOrStdout(), cf.output, g)
+			if err := emit(cmd.OutOrStdout(), cf.output, g); err != nil || cf.output != "table" {
+				return err
+			}
+			gc, err := cf.client().GatewayConfig(ctx, g.Name)
+			if err != nil {
+				return err
+			}
+			_, err = fmt.Fprintf(cmd.OutOrStdout(), "# files: %s\n", strings.Join(render.GatewayFiles(gc), " "))
+			return err
 		}}
 }
 

@@ -86,7 +86,8 @@ func TestGatewayCommands(t *testing.T) {
 	if out, err := run(t, url, "gateway", "show", domain.ATAPort2Name("001122334455"), "-o", "json"); err != nil || !strings.Contains(out, `"name": "ATA001122334455"`) {
 		t.Errorf("show by the port-2 name:\n%s%v", out, err)
 	}
-	if out, err := run(t, url, "gateway", "show", "SKIGW1FCAC3DE10"); err != nil || !strings.Contains(out, "label: Door") {
+	if out, err := run(t, url, "gateway", "show", "SKIGW1FCAC3DE10"); err != nil || !strings.Contains(out, "label: Door") ||
+		!strings.Contains(out, "# files: SKIGW1FCAC3DE10.cnf.xml AN1FCAC3DE10200.cnf.xml\n") {
 		t.Errorf("show:\n%s%v", out, err)
 	}
 	if _, err := run(t, url, "gateway", "show", "SKIGW0000000000"); err == nil || !strings.Contains(err.Error(), "SKIGW0000000000") {

@@ -62,13 +62,13 @@ func (rc recordCmd) command() *cobra.Command {
 	parent.AddCommand(list, show, add, set, rm)
 	switch rc.kind { // the kinds with a view of the running server
 	case domain.KindDevice:
-		parent.AddCommand(newTimelineCmd(&cf), newDeviceCertCmd())
+		parent.AddCommand(newTimelineCmd(&cf, domain.KindDevice), newDeviceCertCmd())
 	case domain.KindRemote:
 		parent.AddCommand(newRemoteStatusCmd(&cf))
 	case domain.KindServer:
 		parent.AddCommand(newServerCertCmd())
 	case domain.KindGateway:
-		parent.AddCommand(newGatewayEndpointCmd(&cf), newGatewayModulesCmd())
+		parent.AddCommand(newGatewayEndpointCmd(&cf), newGatewayModulesCmd(), newTimelineCmd(&cf, domain.KindGateway))
 	}
 	return parent
 }
