@@ -1,6 +1,7 @@
 package device_test
 
 import (
+	"cmp"
 	"net/netip"
 	"os"
 	"path/filepath"
@@ -185,9 +186,10 @@ func TestGatewayConfigErrors(t *testing.T) {
 		{"protocol", device.Config{Model: "ATA190", Protocol: "mgcp", MAC: "0000DE000001"}, "does not run"},
 		{"MGCP without host name", device.Config{Model: "ISR4321"}, "gateway hostname"},
 		{"SKIGW without MAC", device.Config{Model: "VG224"}, "MAC"},
+		{"gateway model as a phone", device.Config{Kind: device.Phone, Model: "ATA186", MAC: "0000DE000001"}, "is a gateway"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			tc.cfg.Kind, tc.cfg.Servers = device.Gateway, srv
+			tc.cfg.Kind, tc.cfg.Servers = cmp.Or(tc.cfg.Kind, device.Gateway), srv
 			_, err := device.Boot(t.Context(), tc.cfg)
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("error %v, want %q", err, tc.want)

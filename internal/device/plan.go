@@ -64,6 +64,9 @@ func newPlan(cfg Config) (*plan, error) {
 		return nil, badConfig("model %q is not in the catalogue", cfg.Model)
 	}
 	p.model = domain.Catalogue()[i]
+	if p.model.Class == "gateway" {
+		return nil, badConfig("model %s is a gateway: play it as one (kind gateway)", p.model.Name)
+	}
 	if p.cfg.Protocol == "" {
 		p.cfg.Protocol = p.model.Protocols[0]
 	}
