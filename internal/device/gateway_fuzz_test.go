@@ -77,7 +77,7 @@ func FuzzCnfGateway(f *testing.F) {
 	seedGatewayFiles(f, func(n string) bool { return strings.HasSuffix(n, ".cnf") })
 	f.Add([]byte("port1: 4001 \"A\"\nport2: 4002\n"))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		g, err := parseCnfGateway(b)
+		g, err := parseCnfGateway(b, domain.ProtocolMGCP)
 		if err != nil {
 			return
 		}

@@ -150,7 +150,7 @@ func (r *run) cnfFile(ctx context.Context, names ...string) bool {
 	if !ok {
 		return false
 	}
-	g, err := parseCnfGateway(b)
+	g, err := parseCnfGateway(b, r.p.cfg.Protocol)
 	if err != nil {
 		r.broken(step, err)
 		return r.fail(CauseBrokenConfig, "%s: %v", r.rep.Config, err)

@@ -152,9 +152,11 @@ func TestGatewayTextFiles(t *testing.T) {
 		{"port1: \"Ann 4001\"\n", "not NUMBER"},
 		{"port1: 4001 \"x\n", "quote"},
 		{"portx: 1\n", "not portN"},
+		{"port0/1/a: 1\n", "not key: value"},
 		{"port01: 1\n", "not portN"},
+		{"port1/2/3/4: 1\n", "not key: value"},
 	} {
-		g, err := parseCnfGateway([]byte(tc.in))
+		g, err := parseCnfGateway([]byte(tc.in), domain.ProtocolSCCP)
 		if tc.want != "" {
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("%q: error %v, want %q", tc.in, err, tc.want)
@@ -165,5 +167,15 @@ func TestGatewayTextFiles(t *testing.T) {
 			g.ports[1].Port != "10" || g.callManagers[0].MGCPPort != 2427 || g.callManagers[0].SCCPPort != 0 {
 			t.Errorf("%q: %+v, %v", tc.in, g, err)
 		}
+	}
+	// A default file names no protocol: the device's; ports by address
+	// sort by unit, subunit, port.
+	g, err := parseCnfGateway([]byte("callManager1: \"h 2427\"\nport0/2/0: 2\nport0/1/10: 3\nport0/1/2: 1\n"), domain.ProtocolMGCP)
+	var order []string
+	for _, p := range g.ports {
+		order = append(order, p.Port+"="+p.Line)
+	}
+	if err != nil || g.callManagers[0].MGCPPort != 2427 || !slices.Equal(order, []string{"0/1/2=1", "0/1/10=3", "0/2/0=2"}) {
+		t.Errorf("default protocol, addresses: %+v %q, %v", g.callManagers, order, err)
 	}
 }

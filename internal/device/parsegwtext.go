@@ -1,8 +1,9 @@
 package device
 
 import (
+	"cmp"
 	"fmt"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -34,25 +35,32 @@ func parseATAText(b []byte, protocol string) (ataText, error) {
 		servers = []string{"CA0orCM0"}
 	}
 	for _, k := range servers {
-		if v := kv[k]; v != "" && v != "0" {
+		if v := ataSet(kv[k]); v != "" {
 			a.callManagers = append(a.callManagers, ataServer(k, v, protocol))
 		}
 	}
 	for i := range 2 {
 		n := strconv.Itoa(i)
-		p := GatewayPort{Port: n, Line: kv["UID"+n], Configured: true}
+		p := GatewayPort{Port: n, Line: ataSet(kv["UID"+n]), Label: ataSet(kv["LoginID"+n]), Configured: true}
 		if protocol == domain.ProtocolMGCP {
-			p.Line, p.Endpoint = "", kv["EPID"+n+"orSID"+n]
+			p.Line, p.Endpoint = "", ataSet(kv["EPID"+n+"orSID"+n])
 			if p.Endpoint == "" {
 				continue
 			}
-		} else if p.Line == "" || p.Line == "0" {
+		} else if p.Line == "" {
 			continue
 		}
-		p.Label = kv["LoginID"+n]
 		a.ports = append(a.ports, p)
 	}
 	return a, nil
+}
+
+// ataSet is an ATA profile's value, "" for 0, the adapter's "none".
+func ataSet(v string) string {
+	if v == "0" {
+		return ""
+	}
+	return v
 }
 
 // ataServer is a call agent of an ATA profile, on its protocol's port.
@@ -81,14 +89,16 @@ type cnfGateway struct {
 }
 
 // parseCnfGateway reads a gateway's .cnf: its call managers (HOST PORT,
-// the MGCP port under MGCP) and one portN: NUMBER "DISPLAY NAME" per
-// endpoint.
-func parseCnfGateway(b []byte) (cnfGateway, error) {
-	kv, err := parseKV(b)
+// the MGCP port under MGCP; a file without protocol, such as
+// SAADefault.cnf, is the device's protocol) and one portN: NUMBER
+// "DISPLAY NAME" per endpoint, N the port or (on a gateway of several
+// units or subunits) its address, port0/1/0.
+func parseCnfGateway(b []byte, protocol string) (cnfGateway, error) {
+	kv, err := keyValues(b, kvSyntax{form: "key: value", spacedKey: true, value: kvValue, key: cnfKey})
 	if err != nil {
 		return cnfGateway{}, err
 	}
-	g := cnfGateway{device: kv["device"], model: kv["model"], protocol: strings.ToUpper(kv["protocol"]),
+	g := cnfGateway{device: kv["device"], model: kv["model"], protocol: strings.ToUpper(cmp.Or(kv["protocol"], protocol)),
 		load: kv["loadInformation"], networkLocale: kv["networkLocale"], settings: len(kv)}
 	if g.callManagers, err = legacyCallManagers(kv); err != nil {
 		return cnfGateway{}, err
@@ -98,25 +108,62 @@ func parseCnfGateway(b []byte) (cnfGateway, error) {
 			g.callManagers[i].MGCPPort, g.callManagers[i].SCCPPort = g.callManagers[i].SCCPPort, 0
 		}
 	}
-	var ids []int
+	var ids [][]int
 	for k := range kv {
 		if n, ok := strings.CutPrefix(k, "port"); ok {
-			id, err := strconv.Atoi(n)
-			if err != nil || id < 0 || strconv.Itoa(id) != n {
-				return cnfGateway{}, fmt.Errorf("%s: not portN", k)
+			id, ok := portAddress(n)
+			if !ok {
+				return cnfGateway{}, fmt.Errorf("%s: not portN or portU/S/P", k)
 			}
 			ids = append(ids, id)
 		}
 	}
-	sort.Ints(ids)
+	slices.SortFunc(ids, slices.Compare)
 	for _, id := range ids {
-		p, err := cnfPort(strconv.Itoa(id), kv["port"+strconv.Itoa(id)])
+		n := joinAddress(id)
+		p, err := cnfPort(n, kv["port"+n])
 		if err != nil {
 			return cnfGateway{}, err
 		}
 		g.ports = append(g.ports, p)
 	}
 	return g, nil
+}
+
+// cnfKey is a key of a gateway .cnf: a key name, or port and an address
+// with slashes (port0/1/0).
+func cnfKey(k string) bool {
+	if n, ok := strings.CutPrefix(k, "port"); ok && strings.Contains(n, "/") {
+		_, ok := portAddress(n)
+		return ok
+	}
+	return keyName(k)
+}
+
+// portAddress reads a port's number or address (N, U/P, U/S/P), each part
+// a plain decimal.
+func portAddress(s string) ([]int, bool) {
+	f := strings.Split(s, "/")
+	if len(f) > 3 {
+		return nil, false
+	}
+	out := make([]int, len(f))
+	for i, p := range f {
+		n, err := strconv.Atoi(p)
+		if err != nil || n < 0 || n > 999 || strconv.Itoa(n) != p {
+			return nil, false
+		}
+		out[i] = n
+	}
+	return out, true
+}
+
+func joinAddress(a []int) string {
+	f := make([]string, len(a))
+	for i, n := range a {
+		f[i] = strconv.Itoa(n)
+	}
+	return strings.Join(f, "/")
 }
 
 // cnfPort reads portN's value: NUMBER, then the display name in quotes
