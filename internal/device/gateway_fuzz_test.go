@@ -30,6 +30,7 @@ func seedGatewayFiles(f *testing.F, keep func(name string) bool) {
 // IOS derivations of it either fail or give lines.
 func FuzzGatewayXML(f *testing.F) {
 	seedGatewayFiles(f, func(n string) bool { return strings.HasSuffix(n, ".xml") })
+	seedGolden(f, ".cnf.xml")
 	f.Add([]byte("<gateway><endpoints><endpoint><name>a</name><port>0/1/0</port></endpoint></endpoints></gateway>"))
 	f.Add([]byte("<device><units><unit><subunits><subunit><ports><port><index>1</index></port></ports></subunit></subunits></unit></units></device>"))
 	f.Fuzz(func(t *testing.T, b []byte) {
@@ -75,6 +76,7 @@ func FuzzATAText(f *testing.F) {
 // Mail Port) never panics; every port it accepts has a number.
 func FuzzCnfGateway(f *testing.F) {
 	seedGatewayFiles(f, func(n string) bool { return strings.HasSuffix(n, ".cnf") })
+	seedGolden(f, ".cnf")
 	f.Add([]byte("port1: 4001 \"A\"\nport2: 4002\n"))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		g, err := parseCnfGateway(b, domain.ProtocolMGCP)
