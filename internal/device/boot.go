@@ -170,6 +170,9 @@ func (r *run) firstOf(ctx context.Context, names ...string) (int, []byte, int, b
 		}
 		return i, nil, step, r.failFetch(a, name, step)
 	}
+	if len(names) == 1 {
+		return 0, nil, 0, r.fail(CauseNoConfig, "%s not found", names[0])
+	}
 	return 0, nil, 0, r.fail(CauseNoConfig, "none of %s found", strings.Join(names, ", "))
 }
 

@@ -141,6 +141,7 @@ func TestGatewayFailures(t *testing.T) {
 		{"vendorConfig value", device.Config{Model: "ISR4331", Hostname: "bad-dtmf"}, device.CauseBrokenConfig, "vendorConfig/DtmfRelay", "bad-dtmf.cnf.xml"},
 		{"ATA 186 binary", device.Config{Model: "ATA188", MAC: "0000DE0000F8"}, device.CauseBrokenConfig, "not a #txt profile", "ata0000de0000f8"},
 		{"ATA 190 no line", device.Config{Model: "ATA191", MAC: "0000DE0000F7"}, device.CauseBrokenConfig, "no line", "ATA0000DE0000F7.cnf.xml"},
+		{"Voice Mail Port not in the database", device.Config{Model: "Voice Mail Port", Hostname: "vmp9"}, device.CauseNoConfig, "vmp9.cnf not found", ""},
 		{"SDA and its default missing", device.Config{Model: "WS-X6608", MAC: "0000DE0000F6"}, device.CauseNoConfig, "none of SDA0000DE0000F6.cnf, SDADefault.cnf found", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
