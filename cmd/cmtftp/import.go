@@ -17,12 +17,8 @@ import (
 	"cmtftp/internal/store"
 )
 
-func newImportCmd() *cobra.Command {
-	var cf clientFlags
-	var batch int
-	var dryRun bool
-	cmd := &cobra.Command{Use: "import devices.csv", Short: "Bulk-add devices and their lines from a CSV file (BAT-like columns)",
-		Long: `import reads a CSV file of devices whose first row names the columns:
+// importLong is the help of cmtftp import.
+const importLong = `import reads a CSV file of devices whose first row names the columns:
 
   MAC ADDRESS or DEVICE NAME   required (00:11:22:AA:BB:CC, SEP001122AABBCC, or a gateway's name)
   DEVICE TYPE                  required (7961, "Cisco 7961"; cmtftp model list)
@@ -38,7 +34,32 @@ an interrupted import keeps whole batches only, and running it again finishes
 the job (rows already there are unchanged). The file is read twice (to check,
 then to send), so memory holds an index of it and a batch or two, not the
 whole file; input that cannot be read twice (a pipe) is copied to a
-temporary file first.`,
+temporary file first.
+
+A gateway file (--gateways, or a header with a GATEWAY TYPE or GATEWAY NAME
+column) has one row per port; the rows of one gateway make one record:
+
+  GATEWAY NAME, or MAC ADDRESS   required: the name (SKIGW…, ATA…, SAA…, SDA…, an MGCP
+                                 host name), or the MAC the name is derived from
+  GATEWAY TYPE                   required: the model (VG224, ATA190, ISR4321)
+  CALL MANAGER GROUP             required
+  PROTOCOL, DEVICE POOL, DESCRIPTION, LOAD           the gateway's, on any of its rows
+  UNIT PRODUCT, SUBUNIT PRODUCT  the modules of the port's unit and subunit (ISR-NIM, NIM-4FXS;
+                                 cmtftp gateway modules); none: the model's layout
+  PORT                           U/S/P (0/1/0) or U/P (2/0)
+  DIRECTORY NUMBER, DISPLAY NAME, LINE LABEL         the port's line (created or updated)
+  PORT LABEL, LOCALE, PORT DESCRIPTION               the port's own
+
+Every gateway is checked as the server checks it (names per family, ports
+per module); if any row is wrong, each bad row is listed and nothing is
+written. docs/gateways.md describes the families.`
+
+func newImportCmd() *cobra.Command {
+	var cf clientFlags
+	var batch int
+	var dryRun, gateways bool
+	cmd := &cobra.Command{Use: "import devices.csv|gateways.csv", Short: "Bulk-add devices or gateways and their lines from a CSV file (BAT-like columns)",
+		Long: importLong,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			f, err := openSeekable(args[0])
@@ -49,18 +70,22 @@ temporary file first.`,
 			ctx, cancel := cmdContext(cmd)
 			defer cancel()
 			c := cf.client()
+			if gateways || devicecsv.SniffGateways(f) {
+				if _, err := f.Seek(0, io.SeekStart); err != nil {
+					return err
+				}
+				return importGateways(cmd, c, args[0], f, batch, dryRun)
+			}
+			if _, err := f.Seek(0, io.SeekStart); err != nil {
+				return err
+			}
 			existing, err := store.LoadSite(ctx, c, domain.KindModel, domain.KindPool, domain.KindSoftkey, domain.KindSIPProfile, domain.KindDialPlan)
 			if err != nil {
 				return err
 			}
 			checked, rowErrs := devicecsv.Check(f, existing)
 			if len(rowErrs) > 0 {
-				slices.SortStableFunc(rowErrs, func(a, b devicecsv.RowError) int { return a.Line - b.Line })
-				w := cmd.ErrOrStderr()
-				for _, e := range rowErrs {
-					fmt.Fprintf(w, "%s:%d: %s\n", args[0], e.Line, strings.TrimPrefix(e.Error(), fmt.Sprintf("line %d: ", e.Line)))
-				}
-				return fmt.Errorf("import %s: %d bad rows; nothing was written", args[0], len(rowErrs))
+				return reportRows(cmd, args[0], rowErrs)
 			}
 			if dryRun {
 				fmt.Fprintf(cmd.OutOrStdout(), "%s: %d devices and %d lines would be imported\n", args[0], checked.Count, len(checked.Lines))
@@ -74,7 +99,51 @@ temporary file first.`,
 	cf.register(cmd)
 	cmd.Flags().IntVar(&batch, "batch", 2000, "devices per transaction")
 	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "check every row and write nothing")
+	cmd.Flags().BoolVar(&gateways, "gateways", false, "the file is a gateway file (found by its header otherwise)")
 	return cmd
+}
+
+// reportRows writes one line per bad row and returns the error that
+// nothing was written.
+func reportRows(cmd *cobra.Command, name string, rowErrs []devicecsv.RowError) error {
+	slices.SortStableFunc(rowErrs, func(a, b devicecsv.RowError) int { return a.Line - b.Line })
+	w := cmd.ErrOrStderr()
+	for _, e := range rowErrs {
+		fmt.Fprintf(w, "%s:%d: %s\n", name, e.Line, strings.TrimPrefix(e.Error(), fmt.Sprintf("line %d: ", e.Line)))
+	}
+	return fmt.Errorf("import %s: %d bad rows; nothing was written", name, len(rowErrs))
+}
+
+// importGateways checks a gateway file against the server's models,
+// groups and pools and, with no bad row, sends it (admin.Client.ImportGateways).
+func importGateways(cmd *cobra.Command, c *admin.Client, name string, f io.Reader, batch int, dryRun bool) error {
+	if batch < 1 {
+		return errors.New("--batch must be at least 1")
+	}
+	ctx, cancel := cmdContext(cmd)
+	defer cancel()
+	existing, err := store.LoadSite(ctx, c, domain.KindModel, domain.KindGroup, domain.KindPool)
+	if err != nil {
+		return err
+	}
+	gf, rowErrs := devicecsv.ParseGateways(f, existing)
+	if len(rowErrs) > 0 {
+		return reportRows(cmd, name, rowErrs)
+	}
+	if dryRun {
+		fmt.Fprintf(cmd.OutOrStdout(), "%s: %d gateways and %d lines would be imported\n", name, len(gf.Gateways), len(gf.Lines))
+		return nil
+	}
+	total, err := c.ImportGateways(ctx, gf, batch, nil)
+	if err != nil {
+		if le, ok := errors.AsType[*admin.LineError](err); ok {
+			err = fmt.Errorf("%s:%d: %w", name, le.Line, le.Err)
+		}
+		return fmt.Errorf("import stopped after %d of %d gateways (whole batches only; run it again to finish): %w", total.Devices, len(gf.Gateways), err)
+	}
+	fmt.Fprintf(cmd.OutOrStdout(), "imported %s: %d gateways (%d rows); records created %d, updated %d, unchanged %d\n",
+		name, len(gf.Gateways), gf.Rows, total.Created, total.Updated, total.Unchanged)
+	return nil
 }
 
 // importRows sends the checked file f to the server (admin.Client.Import).

@@ -83,6 +83,17 @@ func (rf *recordFlags) walk(t reflect.Type, path []int, prefix string, ki domain
 		case f.Type == reflect.TypeOf([]domain.SoftkeySet{}):
 			ff.flag = "set"
 			ff.value = rf.fs.StringArray("set", nil, `"On Hook=Redial,NewCall", repeatable (replaces the list)`)
+		case f.Type == reflect.TypeOf(map[string]string{}) && name == "vendorConfig":
+			ff.flag = "vendor"
+			ff.value = rf.fs.StringArray("vendor", nil, usageVendor)
+		case f.Type == reflect.TypeOf([]domain.GatewayUnit{}):
+			ff.flag = "unit"
+			ff.value = rf.fs.StringArray("unit", nil, usageUnit)
+			rf.fields = append(rf.fields, ff) // --unit first: --subunit fills the units it made
+			ff = flagField{flag: "subunit", path: p, typ: f.Type, value: rf.fs.StringArray("subunit", nil, usageSubunit)}
+		case f.Type == reflect.TypeOf([]domain.GatewayEndpoint{}):
+			ff.flag = "endpoint"
+			ff.value = rf.fs.StringArray("endpoint", nil, usageEndpoint)
 		default:
 			continue
 		}
@@ -112,30 +123,42 @@ func (rf *recordFlags) apply(e domain.Entity) error {
 		case *bool:
 			dst.SetBool(*x != ff.negate)
 		case *[]string:
-			switch ff.typ {
-			case reflect.TypeOf([]string{}):
-				dst.Set(reflect.ValueOf(append([]string{}, *x...)))
-			case reflect.TypeOf([]domain.Appearance{}):
-				as, err := parseAppearances(*x)
-				if err != nil {
-					return err
-				}
-				dst.Set(reflect.ValueOf(as))
-			case reflect.TypeOf([]domain.DialRule{}):
-				rs, err := parseRules(*x)
-				if err != nil {
-					return err
-				}
-				dst.Set(reflect.ValueOf(rs))
-			case reflect.TypeOf([]domain.SoftkeySet{}):
-				ss, err := parseSets(*x)
-				if err != nil {
-					return err
-				}
-				dst.Set(reflect.ValueOf(ss))
+			if err := setList(ff, dst, *x); err != nil {
+				return err
 			}
 		}
 	}
+	return nil
+}
+
+// setList sets the list field dst from the values of its repeatable flag.
+func setList(ff flagField, dst reflect.Value, x []string) error {
+	var v any
+	var err error
+	switch {
+	case ff.typ == reflect.TypeOf([]string{}):
+		v = append([]string{}, x...)
+	case ff.typ == reflect.TypeOf([]domain.Appearance{}):
+		v, err = parseAppearances(x)
+	case ff.typ == reflect.TypeOf([]domain.DialRule{}):
+		v, err = parseRules(x)
+	case ff.typ == reflect.TypeOf([]domain.SoftkeySet{}):
+		v, err = parseSets(x)
+	case ff.flag == "vendor":
+		v, err = applyVendor(dst.Interface().(map[string]string), x)
+	case ff.flag == "unit":
+		v, err = parseUnits(x)
+	case ff.flag == "subunit":
+		v, err = applySubunits(dst.Interface().([]domain.GatewayUnit), x)
+	case ff.flag == "endpoint":
+		v, err = parseEndpoints(x)
+	default:
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	dst.Set(reflect.ValueOf(v))
 	return nil
 }
 

@@ -55,6 +55,10 @@ func (rc recordCmd) command() *cobra.Command {
 	add := rc.addCmd(&cf)
 	set := rc.setCmd(&cf)
 	rm := rc.rmCmd(&cf)
+	if rc.kind == domain.KindGateway {
+		parent.Long = gatewayLong
+		list, show, add = gatewayListCmd(&cf), gatewayShowCmd(&cf), gatewayAddCmd(&cf, rc.example)
+	}
 	parent.AddCommand(list, show, add, set, rm)
 	switch rc.kind { // the kinds with a view of the running server
 	case domain.KindDevice:
@@ -63,6 +67,8 @@ func (rc recordCmd) command() *cobra.Command {
 		parent.AddCommand(newRemoteStatusCmd(&cf))
 	case domain.KindServer:
 		parent.AddCommand(newServerCertCmd())
+	case domain.KindGateway:
+		parent.AddCommand(newGatewayEndpointCmd(&cf), newGatewayModulesCmd())
 	}
 	return parent
 }

@@ -22,6 +22,7 @@ func (s *Server) routes() []route {
 		{"GET /api/v1/changes", s.changes},
 		{"GET /api/v1/cluster", s.cluster},
 		{"GET /api/v1/devices/{name}/config", s.deviceConfig},
+		{"GET /api/v1/gateways/{name}/config", s.gatewayConfig},
 		{"GET /api/v1/build/{name...}", s.built},
 		{"GET /api/v1/{kind}", s.list},
 		{"POST /api/v1/{kind}", s.create},

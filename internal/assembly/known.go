@@ -62,6 +62,10 @@ func (k *knownDevices) HandleChange(ctx context.Context, c store.Change) {
 		if err := k.reload(ctx); err != nil {
 			k.logger.Warn("known devices for the timeline not reloaded", "err", err)
 		}
+	case domain.KindGateway:
+		k.mu.Lock()
+		defer k.mu.Unlock()
+		k.setGateway(c.Key, c.Op != store.OpDelete)
 	case domain.KindDevice:
 		if mac, ok := sepMAC(c.Key); ok {
 			// A SEP<MAC> device has that MAC (the domain refuses any
@@ -106,11 +110,34 @@ func (k *knownDevices) reload(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	err = store.Each(ctx, k.store, domain.KindGateway, func(e domain.Entity) error {
+		fresh.setGateway(e.Key(), true)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	k.macs, k.other = fresh.macs, fresh.other
 	return nil
 }
+
+// setGateway records the timeline keys of the gateway named name (has
+// false: deleted): the key its name gives, and for an ATA its second
+// port's; the caller holds mu. Both come from the name alone.
+func (k *knownDevices) setGateway(name string, has bool) {
+	key, ok := timeline.GatewayKey(name)
+	k.set(gatewayPrefix+name, key, has && ok)
+	if len(name) == 15 && strings.HasPrefix(name, domain.PrefixATA) {
+		p2, ok := timeline.MACNumber(domain.ATAPort2Name(name[3:])[3:])
+		k.set(gatewayPrefix+"2:"+name, p2, has && ok)
+	}
+}
+
+// gatewayPrefix sets gateways apart from devices in other: a gateway and
+// a device may share a name.
+const gatewayPrefix = "\x00gateway:"
 
 // set records that device name has mac (has false: none, or deleted);
 // the caller holds mu.

@@ -75,29 +75,41 @@ func TestKnownFollowsStore(t *testing.T) {
 	}
 	k := newKnownDevices(st, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	k.HandleChange(ctx, store.Change{Kind: store.KindResync})
-	if len(k.macs) != len(site.Devices) || !k.KnownMAC("0000DE000001") || k.KnownMAC("0000DE0000AA") {
-		t.Fatalf("after the resync: %d MACs of %d devices", len(k.macs), len(site.Devices))
+	// The demo's gateways add four keys: the VG224's, the ATA 190's two
+	// ports', the ISR's host name.
+	devices := len(site.Devices) + 4
+	if len(k.macs) != devices || !k.KnownMAC("0000DE000001") || k.KnownMAC("0000DE0000AA") {
+		t.Fatalf("after the resync: %d MACs of %d devices and gateways", len(k.macs), devices)
 	}
+	knownGateway(t, k, "after the resync", map[string]bool{"SKIGW00DE0000A1": true, "ATA0000DE0000B1": true,
+		domain.ATAPort2Name("0000DE0000B1"): true, "isr4321.demo.example": true, "other.demo.example": false})
 	gw := *site.Devices[0]
 	gw.Name, gw.MAC, gw.Lines = "gw-hq", "0000DE0000AA", nil
 	if _, err := st.Put(ctx, &gw); err != nil {
 		t.Fatal(err)
 	}
 	k.HandleChange(ctx, store.Change{Kind: domain.KindDevice, Key: "gw-hq"})
-	if !k.KnownMAC("0000DE0000AA") || len(k.other) != 1 {
+	if !k.KnownMAC("0000DE0000AA") || len(k.other) != 4+1 {
 		t.Errorf("the gateway is not known by its MAC")
 	}
 	if err := st.Delete(ctx, domain.KindDevice, "gw-hq"); err != nil {
 		t.Fatal(err)
 	}
 	k.HandleChange(ctx, store.Change{Kind: domain.KindDevice, Key: "gw-hq"})
-	if k.KnownMAC("0000DE0000AA") || len(k.other) != 0 {
+	if k.KnownMAC("0000DE0000AA") || len(k.other) != 4 {
 		t.Errorf("the deleted gateway is still known")
 	}
 	k.HandleChange(ctx, store.Change{Kind: store.KindResync})
-	if len(k.macs) != len(site.Devices) || len(k.other) != 0 {
+	if len(k.macs) != devices || len(k.other) != 4 {
 		t.Errorf("after a second resync: %d MACs, %d by name", len(k.macs), len(k.other))
 	}
+	if err := st.Delete(ctx, domain.KindGateway, "ATA0000DE0000B1"); err != nil {
+		t.Fatal(err)
+	}
+	k.HandleChange(ctx, store.Change{Kind: domain.KindGateway, Key: "ATA0000DE0000B1", Op: store.OpDelete})
+	knownGateway(t, k, "the ATA deleted", map[string]bool{"ATA0000DE0000B1": false, domain.ATAPort2Name("0000DE0000B1"): false,
+		"SKIGW00DE0000A1": true})
+	devices -= 2
 	// A SEP<MAC> phone is followed from its change alone (no read: the
 	// store is closed by then).
 	sep := *site.Devices[0]
@@ -108,13 +120,28 @@ func TestKnownFollowsStore(t *testing.T) {
 	k.HandleChange(ctx, store.Change{Kind: store.KindResync})
 	st.Close()
 	k.HandleChange(ctx, store.Change{Kind: domain.KindDevice, Key: "SEP0000DE0000BB", Op: store.OpUpdate})
-	if !k.KnownMAC("0000DE0000BB") || len(k.macs) != len(site.Devices)+1 {
+	if !k.KnownMAC("0000DE0000BB") || len(k.macs) != devices+1 {
 		t.Errorf("an updated SEP phone: known %v, %d MACs", k.KnownMAC("0000DE0000BB"), len(k.macs))
 	}
 	k.HandleChange(ctx, store.Change{Kind: domain.KindDevice, Key: "SEP0000DE0000BB", Op: store.OpDelete})
 	k.HandleChange(ctx, store.Change{Kind: domain.KindDevice, Key: "SEP0000DE0000CC", Op: store.OpInsert})
-	if k.KnownMAC("0000DE0000BB") || !k.KnownMAC("0000DE0000CC") || len(k.macs) != len(site.Devices)+1 {
+	if k.KnownMAC("0000DE0000BB") || !k.KnownMAC("0000DE0000CC") || len(k.macs) != devices+1 {
 		t.Errorf("a deleted and a new SEP phone: %v %v, %d MACs", k.KnownMAC("0000DE0000BB"), k.KnownMAC("0000DE0000CC"), len(k.macs))
+	}
+}
+
+// knownGateway checks which gateway names (and an ATA's port-2 name) the
+// set knows.
+func knownGateway(t *testing.T, k *knownDevices, when string, want map[string]bool) {
+	t.Helper()
+	for name, w := range want {
+		key, ok := timeline.GatewayKey(name)
+		if !ok {
+			t.Fatalf("%s: no key for %s", when, name)
+		}
+		if k.Known(key) != w {
+			t.Errorf("%s: Known(%s) = %v, want %v", when, name, !w, w)
+		}
 	}
 }
 

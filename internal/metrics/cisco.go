@@ -63,7 +63,7 @@ var ciscoNames = []CiscoCounter{
 	{"SIPFoundCount", "cmtftp_config_requests_total", map[string]string{"family": "sip", "result": "found"}},
 	{"SIPNotFoundCount", "cmtftp_config_requests_total", map[string]string{"family": "sip", "result": "not_found"}},
 	{"SoftkeyChangeNotifications", "cmtftp_change_notifications_total", map[string]string{"kind": "softkey"}},
-	{"UnitChangeNotifications", "cmtftp_change_notifications_total", map[string]string{"kind": "device"}},
+	{"UnitChangeNotifications", "cmtftp_change_notifications_total", map[string]string{"kind": "gateway"}},
 }
 
 // ParseText reads metrics in the Prometheus text format.

@@ -15,6 +15,14 @@ func TestCounterFamilies(t *testing.T) {
 		{"XMLDefault.cnf.xml", "", "default"},
 		{"DRoffice.xml", "", "dialrule"},
 		{"SKStandard.xml", "", "softkey"},
+		{"SKIGW00DE0000A1.cnf.xml", "", "unit"},
+		{"AN00DE0000A1200.cnf.xml", "", "unit"},
+		{"ATA0000DE0000B1.cnf.xml", "", "unit"},
+		{"ata0000de0000b1", "", "unit"},
+		{"SAA0000DE0000D1.cnf", "", "unit"},
+		{"isr4321.demo.example.cnf.xml", "", "unit"},
+		{"SAADefault.cnf", "", "default"},
+		{"SDADefault.cnf", "", "default"},
 	} {
 		tg, ok := Resolve(tc.name)
 		if !ok {

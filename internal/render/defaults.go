@@ -73,9 +73,7 @@ func SEPDefaultCnf(d *DefaultConfig) []byte {
 func SIPDefaultCnf(d *DefaultConfig) []byte {
 	t := &textw{b: make([]byte, 0, 512)}
 	t.comment("SIPDefault.cnf built by cmtftp")
-	sp := &domain.SIPProfile{}
-	domain.Normalize(sp)
-	sipProxyKeys(t, d.Servers, sp)
+	sipProxyKeys(t, d.Servers, defaultSIPProfile())
 	t.kv("services_url", d.Params["servicesURL"])
 	t.kv("directory_url", d.Params["directoryURL"])
 	t.comment("version " + stampHolder)

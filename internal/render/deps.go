@@ -24,6 +24,8 @@ func Deps(t Target, r Records) []Dep {
 	switch {
 	case t.Kind.Needs() == NeedDevice && r.Device != nil:
 		return append(deviceDeps(r.Device), params...)
+	case t.Kind.Needs() == NeedGateway && r.Gateway != nil:
+		return append(gatewayDeps(t, r.Gateway), params...)
 	case t.Kind.Needs() == NeedDialPlan && r.DialPlan != nil:
 		return []Dep{{domain.KindDialPlan, r.DialPlan.Name}}
 	case t.Kind.Needs() == NeedSoftkey && r.Softkey != nil:

@@ -9,21 +9,22 @@ import (
 )
 
 // DeviceFiles is the rule of which files a device is given: its model's
-// file families for its protocol, and a .cnf under the Build CNF Files
-// value of c.Params. It returns their names in a stable order: the
+// file families for its protocol, and SEP<MAC>.cnf under the Build CNF
+// Files value of c.Params (any other <name>.cnf is a gateway's:
+// GatewayFiles). It returns their names in a stable order: the
 // device's own files, then the dial plan and softkey template it names.
 // Serving (Render) and enumerating (SiteFiles) both ask it.
 func DeviceFiles(c *domain.DeviceConfig) []string {
 	var out []string
 	m := &c.Model
 	d := &c.Device
-	mac := d.MAC // "" for a gateway
+	mac := d.MAC // "" for a device without one
 	fams := m.Files(d.Protocol)
 	has := func(f string) bool { return slices.Contains(fams, f) }
 	if mac != "" && has(domain.FamilyCnfXML) {
 		out = append(out, "SEP"+mac+".cnf.xml")
 	}
-	if getsCnf(m, c.Params[domain.ParamBuildCNFFiles]) {
+	if mac != "" && d.Name == "SEP"+mac && getsCnf(m, c.Params[domain.ParamBuildCNFFiles]) {
 		out = append(out, d.Name+".cnf")
 	}
 	if mac != "" {

@@ -11,7 +11,7 @@ type Kind int
 // The kinds of built files (Table 11-3 and the default files).
 const (
 	DeviceXMLFile  Kind = iota + 1 // SEP<MAC>.cnf.xml
-	LegacyCnfFile                  // SEP<MAC>.cnf (or <name>.cnf for a gateway)
+	LegacyCnfFile                  // SEP<MAC>.cnf
 	SIPCnfFile                     // SIP<MAC>.cnf
 	LDFile                         // ld<mac>
 	GKFile                         // gk<mac>
@@ -21,6 +21,14 @@ const (
 	DR79x1File                     // DR<plan>.xml
 	Dial7940File                   // <plan>.xml
 	SoftkeyXMLFile                 // SK<template>.xml
+	SKIGWFile                      // SKIGW<tail>.cnf.xml (SCCP gateway)
+	PortFile                       // AN<tail><port id>.cnf.xml (a port of an SCCP gateway)
+	ATAXMLFile                     // ATA<MAC>.cnf.xml (ATA 190/191, either port)
+	ATATextFile                    // ata<mac> (ATA 186/188)
+	GatewayCnfFile                 // <name>.cnf of a gateway (SAA<MAC>, SDA<MAC>, Analog Access, Voice Mail Port …)
+	MGCPFile                       // <hostname>.cnf.xml (MGCP gateway)
+	SAADefaultFile                 // SAADefault.cnf
+	SDADefaultFile                 // SDADefault.cnf
 )
 
 // Need names the records a kind of file is rendered from: what the caller
@@ -33,6 +41,7 @@ const (
 	NeedDialPlan                 // Records.DialPlan: the dial plan the Key names
 	NeedSoftkey                  // Records.Softkey: the softkey template the Key names
 	NeedDefaults                 // Records.Defaults: the default group, models and parameters (no Key)
+	NeedGateway                  // Records.Gateway: the gateway the Key names (an ATA 190's port-2 name names its ATA)
 )
 
 // kinds describes each kind of file: what it is called in messages, what
@@ -56,6 +65,14 @@ var kinds = [...]struct {
 	DR79x1File:     {"dial plan (79x1)", NeedDialPlan, "", "dialrule"},
 	Dial7940File:   {"dial plan (7940)", NeedDialPlan, "", "dialrule"},
 	SoftkeyXMLFile: {"softkey template", NeedSoftkey, "", "softkey"},
+	SKIGWFile:      {"SCCP gateway config", NeedGateway, "", "unit"},
+	PortFile:       {"SCCP gateway port", NeedGateway, "", "unit"},
+	ATAXMLFile:     {"ATA 190 config", NeedGateway, "", "unit"},
+	ATATextFile:    {"ATA 186 profile", NeedGateway, "", "unit"},
+	GatewayCnfFile: {"gateway .cnf", NeedGateway, "", "unit"},
+	MGCPFile:       {"MGCP gateway config", NeedGateway, "", "unit"},
+	SAADefaultFile: {"SAADefault", NeedDefaults, "", "default"},
+	SDADefaultFile: {"SDADefault", NeedDefaults, "", "default"},
 }
 
 // String returns the kind's name as messages show it ("device config",
@@ -103,7 +120,7 @@ func (t Target) Family() string {
 // rendered from, and the name as it was asked for.
 type Target struct {
 	Kind Kind
-	Key  string // device name, dial-plan or softkey-template name; empty for default files
+	Key  string // device, gateway, dial-plan or softkey-template name; empty for default files
 	Name string // the requested name, as given to Resolve
 }
 
@@ -111,7 +128,9 @@ type Target struct {
 // is rendered from; it reads no records, so an answer is a candidate: the
 // records decide (Render). The name is matched as phones send it (SEP/SIP
 // upper-case MAC, ld/gk lower-case), case-insensitively in the fixed
-// parts. A <name>.xml answer is only a candidate for a 7940-family plan.
+// parts. A <name>.xml answer is only a candidate for a 7940-family plan;
+// a <name>.cnf not SEP<MAC>.cnf, or a <host name>.cnf.xml, only one for a
+// gateway (resolveGateway).
 func Resolve(name string) (Target, bool) {
 	to := func(k Kind, key string) (Target, bool) { return Target{Kind: k, Key: key, Name: name}, true }
 	n := strings.TrimPrefix(strings.ReplaceAll(name, "\\", "/"), "/")
@@ -123,24 +142,31 @@ func Resolve(name string) (Target, bool) {
 		return to(SEPDefaultFile, "")
 	case "sipdefault.cnf":
 		return to(SIPDefaultFile, "")
+	case "saadefault.cnf":
+		return to(SAADefaultFile, "")
+	case "sdadefault.cnf":
+		return to(SDADefaultFile, "")
 	}
 	if strings.Contains(n, "/") {
 		return Target{}, false
+	}
+	if k, key, ok := resolveGateway(n, lower); ok {
+		return to(k, key)
 	}
 	mac := func(s string) (string, bool) {
 		m, err := domain.ParseMAC(s)
 		return m, err == nil && len(s) == 12
 	}
 	switch {
-	case strings.HasPrefix(lower, "sep") && strings.HasSuffix(lower, ".cnf.xml"):
+	case strings.HasPrefix(lower, "sep") && strings.HasSuffix(lower, ".cnf.xml") && len(n) == 23:
 		if m, ok := mac(n[3 : len(n)-8]); ok {
 			return to(DeviceXMLFile, "SEP"+m)
 		}
-	case strings.HasPrefix(lower, "sep") && strings.HasSuffix(lower, ".cnf"):
+	case strings.HasPrefix(lower, "sep") && strings.HasSuffix(lower, ".cnf") && len(n) == 19:
 		if m, ok := mac(n[3 : len(n)-4]); ok {
 			return to(LegacyCnfFile, "SEP"+m)
 		}
-	case strings.HasPrefix(lower, "sip") && strings.HasSuffix(lower, ".cnf"):
+	case strings.HasPrefix(lower, "sip") && strings.HasSuffix(lower, ".cnf") && len(n) == 19:
 		if m, ok := mac(n[3 : len(n)-4]); ok {
 			return to(SIPCnfFile, "SEP"+m)
 		}
@@ -157,7 +183,7 @@ func Resolve(name string) (Target, bool) {
 	case strings.HasPrefix(n, "SK") && strings.HasSuffix(n, ".xml") && domain.FileSafeName(n[2:len(n)-4]):
 		return to(SoftkeyXMLFile, n[2:len(n)-4])
 	case strings.HasSuffix(lower, ".cnf") && domain.FileSafeName(n[:len(n)-4]):
-		return to(LegacyCnfFile, n[:len(n)-4]) // a gateway's <name>.cnf
+		return to(GatewayCnfFile, gatewayKey(n[:len(n)-4])) // a gateway's <name>.cnf
 	case strings.HasSuffix(n, ".xml") && domain.FileSafeName(n[:len(n)-4]):
 		return to(Dial7940File, n[:len(n)-4])
 	}

@@ -21,7 +21,7 @@ func TestResolve(t *testing.T) {
 		"xmlDefault.CNF.XML":      {Kind: XMLDefaultFile},
 		"SIPDefault.cnf":          {Kind: SIPDefaultFile},
 		"SEPDefault.cnf":          {Kind: SEPDefaultFile},
-		"VMPORT1.cnf":             {Kind: LegacyCnfFile, Key: "VMPORT1"},
+		"VMPORT1.cnf":             {Kind: GatewayCnfFile, Key: "VMPORT1"},
 	} {
 		want.Name = in // the name as asked
 		got, ok := Resolve(in)
@@ -38,7 +38,7 @@ func TestResolve(t *testing.T) {
 
 // TestKinds: every kind has a name and says what it is rendered from.
 func TestKinds(t *testing.T) {
-	for k := DeviceXMLFile; k <= SoftkeyXMLFile; k++ {
+	for k := DeviceXMLFile; k <= SDADefaultFile; k++ {
 		if k.String() == "" || k.Needs() == 0 {
 			t.Errorf("kind %d: name %q, needs %d", k, k.String(), k.Needs())
 		}
@@ -53,7 +53,7 @@ func TestKinds(t *testing.T) {
 			t.Errorf("%s needs %d, want %d", tc.k, got, tc.need)
 		}
 	}
-	if Kind(0).String() != "" || Kind(0).Needs() != 0 || (SoftkeyXMLFile+1).Needs() != 0 {
+	if Kind(0).String() != "" || Kind(0).Needs() != 0 || (SDADefaultFile+1).Needs() != 0 {
 		t.Errorf("a kind that does not exist has a name or needs")
 	}
 }

@@ -19,13 +19,14 @@ type Records struct {
 	DialPlan *domain.DialPlan        // NeedDialPlan
 	Softkey  *domain.SoftkeyTemplate // NeedSoftkey
 	Defaults *DefaultConfig          // NeedDefaults
+	Gateway  *domain.GatewayConfig   // NeedGateway
 }
 
 // ErrNotBuilt says that a name is not one of the built files (the caller
 // looks elsewhere: custom files, disk …). Loaders wrap it around "no such
 // record"; Render returns it when the records do not make the name: a
-// device not given that file under Build CNF Files or its model's file
-// families, or a dial plan of the other family.
+// device or gateway not given that file under Build CNF Files or its
+// model's file families, or a dial plan of the other family.
 var ErrNotBuilt = errors.New("render: not a built file")
 
 // Render renders the file t from r, which holds the record t.Kind.Needs.
@@ -53,18 +54,31 @@ func Render(t Target, r Records) ([]byte, error) {
 		}
 	case NeedDefaults:
 		if d := r.Defaults; d != nil {
-			switch t.Kind {
-			case XMLDefaultFile:
-				return XMLDefault(d), nil
-			case SEPDefaultFile:
-				return SEPDefaultCnf(d), nil
-			}
-			return SIPDefaultCnf(d), nil
+			return renderDefault(t, d), nil
+		}
+	case NeedGateway:
+		if r.Gateway != nil {
+			return appendGateway(nil, t, r.Gateway)
 		}
 	default:
 		return nil, fmt.Errorf("%w: %q", ErrNotBuilt, t.Name)
 	}
 	return nil, fmt.Errorf("render: %s %q: no records given", t.Kind, t.Name)
+}
+
+// renderDefault renders the default file t.
+func renderDefault(t Target, d *DefaultConfig) []byte {
+	switch t.Kind {
+	case XMLDefaultFile:
+		return XMLDefault(d)
+	case SEPDefaultFile:
+		return SEPDefaultCnf(d)
+	case SAADefaultFile:
+		return SAADefaultCnf(d)
+	case SDADefaultFile:
+		return SDADefaultCnf(d)
+	}
+	return SIPDefaultCnf(d)
 }
 
 // AppendRender appends the file t, rendered from r, to dst and returns the
@@ -77,6 +91,13 @@ func AppendRender(dst []byte, t Target, r Records) ([]byte, error) {
 			dst = []byte{}
 		}
 		b, err := appendDevice(dst, t, r.Device)
+		if err != nil {
+			return dst, err
+		}
+		return b, nil
+	}
+	if t.Kind.Needs() == NeedGateway && r.Gateway != nil {
+		b, err := appendGateway(dst, t, r.Gateway)
 		if err != nil {
 			return dst, err
 		}
@@ -96,6 +117,8 @@ func Sources(t Target, r Records) []string {
 	switch {
 	case t.Kind.Needs() == NeedDevice && r.Device != nil:
 		return deviceSources(r.Device)
+	case t.Kind.Needs() == NeedGateway && r.Gateway != nil:
+		return gatewaySources(r.Gateway)
 	case t.Kind.Needs() == NeedDialPlan && r.DialPlan != nil:
 		return []string{"dial plan " + r.DialPlan.Name}
 	case t.Kind.Needs() == NeedSoftkey && r.Softkey != nil:

@@ -19,8 +19,7 @@ func appendSIPCnf(b []byte, c *domain.DeviceConfig) []byte {
 	t.kv("image_version", loadID(c))
 	sp := c.SIPProfile
 	if sp == nil {
-		sp = &domain.SIPProfile{}
-		domain.Normalize(sp)
+		sp = defaultSIPProfile()
 	}
 	sipProxyKeys(t, c.Servers, sp)
 	t.kv("preferred_codec", codec7940(sp.PreferredCodec))

@@ -8,8 +8,7 @@ import "cmtftp/internal/domain"
 func sipProfile(w *xmlw, c *domain.DeviceConfig) {
 	sp := c.SIPProfile
 	if sp == nil {
-		sp = &domain.SIPProfile{}
-		domain.Normalize(sp) // the defaults
+		sp = defaultSIPProfile()
 	}
 	w.open("sipProfile")
 	sipProxies(w, sp)
@@ -145,4 +144,15 @@ func sipLine(w *xmlw, i int, cl *domain.ConfigLine) {
 	w.int("maxNumCalls", l.MaxCalls)
 	w.int("busyTrigger", l.MaxCalls)
 	w.close("line")
+}
+
+// defaultSIPProfile is the profile of a SIP phone that names none: every
+// setting its default. (Normalize fills the defaults only in a profile
+// with a name.)
+func defaultSIPProfile() *domain.SIPProfile {
+	sp := &domain.SIPProfile{Name: "default"}
+	if err := domain.Normalize(sp); err != nil {
+		panic("render: the default SIP profile: " + err.Error()) // a test renders it
+	}
+	return sp
 }

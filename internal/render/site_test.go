@@ -22,7 +22,8 @@ func siteNames(t *testing.T, x *domain.Index) []string {
 }
 
 // TestSiteFiles: under each Build CNF Files value, SiteFiles lists every
-// file DeviceFiles gives a demo device, every dial plan with a file, every
+// file DeviceFiles gives a demo device, every file GatewayFiles gives a
+// demo gateway, every dial plan with a file, every
 // softkey template and the default files; every name resolves to the
 // record it is rendered from.
 func TestSiteFiles(t *testing.T) {
@@ -46,7 +47,20 @@ func TestSiteFiles(t *testing.T) {
 				}
 			}
 		}
-		want = append(want, "DRdemo-79x1.xml", "demo-7940.xml", "SKStandard-User.xml", "XMLDefault.cnf.xml", "SEPDefault.cnf", "SIPDefault.cnf")
+		for _, name := range x.Gateways() {
+			c, err := x.GatewayConfig(name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, f := range GatewayFiles(c) {
+				if _, ok := ResolveGateway(f, c); !ok {
+					t.Fatalf("%s: GatewayFiles gave %q, which does not resolve to it", name, f)
+				}
+				want = append(want, f)
+			}
+		}
+		want = append(want, "DRdemo-79x1.xml", "demo-7940.xml", "SKStandard-User.xml", "XMLDefault.cnf.xml", "SEPDefault.cnf", "SIPDefault.cnf",
+			"SAADefault.cnf", "SDADefault.cnf")
 		if got := siteNames(t, x); !slices.Equal(got, want) {
 			t.Errorf("%s: SiteFiles lists\n%q, want\n%q", buildCNF, got, want)
 		}
@@ -54,9 +68,8 @@ func TestSiteFiles(t *testing.T) {
 }
 
 // TestSiteFilesServable: SiteFiles leaves out what a request could not
-// get: the SEP<MAC> files of a device whose name is not SEP<its MAC> (its
-// <name>.cnf is served), a gateway whose name is no
-// file name, a 7940 plan whose file name reads as a 79x1 plan's; a device
+// get: the files of a device whose name is not SEP<its MAC> (its
+// <name>.cnf would be a gateway's), a device whose name is no file name, a 7940 plan whose file name reads as a 79x1 plan's; a device
 // with a broken reference is an error, and the others still come.
 func TestSiteFilesServable(t *testing.T) {
 	s := domain.DemoSite()
@@ -83,12 +96,12 @@ func TestSiteFilesServable(t *testing.T) {
 	if len(errs) != 1 || !errors.Is(errs[0], domain.ErrNotFound) {
 		t.Errorf("errors %v, want one not-found for the device in no pool", errs)
 	}
-	for _, n := range []string{"SEP0000DE0000AA.cnf.xml", "My Gateway.cnf", "DRlookalike.xml", "lookalike.xml", "SEP0000DE0000BB.cnf.xml"} {
+	for _, n := range []string{"SEP0000DE0000AA.cnf.xml", "Lobby.cnf", "My Gateway.cnf", "DRlookalike.xml", "lookalike.xml", "SEP0000DE0000BB.cnf.xml"} {
 		if slices.Contains(names, n) {
 			t.Errorf("SiteFiles lists %s, which no request gets", n)
 		}
 	}
-	for _, n := range []string{"SEP0000DE000001.cnf", "Lobby.cnf", "SIPDefault.cnf"} {
+	for _, n := range []string{"SEP0000DE000001.cnf", "SKIGW00DE0000A1.cnf", "SIPDefault.cnf"} {
 		if !slices.Contains(names, n) {
 			t.Errorf("SiteFiles lacks %s", n)
 		}
@@ -120,7 +133,7 @@ func TestSiteFilesStops(t *testing.T) {
 		}
 	}
 	s := domain.DemoSite()
-	s.Groups, s.Pools, s.Devices, s.Logins = nil, nil, nil, nil
+	s.Groups, s.Pools, s.Devices, s.Logins, s.Gateways = nil, nil, nil, nil, nil
 	if got := siteNames(t, domain.NewIndex(s)); slices.ContainsFunc(got, func(n string) bool { tg, _ := Resolve(n); return tg.Kind.Needs() == NeedDefaults }) {
 		t.Errorf("default files without a group: %q", got)
 	}

@@ -12,8 +12,9 @@ import (
 
 // buildSite is what build reads from the store before it streams the
 // devices: the records many devices share, whole (pools, groups, servers,
-// models, profiles, dial plans, softkey templates, parameters …), the
-// lines packed (lineTable), and the logins by device.
+// models, profiles, dial plans, softkey templates, gateways, parameters
+// …) with the lines the gateways carry, the lines packed (lineTable), and
+// the logins by device.
 type buildSite struct {
 	shared   *domain.Site
 	lines    lineTable
@@ -64,7 +65,27 @@ func loadBuildSite(ctx context.Context, s store.Lister) (*buildSite, error) {
 	for _, p := range b.shared.Profiles {
 		b.profiles[p.Key()] = p
 	}
+	b.addGatewayLines()
 	return b, nil
+}
+
+// addGatewayLines adds to the shared records the lines the gateways'
+// endpoints carry, so that the gateways' files (listed with the shared
+// files) are rendered from them; a line not held stays missing, and the
+// gateway's GatewayConfig reports it.
+func (b *buildSite) addGatewayLines() {
+	seen := map[string]bool{}
+	for _, g := range b.shared.Gateways {
+		for _, e := range g.Endpoints {
+			if seen[e.Line] {
+				continue
+			}
+			seen[e.Line] = true
+			if l, ok := b.lines.get(e.Line); ok {
+				b.shared.Lines = append(b.shared.Lines, l)
+			}
+		}
+	}
 }
 
 // loadLines reads the lines of s into b.lines, by one reader per core.

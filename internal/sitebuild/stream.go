@@ -23,7 +23,7 @@ type Count struct {
 }
 
 // writeSite renders every file of the site in s into dir: the shared files
-// (dial plans, softkey templates, default files) first, then every device's,
+// (gateways' files, dial plans, softkey templates, default files) first, then every device's,
 // streamed from the store in batches that one worker per core renders and
 // writes. Memory holds the shared records, the packed lines and the batches
 // in flight, whatever the number of devices. progress (optional) counts devices.

@@ -109,15 +109,29 @@ type request struct {
 	tls      bool
 }
 
+// keyOf returns the key of the device a requested name is of: the MAC
+// of a phone's name, or a gateway's key (gateway.go).
+func keyOf(name string) (uint64, bool) {
+	if m, ok := macOf(name); ok {
+		return macNumber(m), true
+	}
+	if i := strings.LastIndexByte(name, '/'); i >= 0 {
+		return 0, false // a locale, a background: the client's device
+	}
+	if k, ok := gatewayFileKey(name); ok {
+		return k, true
+	}
+	return hostFileKey(name)
+}
+
 // add records one request.
 func (t *Timeline) add(q request) {
-	m, ok := macOf(q.name)
+	key, ok := keyOf(q.name)
 	client := q.client.Addr()
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	var mac uint64
+	mac := key
 	if ok {
-		mac = macNumber(m)
 		if last, seen := t.byAddr[client]; !seen || last != mac {
 			if len(t.byAddr) >= 4*(MaxDevices+MaxUnknown) {
 				clear(t.byAddr)
@@ -183,13 +197,17 @@ func (t *Timeline) poolOf(known bool) *pool {
 	return &t.unknown
 }
 
-// Of returns a device's requests, oldest first. device is SEP+MAC or a MAC.
+// Of returns a device's requests, oldest first. device is SEP+MAC, a MAC,
+// or a gateway's name (GatewayKey).
 func (t *Timeline) Of(device string) []Entry {
-	mac, err := domain.ParseMAC(strings.TrimPrefix(strings.ToUpper(device), "SEP"))
-	if err != nil {
+	var n uint64
+	if mac, err := domain.ParseMAC(strings.TrimPrefix(strings.ToUpper(device), "SEP")); err == nil {
+		n, _ = MACNumber(mac)
+	} else if k, ok := GatewayKey(device); ok && domain.FileSafeName(device) {
+		n = k
+	} else {
 		return nil
 	}
-	n, _ := MACNumber(mac)
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	r := t.byMAC[n]
@@ -237,7 +255,7 @@ func (t *Timeline) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if entries == nil {
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(http.StatusBadRequest)
-		json.NewEncoder(w).Encode(map[string]any{"error": map[string]string{"code": "bad_request", "message": "name a phone by SEP<MAC> or its MAC"}})
+		json.NewEncoder(w).Encode(map[string]any{"error": map[string]string{"code": "bad_request", "message": "name a phone by SEP<MAC> or its MAC, or a gateway by its name"}})
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")

@@ -46,7 +46,7 @@ func TestTimeline(t *testing.T) {
 	if got := tl.Of("SEP0000000000FF"); got == nil || len(got) != 0 {
 		t.Errorf("unknown device: %v", got)
 	}
-	if got := tl.Of("not-a-phone"); got != nil {
+	if got := tl.Of("not a phone"); got != nil {
 		t.Errorf("bad name: %v", got)
 	}
 }

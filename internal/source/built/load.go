@@ -11,8 +11,9 @@ import (
 )
 
 // Load reads from st the records the file t is rendered from (what
-// t.Kind.Needs names), and nothing else: one device's configuration, one
-// dial plan or softkey template, or the records of the default files. A
+// t.Kind.Needs names), and nothing else: one device's or gateway's
+// configuration, one dial plan or softkey template, or the records of the
+// default files. A
 // record that does not exist is render.ErrNotBuilt (wrapping the store's
 // error); any other error is the store's.
 func Load(ctx context.Context, st store.Store, t render.Target) (render.Records, error) {
@@ -27,6 +28,8 @@ func Load(ctx context.Context, st store.Store, t render.Target) (render.Records,
 		r.Softkey, err = store.Get[*domain.SoftkeyTemplate](ctx, st, t.Key)
 	case render.NeedDefaults:
 		r.Defaults, err = loadDefaults(ctx, st)
+	case render.NeedGateway:
+		r.Gateway, err = st.GatewayConfig(ctx, t.Key)
 	default:
 		return r, fmt.Errorf("%w: %q", render.ErrNotBuilt, t.Name)
 	}

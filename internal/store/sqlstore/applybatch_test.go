@@ -75,11 +75,23 @@ func TestApplyGroups(t *testing.T) {
 	}
 }
 
-// TestApplyGroupConflict: a MAC that belongs to another device, late in a
-// group of new devices, fails the multi-row INSERT; Apply then names the
-// device at fault as a single write would (a field error on its MAC), and
-// writes nothing. On PostgreSQL the transaction must survive the failed
-// statement to find it.
+// voicePorts returns n Voice Mail Port gateways of storetest.Site's
+// group, gateway k named VM<k> with the MAC 0022AA<k>.
+func voicePorts(n int) []*domain.Gateway {
+	var gs []*domain.Gateway
+	for k := range n {
+		gs = append(gs, &domain.Gateway{Name: fmt.Sprintf("VM%04d", k), MAC: fmt.Sprintf("0022AA%06X", k),
+			Model: "Voice Mail Port", Group: "G1"})
+	}
+	return gs
+}
+
+// TestApplyGroupConflict: a MAC that belongs to another gateway, late in
+// a group of new gateways, fails the multi-row INSERT; Apply then names
+// the gateway at fault as a single write would (a field error on its
+// MAC), and writes nothing. On PostgreSQL the transaction must survive
+// the failed statement to find it. (A phone's name is SEP and its MAC, so
+// two phones cannot share one: gateways named by host name can.)
 func TestApplyGroupConflict(t *testing.T) {
 	for _, b := range backends {
 		t.Run(b.name, func(t *testing.T) {
@@ -89,10 +101,10 @@ func TestApplyGroupConflict(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			ds, ls := phones(0, 700)
-			bad := &domain.Device{Name: "VMX", MAC: "00:11:22:aa:bb:01", Model: "Voice Mail Port", Pool: "HQ"}
-			ds = slices.Insert(ds, 640, bad)
-			_, err = s.Apply(ctx, &domain.Site{Lines: ls, Devices: ds})
+			gs := voicePorts(700)
+			bad := &domain.Gateway{Name: "VMX", MAC: "00:1f:ca:c3:de:10", Model: "Voice Mail Port", Group: "G1"} // SKIGW1FCAC3DE10's
+			gs = slices.Insert(gs, 640, bad)
+			_, err = s.Apply(ctx, &domain.Site{Gateways: gs})
 			var fe *domain.FieldError
 			if !errors.As(err, &fe) || fe.Key != "VMX" || fe.Field != "mac" || !errors.Is(err, domain.ErrExists) {
 				t.Fatalf("apply: %v, want a field error on VMX's mac", err)
@@ -100,8 +112,8 @@ func TestApplyGroupConflict(t *testing.T) {
 			if after, _ := s.LastChange(ctx); after != before {
 				t.Errorf("a failed apply logged changes %d → %d", before, after)
 			}
-			if _, err := s.Get(ctx, domain.KindDevice, ds[0].Name); !errors.Is(err, domain.ErrNotFound) {
-				t.Errorf("device of the failed apply: %v", err)
+			if _, err := s.Get(ctx, domain.KindGateway, gs[0].Name); !errors.Is(err, domain.ErrNotFound) {
+				t.Errorf("gateway of the failed apply: %v", err)
 			}
 		})
 	}

@@ -222,21 +222,6 @@ func (s *DB) Delete(ctx context.Context, k domain.Kind, key string) error {
 	})
 }
 
-// checkUnused returns ErrInUse naming one record that refers to kind k, key.
-func (x *tx) checkUnused(k domain.Kind, key string) error {
-	for _, u := range usedBy[k] {
-		var by string
-		err := x.queryRow(u.firstSQL(), key).Scan(&by)
-		if err == nil {
-			return fmt.Errorf("%w: %s %q is used by %s %q", domain.ErrInUse, k, key, u.kind, by)
-		}
-		if !errors.Is(err, sql.ErrNoRows) {
-			return err
-		}
-	}
-	return nil
-}
-
 // put validates e, checks its references and writes it if it differs from
 // the stored record.
 func (x *tx) put(e domain.Entity, mustCreate bool, res *store.ApplyResult) error {
@@ -332,12 +317,15 @@ func (x *tx) writeChildren(c *child, e, old domain.Entity) error {
 	return nil
 }
 
-// uniqueErr turns a unique violation on a secondary column (a device's MAC)
-// into a clear error.
+// uniqueErr turns a unique violation on a secondary column (a device's or
+// a gateway's MAC) into a clear error.
 func (x *tx) uniqueErr(e domain.Entity, err error) error {
 	if errors.Is(x.s.d.Classify(err), domain.ErrExists) {
-		if d, ok := e.(*domain.Device); ok {
-			return &domain.FieldError{Kind: e.Kind(), Key: e.Key(), Field: "mac", Msg: "MAC " + d.MAC + " belongs to another device", Err: domain.ErrExists}
+		switch v := e.(type) {
+		case *domain.Device:
+			return &domain.FieldError{Kind: e.Kind(), Key: e.Key(), Field: "mac", Msg: "MAC " + v.MAC + " belongs to another device", Err: domain.ErrExists}
+		case *domain.Gateway:
+			return &domain.FieldError{Kind: e.Kind(), Key: e.Key(), Field: "mac", Msg: "MAC " + v.MAC + " belongs to another gateway", Err: domain.ErrExists}
 		}
 		return fmt.Errorf("%w: %s %q", domain.ErrExists, e.Kind(), e.Key())
 	}
@@ -409,6 +397,12 @@ func (x *tx) checkRecord(e domain.Entity, old domain.Entity) error {
 			return err
 		}
 		return checkDevice(x, v, me.(*domain.Model))
+	case *domain.Gateway:
+		me, err := x.cachedGet(domain.KindModel, v.Model)
+		if err != nil {
+			return err
+		}
+		return domain.CheckGateway(v, me.(*domain.Model))
 	case *domain.DeviceProfile:
 		if v.DialPlan != "" {
 			if _, err := x.cachedGet(domain.KindDialPlan, v.DialPlan); err != nil {
@@ -444,6 +438,10 @@ func sameFile(a, b *domain.CustomFile) bool {
 }
 
 func checkDevice(x *tx, d *domain.Device, m *domain.Model) error {
+	if m.Class == "gateway" {
+		return &domain.FieldError{Kind: d.Kind(), Key: d.Name, Field: "model", Err: domain.ErrInvalid,
+			Msg: fmt.Sprintf("model %s is a gateway, not a phone: add it with cmtftp gateway add", m.Name)}
+	}
 	if d.Protocol == "" {
 		d.Protocol = m.Protocols[0]
 	}

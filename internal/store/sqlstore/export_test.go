@@ -31,6 +31,7 @@ func Statements(s *DB) map[string]string {
 		"Changes: one batch after an ID":                         feedSQL,
 		"Changes: oldest change":                                 oldestSQL,
 		"LastChange":                                             lastChangeSQL,
+		"GatewayConfig: the ATA 190 of a second port's name":     port2SQL,
 	}
 	maps.Copy(out, sharedStatements())
 	for k, us := range usedBy {

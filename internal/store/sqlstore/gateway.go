@@ -4,16 +4,16 @@ import (
 	"cmtftp/internal/domain"
 	"cmtftp/internal/store"
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"strings"
 )
 
-// port2SQL finds the ATA whose second port a name ATA<tail>01 is: the
-// gateway named ATA and a MAC ending in tail (gateways_mac_tail indexes
-// the expression).
-const port2SQL = "SELECT name FROM gateways WHERE substr(mac, 3) = ? AND name LIKE 'ATA%'"
+// port2SQL finds the gateways whose second port a name ATA<tail>01 may
+// be: those named ATA with a MAC ending in tail (gateways_mac_tail indexes
+// the expression), and their models' files.
+const port2SQL = "SELECT g.name, g.protocol, m.sip_files, m.sccp_files, m.mgcp_files FROM gateways g JOIN models m ON m.name = g.model" +
+	" WHERE substr(g.mac, 3) = ? AND g.name LIKE 'ATA%' ORDER BY g.name"
 
 // GatewayConfig implements store.Store: the gateway (or the ATA 190 whose
 // second port name is) and the records its files are built from, each
@@ -22,7 +22,7 @@ func (s *DB) GatewayConfig(ctx context.Context, name string) (*domain.GatewayCon
 	r := dbReader{s, ctx}
 	e, err := get(r, domain.KindGateway, name)
 	if errors.Is(err, domain.ErrNotFound) {
-		if owner, ok, perr := s.port2Owner(r, name); perr != nil {
+		if owner, ok, perr := port2Owner(r, name); perr != nil {
 			return nil, s.wrap(perr)
 		} else if ok {
 			e, err = get(r, domain.KindGateway, owner)
@@ -39,18 +39,32 @@ func (s *DB) GatewayConfig(ctx context.Context, name string) (*domain.GatewayCon
 	return c, s.wrap(err)
 }
 
-// port2Owner returns the gateway whose second port name is, when name has
-// the shape of one (ATA, 10 hex digits, 01).
-func (s *DB) port2Owner(r reader, name string) (string, bool, error) {
+// port2Owner returns the ATA 190 (a gateway of the ata.xml family, as
+// domain.Index finds it) whose second port name is, when name has the
+// shape of one (ATA, 10 hex digits, 01).
+func port2Owner(r reader, name string) (string, bool, error) {
 	if len(name) != 15 || !strings.HasPrefix(name, domain.PrefixATA) || !strings.HasSuffix(name, "01") {
 		return "", false, nil
 	}
-	var owner string
-	err := r.queryRow(port2SQL, name[3:13]).Scan(&owner)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", false, nil
+	rows, err := r.query(port2SQL, name[3:13])
+	if err != nil {
+		return "", false, err
 	}
-	return owner, err == nil, err
+	defer rows.Close()
+	for rows.Next() {
+		var owner, protocol, sip, sccp, mgcp string
+		var m domain.Model
+		if err := rows.Scan(&owner, &protocol, &sip, &sccp, &mgcp); err != nil {
+			return "", false, err
+		}
+		if err := errors.Join(fromJSON(sip, &m.SIPFiles), fromJSON(sccp, &m.SCCPFiles), fromJSON(mgcp, &m.MGCPFiles)); err != nil {
+			return "", false, err
+		}
+		if domain.GatewayFamily(&m, protocol) == domain.FamilyATAXML {
+			return owner, true, nil
+		}
+	}
+	return "", false, rows.Err()
 }
 
 // gatewayRecords reads a gateway's records by key (domain.GatewayRecords).

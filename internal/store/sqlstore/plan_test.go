@@ -16,6 +16,15 @@ import (
 // site), so a scan of them is no fault.
 var wholeTables = map[string]bool{"enterprise_params": true, "service_params": true}
 
+// knownScans are the statements that read a whole table by design, with
+// why: each is named here, so any other scan still fails.
+var knownScans = map[string]string{
+	// The lines of a gateway's endpoints are in its JSON column, which no
+	// index reaches; gateways are added by hand (a site has hundreds, not
+	// the hundred thousands of its phones), and only a line's delete asks.
+	"Delete line: first user in gateways.endpoints": "gateways",
+}
+
 // scanRe matches a step of a query plan that reads every row of a table,
 // with or without an index ("SCAN d", "SCAN d USING INDEX …"): only
 // "SEARCH" steps use a key.
@@ -36,8 +45,21 @@ func TestQueryPlans(t *testing.T) {
 	if got := scans(t, db, "SELECT name FROM devices d WHERE d.description = ?"); len(got) != 1 {
 		t.Fatalf("a lookup by an unindexed column: scans %v, want one SCAN step", got)
 	}
-	for name, q := range sqlstore.Statements(db) {
-		if got := scans(t, db, q); len(got) > 0 {
+	stmts := sqlstore.Statements(db)
+	for name := range knownScans {
+		if _, ok := stmts[name]; !ok {
+			t.Errorf("knownScans names %q, which is no statement of the store", name)
+		}
+	}
+	for name, q := range stmts {
+		got := scans(t, db, q)
+		if tbl, ok := knownScans[name]; ok {
+			if !slices.Equal(got, []string{"SCAN " + tbl}) && !(len(got) == 1 && strings.HasPrefix(got[0], "SCAN "+tbl+" ")) {
+				t.Errorf("%s: scans %v, want one scan of %s (knownScans)", name, got, tbl)
+			}
+			continue
+		}
+		if len(got) > 0 {
 			t.Errorf("%s reads a whole table (%s); plan:\n  %s\nstatement: %s", name, strings.Join(got, ", "),
 				strings.Join(queryPlan(t, db, q), "\n  "), q)
 		}

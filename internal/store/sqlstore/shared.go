@@ -28,9 +28,10 @@ var sharedKinds = [...]domain.Kind{domain.KindModel, domain.KindPool, domain.Kin
 	domain.KindSIPProfile, domain.KindDialPlan, domain.KindSoftkey}
 
 // unsharedKinds are the kinds DeviceConfig reads per call or never (their
-// changes leave the copy alone). A kind in neither list reloads the copy.
+// changes leave the copy alone; GatewayConfig reads its records by key).
+// A kind in neither list reloads the copy.
 var unsharedKinds = [...]domain.Kind{domain.KindDevice, domain.KindLine, domain.KindLogin, domain.KindProfile,
-	domain.KindFile, domain.KindRemote}
+	domain.KindFile, domain.KindRemote, domain.KindGateway}
 
 // Past these the copy is reloaded whole rather than brought forward: more
 // change IDs since it was taken than maxChangeScan, or more changes to

@@ -60,30 +60,6 @@ var tableNames = map[domain.Kind]string{
 // tables maps every kind, derived once from tableNames and the tags.
 var tables = buildTables()
 
-// user is a column of another table that refers to a record.
-type user struct {
-	table, col string
-	kind       domain.Kind
-	key        string // key column of the referring table
-}
-
-// usedBy lists, for each kind, the places that refer to it (for "in use" errors).
-var usedBy = map[domain.Kind][]user{
-	domain.KindServer:     {{"group_members", "server", domain.KindGroup, "group_name"}},
-	domain.KindGroup:      {{"pools", "group_name", domain.KindPool, "name"}},
-	domain.KindPool:       {{"devices", "pool", domain.KindDevice, "name"}},
-	domain.KindModel:      {{"devices", "model", domain.KindDevice, "name"}},
-	domain.KindLine:       {{"device_lines", "line", domain.KindDevice, "device"}, {"profile_lines", "line", domain.KindProfile, "profile"}},
-	domain.KindSIPProfile: {{"devices", "sip_profile", domain.KindDevice, "name"}},
-	domain.KindDialPlan:   {{"devices", "dial_plan", domain.KindDevice, "name"}, {"device_profiles", "dial_plan", domain.KindProfile, "name"}},
-	domain.KindSoftkey:    {{"devices", "softkey_template", domain.KindDevice, "name"}, {"device_profiles", "softkey_template", domain.KindProfile, "name"}},
-}
-
-// firstSQL names the first record, by key, that refers through u.
-func (u user) firstSQL() string {
-	return "SELECT " + u.key + " FROM " + u.table + " WHERE " + u.col + " = ? ORDER BY " + u.key + " LIMIT 1"
-}
-
 func jsonText(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)

@@ -7,8 +7,9 @@ package storetest
 import "cmtftp/internal/domain"
 
 // Site returns a small but complete site: every kind of record, one dial
-// plan of each family, a shared line, an extension-mobility login and two
-// remote clusters (one disabled).
+// plan of each family, a shared line, an extension-mobility login, two
+// remote clusters (one disabled) and two gateways (a Voice Mail Port and
+// an SCCP VG204 with vendor configuration).
 func Site() *domain.Site {
 	return &domain.Site{
 		Servers: []*domain.Server{
@@ -39,7 +40,12 @@ func Site() *domain.Site {
 			{Name: "SEP001122AABB02", Model: "7970", Protocol: "SIP", Pool: "HQ", SIPProfile: "Standard SIP", DialPlan: "dp79x1",
 				SoftkeyTemplate: "Standard", Lines: []domain.Appearance{{Button: 1, Line: "4002"}, {Button: 2, Line: "4100"}}},
 			{MAC: "0011.22aa.bb03", Model: "7940", Protocol: "SIP", Pool: "HQ", DialPlan: "dp7940"},
-			{Name: "VMPORT1", Model: "Voice Mail Port", Pool: "HQ"},
+		},
+		Gateways: []*domain.Gateway{
+			{Name: "VMPORT1", Model: "Voice Mail Port", Group: "G1", Pool: "HQ", Endpoints: []domain.GatewayEndpoint{{Line: "4001"}}},
+			{Name: "SKIGW1FCAC3DE10", MAC: "001f.cac3.de10", Model: "VG204", Protocol: "SCCP", Group: "G1",
+				VendorConfig: map[string]string{"DtmfRelay": "nte-ca"},
+				Endpoints:    []domain.GatewayEndpoint{{Port: 0, Line: "4100", Label: "Lobby"}, {Port: 1, Line: "4001", Locale: "Germany"}}},
 		},
 		Profiles:   []*domain.DeviceProfile{{Name: "ada-em", DialPlan: "dp79x1", Lines: []domain.Appearance{{Button: 1, Line: "4100"}}}},
 		Logins:     []*domain.Login{{Device: "SEP001122AABB02", Profile: "ada-em"}},

@@ -14,7 +14,9 @@
 -- unit 0, subunit 0).
 
 -- +goose Up
-ALTER TABLE models ADD COLUMN mgcp_files TEXT NOT NULL DEFAULT '[]';
+-- 'null', not '[]': what the store writes for a model without MGCP files,
+-- so the rows an older cmtftp wrote read back as a new store's do.
+ALTER TABLE models ADD COLUMN mgcp_files TEXT NOT NULL DEFAULT 'null';
 
 CREATE TABLE gateways (
   name TEXT PRIMARY KEY,

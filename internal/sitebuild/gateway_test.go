@@ -1,0 +1,30 @@
+package sitebuild
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+
+	"cmtftp/internal/domain"
+)
+
+// TestBuildGateways: cmtftp build writes every demo gateway's files (the
+// lines their endpoints carry read with the shared records), under Build
+// All each gateway's <name>.cnf too, and the module defaults.
+func TestBuildGateways(t *testing.T) {
+	s := domain.DemoSite()
+	s.Service = append(s.Service, &domain.Param{Scope: domain.KindService, Name: domain.ParamBuildCNFFiles, Value: domain.BuildAll})
+	st := buildStore(t, s)
+	out := filepath.Join(t.TempDir(), "out")
+	if _, err := Build(context.Background(), st, out, nil); err != nil {
+		t.Fatal(err)
+	}
+	got := readTree(t, out)
+	for _, name := range []string{"SKIGW00DE0000A1.cnf.xml", "AN00DE0000A1200.cnf.xml", "AN00DE0000A1202.cnf.xml",
+		"ATA0000DE0000B1.cnf.xml", "ATA00DE0000B101.cnf.xml", "isr4321.demo.example.cnf.xml", "SKIGW00DE0000A1.cnf",
+		"isr4321.demo.example.cnf", "SAADefault.cnf", "SDADefault.cnf"} {
+		if len(got[name]) == 0 {
+			t.Errorf("build wrote no %s", name)
+		}
+	}
+}
