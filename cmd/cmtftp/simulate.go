@@ -37,7 +37,7 @@ softkey and ring-list files, and accepts each only when a TFTP certificate of th
 list signed it under that name. An encrypted configuration is decrypted with
 --phone-key. --save-itl FILE keeps the list accepted, for the next boot's --itl:
 a key rollover can be rehearsed boot after boot. The timeline says who signed
-each file (subject, SHA-1 fingerprint).`
+each file (subject, SHA-1 fingerprint).` + simulateGatewayLong
 
 func newSimulateCmd() *cobra.Command {
 	var (
@@ -46,6 +46,7 @@ func newSimulateCmd() *cobra.Command {
 		via     string
 		kind    string
 		asJSON  bool
+		ios     bool
 		storm   device.StormConfig
 		df      dhcpFlags
 		sec     secureFlags
@@ -57,18 +58,23 @@ func newSimulateCmd() *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			c.Via, c.Kind = device.Via(via), device.Kind(kind)
+			gatewayModel(cmd, &c)
+			if ios && (asJSON || storm.N > 0 || c.Kind != device.Gateway) {
+				return errors.New("--ios prints one gateway's IOS configuration: not with --json, --storm or a phone")
+			}
 			if err := sec.apply(&c, storm.N > 0); err != nil {
 				return err
 			}
-			return simulate(cmd, c, &df, servers, storm, asJSON, sec.saveITL)
+			return simulate(cmd, c, &df, servers, storm, output{asJSON, ios}, sec.saveITL)
 		},
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&c.MAC, "mac", "", "the device's MAC address (12 hex digits)")
-	fl.StringVar(&c.Model, "model", "7961", "the device's model, from the built-in catalogue (7961, 7970, 7940, 8841, 12SP+ …)")
-	fl.StringVar(&c.Protocol, "protocol", "", "sip or sccp (default: the model's first)")
-	fl.StringVar(&kind, "device", "phone", "phone, or gateway (asks for <hostname>.cnf.xml)")
-	fl.StringVar(&c.Hostname, "hostname", "", "a gateway's hostname")
+	fl.StringVar(&c.Model, "model", "7961", "the device's model, from the built-in catalogue (7961, 7970, 7940, 8841, 12SP+ …; gateways VG224, ISR4321, ATA190, ATA186, WS-X6624 …; a gateway without --model asks for <hostname>.cnf.xml only)")
+	fl.StringVar(&c.Protocol, "protocol", "", "sip, sccp or (gateways) mgcp (default: the model's first)")
+	fl.StringVar(&kind, "device", "phone", "phone, or gateway (asks for its --model's gateway files; see below)")
+	fl.StringVar(&c.Hostname, "hostname", "", "a gateway's host name (MGCP: <hostname>.cnf.xml; Analog Access, Voice Mail Port: <hostname>.cnf)")
+	fl.BoolVar(&ios, "ios", false, "with --device gateway: print only the IOS configuration the gateway derives from its files")
 	fl.StringSliceVar(&servers, "tftp", nil, "TFTP servers in order, HOST[:PORT] (port 69 unless given), comma-separated or repeated")
 	df.register(cmd)
 	fl.StringVar(&via, "via", "tftp", "tftp, or http: try http://SERVER:--http-port/ first, fall back to TFTP when it does not connect")
@@ -92,7 +98,7 @@ func newSimulateCmd() *cobra.Command {
 // a storm.
 // The lease --dhcp put on the interface is taken off however the run
 // ends: an interrupt, a TERM or a HUP ends the context, not the process.
-func simulate(cmd *cobra.Command, c device.Config, df *dhcpFlags, servers []string, storm device.StormConfig, asJSON bool, saveITL string) (err error) {
+func simulate(cmd *cobra.Command, c device.Config, df *dhcpFlags, servers []string, storm device.StormConfig, out output, saveITL string) (err error) {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
 	defer stop()
 	if err := df.check(cmd, servers); err != nil {
@@ -108,9 +114,9 @@ func simulate(cmd *cobra.Command, c device.Config, df *dhcpFlags, servers []stri
 	defer func() { err = errors.Join(err, release()) }()
 	if storm.N > 0 {
 		storm.Device = c
-		return runStorm(ctx, cmd, storm, asJSON)
+		return runStorm(ctx, cmd, storm, out.json)
 	}
-	return runSimulate(ctx, cmd, c, asJSON, saveITL)
+	return runSimulate(ctx, cmd, c, out, saveITL)
 }
 
 func resolveServers(ctx context.Context, servers []string) ([]netip.AddrPort, error) {
@@ -128,12 +134,21 @@ func resolveServers(ctx context.Context, servers []string) ([]netip.AddrPort, er
 	return out, nil
 }
 
-func runSimulate(ctx context.Context, cmd *cobra.Command, c device.Config, asJSON bool, saveITL string) error {
+// output is how simulate prints one boot: text, JSON, or a gateway's IOS
+// configuration only.
+type output struct{ json, ios bool }
+
+func runSimulate(ctx context.Context, cmd *cobra.Command, c device.Config, out output, saveITL string) error {
 	r, err := device.Boot(ctx, c)
 	if err != nil {
 		return err
 	}
-	if err := printSimulated(cmd.OutOrStdout(), r, asJSON); err != nil {
+	if out.ios && r.OK() {
+		err = printIOS(cmd.OutOrStdout(), r)
+	} else {
+		err = printSimulated(cmd.OutOrStdout(), r, out.json)
+	}
+	if err != nil {
 		return err
 	}
 	if err := saveTrustList(cmd, r, saveITL); err != nil {

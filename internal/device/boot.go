@@ -31,7 +31,14 @@ import (
 //     gkdefault.cfg, then the ImageVersion load, a single <ID>.sbin image;
 //   - loads without XML (cnf): SEP<MAC>.cnf, else SEPDefault.cnf; such a
 //     device learns its load over SCCP (chapter), so none is fetched;
-//   - a gateway: <Hostname>.cnf.xml.
+//   - a gateway, by its model's family (docs/gateways.md): an SCCP VG
+//     SKIGW<tail>.cnf.xml, then AN<tail><id>.cnf.xml for every port it
+//     lists; an MGCP gateway <Hostname>.cnf.xml (its IOS configuration in
+//     Report.IOS); an ATA 190/191 ATA<MAC>.cnf.xml, then the second port's
+//     ATA<shifted MAC>.cnf.xml (not found: one port configured); an ATA
+//     186/188 ata<mac>; a WS-X6624 SAA<MAC>.cnf, else SAADefault.cnf (a
+//     WS-X6608 SDA…); an Analog Access or Voice Mail Port <Hostname>.cnf;
+//     without a model, <Hostname>.cnf.xml (its call-control list only).
 //
 // A device ends configured when it has a configuration that parses, names
 // call control (phones), and, when it names another load, that load was
@@ -54,7 +61,7 @@ func Boot(ctx context.Context, cfg Config) (*Report, error) {
 		return nil, err
 	}
 	mac := ""
-	if p.family != familyGateway {
+	if p.family != familyGateway || p.gatewayNeedsMAC() {
 		if mac, err = domain.ParseMAC(p.cfg.MAC); err != nil {
 			return nil, badConfig("%v", err)
 		}
@@ -88,7 +95,7 @@ func (p *plan) boot(ctx context.Context, e *env, mac string, local netip.Addr) *
 		r.rep.Servers = append(r.rep.Servers, s.String())
 	}
 	if p.family == familyGateway {
-		r.rep.Device = p.cfg.Hostname
+		r.rep.Device, r.rep.Model, r.rep.Protocol, r.rep.Family = p.gatewayName(mac), p.model.Name, p.cfg.Protocol, p.gwFamily
 	} else {
 		r.rep.Device, r.rep.Model, r.rep.Protocol = "SEP"+mac, p.model.Name, p.cfg.Protocol
 	}
@@ -112,7 +119,7 @@ func (r *run) sequence(ctx context.Context) bool {
 	case familyLegacy:
 		return r.legacyPhone(ctx)
 	}
-	return r.gateway(ctx)
+	return r.gatewaySequence(ctx)
 }
 
 // fail ends the boot with cause.
@@ -162,6 +169,9 @@ func (r *run) firstOf(ctx context.Context, names ...string) (int, []byte, int, b
 			continue
 		}
 		return i, nil, step, r.failFetch(a, name, step)
+	}
+	if len(names) == 1 {
+		return 0, nil, 0, r.fail(CauseNoConfig, "%s not found", names[0])
 	}
 	return 0, nil, 0, r.fail(CauseNoConfig, "none of %s found", strings.Join(names, ", "))
 }

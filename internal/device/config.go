@@ -18,7 +18,6 @@ import (
 	"time"
 
 	"cmtftp/internal/dhcp"
-	"cmtftp/internal/domain"
 	"cmtftp/internal/tftp"
 )
 
@@ -28,7 +27,7 @@ type Kind string
 // The kinds of device.
 const (
 	Phone   Kind = "phone"   // asks for its family's files (see Boot)
-	Gateway Kind = "gateway" // asks for <Hostname>.cnf.xml only
+	Gateway Kind = "gateway" // asks for its model's gateway files (<Hostname>.cnf.xml without a model)
 )
 
 // Via is the transport a device tries first.
@@ -59,16 +58,23 @@ const (
 // error wrapping ErrConfig.
 type Config struct {
 	// MAC is the device's MAC address, 12 hex digits with or without the
-	// usual separators. Required for a phone.
+	// usual separators. Required for a phone, and for a gateway whose
+	// files carry it (SCCP VG, ATA, WS-X6624, WS-X6608).
 	MAC string
 	// Model is a model of the built-in catalogue (domain.Catalogue), such
-	// as "7961". Required for a phone.
+	// as "7961". Required for a phone. A gateway's is of class gateway
+	// (VG224, ISR4321, ATA190 …) and picks its family's files; a gateway
+	// without one asks for <Hostname>.cnf.xml and reads its call-control
+	// list only.
 	Model string
-	// Protocol is SIP or SCCP (either case); "" is the model's first.
+	// Protocol is SIP, SCCP or (gateways) MGCP, either case; "" is the
+	// model's first.
 	Protocol string
 	// Kind is Phone (the default) or Gateway.
 	Kind Kind
-	// Hostname is a gateway's name: it asks for <Hostname>.cnf.xml.
+	// Hostname is a gateway's host name: an MGCP gateway (and one without
+	// a model) asks for <Hostname>.cnf.xml, an Analog Access or Voice Mail
+	// Port for <Hostname>.cnf.
 	Hostname string
 	// Servers are the TFTP servers in the order the device tries them.
 	Servers []netip.AddrPort
@@ -224,10 +230,7 @@ func (c *Config) check() error {
 	}
 	switch c.Kind {
 	case Phone:
-	case Gateway:
-		if !domain.FileSafeName(c.Hostname) {
-			return badConfig("gateway hostname %q: want letters, digits, _ . -", c.Hostname)
-		}
+	case Gateway: // its model says what it needs (gatewayPlan)
 	default:
 		return badConfig("device kind %q: want phone or gateway", c.Kind)
 	}

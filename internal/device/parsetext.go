@@ -66,6 +66,15 @@ type kvSyntax struct {
 	form      string
 	spacedKey bool
 	value     func(string) (string, error)
+	key       func(string) bool // what a key may be; nil: keyName
+}
+
+// keyOK reports whether k is a key of the syntax.
+func (syn kvSyntax) keyOK(k string) bool {
+	if syn.key == nil {
+		return keyName(k)
+	}
+	return syn.key(k)
 }
 
 // keyValues reads a key/value text of syntax syn: blank lines and lines
@@ -85,7 +94,7 @@ func keyValues(b []byte, syn kvSyntax) (map[string]string, error) {
 		if syn.spacedKey {
 			k = strings.TrimSpace(k)
 		}
-		if !ok || !keyName(k) {
+		if !ok || !syn.keyOK(k) {
 			return fmt.Errorf("%q is not %s", cut(line, 40), syn.form)
 		}
 		v, err := syn.value(strings.TrimSpace(v))

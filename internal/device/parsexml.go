@@ -90,35 +90,41 @@ func parseXMLConfig(b []byte, typeID int) (xmlSummary, error) {
 	var s xmlSummary
 	loadDefault := "loadInformation" + strconv.Itoa(typeID)
 	root, err := walkXML(b, func(path []string, text []byte) error {
-		n := len(path)
-		name := path[n-1]
-		if k := lastIndex(path[:n-1], "callManager"); k >= 0 {
-			return s.callManagerField(path[k+1:], text)
-		}
-		switch {
-		case name == "callManager":
-			return s.endCallManager()
-		case n == 2 && (name == "loadInformation" || typeID > 0 && name == loadDefault):
-			s.load = string(text)
-		case n >= 2 && name == "dialTemplate":
-			s.dialTemplate = string(text)
-		case n >= 2 && name == "softKeyFile":
-			s.softKeyFile = string(text)
-		case n == 3 && name == "name" && path[1] == "userLocale":
-			s.userLocale = string(text)
-		case n == 3 && name == "name" && path[1] == "networkLocaleInfo":
-			s.networkLocale = string(text)
-		case n == 2 && name == "encrConfig":
-			s.encrConfig = strings.EqualFold(string(text), "true")
-		case n == 2 && name == "fullConfig":
-			s.partial = strings.EqualFold(string(text), "false")
-		case n == 2 && name == "networkLocale" && s.networkLocale == "":
-			s.networkLocale = string(text)
-		}
-		return nil
+		return s.take(path, text, typeID > 0, loadDefault)
 	})
 	s.root = root
 	return s, err
+}
+
+// take reads one element of an XML configuration: path from the root,
+// its text; withDefault says loadDefault names the model's load element.
+func (s *xmlSummary) take(path []string, text []byte, withDefault bool, loadDefault string) error {
+	n := len(path)
+	name := path[n-1]
+	if k := lastIndex(path[:n-1], "callManager"); k >= 0 {
+		return s.callManagerField(path[k+1:], text)
+	}
+	switch {
+	case name == "callManager":
+		return s.endCallManager()
+	case n == 2 && (name == "loadInformation" || withDefault && name == loadDefault):
+		s.load = string(text)
+	case n >= 2 && name == "dialTemplate":
+		s.dialTemplate = string(text)
+	case n >= 2 && name == "softKeyFile":
+		s.softKeyFile = string(text)
+	case n == 3 && name == "name" && path[1] == "userLocale":
+		s.userLocale = string(text)
+	case n == 3 && name == "name" && path[1] == "networkLocaleInfo":
+		s.networkLocale = string(text)
+	case n == 2 && name == "encrConfig":
+		s.encrConfig = strings.EqualFold(string(text), "true")
+	case n == 2 && name == "fullConfig":
+		s.partial = strings.EqualFold(string(text), "false")
+	case n == 2 && name == "networkLocale" && s.networkLocale == "":
+		s.networkLocale = string(text)
+	}
+	return nil
 }
 
 func lastIndex(path []string, name string) int {

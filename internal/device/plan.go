@@ -18,7 +18,7 @@ const (
 	familySIP79                     // sip.cnf: SIPDefault.cnf, SIP<MAC>.cnf (7940/7960 SIP)
 	familyProfile                   // ld / gk: ld<mac>, lddefault.cfg (7905/7912 SIP)
 	familyLegacy                    // cnf: SEP<MAC>.cnf, SEPDefault.cnf (no XML load)
-	familyGateway                   // <hostname>.cnf.xml
+	familyGateway                   // a gateway: gwFamily's files, or <hostname>.cnf.xml without a model
 )
 
 // plan is what a Config resolves to once, before any MAC: the family and
@@ -28,6 +28,9 @@ type plan struct {
 	model   domain.Model
 	family  family
 	profile string // "ld" or "gk" for familyProfile
+	// gwFamily is a gateway's file family (domain.FamilySKIGW …); "" for
+	// a phone, and for a gateway without a model.
+	gwFamily string
 	// trust is how the device names its trust lists: "" none, "file"
 	// (CTLFile.tlv, ITLFile.tlv), "ctl" (CTLFile.tlv only), "sep"
 	// (CTLSEP<MAC>.tlv, ITLSEP<MAC>.tlv).
@@ -51,10 +54,9 @@ func newPlan(cfg Config) (*plan, error) {
 	}
 	p := &plan{cfg: cfg}
 	if cfg.Kind == Gateway {
-		if cfg.Secure {
-			return nil, badConfig("a gateway holds no trust list: secure is for phones")
+		if err := p.gatewayPlan(); err != nil {
+			return nil, err
 		}
-		p.family = familyGateway
 		return p, nil
 	}
 	i := slices.IndexFunc(domain.Catalogue(), func(m domain.Model) bool { return strings.EqualFold(m.Name, cfg.Model) })
@@ -62,6 +64,9 @@ func newPlan(cfg Config) (*plan, error) {
 		return nil, badConfig("model %q is not in the catalogue", cfg.Model)
 	}
 	p.model = domain.Catalogue()[i]
+	if p.model.Class == "gateway" {
+		return nil, badConfig("model %s is a gateway: play it as one (kind gateway)", p.model.Name)
+	}
 	if p.cfg.Protocol == "" {
 		p.cfg.Protocol = p.model.Protocols[0]
 	}

@@ -155,6 +155,19 @@ type Report struct {
 	NetworkLocale string   `json:"network_locale,omitempty"`
 	Warnings      []string `json:"warnings,omitempty"`
 
+	// Family is a gateway's file family (docs/gateways.md: skigw,
+	// mgcp.xml, ata.xml, ata.txt, saa, sda, cnf); "" for a phone and for a
+	// gateway played without a model (its <hostname>.cnf.xml only).
+	Family string `json:"family,omitempty"`
+	// Ports are a gateway's ports as its files configure them, in file
+	// order; a port the gateway asked for and was not given is there with
+	// Configured false.
+	Ports []GatewayPort `json:"ports,omitempty"`
+	// IOS is the Cisco IOS configuration an IOS gateway (SCCP stcapp,
+	// MGCP ccm-manager config) derives from its files, line by line, per
+	// docs/gateways.md "IOS mapping".
+	IOS []string `json:"ios,omitempty"`
+
 	// Secure says the device played a phone with a trust list
 	// (Config.Secure); TrustList is the list it ended with.
 	Secure    bool             `json:"secure,omitempty"`
@@ -181,4 +194,22 @@ func (r *Report) Names() []string {
 		}
 	}
 	return out
+}
+
+// GatewayPort is one port of a gateway as its files configure it.
+type GatewayPort struct {
+	// File is the file the port's settings came from (an AN…, ATA…
+	// file); "" when the gateway's own file holds them.
+	File string `json:"file,omitempty"`
+	// Port is the port's address as the file gives it (IOS 2/0, 0/1/0;
+	// an ATA's or a Catalyst module's port number).
+	Port string `json:"port"`
+	// Endpoint is an MGCP endpoint's name (AALN/S0/SU1/0@host, aaln/0).
+	Endpoint    string `json:"endpoint,omitempty"`
+	Line        string `json:"line,omitempty"` // the directory number
+	DisplayName string `json:"display_name,omitempty"`
+	Label       string `json:"label,omitempty"`
+	Locale      string `json:"locale,omitempty"` // the port's network locale (IOS cptone)
+	Configured  bool   `json:"configured"`
+	Note        string `json:"note,omitempty"` // why not configured
 }

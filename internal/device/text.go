@@ -19,6 +19,9 @@ func (r *Report) WriteText(w io.Writer) error {
 	if r.Model != "" {
 		head += "  " + r.Model + " " + r.Protocol
 	}
+	if r.Family != "" {
+		head += " [" + r.Family + "]"
+	}
 	fmt.Fprintf(w, "%s  (%s, via %s; servers %s", head, r.Kind, r.Via, strings.Join(r.Servers, ", "))
 	fmt.Fprintln(w, ")")
 	if d := r.Discovery; d != nil {
@@ -45,14 +48,59 @@ func (r *Report) WriteText(w io.Writer) error {
 	for i, cm := range r.CallManagers {
 		fmt.Fprintf(w, "  %d. %s\n", i+1, cm.describe())
 	}
-	if r.Kind != Gateway {
+	if r.Kind != Gateway || r.LoadID != "" {
 		fmt.Fprintln(w, "load:", r.loadText())
 	}
+	r.writeGateway(w)
 	for _, warn := range r.Warnings {
 		fmt.Fprintln(w, "warning:", warn)
 	}
 	_, err := fmt.Fprintln(w, r.outcomeText())
 	return err
+}
+
+// writeGateway prints a gateway's ports and the IOS configuration it
+// derived from its files.
+func (r *Report) writeGateway(w io.Writer) {
+	if len(r.Ports) > 0 {
+		fmt.Fprintln(w, "ports:")
+	}
+	for _, p := range r.Ports {
+		fmt.Fprintf(w, "  %s\n", p.describe())
+	}
+	if len(r.IOS) > 0 {
+		fmt.Fprintln(w, "IOS configuration:")
+	}
+	for _, l := range r.IOS {
+		fmt.Fprintln(w, "  "+l)
+	}
+}
+
+// describe says what a port got: its line, from which file.
+func (p GatewayPort) describe() string {
+	s := "port " + p.Port
+	if p.Endpoint != "" {
+		s += " " + p.Endpoint
+	}
+	if !p.Configured {
+		return s + ": " + p.Note
+	}
+	if p.Line != "" {
+		s += ": line " + p.Line
+	}
+	if p.DisplayName != "" {
+		s += fmt.Sprintf(" %q", p.DisplayName)
+	}
+	if p.Label != "" {
+		s += " label " + p.Label
+	}
+	if p.Locale != "" {
+		s += ", " + p.Locale
+	}
+	if p.File != "" {
+		s += "  (" + p.File + ")"
+	}
+	return s
 }
 
 // describe says who signed a file: "unsigned" for nil.
