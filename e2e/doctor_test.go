@@ -14,7 +14,8 @@ type doctorReport struct {
 	Findings []struct {
 		Severity, Check, Detail string
 	}
-	Devices, Configured int
+	Devices, Configured          int
+	Gateways, GatewaysConfigured int
 }
 
 // failures lists the checks that failed, with their details.
@@ -31,7 +32,8 @@ func (r doctorReport) failures() map[string]string {
 // TestDoctor runs "cmtftp doctor" against "serve --demo": a healthy demo
 // passes every check; then a load's .loads file goes missing, a root file
 // becomes writable by anyone and a SIP line gets a password — and doctor
-// fails, naming each.
+// fails, naming each; and an ATA 190 whose only port is its second gets
+// no first file, which doctor names too.
 func TestDoctor(t *testing.T) {
 	dir := t.TempDir()
 	admin, port := freeTCP(t), freePort(t)
@@ -50,18 +52,21 @@ func TestDoctor(t *testing.T) {
 		return r
 	}
 	r := doctor(true)
-	if f := r.failures(); len(f) != 0 || r.Devices != 7 || r.Configured != 7 {
-		t.Fatalf("the demo: %d of %d configured, findings %v; want all 7 and none", r.Configured, r.Devices, f)
+	if f := r.failures(); len(f) != 0 || r.Devices != 7 || r.Configured != 7 || r.Gateways != 3 || r.GatewaysConfigured != 3 {
+		t.Fatalf("the demo: %d of %d devices and %d of %d gateways configured, findings %v; want all and none",
+			r.Configured, r.Devices, r.GatewaysConfigured, r.Gateways, f)
 	}
 
 	os.Remove(filepath.Join(root, "SCCP41.9-4-2SR3-1S.loads"))
 	os.Chmod(filepath.Join(root, "RingList.xml"), 0o666)
 	mustCLI(t, admin, "line", "set", "4002", "--auth-password", "s3cret")
+	mustCLI(t, admin, "gateway", "add", "--model", "ATA190", "--mac", "00:00:de:00:00:b9", "--group", "Demo-Group", "--endpoint", "0/0/1=4100")
 	// The load cache follows the disk through file events: wait until the
 	// server no longer has the file.
 	var f map[string]string
 	waitUntil(t, func() bool { f = doctor(false).failures(); return f["loads"] != "" })
-	for check, want := range map[string]string{"loads": "SCCP41.9-4-2SR3-1S.loads", "TFTP root": "RingList.xml", "passwords": "0000DE000002"} {
+	for check, want := range map[string]string{"loads": "SCCP41.9-4-2SR3-1S.loads", "TFTP root": "RingList.xml", "passwords": "0000DE000002",
+		"gateway boot": "ATA0000DE0000B9"} {
 		if !strings.Contains(f[check], want) {
 			t.Errorf("doctor's %q finding: %q, want it to name %s (all: %v)", check, f[check], want, f)
 		}

@@ -49,7 +49,8 @@ throttles elsewhere. The exit status is 1 when anything fails.`,
 				return err
 			}
 			if !r.OK() {
-				return fmt.Errorf("doctor: %d of %d devices configured; fix what failed above", r.Configured, r.Devices)
+				return fmt.Errorf("doctor: %d of %d devices and %d of %d gateways configured; fix what failed above",
+					r.Configured, r.Devices, r.GatewaysConfigured, r.Gateways)
 			}
 			return nil
 		},
@@ -87,5 +88,8 @@ func printDoctor(w io.Writer, r *doctor.Report, asJSON bool) error {
 		}
 	}
 	fmt.Fprintf(w, "%d of %d devices configured\n", r.Configured, r.Devices)
+	if r.Gateways > 0 {
+		fmt.Fprintf(w, "%d of %d gateways configured\n", r.GatewaysConfigured, r.Gateways)
+	}
 	return nil
 }

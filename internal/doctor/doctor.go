@@ -41,6 +41,10 @@ type Report struct {
 	// configured.
 	Devices    int `json:"devices"`
 	Configured int `json:"configured"`
+	// Gateways is how many gateways were booted, GatewaysConfigured how
+	// many ended configured.
+	Gateways           int `json:"gateways"`
+	GatewaysConfigured int `json:"gatewaysConfigured"`
 }
 
 // OK reports whether nothing failed.
@@ -100,5 +104,6 @@ func Run(ctx context.Context, c Config) (_ *Report, err error) {
 	checkSecrets(site, r)
 	checkRemotes(ctx, c, site, r)
 	bootAll(ctx, c, site, r)
+	bootGateways(ctx, c, site, r)
 	return r, nil
 }
