@@ -87,15 +87,21 @@ func report(r *Report, s Severity, check string, by map[string][]string, fix str
 // bootEach boots devs (running load; "" runs what its file names), at
 // most c.Concurrency at a time, and returns their reports in order.
 func bootEach(ctx context.Context, c Config, devs []*domain.Device, load string) []*device.Report {
-	out := make([]*device.Report, len(devs))
+	return bootAllOf(c, devs, func(d *domain.Device) *device.Report { return bootOne(ctx, c, d, load) })
+}
+
+// bootAllOf runs boot on each of xs, at most c.Concurrency at a time, and
+// returns the reports in order.
+func bootAllOf[T any](c Config, xs []T, boot func(T) *device.Report) []*device.Report {
+	out := make([]*device.Report, len(xs))
 	sem := make(chan struct{}, max(c.Concurrency, 1))
 	var wg sync.WaitGroup
-	for i, d := range devs {
+	for i, x := range xs {
 		wg.Add(1)
 		sem <- struct{}{}
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			out[i] = bootOne(ctx, c, d, load)
+			out[i] = boot(x)
 		}()
 	}
 	wg.Wait()

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/netip"
 	"strings"
-	"sync"
 	"time"
 
 	"cmtftp/internal/device"
@@ -20,18 +19,7 @@ func bootGateways(ctx context.Context, c Config, site *domain.Site, r *Report) {
 	if len(site.Gateways) == 0 {
 		return
 	}
-	reports := make([]*device.Report, len(site.Gateways))
-	sem := make(chan struct{}, max(c.Concurrency, 1))
-	var wg sync.WaitGroup
-	for i, g := range site.Gateways {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer func() { <-sem; wg.Done() }()
-			reports[i] = bootGateway(ctx, c, g)
-		}()
-	}
-	wg.Wait()
+	reports := bootAllOf(c, site.Gateways, func(g *domain.Gateway) *device.Report { return bootGateway(ctx, c, g) })
 	r.Gateways = len(reports)
 	failed, warned := map[string][]string{}, map[string][]string{}
 	for i, rep := range reports {

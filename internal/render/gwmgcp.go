@@ -24,23 +24,7 @@ func appendMGCP(b []byte, c *domain.GatewayConfig) []byte {
 	w.el("product", c.Model.Name)
 	w.el("protocol", domain.ProtocolMGCP)
 	callManagerGroup(w, &c.Group, c.Servers)
-	w.open("units")
-	for _, u := range c.Units {
-		w.open("unit")
-		w.int("index", u.Index)
-		w.el("product", u.Product)
-		w.open("subunits")
-		for _, s := range u.Subunits {
-			w.open("subunit")
-			w.int("index", s.Index)
-			w.el("product", s.Product)
-			w.int("beginPort", s.BeginPort)
-			w.close("subunit")
-		}
-		w.close("subunits")
-		w.close("unit")
-	}
-	w.close("units")
+	gatewayUnits(w, c.Units, "", nil)
 	mgcpEndpoints(w, c, domainName)
 	w.open("vendorConfig")
 	for _, k := range domain.VendorKeys() {

@@ -24,33 +24,18 @@ func appendSKIGW(b []byte, c *domain.GatewayConfig) []byte {
 	w.close("devicePool")
 	w.el("loadInformation", gatewayLoad(c))
 	tail := strings.TrimPrefix(c.Gateway.Name, domain.PrefixSKIGW)
-	w.open("units")
-	for _, u := range c.Units {
-		w.open("unit")
-		w.int("index", u.Index)
-		w.el("product", u.Product)
-		w.open("subunits")
-		for _, s := range u.Subunits {
-			w.open("subunit")
-			w.int("index", s.Index)
-			w.el("product", s.Product+"-SCCP")
-			w.int("beginPort", s.BeginPort)
-			w.open("ports")
-			for _, e := range c.Endpoints {
-				if e.Unit == u.Index && e.Subunit == s.Index {
-					w.open("port")
-					w.int("index", e.Port)
-					w.el("name", domain.PrefixAN+tail+e.PortID())
-					w.close("port")
-				}
+	gatewayUnits(w, c.Units, "-SCCP", func(u domain.GatewayUnit, s domain.GatewaySubunit) {
+		w.open("ports")
+		for _, e := range c.Endpoints {
+			if e.Unit == u.Index && e.Subunit == s.Index {
+				w.open("port")
+				w.int("index", e.Port)
+				w.el("name", domain.PrefixAN+tail+e.PortID())
+				w.close("port")
 			}
-			w.close("ports")
-			w.close("subunit")
 		}
-		w.close("subunits")
-		w.close("unit")
-	}
-	w.close("units")
+		w.close("ports")
+	})
 	w.el("versionStamp", stampHolder)
 	w.close("device")
 	stamp(w.b[start:])
@@ -108,4 +93,30 @@ func portModules(c *domain.GatewayConfig, e domain.EndpointConfig) (unit, sub st
 		return u.Product, ""
 	}
 	return "", ""
+}
+
+// gatewayUnits writes the units element of a gateway's file: each unit
+// with its subunits, a subunit's product with suffix appended and, inside
+// it, what more writes (nil: nothing).
+func gatewayUnits(w *xmlw, units []domain.GatewayUnit, suffix string, more func(domain.GatewayUnit, domain.GatewaySubunit)) {
+	w.open("units")
+	for _, u := range units {
+		w.open("unit")
+		w.int("index", u.Index)
+		w.el("product", u.Product)
+		w.open("subunits")
+		for _, s := range u.Subunits {
+			w.open("subunit")
+			w.int("index", s.Index)
+			w.el("product", s.Product+suffix)
+			w.int("beginPort", s.BeginPort)
+			if more != nil {
+				more(u, s)
+			}
+			w.close("subunit")
+		}
+		w.close("subunits")
+		w.close("unit")
+	}
+	w.close("units")
 }
