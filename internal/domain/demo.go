@@ -6,9 +6,6 @@ package domain
 // profiles (one logged in nowhere yet), and three gateways: a VG224 under
 // SCCP, an ATA 190 and an MGCP ISR 4321.
 func DemoSite() *Site {
-	line := func(n, name, label string) *Line {
-		return &Line{Number: n, DisplayName: name, Label: label, VoicemailPilot: "4999"}
-	}
 	on := func(ns ...string) []Appearance {
 		var as []Appearance
 		for i, n := range ns {
@@ -25,15 +22,7 @@ func DemoSite() *Site {
 		Pools: []*Pool{{Name: "Demo-Pool", Group: "Demo-Group", DateTemplate: "M/D/Y",
 			TimeZone: "Pacific Standard/Daylight Time", OlsonTimeZone: "America/Los_Angeles",
 			UserLocale: "English_United_States", NetworkLocale: "United_States", Region: "Default"}},
-		Lines: []*Line{
-			line("4001", "Ada Lovelace", "Ada"), line("4002", "Blaise Pascal", "Blaise"),
-			line("4003", "Charles Babbage", "Charles"), line("4004", "Dorothy Vaughan", "Dorothy"),
-			line("4005", "Edsger Dijkstra", "Edsger"), line("4006", "Frances Allen", "Frances"),
-			line("4007", "Grace Hopper", "Grace"), line("4100", "Front Desk", "Desk"),
-			line("4201", "Lobby Fax", "Fax"), line("4202", "Loading Dock", "Dock"), line("4203", "Elevator", "Lift"),
-			line("4301", "Kitchen", "Kitchen"), line("4302", "Guard House", "Guard"),
-			line("4401", "Branch Fax", "BrFax"), line("4402", "Branch Door", "Door"),
-		},
+		Lines:       demoLines(),
 		SIPProfiles: []*SIPProfile{{Name: "Standard SIP Profile", PreferredCodec: "g711ulaw", PhoneLabel: "cmtftp demo"}},
 		DialPlans: []*DialPlan{
 			{Name: "demo-79x1", Family: DialFamily79x1, Description: "7970/7961/88xx SIP", Rules: []DialRule{
@@ -44,17 +33,7 @@ func DemoSite() *Site {
 			{Name: "demo-7905", Family: DialFamily7905, Description: "7905/7912 SIP", Rules: []DialRule{
 				{Pattern: "4...t0"}, {Pattern: "911t0S"}, {Pattern: ".t7>#......t4-"}}},
 		},
-		Softkeys: []*SoftkeyTemplate{{Name: "Standard-User", Description: "demo softkeys", Sets: []SoftkeySet{
-			{State: "On Hook", Keys: []string{"Redial", "NewCall", "CFwdAll", "PickUp"}},
-			{State: "Off Hook", Keys: []string{"Redial", "EndCall"}},
-			{State: "Digits After First", Keys: []string{"<<", "EndCall"}},
-			{State: "Ring Out", Keys: []string{"EndCall"}},
-			{State: "Connected", Keys: []string{"Hold", "EndCall", "Transfer", "Confrn"}},
-			{State: "Connected Transfer", Keys: []string{"EndCall", "Transfer"}},
-			{State: "Connected Conference", Keys: []string{"EndCall", "Confrn"}},
-			{State: "On Hold", Keys: []string{"Resume", "NewCall", "EndCall"}},
-			{State: "Ring In", Keys: []string{"Answer", "iDivert"}},
-		}}},
+		Softkeys: demoSoftkeys(),
 		Devices: []*Device{
 			{MAC: "0000DE000001", Description: "7961 SCCP, lobby", Model: "7961", Protocol: "SCCP", Pool: "Demo-Pool", Lines: on("4001", "4100")},
 			{MAC: "0000DE000002", Description: "7970 SIP", Model: "7970", Protocol: "SIP", Pool: "Demo-Pool", SIPProfile: "Standard SIP Profile",
@@ -98,4 +77,35 @@ func demoGateways() []*Gateway {
 			Units:        []GatewayUnit{{Index: 0, Product: "ISR-NIM", Subunits: []GatewaySubunit{{Index: 1, Product: "NIM-4FXS"}}}},
 			Endpoints:    []GatewayEndpoint{{Unit: 0, Subunit: 1, Port: 0, Line: "4401"}, {Unit: 0, Subunit: 1, Port: 1, Line: "4402"}}},
 	}
+}
+
+// demoLines are the demo site's directory numbers.
+func demoLines() []*Line {
+	line := func(n, name, label string) *Line {
+		return &Line{Number: n, DisplayName: name, Label: label, VoicemailPilot: "4999"}
+	}
+	return []*Line{
+		line("4001", "Ada Lovelace", "Ada"), line("4002", "Blaise Pascal", "Blaise"),
+		line("4003", "Charles Babbage", "Charles"), line("4004", "Dorothy Vaughan", "Dorothy"),
+		line("4005", "Edsger Dijkstra", "Edsger"), line("4006", "Frances Allen", "Frances"),
+		line("4007", "Grace Hopper", "Grace"), line("4100", "Front Desk", "Desk"),
+		line("4201", "Lobby Fax", "Fax"), line("4202", "Loading Dock", "Dock"), line("4203", "Elevator", "Lift"),
+		line("4301", "Kitchen", "Kitchen"), line("4302", "Guard House", "Guard"),
+		line("4401", "Branch Fax", "BrFax"), line("4402", "Branch Door", "Door"),
+	}
+}
+
+// demoSoftkeys is the demo site's softkey template.
+func demoSoftkeys() []*SoftkeyTemplate {
+	return []*SoftkeyTemplate{{Name: "Standard-User", Description: "demo softkeys", Sets: []SoftkeySet{
+		{State: "On Hook", Keys: []string{"Redial", "NewCall", "CFwdAll", "PickUp"}},
+		{State: "Off Hook", Keys: []string{"Redial", "EndCall"}},
+		{State: "Digits After First", Keys: []string{"<<", "EndCall"}},
+		{State: "Ring Out", Keys: []string{"EndCall"}},
+		{State: "Connected", Keys: []string{"Hold", "EndCall", "Transfer", "Confrn"}},
+		{State: "Connected Transfer", Keys: []string{"EndCall", "Transfer"}},
+		{State: "Connected Conference", Keys: []string{"EndCall", "Confrn"}},
+		{State: "On Hold", Keys: []string{"Resume", "NewCall", "EndCall"}},
+		{State: "Ring In", Keys: []string{"Answer", "iDivert"}},
+	}}}
 }
