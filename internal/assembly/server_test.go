@@ -48,7 +48,7 @@ func TestServer(t *testing.T) {
 
 	tftpAddr := srv.TFTPAddrs()[0].String()
 	var c tftpclient.Client
-	for _, name := range []string{"SEP0000DE000001.cnf.xml", "RingList.xml", "ld0000de000004"} {
+	for _, name := range []string{"SEP0000DE000001.cnf.xml", "RingList.xml", "ld0000de000004", "AN00DE0000A1200.cnf.xml"} {
 		var buf bytes.Buffer
 		if _, err := c.Get(ctx, tftpAddr, name, &buf); err != nil || buf.Len() == 0 {
 			t.Fatalf("tftp %s: %d bytes, %v", name, buf.Len(), err)
@@ -70,10 +70,11 @@ func TestServer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]float64{"Requests": 4, "RequestsProcessed": 3, "RequestsNotFound": 1, "RequestsInProgress": 0,
+	want := map[string]float64{"Requests": 5, "RequestsProcessed": 4, "RequestsNotFound": 1, "RequestsInProgress": 0,
 		"SEPFoundCount": 2, "SEPNotFoundCount": 1, "SIPNotFoundCount": 1, "LDFoundCount": 1, "HttpRequests": 2,
-		"HttpRequestsProcessed": 1, "HttpRequestsNotFound": 1, "BuildDeviceCount": 3, "BuildCount": 3, "MaxServingCount": 200,
-		"ChangeNotifications": 2, "DeviceChangeNotifications": 0, "SoftkeyChangeNotifications": 1, "DialruleChangeNotifications": 1}
+		"HttpRequestsProcessed": 1, "HttpRequestsNotFound": 1, "BuildDeviceCount": 3, "BuildUnitCount": 1, "BuildCount": 4,
+		"MaxServingCount": 200, "ChangeNotifications": 3, "DeviceChangeNotifications": 0, "SoftkeyChangeNotifications": 1,
+		"DialruleChangeNotifications": 1, "UnitChangeNotifications": 1}
 	atLeast := map[string]float64{"HttpConnectRequests": 1, "SegmentsSent": 3, "SegmentsAcknowledged": 3, "HeartBeat": 0.001}
 	for _, cc := range metrics.CiscoNames() {
 		v, ok := cc.Value(fams)
@@ -126,7 +127,12 @@ func changeAndWait(t *testing.T, ctx context.Context, srv *Server, st store.Stor
 		t.Fatal(err)
 	}
 	dp.Description = "changed"
-	for _, e := range []domain.Entity{sk, dp} {
+	gw, err := store.Get[*domain.Gateway](ctx, st, "SKIGW00DE0000A1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	gw.Description = "changed"
+	for _, e := range []domain.Entity{sk, dp, gw} {
 		if _, err := st.Put(ctx, e); err != nil {
 			t.Fatal(err)
 		}
@@ -144,7 +150,7 @@ func changeAndWait(t *testing.T, ctx context.Context, srv *Server, st store.Stor
 			for _, m := range f.GetMetric() {
 				n += m.GetCounter().GetValue()
 			}
-			if n >= 2 {
+			if n >= 3 {
 				return
 			}
 		}
