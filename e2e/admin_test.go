@@ -244,7 +244,8 @@ func TestExampleSite(t *testing.T) {
 		t.Errorf("second apply of the example changed things: %s", again)
 	}
 	exp := mustCLI(t, admin, "export")
-	for _, want := range []string{"name: 8865-lab", "family: \"7905\"", "profile: ada-em", "base64: f39/f39/AAAA", "<CiscoIPPhoneImageList>"} {
+	for _, want := range []string{"name: 8865-lab", "family: \"7905\"", "profile: ada-em", "base64: f39/f39/AAAA", "<CiscoIPPhoneImageList>",
+		"name: SKIGW1122334405", "DtmfRelay: nte-ca", "product: NIM-2FXO"} {
 		if !strings.Contains(exp, want) {
 			t.Errorf("export lacks %q", want)
 		}
