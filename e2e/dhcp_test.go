@@ -188,11 +188,6 @@ func TestDHCPSnippetsServed(t *testing.T) {
 	needTool(t, "dnsmasq")
 	n := newDHCPNet(t)
 	dir := t.TempDir()
-	// A gateway's own file beside the demo's (serve --demo adds what is missing).
-	os.MkdirAll(filepath.Join(dir, "cmtftp-demo", "tftp"), 0o755)
-	writeConf(t, filepath.Join(dir, "cmtftp-demo", "tftp"), "br-gw1.cnf.xml", `<?xml version="1.0"?><gateway><callManagerGroup><members>
-<member priority="0"><callManager><name>cm-a</name><ports><mgcpPorts><listen>2427</listen></mgcpPorts></ports><processNodeName>192.0.2.1</processNodeName></callManager></member>
-</members></callManagerGroup></gateway>`)
 	token := writeConf(t, dir, "token", "doctor-secret\n")
 	startServeIn(t, dir, in(n.srvNS), 2, "--demo", "--tftp-addr", "192.0.2.1:69", "--tftp-addr", "[2001:db8::1]:69",
 		"--admin-addr", "192.0.2.1:6980", "--admin-token-file", token)
@@ -206,7 +201,15 @@ func TestDHCPSnippetsServed(t *testing.T) {
 		daemon(t, in(n.srvNS, "/usr/sbin/dhcpd", "-4", "-f", "-d", "-cf", conf, "-lf", leases, "-pf", filepath.Join(dir, "dhcpd.pid"), n.srvIf)...)
 		checkServers(t, "ISC dhcpd", simulateDHCP(t, n), "option-150", v4...)
 		// CiscoCM1 would come first; here it does not resolve.
-		checkServers(t, "ISC dhcpd, a gateway", simulateDHCP(t, n, "--device", "gateway", "--hostname", "br-gw1", "--no-dns"), "siaddr", v4[0])
+		// The demo's gateways, each booted as its family does: the VG224
+		// (SKIGW and its ports' AN files), the MGCP ISR (its host name).
+		vg := simulateDHCP(t, n, "--device", "gateway", "--model", "VG224", "--mac", "0000DE0000A1", "--no-dns")
+		checkServers(t, "ISC dhcpd, an SCCP gateway", vg, "siaddr", v4[0])
+		if len(vg.Steps) != 4 || vg.Steps[0].Name != "SKIGW00DE0000A1.cnf.xml" || vg.Steps[3].Name != "AN00DE0000A1202.cnf.xml" {
+			t.Errorf("the VG224's requests: %+v", vg.Steps)
+		}
+		checkServers(t, "ISC dhcpd, an MGCP gateway", simulateDHCP(t, n, "--device", "gateway", "--model", "ISR4321",
+			"--hostname", "isr4321.demo.example", "--no-dns"), "siaddr", v4[0])
 		// cmtftp doctor, from the phones' network: the scope leads to the
 		// site's TFTP server first; a doctor told of another server says
 		// the scope does not lead there.
