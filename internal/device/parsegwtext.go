@@ -166,11 +166,11 @@ func joinAddress(a []int) string {
 	return strings.Join(f, "/")
 }
 
-// cnfPort reads portN's value: NUMBER, then the display name in quotes
-// (or bare).
+// cnfPort reads portN's value: NUMBER (any directory number the domain
+// takes, domain.LineNumberOK), then the display name in quotes (or bare).
 func cnfPort(id, v string) (GatewayPort, error) {
 	number, name, _ := strings.Cut(strings.TrimSpace(v), " ")
-	if number == "" || strings.Trim(number, "0123456789*#+") != "" {
+	if !domain.LineNumberOK(number) {
 		return GatewayPort{}, fmt.Errorf("port%s: %q is not NUMBER \"DISPLAY NAME\"", id, v)
 	}
 	name = strings.TrimSpace(name)
