@@ -94,9 +94,14 @@ type cnfGateway struct {
 // "DISPLAY NAME" per endpoint, N the port or (on a gateway of several
 // units or subunits) its address, port0/1/0.
 func parseCnfGateway(b []byte, protocol string) (cnfGateway, error) {
-	kv, err := keyValues(b, kvSyntax{form: "key: value", spacedKey: true, value: kvValue, key: cnfKey})
+	kv, err := keyValues(b, kvSyntax{form: "key: value", spacedKey: true, value: cnfValue, key: cnfKey})
 	if err != nil {
 		return cnfGateway{}, err
+	}
+	for k, v := range kv {
+		if !strings.HasPrefix(k, "port") {
+			kv[k], _ = kvValue(v) // cnfValue checked the quotes
+		}
 	}
 	g := cnfGateway{device: kv["device"], model: kv["model"], protocol: strings.ToUpper(cmp.Or(kv["protocol"], protocol)),
 		load: kv["loadInformation"], networkLocale: kv["networkLocale"], settings: len(kv)}
@@ -164,6 +169,16 @@ func joinAddress(a []int) string {
 		f[i] = strconv.Itoa(n)
 	}
 	return strings.Join(f, "/")
+}
+
+// cnfValue checks a .cnf value as kvValue does but keeps a quoted one's
+// quotes, so that a portN value of a quoted name alone ("Ann 4001") is
+// told from NUMBER "DISPLAY NAME"; parseCnfGateway unquotes the others.
+func cnfValue(v string) (string, error) {
+	if _, err := kvValue(v); err != nil || !strings.HasPrefix(v, `"`) {
+		return kvValue(v)
+	}
+	return v[:strings.IndexByte(v[1:], '"')+2], nil // the quoted value, without a trailing ; comment
 }
 
 // cnfPort reads portN's value: NUMBER (any directory number the domain

@@ -58,8 +58,8 @@ func checkGatewayName(g *Gateway, m *Model, bad func(string, string, ...any) err
 		return bad("name", "a %s is named %s and its 12-digit MAC", m.Name, shapePrefixes[want])
 	case !named && shape != ShapePlain:
 		return bad("name", "a %s under %s is named by a plain name, not %s (another family's name)", m.Name, g.Protocol, g.Name)
-	case fam == FamilyMGCP && (!hostName.MatchString(g.Name) || strings.HasSuffix(strings.ToLower(g.Name), ".cnf")):
-		return bad("name", "an MGCP gateway is named by its host name (ip domain name included, not ending .cnf): %q is not one", g.Name)
+	case fam == FamilyMGCP && !hostName.MatchString(g.Name):
+		return bad("name", "an MGCP gateway is named by its host name (ip domain name included): %q is not one", g.Name)
 	case fam == FamilyMGCP:
 		return checkDialPeers(g, bad)
 	}

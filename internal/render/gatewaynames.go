@@ -9,8 +9,8 @@ import (
 // of the name (domain.GatewayNameShape): SKIGW<tail>.cnf.xml,
 // AN<tail><port id>.cnf.xml, ATA<MAC>.cnf.xml, ata<mac>, and
 // <hostname>.cnf.xml for a stem of no special shape that is a host name
-// not ending in .cnf (an MGCP gateway's name never does: plan.cnf.xml,
-// DRx.cnf.xml and SKx.cnf.xml stay a dial plan's or softkey template's).
+// (no dial plan or softkey template is named x.cnf, so plan.cnf.xml,
+// DRx.cnf.xml and SKx.cnf.xml are never theirs: domain refuses the names).
 // n is the name, lower the same in lower case. It allocates only the key
 // of a MAC-carrying name.
 func resolveGateway(n, lower string) (Kind, string, bool) {
@@ -20,7 +20,7 @@ func resolveGateway(n, lower string) (Kind, string, bool) {
 	if !strings.HasSuffix(lower, ".cnf.xml") {
 		return 0, "", false
 	}
-	stem, ls := n[:len(n)-8], lower[:len(lower)-8]
+	stem := n[:len(n)-8]
 	switch domain.GatewayNameShape(stem) {
 	case domain.ShapeSKIGW:
 		return SKIGWFile, gatewayKey(stem), true
@@ -29,7 +29,7 @@ func resolveGateway(n, lower string) (Kind, string, bool) {
 	case domain.ShapeATA:
 		return ATAXMLFile, gatewayKey(stem), true
 	case domain.ShapePlain:
-		if hostName(stem) && !strings.HasSuffix(ls, ".cnf") {
+		if hostName(stem) {
 			return MGCPFile, stem, true
 		}
 	}
