@@ -94,9 +94,14 @@ type cnfGateway struct {
 // "DISPLAY NAME" per endpoint, N the port or (on a gateway of several
 // units or subunits) its address, port0/1/0.
 func parseCnfGateway(b []byte, protocol string) (cnfGateway, error) {
-	kv, err := keyValues(b, kvSyntax{form: "key: value", spacedKey: true, value: kvValue, key: cnfKey})
+	kv, err := keyValues(b, kvSyntax{form: "key: value", spacedKey: true, value: cnfValue, key: cnfKey})
 	if err != nil {
 		return cnfGateway{}, err
+	}
+	for k, v := range kv {
+		if !strings.HasPrefix(k, "port") {
+			kv[k], _ = kvValue(v) // cnfValue checked the quotes
+		}
 	}
 	g := cnfGateway{device: kv["device"], model: kv["model"], protocol: strings.ToUpper(cmp.Or(kv["protocol"], protocol)),
 		load: kv["loadInformation"], networkLocale: kv["networkLocale"], settings: len(kv)}
@@ -166,11 +171,21 @@ func joinAddress(a []int) string {
 	return strings.Join(f, "/")
 }
 
-// cnfPort reads portN's value: NUMBER, then the display name in quotes
-// (or bare).
+// cnfValue checks a .cnf value as kvValue does but keeps a quoted one's
+// quotes, so that a portN value of a quoted name alone ("Ann 4001") is
+// told from NUMBER "DISPLAY NAME"; parseCnfGateway unquotes the others.
+func cnfValue(v string) (string, error) {
+	if _, err := kvValue(v); err != nil || !strings.HasPrefix(v, `"`) {
+		return kvValue(v)
+	}
+	return v[:strings.IndexByte(v[1:], '"')+2], nil // the quoted value, without a trailing ; comment
+}
+
+// cnfPort reads portN's value: NUMBER (any directory number the domain
+// takes, domain.LineNumberOK), then the display name in quotes (or bare).
 func cnfPort(id, v string) (GatewayPort, error) {
 	number, name, _ := strings.Cut(strings.TrimSpace(v), " ")
-	if number == "" || strings.Trim(number, "0123456789*#+") != "" {
+	if !domain.LineNumberOK(number) {
 		return GatewayPort{}, fmt.Errorf("port%s: %q is not NUMBER \"DISPLAY NAME\"", id, v)
 	}
 	name = strings.TrimSpace(name)

@@ -32,23 +32,49 @@ func CheckGateway(g *Gateway, m *Model) error {
 	return checkPorts(g, m, bad)
 }
 
-// checkGatewayName checks that the name is the one the model's family asks
-// its files by.
+// familyShapes is the name shape each gateway family is asked its files
+// by; the families not listed (MGCP, cnf) are named by a plain name.
+var familyShapes = map[string]NameShape{FamilySKIGW: ShapeSKIGW, FamilyATAXML: ShapeATA, FamilyATATxt: ShapeATA,
+	FamilySAA: ShapeSAA, FamilySDA: ShapeSDA}
+
+// shapePrefixes is the fixed part of the names of the MAC-carrying shapes.
+var shapePrefixes = map[NameShape]string{ShapeATA: PrefixATA, ShapeSAA: PrefixSAA, ShapeSDA: PrefixSDA}
+
+// checkGatewayName checks that the name has the shape (GatewayNameShape)
+// the model's family asks its files by: SKIGW + the MAC's last 10 hex
+// digits, ATA/SAA/SDA + the MAC, or for MGCP and the cnf family a plain
+// name of no other shape (an MGCP one a host name not ending in .cnf, so
+// that <name>.cnf.xml is never a dial plan's or softkey template's file).
 func checkGatewayName(g *Gateway, m *Model, bad func(string, string, ...any) error) error {
 	fam := GatewayFamily(m, g.Protocol)
-	want := map[string]string{FamilySKIGW: PrefixSKIGW, FamilyATAXML: PrefixATA, FamilyATATxt: PrefixATA,
-		FamilySAA: PrefixSAA, FamilySDA: PrefixSDA}[fam]
+	want, named := familyShapes[fam]
+	shape := GatewayNameShape(g.Name)
 	switch {
 	case fam == "":
 		return bad("protocol", "model %s gets no file under %s", m.Name, g.Protocol)
-	case want == PrefixSKIGW && !strings.HasPrefix(g.Name, PrefixSKIGW):
+	case want == ShapeSKIGW && shape != ShapeSKIGW:
 		return bad("name", "an SCCP gateway is named SKIGW and the last 10 hex digits of its MAC (give --mac)")
-	case want != "" && want != PrefixSKIGW && (g.MAC == "" || g.Name != want+g.MAC):
-		return bad("name", "a %s is named %s and its 12-digit MAC", m.Name, want)
-	case want == "" && g.MAC != "" && strings.HasPrefix(g.Name, PrefixSKIGW):
-		return bad("name", "a %s under %s is named by its host name, not %s", m.Name, g.Protocol, g.Name)
+	case named && want != ShapeSKIGW && (shape != want || g.MAC == "" || g.Name[3:] != g.MAC):
+		return bad("name", "a %s is named %s and its 12-digit MAC", m.Name, shapePrefixes[want])
+	case !named && shape != ShapePlain:
+		return bad("name", "a %s under %s is named by a plain name, not %s (another family's name)", m.Name, g.Protocol, g.Name)
 	case fam == FamilyMGCP && !hostName.MatchString(g.Name):
 		return bad("name", "an MGCP gateway is named by its host name (ip domain name included): %q is not one", g.Name)
+	case fam == FamilyMGCP:
+		return checkDialPeers(g, bad)
+	}
+	return nil
+}
+
+// checkDialPeers checks that every endpoint's dial-peer tag (DialPeer)
+// fits IOS's range: dialPeerPrefix, unit, subunit and port together.
+func checkDialPeers(g *Gateway, bad func(string, string, ...any) error) error {
+	prefix := g.VendorValue("dialPeerPrefix")
+	for i, e := range g.Endpoints {
+		if tag := DialPeer(prefix, e); !dialPeerFits(tag) {
+			return bad(fmt.Sprintf("endpoints[%d]", i), "port %d/%d/%d's dial peer %s is above IOS's %d (lower vendorConfig.dialPeerPrefix)",
+				e.Unit, e.Subunit, e.Port, tag, MaxDialPeer)
+		}
 	}
 	return nil
 }

@@ -51,43 +51,38 @@ func normGateway(g *Gateway) error {
 	return normEndpoints(g)
 }
 
-// normGatewayName checks the name's shape: a MAC-carrying prefix with its
-// digits (matching the MAC when one is given, which it fills in), or a
-// file-safe host name.
+// normGatewayName checks the name's shape (GatewayNameShape): a
+// MAC-carrying name with its digits (matching the MAC when one is given,
+// which it fills in) in upper case, or a plain file-safe name; a phone's,
+// an SCCP port's or a shared file's name is none. Which shape the model's
+// family needs is CheckGateway's.
 func normGatewayName(g *Gateway) error {
 	if err := name(g, "name", g.Name); err != nil {
 		return err
 	}
-	up := strings.ToUpper(g.Name)
-	for _, p := range []string{PrefixATA, PrefixSAA, PrefixSDA} {
-		if !strings.HasPrefix(up, p) || len(g.Name) != len(p)+12 {
-			continue
-		}
-		m, err := ParseMAC(g.Name[len(p):])
-		if err != nil {
-			break // not a MAC-carrying name: a host name that starts so
-		}
+	switch GatewayNameShape(g.Name) {
+	case ShapeATA, ShapeSAA, ShapeSDA:
+		m, _ := ParseMAC(g.Name[3:]) // 12 hex digits
 		if g.MAC != "" && g.MAC != m {
 			return invalid(g, "mac", "%s does not match the name %s", g.MAC, g.Name)
 		}
-		g.Name, g.MAC = p+m, m
-		return nil
-	}
-	if strings.HasPrefix(up, PrefixSKIGW) && len(g.Name) == len(PrefixSKIGW)+10 && hexDigits(g.Name[5:]) {
-		tail := up[5:]
+		g.Name, g.MAC = strings.ToUpper(g.Name[:3])+m, m
+	case ShapeSKIGW:
+		tail := strings.ToUpper(g.Name[5:])
 		if g.MAC != "" && MACTail(g.MAC) != tail {
 			return invalid(g, "mac", "%s does not end in the name's %s", g.MAC, tail)
 		}
 		g.Name = PrefixSKIGW + tail
-		return nil
-	}
-	switch {
-	case strings.HasPrefix(up, "SEP") && len(g.Name) == 15:
+	case ShapePhone:
 		return invalid(g, "name", "%q is a phone's name: add it with cmtftp device add", g.Name)
-	case strings.HasPrefix(up, PrefixAN) && len(g.Name) == 15 && hexDigits(g.Name[2:12]):
-		return invalid(g, "name", "%q names a port of an SCCP gateway: name the gateway SKIGW%s", g.Name, g.Name[2:12])
-	case !fileSafe.MatchString(g.Name):
-		return invalid(g, "name", "%q is not a gateway name: a host name of letters, digits, '.', '-' and '_', at most 50", g.Name)
+	case ShapeANPort:
+		return invalid(g, "name", "%q names a port of an SCCP gateway: name the gateway SKIGW%s", g.Name, strings.ToUpper(g.Name[2:12]))
+	case ShapeDefault:
+		return invalid(g, "name", "%q is the name of a shared default file", g.Name)
+	default:
+		if !fileSafe.MatchString(g.Name) {
+			return invalid(g, "name", "%q is not a gateway name: a host name of letters, digits, '.', '-' and '_', at most 50", g.Name)
+		}
 	}
 	return nil
 }

@@ -291,12 +291,22 @@ var tones = []string{"Bellcore-Inside", "Bellcore-Outside", "Bellcore-Busy", "Be
 	"Bellcore-Hold", "Bellcore-Reminder", "Bellcore-Confirmation", "Bellcore-Permanent", "Bellcore-None", "Cisco-Zip",
 	"Cisco-ZipZip", "Cisco-BeepBonk"}
 
+// endsCnf reports whether a dial plan's or softkey template's name ends in
+// .cnf (any case): its file, <name>.xml, DR<name>.xml or SK<name>.xml,
+// would end in .cnf.xml, the file of the MGCP gateway named by the rest.
+func endsCnf(name string) bool {
+	return len(name) >= 4 && strings.EqualFold(name[len(name)-4:], ".cnf")
+}
+
 func normDialPlan(p *DialPlan) error {
 	if !FileSafeName(p.Name) {
 		return invalid(p, "name", "%q: use letters, digits, _ . - (at most 50; it becomes a file name)", p.Name)
 	}
 	if p.Family != DialFamily79x1 && p.Family != DialFamily7940 && p.Family != DialFamily7905 {
 		return invalid(p, "family", "%q is not 79x1, 7940 or 7905", p.Family)
+	}
+	if p.Family != DialFamily7905 && endsCnf(p.Name) {
+		return invalid(p, "name", "%q ends in .cnf: its file would be an MGCP gateway's <name>.cnf.xml", p.Name)
 	}
 	if len(p.Rules) > 500 {
 		return invalid(p, "rules", "%d rules, at most 500", len(p.Rules))
@@ -362,6 +372,9 @@ var softkeys = map[string][3]int{
 func normSoftkey(t *SoftkeyTemplate) error {
 	if !FileSafeName(t.Name) {
 		return invalid(t, "name", "%q: use letters, digits, _ . - (at most 50; it becomes a file name)", t.Name)
+	}
+	if endsCnf(t.Name) {
+		return invalid(t, "name", "%q ends in .cnf: SK<name>.xml would be an MGCP gateway's SK<…>.cnf.xml", t.Name)
 	}
 	seen := map[string]bool{}
 	for i, s := range t.Sets {

@@ -15,32 +15,48 @@ import (
 // Analog Access and Voice Mail Port; All: every gateway; None: none).
 // Serving (Render) and enumerating (SiteFiles) both ask it.
 func GatewayFiles(c *domain.GatewayConfig) []string {
+	files := familyFiles(c)
+	out := make([]string, len(files))
+	for i, f := range files {
+		out[i] = f.name
+	}
+	return out
+}
+
+// familyFile is one of a gateway's files and the kind its family gives it.
+type familyFile struct {
+	name string
+	kind Kind
+}
+
+// gatewayFiles is GatewayFiles with the kind of each file.
+func familyFiles(c *domain.GatewayConfig) []familyFile {
 	g := &c.Gateway
-	var out []string
+	var out []familyFile
 	fam := gatewayFamily(c)
 	switch fam {
 	case domain.FamilySKIGW:
-		out = append(out, g.Name+".cnf.xml")
+		out = append(out, familyFile{g.Name + ".cnf.xml", SKIGWFile})
 		tail := strings.TrimPrefix(g.Name, domain.PrefixSKIGW)
 		for _, e := range c.Endpoints {
-			out = append(out, domain.PortFileName(tail, e.GatewayEndpoint))
+			out = append(out, familyFile{domain.PortFileName(tail, e.GatewayEndpoint), PortFile})
 		}
 	case domain.FamilyMGCP:
-		out = append(out, g.Name+".cnf.xml")
+		out = append(out, familyFile{g.Name + ".cnf.xml", MGCPFile})
 	case domain.FamilyATAXML:
 		if _, ok := ataPort(c, 0); ok {
-			out = append(out, domain.PrefixATA+g.MAC+".cnf.xml")
+			out = append(out, familyFile{domain.PrefixATA + g.MAC + ".cnf.xml", ATAXMLFile})
 		}
 		if _, ok := ataPort(c, 1); ok {
-			out = append(out, domain.ATAPort2Name(g.MAC)+".cnf.xml")
+			out = append(out, familyFile{domain.ATAPort2Name(g.MAC) + ".cnf.xml", ATAXMLFile})
 		}
 	case domain.FamilyATATxt:
-		out = append(out, domain.ATATextName(g.MAC))
+		out = append(out, familyFile{domain.ATATextName(g.MAC), ATATextFile})
 	case domain.FamilySAA, domain.FamilySDA:
-		return append(out, g.Name+".cnf") // the module's own file, whatever Build CNF Files says
+		return append(out, familyFile{g.Name + ".cnf", GatewayCnfFile}) // the module's own file, whatever Build CNF Files says
 	}
 	if fam != "" && getsCnf(&c.Model, c.Params[domain.ParamBuildCNFFiles]) {
-		out = append(out, g.Name+".cnf")
+		out = append(out, familyFile{g.Name + ".cnf", GatewayCnfFile})
 	}
 	return out
 }
@@ -83,11 +99,11 @@ func ataPortOf(t Target, c *domain.GatewayConfig) int {
 }
 
 // givesGateway reports whether GatewayFiles gives the gateway c the name
-// t was asked as: exactly, or regardless of case but for ata<mac>, which
-// the adapters ask in lower case only.
+// t was asked as, as a file of t's kind: the name exactly, or regardless
+// of case but for ata<mac>, which the adapters ask in lower case only.
 func givesGateway(c *domain.GatewayConfig, t Target) bool {
-	for _, f := range GatewayFiles(c) {
-		if f == t.Name || t.Kind != ATATextFile && strings.EqualFold(f, t.Name) {
+	for _, f := range familyFiles(c) {
+		if f.kind == t.Kind && (f.name == t.Name || t.Kind != ATATextFile && strings.EqualFold(f.name, t.Name)) {
 			return true
 		}
 	}
@@ -145,12 +161,18 @@ func gatewaySources(c *domain.GatewayConfig) []string {
 }
 
 // gatewayDeps lists the records the gateway file t is rendered from, as
-// Deps does for a device's: the gateway, its model, group, pool and
-// servers, and the lines the file shows — none in SKIGW<tail>.cnf.xml
-// (it names its ports only), the port's own in an AN or ATA<MAC> file,
-// every endpoint's in the others.
+// Deps does for a device's: the gateway, the gateway name t was asked by
+// when it is another (an ATA 190's port-2 name: a gateway added under
+// that name takes the file over), its model, group, pool and servers,
+// and the lines the file shows — none in SKIGW<tail>.cnf.xml (it names
+// its ports only), the port's own in an AN or ATA<MAC> file, every
+// endpoint's in the others.
 func gatewayDeps(t Target, c *domain.GatewayConfig) []Dep {
-	d := []Dep{{domain.KindGateway, c.Gateway.Name}, {domain.KindModel, c.Model.Name}, {domain.KindGroup, c.Group.Name}}
+	d := []Dep{{domain.KindGateway, c.Gateway.Name}}
+	if t.Key != "" && t.Key != c.Gateway.Name {
+		d = append(d, Dep{domain.KindGateway, t.Key})
+	}
+	d = append(d, Dep{domain.KindModel, c.Model.Name}, Dep{domain.KindGroup, c.Group.Name})
 	if c.Pool != nil {
 		d = append(d, Dep{domain.KindPool, c.Pool.Name})
 	}

@@ -32,7 +32,7 @@ func FuzzResolve(f *testing.F) {
 				t.Fatalf("%q: key %q", name, tg.Key)
 			}
 		case PortFile:
-			if len(n) != 23 || !strings.EqualFold("AN"+tg.Key[5:], n[:12]) || !digits(n[12:15]) {
+			if len(n) != 23 || !strings.EqualFold("AN"+tg.Key[5:], n[:12]) || domain.GatewayNameShape(n[:15]) != domain.ShapeANPort {
 				t.Fatalf("%q: key %q", name, tg.Key)
 			}
 		case ATATextFile:

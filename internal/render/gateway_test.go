@@ -193,13 +193,22 @@ func TestGatewayNames(t *testing.T) {
 		"sepia-gw.cnf":                 {Kind: GatewayCnfFile, Key: "sepia-gw"},
 		"vg224.example.com.cnf.xml":    {Kind: MGCPFile, Key: "vg224.example.com"},
 		"ANCHOR.cnf.xml":               {Kind: MGCPFile, Key: "ANCHOR"},
+		// Near the MAC-carrying shapes but not of one: plain host names
+		// (domain.GatewayNameShape), an MGCP gateway's if one is so named.
+		"AN0C86385E3D4XX.cnf.xml": {Kind: MGCPFile, Key: "AN0C86385E3D4XX"},
+		"SEP0000DE00000Z.cnf.xml": {Kind: MGCPFile, Key: "SEP0000DE00000Z"},
+		"ATA00112233445Z.cnf.xml": {Kind: MGCPFile, Key: "ATA00112233445Z"},
+		"annapolis-gw-01.cnf.xml": {Kind: MGCPFile, Key: "annapolis-gw-01"},
+		"sepulveda-gw-01.cnf.xml": {Kind: MGCPFile, Key: "sepulveda-gw-01"},
+		"anaheim-gw1.net.cnf.xml": {Kind: MGCPFile, Key: "anaheim-gw1.net"},
+		"skigw-branch-01.cnf.xml": {Kind: MGCPFile, Key: "skigw-branch-01"},
 	} {
 		want.Name = in
 		if got, ok := Resolve(in); !ok || got != want {
 			t.Errorf("Resolve(%q) = %v %v, want %v", in, got, ok, want)
 		}
 	}
-	for _, in := range []string{"AN0C86385E3D4XX.cnf.xml", "SEP0000DE00000Z.cnf.xml", "ATA00112233445Z.cnf.xml", "-bad-.cnf.xml",
+	for _, in := range []string{"SEP0000DE000001.cnf.xml", "SIP0000DE000001.cnf.xml", "SAA0000DE000001.cnf.xml", "-bad-.cnf.xml",
 		"a..b.cnf.xml", "x/isr.cnf.xml", "ata00112233445"} {
 		if got, ok := Resolve(in); ok && got.Kind.Needs() == NeedGateway {
 			t.Errorf("Resolve(%q) = %v, want no gateway file", in, got)

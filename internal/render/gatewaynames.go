@@ -5,46 +5,44 @@ import (
 	"strings"
 )
 
-// resolveGateway resolves the names only gateways ask for: SKIGW<tail>.cnf.xml,
-// AN<tail><port id>.cnf.xml, ATA<MAC>.cnf.xml, ata<mac> and
-// <hostname>.cnf.xml (any host name not of the shape of another
-// family's). n is the name, lower the same in lower case. It allocates
-// only the key of a MAC-carrying name.
+// resolveGateway resolves the names only gateways ask for, by the shape
+// of the name (domain.GatewayNameShape): SKIGW<tail>.cnf.xml,
+// AN<tail><port id>.cnf.xml, ATA<MAC>.cnf.xml, ata<mac>, and
+// <hostname>.cnf.xml for a stem of no special shape that is a host name
+// (no dial plan or softkey template is named x.cnf, so plan.cnf.xml,
+// DRx.cnf.xml and SKx.cnf.xml are never theirs: domain refuses the names).
+// n is the name, lower the same in lower case. It allocates only the key
+// of a MAC-carrying name.
 func resolveGateway(n, lower string) (Kind, string, bool) {
-	if len(n) == 15 && strings.HasPrefix(lower, "ata") && hexString(n[3:]) {
+	if strings.HasPrefix(lower, "ata") && domain.GatewayNameShape(n) == domain.ShapeATA {
 		return ATATextFile, domain.PrefixATA + strings.ToUpper(n[3:]), true
 	}
 	if !strings.HasSuffix(lower, ".cnf.xml") {
 		return 0, "", false
 	}
-	stem, ls := n[:len(n)-8], lower[:len(lower)-8]
-	if len(stem) == 15 {
-		switch {
-		case strings.HasPrefix(ls, "skigw") && hexString(stem[5:]):
-			return SKIGWFile, domain.PrefixSKIGW + strings.ToUpper(stem[5:]), true
-		case strings.HasPrefix(ls, "an") && hexString(stem[2:12]) && digits(stem[12:]):
-			return PortFile, domain.PrefixSKIGW + strings.ToUpper(stem[2:12]), true
-		case strings.HasPrefix(ls, "ata") && hexString(stem[3:]):
-			return ATAXMLFile, domain.PrefixATA + strings.ToUpper(stem[3:]), true
-		case strings.HasPrefix(ls, "sep") || strings.HasPrefix(ls, "skigw") || strings.HasPrefix(ls, "an") ||
-			strings.HasPrefix(ls, "ata"):
-			return 0, "", false // another family's shape, not a host name
+	stem := n[:len(n)-8]
+	switch domain.GatewayNameShape(stem) {
+	case domain.ShapeSKIGW:
+		return SKIGWFile, gatewayKey(stem), true
+	case domain.ShapeANPort:
+		return PortFile, domain.PrefixSKIGW + strings.ToUpper(stem[2:12]), true
+	case domain.ShapeATA:
+		return ATAXMLFile, gatewayKey(stem), true
+	case domain.ShapePlain:
+		if hostName(stem) {
+			return MGCPFile, stem, true
 		}
 	}
-	if ls == "xmldefault" || !hostName(stem) {
-		return 0, "", false
-	}
-	return MGCPFile, stem, true
+	return 0, "", false // another family's shape (SEP<MAC>, SAA<MAC> …), or no host name
 }
 
-// gatewayKey is the record name a <name>.cnf is asked by: the name, with
-// the fixed part and the MAC of a MAC-carrying name (SAA, SDA, ATA + 12
-// hex digits, SKIGW + 10) in upper case, as gateways are named.
+// gatewayKey is the record name a <name>.cnf (or a MAC-carrying
+// <name>.cnf.xml) is asked by: the name, with the fixed part and the MAC
+// of a MAC-carrying name (SAA, SDA, ATA + 12 hex digits, SKIGW + 10) in
+// upper case, as gateways are named.
 func gatewayKey(stem string) string {
-	up := func(p string, n int) bool {
-		return len(stem) == len(p)+n && strings.EqualFold(stem[:len(p)], p) && hexString(stem[len(p):])
-	}
-	if up(domain.PrefixSAA, 12) || up(domain.PrefixSDA, 12) || up(domain.PrefixATA, 12) || up(domain.PrefixSKIGW, 10) {
+	switch domain.GatewayNameShape(stem) {
+	case domain.ShapeSAA, domain.ShapeSDA, domain.ShapeATA, domain.ShapeSKIGW:
 		if !isUpper(stem) {
 			return strings.ToUpper(stem)
 		}
@@ -85,15 +83,6 @@ func hexString(s string) bool {
 	for i := 0; i < len(s); i++ {
 		c := s[i] | 0x20
 		if (s[i] < '0' || s[i] > '9') && (c < 'a' || c > 'f') {
-			return false
-		}
-	}
-	return s != ""
-}
-
-func digits(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
 			return false
 		}
 	}

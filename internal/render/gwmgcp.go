@@ -2,7 +2,6 @@ package render
 
 import (
 	"cmtftp/internal/domain"
-	"fmt"
 	"strings"
 )
 
@@ -47,7 +46,7 @@ func mgcpEndpoints(w *xmlw, c *domain.GatewayConfig, domainName string) {
 		w.open("endpoint")
 		w.el("name", e.AALN()+"@"+domainName)
 		w.el("port", e.Address(three))
-		w.el("dialPeer", fmt.Sprintf("%s%d%d%02d", prefix, e.Unit, e.Subunit, e.Port))
+		w.el("dialPeer", domain.DialPeer(prefix, e.GatewayEndpoint))
 		w.el("networkLocale", portLocale(c, e))
 		w.open("line")
 		w.el("directoryNumber", e.Line.Number)

@@ -162,11 +162,11 @@ func Resolve(name string) (Target, bool) {
 		if m, ok := mac(n[3 : len(n)-8]); ok {
 			return to(DeviceXMLFile, "SEP"+m)
 		}
-	case strings.HasPrefix(lower, "sep") && strings.HasSuffix(lower, ".cnf") && len(n) == 19:
+	case strings.HasPrefix(lower, "sep") && strings.HasSuffix(lower, ".cnf") && len(n) == 19 && domain.GatewayNameShape(n[:15]) == domain.ShapePhone:
 		if m, ok := mac(n[3 : len(n)-4]); ok {
 			return to(LegacyCnfFile, "SEP"+m)
 		}
-	case strings.HasPrefix(lower, "sip") && strings.HasSuffix(lower, ".cnf") && len(n) == 19:
+	case strings.HasPrefix(lower, "sip") && strings.HasSuffix(lower, ".cnf") && len(n) == 19 && domain.GatewayNameShape(n[:15]) == domain.ShapePhone:
 		if m, ok := mac(n[3 : len(n)-4]); ok {
 			return to(SIPCnfFile, "SEP"+m)
 		}

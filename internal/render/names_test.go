@@ -29,7 +29,7 @@ func TestResolve(t *testing.T) {
 			t.Errorf("Resolve(%q) = %v %v, want %v", in, got, ok, want)
 		}
 	}
-	for _, in := range []string{"SEP0000DE00000Z.cnf.xml", "Desktops/320x212x12/List.xml", "SIP41.9-4-2SR3-1S.loads", "ld0000de00000", "../x.cnf", "CTLSEP0000DE000001.tlv"} {
+	for _, in := range []string{"Desktops/320x212x12/List.xml", "SIP41.9-4-2SR3-1S.loads", "ld0000de00000", "../x.cnf", "CTLSEP0000DE000001.tlv"} {
 		if got, ok := Resolve(in); ok {
 			t.Errorf("Resolve(%q) = %v, want not ours", in, got)
 		}

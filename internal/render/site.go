@@ -125,5 +125,6 @@ func ResolveGateway(name string, c *domain.GatewayConfig) (Target, bool) {
 		return t, false
 	}
 	g := &c.Gateway
-	return t, t.Key == g.Name || t.Kind == ATAXMLFile && g.MAC != "" && t.Key == domain.ATAPort2Name(g.MAC)
+	key := t.Key == g.Name || t.Kind == ATAXMLFile && g.MAC != "" && t.Key == domain.ATAPort2Name(g.MAC)
+	return t, key && givesGateway(c, t)
 }

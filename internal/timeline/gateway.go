@@ -1,6 +1,9 @@
 package timeline
 
-import "strings"
+import (
+	"cmtftp/internal/domain"
+	"strings"
+)
 
 // Gateways are keyed by their file names, in the same 64-bit space as
 // MACs (which use 48 bits): a name carrying a MAC (ATA<MAC>, ata<mac>,
@@ -60,7 +63,7 @@ func hostFileKey(name string) (uint64, bool) {
 	default:
 		return 0, false
 	}
-	if stem == "" || strings.ContainsAny(stem, "/\\") || suffixFold(stem, "default") {
+	if stem == "" || strings.ContainsAny(stem, "/\\") || domain.GatewayNameShape(stem) == domain.ShapeDefault {
 		return 0, false
 	}
 	return hostTag | hash48(stem), true

@@ -18,6 +18,9 @@ func TestGatewayKeys(t *testing.T) {
 		{"SAA0000DE0000C1", "SAA0000DE0000C1.cnf"},
 		{"isr4321.demo.example", "isr4321.demo.example.cnf.xml", "ISR4321.DEMO.EXAMPLE.cnf.xml"},
 		{"AnalogAccess-1", "AnalogAccess-1.cnf"},
+		// review 17 #9: a name ending in "default" is not a shared file's.
+		{"LOBBY-DEFAULT", "LOBBY-DEFAULT.cnf", "lobby-default.cnf"},
+		{"gw.default", "gw.default.cnf.xml"},
 	}
 	seen := map[uint64]string{}
 	for _, group := range same {
@@ -35,7 +38,7 @@ func TestGatewayKeys(t *testing.T) {
 			}
 		}
 	}
-	for _, name := range []string{"XMLDefault.cnf.xml", "SEPDefault.cnf", "SAADefault.cnf", "SDADefault.cnf", "RingList.xml",
+	for _, name := range []string{"XMLDefault.cnf.xml", "SEPDefault.cnf", "SAADefault.cnf", "SDADefault.cnf", "sipdefault.cnf", "xmldefault.CNF.XML", "RingList.xml",
 		"English_United_States/mk-sccp.jar"} {
 		if k, ok := keyOf(name); ok {
 			t.Errorf("keyOf(%q) = %x: a shared file has no device of its own", name, k)
