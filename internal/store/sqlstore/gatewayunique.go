@@ -4,6 +4,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 
 	"cmtftp/internal/domain"
 )
@@ -29,9 +31,12 @@ func (x *tx) noteWritten(e domain.Entity) {
 }
 
 // checkWritten checks every device and gateway the transaction wrote
-// against the others, as they now are.
+// against the others, as they now are: the devices' MACs a few IN
+// queries at a time (a bulk import writes thousands), each gateway on
+// its own.
 func (x *tx) checkWritten() error {
 	seen := map[string]bool{}
+	byMAC := map[string]*domain.Device{}
 	for i := len(x.written) - 1; i >= 0; i-- { // the last version of each
 		e := x.written[i]
 		id := string(e.Kind()) + "\x00" + e.Key()
@@ -39,21 +44,46 @@ func (x *tx) checkWritten() error {
 			continue
 		}
 		seen[id] = true
-		var err error
 		switch v := e.(type) {
 		case *domain.Device:
-			err = x.checkMAC(v, v.Name, v.MAC, "gateways", domain.KindGateway)
-		case *domain.Gateway:
-			err = x.checkMAC(v, v.Name, v.MAC, "devices", domain.KindDevice)
-			if err == nil {
-				err = x.checkGatewayNames(v)
+			if v.MAC != "" {
+				byMAC[v.MAC] = v
 			}
-		}
-		if err != nil {
-			return err
+		case *domain.Gateway:
+			if err := x.checkMAC(v, v.Name, v.MAC, "devices", domain.KindDevice); err != nil {
+				return err
+			}
+			if err := x.checkGatewayNames(v); err != nil {
+				return err
+			}
 		}
 	}
 	x.written = nil
+	return x.checkDeviceMACs(byMAC)
+}
+
+// checkDeviceMACs refuses the first device of byMAC (by MAC) whose MAC a
+// gateway has.
+func (x *tx) checkDeviceMACs(byMAC map[string]*domain.Device) error {
+	macs := slices.Sorted(maps.Keys(byMAC))
+	for len(macs) > 0 {
+		n := min(groupMax, len(macs))
+		args := make([]any, n)
+		for i, m := range macs[:n] {
+			args[i] = m
+		}
+		var mac, by string
+		err := x.queryRow("SELECT mac, name FROM gateways WHERE mac IN ("+placeholders(n)+") ORDER BY mac LIMIT 1", args...).Scan(&mac, &by)
+		switch {
+		case err == nil:
+			d := byMAC[mac]
+			return &domain.FieldError{Kind: domain.KindDevice, Key: d.Name, Field: "mac", Err: domain.ErrExists,
+				Msg: fmt.Sprintf("MAC %s belongs to %s %q", mac, domain.KindGateway, by)}
+		case !errors.Is(err, sql.ErrNoRows):
+			return err
+		}
+		macs = macs[n:]
+	}
 	return nil
 }
 
