@@ -31,11 +31,13 @@ func newGatewayIndex(site *domain.Site) *gatewayIndex {
 	return ix
 }
 
-// name returns the gateway name of a row: its GATEWAY NAME, or the name
-// its model's family derives from its MAC.
+// name returns the gateway name of a row, normalized as the store will
+// (so that rows spelling one gateway's name differently, or giving only
+// its MAC, key one draft): its GATEWAY NAME, or the name its model's
+// family derives from its MAC.
 func (ix *gatewayIndex) name(v map[string]string) (string, *RowError) {
 	if v["name"] != "" {
-		return v["name"], nil
+		return normalName(v["name"], v["mac"]), nil
 	}
 	m := ix.models[v["model"]]
 	switch {
@@ -51,6 +53,19 @@ func (ix *gatewayIndex) name(v map[string]string) (string, *RowError) {
 		return "", &RowError{Column: "MAC ADDRESS", Msg: strings.TrimPrefix(err.Error(), "invalid MAC ")}
 	}
 	return "", &RowError{Column: "GATEWAY NAME", Msg: fmt.Sprintf("a %s under %s is named by its host name, not its MAC: give GATEWAY NAME", m.Name, cmpOr(v["protocol"], strings.Join(m.Protocols, "/")))}
+}
+
+// normalName returns the name domain.Normalize gives a gateway named n
+// with the MAC (SKIGW00de0000a1 → SKIGW00DE0000A1, ata<mac> → ATA<MAC>),
+// or n itself when it is no valid gateway name (the draft's check then
+// reports it). The model and group stand in for the row's: only the name
+// is wanted here.
+func normalName(n, mac string) string {
+	gw := domain.Gateway{Name: n, MAC: mac, Model: "m", Group: "g"}
+	if err := domain.Normalize(&gw); err != nil {
+		return n
+	}
+	return gw.Name
 }
 
 // finish checks every draft gateway and line and returns the file.

@@ -148,3 +148,36 @@ func FuzzParseGateways(f *testing.F) {
 		}
 	})
 }
+
+// TestParseGatewaysSpellings: rows of one gateway that spell its name
+// differently (SKIGW in two cases; a MAC only and the ATA name in lower
+// case) merge into one record keyed by the normalized name, and a second
+// row for a port the merged rows already gave is an error on its row.
+func TestParseGatewaysSpellings(t *testing.T) {
+	f, errs := ParseGateways(openTestdata(t, "gateways-spellings.csv"), gatewaySite())
+	if len(errs) != 1 || errs[0].Line != 6 || !strings.Contains(errs[0].Error(), "port 0/1 of gateway ATA0000DE0000B1 is also on line 5") {
+		t.Errorf("errors %v, want one: port 0/1 again on line 6", errs)
+	}
+	if len(f.Gateways) != 1 {
+		t.Fatalf("gateways %+v, want the VG224 only (the ATA has a bad row)", f.Gateways)
+	}
+	vg := f.Gateways[0]
+	want := []domain.GatewayEndpoint{{Unit: 2, Port: 0, Line: "4201"}, {Unit: 2, Port: 1, Line: "4202"}}
+	if vg.Name != "SKIGW00DE0000A1" || !reflect.DeepEqual(vg.Endpoints, want) || f.LineOf["SKIGW00DE0000A1"] != 2 {
+		t.Errorf("VG224 %+v (line %v), want both ports", vg, f.LineOf)
+	}
+	good := strings.Join(strings.Split(readTestdata(t, "gateways-spellings.csv"), "\n")[:5], "\n")
+	f, errs = ParseGateways(strings.NewReader(good), gatewaySite())
+	if len(errs) != 0 || len(f.Gateways) != 2 || f.Gateways[1].Name != "ATA0000DE0000B1" || len(f.Gateways[1].Endpoints) != 2 {
+		t.Errorf("without the repeated port: %+v, %v; want the ATA with ports 0/0 and 0/1", f.Gateways, errs)
+	}
+}
+
+func readTestdata(t *testing.T, name string) string {
+	t.Helper()
+	b, err := os.ReadFile("testdata/" + name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}

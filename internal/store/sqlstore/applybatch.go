@@ -84,6 +84,7 @@ func (x *tx) putGroup(es []domain.Entity, res *store.ApplyResult) (int, error) {
 			continue
 		}
 		x.forget(e)
+		x.noteWritten(e)
 		if old == nil {
 			inserts = append(inserts, e)
 		} else {

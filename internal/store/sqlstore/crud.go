@@ -174,21 +174,24 @@ func get(r reader, k domain.Kind, key string) (domain.Entity, error) {
 // Put implements store.Store.
 func (s *DB) Put(ctx context.Context, e domain.Entity) (bool, error) {
 	var res store.ApplyResult
-	err := s.inTx(ctx, func(t *tx) error { return t.put(e, false, &res) })
+	err := s.inTx(ctx, func(t *tx) error { return t.putChecked(e, false, &res) })
 	return res.Created+res.Updated > 0, err
 }
 
 // Create implements store.Store.
 func (s *DB) Create(ctx context.Context, e domain.Entity) error {
 	var res store.ApplyResult
-	return s.inTx(ctx, func(t *tx) error { return t.put(e, true, &res) })
+	return s.inTx(ctx, func(t *tx) error { return t.putChecked(e, true, &res) })
 }
 
 // Apply implements store.Store.
 func (s *DB) Apply(ctx context.Context, site *domain.Site) (store.ApplyResult, error) {
 	var res store.ApplyResult
 	err := s.inTx(ctx, func(t *tx) error {
-		return t.applyGroups(site.Entities(), &res)
+		if err := t.applyGroups(site.Entities(), &res); err != nil {
+			return err
+		}
+		return t.checkWritten()
 	})
 	if err != nil {
 		return store.ApplyResult{}, err
@@ -220,6 +223,15 @@ func (s *DB) Delete(ctx context.Context, k domain.Kind, key string) error {
 		}
 		return nil
 	})
+}
+
+// putChecked puts e and checks it against the records of other tables
+// (checkWritten).
+func (x *tx) putChecked(e domain.Entity, mustCreate bool, res *store.ApplyResult) error {
+	if err := x.put(e, mustCreate, res); err != nil {
+		return err
+	}
+	return x.checkWritten()
 }
 
 // put validates e, checks its references and writes it if it differs from
@@ -264,6 +276,7 @@ func (x *tx) put(e domain.Entity, mustCreate bool, res *store.ApplyResult) error
 			return err
 		}
 	}
+	x.noteWritten(e)
 	x.markKnown(e)
 	return nil
 }

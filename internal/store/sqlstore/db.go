@@ -134,6 +134,8 @@ type tx struct {
 	known map[domain.Kind]map[string]bool          // records seen to exist in this tx
 	recs  map[domain.Kind]map[string]domain.Entity // records read for checks in this tx (cachedGet)
 	wrote bool
+	// written are the devices and gateways written, for checkWritten.
+	written []domain.Entity
 }
 
 // stmt returns a statement bound to the transaction. It reuses the DB's

@@ -17,32 +17,57 @@ const port2SQL = "SELECT g.name, g.protocol, m.sip_files, m.sccp_files, m.mgcp_f
 
 // GatewayConfig implements store.Store: the gateway (or the ATA 190 whose
 // second port name is) and the records its files are built from, each
-// read by its key.
+// read by its key in one read-only transaction (one snapshot: a record
+// renamed or deleted meanwhile is seen before or after, not half). Only a
+// missing gateway is domain.ErrNotFound: a record the gateway names that
+// is missing (a line deleted by plain SQL — endpoint lines have no foreign
+// key) is another error, naming it, so that the serving chain answers
+// "busy", not the next source's file.
 func (s *DB) GatewayConfig(ctx context.Context, name string) (*domain.GatewayConfig, error) {
-	r := dbReader{s, ctx}
+	params, _, err := store.LoadParams(ctx, s)
+	if err != nil {
+		return nil, err
+	}
+	var c *domain.GatewayConfig
+	err = s.inReadTx(ctx, func(x *tx) error {
+		g, err := gatewayNamed(x, name)
+		if err != nil {
+			return err
+		}
+		c, err = domain.AssembleGateway(g, gatewayRecords{x, params})
+		if errors.Is(err, domain.ErrNotFound) {
+			return fmt.Errorf("sqlstore: a record the gateway names is missing (%v); try again", err)
+		}
+		return err
+	})
+	if err != nil {
+		return nil, s.wrap(err)
+	}
+	return c, nil
+}
+
+// gatewayNamed reads the gateway named name, or the ATA 190 whose second
+// port name is (the store keeps the two kinds of name apart:
+// checkGatewayNames).
+func gatewayNamed(r reader, name string) (*domain.Gateway, error) {
 	e, err := get(r, domain.KindGateway, name)
 	if errors.Is(err, domain.ErrNotFound) {
-		if owner, ok, perr := port2Owner(r, name); perr != nil {
-			return nil, s.wrap(perr)
+		if owner, ok, perr := port2Owner(r, name, ""); perr != nil {
+			return nil, perr
 		} else if ok {
 			e, err = get(r, domain.KindGateway, owner)
 		}
 	}
 	if err != nil {
-		return nil, s.wrap(err)
-	}
-	params, _, err := store.LoadParams(ctx, s)
-	if err != nil {
 		return nil, err
 	}
-	c, err := domain.AssembleGateway(e.(*domain.Gateway), gatewayRecords{r, params})
-	return c, s.wrap(err)
+	return e.(*domain.Gateway), nil
 }
 
 // port2Owner returns the ATA 190 (a gateway of the ata.xml family, as
-// domain.Index finds it) whose second port name is, when name has the
-// shape of one (ATA, 10 hex digits, 01).
-func port2Owner(r reader, name string) (string, bool, error) {
+// domain.Index finds it) other than except whose second port name is,
+// when name has the shape of one (ATA, 10 hex digits, 01).
+func port2Owner(r reader, name, except string) (string, bool, error) {
 	if len(name) != 15 || !strings.HasPrefix(name, domain.PrefixATA) || !strings.HasSuffix(name, "01") {
 		return "", false, nil
 	}
@@ -60,7 +85,7 @@ func port2Owner(r reader, name string) (string, bool, error) {
 		if err := errors.Join(fromJSON(sip, &m.SIPFiles), fromJSON(sccp, &m.SCCPFiles), fromJSON(mgcp, &m.MGCPFiles)); err != nil {
 			return "", false, err
 		}
-		if domain.GatewayFamily(&m, protocol) == domain.FamilyATAXML {
+		if owner != except && domain.GatewayFamily(&m, protocol) == domain.FamilyATAXML {
 			return owner, true, nil
 		}
 	}

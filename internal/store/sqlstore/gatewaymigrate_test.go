@@ -12,6 +12,7 @@ import (
 	"github.com/pressly/goose/v3"
 
 	"cmtftp/internal/domain"
+	"cmtftp/internal/render"
 	"cmtftp/internal/store"
 )
 
@@ -34,6 +35,8 @@ var analogAccessSQL = []string{
 	"INSERT INTO lines (number, display_name) VALUES ('4701', 'Door'), ('47_2', 'Fax'), ('4712', 'Spare')",
 	"INSERT INTO devices (name, description, model, protocol, pool) VALUES ('AALOBBY', 'lobby analog', 'Analog Access', 'SCCP', 'HQ')",
 	"INSERT INTO device_lines (device, button, line) VALUES ('AALOBBY', 1, '4701'), ('AALOBBY', 2, '47_2')",
+	// As `device add 00:11:22:33:44:aa --model "Analog Access"` named it.
+	"INSERT INTO devices (name, mac, model, protocol, pool) VALUES ('SEP0011223344AA', '0011223344AA', 'Analog Access', 'SCCP', 'HQ')",
 	// Catalogue version 1: only Analog Access and Voice Mail Port were gateways.
 	"DELETE FROM models WHERE builtin AND class = 'gateway' AND name NOT IN ('Analog Access', 'Voice Mail Port')",
 	"UPDATE meta SET value = '1' WHERE key = 'catalogue_version'",
@@ -45,7 +48,8 @@ var analogAccessSQL = []string{
 // unit 0 carrying its lines; it reads as the store writes it (a put back
 // changes nothing), its lines are in use by it (the migration's JSON,
 // PostgreSQL's spacing included), its insertion is in the change log, and
-// the device is gone. The store opened then refreshes catalogue version 1
+// the device is gone. An Analog Access named SEP<MAC> becomes the gateway
+// <MAC> (checkMigratedMAC). The store opened then refreshes catalogue version 1
 // to 2: the gateway models, with their MGCP files.
 func TestGatewaysMigration(t *testing.T) {
 	for _, b := range backends {
@@ -106,6 +110,7 @@ func checkMigratedGateway(t *testing.T, s store.Store, logged int64) {
 	if err := s.Delete(ctx, domain.KindLine, "4712"); err != nil {
 		t.Errorf("delete line 4712, on no port: %v", err)
 	}
+	checkMigratedMAC(t, s)
 	ch, err := s.Changes(ctx, logged)
 	if err != nil {
 		t.Fatal(err)
@@ -130,4 +135,36 @@ func catalogueModel(t *testing.T, name string) domain.Model {
 		t.Fatalf("no model %s in the catalogue", name)
 	}
 	return cat[i]
+}
+
+// checkMigratedMAC checks the Analog Access named SEP0011223344AA before
+// the migration: it is the gateway named by its MAC alone, puts back
+// unchanged, and is served as that gateway's <MAC>.cnf; no gateway or
+// device is named SEP0011223344AA.
+func checkMigratedMAC(t *testing.T, s store.Store) {
+	t.Helper()
+	ctx := context.Background()
+	want := &domain.Gateway{Name: "0011223344AA", MAC: "0011223344AA", Model: "Analog Access", Protocol: "SCCP", Group: "G1", Pool: "HQ"}
+	g, err := store.Get[*domain.Gateway](ctx, s, want.Name)
+	if err != nil || !reflect.DeepEqual(g, want) {
+		t.Fatalf("the Analog Access named SEP0011223344AA after the migration: %+v %v, want %+v", g, err, want)
+	}
+	for _, k := range []domain.Kind{domain.KindGateway, domain.KindDevice} {
+		if _, err := s.Get(ctx, k, "SEP0011223344AA"); !errors.Is(err, domain.ErrNotFound) {
+			t.Errorf("%s SEP0011223344AA: %v, want ErrNotFound", k, err)
+		}
+	}
+	if changed, err := s.Put(ctx, g); err != nil || changed {
+		t.Errorf("put back: changed=%v %v", changed, err)
+	}
+	c, err := s.GatewayConfig(ctx, want.Name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tg, ok := render.ResolveGateway("0011223344AA.cnf", c); !ok || tg.Kind != render.GatewayCnfFile {
+		t.Errorf("0011223344AA.cnf: %+v %v, want the gateway's .cnf", tg, ok)
+	}
+	if !slices.Contains(render.GatewayFiles(c), "0011223344AA.cnf") {
+		t.Errorf("the gateway's files %v lack 0011223344AA.cnf", render.GatewayFiles(c))
+	}
 }

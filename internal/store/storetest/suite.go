@@ -51,6 +51,9 @@ func Run(t *testing.T, open Opener) {
 		{"GatewayDevice", testGatewayDevice},
 		{"GatewayInUse", testGatewayInUse},
 		{"GatewayFeed", testGatewayFeed},
+		{"GatewayMAC", testGatewayMAC},
+		{"GatewayPort2", testGatewayPort2},
+		{"GatewayConfigMissing", testGatewayConfigMissing},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.f(t, open(t)) })

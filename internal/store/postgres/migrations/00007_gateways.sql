@@ -1,6 +1,7 @@
 -- Gateways and analog adapters (issue 17): as SQLite's 00008_gateways.sql,
 -- which explains the table; JSON columns are text here too (the store
--- reads and writes them as it does on SQLite).
+-- reads and writes them as it does on SQLite). Its rule for a gateway
+-- device named SEP<MAC> is SQLite's too: it becomes the gateway <MAC>.
 
 -- +goose Up
 -- 'null', not '[]': what the store writes for a model without MGCP files,
@@ -29,7 +30,8 @@ CREATE TRIGGER gateways_changes AFTER INSERT OR UPDATE OR DELETE ON gateways
   FOR EACH ROW EXECUTE FUNCTION cmtftp_log_change('gateway', 'name');
 
 INSERT INTO gateways (name, mac, description, model, protocol, group_name, pool, load, endpoints)
-SELECT d.name, d.mac, d.description, d.model, d.protocol, p.group_name, d.pool, d.load,
+SELECT CASE WHEN d.name ~* '^SEP[0-9A-F]{12}$' THEN upper(substr(d.name, 4)) ELSE d.name END,
+  d.mac, d.description, d.model, d.protocol, p.group_name, d.pool, d.load,
   COALESCE((SELECT json_agg(json_build_object('unit', 0, 'subunit', 0, 'port', l.button - 1, 'line', l.line) ORDER BY l.button)::text
             FROM device_lines l WHERE l.device = d.name), 'null')
 FROM devices d JOIN models m ON m.name = d.model JOIN pools p ON p.name = d.pool

@@ -11,7 +11,12 @@
 -- Devices of a gateway model (Analog Access, Voice Mail Port: class
 -- 'gateway'), which cmtftp kept as devices before, become gateways: group
 -- from their pool, endpoints from their lines (button n → port n-1 of
--- unit 0, subunit 0).
+-- unit 0, subunit 0). A device named SEP and 12 hex digits (as
+-- `device add <MAC> --model "Analog Access"` named it) becomes the gateway
+-- named by those 12 digits alone, in upper case (its file <MAC>.cnf): a
+-- gateway may not be named SEP<MAC>, the name of a phone's SEP<MAC>.cnf.
+-- Any other name is kept. (A site holding both SEP<X> and <X> as gateway
+-- devices stops here, on the gateways' primary key: rename one first.)
 
 -- +goose Up
 -- 'null', not '[]': what the store writes for a model without MGCP files,
@@ -55,9 +60,12 @@ BEGIN INSERT INTO changes(kind, key, op, at) VALUES ('gateway', OLD.name, 'delet
 -- +goose StatementEnd
 
 INSERT INTO gateways (name, mac, description, model, protocol, group_name, pool, load, endpoints)
-SELECT d.name, d.mac, d.description, d.model, d.protocol, p.group_name, d.pool, d.load,
-  COALESCE((SELECT json_group_array(json_object('unit', 0, 'subunit', 0, 'port', l.button - 1, 'line', l.line))
-            FROM (SELECT button, line FROM device_lines WHERE device = d.name ORDER BY button) l), 'null')
+SELECT CASE WHEN upper(substr(d.name, 1, 3)) = 'SEP' AND length(d.name) = 15 AND substr(d.name, 4) NOT GLOB '*[^0-9A-Fa-f]*'
+            THEN upper(substr(d.name, 4)) ELSE d.name END,
+  d.mac, d.description, d.model, d.protocol, p.group_name, d.pool, d.load,
+  -- json_group_array of no rows is '[]'; the store writes no endpoints as 'null'.
+  COALESCE(NULLIF((SELECT json_group_array(json_object('unit', 0, 'subunit', 0, 'port', l.button - 1, 'line', l.line))
+            FROM (SELECT button, line FROM device_lines WHERE device = d.name ORDER BY button) l), '[]'), 'null')
 FROM devices d JOIN models m ON m.name = d.model JOIN pools p ON p.name = d.pool
 WHERE m.class = 'gateway';
 DELETE FROM devices WHERE model IN (SELECT name FROM models WHERE class = 'gateway');
