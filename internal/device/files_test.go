@@ -52,7 +52,7 @@ func TestDeviceNotInDatabase(t *testing.T) {
 // .loads files of the root that are broken, or name a missing archive.
 func brokenSite() *domain.Site {
 	site := domain.DemoSite()
-	for _, d := range []struct{ mac, load string }{{"0000DE0000B1", "BROKEN"}, {"0000DE0000B2", "HOLLOW"}, {"0000DE0000B3", "ABSENT"}} {
+	for _, d := range []struct{ mac, load string }{{"0000DE0000C1", "BROKEN"}, {"0000DE0000C2", "HOLLOW"}, {"0000DE0000C3", "ABSENT"}} {
 		site.Devices = append(site.Devices, &domain.Device{MAC: d.mac, Model: "7961", Protocol: "SCCP", Pool: "Demo-Pool", Load: d.load})
 	}
 	return site
@@ -76,9 +76,9 @@ func TestBrokenFiles(t *testing.T) {
 	}{
 		{"gateway file", device.Config{Kind: device.Gateway, Hostname: "gw-broken"}, device.CauseBrokenConfig, "gw-broken.cnf.xml"},
 		{"gateway missing", device.Config{Kind: device.Gateway, Hostname: "gw-none"}, device.CauseNoConfig, ""},
-		{".loads of random bytes", device.Config{MAC: "0000DE0000B1", Model: "7961", Load: "X"}, device.CauseLoadFailed, "BROKEN.loads"},
-		{"archive missing", device.Config{MAC: "0000DE0000B2", Model: "7961", Load: "X"}, device.CauseLoadFailed, ""},
-		{".loads missing", device.Config{MAC: "0000DE0000B3", Model: "7961", Load: "X"}, device.CauseLoadFailed, ""},
+		{".loads of random bytes", device.Config{MAC: "0000DE0000C1", Model: "7961", Load: "X"}, device.CauseLoadFailed, "BROKEN.loads"},
+		{"archive missing", device.Config{MAC: "0000DE0000C2", Model: "7961", Load: "X"}, device.CauseLoadFailed, ""},
+		{".loads missing", device.Config{MAC: "0000DE0000C3", Model: "7961", Load: "X"}, device.CauseLoadFailed, ""},
 		// The ring list is optional: broken is a warning.
 		{"ring list", device.Config{MAC: "0000DE000001", Model: "7961"}, "", "RingList.xml"},
 	} {
