@@ -77,6 +77,14 @@ func TestGatewayCommands(t *testing.T) {
 		!reflect.DeepEqual(br.Units, wantUnits) || len(br.Endpoints) != 2 || br.Endpoints[1].Label != "Fax" {
 		t.Errorf("ISR: %+v", br)
 	}
+	checkGatewayListShowRm(t, url)
+}
+
+// checkGatewayListShowRm checks list, show (by name and by an ATA 190's
+// port-2 name, with the files the gateway gets) and rm after
+// TestGatewayCommands' steps.
+func checkGatewayListShowRm(t *testing.T, url string) {
+	t.Helper()
 	out, err := run(t, url, "gateway", "list")
 	if err != nil || !strings.Contains(out, "NAME              MODEL    PROTOCOL  GROUP       POOL       ENDPOINTS") ||
 		!strings.Contains(out, "SKIGW1FCAC3DE10   VG224    SCCP      Demo-Group  Demo-Pool  1") ||

@@ -171,8 +171,13 @@ func TestGatewayNames(t *testing.T) {
 			}
 		}
 	}
-	// Cisco's samples: MAC 001f.cac3.de10 → SKIGW1FCAC3DE10; port 0/0 of a
-	// VG204 is AN…000; the ATA 190 port 2 drops the first octet and adds 01.
+}
+
+// TestResolveGatewayNames: Cisco's samples — MAC 001f.cac3.de10 →
+// SKIGW1FCAC3DE10, the AN port files of the TAC note, the ATA 190's
+// port 2 without the first octet and 01 — and the names near the
+// MAC-carrying shapes that are plain host names, through Resolve.
+func TestResolveGatewayNames(t *testing.T) {
 	mac, _ := domain.ParseMAC("001f.cac3.de10")
 	if got := domain.SKIGWName(mac); got != "SKIGW1FCAC3DE10" {
 		t.Errorf("SKIGWName = %s", got)
