@@ -21,7 +21,7 @@ func newBuildCmd() *cobra.Command {
 	cmd := &cobra.Command{Use: "build --db DSN --out DIR", Short: "Write every configuration file of every device, and the default files, into a directory",
 		Long: "build renders every file the database describes — SEP<MAC>.cnf.xml, .cnf (per Build CNF Files),\n" +
 			"SIP<MAC>.cnf, ld/gk profiles, dial plans, softkey templates, XMLDefault.cnf.xml, SEPDefault.cnf,\n" +
-			"SIPDefault.cnf — into a new directory, and only then puts it in place of DIR: a reader of DIR\n" +
+			"SIPDefault.cnf, every gateway's files (docs/gateways.md) — into a new directory, and only then puts it in place of DIR: a reader of DIR\n" +
 			"sees the old set or the new one, never half of one. Useful with any TFTP server.\n\n" +
 			"The devices are streamed from the database while they are written, so a build takes the\n" +
 			"records as they are when each is read: for one consistent set, build from a database no one\n" +
@@ -63,8 +63,8 @@ func newBuildCmd() *cobra.Command {
 			}
 			var ru runtimeStats
 			ru.read()
-			fmt.Fprintf(cmd.OutOrStdout(), "built %d files for %d devices into %s in %v; max RSS %d MiB\n",
-				n.Files, n.Devices, out, time.Since(start).Round(time.Millisecond), ru.maxRSSMiB)
+			fmt.Fprintf(cmd.OutOrStdout(), "built %d files for %d devices and %d gateways into %s in %v; max RSS %d MiB\n",
+				n.Files, n.Devices, n.Gateways, out, time.Since(start).Round(time.Millisecond), ru.maxRSSMiB)
 			return nil
 		}}
 	cmd.Flags().StringVar(&db, "db", "sqlite:cmtftp.db", "configuration database (sqlite:PATH or postgres://…)")

@@ -16,8 +16,12 @@ func TestBuildGateways(t *testing.T) {
 	s.Service = append(s.Service, &domain.Param{Scope: domain.KindService, Name: domain.ParamBuildCNFFiles, Value: domain.BuildAll})
 	st := buildStore(t, s)
 	out := filepath.Join(t.TempDir(), "out")
-	if _, err := Build(context.Background(), st, out, nil); err != nil {
+	n, err := Build(context.Background(), st, out, nil)
+	if err != nil {
 		t.Fatal(err)
+	}
+	if n.Gateways != len(s.Gateways) || n.Devices != len(s.Devices) {
+		t.Errorf("built for %d devices and %d gateways, want %d and %d", n.Devices, n.Gateways, len(s.Devices), len(s.Gateways))
 	}
 	got := readTree(t, out)
 	for _, name := range []string{"SKIGW00DE0000A1.cnf.xml", "AN00DE0000A1200.cnf.xml", "AN00DE0000A1202.cnf.xml",

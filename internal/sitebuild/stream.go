@@ -20,11 +20,12 @@ const buildBatch = 1024
 // Count is what a build wrote.
 type Count struct {
 	Files, Devices int // files written; devices whose files they are
+	Gateways       int // gateways, whose files are among Files
 }
 
 // writeSite renders every file of the site in s into dir: the shared files
-// (gateways' files, dial plans, softkey templates, default files) first, then every device's,
-// streamed from the store in batches that one worker per core renders and
+// (gateways' files, dial plans, softkey templates, default files) first,
+// then every device's, streamed from the store in batches that one worker per core renders and
 // writes. Memory holds the shared records, the packed lines and the batches
 // in flight, whatever the number of devices. progress (optional) counts devices.
 func writeSite(ctx context.Context, s store.Lister, dir string, progress func(int64)) (Count, error) {
@@ -54,6 +55,7 @@ func writeSite(ctx context.Context, s store.Lister, dir string, progress func(in
 	}
 	n.Files += devs.Files
 	n.Devices = devs.Devices
+	n.Gateways = len(site.shared.Gateways)
 	return n, nil
 }
 
