@@ -55,19 +55,7 @@ func writePhoneCert(t *testing.T) string {
 // prints it and the PEM (the device named by its MAC too), delete removes
 // it; an EC certificate and an unknown device are refused.
 func TestDeviceCertCommands(t *testing.T) {
-	db, _ := keysDB(t)
-	st, err := sqlite.Open(context.Background(), strings.TrimPrefix(db, "sqlite:"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := st.Apply(context.Background(), storetest.Site()); err != nil {
-		t.Fatal(err)
-	}
-	st.Close()
-	k, err := rsa.GenerateKey(rand.Reader, 1024)
-	if err != nil {
-		t.Fatal(err)
-	}
+	db, k := certSite(t)
 	path, der := certFile(t, k)
 	sum := md5.Sum(der)
 	hash := "certHash:  " + hex.EncodeToString(sum[:])
@@ -95,4 +83,24 @@ func TestDeviceCertCommands(t *testing.T) {
 	if _, err := runCLI(t, "device", "cert", "show", "SEP001122AABB02", "--db", db); err == nil || !strings.Contains(err.Error(), "not found") {
 		t.Errorf("show after delete: %v", err)
 	}
+}
+
+// certSite returns a keyed database holding storetest's site, and an RSA
+// key for the certificates the cert commands are given.
+func certSite(t *testing.T) (string, *rsa.PrivateKey) {
+	t.Helper()
+	db, _ := keysDB(t)
+	st, err := sqlite.Open(context.Background(), strings.TrimPrefix(db, "sqlite:"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Apply(context.Background(), storetest.Site()); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	k, err := rsa.GenerateKey(rand.Reader, 1024)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return db, k
 }

@@ -1,35 +1,18 @@
 package main
 
 import (
-	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
-	"crypto/rsa"
 	"strings"
 	"testing"
-
-	"cmtftp/internal/store/sqlite"
-	"cmtftp/internal/store/storetest"
 )
 
 // TestServerCertCommands: server cert set prints what the certificate is,
 // show prints it and the PEM, delete removes it; an EC certificate, an
 // unknown server and a second delete are refused.
 func TestServerCertCommands(t *testing.T) {
-	db, _ := keysDB(t)
-	st, err := sqlite.Open(context.Background(), strings.TrimPrefix(db, "sqlite:"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := st.Apply(context.Background(), storetest.Site()); err != nil {
-		t.Fatal(err)
-	}
-	st.Close()
-	k, err := rsa.GenerateKey(rand.Reader, 1024)
-	if err != nil {
-		t.Fatal(err)
-	}
+	db, k := certSite(t)
 	path, _ := certFile(t, k)
 	if out, err := runCLI(t, "server", "cert", "set", "cm1", path, "--db", db); err != nil || !strings.Contains(out, "key:       RSA 1024") {
 		t.Errorf("set: %v\n%s", err, out)

@@ -18,17 +18,7 @@ type gatewayIndex struct {
 }
 
 func newGatewayIndex(site *domain.Site) *gatewayIndex {
-	ix := &gatewayIndex{models: map[string]*domain.Model{}, groups: map[string]bool{}, pools: map[string]bool{}}
-	for _, m := range site.Models {
-		ix.models[m.Name] = m
-	}
-	for _, g := range site.Groups {
-		ix.groups[g.Name] = true
-	}
-	for _, p := range site.Pools {
-		ix.pools[p.Name] = true
-	}
-	return ix
+	return &gatewayIndex{models: byName(site.Models), groups: names(site.Groups), pools: names(site.Pools)}
 }
 
 // name returns the gateway name of a row, normalized as the store will

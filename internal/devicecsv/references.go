@@ -36,26 +36,27 @@ type index struct {
 
 // newIndex indexes the records of site.
 func newIndex(site *domain.Site) *index {
-	ix := &index{
-		models: map[string]*domain.Model{}, pools: map[string]bool{}, softkeys: map[string]bool{},
-		sipProfiles: map[string]bool{}, plans: map[string]*domain.DialPlan{},
-	}
-	for _, m := range site.Models {
-		ix.models[m.Name] = m
-	}
-	for _, p := range site.Pools {
-		ix.pools[p.Name] = true
-	}
-	for _, s := range site.Softkeys {
-		ix.softkeys[s.Name] = true
-	}
-	for _, p := range site.SIPProfiles {
-		ix.sipProfiles[p.Name] = true
-	}
-	for _, p := range site.DialPlans {
-		ix.plans[p.Name] = p
-	}
+	ix := &index{models: byName(site.Models), pools: names(site.Pools), softkeys: names(site.Softkeys),
+		sipProfiles: names(site.SIPProfiles), plans: byName(site.DialPlans)}
 	return ix
+}
+
+// byName indexes records by their key.
+func byName[T domain.Entity](es []T) map[string]T {
+	m := make(map[string]T, len(es))
+	for _, e := range es {
+		m[e.Key()] = e
+	}
+	return m
+}
+
+// names is the set of the records' keys.
+func names[T domain.Entity](es []T) map[string]bool {
+	m := make(map[string]bool, len(es))
+	for _, e := range es {
+		m[e.Key()] = true
+	}
+	return m
 }
 
 // check returns the column and the problem of the first thing wrong with

@@ -52,11 +52,7 @@ func parseRSACert(data []byte, kind error) ([]byte, error) {
 // ParseDeviceCert) as the device's and describes it; its CertHash goes
 // into the device's encrypted-configuration stub.
 func PutDeviceCert(ctx context.Context, ks store.KeyStore, device string, data []byte) (CertInfo, error) {
-	der, err := ParseDeviceCert(data)
-	if err != nil {
-		return CertInfo{}, err
-	}
-	info, err := Describe(der)
+	der, info, err := readCert(data, ErrDeviceCert)
 	if err != nil {
 		return CertInfo{}, err
 	}
@@ -72,6 +68,22 @@ func DeviceCert(ctx context.Context, ks store.KeyStore, device string) ([]byte, 
 	if err != nil {
 		return nil, CertInfo{}, fmt.Errorf("keys: %w", err)
 	}
+	return pemOf(der)
+}
+
+// readCert reads data as a certificate with an RSA key (parseRSACert,
+// its errors wrapping kind) and describes it.
+func readCert(data []byte, kind error) ([]byte, CertInfo, error) {
+	der, err := parseRSACert(data, kind)
+	if err != nil {
+		return nil, CertInfo{}, err
+	}
+	info, err := Describe(der)
+	return der, info, err
+}
+
+// pemOf returns a stored certificate as PEM, and what it is.
+func pemOf(der []byte) ([]byte, CertInfo, error) {
 	info, err := Describe(der)
 	if err != nil {
 		return nil, CertInfo{}, err

@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/rsa"
 	"crypto/x509"
-	"encoding/pem"
 	"errors"
 	"fmt"
 	"slices"
@@ -116,11 +115,7 @@ func ParseServerCert(data []byte) ([]byte, error) {
 // ParseServerCert) as the call-control server's, which the CTL then
 // lists, and describes it. The server must exist (domain.ErrNotFound).
 func PutServerCert(ctx context.Context, ks store.KeyStore, server string, data []byte) (CertInfo, error) {
-	der, err := ParseServerCert(data)
-	if err != nil {
-		return CertInfo{}, err
-	}
-	info, err := Describe(der)
+	der, info, err := readCert(data, ErrServerCert)
 	if err != nil {
 		return CertInfo{}, err
 	}
@@ -148,11 +143,7 @@ func ServerCert(ctx context.Context, ks store.KeyStore, server string) ([]byte, 
 	if !ok {
 		return nil, CertInfo{}, fmt.Errorf("keys: certificate of server %s: %w", server, domain.ErrNotFound)
 	}
-	info, err := Describe(der)
-	if err != nil {
-		return nil, CertInfo{}, err
-	}
-	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), info, nil
+	return pemOf(der)
 }
 
 // LoadCallControl returns the call-control servers of st that have a

@@ -3,7 +3,6 @@ package render
 import (
 	"bytes"
 	"cmtftp/internal/domain"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -95,11 +94,6 @@ func gatewayFiles(t testing.TB, x *domain.Index) map[string][]byte {
 // rewrites them), well-formed when XML, free of the stamp placeholder.
 func TestGatewayGolden(t *testing.T) {
 	files := gatewayFiles(t, gatewaySite(t, domain.BuildAll))
-	dir := filepath.Join("testdata", "gateways")
-	if *update {
-		os.RemoveAll(dir)
-		os.MkdirAll(dir, 0o755)
-	}
 	for name, b := range files {
 		if strings.HasSuffix(name, ".xml") {
 			if err := wellFormed(b); err != nil {
@@ -109,24 +103,8 @@ func TestGatewayGolden(t *testing.T) {
 		if bytes.Contains(b, []byte(stampHolder)) {
 			t.Errorf("%s: version stamp placeholder left in", name)
 		}
-		p := filepath.Join(dir, name)
-		if *update {
-			if err := os.WriteFile(p, b, 0o644); err != nil {
-				t.Fatal(err)
-			}
-			continue
-		}
-		want, err := os.ReadFile(p)
-		if err != nil {
-			t.Errorf("%s: no golden file (go test ./internal/render -update): %v", name, err)
-		} else if !bytes.Equal(b, want) {
-			t.Errorf("%s differs from %s (go test ./internal/render -update, then review the diff)", name, p)
-		}
 	}
-	entries, _ := os.ReadDir(dir)
-	if !*update && len(entries) != len(files) {
-		t.Errorf("%d golden files for %d gateway files", len(entries), len(files))
-	}
+	checkGolden(t, filepath.Join("testdata", "gateways"), files)
 	for _, want := range []string{"SKIGW00DE0000A1.cnf.xml", "AN00DE0000A1200.cnf.xml", "ATA0000DE0000B1.cnf.xml",
 		"ATA00DE0000B101.cnf.xml", "ata0000de0000c1", "ata0000de0000c2", "SAA0000DE0000D1.cnf", "SDA0000DE0000D2.cnf",
 		"AA-LOBBY.cnf", "VMPORT1.cnf", "isr4321.demo.example.cnf.xml", "SAADefault.cnf", "SDADefault.cnf",

@@ -57,31 +57,7 @@ func everything(t testing.TB, buildCNF string) map[string][]byte {
 
 func TestGolden(t *testing.T) {
 	files := everything(t, domain.BuildSelective)
-	if *update {
-		os.RemoveAll("testdata/golden")
-		os.MkdirAll("testdata/golden", 0o755)
-	}
-	for name, b := range files {
-		p := filepath.Join("testdata", "golden", name)
-		if *update {
-			if err := os.WriteFile(p, b, 0o644); err != nil {
-				t.Fatal(err)
-			}
-			continue
-		}
-		want, err := os.ReadFile(p)
-		if err != nil {
-			t.Errorf("%s: no golden file (go test ./internal/render -update): %v", name, err)
-			continue
-		}
-		if !bytes.Equal(b, want) {
-			t.Errorf("%s differs from testdata/golden/%s (go test ./internal/render -update, then review the diff)", name, name)
-		}
-	}
-	entries, _ := os.ReadDir("testdata/golden")
-	if !*update && len(entries) != len(files) {
-		t.Errorf("%d golden files for %d built files", len(entries), len(files))
-	}
+	checkGolden(t, filepath.Join("testdata", "golden"), files)
 	// One file of each family the issue names.
 	for _, want := range []string{"SEP0000DE000001.cnf.xml", "SEP0000DE000002.cnf.xml", "SEP0000DE000006.cnf.xml", "SEP0000DE000007.cnf",
 		"SIP0000DE000003.cnf", "ld0000de000004", "gk0000de000005", "DRdemo-79x1.xml", "demo-7940.xml", "SKStandard-User.xml",
@@ -144,5 +120,34 @@ func wellFormed(b []byte) error {
 		if err != nil {
 			return err
 		}
+	}
+}
+
+// checkGolden compares files with the golden files of dir, one per name
+// and no more; with -update it writes dir anew instead.
+func checkGolden(t *testing.T, dir string, files map[string][]byte) {
+	t.Helper()
+	if *update {
+		os.RemoveAll(dir)
+		os.MkdirAll(dir, 0o755)
+	}
+	for name, b := range files {
+		p := filepath.Join(dir, name)
+		if *update {
+			if err := os.WriteFile(p, b, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		want, err := os.ReadFile(p)
+		if err != nil {
+			t.Errorf("%s: no golden file (go test ./internal/render -update): %v", name, err)
+		} else if !bytes.Equal(b, want) {
+			t.Errorf("%s differs from %s (go test ./internal/render -update, then review the diff)", name, p)
+		}
+	}
+	entries, _ := os.ReadDir(dir)
+	if !*update && len(entries) != len(files) {
+		t.Errorf("%d golden files in %s for %d files", len(entries), dir, len(files))
 	}
 }

@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"cmtftp/internal/domain"
-	"cmtftp/internal/store"
 	"context"
 	"errors"
 	"fmt"
@@ -24,13 +23,13 @@ const port2SQL = "SELECT g.name, g.protocol, m.sip_files, m.sccp_files, m.mgcp_f
 // key) is another error, naming it, so that the serving chain answers
 // "busy", not the next source's file.
 func (s *DB) GatewayConfig(ctx context.Context, name string) (*domain.GatewayConfig, error) {
-	params, _, err := store.LoadParams(ctx, s)
-	if err != nil {
-		return nil, err
-	}
 	var c *domain.GatewayConfig
-	err = s.inReadTx(ctx, func(x *tx) error {
+	err := s.inReadTx(ctx, func(x *tx) error {
 		g, err := gatewayNamed(x, name)
+		if err != nil {
+			return err
+		}
+		params, err := loadParams(x) // one statement, in the same snapshot
 		if err != nil {
 			return err
 		}
