@@ -1,0 +1,123 @@
+package assembly
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	dto "github.com/prometheus/client_model/go"
+
+	"cmtftp/internal/domain"
+	"cmtftp/internal/metrics"
+	"cmtftp/internal/store/sqlite"
+	"cmtftp/internal/tftpclient"
+)
+
+// TestHealthMetrics serves the demo site in-process and checks the
+// metrics the alerts need: not-found answers split by whether the name is
+// a known device's, the change feed's applied position catching up with
+// the database's newest change, and the database reported down once it is
+// closed.
+func TestHealthMetrics(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	dir := t.TempDir()
+	root := filepath.Join(dir, "tftp")
+	os.Mkdir(root, 0o755)
+	st, err := sqlite.Open(ctx, filepath.Join(dir, "c.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Apply(ctx, domain.DemoSite()); err != nil {
+		t.Fatal(err)
+	}
+	srv, err := New(Config{Root: root, TFTPAddrs: []string{"127.0.0.1:0"}, HTTPAddr: "127.0.0.1:0", AdminAddr: "127.0.0.1:0",
+		ShutdownGrace: time.Second}, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	runCtx, stop := context.WithCancel(ctx)
+	ran := make(chan error, 1)
+	go func() { ran <- srv.Run(runCtx) }()
+
+	var c tftpclient.Client
+	tftpAddr := srv.TFTPAddrs()[0].String()
+	for _, name := range []string{"SEP0000DE000001.missing", "SEP0000DE0000FF.cnf.xml", "nothing.txt", "CTLSEP0000DE000001.tlv"} {
+		if _, err := c.Get(ctx, tftpAddr, name, io.Discard); err == nil {
+			t.Fatalf("tftp %s: served, want not found", name)
+		}
+	}
+	httpGet(t, "http://"+srv.HTTPAddr().String()+"/SEP0000DE000002.nope", http.StatusNotFound)
+	for _, tc := range []struct {
+		protocol, device string
+		want             float64
+	}{{"tftp", "known", 1}, {"tftp", "unknown", 1}, {"tftp", "none", 2}, {"http", "known", 1}, {"http", "unknown", 0}} {
+		if got := value(t, srv, "cmtftp_files_not_found_total", "protocol", tc.protocol, "device", tc.device); got != tc.want {
+			t.Errorf("not found %s %s: %v, want %v", tc.protocol, tc.device, got, tc.want)
+		}
+	}
+
+	changeAndWait(t, ctx, srv, st)
+	head := value(t, srv, "cmtftp_change_feed_head_id")
+	for deadline := time.Now().Add(5 * time.Second); value(t, srv, "cmtftp_change_feed_applied_id") < head; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("applied %v never reached head %v", value(t, srv, "cmtftp_change_feed_applied_id"), head)
+		}
+	}
+	if head < 3 {
+		t.Errorf("head %v after three changes", head)
+	}
+	if got := value(t, srv, "cmtftp_store_up"); got != 1 {
+		t.Errorf("store_up %v with the database open", got)
+	}
+	if err := metrics.Lint(srv.Registry()); err != nil {
+		t.Errorf("metrics: %v", err)
+	}
+	stop()
+	if err := <-ran; err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	if got := value(t, srv, "cmtftp_store_up"); got != 0 {
+		t.Errorf("store_up %v with the database closed", got)
+	}
+}
+
+// value is the value of the series of metric name whose labels include
+// the label pairs given; it fails the test when there is none.
+func value(t *testing.T, srv *Server, name string, labels ...string) float64 {
+	t.Helper()
+	fams, err := srv.Registry().Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range fams {
+		if f.GetName() != name {
+			continue
+		}
+		for _, m := range f.GetMetric() {
+			if hasLabels(m, labels) {
+				return m.GetCounter().GetValue() + m.GetGauge().GetValue()
+			}
+		}
+	}
+	t.Fatalf("no series %s%v", name, labels)
+	return 0
+}
+
+func hasLabels(m *dto.Metric, pairs []string) bool {
+	for i := 0; i+1 < len(pairs); i += 2 {
+		found := false
+		for _, l := range m.GetLabel() {
+			found = found || l.GetName() == pairs[i] && l.GetValue() == pairs[i+1]
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}
