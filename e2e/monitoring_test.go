@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	dto "github.com/prometheus/client_model/go"
 	"go.yaml.in/yaml/v3"
 
 	"cmtftp/internal/tftpclient"
@@ -228,4 +229,48 @@ func scrapeFamilies(t *testing.T, admin string) map[string]string {
 		out[name] = f.GetType().String()
 	}
 	return out
+}
+
+// TestMonitoringStoreDown: cmtftp_store_up follows a PostgreSQL that an
+// admin stops and starts again, and cmtftp_change_feed_head_id is there
+// only while the database answers.
+func TestMonitoringStoreDown(t *testing.T) {
+	pg := startOwnPostgres(t)
+	admin := freeTCP(t)
+	startServe(t, nil, 1, "--root", t.TempDir(), "--db", pg.dsn, "--tftp-addr", "127.0.0.1:"+strconv.Itoa(freePort(t)),
+		"--admin-addr", admin)
+	for _, step := range []struct {
+		what   func()
+		up     float64
+		heads  int
+		during string
+	}{
+		{func() {}, 1, 1, "with PostgreSQL running"},
+		{pg.stop, 0, 0, "with PostgreSQL stopped"},
+		{pg.start, 1, 1, "with PostgreSQL started again"},
+	} {
+		step.what()
+		var up float64
+		var heads int
+		for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
+			fams := scrape(t, admin)
+			up = gaugeOf(t, fams["cmtftp_store_up"])
+			heads = len(fams["cmtftp_change_feed_head_id"].GetMetric())
+			if up == step.up && heads == step.heads {
+				break
+			}
+		}
+		if up != step.up || heads != step.heads {
+			t.Fatalf("%s: cmtftp_store_up %v and %d head series, want %v and %d", step.during, up, heads, step.up, step.heads)
+		}
+	}
+}
+
+// gaugeOf is the value of a family of one gauge series.
+func gaugeOf(t *testing.T, f *dto.MetricFamily) float64 {
+	t.Helper()
+	if len(f.GetMetric()) != 1 {
+		t.Fatalf("%s: %d series, want 1", f.GetName(), len(f.GetMetric()))
+	}
+	return f.GetMetric()[0].GetGauge().GetValue()
 }

@@ -17,7 +17,7 @@ type healthCollector struct {
 
 var (
 	storeUpDesc = prometheus.NewDesc("cmtftp_store_up",
-		"Whether the configuration database answered a ping at scrape time (1) or not (0).", nil, nil)
+		"Whether the configuration database answered a ping and a query of its change log at scrape time (1) or not (0).", nil, nil)
 	feedHeadDesc = prometheus.NewDesc("cmtftp_change_feed_head_id",
 		"ID of the newest change in the database's change log, read at scrape time (absent while the database does not answer).", nil, nil)
 )
@@ -36,19 +36,19 @@ func (h *healthCollector) Describe(ch chan<- *prometheus.Desc) {
 	ch <- feedHeadDesc
 }
 
-// Collect implements prometheus.Collector.
+// Collect implements prometheus.Collector: the database is up when it
+// answers both a ping and a query of its change log.
 func (h *healthCollector) Collect(ch chan<- prometheus.Metric) {
 	ctx, cancel := context.WithTimeout(context.Background(), h.timeout)
 	defer cancel()
-	up := 0.0
-	if err := h.store.Ping(ctx); err == nil {
-		up = 1
+	head, err := h.store.LastChange(ctx)
+	if err == nil {
+		err = h.store.Ping(ctx)
 	}
-	ch <- prometheus.MustNewConstMetric(storeUpDesc, prometheus.GaugeValue, up)
-	if up == 0 {
+	if err != nil {
+		ch <- prometheus.MustNewConstMetric(storeUpDesc, prometheus.GaugeValue, 0)
 		return
 	}
-	if head, err := h.store.LastChange(ctx); err == nil {
-		ch <- prometheus.MustNewConstMetric(feedHeadDesc, prometheus.GaugeValue, float64(head))
-	}
+	ch <- prometheus.MustNewConstMetric(storeUpDesc, prometheus.GaugeValue, 1)
+	ch <- prometheus.MustNewConstMetric(feedHeadDesc, prometheus.GaugeValue, float64(head))
 }
