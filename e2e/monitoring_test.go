@@ -274,3 +274,18 @@ func gaugeOf(t *testing.T, f *dto.MetricFamily) float64 {
 	}
 	return f.GetMetric()[0].GetGauge().GetValue()
 }
+
+// TestMonitoringDocs: docs/monitoring.md lists every cmtftp_ metric a
+// demo server with a remote cluster exports, so the page an admin reads
+// does not fall behind the server.
+func TestMonitoringDocs(t *testing.T) {
+	b, err := os.ReadFile("../docs/monitoring.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name := range scrapeFamilies(t, demoWithRemoteDown(t)) {
+		if strings.HasPrefix(name, "cmtftp_") && !strings.Contains(string(b), "| `"+name+"` |") {
+			t.Errorf("docs/monitoring.md lacks a row for %s in its metrics table", name)
+		}
+	}
+}
