@@ -34,43 +34,56 @@ func (s *Server) registerHealthMetrics() {
 // and none (a common file, or a trust list, whose absence is normal on a
 // cluster that is not secure).
 type notFoundCounter struct {
-	vec   *prometheus.CounterVec
-	known func(mac string) bool
+	counters [2][len(notFoundDevices)]prometheus.Counter // by protocol (tftp, http), then device
+	known    func(mac string) bool
 }
 
-// notFoundDevices are the values of the device label.
+// notFoundDevices are the values of the device label, in the order of
+// notFoundCounter.device's answers.
 var notFoundDevices = [...]string{"known", "unknown", "none"}
 
+const (
+	deviceKnown = iota
+	deviceUnknown
+	deviceNone
+)
+
 func newNotFoundCounter(reg prometheus.Registerer, known func(mac string) bool) *notFoundCounter {
-	c := &notFoundCounter{known: known, vec: prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: "cmtftp",
-		Name: "files_not_found_total",
+	vec := prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: "cmtftp", Name: "files_not_found_total",
 		Help: "Requests answered not found, by protocol (tftp, http) and device: known (a device in the database), unknown (a MAC it lacks), none (common files and trust lists)."},
-		[]string{"protocol", "device"})}
-	for _, p := range [...]string{"tftp", "http"} {
-		for _, d := range notFoundDevices {
-			c.vec.WithLabelValues(p, d)
+		[]string{"protocol", "device"})
+	c := &notFoundCounter{known: known}
+	for p, protocol := range [...]string{"tftp", "http"} {
+		for d, device := range notFoundDevices {
+			c.counters[p][d] = vec.WithLabelValues(protocol, device)
 		}
 	}
-	reg.MustRegister(c.vec)
+	reg.MustRegister(vec)
 	return c
 }
 
-// count counts one not-found answer for name over protocol.
+// count counts one not-found answer for name over protocol ("tftp" or
+// "http").
 func (c *notFoundCounter) count(protocol, name string) {
-	c.vec.WithLabelValues(protocol, c.device(name)).Inc()
+	p := 0
+	if protocol == "http" {
+		p = 1
+	}
+	c.counters[p][c.device(name)].Inc()
 }
 
-// device is the device label of a requested name.
-func (c *notFoundCounter) device(name string) string {
-	if strings.HasSuffix(strings.ToLower(name), ".tlv") {
-		return "none"
+// device is the device label of a requested name, as an index of
+// notFoundDevices.
+func (c *notFoundCounter) device(name string) int {
+	if n := len(name); n >= 4 && strings.EqualFold(name[n-4:], ".tlv") {
+		return deviceNone
 	}
 	mac := timeline.MACOf(name)
 	switch {
 	case mac == "":
-		return "none"
+		return deviceNone
 	case c.known(mac):
-		return "known"
+		return deviceKnown
 	}
-	return "unknown"
+	return deviceUnknown
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
 
 	"cmtftp/internal/domain"
@@ -120,4 +121,38 @@ func hasLabels(m *dto.Metric, pairs []string) bool {
 		}
 	}
 	return true
+}
+
+// TestNotFoundDevice: the device label of each shape of name.
+func TestNotFoundDevice(t *testing.T) {
+	c := newNotFoundCounter(prometheus.NewRegistry(), func(mac string) bool { return mac == "0000DE000001" })
+	for _, tc := range []struct{ name, want string }{
+		{"SEP0000DE000001.cnf.xml", "known"},
+		{"sep0000de000001.cnf.xml.sgn", "known"},
+		{"SIP0000DE000001.cnf", "known"},
+		{"ld0000de000001", "known"},
+		{"SEP0000DE0000FF.cnf.xml", "unknown"},
+		{"CTLSEP0000DE000001.tlv", "none"},
+		{"ITLSEP0000DE000001.TLV", "none"},
+		{"RingList.xml", "none"},
+		{"English_United_States/g3-tones.xml", "none"},
+		{"SEP0000DE00000.cnf.xml", "none"},
+	} {
+		if got := notFoundDevices[c.device(tc.name)]; got != tc.want {
+			t.Errorf("%s: %s, want %s", tc.name, got, tc.want)
+		}
+	}
+}
+
+// BenchmarkNotFoundCount: what counting one not-found answer costs on
+// the request path (the MAC taken from the name, the known-device set
+// asked, a counter incremented).
+func BenchmarkNotFoundCount(b *testing.B) {
+	k := newKnownDevices(nil, nil)
+	k.set("SEP0000DE000001", 0x0000DE000001, true)
+	c := newNotFoundCounter(prometheus.NewRegistry(), k.KnownMAC)
+	b.ReportAllocs()
+	for b.Loop() {
+		c.count("tftp", "SEP0000DE000001.missing")
+	}
 }
