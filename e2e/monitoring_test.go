@@ -289,3 +289,97 @@ func TestMonitoringDocs(t *testing.T) {
 		}
 	}
 }
+
+// TestMonitoringShape: every alert waits (for:), has a severity Alertmanager
+// can route and annotations an admin can act on; every dashboard panel and
+// query uses the data source variable, and every metric a query selects is
+// filtered by the job and instance variables.
+func TestMonitoringShape(t *testing.T) {
+	b, err := os.ReadFile(alertRules)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var f struct {
+		Groups []struct {
+			Rules []struct {
+				Alert, For, Expr    string
+				Labels, Annotations map[string]string
+			}
+		}
+	}
+	if err := yaml.Unmarshal(b, &f); err != nil {
+		t.Fatal(err)
+	}
+	severities := map[string]bool{"critical": true, "warning": true, "info": true}
+	for _, g := range f.Groups {
+		for _, r := range g.Rules {
+			if !strings.HasPrefix(r.Alert, "Cmtftp") || r.For == "" || !severities[r.Labels["severity"]] ||
+				len(r.Annotations["summary"]) < 20 || len(r.Annotations["description"]) < 80 {
+				t.Errorf("alert %q: for %q, severity %q, summary %q, description of %d bytes", r.Alert, r.For,
+					r.Labels["severity"], r.Annotations["summary"], len(r.Annotations["description"]))
+			}
+		}
+	}
+	checkDashboardShape(t)
+}
+
+// selector is a metric name and its label matchers in a dashboard query.
+var selector = regexp.MustCompile(`\b(?:cmtftp|process|go)_\w*(\{[^}]*\})?`)
+
+func checkDashboardShape(t *testing.T) {
+	t.Helper()
+	b, err := os.ReadFile(dashboard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type source struct{ Type, UID string }
+	var d struct {
+		Inputs     []struct{ Name, Type string } `json:"__inputs"`
+		Templating struct{ List []struct{ Name, Type string } }
+		Panels     []struct {
+			ID         int
+			Type       string
+			Datasource *source
+			GridPos    struct{ X, W int }
+			Targets    []struct {
+				Expr       string
+				Datasource *source
+			}
+		}
+	}
+	if err := json.Unmarshal(b, &d); err != nil {
+		t.Fatal(err)
+	}
+	vars := map[string]string{}
+	for _, v := range d.Templating.List {
+		vars[v.Name] = v.Type
+	}
+	if len(d.Inputs) != 1 || d.Inputs[0].Name != "DS_PROMETHEUS" || vars["DS_PROMETHEUS"] != "datasource" ||
+		vars["job"] != "query" || vars["instance"] != "query" {
+		t.Errorf("inputs %v, variables %v: want the DS_PROMETHEUS input and variable, job and instance", d.Inputs, vars)
+	}
+	ds := source{"prometheus", "${DS_PROMETHEUS}"}
+	ids := map[int]bool{}
+	for _, p := range d.Panels {
+		if ids[p.ID] {
+			t.Errorf("panel id %d twice", p.ID)
+		}
+		ids[p.ID] = true
+		if p.Type == "row" {
+			continue
+		}
+		if p.Datasource == nil || *p.Datasource != ds || p.GridPos.X+p.GridPos.W > 24 {
+			t.Errorf("panel %d: data source %v, x %d + w %d", p.ID, p.Datasource, p.GridPos.X, p.GridPos.W)
+		}
+		for _, tg := range p.Targets {
+			if tg.Datasource == nil || *tg.Datasource != ds {
+				t.Errorf("query %q: data source %v", tg.Expr, tg.Datasource)
+			}
+			for _, m := range selector.FindAllStringSubmatch(tg.Expr, -1) {
+				if !strings.Contains(m[1], `job=~"$job"`) || !strings.Contains(m[1], `instance=~"$instance"`) {
+					t.Errorf("query %q: %s not filtered by $job and $instance", tg.Expr, m[0])
+				}
+			}
+		}
+	}
+}
