@@ -44,7 +44,8 @@ func TestMonitoringRules(t *testing.T) {
 	}
 	checkDashboardSyntax(t, promtool, panels)
 
-	exported := exportedNames(scrapeFamilies(t, demoWithRemoteDown(t)))
+	_, admin := demoWithRemoteDown(t)
+	exported := exportedNames(scrapeFamilies(t, admin))
 	for _, set := range []map[string]string{rules, panels} {
 		for where, expr := range set {
 			unknown, err := unknownMetrics(expr, exported)
@@ -177,18 +178,19 @@ func checkDashboardSyntax(t *testing.T, promtool string, exprs map[string]string
 
 // demoWithRemoteDown starts a demo server with a remote cluster whose one
 // server is a closed loopback port, asks it for a file it lacks (so the
-// remote is asked, fails and is marked down) and returns the admin
-// address once cmtftp_remote_up says so.
-func demoWithRemoteDown(t *testing.T) string {
+// remote is asked, fails and is marked down) and returns its TFTP and
+// admin addresses once cmtftp_remote_up says so.
+func demoWithRemoteDown(t *testing.T) (tftp, admin string) {
 	t.Helper()
-	tftpAddr, admin := "127.0.0.1:"+strconv.Itoa(freePort(t)), freeTCP(t)
+	tftpAddr := "127.0.0.1:" + strconv.Itoa(freePort(t))
+	admin = freeTCP(t)
 	startServeIn(t, t.TempDir(), nil, 1, "--demo", "--db", "sqlite:cmtftp-demo/cmtftp.db", "--tftp-addr", tftpAddr,
 		"--http-addr", freeTCP(t), "--admin-addr", admin, "--remote-timeout", "700ms")
 	mustCLI(t, admin, "remote", "add", "DOWN", "--servers", closedPort(t))
 	c := &tftpclient.Client{Timeout: time.Second, Retries: 2}
 	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(200 * time.Millisecond) {
 		if remoteUp(t, admin) == "0" {
-			return admin
+			return tftpAddr, admin
 		}
 		if time.Now().After(deadline) {
 			t.Fatalf("cmtftp_remote_up of cluster DOWN never went 0 (%q)", remoteUp(t, admin))
@@ -283,7 +285,8 @@ func TestMonitoringDocs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for name := range scrapeFamilies(t, demoWithRemoteDown(t)) {
+	_, admin := demoWithRemoteDown(t)
+	for name := range scrapeFamilies(t, admin) {
 		if strings.HasPrefix(name, "cmtftp_") && !strings.Contains(string(b), "| `"+name+"` |") {
 			t.Errorf("docs/monitoring.md lacks a row for %s in its metrics table", name)
 		}
