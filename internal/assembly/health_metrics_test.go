@@ -45,22 +45,7 @@ func TestHealthMetrics(t *testing.T) {
 	ran := make(chan error, 1)
 	go func() { ran <- srv.Run(runCtx) }()
 
-	var c tftpclient.Client
-	tftpAddr := srv.TFTPAddrs()[0].String()
-	for _, name := range []string{"SEP0000DE000001.missing", "SEP0000DE0000FF.cnf.xml", "nothing.txt", "CTLSEP0000DE000001.tlv"} {
-		if _, err := c.Get(ctx, tftpAddr, name, io.Discard); err == nil {
-			t.Fatalf("tftp %s: served, want not found", name)
-		}
-	}
-	httpGet(t, "http://"+srv.HTTPAddr().String()+"/SEP0000DE000002.nope", http.StatusNotFound)
-	for _, tc := range []struct {
-		protocol, device string
-		want             float64
-	}{{"tftp", "known", 1}, {"tftp", "unknown", 1}, {"tftp", "none", 2}, {"http", "known", 1}, {"http", "unknown", 0}} {
-		if got := value(t, srv, "cmtftp_files_not_found_total", "protocol", tc.protocol, "device", tc.device); got != tc.want {
-			t.Errorf("not found %s %s: %v, want %v", tc.protocol, tc.device, got, tc.want)
-		}
-	}
+	checkNotFound(t, ctx, srv)
 
 	changeAndWait(t, ctx, srv, st)
 	head := value(t, srv, "cmtftp_change_feed_head_id")
@@ -85,6 +70,28 @@ func TestHealthMetrics(t *testing.T) {
 	st.Close()
 	if got := value(t, srv, "cmtftp_store_up"); got != 0 {
 		t.Errorf("store_up %v with the database closed", got)
+	}
+}
+
+// checkNotFound asks srv for missing files of a known device, an unknown
+// one, a common file and a trust list, and checks how each was counted.
+func checkNotFound(t *testing.T, ctx context.Context, srv *Server) {
+	t.Helper()
+	var c tftpclient.Client
+	tftpAddr := srv.TFTPAddrs()[0].String()
+	for _, name := range []string{"SEP0000DE000001.missing", "SEP0000DE0000FF.cnf.xml", "nothing.txt", "CTLSEP0000DE000001.tlv"} {
+		if _, err := c.Get(ctx, tftpAddr, name, io.Discard); err == nil {
+			t.Fatalf("tftp %s: served, want not found", name)
+		}
+	}
+	httpGet(t, "http://"+srv.HTTPAddr().String()+"/SEP0000DE000002.nope", http.StatusNotFound)
+	for _, tc := range []struct {
+		protocol, device string
+		want             float64
+	}{{"tftp", "known", 1}, {"tftp", "unknown", 1}, {"tftp", "none", 2}, {"http", "known", 1}, {"http", "unknown", 0}} {
+		if got := value(t, srv, "cmtftp_files_not_found_total", "protocol", tc.protocol, "device", tc.device); got != tc.want {
+			t.Errorf("not found %s %s: %v, want %v", tc.protocol, tc.device, got, tc.want)
+		}
 	}
 }
 
