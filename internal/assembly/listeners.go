@@ -115,6 +115,7 @@ func (s *Server) tftpDone(r tftpd.Result) {
 	case tftpd.OutcomeNotFound:
 		s.requests.done(r.Name, false)
 		s.missed.log("tftp", r.Name, r.Remote)
+		s.notFound.count("tftp", r.Name)
 	}
 	s.timeline.TFTP(r)
 }
@@ -128,6 +129,7 @@ func (s *Server) httpDone(r httpd.Result) {
 	case r.Status == http.StatusNotFound:
 		s.requests.done(r.Name, false)
 		s.missed.log("http", r.Name, r.Remote)
+		s.notFound.count("http", r.Name)
 	}
 	s.timeline.HTTP(r)
 }

@@ -45,6 +45,8 @@ type Server struct {
 	// remoteStatus and cacheStatus serve GET /api/v1/remotes/status and
 	// GET /api/v1/cache/status.
 	remoteStatus, cacheStatus http.HandlerFunc
+	// notFound counts not-found answers by device (health_metrics.go).
+	notFound *notFoundCounter
 
 	tftp     *tftpd.Server
 	conns    []net.PacketConn
@@ -86,6 +88,7 @@ func New(cfg Config, st store.Store) (_ *Server, err error) {
 	s.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	s.feed = store.NewFeed(st, s.log, s.registry)
 	s.requests = newRequestCounters(s.registry)
+	s.registerHealthMetrics()
 	s.missed = newMissedLog(s.log)
 	chain, err := s.chain(params)
 	if err != nil {
