@@ -25,6 +25,9 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	binary = filepath.Join(dir, "cmtftp")
+	// No server of these tests reads the machine's /etc/cmtftp/cmtftp.yaml
+	// (a package test installs one): an empty CMTFTP_CONFIG is no file.
+	os.Setenv("CMTFTP_CONFIG", "")
 	build := exec.Command("go", "build", "-o", binary, "cmtftp/cmd/cmtftp")
 	build.Stdout, build.Stderr = os.Stderr, os.Stderr
 	if err := build.Run(); err != nil {
@@ -85,6 +88,9 @@ func startServeIn(t testing.TB, dir string, prefix []string, listeners int, args
 	}
 	if !hasFlag(args, "--admin-addr") {
 		args = append(args, "--admin-addr=")
+	}
+	if !hasFlag(args, "--config") {
+		args = append(args, "--config=")
 	}
 	if !hasFlag(args, "--http-addr") {
 		args = append(args, "--http-addr=")

@@ -27,5 +27,6 @@ func newRoot() *cobra.Command {
 	root.AddCommand(newServeCmd(), newGetCmd(), newBenchCmd())
 	root.AddCommand(newRecordCmds()...)
 	root.AddCommand(newKeysCmd(), newEMCmd(), newParamCmd(), newFileCmd(), newApplyCmd(), newExportCmd(), newImportCmd(), newBuildCmd(), newShowCmd(), newCountersCmd(), newCacheCmd(), newClusterCmd(), newDHCPCmd(), newSimulateCmd(), newDoctorCmd())
+	root.AddCommand(newConfigCmd())
 	return root
 }
