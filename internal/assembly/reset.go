@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/netip"
+	"sync"
 
 	"cmtftp/internal/admin"
 	"cmtftp/internal/domain"
@@ -20,7 +21,7 @@ const sccpDetail = "SCCP phones are reset by their call-control server"
 // to, at most a quarter of the Maximum Serving Count awaiting an answer at
 // once, so that the phones fetching their files again stay under it. Each
 // NOTIFY and its answer go in the device's timeline.
-func (s *Server) reset(ctx context.Context, q admin.ResetRequest) ([]admin.ResetResult, error) {
+func (s *Server) reset(ctx context.Context, q admin.ResetRequest, senders *lazySender) ([]admin.ResetResult, error) {
 	names, err := s.resetDevices(ctx, q)
 	if err != nil {
 		return nil, err
@@ -41,11 +42,10 @@ func (s *Server) reset(ctx context.Context, q admin.ResetRequest) ([]admin.Reset
 	if len(targets) == 0 {
 		return out, nil
 	}
-	sender, err := sipnotify.NewSender(0)
+	sender, err := senders.get()
 	if err != nil {
 		return nil, err
 	}
-	defer sender.Close()
 	d := &sipnotify.Dispatcher{MaxOutstanding: sipnotify.MaxOutstandingFor(int(s.slots.Max())),
 		Send: func(ctx context.Context, t sipnotify.Target) sipnotify.Result {
 			note := s.timeline.SIPSent(t.Device, t.Addr, t.Event)
@@ -58,6 +58,38 @@ func (s *Server) reset(ctx context.Context, q admin.ResetRequest) ([]admin.Reset
 		res.Result, res.Status, res.Detail = r.Result, r.Status, r.Detail
 	}
 	return out, nil
+}
+
+// resetFunc returns admin.Server.Reset: reset with one SIP user agent,
+// made at the first reset and closed when the server has stopped.
+func (s *Server) resetFunc() func(context.Context, admin.ResetRequest) ([]admin.ResetResult, error) {
+	senders := &lazySender{bg: s.bg}
+	return func(ctx context.Context, q admin.ResetRequest) ([]admin.ResetResult, error) {
+		return s.reset(ctx, q, senders)
+	}
+}
+
+// lazySender makes a sipnotify.Sender on first use and closes it when bg
+// ends.
+type lazySender struct {
+	bg     context.Context
+	mu     sync.Mutex
+	sender *sipnotify.Sender
+}
+
+func (l *lazySender) get() (*sipnotify.Sender, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.sender != nil {
+		return l.sender, nil
+	}
+	sender, err := sipnotify.NewSender(0)
+	if err != nil {
+		return nil, err
+	}
+	l.sender = sender
+	context.AfterFunc(l.bg, func() { sender.Close() })
+	return sender, nil
 }
 
 // resetTarget returns the NOTIFY to send to the device name, with its
