@@ -2,7 +2,9 @@ package device_test
 
 import (
 	"context"
+	"errors"
 	"net/netip"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -158,5 +160,51 @@ func TestSIPPhoneBadEvent(t *testing.T) {
 	case n := <-phone.Notifies():
 		t.Errorf("acted on %+v", n)
 	default:
+	}
+}
+
+// TestSIPResetSelect: the devices of a pool, all devices, and those a
+// change after a change ID touched (a SIP profile: the phones using it).
+func TestSIPResetSelect(t *testing.T) {
+	s := startServer(t, domain.DemoSite(), nil, assembly.Config{AdminAddr: "127.0.0.1:0"})
+	api := &admin.Client{Base: "http://" + s.admin}
+	ctx := context.Background()
+	devices := func(q admin.ResetRequest) []string {
+		t.Helper()
+		res, err := api.Reset(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, r := range res {
+			out = append(out, r.Device)
+		}
+		return out
+	}
+	all := []string{"SEP0000DE000001", "SEP0000DE000002", "SEP0000DE000003", "SEP0000DE000004", "SEP0000DE000005",
+		"SEP0000DE000006", "SEP0000DE000007"}
+	if got := devices(admin.ResetRequest{Action: "restart", Pool: "Demo-Pool"}); !slices.Equal(got, all) {
+		t.Errorf("pool: %v", got)
+	}
+	if got := devices(admin.ResetRequest{Action: "restart", All: true}); !slices.Equal(got, all) {
+		t.Errorf("all: %v", got)
+	}
+	changes, err := api.Changes(ctx, 0, "")
+	if err != nil || len(changes) == 0 {
+		t.Fatalf("changes: %v %v", changes, err)
+	}
+	last := changes[len(changes)-1].ID
+	p := domain.DemoSite().SIPProfiles[0]
+	p.VoIPControlPort = 5070
+	if _, err := api.Put(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	if got := devices(admin.ResetRequest{Action: "restart", ChangedSince: last}); !slices.Equal(got, all[1:6]) {
+		t.Errorf("changed since #%d (the SIP profile): %v, want %v", last, got, all[1:6])
+	}
+	_, err = api.Reset(ctx, admin.ResetRequest{Action: "restart", Pool: "No-Such-Pool"})
+	var e *admin.Error
+	if !errors.As(err, &e) || e.Status != 404 {
+		t.Errorf("unknown pool: %v", err)
 	}
 }
