@@ -114,6 +114,9 @@ func simulate(cmd *cobra.Command, c device.Config, df *dhcpFlags, servers []stri
 		return err
 	}
 	defer func() { err = errors.Join(err, release()) }()
+	if storm.N > 0 && sf.listen != "" {
+		return errors.New("--sip-listen plays one phone: not with --storm")
+	}
 	if storm.N > 0 {
 		storm.Device = c
 		return runStorm(ctx, cmd, storm, out.json)
