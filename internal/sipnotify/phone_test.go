@@ -28,6 +28,12 @@ type phone struct {
 
 func startPhone(t *testing.T, status int, hold time.Duration) *phone {
 	t.Helper()
+	return startPhoneOn(t, "127.0.0.1:0", status, hold)
+}
+
+// startPhoneOn is startPhone on the UDP address addr.
+func startPhoneOn(t *testing.T, addr string, status int, hold time.Duration) *phone {
+	t.Helper()
 	ua, err := sipgo.NewUA(sipgo.WithUserAgent("test-phone"))
 	if err != nil {
 		t.Fatal(err)
@@ -36,7 +42,7 @@ func startPhone(t *testing.T, status int, hold time.Duration) *phone {
 	if err != nil {
 		t.Fatal(err)
 	}
-	conn, err := net.ListenPacket("udp4", "127.0.0.1:0")
+	conn, err := net.ListenPacket("udp", addr)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -49,7 +49,11 @@ func orZero(s string) string {
 // Via, From (with its tag), Call-ID, CSeq and Max-Forwards are added by
 // the sipgo client as it sends it.
 func NewRequest(t Target) *sip.Request {
-	uri := sip.Uri{Scheme: "sip", User: t.Device, Host: t.Addr.Addr().Unmap().String(), Port: int(t.Addr.Port())}
+	host := t.Addr.Addr().Unmap().String()
+	if t.Addr.Addr().Unmap().Is6() {
+		host = "[" + host + "]" // sipgo joins host and port as they are
+	}
+	uri := sip.Uri{Scheme: "sip", User: t.Device, Host: host, Port: int(t.Addr.Port())}
 	req := sip.NewRequest(sip.NOTIFY, uri)
 	req.AppendHeader(&sip.ToHeader{Address: uri})
 	req.AppendHeader(sip.NewHeader("Event", t.Event))

@@ -118,3 +118,23 @@ func TestSendNoAddress(t *testing.T) {
 		t.Fatalf("result %+v, want not-sent", r)
 	}
 }
+
+// TestSendIPv6: a phone that fetched its files over IPv6 gets its NOTIFY
+// there, its request URI bracketed.
+func TestSendIPv6(t *testing.T) {
+	p := startPhoneOn(t, "[::1]:0", 200, 0)
+	s, err := NewSender(0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	tg := Target{Device: "SEP0000DE000001", Addr: p.addr, Event: EventCheckSync}
+	if r := s.Send(context.Background(), tg); r.Result != ResultAnswered {
+		t.Fatalf("result %+v", r)
+	}
+	got := p.requests()
+	if len(got) != 1 {
+		t.Fatalf("phone got %d NOTIFYs", len(got))
+	}
+	checkRequest(t, got[0], tg, "", "")
+}
