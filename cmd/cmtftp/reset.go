@@ -2,9 +2,11 @@ package main
 
 import (
 	"cmp"
+	"context"
 	"fmt"
 	"io"
 	"text/tabwriter"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -42,7 +44,8 @@ func newResetCmd(cf *clientFlags, action string) *cobra.Command {
 			for _, a := range args {
 				q.Devices = append(q.Devices, deviceKey(domain.KindDevice, a))
 			}
-			ctx, cancel := cmdContext(cmd)
+			// A mass reset rolls out at 20 a second: 10,000 phones take 8 min.
+			ctx, cancel := context.WithTimeout(cmd.Context(), time.Hour)
 			defer cancel()
 			res, err := cf.client().Reset(ctx, q)
 			if err != nil {
