@@ -19,13 +19,13 @@ type ResetRequest struct {
 // ResetResult is what became of one device's reset.
 type ResetResult struct {
 	Device   string `json:"device"`
-	Protocol string `json:"protocol"`         // SIP or SCCP
-	Target   string `json:"target,omitempty"` // where the NOTIFY went, host:port
-	Event    string `json:"event,omitempty"`  // check-sync or service-control
+	Protocol string `json:"protocol"` // SIP or SCCP
+	Target   string `json:"target"`   // where the NOTIFY went, host:port
+	Event    string `json:"event"`    // check-sync or service-control
 	// Result is answered, rejected, no-answer or not-sent.
 	Result string `json:"result"`
-	Status int    `json:"status,omitempty"` // the SIP status of the answer
-	Detail string `json:"detail,omitempty"`
+	Status int    `json:"status"` // the SIP status of the answer; 0 when none
+	Detail string `json:"detail"`
 }
 
 // ResetResponse is the body of POST /api/v1/reset's answer.
