@@ -55,7 +55,7 @@ func TestPackagingConfig(t *testing.T) {
 		}
 	}
 	contents := dpkgDeb(t, "--contents", path)
-	for _, want := range []string{"./usr/bin/cmtftp", "./usr/lib/systemd/system/cmtftp.service", "./etc/cmtftp/cmtftp.yaml", "./usr/share/man/man1/cmtftp-serve.1.gz", "./usr/share/bash-completion/completions/cmtftp", "./usr/share/zsh/vendor-completions/_cmtftp", "./usr/share/fish/vendor_completions.d/cmtftp.fish", "./var/lib/cmtftp/", "./srv/tftp/"} {
+	for _, want := range []string{"./usr/bin/cmtftp", "./usr/lib/systemd/system/cmtftp.service", "./etc/cmtftp/cmtftp.yaml", "./usr/share/man/man1/cmtftp-serve.1.gz", "./usr/share/bash-completion/completions/cmtftp", "./usr/share/zsh/vendor-completions/_cmtftp", "./usr/share/fish/vendor_completions.d/cmtftp.fish", "./var/lib/cmtftp/"} {
 		if !strings.Contains(contents, want) {
 			t.Errorf("package lacks %s:\n%s", want, contents)
 		}
@@ -65,6 +65,9 @@ func TestPackagingConfig(t *testing.T) {
 	conffiles, err := os.ReadFile(filepath.Join(ctl, "conffiles"))
 	if err != nil || strings.TrimSpace(string(conffiles)) != "/etc/cmtftp/cmtftp.yaml" {
 		t.Errorf("conffiles %q, %v; want /etc/cmtftp/cmtftp.yaml", conffiles, err)
+	}
+	if strings.Contains(contents, "./srv/") {
+		t.Errorf("the package ships /srv (dpkg would remove an empty /srv no other package owns):\n%s", contents)
 	}
 	for _, s := range []string{"postinst", "prerm", "postrm"} {
 		if fi, err := os.Stat(filepath.Join(ctl, s)); err != nil || fi.Mode()&0o111 == 0 {
