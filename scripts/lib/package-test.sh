@@ -1,0 +1,235 @@
+#!/usr/bin/env bash
+# The Debian package, end to end, on this machine (root): scripts/package
+# builds it; dpkg-deb reads it back; dpkg -i installs it; systemd-analyze
+# verifies the installed unit and scores its sandbox; the installed binary
+# runs exactly as the unit runs it (user cmtftp, CAP_NET_BIND_SERVICE alone,
+# no new privileges, the packaged config file) and serves a file of
+# /srv/tftp over TFTP port 69 and HTTP 6970; then dpkg -r and dpkg -P leave
+# nothing behind. CI has no running systemd, so the unit's own sandbox is
+# checked by systemd-analyze, not entered.
+#
+# It owns ports 69/udp, 6970/tcp and 6980/tcp while it runs: scripts/test
+# runs it alone, after go test. It refuses to run over an installed cmtftp
+# or an existing cmtftp user (it would purge them), and cleans up on any
+# exit.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+# The exposure systemd-analyze security --offline=yes gave the unit when
+# this test was written (systemd 252); the test fails if it gets worse.
+max_exposure=1.5
+unit=/usr/lib/systemd/system/cmtftp.service
+name=package-test-$$.bin
+
+fail() { echo "package-test: FAIL: $*" >&2; exit 1; }
+step() { echo "== package: $*"; }
+
+[[ $(id -u) -eq 0 ]] || fail "needs root (dpkg -i, the cmtftp user, port 69)"
+if dpkg-query -W -f='${db:Status-Status}' cmtftp 2>/dev/null | grep -qv '^not-installed$'; then
+  fail "a cmtftp package is on this machine already; this test installs and purges it"
+fi
+getent passwd cmtftp >/dev/null && fail "a cmtftp user exists already; this test creates and removes it"
+[[ -e /etc/cmtftp || -e /var/lib/cmtftp || -e /srv/tftp ]] && fail "/etc/cmtftp, /var/lib/cmtftp or /srv/tftp exists already"
+if ss -Hlun 'sport = :69' | grep -q . || ss -Hltn '( sport = :6970 or sport = :6980 )' | grep -q .; then
+  fail "port 69/udp, 6970/tcp or 6980/tcp is in use: $(ss -Hlunt '( sport = :69 or sport = :6970 or sport = :6980 )')"
+fi
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/cmtftp-package-test.XXXXXX")
+pid=
+cleanup() {
+  local rc=$?
+  if [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null; then
+    kill -KILL "$pid" 2>/dev/null || true
+  fi
+  rm -f "/srv/tftp/$name"
+  if dpkg-query -W -f='${db:Status-Status}' cmtftp 2>/dev/null | grep -qv '^not-installed$'; then
+    dpkg -P cmtftp >/dev/null 2>&1 || echo "package-test: cleanup: dpkg -P cmtftp failed" >&2
+  fi
+  if ((rc)) && [[ -s $work/serve.log ]]; then
+    echo "--- serve log" >&2
+    tail -n 40 "$work/serve.log" >&2
+  fi
+  rm -rf "$work"
+  exit "$rc"
+}
+trap cleanup EXIT
+
+# run_dpkg ARGS…: dpkg, which must succeed without a warning.
+run_dpkg() {
+  dpkg "$@" >"$work/dpkg.log" 2>&1 || { cat "$work/dpkg.log" >&2; fail "dpkg $*"; }
+  if grep -qi 'warning' "$work/dpkg.log"; then
+    cat "$work/dpkg.log" >&2
+    fail "dpkg $* warned"
+  fi
+}
+
+# check_package_file DEB: the control fields, conffiles, scripts and files.
+check_package_file() {
+  local deb=$1 f
+  [[ $(dpkg-deb -f "$deb" Package) == cmtftp ]] || fail "Package: $(dpkg-deb -f "$deb" Package)"
+  [[ $(dpkg-deb -f "$deb" Architecture) == amd64 ]] || fail "Architecture"
+  [[ $(dpkg-deb -f "$deb" Depends) == *adduser* ]] || fail "Depends lacks adduser"
+  dpkg-deb --info "$deb" conffiles | grep -qx /etc/cmtftp/cmtftp.yaml || fail "conffiles lacks /etc/cmtftp/cmtftp.yaml"
+  for f in postinst prerm postrm; do
+    dpkg-deb --info "$deb" "$f" | head -n 1 | grep -q '^#!/bin/sh' || fail "no $f script"
+  done
+  dpkg-deb --contents "$deb" | awk '{print $1, $2, $NF}' >"$work/contents"
+  for f in ./usr/bin/cmtftp "$unit" /etc/cmtftp/cmtftp.yaml ./usr/share/man/man1/cmtftp.1.gz \
+    ./usr/share/man/man1/cmtftp-serve.1.gz ./usr/share/bash-completion/completions/cmtftp \
+    ./usr/share/zsh/vendor-completions/_cmtftp ./usr/share/fish/vendor_completions.d/cmtftp.fish \
+    ./etc/cmtftp/ ./var/lib/cmtftp/; do
+    grep -q " \.\?${f#.}\$" "$work/contents" || fail "the package lacks $f"
+  done
+  grep -q '^-rwxr-xr-x root/root ./usr/bin/cmtftp$' "$work/contents" || fail "/usr/bin/cmtftp is not 0755 root:root"
+  grep -q ' \./srv/' "$work/contents" && fail "the package ships /srv (postinst makes /srv/tftp)"
+  (($(grep -c '/usr/share/man/man1/cmtftp.*\.1\.gz$' "$work/contents") > 20)) || fail "fewer than 20 man pages"
+}
+
+# check_installed VERSION: the binary, user, folders, token, man page, enablement.
+check_installed() {
+  local pw
+  [[ $(/usr/bin/cmtftp --version) == "cmtftp version $1" ]] || fail "cmtftp --version: $(/usr/bin/cmtftp --version)"
+  pw=$(getent passwd cmtftp) || fail "no cmtftp user"
+  IFS=: read -r _ _ uid gid _ home shell <<<"$pw"
+  ((uid > 0 && uid < 1000)) || fail "cmtftp is not a system user (uid $uid)"
+  [[ $home == /var/lib/cmtftp && $shell == */nologin ]] || fail "cmtftp user: home $home, shell $shell"
+  [[ $(getent group cmtftp | cut -d: -f3) == "$gid" ]] || fail "no cmtftp group as the user's primary group"
+  [[ $(stat -c '%U:%G %a' /var/lib/cmtftp) == "cmtftp:cmtftp 750" ]] || fail "/var/lib/cmtftp: $(stat -c '%U:%G %a' /var/lib/cmtftp)"
+  [[ $(stat -c '%U:%G %a' /etc/cmtftp/admin-token) == "root:cmtftp 640" ]] || fail "admin-token: $(stat -c '%U:%G %a' /etc/cmtftp/admin-token)"
+  grep -Eqx '[0-9a-f]{64}' /etc/cmtftp/admin-token || fail "admin-token is not 64 hex digits"
+  [[ $(stat -c '%U:%G %a' /srv/tftp) == "root:root 755" ]] || fail "/srv/tftp: $(stat -c '%U:%G %a' /srv/tftp)"
+  [[ $(stat -c '%U:%G %a' /etc/cmtftp/cmtftp.yaml) == "root:root 644" ]] || fail "cmtftp.yaml mode"
+  [[ -L /etc/systemd/system/multi-user.target.wants/cmtftp.service ]] || fail "the unit is not enabled"
+  MANWIDTH=80 man -l /usr/share/man/man1/cmtftp-serve.1.gz 2>/dev/null >"$work/man.txt"
+  grep -q -- '--tftp-addr' "$work/man.txt" && grep -q 'cmtftp serve' "$work/man.txt" || fail "man cmtftp-serve does not render"
+  bash -c '. /usr/share/bash-completion/completions/cmtftp && complete -p cmtftp' >/dev/null || fail "bash completion does not load"
+}
+
+# check_unit UNIT MAX: systemd-analyze verify, and the exposure score.
+check_unit() {
+  local exposure
+  systemd-analyze verify "$1" >"$work/verify.log" 2>&1 || { cat "$work/verify.log" >&2; fail "systemd-analyze verify $1"; }
+  [[ -s $work/verify.log ]] && { cat "$work/verify.log" >&2; fail "systemd-analyze verify warned"; }
+  systemd-analyze security --offline=yes "$1" >"$work/security.log" 2>&1 || true
+  exposure=$(sed -n 's/.*Overall exposure level for cmtftp.service: \([0-9.]*\).*/\1/p' "$work/security.log")
+  [[ -n $exposure ]] || { cat "$work/security.log" >&2; fail "no exposure level"; }
+  echo "   not hardened (systemd-analyze security): $(grep '✗' "$work/security.log" | awk '{print $2}' | tr '\n' ' ')"
+  echo "   exposure $exposure (at most $2)"
+  awk -v e="$exposure" -v m="$2" 'BEGIN { exit !(e <= m) }' || fail "exposure $exposure is worse than $2"
+  grep -q '^AmbientCapabilities=CAP_NET_BIND_SERVICE$' "$1" && grep -q '^Type=notify$' "$1" || fail "the unit lost Type=notify or its capability"
+}
+
+# start_as_unit UNIT LOG: runs ExecStart as systemd would, without systemd:
+# a clean environment, user cmtftp, only CAP_NET_BIND_SERVICE, no new privileges.
+start_as_unit() {
+  local exec_start i
+  exec_start=$(sed -n 's/^ExecStart=//p' "$1")
+  [[ $exec_start == "/usr/bin/cmtftp serve --config /etc/cmtftp/cmtftp.yaml" ]] || fail "ExecStart=$exec_start"
+  # TEMPORARY until serve --config is merged (branch serveconf): the
+  # packaged file's values, as flags.
+  if ! /usr/bin/cmtftp serve --help 2>&1 | grep -Eq -- '(^|[[:space:]])--config[[:space:]]'; then
+    echo "   PENDING: this cmtftp has no serve --config; passing the packaged file's values as flags" >&2
+    exec_start="/usr/bin/cmtftp serve --db sqlite:/var/lib/cmtftp/cmtftp.db --root /srv/tftp --tftp-addr :69
+      --http-addr :6970 --admin-addr 127.0.0.1:6980 --admin-token-file /etc/cmtftp/admin-token --log-level info"
+  fi
+  # shellcheck disable=SC2086 # ExecStart is split into words as systemd does here
+  (cd / && exec env -i PATH=/usr/bin:/bin setpriv --reuid=cmtftp --regid=cmtftp --init-groups \
+    --inh-caps=-all,+net_bind_service --ambient-caps=-all,+net_bind_service \
+    --bounding-set=-all,+net_bind_service --no-new-privs $exec_start) >"$2" 2>&1 &
+  pid=$!
+  for ((i = 0; i < 150; i++)); do
+    kill -0 "$pid" 2>/dev/null || fail "the server exited: $(tail -n 5 "$2")"
+    curl -sf -o /dev/null http://127.0.0.1:6980/readyz && return 0
+    sleep 0.2
+  done
+  fail "the server was not ready within 30 s"
+}
+
+
+# check_serving NAME WORK: a file put in /srv/tftp comes back over TFTP 69
+# (IPv4 and IPv6) and HTTP 6970, from a process of user cmtftp holding only
+# CAP_NET_BIND_SERVICE; the database is the state folder's.
+check_serving() {
+  local name=$1 dir=$2 uid
+  head -c 20000 /dev/urandom >"/srv/tftp/$name"
+  chmod 0644 "/srv/tftp/$name"
+  tftp -m binary 127.0.0.1 69 -c get "$name" "$dir/got-tftp4" || fail "tftp get from 127.0.0.1:69"
+  cmp "/srv/tftp/$name" "$dir/got-tftp4" || fail "TFTP 127.0.0.1:69 served other bytes"
+  tftp -m binary ::1 69 -c get "$name" "$dir/got-tftp6" || fail "tftp get from [::1]:69"
+  cmp "/srv/tftp/$name" "$dir/got-tftp6" || fail "TFTP [::1]:69 served other bytes"
+  curl -sf -o "$dir/got-http" "http://127.0.0.1:6970/$name" || fail "HTTP GET 127.0.0.1:6970/$name"
+  cmp "/srv/tftp/$name" "$dir/got-http" || fail "HTTP 6970 served other bytes"
+  uid=$(id -u cmtftp)
+  grep -Eq "^Uid:[[:space:]]+$uid[[:space:]]+$uid[[:space:]]+$uid[[:space:]]+$uid\$" "/proc/$pid/status" || fail "the server does not run as cmtftp: $(grep Uid "/proc/$pid/status")"
+  [[ $(ps -o user= -p "$pid") == cmtftp ]] || fail "ps: the server's user is $(ps -o user= -p "$pid")"
+  grep -q '^CapEff:[[:space:]]*0000000000000400$' "/proc/$pid/status" || fail "capabilities: $(grep Cap "/proc/$pid/status")"
+  grep -q '^CapBnd:[[:space:]]*0000000000000400$' "/proc/$pid/status" || fail "bounding set: $(grep CapBnd "/proc/$pid/status")"
+  grep -q '^NoNewPrivs:[[:space:]]*1$' "/proc/$pid/status" || fail "NoNewPrivs is not set"
+  [[ $(stat -c %U /var/lib/cmtftp/cmtftp.db) == cmtftp ]] || fail "no database in /var/lib/cmtftp, owned by cmtftp"
+  curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:6980/api/v1/params | grep -qx 401 || fail "the admin API answers without the token"
+  curl -sf -o /dev/null -H "Authorization: Bearer $(cat /etc/cmtftp/admin-token)" http://127.0.0.1:6980/api/v1/params ||
+    fail "the admin API refuses the packaged token"
+}
+
+# stop_server: SIGTERM, as systemctl stop sends; the server exits 0.
+stop_server() {
+  local i rc=0
+  kill -TERM "$pid"
+  for ((i = 0; i < 150; i++)); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.2
+  done
+  kill -0 "$pid" 2>/dev/null && fail "the server did not stop within 30 s of SIGTERM"
+  wait "$pid" || rc=$?
+  pid=
+  ((rc == 0)) || fail "the server exited $rc on SIGTERM"
+}
+
+# check_removed: dpkg -r took the files but left the conffile and the user.
+check_removed() {
+  local f
+  for f in /usr/bin/cmtftp "$unit" /usr/share/man/man1/cmtftp-serve.1.gz /usr/share/bash-completion/completions/cmtftp; do
+    [[ ! -e $f ]] || fail "dpkg -r left $f"
+  done
+  [[ -f /etc/cmtftp/cmtftp.yaml ]] || fail "dpkg -r removed the conffile (only purge should)"
+  getent passwd cmtftp >/dev/null || fail "dpkg -r removed the user (only purge should)"
+}
+
+# check_purged: nothing of the package is left.
+check_purged() {
+  local f left
+  for f in /etc/cmtftp /var/lib/cmtftp /srv/tftp /usr/share/doc/cmtftp; do
+    [[ ! -e $f ]] || fail "dpkg -P left $f: $(ls -la "$f")"
+  done
+  getent passwd cmtftp >/dev/null && fail "dpkg -P left the cmtftp user"
+  getent group cmtftp >/dev/null && fail "dpkg -P left the cmtftp group"
+  [[ -d /srv ]] || fail "dpkg -P removed /srv"
+  left=$(find /etc/systemd /var/lib/systemd -name '*cmtftp*' 2>/dev/null)
+  [[ -z $left ]] || fail "dpkg -P left $left"
+  dpkg-query -W -f='${db:Status-Status}' cmtftp 2>/dev/null | grep -qv '^not-installed$' && fail "dpkg still knows cmtftp"
+  return 0
+}
+
+step "build (scripts/package)"
+deb=$(scripts/package | tail -n 1)
+[[ -f $deb && $deb == dist/cmtftp_*_amd64.deb ]] || fail "scripts/package printed $deb"
+version=$(dpkg-deb -f "$deb" Version)
+check_package_file "$deb"
+
+step "install (dpkg -i $deb)"
+run_dpkg -i "$deb"
+check_installed "$version"
+check_unit "$unit" "$max_exposure"
+
+step "serve as the unit would"
+start_as_unit "$unit" "$work/serve.log"
+check_serving "$name" "$work"
+stop_server
+
+step "remove (dpkg -r), then purge (dpkg -P)"
+rm -f "/srv/tftp/$name"
+run_dpkg -r cmtftp
+check_removed
+run_dpkg -P cmtftp
+check_purged
+echo "package-test: ok ($deb)"
