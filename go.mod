@@ -3,6 +3,7 @@ module cmtftp
 go 1.26.8
 
 require (
+	github.com/coreos/go-systemd/v22 v22.7.0
 	github.com/fsnotify/fsnotify v1.10.1
 	github.com/goreleaser/nfpm/v2 v2.45.2
 	github.com/insomniacslk/dhcp v0.0.0-20260901064844-234b97448fae

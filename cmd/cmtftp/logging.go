@@ -7,18 +7,21 @@ import (
 	"strings"
 )
 
-// newLogger builds the daemon's logger from --log-format and --log-level.
-func newLogger(w io.Writer, format, level string) (*slog.Logger, error) {
+// newLogger builds the daemon's logger from --log-format and --log-level;
+// the level variable it returns changes the level later (a reload).
+func newLogger(w io.Writer, format, level string) (*slog.Logger, *slog.LevelVar, error) {
 	var lv slog.Level
 	if err := lv.UnmarshalText([]byte(level)); err != nil {
-		return nil, fmt.Errorf("--log-level %q: want debug, info, warn or error", level)
+		return nil, nil, fmt.Errorf("--log-level %q: want debug, info, warn or error", level)
 	}
-	opts := &slog.HandlerOptions{Level: lv}
+	v := new(slog.LevelVar)
+	v.Set(lv)
+	opts := &slog.HandlerOptions{Level: v}
 	switch strings.ToLower(format) {
 	case "text":
-		return slog.New(slog.NewTextHandler(w, opts)), nil
+		return slog.New(slog.NewTextHandler(w, opts)), v, nil
 	case "json":
-		return slog.New(slog.NewJSONHandler(w, opts)), nil
+		return slog.New(slog.NewJSONHandler(w, opts)), v, nil
 	}
-	return nil, fmt.Errorf("--log-format %q: want text or json", format)
+	return nil, nil, fmt.Errorf("--log-format %q: want text or json", format)
 }

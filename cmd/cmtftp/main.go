@@ -28,6 +28,7 @@ func newRoot() *cobra.Command {
 	root.AddCommand(newServeCmd(), newGetCmd(), newBenchCmd())
 	root.AddCommand(newRecordCmds()...)
 	root.AddCommand(newKeysCmd(), newEMCmd(), newParamCmd(), newFileCmd(), newApplyCmd(), newExportCmd(), newImportCmd(), newBuildCmd(), newShowCmd(), newCountersCmd(), newCacheCmd(), newClusterCmd(), newDHCPCmd(), newSimulateCmd(), newDoctorCmd())
+	root.AddCommand(newConfigCmd())
 	root.AddCommand(newGenDocsCmd())
 	return root
 }

@@ -20,6 +20,7 @@ import (
 	"cmtftp/internal/domain"
 	"cmtftp/internal/httpd"
 	"cmtftp/internal/keys"
+	"cmtftp/internal/serveconf"
 	"cmtftp/internal/source/guard"
 	"cmtftp/internal/store"
 	"cmtftp/internal/tftpd"
@@ -60,6 +61,8 @@ type serveFlags struct {
 	db              string
 	adminAddr       string
 	adminTokenFile  string
+	adminTLSCert    string
+	adminTLSKey     string
 	httpAddr        string
 	httpsAddr       string
 	keysSecretFile  string
@@ -90,9 +93,17 @@ blksize, tsize, timeout and windowsize options), on IPv4 and IPv6.
 With --demo, a sample root is written to ./cmtftp-demo/ (if missing) and
 served on 127.0.0.1:6969 and [::1]:6969: no root privileges or set-up needed.`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error { return runServe(cmd, f) },
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			settings, err := loadServeSettings(cmd.Flags())
+			if err != nil {
+				return err
+			}
+			return runServe(cmd, f, settings)
+		},
 	}
+	cmd.Long += serveConfigHelp
 	fl := cmd.Flags()
+	fl.String(serveconf.ConfigFlag, serveconf.DefaultPath, `YAML configuration file of these settings (or set CMTFTP_CONFIG); a missing default file is none, "" reads none`)
 	fl.StringVar(&f.root, "root", "", "TFTP root directory to serve (required unless --demo)")
 	fl.StringArrayVar(&f.tftpAddrs, "tftp-addr", nil, `UDP address to listen on, repeatable; a bare ":PORT" listens on IPv4 and IPv6 (default ":69", with --demo 127.0.0.1:6969 and [::1]:6969)`)
 	fl.BoolVar(&f.demo, "demo", false, "write a sample root into ./cmtftp-demo/ if missing and serve it on loopback")
@@ -111,11 +122,13 @@ served on 127.0.0.1:6969 and [::1]:6969: no root privileges or set-up needed.`,
 	fl.StringVar(&f.keysSecretFile, "keys-secret-file", "", "file holding the secret that unseals the signing keys (or set CMTFTP_KEYS_SECRET_FILE or CMTFTP_KEYS_SECRET); needed to sign in a mixed-mode cluster")
 	fl.DurationVar(&f.httpWrite, "http-write-timeout", httpd.DefaultWriteTimeout, "how long an HTTP response may make no progress (a client not reading) before it is dropped and its serving slot freed")
 	fl.StringVar(&f.adminAddr, "admin-addr", defaultAdminAddr, `admin API (JSON over HTTP) address; "" turns it off; off loopback it needs a token`)
-	fl.StringVar(&f.adminTokenFile, "admin-token-file", "", "file holding the admin API bearer token (or set "+envToken+")")
+	fl.StringVar(&f.adminTokenFile, "admin-token-file", "", "file holding the admin API bearer token (or set "+envToken+"); read again on SIGHUP")
+	fl.StringVar(&f.adminTLSCert, "admin-tls-cert", "", "PEM certificate file of the admin API: with --admin-tls-key it is served over HTTPS; read again on SIGHUP")
+	fl.StringVar(&f.adminTLSKey, "admin-tls-key", "", "PEM key file of --admin-tls-cert; read again on SIGHUP")
 	fl.Int64Var(&f.cacheBytes, "config-cache-bytes", 0, "byte budget of the built configuration files kept in memory (least recently served dropped first, built again when asked for); 0: an eighth of memory, at most 512 MiB; -1: no budget")
 	fl.DurationVar(&f.heartbeat, "heartbeat", assembly.DefaultHeartbeat, "how often this server updates its row of the cluster's registry (cmtftp cluster status), one UPDATE each; past three intervals without one it is shown silent; 0: not registered")
 	fl.StringVar(&f.logFormat, "log-format", "text", "log format: text or json")
-	fl.StringVar(&f.logLevel, "log-level", "info", "log level: debug, info, warn or error")
+	fl.StringVar(&f.logLevel, "log-level", "info", "log level: debug, info, warn or error; set again on SIGHUP")
 
 	// The enumeration guard (issue 12).
 	fl.StringSliceVar(&f.provisioningNets, "provisioning-nets", []string{"127.0.0.1/32", "::1/128"}, `networks (CIDR or address) never throttled for device-specific names, whose proxied requests (other clusters' masters) are not held to one address's share of the slots; "" for none`)
@@ -149,15 +162,19 @@ func (f serveFlags) validate() error {
 	return f.mem.validate()
 }
 
-func runServe(cmd *cobra.Command, f serveFlags) error {
-	log, err := newLogger(cmd.ErrOrStderr(), f.logFormat, f.logLevel)
+func runServe(cmd *cobra.Command, f serveFlags, settings serveconf.Result) error {
+	log, level, err := newLogger(cmd.ErrOrStderr(), f.logFormat, f.logLevel)
 	if err != nil {
 		return err
+	}
+	if settings.File != "" {
+		log.Info("configuration file read", "file", settings.File)
 	}
 	cfg, dbs, err := f.config(cmd, log)
 	if err != nil {
 		return err
 	}
+	cfg.LogLevel, cfg.Notify = level, true
 	if err := f.mem.servePprof(log); err != nil {
 		return err
 	}
@@ -175,8 +192,11 @@ func runServe(cmd *cobra.Command, f serveFlags) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
 	f.mem.applyMemoryLimit(ctx, srv, log)
-	return srv.Run(ctx)
+	return srv.Supervise(ctx, hup, serveReloader(settings))
 }
 
 // config resolves the flags (and the demo's defaults) into the assembly's
@@ -222,6 +242,7 @@ func (f serveFlags) config(cmd *cobra.Command, log *slog.Logger) (assembly.Confi
 		AdminAddr: f.adminAddr, AdminToken: token, MaxBlockSize: f.maxBlksize, MaxWindowSize: f.maxWindow,
 		Timeout: f.timeout, Retries: f.retries, TransferTimeout: f.transferTimeout, ShutdownGrace: f.shutdownGrace, Logger: log}
 	cfg.HTTPWriteTimeout, cfg.ConfigCacheBytes = f.httpWrite, f.cacheBytes
+	cfg.AdminTLSCert, cfg.AdminTLSKey = f.adminTLSCert, f.adminTLSKey
 	cfg.ChangeLogKeep = f.mem.pruneAge
 	cfg.TimelineBytes = f.mem.timeline
 	cfg.CustomFileBytes = f.mem.custom

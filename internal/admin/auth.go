@@ -10,7 +10,8 @@ import (
 // no token is set, or it asks for /healthz or /readyz).
 func (s *Server) auth(next http.Handler) http.Handler {
 	return s.handle(func(w http.ResponseWriter, r *http.Request) error {
-		if s.Token != "" && r.URL.Path != "/healthz" && r.URL.Path != "/readyz" && !s.authorized(r) {
+		token := s.token()
+		if token != "" && r.URL.Path != "/healthz" && r.URL.Path != "/readyz" && !authorized(r, token) {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="cmtftp"`)
 			return &Error{Code: CodeUnauthorized, Message: "a valid bearer token is required (CMTFTP_ADMIN_TOKEN)", Status: http.StatusUnauthorized}
 		}
@@ -19,8 +20,16 @@ func (s *Server) auth(next http.Handler) http.Handler {
 	})
 }
 
-// authorized reports whether r carries "Authorization: Bearer <Token>".
-func (s *Server) authorized(r *http.Request) bool {
+// token is the token of the moment: TokenFunc's when set, else Token.
+func (s *Server) token() string {
+	if s.TokenFunc != nil {
+		return s.TokenFunc()
+	}
+	return s.Token
+}
+
+// authorized reports whether r carries "Authorization: Bearer <token>".
+func authorized(r *http.Request, token string) bool {
 	got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	return ok && subtle.ConstantTimeCompare([]byte(got), []byte(s.Token)) == 1
+	return ok && subtle.ConstantTimeCompare([]byte(got), []byte(token)) == 1
 }

@@ -22,6 +22,10 @@ type Server struct {
 	// Token, when set, must come with every request but /healthz and
 	// /readyz as "Authorization: Bearer <token>".
 	Token string
+	// TokenFunc, when set, is asked for the token on every request
+	// instead of Token, so the token can change while the server runs (a
+	// reload); "" from it means none.
+	TokenFunc func() string
 	// Logger receives one line per request that fails on the server's side
 	// (status 500 or more); nil discards.
 	Logger *slog.Logger

@@ -41,8 +41,20 @@ type Config struct {
 	HTTPWriteTimeout time.Duration
 	// AdminAddr serves the admin API and /metrics; "" turns it off.
 	AdminAddr string
-	// AdminToken is the bearer token of the admin API; "" for none.
+	// AdminToken is the bearer token of the admin API; "" for none. A
+	// Reload may replace it (Update.AdminTokenFile).
 	AdminToken string
+	// AdminTLSCert and AdminTLSKey are the PEM files of the admin API's
+	// certificate and key: when both are set it is served over HTTPS, and
+	// a Reload reads them again; both "" is plain HTTP.
+	AdminTLSCert, AdminTLSKey string
+	// LogLevel is the level of Logger's handler, which a Reload sets
+	// (Update.LogLevel); nil: the level is not reloadable.
+	LogLevel *slog.LevelVar
+	// Notify makes Supervise tell the service manager (systemd's
+	// sd_notify, when NOTIFY_SOCKET is set) of readiness, reloads and the
+	// stop, and keep its watchdog fed.
+	Notify bool
 	// MaxServingCount fixes the Maximum Serving Count shared by TFTP and
 	// HTTP; 0 follows the service parameter.
 	MaxServingCount int

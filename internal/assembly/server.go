@@ -42,6 +42,7 @@ type Server struct {
 	customs  *custom.Source // the custom files kept (their bytes count in MemoryLimit)
 	member   *member        // this server in the cluster's registry (heartbeat.go)
 	security *security      // the mode and the signing keys (security.go)
+	live     live           // what a reload changes: the admin token and certificate (reload.go)
 	// remoteStatus and cacheStatus serve GET /api/v1/remotes/status and
 	// GET /api/v1/cache/status.
 	remoteStatus, cacheStatus http.HandlerFunc
