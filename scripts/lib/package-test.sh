@@ -3,8 +3,9 @@
 # builds it; dpkg-deb reads it back; dpkg -i installs it; systemd-analyze
 # verifies the installed unit and scores its sandbox; the installed binary
 # runs exactly as the unit runs it (user cmtftp, CAP_NET_BIND_SERVICE alone,
-# no new privileges, the packaged config file) and serves a file of
-# /srv/tftp over TFTP port 69 and HTTP 6970; then dpkg -r and dpkg -P leave
+# no new privileges, the packaged config file, a notify socket) and serves a
+# file of /srv/tftp over TFTP port 69 and HTTP 6970, tells READY=1,
+# WATCHDOG=1, RELOADING=1 on SIGHUP and STOPPING=1; dpkg -r and dpkg -P leave
 # nothing behind. CI has no running systemd, so the unit's own sandbox is
 # checked by systemd-analyze, not entered.
 #
@@ -35,11 +36,15 @@ if ss -Hlun 'sport = :69' | grep -q . || ss -Hltn '( sport = :6970 or sport = :6
 fi
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/cmtftp-package-test.XXXXXX")
-pid=
+pid= notify_pid=
 cleanup() {
   local rc=$?
   if [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null; then
     kill -KILL "$pid" 2>/dev/null || true
+  fi
+  if [[ -n $notify_pid ]]; then
+    kill "$notify_pid" 2>/dev/null || true
+    wait "$notify_pid" 2>/dev/null || true
   fi
   rm -f "/srv/tftp/$name"
   if dpkg-query -W -f='${db:Status-Status}' cmtftp 2>/dev/null | grep -qv '^not-installed$'; then
@@ -100,9 +105,23 @@ check_installed() {
   [[ $(stat -c '%U:%G %a' /srv/tftp) == "root:root 755" ]] || fail "/srv/tftp: $(stat -c '%U:%G %a' /srv/tftp)"
   [[ $(stat -c '%U:%G %a' /etc/cmtftp/cmtftp.yaml) == "root:root 644" ]] || fail "cmtftp.yaml mode"
   [[ -L /etc/systemd/system/multi-user.target.wants/cmtftp.service ]] || fail "the unit is not enabled"
+  check_conffile
   MANWIDTH=80 man -l /usr/share/man/man1/cmtftp-serve.1.gz 2>/dev/null >"$work/man.txt"
   grep -q -- '--tftp-addr' "$work/man.txt" && grep -q 'cmtftp serve' "$work/man.txt" || fail "man cmtftp-serve does not render"
   bash -c '. /usr/share/bash-completion/completions/cmtftp && complete -p cmtftp' >/dev/null || fail "bash completion does not load"
+}
+
+# check_conffile: serve reads the packaged file as it is, and with every
+# commented key uncommented.
+check_conffile() {
+  local conf=/etc/cmtftp/cmtftp.yaml k
+  /usr/bin/cmtftp config show --config "$conf" >"$work/config.txt" 2>&1 || { cat "$work/config.txt" >&2; fail "config show: $conf"; }
+  for k in db root tftp-addr http-addr admin-addr admin-token-file log-level; do
+    grep -Eq "^$k +.* file $conf:[0-9]+\$" "$work/config.txt" || fail "$k does not come from $conf: $(grep "^$k " "$work/config.txt")"
+  done
+  sed -E 's/^# ([a-z][a-z-]*: )/\1/' "$conf" >"$work/all.yaml"
+  (($(grep -cE '^[a-z]' "$work/all.yaml") > 20)) || fail "fewer than 20 keys in $conf"
+  /usr/bin/cmtftp config show --config "$work/all.yaml" >"$work/config.txt" 2>&1 || { cat "$work/config.txt" >&2; fail "a commented key of $conf is refused"; }
 }
 
 # check_unit UNIT MAX: systemd-analyze verify, and the exposure score.
@@ -119,32 +138,75 @@ check_unit() {
   grep -q '^AmbientCapabilities=CAP_NET_BIND_SERVICE$' "$1" && grep -q '^Type=notify$' "$1" || fail "the unit lost Type=notify or its capability"
 }
 
+# start_notify_socket: a datagram socket standing in for systemd's
+# NOTIFY_SOCKET; what the server sends is appended to $work/notify.log.
+start_notify_socket() {
+  local i
+  chmod 0711 "$work"
+  install -d -m 0711 "$work/notify"
+  socat -u "UNIX-RECV:$work/notify/sock,perm=0666" "CREATE:$work/notify.log" &
+  notify_pid=$!
+  for ((i = 0; i < 50; i++)); do
+    [[ -S $work/notify/sock ]] && return 0
+    sleep 0.1
+  done
+  fail "socat made no notify socket"
+}
+
+# notified MSG: how many times the server sent MSG (READY=1, …) so far.
+notified() { grep -o "$1" "$work/notify.log" 2>/dev/null | wc -l; }
+
+# wait_notified MSG N: waits, at most 30 s, until the server sent MSG N times.
+wait_notified() {
+  local i
+  for ((i = 0; i < 150; i++)); do
+    (($(notified "$1") >= $2)) && return 0
+    [[ ${3:-} == dead-ok ]] || kill -0 "$pid" 2>/dev/null || fail "the server exited: $(tail -n 5 "$work/serve.log")"
+    sleep 0.2
+  done
+  fail "the server did not send $1 ($2 times) within 30 s; it sent: $(tr '\n' ' ' <"$work/notify.log")"
+}
+
 # start_as_unit UNIT LOG: runs ExecStart as systemd would, without systemd:
-# a clean environment, user cmtftp, only CAP_NET_BIND_SERVICE, no new privileges.
+# a clean environment, user cmtftp, only CAP_NET_BIND_SERVICE, no new
+# privileges, NOTIFY_SOCKET and WATCHDOG_USEC set (2 s rather than the
+# unit's 30 s, so that a watchdog ping comes soon); ready once it sends
+# READY=1, as Type=notify waits for.
 start_as_unit() {
-  local exec_start i
+  local exec_start
   exec_start=$(sed -n 's/^ExecStart=//p' "$1")
   [[ $exec_start == "/usr/bin/cmtftp serve --config /etc/cmtftp/cmtftp.yaml" ]] || fail "ExecStart=$exec_start"
-  # TEMPORARY until serve --config is merged (branch serveconf): the
-  # packaged file's values, as flags.
-  if ! /usr/bin/cmtftp serve --help 2>&1 | grep -Eq -- '(^|[[:space:]])--config[[:space:]]'; then
-    echo "   PENDING: this cmtftp has no serve --config; passing the packaged file's values as flags" >&2
-    exec_start="/usr/bin/cmtftp serve --db sqlite:/var/lib/cmtftp/cmtftp.db --root /srv/tftp --tftp-addr :69
-      --http-addr :6970 --admin-addr 127.0.0.1:6980 --admin-token-file /etc/cmtftp/admin-token --log-level info"
-  fi
+  grep -qx 'WatchdogSec=30s' "$1" && grep -qx 'NotifyAccess=main' "$1" || fail "the unit lost its watchdog or NotifyAccess"
+  start_notify_socket
   # shellcheck disable=SC2086 # ExecStart is split into words as systemd does here
-  (cd / && exec env -i PATH=/usr/bin:/bin setpriv --reuid=cmtftp --regid=cmtftp --init-groups \
+  (cd / && exec env -i PATH=/usr/bin:/bin NOTIFY_SOCKET="$work/notify/sock" WATCHDOG_USEC=2000000 \
+    setpriv --reuid=cmtftp --regid=cmtftp --init-groups \
     --inh-caps=-all,+net_bind_service --ambient-caps=-all,+net_bind_service \
     --bounding-set=-all,+net_bind_service --no-new-privs $exec_start) >"$2" 2>&1 &
   pid=$!
-  for ((i = 0; i < 150; i++)); do
-    kill -0 "$pid" 2>/dev/null || fail "the server exited: $(tail -n 5 "$2")"
-    curl -sf -o /dev/null http://127.0.0.1:6980/readyz && return 0
-    sleep 0.2
-  done
-  fail "the server was not ready within 30 s"
+  wait_notified READY=1 1
+  curl -sf -o /dev/null http://127.0.0.1:6980/readyz || fail "READY=1 sent but /readyz fails"
+  wait_notified WATCHDOG=1 1
 }
 
+# check_reload: systemctl reload's SIGHUP (ExecReload) after an admin edits
+# the config file and rotates the token: RELOADING=1, READY=1 again, the
+# new log level and token in use, the old token refused.
+check_reload() {
+  local old new
+  grep -qx 'ExecReload=/bin/kill -HUP $MAINPID' "$unit" || fail "ExecReload"
+  old=$(cat /etc/cmtftp/admin-token)
+  new=$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n')
+  echo "$new" >/etc/cmtftp/admin-token
+  sed -i 's/^log-level: info$/log-level: debug/' /etc/cmtftp/cmtftp.yaml
+  kill -HUP "$pid"
+  wait_notified RELOADING=1 1
+  wait_notified READY=1 2
+  grep -q 'reloaded log level debug, admin token' "$work/serve.log" || fail "the reload did not say so: $(tail -n 3 "$work/serve.log")"
+  curl -sf -o /dev/null -H "Authorization: Bearer $new" http://127.0.0.1:6980/api/v1/params || fail "the new token is refused"
+  [[ $(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $old" http://127.0.0.1:6980/api/v1/params) == 401 ]] ||
+    fail "the old token still works after the reload"
+}
 
 # check_serving NAME WORK: a file put in /srv/tftp comes back over TFTP 69
 # (IPv4 and IPv6) and HTTP 6970, from a process of user cmtftp holding only
@@ -183,6 +245,8 @@ stop_server() {
   wait "$pid" || rc=$?
   pid=
   ((rc == 0)) || fail "the server exited $rc on SIGTERM"
+  wait_notified STOPPING=1 1 dead-ok
+  echo "   sd_notify: READY=1 x$(notified READY=1), WATCHDOG=1 x$(notified WATCHDOG=1), RELOADING=1 x$(notified RELOADING=1), STOPPING=1 x$(notified STOPPING=1)"
 }
 
 # check_removed: dpkg -r took the files but left the conffile and the user.
@@ -224,6 +288,7 @@ check_unit "$unit" "$max_exposure"
 step "serve as the unit would"
 start_as_unit "$unit" "$work/serve.log"
 check_serving "$name" "$work"
+check_reload
 stop_server
 
 step "remove (dpkg -r), then purge (dpkg -P)"
