@@ -5,7 +5,8 @@
 # runs exactly as the unit runs it (user cmtftp, CAP_NET_BIND_SERVICE alone,
 # no new privileges, the packaged config file, a notify socket) and serves a
 # file of /srv/tftp over TFTP port 69 and HTTP 6970, tells READY=1,
-# WATCHDOG=1, RELOADING=1 on SIGHUP and STOPPING=1; dpkg -r and dpkg -P leave
+# WATCHDOG=1, RELOADING=1 on SIGHUP and STOPPING=1; an upgrade keeps the
+# admin's edits; dpkg -r and dpkg -P leave
 # nothing behind. CI has no running systemd, so the unit's own sandbox is
 # checked by systemd-analyze, not entered.
 #
@@ -36,7 +37,7 @@ if ss -Hlun 'sport = :69' | grep -q . || ss -Hltn '( sport = :6970 or sport = :6
 fi
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/cmtftp-package-test.XXXXXX")
-pid= notify_pid=
+pid= notify_pid= rotated_token= cmtftp_uid= deb2=
 cleanup() {
   local rc=$?
   if [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null; then
@@ -47,6 +48,7 @@ cleanup() {
     wait "$notify_pid" 2>/dev/null || true
   fi
   rm -f "/srv/tftp/$name"
+  [[ -z $deb2 ]] || rm -f "$deb2" # the upgrade's package is this test's own
   if dpkg-query -W -f='${db:Status-Status}' cmtftp 2>/dev/null | grep -qv '^not-installed$'; then
     dpkg -P cmtftp >/dev/null 2>&1 || echo "package-test: cleanup: dpkg -P cmtftp failed" >&2
   fi
@@ -198,6 +200,7 @@ check_reload() {
   old=$(cat /etc/cmtftp/admin-token)
   new=$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n')
   echo "$new" >/etc/cmtftp/admin-token
+  rotated_token=$new
   sed -i 's/^log-level: info$/log-level: debug/' /etc/cmtftp/cmtftp.yaml
   kill -HUP "$pid"
   wait_notified RELOADING=1 1
@@ -231,6 +234,8 @@ check_serving() {
   curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:6980/api/v1/params | grep -qx 401 || fail "the admin API answers without the token"
   curl -sf -o /dev/null -H "Authorization: Bearer $(cat /etc/cmtftp/admin-token)" http://127.0.0.1:6980/api/v1/params ||
     fail "the admin API refuses the packaged token"
+  CMTFTP_ADMIN_TOKEN=$(cat /etc/cmtftp/admin-token) /usr/bin/cmtftp device list >"$dir/cli.txt" 2>&1 ||
+    fail "cmtftp device list against the installed server: $(cat "$dir/cli.txt")"
 }
 
 # stop_server: SIGTERM, as systemctl stop sends; the server exits 0.
@@ -247,6 +252,17 @@ stop_server() {
   ((rc == 0)) || fail "the server exited $rc on SIGTERM"
   wait_notified STOPPING=1 1 dead-ok
   echo "   sd_notify: READY=1 x$(notified READY=1), WATCHDOG=1 x$(notified WATCHDOG=1), RELOADING=1 x$(notified RELOADING=1), STOPPING=1 x$(notified STOPPING=1)"
+}
+
+# check_upgrade VERSION: an upgrade kept the admin's edits: the edited
+# conffile, the rotated token, the database, the user.
+check_upgrade() {
+  [[ $(/usr/bin/cmtftp --version) == "cmtftp version $1" ]] || fail "after the upgrade: $(/usr/bin/cmtftp --version)"
+  grep -qx 'log-level: debug' /etc/cmtftp/cmtftp.yaml || fail "the upgrade replaced the edited conffile"
+  [[ $(cat /etc/cmtftp/admin-token) == "$rotated_token" ]] || fail "the upgrade replaced the admin token"
+  [[ $(stat -c '%U:%G %a' /etc/cmtftp/admin-token) == "root:cmtftp 640" ]] || fail "admin-token after the upgrade: $(stat -c '%U:%G %a' /etc/cmtftp/admin-token)"
+  [[ $(stat -c %U /var/lib/cmtftp/cmtftp.db) == cmtftp ]] || fail "the upgrade lost the database"
+  [[ $(id -u cmtftp) == "$cmtftp_uid" ]] || fail "the upgrade made the cmtftp user again"
 }
 
 # check_removed: dpkg -r took the files but left the conffile and the user.
@@ -290,6 +306,12 @@ start_as_unit "$unit" "$work/serve.log"
 check_serving "$name" "$work"
 check_reload
 stop_server
+
+step "upgrade (dpkg -i of a later version)"
+cmtftp_uid=$(id -u cmtftp)
+deb2=$(scripts/package --version "$version+upgrade" | tail -n 1)
+run_dpkg -i "$deb2"
+check_upgrade "$version+upgrade"
 
 step "remove (dpkg -r), then purge (dpkg -P)"
 rm -f "/srv/tftp/$name"
