@@ -37,7 +37,7 @@ if ss -Hlun 'sport = :69' | grep -q . || ss -Hltn '( sport = :6970 or sport = :6
 fi
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/cmtftp-package-test.XXXXXX")
-pid= notify_pid= rotated_token= cmtftp_uid= deb2=
+pid='' notify_pid='' rotated_token='' cmtftp_uid='' deb2=''
 cleanup() {
   local rc=$?
   if [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null; then
@@ -61,12 +61,30 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# run_dpkg ARGS…: dpkg, which must succeed without a warning.
+# run_dpkg ARGS…: dpkg, which must succeed without a warning; while another
+# process holds the dpkg lock (an apt-get of this shared machine), it waits
+# for it, at most 2 minutes.
 run_dpkg() {
-  dpkg "$@" >"$work/dpkg.log" 2>&1 || { cat "$work/dpkg.log" >&2; fail "dpkg $*"; }
+  local i
+  for ((i = 0; i < 60; i++)); do
+    dpkg "$@" >"$work/dpkg.log" 2>&1 && break
+    grep -q 'lock' "$work/dpkg.log" || { cat "$work/dpkg.log" >&2; fail "dpkg $*"; }
+    sleep 2
+  done
+  ((i < 60)) || fail "dpkg $*: the dpkg lock stayed held for 2 minutes"
   if grep -qi 'warning' "$work/dpkg.log"; then
     cat "$work/dpkg.log" >&2
     fail "dpkg $* warned"
+  fi
+}
+
+# run_apt_install DEB: the README's "apt install ./cmtftp_….deb".
+run_apt_install() {
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q -o DPkg::Lock::Timeout=120 "./$1" >"$work/apt.log" 2>&1 ||
+    { cat "$work/apt.log" >&2; fail "apt-get install ./$1"; }
+  if grep -Eq '^(W|E):|warning' "$work/apt.log"; then
+    cat "$work/apt.log" >&2
+    fail "apt-get install ./$1 warned"
   fi
 }
 
@@ -109,7 +127,8 @@ check_installed() {
   [[ -L /etc/systemd/system/multi-user.target.wants/cmtftp.service ]] || fail "the unit is not enabled"
   check_conffile
   MANWIDTH=80 man -l /usr/share/man/man1/cmtftp-serve.1.gz 2>/dev/null >"$work/man.txt"
-  grep -q -- '--tftp-addr' "$work/man.txt" && grep -q 'cmtftp serve' "$work/man.txt" || fail "man cmtftp-serve does not render"
+  grep -q -- '--tftp-addr' "$work/man.txt" || fail "man cmtftp-serve does not render"
+  grep -q 'cmtftp serve' "$work/man.txt" || fail "man cmtftp-serve does not render"
   bash -c '. /usr/share/bash-completion/completions/cmtftp && complete -p cmtftp' >/dev/null || fail "bash completion does not load"
 }
 
@@ -137,7 +156,8 @@ check_unit() {
   echo "   not hardened (systemd-analyze security): $(grep '✗' "$work/security.log" | awk '{print $2}' | tr '\n' ' ')"
   echo "   exposure $exposure (at most $2)"
   awk -v e="$exposure" -v m="$2" 'BEGIN { exit !(e <= m) }' || fail "exposure $exposure is worse than $2"
-  grep -q '^AmbientCapabilities=CAP_NET_BIND_SERVICE$' "$1" && grep -q '^Type=notify$' "$1" || fail "the unit lost Type=notify or its capability"
+  grep -qx 'AmbientCapabilities=CAP_NET_BIND_SERVICE' "$1" || fail "the unit lost its capability"
+  grep -qx 'Type=notify' "$1" || fail "the unit lost Type=notify"
 }
 
 # start_notify_socket: a datagram socket standing in for systemd's
@@ -178,7 +198,8 @@ start_as_unit() {
   local exec_start
   exec_start=$(sed -n 's/^ExecStart=//p' "$1")
   [[ $exec_start == "/usr/bin/cmtftp serve --config /etc/cmtftp/cmtftp.yaml" ]] || fail "ExecStart=$exec_start"
-  grep -qx 'WatchdogSec=30s' "$1" && grep -qx 'NotifyAccess=main' "$1" || fail "the unit lost its watchdog or NotifyAccess"
+  grep -qx 'WatchdogSec=30s' "$1" || fail "the unit lost its watchdog"
+  grep -qx 'NotifyAccess=main' "$1" || fail "the unit lost NotifyAccess=main"
   start_notify_socket
   # shellcheck disable=SC2086 # ExecStart is split into words as systemd does here
   (cd / && exec env -i PATH=/usr/bin:/bin NOTIFY_SOCKET="$work/notify/sock" WATCHDOG_USEC=2000000 \
@@ -196,6 +217,7 @@ start_as_unit() {
 # new log level and token in use, the old token refused.
 check_reload() {
   local old new
+  # shellcheck disable=SC2016 # $MAINPID is systemd's, literally
   grep -qx 'ExecReload=/bin/kill -HUP $MAINPID' "$unit" || fail "ExecReload"
   old=$(cat /etc/cmtftp/admin-token)
   new=$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n')
@@ -225,7 +247,8 @@ check_serving() {
   curl -sf -o "$dir/got-http" "http://127.0.0.1:6970/$name" || fail "HTTP GET 127.0.0.1:6970/$name"
   cmp "/srv/tftp/$name" "$dir/got-http" || fail "HTTP 6970 served other bytes"
   uid=$(id -u cmtftp)
-  grep -Eq "^Uid:[[:space:]]+$uid[[:space:]]+$uid[[:space:]]+$uid[[:space:]]+$uid\$" "/proc/$pid/status" || fail "the server does not run as cmtftp: $(grep Uid "/proc/$pid/status")"
+  [[ $(awk '/^Uid:/ {print $2, $3, $4, $5}' "/proc/$pid/status") == "$uid $uid $uid $uid" ]] ||
+    fail "the server does not run as cmtftp: $(grep Uid "/proc/$pid/status")"
   [[ $(ps -o user= -p "$pid") == cmtftp ]] || fail "ps: the server's user is $(ps -o user= -p "$pid")"
   grep -q '^CapEff:[[:space:]]*0000000000000400$' "/proc/$pid/status" || fail "capabilities: $(grep Cap "/proc/$pid/status")"
   grep -q '^CapBnd:[[:space:]]*0000000000000400$' "/proc/$pid/status" || fail "bounding set: $(grep CapBnd "/proc/$pid/status")"
@@ -307,10 +330,10 @@ check_serving "$name" "$work"
 check_reload
 stop_server
 
-step "upgrade (dpkg -i of a later version)"
+step "upgrade (apt-get install ./ of a later version)"
 cmtftp_uid=$(id -u cmtftp)
 deb2=$(scripts/package --version "$version+upgrade" | tail -n 1)
-run_dpkg -i "$deb2"
+run_apt_install "$deb2"
 check_upgrade "$version+upgrade"
 
 step "remove (dpkg -r), then purge (dpkg -P)"
