@@ -7,8 +7,9 @@
 # file of /srv/tftp over TFTP port 69 and HTTP 6970, tells READY=1,
 # WATCHDOG=1, RELOADING=1 on SIGHUP and STOPPING=1; an upgrade keeps the
 # admin's edits; dpkg -r and dpkg -P leave
-# nothing behind. CI has no running systemd, so the unit's own sandbox is
-# checked by systemd-analyze, not entered.
+# nothing behind. CI has no running systemd: the unit's file-system sandbox
+# is rebuilt with unshare and mounts; the rest of it (seccomp, namespaces,
+# kernel protections) is checked by systemd-analyze, not entered.
 #
 # It owns ports 69/udp, 6970/tcp and 6980/tcp while it runs: scripts/test
 # runs it alone, after go test. It refuses to run over an installed cmtftp
@@ -37,7 +38,7 @@ if ss -Hlun 'sport = :69' | grep -q . || ss -Hltn '( sport = :6970 or sport = :6
 fi
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/cmtftp-package-test.XXXXXX")
-pid='' notify_pid='' rotated_token='' cmtftp_uid='' deb2=''
+pid='' notify_dir='' notify_pid='' rotated_token='' cmtftp_uid='' deb2=''
 cleanup() {
   local rc=$?
   if [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null; then
@@ -47,6 +48,7 @@ cleanup() {
     kill "$notify_pid" 2>/dev/null || true
     wait "$notify_pid" 2>/dev/null || true
   fi
+  [[ -z $notify_dir ]] || rm -rf "$notify_dir"
   rm -f "/srv/tftp/$name"
   [[ -z $deb2 ]] || rm -f "$deb2" # the upgrade's package is this test's own
   if dpkg-query -W -f='${db:Status-Status}' cmtftp 2>/dev/null | grep -qv '^not-installed$'; then
@@ -161,15 +163,16 @@ check_unit() {
 }
 
 # start_notify_socket: a datagram socket standing in for systemd's
-# NOTIFY_SOCKET; what the server sends is appended to $work/notify.log.
+# NOTIFY_SOCKET (in /run, as systemd's is: the sandbox hides /tmp); what the
+# server sends is appended to $work/notify.log.
 start_notify_socket() {
   local i
-  chmod 0711 "$work"
-  install -d -m 0711 "$work/notify"
-  socat -u "UNIX-RECV:$work/notify/sock,perm=0666" "CREATE:$work/notify.log" &
+  notify_dir=$(mktemp -d /run/cmtftp-package-test.XXXXXX)
+  chmod 0711 "$notify_dir"
+  socat -u "UNIX-RECV:$notify_dir/notify,perm=0666" "CREATE:$work/notify.log" &
   notify_pid=$!
   for ((i = 0; i < 50; i++)); do
-    [[ -S $work/notify/sock ]] && return 0
+    [[ -S $notify_dir/notify ]] && return 0
     sleep 0.1
   done
   fail "socat made no notify socket"
@@ -189,20 +192,36 @@ wait_notified() {
   fail "the server did not send $1 ($2 times) within 30 s; it sent: $(tr '\n' ' ' <"$work/notify.log")"
 }
 
+# The file system as the unit's ProtectSystem=strict, ReadWritePaths=,
+# PrivateTmp=, ProtectHome= and ProtectKernelTunables= leave it, in a mount
+# namespace of the server's own (unshare; then setpriv and ExecStart run in
+# it), with the unit's UMask=0077: all read-only but /var/lib/cmtftp, an empty /tmp and /var/tmp,
+# /home and /root inaccessible, /proc/sys read-only.
+# shellcheck disable=SC2016 # expanded by the sandbox's sh
+sandbox='mount --rbind / / && mount -o remount,bind,ro / &&
+  mount --bind /var/lib/cmtftp /var/lib/cmtftp && mount -o remount,bind,rw /var/lib/cmtftp &&
+  mount -t tmpfs -o mode=1777 tmpfs /tmp && mount -t tmpfs -o mode=1777 tmpfs /var/tmp &&
+  for d in /home /root; do [ ! -d $d ] || mount -t tmpfs -o mode=000 tmpfs $d; done &&
+  mount --bind /proc/sys /proc/sys && mount -o remount,bind,ro /proc/sys && umask 0077 && exec "$@"'
+
 # start_as_unit UNIT LOG: runs ExecStart as systemd would, without systemd:
-# a clean environment, user cmtftp, only CAP_NET_BIND_SERVICE, no new
-# privileges, NOTIFY_SOCKET and WATCHDOG_USEC set (2 s rather than the
-# unit's 30 s, so that a watchdog ping comes soon); ready once it sends
-# READY=1, as Type=notify waits for.
+# a clean environment, the sandbox's file system, user cmtftp, only
+# CAP_NET_BIND_SERVICE, no new privileges, NOTIFY_SOCKET and WATCHDOG_USEC
+# set (2 s rather than the unit's 30 s, so that a watchdog ping comes
+# soon); ready once it sends READY=1, as Type=notify waits for.
 start_as_unit() {
   local exec_start
   exec_start=$(sed -n 's/^ExecStart=//p' "$1")
   [[ $exec_start == "/usr/bin/cmtftp serve --config /etc/cmtftp/cmtftp.yaml" ]] || fail "ExecStart=$exec_start"
   grep -qx 'WatchdogSec=30s' "$1" || fail "the unit lost its watchdog"
   grep -qx 'NotifyAccess=main' "$1" || fail "the unit lost NotifyAccess=main"
+  grep -qx 'ProtectSystem=strict' "$1" || fail "the unit lost ProtectSystem=strict"
+  grep -qx 'ReadWritePaths=/var/lib/cmtftp' "$1" || fail "the unit's ReadWritePaths= is not the sandbox's"
+  grep -qx 'UMask=0077' "$1" || fail "the unit's UMask= is not the sandbox's"
   start_notify_socket
   # shellcheck disable=SC2086 # ExecStart is split into words as systemd does here
-  (cd / && exec env -i PATH=/usr/bin:/bin NOTIFY_SOCKET="$work/notify/sock" WATCHDOG_USEC=2000000 \
+  (cd / && exec env -i PATH=/usr/bin:/bin NOTIFY_SOCKET="$notify_dir/notify" WATCHDOG_USEC=2000000 \
+    unshare --mount --propagation private sh -c "$sandbox" sandbox \
     setpriv --reuid=cmtftp --regid=cmtftp --init-groups \
     --inh-caps=-all,+net_bind_service --ambient-caps=-all,+net_bind_service \
     --bounding-set=-all,+net_bind_service --no-new-privs $exec_start) >"$2" 2>&1 &
@@ -210,6 +229,8 @@ start_as_unit() {
   wait_notified READY=1 1
   curl -sf -o /dev/null http://127.0.0.1:6980/readyz || fail "READY=1 sent but /readyz fails"
   wait_notified WATCHDOG=1 1
+  [[ $(readlink "/proc/$pid/ns/mnt") != $(readlink /proc/self/ns/mnt) ]] || fail "the server is not in its sandbox's mount namespace"
+  [[ $(readlink "/proc/$pid/exe") == /usr/bin/cmtftp ]] || fail "the server's process is $(readlink "/proc/$pid/exe")"
 }
 
 # check_reload: systemctl reload's SIGHUP (ExecReload) after an admin edits
@@ -253,7 +274,8 @@ check_serving() {
   grep -q '^CapEff:[[:space:]]*0000000000000400$' "/proc/$pid/status" || fail "capabilities: $(grep Cap "/proc/$pid/status")"
   grep -q '^CapBnd:[[:space:]]*0000000000000400$' "/proc/$pid/status" || fail "bounding set: $(grep CapBnd "/proc/$pid/status")"
   grep -q '^NoNewPrivs:[[:space:]]*1$' "/proc/$pid/status" || fail "NoNewPrivs is not set"
-  [[ $(stat -c %U /var/lib/cmtftp/cmtftp.db) == cmtftp ]] || fail "no database in /var/lib/cmtftp, owned by cmtftp"
+  [[ $(stat -c '%U %a' /var/lib/cmtftp/cmtftp.db) == "cmtftp 600" ]] ||
+    fail "no database in /var/lib/cmtftp, cmtftp's alone: $(stat -c '%U %a' /var/lib/cmtftp/cmtftp.db)"
   curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:6980/api/v1/params | grep -qx 401 || fail "the admin API answers without the token"
   curl -sf -o /dev/null -H "Authorization: Bearer $(cat /etc/cmtftp/admin-token)" http://127.0.0.1:6980/api/v1/params ||
     fail "the admin API refuses the packaged token"
