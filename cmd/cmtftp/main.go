@@ -23,10 +23,12 @@ func newRoot() *cobra.Command {
 		Short:         "Provisioning server for IP phones and gateways (TFTP and HTTP)",
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		Version:       versionString(),
 	}
 	root.AddCommand(newServeCmd(), newGetCmd(), newBenchCmd())
 	root.AddCommand(newRecordCmds()...)
 	root.AddCommand(newKeysCmd(), newEMCmd(), newParamCmd(), newFileCmd(), newApplyCmd(), newExportCmd(), newImportCmd(), newBuildCmd(), newShowCmd(), newCountersCmd(), newCacheCmd(), newClusterCmd(), newDHCPCmd(), newSimulateCmd(), newDoctorCmd())
 	root.AddCommand(newConfigCmd())
+	root.AddCommand(newGenDocsCmd())
 	return root
 }
