@@ -59,7 +59,7 @@ func (c *Console) apiRequest(ctx context.Context, method, path string, body io.R
 	return req, nil
 }
 
-// callRaw makes one API call and returns the response; an answer of 400
+// callRaw makes one API call and returns the response; an answer of 300
 // or more is an *APIError.
 func (c *Console) callRaw(ctx context.Context, method, path string, body io.Reader, contentType string) (*recorder, error) {
 	req, err := c.apiRequest(ctx, method, path, body, contentType)
@@ -71,7 +71,7 @@ func (c *Console) callRaw(ctx context.Context, method, path string, body io.Read
 	if rec.status == 0 {
 		rec.status = http.StatusOK
 	}
-	if rec.status >= 400 {
+	if rec.status >= 300 { // a redirect too: the console names routes exactly
 		e := &APIError{Status: rec.status}
 		var wrap struct {
 			Error *APIError `json:"error"`

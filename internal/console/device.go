@@ -91,7 +91,11 @@ type deviceFileData struct {
 // bytes of a file the device gets, as the server builds them now.
 func (c *Console) deviceFile(w http.ResponseWriter, r *http.Request, ses session) error {
 	file := r.PathValue("file")
-	rec, err := c.callRaw(r.Context(), http.MethodGet, "/api/v1/build/"+escapePath(file), nil, "")
+	path, err := nameInPath("/api/v1/build/", file)
+	if err != nil {
+		return err
+	}
+	rec, err := c.callRaw(r.Context(), http.MethodGet, path, nil, "")
 	if err != nil {
 		return err
 	}

@@ -81,8 +81,8 @@ func streamErr(ctx context.Context, err error) error {
 	return err
 }
 
-// overviewEvents serves GET /ui/events/overview: the charts, drawn again
-// at every sample, as "charts" events of HTML.
+// overviewEvents serves GET /ui/events/overview: the charts as "charts"
+// events of HTML, at once and again at every sample.
 func (c *Console) overviewEvents(w http.ResponseWriter, r *http.Request, _ session) error {
 	s, release, err := c.openStream(w)
 	if err != nil {
@@ -92,8 +92,20 @@ func (c *Console) overviewEvents(w http.ResponseWriter, r *http.Request, _ sessi
 	ctx := r.Context()
 	ping := time.NewTicker(keepAlive)
 	defer ping.Stop()
+	sent := ^uint64(0)
 	for {
-		next := c.samples.next()
+		gen, next := c.samples.current()
+		if gen != sent {
+			html, err := c.fragment("charts", c.charts())
+			if err != nil {
+				return err
+			}
+			if err := s.send("charts", "", html); err != nil {
+				return streamErr(ctx, err)
+			}
+			sent = gen
+			continue
+		}
 		select {
 		case <-ctx.Done():
 			return nil
@@ -104,13 +116,6 @@ func (c *Console) overviewEvents(w http.ResponseWriter, r *http.Request, _ sessi
 				return streamErr(ctx, err)
 			}
 		case <-next:
-			html, err := c.fragment("charts", c.charts())
-			if err != nil {
-				return err
-			}
-			if err := s.send("charts", "", html); err != nil {
-				return streamErr(ctx, err)
-			}
 		}
 	}
 }

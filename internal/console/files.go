@@ -103,8 +103,11 @@ func (c *Console) streamUpload(r *http.Request) (string, error) {
 			if name == "" {
 				return "", badRequest("upload: the file needs a name")
 			}
-			_, err := c.callRaw(r.Context(), http.MethodPut, "/api/v1/files/"+escapePath(name), part, "application/octet-stream")
+			path, err := nameInPath("/api/v1/files/", name)
 			if err != nil {
+				return "", err
+			}
+			if _, err := c.callRaw(r.Context(), http.MethodPut, path, part, "application/octet-stream"); err != nil {
 				return "", fmt.Errorf("console: upload %s: %w", name, err)
 			}
 			return name, nil
@@ -119,7 +122,11 @@ func (c *Console) removeFile(w http.ResponseWriter, r *http.Request, ses session
 	if name == "" {
 		return c.filesRefused(w, r, ses, badRequest("remove: which file?"))
 	}
-	if err := c.call(r.Context(), http.MethodDelete, "/api/v1/files/"+escapePath(name), nil, nil); err != nil {
+	path, err := nameInPath("/api/v1/files/", name)
+	if err == nil {
+		err = c.call(r.Context(), http.MethodDelete, path, nil, nil)
+	}
+	if err != nil {
 		return c.filesRefused(w, r, ses, err)
 	}
 	http.Redirect(w, r, "/ui/files?done="+escapePath(name), http.StatusSeeOther)

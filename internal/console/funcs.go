@@ -46,6 +46,18 @@ func millis(d time.Duration) string {
 	return fmt.Sprintf("%.1f ms", float64(d)/float64(time.Millisecond))
 }
 
+// nameInPath returns prefix followed by name escaped segment by segment;
+// a name with an empty, "." or ".." segment is refused, so that it
+// cannot name another route of the API.
+func nameInPath(prefix, name string) (string, error) {
+	for seg := range strings.SplitSeq(name, "/") {
+		if seg == "" || seg == "." || seg == ".." {
+			return "", badRequest(fmt.Sprintf("%q is not a file name", name))
+		}
+	}
+	return prefix + escapePath(name), nil
+}
+
 // escapePath escapes each segment of a slash-separated name.
 func escapePath(name string) string {
 	parts := strings.Split(name, "/")

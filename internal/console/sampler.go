@@ -54,11 +54,12 @@ type sampler struct {
 
 func newSampler(g prometheus.Gatherer) *sampler { return &sampler{g: g, fresh: make(chan struct{})} }
 
-// next returns a channel closed at the next sample.
-func (s *sampler) next() <-chan struct{} {
+// current returns the samples taken so far and a channel closed at the
+// next sample.
+func (s *sampler) current() (uint64, <-chan struct{}) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.fresh
+	return s.gen, s.fresh
 }
 
 // sample takes one sample of every series at now.
