@@ -1,0 +1,93 @@
+package assembly
+
+import (
+	"bufio"
+	"context"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"cmtftp/internal/domain"
+	"cmtftp/internal/store/sqlite"
+	"cmtftp/internal/tftpclient"
+)
+
+// TestConsoleWired assembles a server with an admin token and checks the
+// console on the admin listener: /ui/ asks for a login while the API keeps
+// its bearer token, a device's page shows the request just made over TFTP
+// (the real timeline), and an open event stream ends when the server
+// shuts down.
+func TestConsoleWired(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	dir := t.TempDir()
+	root := filepath.Join(dir, "tftp")
+	os.Mkdir(root, 0o755)
+	st, err := sqlite.Open(ctx, filepath.Join(dir, "c.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if _, err := st.Apply(ctx, domain.DemoSite()); err != nil {
+		t.Fatal(err)
+	}
+	srv, err := New(Config{Root: root, TFTPAddrs: []string{"127.0.0.1:0"}, HTTPAddr: "", AdminAddr: "127.0.0.1:0",
+		AdminToken: "tok", ShutdownGrace: time.Second}, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	runCtx, stop := context.WithCancel(ctx)
+	ran := make(chan error, 1)
+	go func() { ran <- srv.Run(runCtx) }()
+	var c tftpclient.Client
+	if _, err := c.Get(ctx, srv.TFTPAddrs()[0].String(), "SEP0000DE000001.cnf.xml", io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	base := "http://" + srv.AdminAddr().String()
+	jar, _ := cookiejar.New(nil)
+	browser := &http.Client{Jar: jar}
+	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	if resp, err := noFollow.Get(base + "/ui/devices"); err != nil || resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("console without a session: %v %v", resp, err)
+	}
+	if resp, err := http.Get(base + "/api/v1/lines"); err != nil || resp.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("API without its token: %v %v", resp, err)
+	}
+	resp, err := browser.PostForm(base+"/ui/login", url.Values{"token": {"tok"}, "next": {"/ui/devices/SEP0000DE000001"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(page), `<main id="page-device">`) || !strings.Contains(string(page), "<td>SEP0000DE000001.cnf.xml</td><td>completed</td>") {
+		t.Fatalf("device page after login (%d) lacks the TFTP request:\n%s", resp.StatusCode, page)
+	}
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, base+"/ui/events/overview", nil)
+	stream, err := browser.Do(req)
+	if err != nil || stream.StatusCode != 200 {
+		t.Fatalf("event stream: %v %v", stream, err)
+	}
+	defer stream.Body.Close()
+	br := bufio.NewReader(stream.Body)
+	if line, err := br.ReadString('\n'); err != nil || line != "event: charts\n" {
+		t.Fatalf("first line of the stream: %q %v", line, err)
+	}
+	stop()
+	if err := <-ran; err != nil {
+		t.Fatal(err)
+	}
+	for range 100000 { // the rest of the first event, then the end
+		if _, err := br.ReadString('\n'); err != nil {
+			break
+		}
+	}
+	if ctx.Err() != nil {
+		t.Errorf("the event stream outlived the server")
+	}
+}
