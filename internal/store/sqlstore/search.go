@@ -82,8 +82,7 @@ func searchSQL(t *table, q store.DeviceQuery, limit int) (string, []any) {
 	filter := " AND (lower(" + t.cols[0] + ")" + like +
 		" OR lower(description)" + like +
 		" OR mac" + like +
-		" OR EXISTS (SELECT 1 FROM " + c.name + " WHERE " + c.name + "." + c.parent + " = " + t.name + "." + t.cols[0] +
-		" AND lower(" + c.name + "." + c.val + ")" + like + "))"
+		" OR " + t.cols[0] + " IN (SELECT " + c.parent + " FROM " + c.name + " WHERE lower(" + c.val + ")" + like + "))"
 	text := containsPattern(strings.ToLower(q.Text))
 	return base + filter + tail, []any{q.After, text, text, macPattern(q.Text), text, limit}
 }
