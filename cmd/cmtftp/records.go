@@ -62,7 +62,7 @@ func (rc recordCmd) command() *cobra.Command {
 	parent.AddCommand(list, show, add, set, rm)
 	switch rc.kind { // the kinds with a view of the running server
 	case domain.KindDevice:
-		parent.AddCommand(newTimelineCmd(&cf, domain.KindDevice), newDeviceCertCmd())
+		parent.AddCommand(newTimelineCmd(&cf, domain.KindDevice), newDeviceCertCmd(), newResetCmd(&cf, "reset"), newResetCmd(&cf, "restart"))
 	case domain.KindRemote:
 		parent.AddCommand(newRemoteStatusCmd(&cf))
 	case domain.KindServer:

@@ -50,6 +50,7 @@ func newSimulateCmd() *cobra.Command {
 		storm   device.StormConfig
 		df      dhcpFlags
 		sec     secureFlags
+		sf      sipFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "simulate --mac MAC --model MODEL --tftp A[,B] [flags]",
@@ -65,7 +66,7 @@ func newSimulateCmd() *cobra.Command {
 			if err := sec.apply(&c, storm.N > 0); err != nil {
 				return err
 			}
-			return simulate(cmd, c, &df, servers, storm, output{asJSON, ios}, sec.saveITL)
+			return simulate(cmd, c, &df, servers, storm, output{asJSON, ios}, sec.saveITL, &sf)
 		},
 	}
 	fl := cmd.Flags()
@@ -90,6 +91,7 @@ func newSimulateCmd() *cobra.Command {
 	fl.IntVar(&storm.Concurrency, "concurrency", device.DefaultConcurrency, "the storm's devices booting at a time")
 	fl.DurationVar(&storm.Deadline, "deadline", device.DefaultDeadline, "bound on the whole storm")
 	sec.register(cmd)
+	sf.register(cmd)
 	fl.Var(prefixFlag{&storm.SourceNet}, "source-net", "the storm's devices each send from an address of this local net, as real phones come from many hosts (e.g. 127.1.0.0/16)")
 	return cmd
 }
@@ -98,7 +100,7 @@ func newSimulateCmd() *cobra.Command {
 // a storm.
 // The lease --dhcp put on the interface is taken off however the run
 // ends: an interrupt, a TERM or a HUP ends the context, not the process.
-func simulate(cmd *cobra.Command, c device.Config, df *dhcpFlags, servers []string, storm device.StormConfig, out output, saveITL string) (err error) {
+func simulate(cmd *cobra.Command, c device.Config, df *dhcpFlags, servers []string, storm device.StormConfig, out output, saveITL string, sf *sipFlags) (err error) {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
 	defer stop()
 	if err := df.check(cmd, servers); err != nil {
@@ -112,9 +114,15 @@ func simulate(cmd *cobra.Command, c device.Config, df *dhcpFlags, servers []stri
 		return err
 	}
 	defer func() { err = errors.Join(err, release()) }()
+	if storm.N > 0 && sf.listen != "" {
+		return errors.New("--sip-listen plays one phone: not with --storm")
+	}
 	if storm.N > 0 {
 		storm.Device = c
 		return runStorm(ctx, cmd, storm, out.json)
+	}
+	if sf.listen != "" {
+		return runSIPSimulate(ctx, cmd, c, out, saveITL, sf)
 	}
 	return runSimulate(ctx, cmd, c, out, saveITL)
 }

@@ -18,6 +18,7 @@ func (s *Server) routes() []route {
 		{"PUT /api/v1/params/{name}", s.setParam},
 		{"DELETE /api/v1/params/{name}", s.resetParam},
 		{"POST /api/v1/apply", s.apply},
+		{"POST /api/v1/reset", s.reset},
 		{"GET /api/v1/export", s.export},
 		{"GET /api/v1/changes", s.changes},
 		{"GET /api/v1/cluster", s.cluster},

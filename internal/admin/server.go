@@ -8,6 +8,7 @@
 package admin
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 	"time"
@@ -33,6 +34,9 @@ type Server struct {
 	// WriteStall is how long a streamed response (the export) may make no
 	// progress before it is cut off; zero is DefaultWriteStall.
 	WriteStall time.Duration
+	// Reset sends the resets of POST /api/v1/reset (reset.go); nil
+	// answers 501.
+	Reset func(ctx context.Context, req ResetRequest) ([]ResetResult, error)
 }
 
 // DefaultWriteStall is Server.WriteStall's default.

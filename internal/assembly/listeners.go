@@ -49,7 +49,7 @@ func (s *Server) listen(chain source.Source) error {
 		return err
 	}
 	if s.adminLn != nil {
-		api := &admin.Server{Store: s.store, Token: cfg.AdminToken, Logger: s.log, Extra: func(mux *http.ServeMux) {
+		api := &admin.Server{Store: s.store, Token: cfg.AdminToken, Logger: s.log, Reset: s.resetFunc(), Extra: func(mux *http.ServeMux) {
 			mux.Handle("GET /metrics", promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{}))
 			mux.HandleFunc("GET /api/v1/devices/{name}/timeline", s.timeline.ServeHTTP)
 			mux.HandleFunc("GET /api/v1/remotes/status", s.remoteStatus)

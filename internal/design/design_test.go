@@ -18,7 +18,7 @@ const module = "cmtftp/"
 // one is placed on purpose.
 var layer = map[string]int{
 	"internal/domain": 0, "internal/tftp": 0, "internal/udpraw": 0, "internal/metrics": 0, "internal/dhcp": 0, "internal/trust": 0,
-	"internal/render": 1, "internal/build": 1, "internal/store": 1, "internal/devicecsv": 1, "internal/tftpclient": 1, "internal/dhcpclient": 1,
+	"internal/render": 1, "internal/build": 1, "internal/store": 1, "internal/devicecsv": 1, "internal/tftpclient": 1, "internal/dhcpclient": 1, "internal/sipnotify": 1,
 	"internal/store/sqlstore": 2, "internal/keys": 2, "internal/loadgen": 2, "internal/device": 2, "internal/sitebuild": 2,
 	"internal/store/sqlite": 3, "internal/store/postgres": 3, "internal/store/storetest": 3,
 	"internal/source":  4,

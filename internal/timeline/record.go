@@ -25,6 +25,7 @@ type record struct {
 	is4     bool
 	http    bool
 	tls     bool
+	sip     bool // a NOTIFY sent to the device (sip.go)
 	outcome tftpd.Outcome
 }
 
@@ -73,6 +74,9 @@ func (r *record) entry() Entry {
 		a = a.Unmap()
 	}
 	e.Client = netip.AddrPortFrom(a, r.port).String()
+	if r.sip {
+		r.sipEntry(&e)
+	}
 	return e
 }
 
