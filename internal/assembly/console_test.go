@@ -85,6 +85,23 @@ func TestConsoleWired(t *testing.T) {
 	if !strings.Contains(string(page), `<main id="page-device">`) || !strings.Contains(string(page), "<td>SEP0000DE000001.cnf.xml</td><td>completed</td>") {
 		t.Fatalf("device page lacks the TFTP request:\n%s", page)
 	}
+	// The Restart button's call, through the console's bridge to POST
+	// /api/v1/reset (an SCCP phone: reported, not sent).
+	csrf := page[strings.Index(string(page), `data-csrf="`)+len(`data-csrf="`):]
+	csrf = csrf[:strings.IndexByte(string(csrf), '"')]
+	post, _ := http.NewRequestWithContext(ctx, http.MethodPost, base+"/ui/api/v1/reset",
+		strings.NewReader(`{"action":"restart","devices":["SEP0000DE000001"]}`))
+	post.Header.Set("Content-Type", "application/json")
+	post.Header.Set("X-CSRF-Token", string(csrf))
+	resp, err = browser.Do(post)
+	if err != nil {
+		t.Fatal(err)
+	}
+	answer, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(string(answer), `"device": "SEP0000DE000001"`) || !strings.Contains(string(answer), `"result": "not-sent"`) {
+		t.Errorf("restart through the bridge: %d %s", resp.StatusCode, answer)
+	}
 	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, base+"/ui/events/overview", nil)
 	stream, err := browser.Do(req)
 	if err != nil || stream.StatusCode != 200 {
