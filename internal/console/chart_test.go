@@ -2,6 +2,7 @@ package console
 
 import (
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -115,5 +116,24 @@ func TestSampler(t *testing.T) {
 	}
 	if pts, _ := s.snapshot(); len(pts[0]) != ringSize || !pts[0][0].at.Equal(t0.Add(70*time.Second)) {
 		t.Errorf("ring: %d points from %v", len(pts[0]), pts[0][0].at)
+	}
+}
+
+func TestTableOf(t *testing.T) {
+	for _, tc := range []struct {
+		in   any
+		cols []string
+		rows [][]string
+	}{
+		{map[string]any{"b": 536870912.0, "a": true, "c": map[string]any{"x": 1.0}}, []string{"field", "value"},
+			[][]string{{"a", "true"}, {"b", "536870912"}, {"c", `{"x":1}`}}},
+		{[]any{map[string]any{"id": "s1", "state": "alive"}, map[string]any{"id": "s2", "age": 1.5}}, []string{"age", "id", "state"},
+			[][]string{{"", "s1", "alive"}, {"1.5", "s2", ""}}},
+		{"x", []string{"value"}, [][]string{{"x"}}},
+	} {
+		got := tableOf(tc.in)
+		if fmt.Sprint(got.Columns) != fmt.Sprint(tc.cols) || fmt.Sprint(got.Rows) != fmt.Sprint(tc.rows) {
+			t.Errorf("tableOf(%v) = %v %v", tc.in, got.Columns, got.Rows)
+		}
 	}
 }

@@ -2,10 +2,10 @@ package console
 
 import (
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"slices"
 	"sort"
+	"strconv"
 )
 
 // jsonTable is an API answer laid out as a table: a list of objects as
@@ -61,8 +61,10 @@ func cell(v any) string {
 		return ""
 	case string:
 		return v
-	case float64, bool:
-		return fmt.Sprint(v)
+	case float64:
+		return strconv.FormatFloat(v, 'f', -1, 64)
+	case bool:
+		return strconv.FormatBool(v)
 	}
 	b, _ := json.Marshal(v)
 	return string(b)
