@@ -1,6 +1,7 @@
 package console
 
 import (
+	"crypto/sha256"
 	"crypto/subtle"
 	"net/http"
 	"net/url"
@@ -24,12 +25,14 @@ func (c *Console) sessionOf(r *http.Request) (session, bool) {
 	if err != nil {
 		return session{}, false
 	}
-	return c.sessions.get(ck.Value, time.Now())
+	return c.sessions.get(ck.Value, time.Now(), sha256.Sum256([]byte(c.cfg.Token())))
 }
 
-// startSession creates a session and sets its cookie.
+// startSession creates a session and sets its cookie. The session holds
+// the token's hash: when the admin token changes (a reload), every
+// session started with the old one ends.
 func (c *Console) startSession(w http.ResponseWriter, r *http.Request) session {
-	ses := c.sessions.create(time.Now())
+	ses := c.sessions.create(time.Now(), sha256.Sum256([]byte(c.cfg.Token())))
 	http.SetCookie(w, &http.Cookie{Name: cookieName, Value: ses.id, Path: "/ui/", HttpOnly: true,
 		SameSite: http.SameSiteStrictMode, Secure: r.TLS != nil})
 	return ses

@@ -83,6 +83,20 @@ func TestLoginToken(t *testing.T) {
 	}
 }
 
+func TestTokenChangeEndsSessions(t *testing.T) {
+	f := newFixture(t, "tok")
+	f.login(t)
+	f.token = "new"
+	f.con.cfg.Token = func() string { return "new" }
+	if code, body := f.get(t, "/ui/devices"); code != 200 || !strings.Contains(body, `id="page-login"`) {
+		t.Errorf("after a token change: %d, want the login page", code)
+	}
+	f.login(t)
+	if code, body := f.get(t, "/ui/devices"); code != 200 || !strings.Contains(body, `id="page-devices"`) {
+		t.Errorf("logged in with the new token: %d", code)
+	}
+}
+
 func TestNoTokenStillSession(t *testing.T) {
 	f := newFixture(t, "")
 	code, body := f.get(t, "/ui/params")
@@ -155,9 +169,10 @@ func TestCSRF(t *testing.T) {
 func TestSessionsBounded(t *testing.T) {
 	now := time.Unix(1e9, 0)
 	s := newSessions(time.Minute, 3)
+	var tok [32]byte
 	var first session
 	for i := range 5 {
-		ses := s.create(now.Add(time.Duration(i) * time.Second))
+		ses := s.create(now.Add(time.Duration(i)*time.Second), tok)
 		if i == 0 {
 			first = ses
 		}
@@ -165,12 +180,16 @@ func TestSessionsBounded(t *testing.T) {
 	if n := s.count(); n != 3 {
 		t.Errorf("sessions kept: %d, want 3", n)
 	}
-	if _, ok := s.get(first.id, now.Add(5*time.Second)); ok {
+	if _, ok := s.get(first.id, now.Add(5*time.Second), tok); ok {
 		t.Errorf("the oldest session survived the bound")
 	}
-	last := s.create(now.Add(10 * time.Second))
-	if _, ok := s.get(last.id, now.Add(71*time.Second)); ok {
+	last := s.create(now.Add(10*time.Second), tok)
+	if _, ok := s.get(last.id, now.Add(71*time.Second), tok); ok {
 		t.Errorf("a session outlived its idle TTL")
+	}
+	other := s.create(now.Add(80*time.Second), tok)
+	if _, ok := s.get(other.id, now.Add(81*time.Second), [32]byte{1}); ok {
+		t.Errorf("a session outlived a change of the admin token")
 	}
 }
 

@@ -15,6 +15,7 @@ const maxSessions = 1024
 type session struct {
 	id      string
 	csrf    string
+	token   [32]byte // SHA-256 of the admin token it logged in with
 	expires time.Time
 }
 
@@ -40,8 +41,8 @@ func randomID() string {
 
 // create starts a session, dropping expired ones and, at the bound, the
 // one nearest its expiry.
-func (s *sessions) create(now time.Time) session {
-	ses := &session{id: randomID(), csrf: randomID(), expires: now.Add(s.ttl)}
+func (s *sessions) create(now time.Time, token [32]byte) session {
+	ses := &session{id: randomID(), csrf: randomID(), token: token, expires: now.Add(s.ttl)}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if len(s.byID) >= s.max {
@@ -63,15 +64,16 @@ func (s *sessions) create(now time.Time) session {
 	return *ses
 }
 
-// get returns the live session id names and extends it.
-func (s *sessions) get(id string, now time.Time) (session, bool) {
+// get returns the live session id names and extends it; a session
+// started with another admin token than token is over.
+func (s *sessions) get(id string, now time.Time, token [32]byte) (session, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	ses := s.byID[id]
 	if ses == nil {
 		return session{}, false
 	}
-	if now.After(ses.expires) {
+	if now.After(ses.expires) || ses.token != token {
 		delete(s.byID, id)
 		return session{}, false
 	}
