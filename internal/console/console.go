@@ -30,8 +30,7 @@ type Timeline interface {
 	Of(device string) []timeline.Entry
 }
 
-// Config is what a console is built from. Store, Token and API are
-// required.
+// Config is what a console is built from. Store and API are required.
 type Config struct {
 	// Store is the configuration database (device search, the change feed).
 	Store store.Store
