@@ -25,18 +25,21 @@ func (c *Console) sessionOf(r *http.Request) (session, bool) {
 	if err != nil {
 		return session{}, false
 	}
-	return c.sessions.get(ck.Value, time.Now(), sha256.Sum256([]byte(c.cfg.Token())))
+	return c.sessions.get(ck.Value, time.Now(), tokenHash(c.cfg.Token()))
 }
 
 // startSession creates a session and sets its cookie. The session holds
 // the token's hash: when the admin token changes (a reload), every
 // session started with the old one ends.
 func (c *Console) startSession(w http.ResponseWriter, r *http.Request) session {
-	ses := c.sessions.create(time.Now(), sha256.Sum256([]byte(c.cfg.Token())))
+	ses := c.sessions.create(time.Now(), tokenHash(c.cfg.Token()))
 	http.SetCookie(w, &http.Cookie{Name: cookieName, Value: ses.id, Path: "/ui/", HttpOnly: true,
 		SameSite: http.SameSiteStrictMode, Secure: r.TLS != nil})
 	return ses
 }
+
+// tokenHash is what a session keeps of the admin token.
+func tokenHash(token string) [32]byte { return sha256.Sum256([]byte(token)) }
 
 // tokenOK reports whether got is the admin token (constant time).
 func (c *Console) tokenOK(got string) bool {
