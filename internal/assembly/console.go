@@ -1,9 +1,11 @@
 package assembly
 
 import (
+	"context"
 	"net/http"
 
 	"cmtftp/internal/console"
+	"cmtftp/internal/source"
 )
 
 // withConsole makes srv (the admin listener's server) serve the web
@@ -18,6 +20,8 @@ func (s *Server) withConsole(srv *http.Server, api http.Handler) error {
 		API:      api,
 		Gatherer: s.registry,
 		Timeline: s.timeline,
+		Root:     s.cfg.Root,
+		Cached:   s.rootCached,
 		Logger:   s.log,
 	})
 	if err != nil {
@@ -31,4 +35,18 @@ func (s *Server) withConsole(srv *http.Server, api http.Handler) error {
 	mux.Handle("/", api)
 	srv.Handler = mux
 	return nil
+}
+
+// rootCached reports whether the constant and load cache holds the root
+// file at path.
+func (s *Server) rootCached(path string) bool {
+	if s.rootMem == nil {
+		return false
+	}
+	f, err := s.rootMem.Open(context.Background(), &source.Request{Name: path, Path: path})
+	if err != nil {
+		return false
+	}
+	f.Close()
+	return true
 }

@@ -29,6 +29,7 @@ func TestConsoleWired(t *testing.T) {
 	dir := t.TempDir()
 	root := filepath.Join(dir, "tftp")
 	os.Mkdir(root, 0o755)
+	os.WriteFile(filepath.Join(root, "RingList.xml"), []byte("<CiscoIPPhoneRingList/>"), 0o644)
 	st, err := sqlite.Open(ctx, filepath.Join(dir, "c.db"))
 	if err != nil {
 		t.Fatal(err)
@@ -84,6 +85,16 @@ func TestConsoleWired(t *testing.T) {
 	}
 	if !strings.Contains(string(page), `<main id="page-device">`) || !strings.Contains(string(page), "<td>SEP0000DE000001.cnf.xml</td><td>completed</td>") {
 		t.Fatalf("device page lacks the TFTP request:\n%s", page)
+	}
+	// The files page lists the root's files with their cache state.
+	resp, err = browser.Get(base + "/ui/files")
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(files), `<td>RingList.xml</td><td>23 B</td>`) || !strings.Contains(string(files), `<td class="cached">in memory</td>`) {
+		t.Errorf("files page: the root's RingList.xml is not shown cached:\n%s", files)
 	}
 	// The Restart button's call, through the console's bridge to POST
 	// /api/v1/reset (an SCCP phone: reported, not sent).

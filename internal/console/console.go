@@ -44,6 +44,12 @@ type Config struct {
 	Gatherer prometheus.Gatherer
 	// Timeline is the boot timeline; nil shows none.
 	Timeline Timeline
+	// Root is the TFTP root, whose files the files page lists; "" lists
+	// none.
+	Root string
+	// Cached reports whether a file of the root (its slash path) is held
+	// in the constant and load cache; nil: none is.
+	Cached func(path string) bool
 	// Logger receives failures on the server's side; nil discards.
 	Logger *slog.Logger
 	// SampleEvery is the charts' sampling interval; zero is DefaultSampleEvery.

@@ -13,10 +13,12 @@ import (
 // filesData is the files page's: the custom files, the built-file
 // cache's state (nil when the server has none), and a refusal to show.
 type filesData struct {
-	Files []domain.CustomFile
-	Cache *jsonTable
-	Error string
-	Done  string
+	Files    []domain.CustomFile
+	Root     []rootFile
+	RootMore bool // more root files than are listed
+	Cache    *jsonTable
+	Error    string
+	Done     string
 }
 
 // loadFiles reads the files page's data through the API.
@@ -28,6 +30,10 @@ func (c *Console) loadFiles(r *http.Request) (*filesData, error) {
 	var cache any
 	if err := c.call(r.Context(), http.MethodGet, "/api/v1/cache/status", nil, &cache); err == nil {
 		d.Cache = tableOf(cache)
+	}
+	var err error
+	if d.Root, d.RootMore, err = rootFiles(c.cfg.Root, c.cfg.Cached); err != nil {
+		c.log.Warn("console: TFTP root unreadable", "err", err)
 	}
 	return d, nil
 }
