@@ -2,7 +2,9 @@ package console
 
 import (
 	"fmt"
+	"net/url"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -43,4 +45,23 @@ func TestRootFiles(t *testing.T) {
 		!strings.Contains(body, "The first 500 files are listed.") {
 		t.Errorf("files page without the root's files:\n%s", body)
 	}
+}
+
+func FuzzNameInPath(f *testing.F) {
+	for _, s := range []string{"RingList.xml", "Desktops/80x53x1/bg.png", "../x", "a/./b", "a%2F..", "a?b#c", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, name string) {
+		p, err := nameInPath("/api/v1/files/", name)
+		if err != nil {
+			return
+		}
+		u, perr := url.Parse(p)
+		if perr != nil {
+			t.Fatalf("nameInPath(%q) = %q: not a URL path: %v", name, p, perr)
+		}
+		if u.Path != "/api/v1/files/"+name || u.RawQuery != "" || u.Fragment != "" || path.Clean(u.Path) != u.Path {
+			t.Errorf("nameInPath(%q) = %q names %q (query %q)", name, p, u.Path, u.RawQuery)
+		}
+	})
 }
