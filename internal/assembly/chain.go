@@ -33,6 +33,7 @@ func (s *Server) chain(params domain.ParamValues) (source.Source, error) {
 	if err != nil {
 		return nil, err
 	}
+	s.rootMem = constants
 	s.slots = source.NewSlots(params.Int(domain.ParamMaxServingCount))
 	source.RegisterSlotMetrics(s.registry, s.slots)
 	var autoRegistration atomic.Bool

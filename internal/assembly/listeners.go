@@ -59,8 +59,12 @@ func (s *Server) listen(chain source.Source) error {
 			mux.HandleFunc("GET /api/v1/remotes/status", s.remoteStatus)
 			mux.HandleFunc("GET /api/v1/cache/status", s.cacheStatus)
 		}}
-		s.adminSrv = &http.Server{Handler: api.Handler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: time.Minute,
+		apiHandler := api.Handler()
+		s.adminSrv = &http.Server{Handler: apiHandler, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: time.Minute,
 			BaseContext: func(net.Listener) context.Context { return admin.WithMember(context.Background(), s.member.id) }}
+		if err := s.withConsole(s.adminSrv, apiHandler); err != nil { // /ui/: the web console
+			return err
+		}
 	}
 	return nil
 }

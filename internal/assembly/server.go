@@ -31,6 +31,7 @@ type Server struct {
 	registry *prometheus.Registry
 	feed     *store.Feed
 	disk     *source.Disk
+	rootMem  source.Source // the constant and load cache, asked by the console which root files it holds
 	slots    *source.Slots
 	timeline *timeline.Timeline
 	known    *knownDevices // the MACs in the database, for the timeline

@@ -54,6 +54,9 @@ func Run(t *testing.T, open Opener) {
 		{"GatewayMAC", testGatewayMAC},
 		{"GatewayPort2", testGatewayPort2},
 		{"GatewayConfigMissing", testGatewayConfigMissing},
+		{"SearchPaging", testSearchPaging},
+		{"SearchText", testSearchText},
+		{"SearchLimit", testSearchLimit},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.f(t, open(t)) })

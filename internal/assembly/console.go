@@ -1,0 +1,52 @@
+package assembly
+
+import (
+	"context"
+	"net/http"
+
+	"cmtftp/internal/console"
+	"cmtftp/internal/source"
+)
+
+// withConsole makes srv (the admin listener's server) serve the web
+// console under /ui/ (its own cookie sessions over the admin token) and
+// the admin API, api, everywhere else, as before. The console's chart
+// sampler runs on the background context; its event streams end when srv
+// shuts down.
+func (s *Server) withConsole(srv *http.Server, api http.Handler) error {
+	c, err := console.New(console.Config{
+		Store:    s.store,
+		Token:    func() string { return s.cfg.AdminToken },
+		API:      api,
+		Gatherer: s.registry,
+		Timeline: s.timeline,
+		Root:     s.cfg.Root,
+		Cached:   s.rootCached,
+		Logger:   s.log,
+	})
+	if err != nil {
+		return err
+	}
+	s.bgDone.Go(func() { c.Sample(s.bg) })
+	srv.RegisterOnShutdown(c.Close)
+	mux := http.NewServeMux()
+	mux.Handle("/ui/", c.Handler())
+	mux.Handle("/ui", http.RedirectHandler("/ui/", http.StatusMovedPermanently))
+	mux.Handle("/", api)
+	srv.Handler = mux
+	return nil
+}
+
+// rootCached reports whether the constant and load cache holds the root
+// file at path.
+func (s *Server) rootCached(path string) bool {
+	if s.rootMem == nil {
+		return false
+	}
+	f, err := s.rootMem.Open(context.Background(), &source.Request{Name: path, Path: path})
+	if err != nil {
+		return false
+	}
+	f.Close()
+	return true
+}
