@@ -16,7 +16,7 @@ import (
 func (s *Server) withConsole(srv *http.Server, api http.Handler) error {
 	c, err := console.New(console.Config{
 		Store:    s.store,
-		Token:    func() string { return s.cfg.AdminToken },
+		Token:    s.live.token.get,
 		API:      api,
 		Gatherer: s.registry,
 		Timeline: s.timeline,
