@@ -39,17 +39,7 @@ func (s *Server) chain(params domain.ParamValues) (source.Source, error) {
 	var autoRegistration atomic.Bool
 	autoRegistration.Store(params.Bool(domain.ParamAutoRegistration))
 	s.security = newSecurity(s.bg, s.store, s.cfg.KeysSecret, params, s.log)
-	follow := []func(domain.ParamValues){
-		s.security.setParams,
-		func(p domain.ParamValues) { configs.NoCache.Store(!p.Bool(domain.ParamCacheConfigFiles)) },
-		func(p domain.ParamValues) { autoRegistration.Store(p.Bool(domain.ParamAutoRegistration)) },
-		s.missed.setParams,
-	}
-	if s.cfg.MaxServingCount > 0 {
-		s.slots.SetMax(s.cfg.MaxServingCount) // the flag fixes it
-	} else {
-		follow = append(follow, func(p domain.ParamValues) { s.slots.SetMax(p.Int(domain.ParamMaxServingCount)) })
-	}
+	follow := s.paramFollowers(configs, &autoRegistration)
 	s.feed.Register(configs, customs, alternates, &paramFollower{store: s.store, logger: s.log, apply: follow})
 	s.known = newKnownDevices(s.store, s.log)
 	s.feed.Register(s.known)
@@ -78,6 +68,24 @@ func (s *Server) chain(params domain.ParamValues) (source.Source, error) {
 		remotes,            // 6. other clusters' TFTP servers over HTTP, their files (and signatures) untouched
 	), s.guardConfig(), s.registry)
 	return s.guard, nil
+}
+
+// paramFollowers are what the chain does when service parameters change:
+// security, the built files' cache, auto-registration, the missed-files
+// log and, unless the flag fixes it, the Maximum Serving Count.
+func (s *Server) paramFollowers(configs *built.Source, autoRegistration *atomic.Bool) []func(domain.ParamValues) {
+	follow := []func(domain.ParamValues){
+		s.security.setParams,
+		func(p domain.ParamValues) { configs.NoCache.Store(!p.Bool(domain.ParamCacheConfigFiles)) },
+		func(p domain.ParamValues) { autoRegistration.Store(p.Bool(domain.ParamAutoRegistration)) },
+		s.missed.setParams,
+	}
+	if s.cfg.MaxServingCount > 0 {
+		s.slots.SetMax(s.cfg.MaxServingCount) // the flag fixes it
+	} else {
+		follow = append(follow, func(p domain.ParamValues) { s.slots.SetMax(p.Int(domain.ParamMaxServingCount)) })
+	}
+	return follow
 }
 
 // constants is the constant and load cache of the TFTP root, loaded when

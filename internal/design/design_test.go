@@ -17,7 +17,7 @@ const module = "cmtftp/"
 // packages of a lower rank. A package missing here fails the test, so a new
 // one is placed on purpose.
 var layer = map[string]int{
-	"internal/domain": 0, "internal/tftp": 0, "internal/udpraw": 0, "internal/metrics": 0, "internal/dhcp": 0, "internal/trust": 0,
+	"internal/domain": 0, "internal/tftp": 0, "internal/udpraw": 0, "internal/metrics": 0, "internal/dhcp": 0, "internal/trust": 0, "internal/serveconf": 0,
 	"internal/render": 1, "internal/build": 1, "internal/store": 1, "internal/devicecsv": 1, "internal/tftpclient": 1, "internal/dhcpclient": 1, "internal/sipnotify": 1,
 	"internal/store/sqlstore": 2, "internal/keys": 2, "internal/loadgen": 2, "internal/device": 2, "internal/sitebuild": 2,
 	"internal/store/sqlite": 3, "internal/store/postgres": 3, "internal/store/storetest": 3,
@@ -25,8 +25,9 @@ var layer = map[string]int{
 	"internal/source/": 5, // every step of the chain (internal/source/guard, the enumeration guard, too)
 	"internal/tftpd":   6, "internal/httpd": 6, "internal/admin": 6,
 	"internal/timeline": 7, "internal/doctor": 7,
-	"internal/assembly": 8,
-	"internal/design":   9, "e2e": 9, "cmd/cmtftp": 9,
+	"internal/console":  8, // the web console: over the admin API in-process, the store and the timeline
+	"internal/assembly": 9,
+	"internal/design":   10, "e2e": 10, "cmd/cmtftp": 10, "cmd/cmtftp-package": 10,
 }
 
 // pure packages import nothing of ours but what is listed.
