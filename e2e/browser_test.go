@@ -185,14 +185,32 @@ func eval[T any](t *testing.T, b *browser, expr string) T {
 }
 
 // waitFor polls the JavaScript condition expr in the page (every 50 ms,
-// at most 15 s) until it is true; what says what is awaited.
+// at most 15 s) until it is true; what says what is awaited. A poll cut
+// short by a navigation (a form's submit landing) is polled again in the
+// new page.
 func (b *browser) waitFor(t *testing.T, what, expr string) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(b.ctx, 15*time.Second)
 	defer cancel()
-	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](expr, chromedp.WithPollingInterval(50*time.Millisecond))); err != nil {
-		t.Fatalf("browser: waiting for %s (%s): %v", what, expr, err)
+	for {
+		_, err := chromedp.Run(ctx, chromedp.Poll[bool](expr, chromedp.WithPollingInterval(50*time.Millisecond)))
+		if err == nil {
+			return
+		}
+		if ctx.Err() != nil || !navigated(err) {
+			t.Fatalf("browser: waiting for %s (%s): %v", what, expr, err)
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
+}
+
+// navigated reports whether err is the page going away under an
+// evaluation (Chrome's "Inspected target navigated or closed", or its
+// execution context destroyed), not a failure of the page itself.
+func navigated(err error) bool {
+	m := err.Error()
+	return strings.Contains(m, "navigated or closed") || strings.Contains(m, "context was destroyed") ||
+		strings.Contains(m, "Cannot find context")
 }
 
 // screenSize is a viewport the screenshots are taken at.
