@@ -66,6 +66,9 @@ func (d *Dispatcher) Run(ctx context.Context, targets []Target) []Result {
 // wait waits for a free place in sem (taking it), then for the pacer's
 // next start, so that starts are spaced even after a wait for answers.
 func wait(ctx context.Context, p *pacer, sem chan struct{}) error {
+	if err := ctx.Err(); err != nil { // a select with a free place too picks at random
+		return err
+	}
 	select {
 	case sem <- struct{}{}:
 	case <-ctx.Done():
