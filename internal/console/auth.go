@@ -28,6 +28,12 @@ func (c *Console) sessionOf(r *http.Request) (session, bool) {
 	return c.sessions.get(ck.Value, time.Now(), tokenHash(c.cfg.Token()))
 }
 
+// live reports whether ses is still on: an event stream ends when its
+// session does (a logout, its expiry, or a new admin token on reload).
+func (c *Console) live(ses session) bool {
+	return c.sessions.alive(ses.id, time.Now(), tokenHash(c.cfg.Token()))
+}
+
 // startSession creates a session and sets its cookie. The session holds
 // the token's hash: when the admin token changes (a reload), every
 // session started with the old one ends.

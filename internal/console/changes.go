@@ -37,7 +37,7 @@ func (c *Console) changes(w http.ResponseWriter, r *http.Request, ses session) e
 
 // changeEvents serves GET /ui/events/changes?after=N: each committed
 // change after N as a "change" event whose data is its table row.
-func (c *Console) changeEvents(w http.ResponseWriter, r *http.Request, _ session) error {
+func (c *Console) changeEvents(w http.ResponseWriter, r *http.Request, ses session) error {
 	ctx := r.Context()
 	last, err := c.cfg.Store.LastChange(ctx)
 	if err != nil {
@@ -59,6 +59,9 @@ func (c *Console) changeEvents(w http.ResponseWriter, r *http.Request, _ session
 	ping := time.NewTicker(keepAlive)
 	defer ping.Stop()
 	for {
+		if !c.live(ses) {
+			return nil // the browser's reconnect is refused: it is logged out
+		}
 		select {
 		case <-ctx.Done():
 			return nil

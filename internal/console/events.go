@@ -41,8 +41,13 @@ func (c *Console) openStream(w http.ResponseWriter) (*eventStream, func(), error
 	return s, release, nil
 }
 
+// lineEnds turns every line end of an event's data into "\n": an event
+// stream also ends a line at a lone "\r", which a value could hold.
+var lineEnds = strings.NewReplacer("\r\n", "\n", "\r", "\n")
+
 // send writes one event (id may be ""); data may span lines.
 func (s *eventStream) send(event, id, data string) error {
+	data = lineEnds.Replace(data)
 	var b strings.Builder
 	if id != "" {
 		b.WriteString("id: " + id + "\n")
@@ -83,7 +88,7 @@ func streamErr(ctx context.Context, err error) error {
 
 // overviewEvents serves GET /ui/events/overview: the charts as "charts"
 // events of HTML, at once and again at every sample.
-func (c *Console) overviewEvents(w http.ResponseWriter, r *http.Request, _ session) error {
+func (c *Console) overviewEvents(w http.ResponseWriter, r *http.Request, ses session) error {
 	s, release, err := c.openStream(w)
 	if err != nil {
 		return err
@@ -94,6 +99,9 @@ func (c *Console) overviewEvents(w http.ResponseWriter, r *http.Request, _ sessi
 	defer ping.Stop()
 	sent := ^uint64(0)
 	for {
+		if !c.live(ses) {
+			return nil // the browser's reconnect is refused: it is logged out
+		}
 		gen, next := c.samples.current()
 		if gen != sent {
 			html, err := c.fragment("charts", c.charts())

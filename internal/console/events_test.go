@@ -3,9 +3,11 @@ package console
 import (
 	"bufio"
 	"context"
+	"io"
 	"net/http"
 	"net/netip"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -129,5 +131,45 @@ func TestStreamsBounded(t *testing.T) {
 	}
 	if code, _ := f.get(t, "/ui/events/overview"); code != http.StatusServiceUnavailable {
 		t.Errorf("stream past the bound: %d", code)
+	}
+}
+
+// TestStreamEndsWithSession: an open event stream ends once its session
+// does — here by a new admin token, as a SIGHUP reload makes — instead of
+// feeding a logged-out browser.
+func TestStreamEndsWithSession(t *testing.T) {
+	f := newFixture(t, "tok")
+	f.con.cfg.TimelinePoll = 10 * time.Millisecond
+	var token atomic.Value
+	token.Store("tok")
+	f.con.cfg.Token = func() string { return token.Load().(string) } // read by the streams as it changes
+	f.login(t)
+	for _, path := range []string{"/ui/events/devices/SEP001122AABB01/timeline", "/ui/events/overview"} {
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, f.srv.URL+path, nil)
+		resp, err := f.client.Do(req)
+		if err != nil || resp.StatusCode != 200 {
+			t.Fatalf("%s: %v %v", path, resp, err)
+		}
+		token.Store("rotated")
+		if path == "/ui/events/overview" {
+			f.con.samples.sample(time.Now()) // the overview looks at its session at each sample
+		}
+		_, err = io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err != nil || ctx.Err() != nil {
+			t.Errorf("%s after the token changed: %v (%v), want the stream ended", path, err, ctx.Err())
+		}
+		token.Store("tok")
+		f.login(t)
+	}
+}
+
+func TestEventLineEnds(t *testing.T) {
+	for in, want := range map[string]string{"a\rid: 9": "a\nid: 9", "a\r\nb": "a\nb", "a\nb": "a\nb", "\r\r": "\n\n"} {
+		if got := lineEnds.Replace(in); got != want {
+			t.Errorf("%q: %q, want %q", in, got, want)
+		}
 	}
 }

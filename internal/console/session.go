@@ -81,6 +81,15 @@ func (s *sessions) get(id string, now time.Time, token [32]byte) (session, bool)
 	return *ses, true
 }
 
+// alive reports whether the session id names is still on (not dropped,
+// not expired, started with token), without extending it.
+func (s *sessions) alive(id string, now time.Time, token [32]byte) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ses := s.byID[id]
+	return ses != nil && !now.After(ses.expires) && ses.token == token
+}
+
 // drop ends a session.
 func (s *sessions) drop(id string) {
 	s.mu.Lock()

@@ -9,7 +9,7 @@ import (
 // timelineEvents serves GET /ui/events/devices/{name}/timeline?after=NS:
 // each request of the device the timeline records after NS (Unix
 // nanoseconds) as an "entry" event whose data is its table row.
-func (c *Console) timelineEvents(w http.ResponseWriter, r *http.Request, _ session) error {
+func (c *Console) timelineEvents(w http.ResponseWriter, r *http.Request, ses session) error {
 	if c.cfg.Timeline == nil {
 		return notFound("this server keeps no timeline")
 	}
@@ -37,6 +37,9 @@ func (c *Console) timelineEvents(w http.ResponseWriter, r *http.Request, _ sessi
 		case <-c.done:
 			return nil
 		case <-poll.C:
+		}
+		if !c.live(ses) {
+			return nil // the browser's reconnect is refused: it is logged out
 		}
 		sent := false
 		for _, e := range c.cfg.Timeline.Of(name) {
