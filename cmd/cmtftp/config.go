@@ -28,7 +28,7 @@ func loadServeSettings(fl *pflag.FlagSet) (serveconf.Result, error) {
 }
 
 // serveReloader resolves serve's reloadable settings again on SIGHUP: a
-// new set of serve's flags with the same command line, the environment
+// new set of serve's flags with the same command line and environment,
 // and the file read again.
 func serveReloader(first serveconf.Result) assembly.Loader {
 	return func() (assembly.Update, error) {

@@ -34,6 +34,7 @@ const (
 	CodeReadOnly     = "read_only"
 	CodeUnavailable  = "unavailable"
 	CodeUnauthorized = "unauthorized"
+	CodeMisdirected  = "misdirected"
 	CodeBadRequest   = "bad_request"
 	CodeTooLarge     = "too_large"
 	CodeInternal     = "internal"

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 
+	"cmtftp/internal/admin"
 	"cmtftp/internal/console"
 	"cmtftp/internal/source"
 )
@@ -30,7 +31,7 @@ func (s *Server) withConsole(srv *http.Server, api http.Handler) error {
 	s.bgDone.Go(func() { c.Sample(s.bg) })
 	srv.RegisterOnShutdown(c.Close)
 	mux := http.NewServeMux()
-	mux.Handle("/ui/", c.Handler())
+	mux.Handle("/ui/", admin.NoTokenLoopback(s.live.token.get, c.Handler()))
 	mux.Handle("/ui", http.RedirectHandler("/ui/", http.StatusMovedPermanently))
 	mux.Handle("/", api)
 	srv.Handler = mux

@@ -136,3 +136,27 @@ func TestConsoleWired(t *testing.T) {
 		t.Errorf("the event stream outlived the server")
 	}
 }
+
+// TestNoTokenLoopbackOnly: with no admin token, the console and the API
+// answer a request addressed to 127.0.0.1 and refuse (421) one whose Host
+// is a DNS name, as a page rebinding its name to loopback would send.
+func TestNoTokenLoopbackOnly(t *testing.T) {
+	srv, _, _ := startDemo(t, Config{AdminAddr: "127.0.0.1:0"})
+	base := "http://" + srv.AdminAddr().String()
+	for _, path := range []string{"/ui/devices", "/api/v1/devices"} {
+		for host, want := range map[string]int{"": http.StatusOK, "rebound.example:6980": http.StatusMisdirectedRequest} {
+			req, _ := http.NewRequest(http.MethodGet, base+path, nil)
+			if host != "" {
+				req.Host = host
+			}
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != want {
+				t.Errorf("%s with Host %q: %d, want %d", path, host, resp.StatusCode, want)
+			}
+		}
+	}
+}
