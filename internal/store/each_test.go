@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"cmtftp/internal/domain"
@@ -56,12 +57,12 @@ func TestEachSplit(t *testing.T) {
 					checkSplit(t, s, k, n)
 				}
 			}
-			n := 0
+			var calls atomic.Int32 // f runs on both readers at once
 			err := store.EachSplit(context.Background(), s, domain.KindDevice, 2, func(int, domain.Entity) error {
-				n++
+				calls.Add(1)
 				return errStop
 			})
-			if !errors.Is(err, errStop) || n > 2 {
+			if n := calls.Load(); !errors.Is(err, errStop) || n > 2 {
 				t.Errorf("a callback's error: EachSplit returned %v after %d records, want errStop after at most 2", err, n)
 			}
 		})
