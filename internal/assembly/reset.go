@@ -3,6 +3,7 @@ package assembly
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/netip"
 	"sync"
 
@@ -77,11 +78,16 @@ type lazySender struct {
 	sender *sipnotify.Sender
 }
 
+// get returns the sender, made now if it is the first reset; none once
+// the server is stopping.
 func (l *lazySender) get() (*sipnotify.Sender, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.sender != nil {
 		return l.sender, nil
+	}
+	if err := l.bg.Err(); err != nil {
+		return nil, fmt.Errorf("the server is stopping: %w", err)
 	}
 	sender, err := sipnotify.NewSender(0)
 	if err != nil {

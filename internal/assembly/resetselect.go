@@ -14,7 +14,7 @@ import (
 // in the store's order (the request's own order for a list of names).
 func (s *Server) resetDevices(ctx context.Context, q admin.ResetRequest) ([]string, error) {
 	if len(q.Devices) > 0 {
-		return q.Devices, nil
+		return uniqueNames(q.Devices), nil
 	}
 	devices, err := store.List[*domain.Device](ctx, s.store)
 	if err != nil {
@@ -150,4 +150,18 @@ func touches(touched map[domain.Kind]map[string]bool, d *domain.Device) bool {
 		}
 	}
 	return false
+}
+
+// uniqueNames returns names without repeats, in their first order: a name
+// given twice is one phone, sent one NOTIFY.
+func uniqueNames(names []string) []string {
+	seen := make(map[string]bool, len(names))
+	out := names[:0:0]
+	for _, n := range names {
+		if !seen[n] {
+			seen[n] = true
+			out = append(out, n)
+		}
+	}
+	return out
 }

@@ -2,6 +2,7 @@ package assembly
 
 import (
 	"reflect"
+	"slices"
 	"testing"
 
 	"cmtftp/internal/domain"
@@ -40,6 +41,18 @@ func TestResetAffected(t *testing.T) {
 	for _, tc := range tests {
 		if got := affected(tc.changes, devices, rel); !reflect.DeepEqual(got, tc.want) {
 			t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
+
+func TestUniqueNames(t *testing.T) {
+	for _, tc := range []struct{ in, want []string }{
+		{[]string{"SEP0000DE000003"}, []string{"SEP0000DE000003"}},
+		{[]string{"B", "A", "B", "C", "A"}, []string{"B", "A", "C"}},
+		{[]string{}, []string{}},
+	} {
+		if got := uniqueNames(tc.in); !slices.Equal(got, tc.want) {
+			t.Errorf("uniqueNames(%q) = %q, want %q", tc.in, got, tc.want)
 		}
 	}
 }

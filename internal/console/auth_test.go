@@ -160,6 +160,9 @@ func TestCSRF(t *testing.T) {
 		if resp.StatusCode != tc.status && !(tc.status == http.StatusCreated && resp.StatusCode == 200) {
 			t.Errorf("bridge with csrf %q: %d %s", tc.csrf, resp.StatusCode, body)
 		}
+		if tc.csrf != "" && (resp.Header.Get("X-Content-Type-Options") != "nosniff" || !strings.HasPrefix(resp.Header.Get("Content-Security-Policy"), "sandbox")) {
+			t.Errorf("a bridged answer's headers: %v", resp.Header)
+		}
 	}
 	if _, err := f.st.Get(t.Context(), "line", "4777"); err != nil {
 		t.Errorf("the bridge's write did not reach the store: %v", err)

@@ -19,6 +19,7 @@ type APIError struct {
 	Field   string `json:"field"`
 }
 
+// Error says the status, code and message the API answered.
 func (e *APIError) Error() string {
 	return fmt.Sprintf("admin API: %d %s: %s", e.Status, e.Code, e.Message)
 }
@@ -124,6 +125,11 @@ func (c *Console) bridge(w http.ResponseWriter, r *http.Request, _ session) erro
 	}
 	req.URL.RawQuery = r.URL.RawQuery
 	req.ContentLength = r.ContentLength
+	// What the API answers (JSON, or a stored file's own bytes) is data
+	// for the console's scripts, never a page of the console's origin.
+	h := w.Header()
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Content-Security-Policy", "sandbox; default-src 'none'")
 	c.cfg.API.ServeHTTP(w, req)
 	return nil
 }
