@@ -33,9 +33,10 @@ func TestNoTokenRebinding(t *testing.T) {
 		{"tok", "cmtftp.example.net:6980", "Bearer tok", http.StatusOK},
 		{"tok", "cmtftp.example.net:6980", "", http.StatusUnauthorized},
 	} {
-		h := (&Server{Store: nil, Token: tc.token, Extra: func(mux *http.ServeMux) {
+		api := (&Server{Token: tc.token, Extra: func(mux *http.ServeMux) {
 			mux.HandleFunc("GET /api/v1/ping", func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte("pong")) })
 		}}).Handler()
+		h := NoTokenLoopback(func() string { return tc.token }, api)
 		req := httptest.NewRequest(http.MethodGet, "http://"+tc.host+"/api/v1/ping", nil)
 		if tc.auth != "" {
 			req.Header.Set("Authorization", tc.auth)

@@ -42,5 +42,5 @@ func (s *Server) Handler() http.Handler {
 	if s.Extra != nil {
 		s.Extra(mux)
 	}
-	return NoTokenLoopback(s.token, s.auth(mux))
+	return s.auth(mux)
 }

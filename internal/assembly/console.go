@@ -11,7 +11,9 @@ import (
 
 // withConsole makes srv (the admin listener's server) serve the web
 // console under /ui/ (its own cookie sessions over the admin token) and
-// the admin API, api, everywhere else, as before. The console's chart
+// the admin API, api, everywhere else, as before; with no admin token,
+// only to requests addressed to a loopback host (admin.NoTokenLoopback).
+// The console's chart
 // sampler runs on the background context; its event streams end when srv
 // shuts down.
 func (s *Server) withConsole(srv *http.Server, api http.Handler) error {
@@ -31,10 +33,10 @@ func (s *Server) withConsole(srv *http.Server, api http.Handler) error {
 	s.bgDone.Go(func() { c.Sample(s.bg) })
 	srv.RegisterOnShutdown(c.Close)
 	mux := http.NewServeMux()
-	mux.Handle("/ui/", admin.NoTokenLoopback(s.live.token.get, c.Handler()))
+	mux.Handle("/ui/", c.Handler())
 	mux.Handle("/ui", http.RedirectHandler("/ui/", http.StatusMovedPermanently))
 	mux.Handle("/", api)
-	srv.Handler = mux
+	srv.Handler = admin.NoTokenLoopback(s.live.token.get, mux)
 	return nil
 }
 
