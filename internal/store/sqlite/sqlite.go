@@ -50,7 +50,7 @@ func Open(ctx context.Context, path string) (*sqlstore.DB, error) {
 	db.SetMaxOpenConns(16)
 	db.SetMaxIdleConns(16)
 	db.SetConnMaxIdleTime(0)
-	if err := db.PingContext(ctx); err != nil {
+	if err := ping(ctx, db); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("%w: sqlite %s: %v", store.ErrUnavailable, path, err)
 	}
@@ -64,6 +64,26 @@ func Open(ctx context.Context, path string) (*sqlstore.DB, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// ping opens the first connection, which turns a new file to WAL: that
+// takes the file's exclusive lock and answers SQLITE_BUSY at once, without
+// waiting, while another process opens the same new file; it is tried
+// again for up to 10 s.
+func ping(ctx context.Context, db *sql.DB) error {
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		err := db.PingContext(ctx)
+		var se *sqlite.Error
+		if err == nil || !errors.As(err, &se) || se.Code()&0xff != sqlite3.SQLITE_BUSY || time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
 }
 
 // dsn is the driver's data source name for the database file at path:

@@ -66,6 +66,9 @@ func Migrate(ctx context.Context, db *sql.DB, dialect goose.Dialect, fsys fs.FS,
 		defer unlock()
 	}
 	for {
+		if !locked {
+			appliedOnce(ctx, db)
+		}
 		before, err := migrateOnce(ctx, p, name)
 		if err == nil || locked || errors.Is(err, ErrSchemaNewer) || ctx.Err() != nil {
 			return err
@@ -74,6 +77,21 @@ func Migrate(ctx context.Context, db *sql.DB, dialect goose.Dialect, fsys fs.FS,
 			return err // no one else made progress: a real failure
 		}
 	}
+}
+
+// appliedOnce makes goose's history refuse a second row for a version
+// (SQLite, which has no advisory lock): of two servers opening one file at
+// once, both may find a migration pending, and goose applies it and
+// records its version in one transaction — the second one's record now
+// fails, so its whole transaction rolls back and Migrate's loop finds the
+// migration done. It does nothing until goose has made its table, and
+// leaves a history that already holds a version twice as it is.
+func appliedOnce(ctx context.Context, db *sql.DB) {
+	var n int
+	if db.QueryRowContext(ctx, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'goose_db_version'").Scan(&n) != nil || n == 0 {
+		return
+	}
+	db.ExecContext(ctx, "CREATE UNIQUE INDEX IF NOT EXISTS goose_db_version_once ON goose_db_version (version_id)")
 }
 
 // migrateOnce refuses a newer schema, then applies what is pending; it
