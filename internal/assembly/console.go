@@ -13,9 +13,8 @@ import (
 // console under /ui/ (its own cookie sessions over the admin token) and
 // the admin API, api, everywhere else, as before; with no admin token,
 // only to requests addressed to a loopback host (admin.NoTokenLoopback).
-// The console's chart
-// sampler runs on the background context; its event streams end when srv
-// shuts down.
+// The console's chart sampler runs on the background context; its event
+// streams end when srv shuts down.
 func (s *Server) withConsole(srv *http.Server, api http.Handler) error {
 	c, err := console.New(console.Config{
 		Store:    s.store,
