@@ -32,7 +32,11 @@ if dpkg-query -W -f='${db:Status-Status}' cmtftp 2>/dev/null | grep -qv '^not-in
   fail "a cmtftp package is on this machine already; this test installs and purges it"
 fi
 getent passwd cmtftp >/dev/null && fail "a cmtftp user exists already; this test creates and removes it"
-[[ -e /etc/cmtftp || -e /var/lib/cmtftp || -e /srv/tftp ]] && fail "/etc/cmtftp, /var/lib/cmtftp or /srv/tftp exists already"
+[[ -e /etc/cmtftp || -e /var/lib/cmtftp ]] && fail "/etc/cmtftp or /var/lib/cmtftp exists already"
+# /srv/tftp may be another package's (tftpd-hpa, which scripts/test
+# installs, makes it): then the package must use it and leave it.
+srv_tftp_before=''
+[[ ! -e /srv/tftp ]] || srv_tftp_before=yes
 if ss -Hlun 'sport = :69' | grep -q . || ss -Hltn '( sport = :6970 or sport = :6980 )' | grep -q .; then
   fail "port 69/udp, 6970/tcp or 6980/tcp is in use: $(ss -Hlunt '( sport = :69 or sport = :6970 or sport = :6980 )')"
 fi
@@ -124,7 +128,10 @@ check_installed() {
   [[ $(stat -c '%U:%G %a' /var/lib/cmtftp) == "cmtftp:cmtftp 750" ]] || fail "/var/lib/cmtftp: $(stat -c '%U:%G %a' /var/lib/cmtftp)"
   [[ $(stat -c '%U:%G %a' /etc/cmtftp/admin-token) == "root:cmtftp 640" ]] || fail "admin-token: $(stat -c '%U:%G %a' /etc/cmtftp/admin-token)"
   grep -Eqx '[0-9a-f]{64}' /etc/cmtftp/admin-token || fail "admin-token is not 64 hex digits"
-  [[ $(stat -c '%U:%G %a' /srv/tftp) == "root:root 755" ]] || fail "/srv/tftp: $(stat -c '%U:%G %a' /srv/tftp)"
+  [[ -d /srv/tftp ]] || fail "no /srv/tftp"
+  if [[ -z $srv_tftp_before ]]; then
+    [[ $(stat -c '%U:%G %a' /srv/tftp) == "root:root 755" ]] || fail "/srv/tftp: $(stat -c '%U:%G %a' /srv/tftp)"
+  fi
   [[ $(stat -c '%U:%G %a' /etc/cmtftp/cmtftp.yaml) == "root:root 644" ]] || fail "cmtftp.yaml mode"
   [[ -L /etc/systemd/system/multi-user.target.wants/cmtftp.service ]] || fail "the unit is not enabled"
   check_conffile
@@ -323,9 +330,12 @@ check_removed() {
 # check_purged: nothing of the package is left.
 check_purged() {
   local f left
-  for f in /etc/cmtftp /var/lib/cmtftp /srv/tftp /usr/share/doc/cmtftp; do
+  local gone=(/etc/cmtftp /var/lib/cmtftp /usr/share/doc/cmtftp)
+  [[ -n $srv_tftp_before ]] || gone+=(/srv/tftp)
+  for f in "${gone[@]}"; do
     [[ ! -e $f ]] || fail "dpkg -P left $f: $(ls -la "$f")"
   done
+  [[ -z $srv_tftp_before || -d /srv/tftp ]] || fail "dpkg -P removed the /srv/tftp another package made"
   getent passwd cmtftp >/dev/null && fail "dpkg -P left the cmtftp user"
   getent group cmtftp >/dev/null && fail "dpkg -P left the cmtftp group"
   [[ -d /srv ]] || fail "dpkg -P removed /srv"
