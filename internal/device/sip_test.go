@@ -189,11 +189,22 @@ func TestSIPResetSelect(t *testing.T) {
 	if got := devices(admin.ResetRequest{Action: "restart", All: true}); !slices.Equal(got, all) {
 		t.Errorf("all: %v", got)
 	}
-	changes, err := api.Changes(ctx, 0, "")
-	if err != nil || len(changes) == 0 {
-		t.Fatalf("changes: %v %v", changes, err)
+	// The newest change: read the feed until it has nothing more (the
+	// first wait is long: under load the feed delivers the log late).
+	var last int64
+	for wait := "10s"; ; wait = "500ms" {
+		changes, err := api.Changes(ctx, last, wait)
+		if err != nil {
+			t.Fatalf("changes: %v", err)
+		}
+		if len(changes) == 0 {
+			break
+		}
+		last = changes[len(changes)-1].ID
 	}
-	last := changes[len(changes)-1].ID
+	if last == 0 {
+		t.Fatal("no changes in the feed after applying the demo site")
+	}
 	p := domain.DemoSite().SIPProfiles[0]
 	p.VoIPControlPort = 5070
 	if _, err := api.Put(ctx, p); err != nil {
@@ -202,7 +213,7 @@ func TestSIPResetSelect(t *testing.T) {
 	if got := devices(admin.ResetRequest{Action: "restart", ChangedSince: last}); !slices.Equal(got, all[1:6]) {
 		t.Errorf("changed since #%d (the SIP profile): %v, want %v", last, got, all[1:6])
 	}
-	_, err = api.Reset(ctx, admin.ResetRequest{Action: "restart", Pool: "No-Such-Pool"})
+	_, err := api.Reset(ctx, admin.ResetRequest{Action: "restart", Pool: "No-Such-Pool"})
 	var e *admin.Error
 	if !errors.As(err, &e) || e.Status != 404 {
 		t.Errorf("unknown pool: %v", err)
