@@ -57,7 +57,6 @@ func (c *Console) apiRequest(ctx context.Context, method, path string, body io.R
 		req.Header.Set("Authorization", "Bearer "+tok)
 	}
 	req.RemoteAddr = "127.0.0.1:0"
-	req.Host = "localhost" // in-process: the console's own request passed the listener's checks
 	return req, nil
 }
 
