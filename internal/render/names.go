@@ -110,7 +110,7 @@ func (t Target) Family() string {
 		return ""
 	}
 	f := kinds[t.Kind].family
-	if f == "sep" && !strings.HasPrefix(strings.ToUpper(t.Name), "SEP") {
+	if f == "sep" && !(len(t.Name) >= 3 && strings.EqualFold(t.Name[:3], "SEP")) {
 		return ""
 	}
 	return f

@@ -32,16 +32,15 @@ func Clean(name string) (string, error) {
 			return "", fmt.Errorf("%w: control character in name", ErrDenied)
 		}
 	}
-	name = strings.ReplaceAll(name, `\`, "/")
+	name = strings.ReplaceAll(name, `\`, "/") // no copy when there is none
 	if len(name) >= 2 && name[1] == ':' && isLetter(name[0]) {
 		return "", fmt.Errorf("%w: drive letter", ErrDenied)
 	}
-	var b strings.Builder
-	b.Grow(len(name))
-	depth := 0
+	depth, tidy := 0, true // tidy: no empty or "." element, so the name is its own path
 	for elem := range strings.SplitSeq(name, "/") {
 		switch {
 		case elem == "" || elem == ".":
+			tidy = false
 			continue
 		case strings.Trim(elem, ".") == "":
 			return "", fmt.Errorf("%w: dot-only path element", ErrDenied)
@@ -51,13 +50,23 @@ func Clean(name string) (string, error) {
 		if depth++; depth > MaxDepth {
 			return "", fmt.Errorf("%w: path deeper than %d", ErrDenied, MaxDepth)
 		}
+	}
+	switch {
+	case depth == 0:
+		return "", fmt.Errorf("%w: empty name", ErrDenied)
+	case tidy:
+		return name, nil // nearly every request: nothing to rebuild
+	}
+	var b strings.Builder
+	b.Grow(len(name))
+	for elem := range strings.SplitSeq(name, "/") {
+		if elem == "" || elem == "." {
+			continue
+		}
 		if b.Len() > 0 {
 			b.WriteByte('/')
 		}
 		b.WriteString(elem)
-	}
-	if b.Len() == 0 {
-		return "", fmt.Errorf("%w: empty name", ErrDenied)
 	}
 	return b.String(), nil
 }

@@ -133,5 +133,24 @@ type diskFile struct {
 	mod  time.Time
 }
 
+// Sendable is a File read from a file of the operating system, which a
+// server may send with sendfile(2) rather than through ReadAt: OSFile is
+// that file (nil when there is none), positioned where the server seeks
+// it (each Open has its own), and Sent tells the file how many bytes went
+// so, for the counters ReadAt would have moved.
+type Sendable interface {
+	File
+	OSFile() *os.File
+	Sent(n int64)
+}
+
+var _ Sendable = (*diskFile)(nil)
+
+// OSFile implements Sendable.
+func (f *diskFile) OSFile() *os.File { return f.File }
+
+// Sent implements Sendable.
+func (f *diskFile) Sent(int64) {}
+
 func (f *diskFile) Size() int64        { return f.size }
 func (f *diskFile) ModTime() time.Time { return f.mod }

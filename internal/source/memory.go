@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -18,6 +19,24 @@ type Memory struct {
 
 	hashOnce sync.Once
 	hash     string
+	memo     [MemoSlots]atomic.Value
+}
+
+// MemoSlots is how many values Memo keeps for one Memory.
+const MemoSlots = 4
+
+// Memo returns the value kept in slot for these bytes, made by make on
+// first use: what a server derives from a file once per version (httpd
+// keeps its header fields there, one slot per Content-Type). Two callers
+// racing on an empty slot may both call make; the value kept is one of
+// theirs, so make must give equal values. slot must be below MemoSlots.
+func (m *Memory) Memo(slot int, make func() any) any {
+	if v := m.memo[slot].Load(); v != nil {
+		return v
+	}
+	v := make()
+	m.memo[slot].CompareAndSwap(nil, v)
+	return m.memo[slot].Load()
 }
 
 var _ File = (*Memory)(nil)

@@ -2,6 +2,7 @@ package source
 
 import (
 	"context"
+	"os"
 
 	"github.com/prometheus/client_golang/prometheus"
 )
@@ -46,6 +47,22 @@ func (d *DiskReads) Wrap(s Source) Source {
 type countedFile struct {
 	File
 	segments prometheus.Counter
+}
+
+// OSFile implements Sendable: the inner file's, if it has one.
+func (f *countedFile) OSFile() *os.File {
+	if s, ok := f.File.(Sendable); ok {
+		return s.OSFile()
+	}
+	return nil
+}
+
+// Sent implements Sendable, counting what was sent.
+func (f *countedFile) Sent(n int64) {
+	f.segments.Add(float64((n + 511) / 512))
+	if s, ok := f.File.(Sendable); ok {
+		s.Sent(n)
+	}
 }
 
 // ReadAt implements File, counting what it read.

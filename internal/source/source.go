@@ -11,6 +11,8 @@ import (
 	"io"
 	"net/netip"
 	"time"
+
+	"cmtftp/internal/render"
 )
 
 // Sentinel errors a Source returns. Wrap them with %w to add detail; the
@@ -58,6 +60,45 @@ type Request struct {
 	// cluster's master has passed through, first the one that asked first:
 	// the ViaHeader of an HTTP request. Empty for a device's own request.
 	Via []string
+
+	target   render.Target
+	resolved uint8 // 0: not yet; resolvedTarget or resolvedNone
+}
+
+const (
+	resolvedTarget = 1 + iota
+	resolvedNone
+)
+
+// Target is render.Resolve of Path — which built file the name is, if any —
+// resolved on first use and kept, so that the chain's steps and the
+// servers' counters share one resolution per request. A copy of a Request
+// asking for another name must come from WithPath.
+func (r *Request) Target() (render.Target, bool) {
+	if r.resolved == 0 {
+		r.resolved = resolvedNone
+		if t, ok := render.Resolve(r.Path); ok {
+			r.target, r.resolved = t, resolvedTarget
+		}
+	}
+	return r.target, r.resolved == resolvedTarget
+}
+
+// Family is the configuration-file family of the name (render.Target's
+// Family), "" when it is not a built file: what the request counters
+// count by.
+func (r *Request) Family() string {
+	if t, ok := r.Target(); ok {
+		return t.Family()
+	}
+	return ""
+}
+
+// WithPath returns a copy of r asking for name (Name and Path) instead.
+func (r *Request) WithPath(name string) *Request {
+	c := *r
+	c.Name, c.Path, c.resolved = name, name, 0
+	return &c
 }
 
 // ViaHeader is the HTTP header that carries Request.Via between servers,

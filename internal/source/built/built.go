@@ -104,7 +104,7 @@ var _ source.Source = (*Source)(nil)
 // would fall back to XMLDefault.cnf.xml and might auto-register.
 func (s *Source) Open(ctx context.Context, req *source.Request) (source.File, error) {
 	name := req.Path
-	target, ok := render.Resolve(name)
+	target, ok := req.Target()
 	if !ok {
 		return nil, source.ErrNotFound
 	}

@@ -171,9 +171,7 @@ func builtName(x string) bool {
 
 // sub is req asking for name instead.
 func sub(req *source.Request, name string) *source.Request {
-	r := *req
-	r.Name, r.Path = name, name
-	return &r
+	return req.WithPath(name)
 }
 
 // HandleChange implements store.ChangeHandler: a device's change (its
