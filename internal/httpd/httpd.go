@@ -15,6 +15,7 @@ import (
 	"net/netip"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"cmtftp/internal/source"
@@ -89,6 +90,9 @@ type Result struct {
 	Signer string
 	// TLS is set for a request over HTTPS (6971).
 	TLS bool
+	// Family is the configuration-file family of the name (source.Request's
+	// Family, resolved once by the chain): "" for other files.
+	Family string
 }
 
 // counter counts the bytes of a response body and keeps the connection's
@@ -150,88 +154,151 @@ func (c *counter) Write(b []byte) (int, error) {
 	return total, nil
 }
 
+// ReadFrom sends a body with sendfile(2) when src is a Sendable's file
+// under an io.LimitedReader (as http.ServeContent hands it) and the
+// server's writer can (net/http's over plain TCP), a piece of at most
+// sendChunk bytes per renewed deadline; else it copies through Write.
+func (c *counter) ReadFrom(src io.Reader) (int64, error) {
+	rf, ok := c.ResponseWriter.(io.ReaderFrom)
+	lr, limited := src.(*io.LimitedReader)
+	if !ok || !limited {
+		return io.Copy(writerOnly{c}, src)
+	}
+	sf, ok := lr.R.(sentFile)
+	if !ok {
+		return io.Copy(writerOnly{c}, src)
+	}
+	if c.status == 0 {
+		c.status = http.StatusOK
+	}
+	var total int64
+	for lr.N > 0 {
+		c.renew(time.Now())
+		piece := &io.LimitedReader{R: sf.OSFile(), N: min(lr.N, sendChunk)} // counted below, not by Read
+		n, err := rf.ReadFrom(piece)
+		total, c.n, lr.N = total+n, c.n+n, lr.N-n
+		sf.Sent(n)
+		if err != nil || piece.N > 0 {
+			return total, err
+		}
+	}
+	return total, nil
+}
+
 var _ http.Handler = (*Handler)(nil)
+
+// tracker is the writer ServeHTTP answers through: the connection server's
+// own response, or a counter around another server's writer. It tells the
+// status and body bytes of the answer.
+type tracker interface {
+	http.ResponseWriter
+	sent() (status int, n int64)
+}
+
+func (c *counter) sent() (int, int64)  { return c.status, c.n }
+func (w *response) sent() (int, int64) { return w.status, w.n }
 
 // ServeHTTP implements http.Handler.
 func (h *Handler) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	start := time.Now()
-	w := newCounter(rw, start, h.WriteTimeout)
+	w, own := rw.(*response)
+	var t tracker = w
+	if own {
+		w.setWriteTimeout(h.WriteTimeout)
+	} else {
+		t = newCounter(rw, start, h.WriteTimeout)
+	}
 	res := Result{Name: strings.TrimPrefix(r.URL.Path, "/"), TLS: r.TLS != nil}
 	res.Remote, _ = netip.ParseAddrPort(r.RemoteAddr)
-	defer func() {
-		if h.OnDone == nil && h.Metrics == nil {
-			return
-		}
-		res.Status, res.Bytes, res.Duration = w.status, w.n, time.Since(start)
-		if res.Status == 0 {
-			res.Status = http.StatusOK
-		}
-		res.Aborted = r.Context().Err() != nil
-		if h.Metrics != nil {
-			h.Metrics.done(res)
-		}
-		if h.OnDone != nil {
-			h.OnDone(res)
-		}
-	}()
+	if h.OnDone != nil || h.Metrics != nil {
+		defer h.done(&res, t, r, start)
+	}
+	f, req, s, ok := h.open(t, r, &res)
+	defer s.release()
+	if !ok {
+		return
+	}
+	defer f.Close()
+	res.Origin, res.Signer, res.Family = source.OriginOf(f), source.SignerOf(f), req.Family()
+	_, inMemory := f.(interface{ Bytes() []byte }) // a source.Memory, or a kept file decompressed
+	res.FromDisk = !inMemory
+	ct := typeOf(req.Path)
+	if own && simple(r) {
+		serveFast(w, r, f, ct)
+		return
+	}
+	t.Header().Set("ETag", etag(f))
+	t.Header().Set("Content-Type", contentTypes[ct])
+	http.ServeContent(t, limitRanges(r, f.Size()), "", f.ModTime(), content(f))
+}
+
+// done reports the finished request to the metrics and the OnDone hook.
+func (h *Handler) done(res *Result, t tracker, r *http.Request, start time.Time) {
+	status, n := t.sent()
+	res.Status, res.Bytes, res.Duration = status, n, time.Since(start)
+	if res.Status == 0 {
+		res.Status = http.StatusOK
+	}
+	res.Aborted = r.Context().Err() != nil
+	if h.Metrics != nil {
+		h.Metrics.done(*res)
+	}
+	if h.OnDone != nil {
+		h.OnDone(*res)
+	}
+}
+
+// open takes the request through the loop check, a serving slot and the
+// method check to the chain, and opens the file; when it reports false it
+// has answered w itself. The slot it took (held reports it) is the
+// caller's to release when the answer is done.
+func (h *Handler) open(w http.ResponseWriter, r *http.Request, res *Result) (f source.File, req *source.Request, s slot, ok bool) {
 	via, loop := h.via(r)
 	if loop {
 		res.Loop = true
 		h.refuseLoop(w, r, res.Name, via)
-		return
+		return nil, nil, s, false
 	}
 	if h.Slots != nil {
-		release, ok := h.acquire(res.Remote.Addr(), len(via) > 0)
-		if !ok {
+		if s, ok = h.acquire(res.Remote.Addr(), len(via) > 0); !ok {
 			res.Overflow = true
 			w.Header().Set("Retry-After", "1")
 			http.Error(w, "busy, retry later", http.StatusServiceUnavailable)
-			return
+			return nil, nil, s, false
 		}
-		defer release()
 	}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		w.Header().Set("Allow", "GET, HEAD")
 		http.Error(w, "read-only: GET and HEAD only", http.StatusMethodNotAllowed)
-		return
+		return nil, nil, s, false
 	}
-	req, ok := h.request(w, r)
-	if !ok {
-		return
+	if req, ok = h.request(w, r, res.Remote); !ok {
+		return nil, nil, s, false
 	}
 	req.Via = via
 	f, err := h.Source.Open(r.Context(), req)
 	if err != nil {
+		res.Family = req.Family()
 		h.fail(w, r, res.Name, err)
-		return
+		return nil, nil, s, false
 	}
-	defer f.Close()
-	res.Origin, res.Signer = source.OriginOf(f), source.SignerOf(f)
-	_, inMemory := f.(interface{ Bytes() []byte }) // a source.Memory, or a kept file decompressed
-	res.FromDisk = !inMemory
-	w.Header().Set("ETag", etag(f))
-	w.Header().Set("Content-Type", contentType(req.Path))
-	http.ServeContent(w, limitRanges(r, f.Size()), "", f.ModTime(), io.NewSectionReader(f, 0, f.Size()))
+	return f, req, s, true
 }
 
 // request turns r into a source request, answering 403 itself (and
 // reporting false) for a name that is refused.
-func (h *Handler) request(w http.ResponseWriter, r *http.Request) (*source.Request, bool) {
+func (h *Handler) request(w http.ResponseWriter, r *http.Request, remote netip.AddrPort) (*source.Request, bool) {
 	// Percent-escapes are decoded (a space is %20 on HTTP, a space on
 	// TFTP), but an escaped dot, slash or NUL is refused: it can only be an
 	// attempt to smuggle a path past the rules. An escaped backslash is
 	// what an HTTP client makes of a CIPC "Communicator\…" or a
 	// "\RingList.xml" name: decoded, it goes through source.Clean like a
 	// TFTP name, which treats '\' as '/' (and refuses ".." either way).
-	raw := strings.ToLower(r.URL.EscapedPath())
-	for _, bad := range []string{"%2e", "%2f", "%00"} {
-		if strings.Contains(raw, bad) {
-			h.fail(w, r, raw, source.ErrDenied)
-			return nil, false
-		}
+	if raw := r.URL.EscapedPath(); smuggled(raw) {
+		h.fail(w, r, raw, source.ErrDenied)
+		return nil, false
 	}
 	name := strings.TrimPrefix(r.URL.Path, "/")
-	remote, _ := netip.ParseAddrPort(r.RemoteAddr)
 	proto := source.HTTP
 	if r.TLS != nil {
 		proto = source.HTTPS // X.sgn is answered with the unsigned X there
@@ -248,15 +315,34 @@ func (h *Handler) request(w http.ResponseWriter, r *http.Request) (*source.Reque
 	return req, true
 }
 
+// smuggled reports whether an escaped path holds an escaped dot, slash or
+// NUL (%2e, %2f, %00, any case).
+func smuggled(raw string) bool {
+	for i := strings.IndexByte(raw, '%'); i >= 0 && i+2 < len(raw); {
+		switch e := raw[i+1 : i+3]; {
+		case e == "00", e[0] == '2' && (e[1]|0x20 == 'e' || e[1]|0x20 == 'f'):
+			return true
+		}
+		j := strings.IndexByte(raw[i+1:], '%')
+		if j < 0 {
+			break
+		}
+		i += 1 + j
+	}
+	return false
+}
+
 // localAddr is the server address r arrived on, when the server recorded it.
 func localAddr(r *http.Request) netip.Addr {
-	var local netip.Addr
-	if a, ok := r.Context().Value(http.LocalAddrContextKey).(net.Addr); ok {
+	switch a := r.Context().Value(http.LocalAddrContextKey).(type) {
+	case *net.TCPAddr:
+		return a.AddrPort().Addr().Unmap() // as its String would read
+	case net.Addr:
 		if ap, err := netip.ParseAddrPort(a.String()); err == nil {
-			local = ap.Addr()
+			return ap.Addr()
 		}
 	}
-	return local
+	return netip.Addr{}
 }
 
 func (h *Handler) fail(w http.ResponseWriter, r *http.Request, name string, err error) {
@@ -292,12 +378,28 @@ func etag(f source.File) string {
 	return `W/"` + hex.EncodeToString([]byte(f.ModTime().UTC().Format(time.RFC3339Nano))) + "-" + strconv.FormatInt(f.Size(), 10) + `"`
 }
 
-func contentType(name string) string {
-	switch {
-	case strings.HasSuffix(strings.ToLower(name), ".xml"):
-		return "text/xml; charset=utf-8"
-	case strings.HasSuffix(strings.ToLower(name), ".cnf"), strings.HasSuffix(strings.ToLower(name), ".txt"):
-		return "text/plain; charset=utf-8"
+// content is what http.ServeContent reads f from: the file itself when it
+// is one of the operating system's (so that a plain-HTTP answer goes out
+// with sendfile(2): Go's net/http, and the counter, hand an *os.File on),
+// else a section reader over ReadAt.
+func content(f source.File) io.ReadSeeker {
+	if s, ok := f.(source.Sendable); ok && s.OSFile() != nil {
+		return sentFile{s}
 	}
-	return "application/octet-stream"
+	return io.NewSectionReader(f, 0, f.Size())
 }
+
+// sentFile reads a Sendable's file from where it is positioned and tells
+// it what was read (what sendfile(2) sent bypasses Read: see
+// counter.ReadFrom). Its SyscallConn makes net's sendfile take it.
+type sentFile struct{ source.Sendable }
+
+func (s sentFile) Read(p []byte) (int, error) {
+	n, err := s.OSFile().Read(p)
+	s.Sent(int64(n))
+	return n, err
+}
+
+func (s sentFile) Seek(off int64, whence int) (int64, error) { return s.OSFile().Seek(off, whence) }
+
+func (s sentFile) SyscallConn() (syscall.RawConn, error) { return s.OSFile().SyscallConn() }

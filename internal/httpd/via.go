@@ -40,17 +40,35 @@ func (h *Handler) refuseLoop(w http.ResponseWriter, r *http.Request, name string
 	http.Error(w, http.StatusText(http.StatusLoopDetected), http.StatusLoopDetected)
 }
 
+// slot is a serving slot a request holds (none when h is nil).
+type slot struct {
+	h      *Handler
+	client netip.Addr
+	shared bool // taken from the shared pool, not the client's share
+}
+
+// release gives the slot back.
+func (s slot) release() {
+	switch {
+	case s.h == nil:
+	case s.shared:
+		s.h.Slots.Release()
+	default:
+		s.h.Slots.ReleaseFrom(s.client)
+	}
+}
+
 // acquire takes a serving slot for a request from client: against the
 // client's share, unless it is a proxied request from one of Peers.
-func (h *Handler) acquire(client netip.Addr, proxied bool) (release func(), ok bool) {
+func (h *Handler) acquire(client netip.Addr, proxied bool) (slot, bool) {
 	if proxied && h.Peers != nil && h.Peers(client) {
 		if !h.Slots.Acquire() {
-			return nil, false
+			return slot{}, false
 		}
-		return h.Slots.Release, true
+		return slot{h: h, shared: true}, true
 	}
 	if !h.Slots.AcquireFrom(client) {
-		return nil, false
+		return slot{}, false
 	}
-	return func() { h.Slots.ReleaseFrom(client) }, true
+	return slot{h: h, client: client}, true
 }
