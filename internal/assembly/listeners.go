@@ -93,7 +93,8 @@ func (s *Server) listenHTTP(chain source.Source) (err error) {
 			IdleTimeout: time.Minute, MaxHeaderBytes: 64 << 10}
 	}
 	if s.httpLn != nil {
-		s.httpSrv = server()
+		s.httpSrv = &httpd.Server{Handler: h, ConnState: hm.ConnState, ReadHeaderTimeout: 10 * time.Second,
+			IdleTimeout: time.Minute, WriteTimeout: cfg.HTTPWriteTimeout, MaxHeaderBytes: 64 << 10, Logger: s.log}
 	}
 	if s.httpsLn != nil {
 		s.httpsSrv = server()
@@ -119,9 +120,9 @@ func (s *Server) tftpDone(r tftpd.Result) {
 	}
 	switch r.Outcome {
 	case tftpd.OutcomeCompleted:
-		s.requests.done(r.Name, true)
+		s.requests.done(family(r.Name), true)
 	case tftpd.OutcomeNotFound:
-		s.requests.done(r.Name, false)
+		s.requests.done(family(r.Name), false)
 		s.missed.log("tftp", r.Name, r.Remote)
 		s.notFound.count("tftp", r.Name)
 	}
@@ -133,9 +134,9 @@ func (s *Server) httpDone(r httpd.Result) {
 	s.member.httpRequests.Add(1)
 	switch {
 	case r.Found():
-		s.requests.done(r.Name, true)
+		s.requests.done(r.Family, true)
 	case r.Status == http.StatusNotFound:
-		s.requests.done(r.Name, false)
+		s.requests.done(r.Family, false)
 		s.missed.log("http", r.Name, r.Remote)
 		s.notFound.count("http", r.Name)
 	}

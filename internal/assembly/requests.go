@@ -36,10 +36,10 @@ func newRequestCounters(reg prometheus.Registerer) *requestCounters {
 	return c
 }
 
-// done counts one request for name that was answered with the file
-// (found) or with "not found".
-func (c *requestCounters) done(name string, found bool) {
-	if f := family(name); f != "" {
+// done counts one request for a file of family f ("" for a file that is
+// not built) that was answered with the file (found) or with "not found".
+func (c *requestCounters) done(f string, found bool) {
+	if f != "" {
 		result := "found"
 		if !found {
 			result = "not_found"

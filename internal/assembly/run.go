@@ -52,7 +52,10 @@ func (s *Server) shutdown() {
 	ctx, cancel := context.WithTimeout(context.Background(), s.cfg.grace())
 	defer cancel()
 	var wg sync.WaitGroup
-	for _, h := range []*http.Server{s.httpSrv, s.httpsSrv, s.adminSrv} {
+	if s.httpSrv != nil {
+		wg.Go(func() { s.httpSrv.Shutdown(ctx) })
+	}
+	for _, h := range []*http.Server{s.httpsSrv, s.adminSrv} {
 		if h != nil {
 			wg.Go(func() { h.Shutdown(ctx) })
 		}

@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"cmtftp/internal/domain"
+	"cmtftp/internal/httpd"
 	"cmtftp/internal/source"
 	"cmtftp/internal/source/built"
 	"cmtftp/internal/source/custom"
@@ -52,7 +53,7 @@ type Server struct {
 
 	tftp     *tftpd.Server
 	conns    []net.PacketConn
-	httpSrv  *http.Server
+	httpSrv  *httpd.Server // 6970: the file service's own HTTP/1.1 server
 	httpLn   net.Listener
 	httpsSrv *http.Server // 6971
 	httpsLn  net.Listener
