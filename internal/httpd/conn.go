@@ -18,6 +18,12 @@ import (
 // connection.
 const dropBody = 64 << 10
 
+// What linger reads, at most, of a refused client before closing.
+const (
+	lingerTime  = 500 * time.Millisecond
+	lingerBytes = 256 << 10
+)
+
 // errHeadTooLarge means a request head outgrew MaxHeaderBytes.
 var errHeadTooLarge = errors.New("httpd: request head too large")
 
@@ -158,6 +164,8 @@ func (c *conn) dropBody(h *head) (keep, ok bool) {
 		return true, true
 	case h.contentLength > dropBody:
 		c.out = append(c.out, "HTTP/1.1 413 Request Entity Too Large\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"...)
+		c.flush()
+		c.linger()
 		return false, false
 	}
 	if have := int64(c.w - c.r); have >= h.contentLength {
@@ -412,6 +420,19 @@ func (c *conn) refuse(err error) {
 	c.out = append(c.out, "\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n"...)
 	c.out = append(c.out, text...)
 	c.flush()
+	c.linger()
+}
+
+// linger half-closes a connection being given up while the client may
+// still be sending, and reads what comes for a moment: closing with
+// unread bytes would reset it, and the client might lose the answer
+// before reading it.
+func (c *conn) linger() {
+	if c.tcp == nil || c.tcp.CloseWrite() != nil {
+		return
+	}
+	c.nc.SetReadDeadline(time.Now().Add(lingerTime))
+	io.CopyN(io.Discard, c.nc, lingerBytes)
 }
 
 // finishHead ends a head begun in out: Date, the body's framing,

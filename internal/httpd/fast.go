@@ -146,6 +146,9 @@ func etagListMatches(list, tag string) bool {
 // fields and, when length is not negative, its Content-Length.
 func (w *response) writeFixed(fields []byte, length int64) {
 	w.headed, w.length = true, length
+	if w.c.s.closing.Load() {
+		w.close = true
+	}
 	out := appendStatus(w.c.out, w.status)
 	out = append(out, fields...)
 	w.c.out = w.c.finishHead(out, length, false, w.close, w.proto1)

@@ -106,6 +106,13 @@ func (w *response) Write(p []byte) (int, error) {
 		return len(p), nil
 	}
 	w.writeHead()
+	if len(w.held) > 0 { // what was held for a Content-Length goes first
+		held := w.held
+		w.held = w.held[:0]
+		if err := w.body(held); err != nil {
+			return 0, err
+		}
+	}
 	if err := w.body(p); err != nil {
 		return 0, err
 	}
@@ -196,6 +203,9 @@ func (w *response) writeHead() {
 		return
 	}
 	w.headed = true
+	if w.c.s.closing.Load() {
+		w.close = true // shutting down: this answer is the connection's last
+	}
 	if w.length < 0 && !w.noBody {
 		if w.proto1 {
 			w.close = true // HTTP/1.0: the end of the connection ends the body
