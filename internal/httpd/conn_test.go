@@ -241,7 +241,7 @@ type noReadAt struct {
 }
 
 func (noReadAt) ReadAt([]byte, int64) (int, error) { return 0, errors.New("ReadAt called") }
-func (f noReadAt) Sent(n int64)                     { *f.sent += n }
+func (f noReadAt) Sent(n int64)                    { *f.sent += n }
 
 // TestSendfile: a file from disk goes whole, in a range and after HEAD,
 // without a ReadAt, on both servers (net/http's too takes the OS file), and
