@@ -60,6 +60,7 @@ runs longer than 20 minutes. Point it only at servers you run.`,
 	fl.DurationVarP(&cfg.Duration, "duration", "d", 0, "how long to run")
 	fl.IntVar(&cfg.Client.BlockSize, "blksize", 0, "ask for this block size")
 	fl.IntVar(&cfg.Client.WindowSize, "windowsize", 0, "ask for this window size")
+	fl.IntVar(&cfg.Client.ReceiveBuffer, "rcvbuf", 0, "client socket receive buffer in bytes for windowed transfers (SO_RCVBUF, capped by net.core.rmem_max); default: one that holds a window")
 	fl.DurationVar(&timeout, "timeout", time.Second, "client retransmission timeout")
 	fl.BoolVar(&asJSON, "json", false, "print the report as JSON")
 	cmd.PreRun = func(*cobra.Command, []string) {

@@ -68,6 +68,11 @@ type Client struct {
 	// LocalAddr, when valid, is the address requests leave from (a
 	// device's leased address); by default the system picks one.
 	LocalAddr netip.Addr
+	// ReceiveBuffer, when set, is the socket receive buffer Get asks for,
+	// in bytes (an Exchange's caller sizes its own socket) (SO_RCVBUF: the kernel caps it at net.core.rmem_max and
+	// doubles it for its own overhead). By default a windowed transfer asks
+	// for one that holds its whole window.
+	ReceiveBuffer int
 }
 
 // Result describes a completed transfer.
@@ -101,6 +106,9 @@ func (c *Client) Get(ctx context.Context, server, name string, w io.Writer) (Res
 		return Result{}, fmt.Errorf("%w: client socket: %w", ErrSend, err)
 	}
 	defer conn.Close()
+	if c.ReceiveBuffer > 0 {
+		conn.SetReadBuffer(c.ReceiveBuffer)
+	}
 	if ctx.Done() != nil {
 		stop := context.AfterFunc(ctx, func() { conn.SetReadDeadline(time.Unix(1, 0)) })
 		defer stop()
@@ -220,10 +228,16 @@ func (g *get) receive(p []byte, from netip.AddrPort) (done bool, err error) {
 }
 
 // expired handles a timeout with nothing received: the last packet goes
-// again, until the retries run out.
+// again, until the retries run out. In a window that stopped short of its
+// end (a sender that sent less than the window, its probe lost), the ACK
+// of the last block received in order goes instead: the sender restarts
+// after it rather than sending again what arrived.
 func (g *get) expired() error {
 	if g.tries++; g.tries > g.retries {
 		return fmt.Errorf("%w (after block %d, %d bytes)", ErrTimeout, g.next-1, g.bytes)
+	}
+	if g.inWin > 0 {
+		return g.ack(uint16(g.next - 1))
 	}
 	to := g.server
 	if g.peer.IsValid() {
@@ -319,7 +333,12 @@ func (g *get) handleOACK(p []byte, asked tftp.Options) (done, progressed bool, e
 }
 
 // handleData writes the expected block, ACKs at the end of each window and
-// the file, and answers a gap or a duplicate with the last block received.
+// the file, and answers a gap or a duplicate with the last block received
+// in order, at once: RFC 7440 section 4 has the receiver acknowledge the
+// last block it holds in order, and the sender restart the window after
+// it. A gap is answered once (the blocks after it are lost too); a
+// duplicate every time (the sender sends one, a probe, when it wants an
+// ACK before the window's end: tftpd's window.go).
 func (g *get) handleData(p []byte) (done, progressed bool, err error) {
 	blk, payload, err := tftp.ParseData(p)
 	if err != nil {
@@ -369,7 +388,11 @@ func (g *get) write(p []byte) error {
 	return err
 }
 
+// ack acknowledges blocks up to blk. Every ACK starts a window: the sender
+// sends the next one from the block after blk, and the next ACK is due
+// after that window's blocks.
 func (g *get) ack(blk uint16) error {
+	g.inWin = 0
 	g.last = tftp.AppendAck(g.sendBuf[:0], blk)
 	g.send(g.last, g.peer)
 	return nil
@@ -382,12 +405,16 @@ func (g *get) sendErr(code tftp.ErrorCode, msg string) {
 // maxReceiveBuffer bounds the socket receive buffer a client asks for.
 const maxReceiveBuffer = 16 << 20
 
-// sizeReceiveBuffer asks the kernel for a receive buffer that holds a whole
-// window, so a large window is not dropped by the client's own socket. The
-// kernel caps the request at net.core.rmem_max.
+// sizeReceiveBuffer asks the kernel for the receive buffer the Client
+// says, or else for one that holds a whole window, so a large window is not
+// dropped by the client's own socket. The kernel caps the request at
+// net.core.rmem_max.
 func (g *get) sizeReceiveBuffer() {
 	if g.conn == nil {
 		return // an Exchange's caller sizes its own socket
+	}
+	if g.c.ReceiveBuffer > 0 {
+		return // Get asked for it when it opened the socket
 	}
 	if want := g.window * (g.blksize + tftp.HeaderLen + 64); g.window > 1 && want > 256<<10 {
 		g.conn.SetReadBuffer(min(want, maxReceiveBuffer))

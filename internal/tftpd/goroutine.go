@@ -52,16 +52,21 @@ func (t *transfer) openConn() error {
 	t.cs = connSender{conn: conn, peer: t.m.peer}
 	t.snd = &t.cs
 	blocks := min(int64(t.m.window), t.m.total)
+	if t.m.window > 1 {
+		blocks++ // room for a probe (window.go)
+	}
 	t.buf = make([]byte, int(blocks)*(t.blksize+tftp.HeaderLen))
 	if t.m.window > 1 {
-		t.cs.prepareWindows(network, len(t.buf), t.blksize+tftp.HeaderLen, int(blocks))
+		sndbuf := t.cs.prepareWindows(network, len(t.buf), t.blksize+tftp.HeaderLen, int(blocks))
+		t.m.flight = flightLimit(sndbuf, t.blksize)
 	}
 	return nil
 }
 
 // prepareWindows readies c for windows of up to blocks packets of stride
-// bytes, bufLen in all.
-func (c *connSender) prepareWindows(network string, bufLen, stride, blocks int) {
+// bytes, bufLen in all, and returns the socket's send buffer in bytes as
+// the kernel reports it (0 when unknown).
+func (c *connSender) prepareWindows(network string, bufLen, stride, blocks int) int {
 	// A window of large blocks can exceed the default socket send buffer;
 	// a window that does not fit would be cut short (EAGAIN) and cost a
 	// retransmission timeout. The kernel caps this at net.core.wmem_max.
@@ -80,6 +85,7 @@ func (c *connSender) prepareWindows(network string, bufLen, stride, blocks int) 
 		c.msgs[i].Buffers = make([][]byte, 1)
 		c.msgs[i].Addr = to
 	}
+	return sendBuffer(c.conn)
 }
 
 func (c *connSender) send(p []byte) error {

@@ -77,11 +77,13 @@ const (
 // future ACK changes nothing (RFC 1123 4.2.3.1, no Sorcerer's Apprentice).
 // On a timeout, "the last received ACK SHALL set the beginning of the next
 // windowsize data block window to be sent" (RFC 7440 section 4), with
-// backoff, until the retries run out.
+// backoff, until the retries run out. How much of the window goes is the
+// sender's policy (window.go).
 type machine struct {
 	peer       netip.AddrPort // the client's address and TID, unmapped
 	total      int64          // blocks in the file; the last is short, maybe empty
-	window     int            // blocks sent before waiting for an ACK
+	window     int            // the negotiated windowsize: blocks the client takes before it ACKs
+	flight     int            // the most packets the socket send buffer holds (flightLimit); 0: no limit
 	oack       bool           // an OACK answers the request (block 0)
 	rto        time.Duration  // the first retransmission timeout
 	fixedRTO   bool           // the client chose it (timeout option): no backoff
@@ -92,6 +94,14 @@ type machine struct {
 
 	acked   int64         // last block acknowledged; -1 while the OACK is unanswered
 	end     int64         // last block of the window in flight
+	high    int64         // last block sent so far: an ACK up to it is not from the future
+	cwnd    int           // blocks the next window may hold (window.go)
+	full    bool          // the window in flight holds all the blocks the policy allowed
+	sentAt  time.Time     // when the window in flight went
+	srtt    time.Duration // smoothed time from a window's send to its ACK; 0: none measured
+	tail    time.Time     // when the window's tail probe is due; zero: none pending
+	tailN   int           // tail probes sent for the window in flight
+	probed  bool          // the window in flight was sent again, in part or whole: no RTT sample
 	cur     time.Duration // retransmission timeout now, after backoff
 	retries int           // resends of the window in flight
 	wait    time.Time     // when the window in flight times out
@@ -102,6 +112,7 @@ type machine struct {
 type action struct {
 	send        sendKind
 	first, last int64          // sendBlocks: blocks first..last; block 0 is the OACK
+	probe       int64          // sendBlocks: a block sent once more after last, asking for an ACK; 0: none
 	code        tftp.ErrorCode // sendError, sendStranger
 	msg         string         // sendError, sendStranger
 	to          netip.AddrPort // sendStranger: the packet's source
@@ -128,6 +139,7 @@ func (m *machine) start(now time.Time) action {
 	if m.oack {
 		m.acked = -1
 	}
+	m.high, m.cwnd = m.acked, m.ceiling()
 	return m.sendWindow(now)
 }
 
@@ -140,7 +152,7 @@ func (m *machine) start(now time.Time) action {
 func (m *machine) onPacket(p []byte, from netip.AddrPort, now time.Time) action {
 	if !samePeer(from, m.peer) {
 		m.stats.UnknownTID.Add(1)
-		return action{send: sendStranger, code: tftp.ErrUnknownTID, msg: unknownTIDMessage, to: from, wake: m.wait}
+		return action{send: sendStranger, code: tftp.ErrUnknownTID, msg: unknownTIDMessage, to: from, wake: m.wake()}
 	}
 	switch op, _ := tftp.PeekOpcode(p); op {
 	case tftp.OpACK:
@@ -156,22 +168,28 @@ func (m *machine) onPacket(p []byte, from netip.AddrPort, now time.Time) action 
 // onAck takes the ACK of block blk: the transfer is complete, or the next
 // window goes out, or nothing changes.
 func (m *machine) onAck(blk uint16, now time.Time) action {
-	if !m.ack(blk) {
+	if !m.ack(blk, now) {
 		return m.idle()
 	}
 	if m.acked >= m.total {
 		return action{done: true, outcome: OutcomeCompleted}
 	}
+	m.adapt()
 	return m.sendWindow(now)
 }
 
 // ack takes the ACK of block blk and reports whether it moved the window:
 // duplicate, stale and future ACKs are ignored. Block numbers wrap past
-// 65535; blk is read relative to the last block acknowledged.
-func (m *machine) ack(blk uint16) bool {
+// 65535; blk is read relative to the last block acknowledged. An ACK may
+// come for a block past the window in flight when an earlier, longer
+// window had sent it (a timeout shrank the window since).
+func (m *machine) ack(blk uint16, now time.Time) bool {
 	diff := int64(blk - uint16(m.acked)) // blocks newly acknowledged, mod 2^16
-	if diff == 0 || diff > m.end-m.acked {
+	if diff == 0 || diff > m.high-m.acked {
 		return false
+	}
+	if m.retries == 0 && !m.probed {
+		m.sample(now)
 	}
 	m.acked += diff
 	m.cur, m.retries, m.verified = m.rto, 0, true
@@ -185,7 +203,10 @@ func (m *machine) ack(blk uint16) bool {
 // limit is reached.
 func (m *machine) onTimeout(now time.Time) action {
 	if now.Before(m.wait) {
-		return m.idle()
+		if m.tail.IsZero() || now.Before(m.tail) {
+			return m.idle()
+		}
+		return m.sendTail(now)
 	}
 	if !now.Before(m.deadline) {
 		a := m.abort(errTransferTimeout)
@@ -202,6 +223,7 @@ func (m *machine) onTimeout(now time.Time) action {
 	if !m.fixedRTO {
 		m.cur = min(m.cur*2, m.rto*maxBackoff)
 	}
+	m.shrink()
 	m.stats.Retransmits.Add(1)
 	return m.sendWindow(now)
 }
@@ -230,15 +252,23 @@ func (m *machine) onShutdown() action {
 }
 
 // sendWindow sends the window after the last acknowledged block (or the
-// OACK alone while it is unanswered) and times it out at now plus the
+// OACK alone while it is unanswered), with its probe when it is shorter
+// than the negotiated window (window.go), and times it out at now plus the
 // retransmission timeout. The window's time is set here only: packets that
 // change nothing (a client re-sending its last ACK) must not push it back,
 // or the window would never be sent again.
 func (m *machine) sendWindow(now time.Time) action {
-	m.end = min(m.acked+int64(m.window), m.total)
-	if m.acked < 0 {
+	blocks, probe := m.windowBlocks()
+	m.end = min(m.acked+int64(blocks), m.total)
+	m.full = m.end-m.acked == int64(blocks)
+	var p int64
+	switch {
+	case m.acked < 0:
 		m.end = 0
+	case probe && m.end < m.total:
+		p = m.probeBlock()
 	}
+	m.high = max(m.high, m.end)
 	wait := m.cur
 	switch {
 	case !m.verified && m.retries == 0:
@@ -247,11 +277,21 @@ func (m *machine) sendWindow(now time.Time) action {
 		wait = unverifiedWait // the last chance
 	}
 	m.wait = minTime(now.Add(wait), m.deadline)
-	return action{send: sendBlocks, first: m.acked + 1, last: m.end, wake: m.wait}
+	m.sentAt, m.probed, m.tailN, m.tail = now, false, 0, m.tailDue(now)
+	return action{send: sendBlocks, first: m.acked + 1, last: m.end, probe: p, wake: m.wake()}
 }
 
 // idle is the action of an event that changes nothing.
-func (m *machine) idle() action { return action{wake: m.wait} }
+func (m *machine) idle() action { return action{wake: m.wake()} }
+
+// wake is when the machine is next due to act: the window's tail probe,
+// or its timeout.
+func (m *machine) wake() time.Time {
+	if !m.tail.IsZero() && m.tail.Before(m.wait) {
+		return m.tail
+	}
+	return m.wait
+}
 
 // abort is the action that ends the transfer for err, sending nothing.
 func (m *machine) abort(err error) action {

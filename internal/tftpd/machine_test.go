@@ -55,6 +55,14 @@ func blocks(first, last int64, wake time.Duration) action {
 	return action{send: sendBlocks, first: first, last: last, wake: at(wake)}
 }
 
+// probed is the action that sends blocks first..last, then block probe
+// again to ask for an ACK, and wakes at wake.
+func probed(first, last, probe int64, wake time.Duration) action {
+	a := blocks(first, last, wake)
+	a.probe = probe
+	return a
+}
+
 // nothing is the action that changes nothing; the wake time stays.
 func nothing(wake time.Duration) action { return action{wake: at(wake)} }
 
@@ -138,15 +146,17 @@ func TestMachineAck(t *testing.T) {
 			{ack(1, 10*time.Millisecond), blocks(2, 2, 1010*time.Millisecond)},
 			{ack(2, 20*time.Millisecond), completed},
 		}},
+		// Windows wake first for their tail probe (window.go), at twice the
+		// time the last took to be acknowledged.
 		{"ACK of a window sends the next", testMachine(10, 4, false), blocks(1, 4, time.Second), []step{
-			{ack(4, 10*time.Millisecond), blocks(5, 8, 1010*time.Millisecond)},
-			{ack(8, 20*time.Millisecond), blocks(9, 10, 1020*time.Millisecond)},
+			{ack(4, 10*time.Millisecond), blocks(5, 8, 30*time.Millisecond)},
+			{ack(8, 20*time.Millisecond), blocks(9, 10, 40*time.Millisecond)},
 			{ack(10, 30*time.Millisecond), completed},
 		}},
-		{"ACK inside a window restarts after it", testMachine(10, 4, false), blocks(1, 4, time.Second), []step{
-			{ack(2, 10*time.Millisecond), blocks(3, 6, 1010*time.Millisecond)},
-			{ack(2, 20*time.Millisecond), nothing(1010 * time.Millisecond)},
-			{ack(7, 20*time.Millisecond), nothing(1010 * time.Millisecond)}, // not sent yet
+		{"ACK inside a window restarts after it, halved", testMachine(10, 4, false), blocks(1, 4, time.Second), []step{
+			{ack(2, 10*time.Millisecond), probed(3, 4, 2, 30*time.Millisecond)},
+			{ack(2, 20*time.Millisecond), nothing(30 * time.Millisecond)},
+			{ack(5, 20*time.Millisecond), nothing(30 * time.Millisecond)}, // not sent yet
 		}},
 		{"OACK then ACK 0", testMachine(2, 1, true), blocks(0, 0, time.Second), []step{
 			{ack(1, 10*time.Millisecond), nothing(time.Second)}, // no DATA before ACK 0
@@ -173,13 +183,16 @@ func TestMachineBlockWrap(t *testing.T) {
 			t.Fatalf("window %d: ended with %+v, %d of %d blocks acknowledged", window, a, m.acked, m.total)
 		}
 	}
-	// An ACK inside a window that straddles the wrap.
+	// An ACK inside a window that straddles the wrap (every event at t0:
+	// the tail probes are due a millisecond after each window).
 	m := testMachine(70000, 64, false)
 	m.start(t0)
-	m.acked, m.end = 65500, 65564
-	checkAction(t, "ACK 65530", m.onPacket(tftp.AppendAck(nil, 65530), peerAddr, t0), blocks(65531, 65594, time.Second))
-	checkAction(t, "ACK 4 (65540)", m.onPacket(tftp.AppendAck(nil, 4), peerAddr, t0), blocks(65541, 65604, time.Second))
-	checkAction(t, "ACK 65535 (stale)", m.onPacket(tftp.AppendAck(nil, 65535), peerAddr, t0), nothing(time.Second))
+	m.acked, m.end, m.high = 65500, 65564, 65564
+	checkAction(t, "ACK 65530 (a gap)", m.onPacket(tftp.AppendAck(nil, 65530), peerAddr, t0), probed(65531, 65562, 65530, time.Millisecond))
+	checkAction(t, "ACK 4 (65540, a gap)", m.onPacket(tftp.AppendAck(nil, 4), peerAddr, t0), probed(65541, 65556, 65540, time.Millisecond))
+	checkAction(t, "ACK 65535 (stale)", m.onPacket(tftp.AppendAck(nil, 65535), peerAddr, t0), nothing(time.Millisecond))
+	checkAction(t, "ACK 20 (65556, whole)", m.onPacket(tftp.AppendAck(nil, 20), peerAddr, t0), probed(65557, 65573, 65556, time.Millisecond))
+	checkAction(t, "ACK 37 (65573, whole)", m.onPacket(tftp.AppendAck(nil, 37), peerAddr, t0), probed(65574, 65591, 65573, time.Millisecond))
 }
 
 func TestMachineTimeout(t *testing.T) {
@@ -228,9 +241,9 @@ func TestMachineTimeout(t *testing.T) {
 			{ack(1, 2*time.Second), blocks(2, 2, 3*time.Second)},
 			{timeout(3 * time.Second), blocks(2, 2, 5*time.Second)},
 		}},
-		{"the window goes again from the last ACK", testMachine(10, 4, false), blocks(1, 4, time.Second), []step{
-			{ack(2, 10*time.Millisecond), blocks(3, 6, 1010*time.Millisecond)},
-			{timeout(1010 * time.Millisecond), blocks(3, 6, 3010*time.Millisecond)},
+		{"the window goes again from the last ACK, halved", testMachine(10, 4, false), blocks(1, 4, time.Second), []step{
+			{ack(2, 10*time.Millisecond), probed(3, 4, 2, 30*time.Millisecond)},
+			{timeout(1010 * time.Millisecond), probed(3, 3, 2, 3010*time.Millisecond)},
 		}},
 		{"an unanswered OACK goes again", testMachine(3, 1, true), blocks(0, 0, time.Second), []step{
 			{timeout(time.Second), blocks(0, 0, 3*time.Second)},

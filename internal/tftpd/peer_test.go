@@ -100,7 +100,12 @@ func TestWrongTID(t *testing.T) {
 }
 
 // TestWindow: a window is sent whole; an ACK of an earlier block restarts
-// after it; a timeout resends from the last acknowledged block.
+// after it with the window halved; a timeout resends from the last
+// acknowledged block, halved again; a window shorter than the negotiated
+// one ends with a probe (the last block acknowledged, again); whole windows
+// grow it back (window.go). The peer answers the OACK late: the tail
+// probes, due at twice the time ACKs take, then come after the timeouts
+// (TestTailProbe has them).
 func TestWindow(t *testing.T) {
 	data := randomBytes(t, 10*512+3)
 	s, addr := testServer(t, "udp4", map[string][]byte{"f": data}, func(s *Server) { s.Timeout = 150 * time.Millisecond })
@@ -109,29 +114,53 @@ func TestWindow(t *testing.T) {
 	if pkt := p.mustRecv(); string(pkt) != "\x00\x06windowsize\x004\x00" {
 		t.Fatalf("OACK %q", pkt)
 	}
+	time.Sleep(100 * time.Millisecond)
 	p.ack(0)
-	for blk := uint16(1); blk <= 4; blk++ {
-		p.expectData(blk)
-	}
-	p.ack(1) // pretend block 2 was lost: restart after block 1
-	for blk := uint16(2); blk <= 5; blk++ {
-		p.expectData(blk)
-	}
-	// No ACK at all: after the timeout, blocks 2..5 again.
-	for blk := uint16(2); blk <= 5; blk++ {
-		p.expectData(blk)
-	}
-	p.ack(5)
-	for blk := uint16(6); blk <= 9; blk++ {
-		p.expectData(blk)
-	}
+	expectBlocks(t, p, 1, 2, 3, 4)
+	p.ack(1) // pretend block 2 was lost: restart after block 1, two blocks and a probe (block 1)
+	expectBlocks(t, p, 2, 3, 1)
+	// No ACK at all: after the timeout, block 2 alone and a probe.
+	expectBlocks(t, p, 2, 1)
+	p.ack(3) // the client had block 3 of the earlier window
+	expectBlocks(t, p, 4, 3)
+	p.ack(4)
+	expectBlocks(t, p, 5, 6, 4)
+	p.ack(6)
+	expectBlocks(t, p, 7, 8, 9, 6)
 	p.ack(9)
-	p.expectData(10)
+	p.expectData(10) // the window ends the file: no probe
 	if last := p.expectData(11); len(last) != 3 {
 		t.Fatalf("last block %d bytes", len(last))
 	}
 	p.ack(11)
 	waitFor(t, "completion", func() bool { return s.Stats().RequestsProcessed == 1 })
+}
+
+// TestTailProbe: a window whose ACK does not come within twice the time
+// the OACK's took has its probe block sent, long before the retransmission
+// timeout.
+func TestTailProbe(t *testing.T) {
+	data := randomBytes(t, 10*512+3)
+	_, addr := testServer(t, "udp4", map[string][]byte{"f": data}, func(s *Server) { s.Timeout = 5 * time.Second })
+	p := newPeer(t, addr)
+	p.rrq("f", "octet", tftp.Options{WindowSize: 4})
+	p.mustRecv()
+	p.ack(0)
+	start := time.Now()
+	expectBlocks(t, p, 1, 2, 3, 4, 1) // the probe block: 1 before any ACK
+	if d := time.Since(start); d > time.Second {
+		t.Fatalf("the tail probe came after %v", d)
+	}
+	p.ack(4)
+	expectBlocks(t, p, 5, 6, 7, 8)
+}
+
+// expectBlocks has p receive DATA of the blocks numbered, in order.
+func expectBlocks(t *testing.T, p *peer, blks ...uint16) {
+	t.Helper()
+	for _, blk := range blks {
+		p.expectData(blk)
+	}
 }
 
 // TestRetriesExhausted: a silent client costs at most Retries resends, then

@@ -57,3 +57,16 @@ func setReceiveBuffer(c *net.UDPConn, n int) (int, error) {
 	}
 	return got, err
 }
+
+// sendBuffer returns c's socket send buffer in bytes as the kernel reports
+// it (SO_SNDBUF: twice what was asked, for the kernel's own overhead), or
+// 0 when it cannot tell.
+func sendBuffer(c *net.UDPConn) int {
+	rc, err := c.SyscallConn()
+	if err != nil {
+		return 0
+	}
+	n := 0
+	rc.Control(func(fd uintptr) { n, _ = unix.GetsockoptInt(int(fd), unix.SOL_SOCKET, unix.SO_SNDBUF) })
+	return n
+}

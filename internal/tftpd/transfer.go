@@ -1,6 +1,7 @@
 package tftpd
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -149,7 +150,7 @@ func (t *transfer) do(a action) (done bool, outcome Outcome, err error) {
 	}
 	switch a.send {
 	case sendBlocks:
-		if err := t.sendBlocks(a.first, a.last); err != nil {
+		if err := t.sendBlocks(a.first, a.last, a.probe); err != nil {
 			return true, OutcomeAborted, err
 		}
 	case sendError:
@@ -160,8 +161,9 @@ func (t *transfer) do(a action) (done bool, outcome Outcome, err error) {
 	return a.done, a.outcome, a.err
 }
 
-// sendBlocks sends blocks first..last (block 0 is the OACK) in one batch.
-func (t *transfer) sendBlocks(first, last int64) error {
+// sendBlocks sends blocks first..last (block 0 is the OACK), then block
+// probe again unless it is 0, in one batch.
+func (t *transfer) sendBlocks(first, last, probe int64) error {
 	if first == 0 {
 		if err := t.charge(len(t.oack)); err != nil {
 			return err
@@ -169,7 +171,7 @@ func (t *transfer) sendBlocks(first, last int64) error {
 		t.s.stats.SegmentsSent.Add(1)
 		return sendFailed(t.snd.send(t.oack))
 	}
-	b, k, err := t.fill(first, last)
+	b, k, err := t.fill(first, last, probe)
 	if err != nil {
 		t.sendError(tftp.ErrUndefined, fileChangedMessage)
 		return err
@@ -199,9 +201,11 @@ func (t *transfer) charge(n int) error {
 	return nil
 }
 
-// fill writes DATA blocks first..last into t.buf, back to back, and
-// returns them and their number.
-func (t *transfer) fill(first, last int64) ([]byte, int, error) {
+// fill writes DATA blocks first..last into t.buf, back to back, then block
+// probe unless it is 0, and returns them and their number. A probe is a
+// full block, and so are the blocks of a window that ends with one (it
+// does not end the file: window.go): the packets keep one stride.
+func (t *transfer) fill(first, last, probe int64) ([]byte, int, error) {
 	stride := t.blksize + tftp.HeaderLen
 	k := int(last - first + 1)
 	// src holds the window's bytes, from the start of block first.
@@ -232,7 +236,27 @@ func (t *transfer) fill(first, last int64) ([]byte, int, error) {
 		copy(pkt[tftp.HeaderLen:], src[off:])
 		end = i*stride + len(pkt)
 	}
-	return t.buf[:end], k, nil
+	if probe == 0 {
+		return t.buf[:end], k, nil
+	}
+	if err := t.putBlock(t.buf[end:end+stride], probe); err != nil {
+		return nil, 0, err
+	}
+	return t.buf[:end+stride], k + 1, nil
+}
+
+// putBlock writes full DATA block blk into pkt, which is one stride long.
+func (t *transfer) putBlock(pkt []byte, blk int64) error {
+	tftp.PutDataHeader(pkt, uint16(blk))
+	off := (blk - 1) * int64(t.blksize)
+	if t.data != nil {
+		copy(pkt[tftp.HeaderLen:], t.data[off:])
+		return nil
+	}
+	if n, err := t.file.ReadAt(pkt[tftp.HeaderLen:], off); n != len(pkt)-tftp.HeaderLen {
+		return fmt.Errorf("tftpd: read block %d: %w", blk, cmp.Or(err, io.ErrUnexpectedEOF))
+	}
+	return nil
 }
 
 // sendError sends the peer an ERROR, once; a failure to send is ignored.
