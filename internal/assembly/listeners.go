@@ -120,9 +120,9 @@ func (s *Server) tftpDone(r tftpd.Result) {
 	}
 	switch r.Outcome {
 	case tftpd.OutcomeCompleted:
-		s.requests.done(family(r.Name), true)
+		s.requests.done(r.Family, true)
 	case tftpd.OutcomeNotFound:
-		s.requests.done(family(r.Name), false)
+		s.requests.done(r.Family, false)
 		s.missed.log("tftp", r.Name, r.Remote)
 		s.notFound.count("tftp", r.Name)
 	}

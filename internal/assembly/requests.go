@@ -4,8 +4,6 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
-
-	"cmtftp/internal/render"
 )
 
 // requestCounters count what TFTP and HTTP requests found, by the family
@@ -49,13 +47,4 @@ func (c *requestCounters) done(f string, found bool) {
 	if !found {
 		c.missed.Inc()
 	}
-}
-
-// family returns the config-file family of a requested name, or "".
-func family(name string) string {
-	t, ok := render.Resolve(name)
-	if !ok {
-		return ""
-	}
-	return t.Family()
 }

@@ -16,7 +16,8 @@ import (
 func (s *Server) serveRequest(l *listener, req tftp.Request, c *claim, src netip.AddrPort, dst netip.Addr) {
 	start := time.Now()
 	res := Result{Name: req.Filename, Remote: src, claim: c}
-	f, err := s.open(req.Filename, src, dst)
+	f, family, err := s.open(req.Filename, src, dst)
+	res.Family = family
 	if err != nil {
 		code, msg, outcome := s.classify(err)
 		res.Outcome = outcome
@@ -91,15 +92,18 @@ func (s *Server) release(res Result, start time.Time) {
 	s.xferWG.Done()
 }
 
-func (s *Server) open(name string, src netip.AddrPort, dst netip.Addr) (source.File, error) {
+// open opens the file name asks for, and returns the name's
+// configuration-file family as the chain resolved it ("" for others).
+func (s *Server) open(name string, src netip.AddrPort, dst netip.Addr) (source.File, string, error) {
 	if s.Source == nil {
-		return nil, errors.New("tftpd: no Source configured")
+		return nil, "", errors.New("tftpd: no Source configured")
 	}
 	req, err := source.NewRequest(name, source.TFTP, src, dst)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
-	return s.Source.Open(s.ctx, req)
+	f, err := s.Source.Open(s.ctx, req)
+	return f, req.Family(), err
 }
 
 // classify maps a source error to what goes on the wire and counts it.

@@ -38,6 +38,7 @@ type Result struct {
 	Duration time.Duration // from request to end
 	Origin   string        // the remote cluster the file came from; "" for this server's own
 	Signer   string        // the key that signed the file here (source.SignerOf); "" when served as stored
+	Family   string        // the configuration-file family of the name, resolved once by the chain; "" for other files
 
 	claim *claim // the request's entry against duplicates (duplicates.go)
 }
