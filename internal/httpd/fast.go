@@ -34,8 +34,6 @@ func typeOf(name string) int {
 	return typeBinary
 }
 
-func contentType(name string) string { return contentTypes[typeOf(name)] }
-
 func hasSuffixFold(s, suffix string) bool {
 	return len(s) >= len(suffix) && strings.EqualFold(s[len(s)-len(suffix):], suffix)
 }

@@ -1,13 +1,10 @@
 package httpd
 
 import (
-	"errors"
 	"io"
-	"net"
 	"net/http"
 	"slices"
 	"strconv"
-	"syscall"
 	"time"
 )
 
@@ -253,9 +250,4 @@ func appendField(b []byte, k, v string) []byte {
 		b = append(b, c)
 	}
 	return b
-}
-
-// isClosed reports whether err means the client went away.
-func isClosed(err error) bool {
-	return errors.Is(err, net.ErrClosed) || errors.Is(err, syscall.EPIPE) || errors.Is(err, syscall.ECONNRESET)
 }
