@@ -54,6 +54,7 @@ type eventLoop struct {
 	poked atomic.Bool
 	// active counts transfers added and not yet finished.
 	active atomic.Int64
+	spare  spares // completed transfers' sockets, for the next ones
 
 	// Owned by the loop goroutine.
 	fds     []unix.PollFd // wake, then the listeners' descriptors, then xfers'
@@ -160,11 +161,10 @@ func (l *eventLoop) signal() {
 // first window, when it takes t in: a client can finish no transfer that
 // the loop has not taken in (admission.go).
 func (l *eventLoop) add(t *transfer) error {
-	fd, err := udpraw.Socket(t.local)
+	fd, err := l.spare.socket(t.local)
 	if err != nil {
 		return fmt.Errorf("tftpd: transfer socket: %w", err)
 	}
-	setRecvErr(fd, t.local.Is6())
 	t.raw.fd = fd
 	t.raw.to.Set(t.m.peer)
 	t.snd = &t.raw
@@ -305,6 +305,7 @@ func (l *eventLoop) closeAll() {
 	l.lsns = nil
 	l.relist()
 	unix.Close(l.wake)
+	l.spare.closeAll()
 	l.stopped = true
 	l.caughtUp.Broadcast()
 }
@@ -493,6 +494,11 @@ func (l *eventLoop) end(i int, outcome Outcome, err error) {
 	l.xfers[i], l.fds[base+i] = l.xfers[last], l.fds[base+last]
 	l.xfers[last] = nil
 	l.xfers, l.fds = l.xfers[:last], l.fds[:base+last]
+	if outcome == OutcomeCompleted && !t.m.resent {
+		// Nothing went twice: no late ACK is on its way to the socket.
+		l.spare.keep(t.local, t.raw.fd)
+		t.raw.fd = -1
+	}
 	t.finish(outcome, err)
 	l.active.Add(-1)
 }

@@ -104,6 +104,7 @@ type machine struct {
 	probed  bool          // the window in flight was sent again, in part or whole: no RTT sample
 	cur     time.Duration // retransmission timeout now, after backoff
 	retries int           // resends of the window in flight
+	resent  bool          // some window went again: the peer may answer it late
 	wait    time.Time     // when the window in flight times out
 }
 
@@ -224,6 +225,7 @@ func (m *machine) onTimeout(now time.Time) action {
 		m.cur = min(m.cur*2, m.rto*maxBackoff)
 	}
 	m.shrink()
+	m.resent = true
 	m.stats.Retransmits.Add(1)
 	return m.sendWindow(now)
 }
@@ -238,7 +240,7 @@ func (m *machine) onRequestAgain(now time.Time) action {
 	if m.verified || !now.Before(m.deadline) {
 		return m.idle()
 	}
-	m.retries = 0
+	m.retries, m.resent = 0, true
 	m.stats.Retransmits.Add(1)
 	return m.sendWindow(now)
 }

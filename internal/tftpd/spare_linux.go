@@ -1,0 +1,97 @@
+package tftpd
+
+import (
+	"net/netip"
+	"sync"
+
+	"golang.org/x/sys/unix"
+
+	"cmtftp/internal/udpraw"
+)
+
+// A completed transfer's socket is kept for the next transfer from the same
+// local address rather than closed: opening one (socket, bind, setsockopt)
+// and closing it again were a tenth of the server's CPU per small transfer
+// (perf; scripts/bench). Only the socket of a transfer that completed
+// without resending anything is kept — a resend may still draw a late ACK —
+// and it is emptied of what came since before it is handed out again. A
+// packet from the old peer that comes later still is a stranger's to the
+// new transfer, answered with ERROR 5 as any other (machine.go). Each
+// transfer still gets a port the kernel picked at random, once, for some
+// transfer before it.
+type spares struct {
+	mu   sync.Mutex
+	byIP map[netip.Addr][]int
+	n    int
+}
+
+// maxSpares bounds the sockets kept idle, over all local addresses.
+const maxSpares = 256
+
+// socket returns a socket for a transfer from local: a spare one, emptied,
+// or a new one.
+func (p *spares) socket(local netip.Addr) (int, error) {
+	if fd := p.take(local); fd >= 0 {
+		return fd, nil
+	}
+	fd, err := udpraw.Socket(local)
+	if err != nil {
+		return -1, err
+	}
+	setRecvErr(fd, local.Is6())
+	return fd, nil
+}
+
+func (p *spares) take(local netip.Addr) int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	fds := p.byIP[local]
+	if len(fds) == 0 {
+		return -1
+	}
+	fd := fds[len(fds)-1]
+	p.byIP[local] = fds[:len(fds)-1]
+	p.n--
+	empty(fd)
+	return fd
+}
+
+// keep takes back a completed transfer's socket, or closes it when enough
+// are kept.
+func (p *spares) keep(local netip.Addr, fd int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.n >= maxSpares {
+		unix.Close(fd)
+		return
+	}
+	if p.byIP == nil {
+		p.byIP = make(map[netip.Addr][]int)
+	}
+	p.byIP[local] = append(p.byIP[local], fd)
+	p.n++
+}
+
+// closeAll closes every spare socket.
+func (p *spares) closeAll() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, fds := range p.byIP {
+		for _, fd := range fds {
+			unix.Close(fd)
+		}
+	}
+	p.byIP, p.n = nil, 0
+}
+
+// empty reads and drops what a spare socket still holds: late packets and
+// a pending error. (Queued ICMP reports make the loop's poll say POLLERR;
+// receive drops them.)
+func empty(fd int) {
+	var b [ackBufLen]byte
+	for range 64 {
+		if _, _, err := unix.Recvfrom(fd, b[:], unix.MSG_DONTWAIT); err == unix.EAGAIN {
+			return
+		}
+	}
+}
