@@ -161,7 +161,7 @@ func (l *eventLoop) signal() {
 // first window, when it takes t in: a client can finish no transfer that
 // the loop has not taken in (admission.go).
 func (l *eventLoop) add(t *transfer) error {
-	fd, err := l.spare.socket(t.local)
+	fd, err := l.spare.socket(t.local, t.m.peer)
 	if err != nil {
 		return fmt.Errorf("tftpd: transfer socket: %w", err)
 	}
@@ -496,7 +496,7 @@ func (l *eventLoop) end(i int, outcome Outcome, err error) {
 	l.xfers, l.fds = l.xfers[:last], l.fds[:base+last]
 	if outcome == OutcomeCompleted && !t.m.resent {
 		// Nothing went twice: no late ACK is on its way to the socket.
-		l.spare.keep(t.local, t.raw.fd)
+		l.spare.keep(t.local, t.raw.fd, t.m.peer)
 		t.raw.fd = -1
 	}
 	t.finish(outcome, err)

@@ -2,6 +2,7 @@ package tftpd
 
 import (
 	"net/netip"
+	"slices"
 	"sync"
 
 	"golang.org/x/sys/unix"
@@ -18,20 +19,28 @@ import (
 // packet from the old peer that comes later still is a stranger's to the
 // new transfer, answered with ERROR 5 as any other (machine.go). Each
 // transfer still gets a port the kernel picked at random, once, for some
-// transfer before it.
+// transfer before it — never the one its own client port was last served
+// from, so that a client can tell a new transfer from the one before
+// (RFC 1350 §4).
 type spares struct {
 	mu   sync.Mutex
-	byIP map[netip.Addr][]int
+	byIP map[netip.Addr][]spare
 	n    int
+}
+
+// spare is a kept socket and the peer its last transfer was for.
+type spare struct {
+	fd   int
+	last netip.AddrPort
 }
 
 // maxSpares bounds the sockets kept idle, over all local addresses.
 const maxSpares = 256
 
-// socket returns a socket for a transfer from local: a spare one, emptied,
-// or a new one.
-func (p *spares) socket(local netip.Addr) (int, error) {
-	if fd := p.take(local); fd >= 0 {
+// socket returns a socket for a transfer from local to peer: a spare one,
+// emptied, or a new one.
+func (p *spares) socket(local netip.Addr, peer netip.AddrPort) (int, error) {
+	if fd := p.take(local, peer); fd >= 0 {
 		return fd, nil
 	}
 	fd, err := udpraw.Socket(local)
@@ -42,23 +51,26 @@ func (p *spares) socket(local netip.Addr) (int, error) {
 	return fd, nil
 }
 
-func (p *spares) take(local netip.Addr) int {
+func (p *spares) take(local netip.Addr, peer netip.AddrPort) int {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	fds := p.byIP[local]
-	if len(fds) == 0 {
-		return -1
+	kept := p.byIP[local]
+	for i := len(kept) - 1; i >= 0; i-- {
+		if kept[i].last == peer {
+			continue
+		}
+		fd := kept[i].fd
+		p.byIP[local] = slices.Delete(kept, i, i+1)
+		p.n--
+		empty(fd)
+		return fd
 	}
-	fd := fds[len(fds)-1]
-	p.byIP[local] = fds[:len(fds)-1]
-	p.n--
-	empty(fd)
-	return fd
+	return -1
 }
 
 // keep takes back a completed transfer's socket, or closes it when enough
 // are kept.
-func (p *spares) keep(local netip.Addr, fd int) {
+func (p *spares) keep(local netip.Addr, fd int, last netip.AddrPort) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.n >= maxSpares {
@@ -66,9 +78,9 @@ func (p *spares) keep(local netip.Addr, fd int) {
 		return
 	}
 	if p.byIP == nil {
-		p.byIP = make(map[netip.Addr][]int)
+		p.byIP = make(map[netip.Addr][]spare)
 	}
-	p.byIP[local] = append(p.byIP[local], fd)
+	p.byIP[local] = append(p.byIP[local], spare{fd, last})
 	p.n++
 }
 
@@ -76,9 +88,9 @@ func (p *spares) keep(local netip.Addr, fd int) {
 func (p *spares) closeAll() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	for _, fds := range p.byIP {
-		for _, fd := range fds {
-			unix.Close(fd)
+	for _, kept := range p.byIP {
+		for _, k := range kept {
+			unix.Close(k.fd)
 		}
 	}
 	p.byIP, p.n = nil, 0

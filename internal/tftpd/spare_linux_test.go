@@ -33,9 +33,10 @@ func lockstep(t *testing.T, p *peer, name string, want []byte) netip.AddrPort {
 }
 
 // TestSpareSocketReused: a completed transfer's socket serves the next
-// transfer from the same local address; a packet the old peer sent to it
-// afterwards is dropped before the new transfer starts, not answered as a
-// stranger's (which would send the old peer an ERROR it never asked for).
+// transfer from the same local address to another client; a packet the old
+// peer sent to it afterwards is dropped before the new transfer starts, not
+// answered as a stranger's (which would send the old peer an ERROR it never
+// asked for).
 func TestSpareSocketReused(t *testing.T) {
 	data := randomBytes(t, 1500)
 	s, addr := testServer(t, "udp4", map[string][]byte{"f": data}, func(s *Server) { s.noEventLoop = false })
@@ -51,6 +52,12 @@ func TestSpareSocketReused(t *testing.T) {
 	a.expectNothing(100 * time.Millisecond)
 	if n := s.Stats().UnknownTID; n != 0 {
 		t.Fatalf("UnknownTID = %d: the late ACK reached the new transfer", n)
+	}
+	// The same client port asking again gets another server port: the
+	// pair of ports tells its transfers apart.
+	waitFor(t, "the second transfer to end", func() bool { return s.Stats().RequestsProcessed == 2 })
+	if third := lockstep(t, b, "f", data); third == first {
+		t.Fatalf("third transfer from %v again, to the client it served last", third)
 	}
 }
 
