@@ -1,10 +1,6 @@
 package tftpd
 
-import (
-	"time"
-
-	"cmtftp/internal/udpraw"
-)
+import "time"
 
 // drainPasses bounds a drain: each pass reads at most one packet per
 // transfer, and a transfer's last ACK is nearly always the only packet
@@ -45,10 +41,8 @@ func (l *eventLoop) drained(want uint64) {
 // transfers whose last ACK has come end and give back their slots.
 func (l *eventLoop) drain(now time.Time) {
 	for range drainPasses {
-		fds := l.fds[1+len(l.polled):]
-		if len(fds) == 0 || udpraw.Poll(fds, 0) == 0 {
+		if len(l.xfers) == 0 || l.wait(0) == 0 || !l.receiveAll(now) {
 			return
 		}
-		l.receiveAll(now)
 	}
 }

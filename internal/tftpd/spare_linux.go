@@ -70,19 +70,23 @@ func (p *spares) take(local netip.Addr, peer netip.AddrPort) int {
 
 // keep takes back a completed transfer's socket, or closes it when enough
 // are kept.
-func (p *spares) keep(local netip.Addr, fd int, last netip.AddrPort) {
+func (p *spares) keep(local netip.Addr, fd int, last netip.AddrPort) bool {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.n >= maxSpares {
 		unix.Close(fd)
-		return
+		return false
 	}
 	if p.byIP == nil {
 		p.byIP = make(map[netip.Addr][]spare)
 	}
 	p.byIP[local] = append(p.byIP[local], spare{fd, last})
 	p.n++
+	return true
 }
+
+// drop empties a spare socket something came to.
+func (p *spares) drop(fd int) { empty(fd) }
 
 // closeAll closes every spare socket.
 func (p *spares) closeAll() {

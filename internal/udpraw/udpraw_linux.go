@@ -183,3 +183,26 @@ func Poll(fds []unix.PollFd, wait time.Duration) int {
 	}
 	return int(r)
 }
+
+// EpollWait waits on the epoll set ep for events, up to wait: not at all
+// when 0 (and then without telling the scheduler), forever when negative,
+// else at least a millisecond. It returns how many events it stored; on an
+// error (EINTR) it returns 0.
+func EpollWait(ep int, events []unix.EpollEvent, wait time.Duration) int {
+	msec := -1
+	if wait >= 0 {
+		msec = int((wait + time.Millisecond - 1) / time.Millisecond)
+	}
+	p := uintptr(unsafe.Pointer(unsafe.SliceData(events)))
+	var r uintptr
+	var e syscall.Errno
+	if wait == 0 {
+		r, _, e = unix.RawSyscall6(unix.SYS_EPOLL_PWAIT, uintptr(ep), p, uintptr(len(events)), 0, 0, 0)
+	} else {
+		r, _, e = unix.Syscall6(unix.SYS_EPOLL_PWAIT, uintptr(ep), p, uintptr(len(events)), uintptr(msec), 0, 0)
+	}
+	if e != 0 {
+		return 0
+	}
+	return int(r)
+}
