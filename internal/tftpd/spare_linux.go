@@ -1,6 +1,7 @@
 package tftpd
 
 import (
+	"errors"
 	"net/netip"
 	"slices"
 	"sync"
@@ -105,8 +106,9 @@ func (p *spares) closeAll() {
 // receive drops them.)
 func empty(fd int) {
 	var b [ackBufLen]byte
+	var from unix.RawSockaddrAny
 	for range 64 {
-		if _, _, err := unix.Recvfrom(fd, b[:], unix.MSG_DONTWAIT); err == unix.EAGAIN {
+		if _, _, err := udpraw.RecvFrom(fd, b[:], &from); errors.Is(err, unix.EAGAIN) {
 			return
 		}
 	}
