@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"runtime"
 	"strconv"
 	"sync/atomic"
 	"time"
@@ -359,6 +360,7 @@ func (c *conn) send(p []byte, end time.Time) error {
 			return err
 		}
 		p = p[len(piece):]
+		runtime.Gosched() // the other connections run between pieces (sendChunk)
 	}
 	return nil
 }
@@ -399,6 +401,7 @@ func (c *conn) sendFile(src io.Reader, end time.Time) (int64, error) {
 		if err != nil || n < piece {
 			return sent, err // an error, or the end of the file
 		}
+		runtime.Gosched() // as in send
 	}
 	return sent, nil
 }
