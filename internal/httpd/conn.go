@@ -11,6 +11,7 @@ import (
 	"runtime"
 	"strconv"
 	"sync/atomic"
+	"syscall"
 	"time"
 )
 
@@ -50,7 +51,19 @@ type conn struct {
 
 	headerTimeout, idleTimeout, writeTimeout time.Duration
 	maxHeader                                int
-	readBy, writeBy                          time.Time // deadlines set on nc
+	readBy, writeBy                          time.Time // deadlines set on nc (readBy: kept here when taking turns)
+
+	// Taking turns (turns_linux.go); turnID 0: waiting on Go's poller.
+	turnID   uint64
+	rc       syscall.RawConn
+	readFn   func(uintptr) bool // readOnce, made once
+	wake     chan struct{}      // the turn
+	timer    *time.Timer        // the read deadline
+	timerSet bool
+	timerAt  time.Time
+	rp       []byte // readOnce's buffer and result
+	rn       int
+	rerr     syscall.Errno
 }
 
 func (s *Server) newConn(nc net.Conn) *conn {
@@ -64,6 +77,14 @@ func (s *Server) newConn(nc net.Conn) *conn {
 	}
 	c := &conn{s: s, nc: nc, buf: make([]byte, 4<<10), out: make([]byte, 0, 8<<10)}
 	c.tcp, _ = nc.(*net.TCPConn)
+	if c.tcp != nil {
+		if s.turns == nil {
+			s.turns = newTurns()
+		}
+		if rc, err := c.tcp.SyscallConn(); err == nil && s.turns != nil {
+			s.turns.add(c, rc)
+		}
+	}
 	c.headerTimeout, c.idleTimeout, c.writeTimeout, c.maxHeader = s.limits()
 	c.ctx, c.cancel = context.WithCancel(context.WithValue(context.Background(), http.LocalAddrContextKey, nc.LocalAddr()))
 	c.req = (&http.Request{RemoteAddr: nc.RemoteAddr().String(), Body: http.NoBody}).WithContext(c.ctx)
@@ -83,6 +104,11 @@ func (c *conn) close() {
 	c.nc.Close()
 	c.s.mu.Lock()
 	delete(c.s.conns, c)
+	if c.turnID != 0 {
+		c.s.turns.remove(c.turnID)
+		c.timer.Stop()
+	}
+	c.s.endTurns()
 	c.s.mu.Unlock()
 	if c.s.ConnState != nil {
 		c.s.ConnState(c.nc, http.StateClosed)
@@ -186,6 +212,9 @@ func (c *conn) dropBody(h *head) (keep, ok bool) {
 		}
 		need -= int64(n)
 	}
+	if c.turnID != 0 && c.nc.SetReadDeadline(time.Time{}) != nil { // turns keep their own
+		return false, false
+	}
 	return true, true
 }
 
@@ -275,7 +304,13 @@ func (c *conn) fill(started *time.Time) error {
 	if err := c.readDeadline(empty, *started); err != nil {
 		return err
 	}
-	n, err := c.nc.Read(c.buf[c.w:])
+	var n int
+	var err error
+	if c.turnID != 0 {
+		n, err = c.readTurn(c.buf[c.w:])
+	} else {
+		n, err = c.nc.Read(c.buf[c.w:])
+	}
 	c.idle.Store(false)
 	if n > 0 && empty {
 		*started = time.Now()
@@ -314,6 +349,9 @@ func (c *conn) readDeadline(idle bool, started time.Time) error {
 		return nil
 	}
 	c.readBy = by
+	if c.turnID != 0 {
+		return nil // awaitTurn keeps it
+	}
 	return c.nc.SetReadDeadline(by)
 }
 

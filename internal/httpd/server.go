@@ -48,6 +48,7 @@ type Server struct {
 	conns   map[*conn]struct{}
 	closing atomic.Bool
 	live    sync.WaitGroup // connections open
+	turns   *turns         // started with the first connection, stopped after the last once closing
 	date    dateCache
 }
 
@@ -143,6 +144,16 @@ func (s *Server) stop() {
 		ln.Close()
 	}
 	s.ln = nil
+	s.endTurns()
+}
+
+// endTurns stops the turns once the server is closing and no connection
+// is left. Called holding mu.
+func (s *Server) endTurns() {
+	if s.turns != nil && s.closing.Load() && len(s.conns) == 0 {
+		s.turns.close()
+		s.turns = nil
+	}
 }
 
 func (s *Server) closeIdle() {
@@ -151,6 +162,7 @@ func (s *Server) closeIdle() {
 	for c := range s.conns {
 		if c.idle.Load() {
 			c.nc.Close()
+			c.turn()
 		}
 	}
 }
@@ -160,6 +172,7 @@ func (s *Server) closeAll() {
 	defer s.mu.Unlock()
 	for c := range s.conns {
 		c.nc.Close()
+		c.turn()
 	}
 }
 
