@@ -33,6 +33,7 @@ type turns struct {
 	byID   map[uint64]*conn
 	nextID uint64
 	events [128]unix.EpollEvent
+	ready  int // how many of events the last collect found
 	woken  []*conn
 }
 
@@ -61,20 +62,24 @@ func (t *turns) close() { t.file.Close() }
 
 // run hands out turns until the set is closed.
 func (t *turns) run() {
+	collect := t.collect // made once: a func value per wait would allocate
 	for {
-		n := 0
-		err := t.rc.Read(func(fd uintptr) bool {
-			r, _, e := unix.RawSyscall6(unix.SYS_EPOLL_PWAIT, fd, uintptr(unsafe.Pointer(&t.events[0])), uintptr(len(t.events)), 0, 0, 0)
-			if e == 0 {
-				n = int(r)
-			}
-			return n > 0
-		})
-		if err != nil {
+		if err := t.rc.Read(collect); err != nil {
 			return
 		}
-		t.give(t.events[:n])
+		t.give(t.events[:t.ready])
 	}
+}
+
+// collect takes the events ready in the set without waiting, and reports
+// whether there were any (else Go's poller waits for the set to have some).
+func (t *turns) collect(fd uintptr) bool {
+	r, _, e := unix.RawSyscall6(unix.SYS_EPOLL_PWAIT, fd, uintptr(unsafe.Pointer(&t.events[0])), uintptr(len(t.events)), 0, 0, 0)
+	t.ready = 0
+	if e == 0 {
+		t.ready = int(r)
+	}
+	return t.ready > 0
 }
 
 // give wakes the connections of events in their order. A goroutine woken
