@@ -11,13 +11,13 @@ import (
 // <hostname>.cnf.xml for a stem of no special shape that is a host name
 // (no dial plan or softkey template is named x.cnf, so plan.cnf.xml,
 // DRx.cnf.xml and SKx.cnf.xml are never theirs: domain refuses the names).
-// n is the name, lower the same in lower case. It allocates only the key
-// of a MAC-carrying name.
-func resolveGateway(n, lower string) (Kind, string, bool) {
-	if strings.HasPrefix(lower, "ata") && domain.GatewayNameShape(n) == domain.ShapeATA {
+// n is the name, matched case-insensitively in its fixed parts. It
+// allocates only the key of a MAC-carrying name.
+func resolveGateway(n string) (Kind, string, bool) {
+	if hasPrefixFold(n, "ata") && domain.GatewayNameShape(n) == domain.ShapeATA {
 		return ATATextFile, domain.PrefixATA + strings.ToUpper(n[3:]), true
 	}
-	if !strings.HasSuffix(lower, ".cnf.xml") {
+	if !hasSuffixFold(n, ".cnf.xml") {
 		return 0, "", false
 	}
 	stem := n[:len(n)-8]

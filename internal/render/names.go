@@ -134,55 +134,43 @@ type Target struct {
 func Resolve(name string) (Target, bool) {
 	to := func(k Kind, key string) (Target, bool) { return Target{Kind: k, Key: key, Name: name}, true }
 	n := strings.TrimPrefix(strings.ReplaceAll(name, "\\", "/"), "/")
-	lower := strings.ToLower(n)
-	switch lower {
-	case "xmldefault.cnf.xml":
-		return to(XMLDefaultFile, "")
-	case "sepdefault.cnf":
-		return to(SEPDefaultFile, "")
-	case "sipdefault.cnf":
-		return to(SIPDefaultFile, "")
-	case "saadefault.cnf":
-		return to(SAADefaultFile, "")
-	case "sdadefault.cnf":
-		return to(SDADefaultFile, "")
+	for _, d := range defaultNames {
+		if foldEqual(n, d.name) {
+			return to(d.kind, "")
+		}
 	}
 	if strings.Contains(n, "/") {
 		return Target{}, false
 	}
-	if k, key, ok := resolveGateway(n, lower); ok {
+	if k, key, ok := resolveGateway(n); ok {
 		return to(k, key)
 	}
-	mac := func(s string) (string, bool) {
-		m, err := domain.ParseMAC(s)
-		return m, err == nil && len(s) == 12
-	}
 	switch {
-	case strings.HasPrefix(lower, "sep") && strings.HasSuffix(lower, ".cnf.xml") && len(n) == 23:
-		if m, ok := mac(n[3 : len(n)-8]); ok {
-			return to(DeviceXMLFile, "SEP"+m)
+	case hasPrefixFold(n, "sep") && hasSuffixFold(n, ".cnf.xml") && len(n) == 23:
+		if m, ok := nameMAC(n[3 : len(n)-8]); ok {
+			return to(DeviceXMLFile, sepKey(n, m))
 		}
-	case strings.HasPrefix(lower, "sep") && strings.HasSuffix(lower, ".cnf") && len(n) == 19 && domain.GatewayNameShape(n[:15]) == domain.ShapePhone:
-		if m, ok := mac(n[3 : len(n)-4]); ok {
-			return to(LegacyCnfFile, "SEP"+m)
+	case hasPrefixFold(n, "sep") && hasSuffixFold(n, ".cnf") && len(n) == 19 && domain.GatewayNameShape(n[:15]) == domain.ShapePhone:
+		if m, ok := nameMAC(n[3 : len(n)-4]); ok {
+			return to(LegacyCnfFile, sepKey(n, m))
 		}
-	case strings.HasPrefix(lower, "sip") && strings.HasSuffix(lower, ".cnf") && len(n) == 19 && domain.GatewayNameShape(n[:15]) == domain.ShapePhone:
-		if m, ok := mac(n[3 : len(n)-4]); ok {
+	case hasPrefixFold(n, "sip") && hasSuffixFold(n, ".cnf") && len(n) == 19 && domain.GatewayNameShape(n[:15]) == domain.ShapePhone:
+		if m, ok := nameMAC(n[3 : len(n)-4]); ok {
 			return to(SIPCnfFile, "SEP"+m)
 		}
-	case strings.HasPrefix(lower, "ld") && len(n) == 14:
-		if m, ok := mac(n[2:]); ok {
+	case hasPrefixFold(n, "ld") && len(n) == 14:
+		if m, ok := nameMAC(n[2:]); ok {
 			return to(LDFile, "SEP"+m)
 		}
-	case strings.HasPrefix(lower, "gk") && len(n) == 14:
-		if m, ok := mac(n[2:]); ok {
+	case hasPrefixFold(n, "gk") && len(n) == 14:
+		if m, ok := nameMAC(n[2:]); ok {
 			return to(GKFile, "SEP"+m)
 		}
 	case strings.HasPrefix(n, "DR") && strings.HasSuffix(n, ".xml") && domain.FileSafeName(n[2:len(n)-4]):
 		return to(DR79x1File, n[2:len(n)-4])
 	case strings.HasPrefix(n, "SK") && strings.HasSuffix(n, ".xml") && domain.FileSafeName(n[2:len(n)-4]):
 		return to(SoftkeyXMLFile, n[2:len(n)-4])
-	case strings.HasSuffix(lower, ".cnf") && domain.FileSafeName(n[:len(n)-4]):
+	case hasSuffixFold(n, ".cnf") && domain.FileSafeName(n[:len(n)-4]):
 		return to(GatewayCnfFile, gatewayKey(n[:len(n)-4])) // a gateway's <name>.cnf
 	case strings.HasSuffix(n, ".xml") && domain.FileSafeName(n[:len(n)-4]):
 		return to(Dial7940File, n[:len(n)-4])

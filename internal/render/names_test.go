@@ -57,3 +57,36 @@ func TestKinds(t *testing.T) {
 		t.Errorf("a kind that does not exist has a name or needs")
 	}
 }
+
+// TestResolvePhoneNamesAllocs: a phone's own file names and the defaults
+// resolve without allocating when they come as phones send them (the MAC
+// in capitals); other spellings still resolve to the canonical key.
+func TestResolvePhoneNamesAllocs(t *testing.T) {
+	for in, want := range map[string]Target{
+		"SEP0011223344AA.cnf.xml": {Kind: DeviceXMLFile, Key: "SEP0011223344AA"},
+		"SEP0011223344AA.cnf":     {Kind: LegacyCnfFile, Key: "SEP0011223344AA"},
+		"XMLDefault.cnf.xml":      {Kind: XMLDefaultFile},
+		"RingList.xml":            {Kind: Dial7940File, Key: "RingList"},
+	} {
+		want.Name = in
+		if got, ok := Resolve(in); !ok || got != want {
+			t.Errorf("Resolve(%q) = %v %v, want %v", in, got, ok, want)
+		}
+		if n := testing.AllocsPerRun(100, func() { Resolve(in) }); n != 0 {
+			t.Errorf("Resolve(%q): %.0f allocations", in, n)
+		}
+	}
+	for in, key := range map[string]string{
+		"sep0011223344aa.cnf.xml": "SEP0011223344AA", "Sep0011223344Aa.CNF.XML": "SEP0011223344AA",
+		"SIP0011223344AA.cnf": "SEP0011223344AA", "ld0011223344aa": "SEP0011223344AA",
+	} {
+		if got, ok := Resolve(in); !ok || got.Key != key {
+			t.Errorf("Resolve(%q) = %v %v, want key %s", in, got, ok, key)
+		}
+	}
+	for _, in := range []string{"xmldefault.cnf.xml", "XMLDEFAULT.CNF.XML", "sepdefault.CNF"} {
+		if got, ok := Resolve(in); !ok || got.Key != "" || (got.Kind != XMLDefaultFile && got.Kind != SEPDefaultFile) {
+			t.Errorf("Resolve(%q) = %v %v", in, got, ok)
+		}
+	}
+}
