@@ -397,8 +397,9 @@ func (c *conn) send(p []byte, end time.Time) error {
 		if err != nil {
 			return err
 		}
-		p = p[len(piece):]
-		runtime.Gosched() // the other connections run between pieces (sendChunk)
+		if p = p[len(piece):]; len(p) > 0 {
+			runtime.Gosched() // the other connections run between pieces (sendChunk)
+		}
 	}
 	return nil
 }
@@ -439,7 +440,9 @@ func (c *conn) sendFile(src io.Reader, end time.Time) (int64, error) {
 		if err != nil || n < piece {
 			return sent, err // an error, or the end of the file
 		}
-		runtime.Gosched() // as in send
+		if left != 0 {
+			runtime.Gosched() // as in send
+		}
 	}
 	return sent, nil
 }
