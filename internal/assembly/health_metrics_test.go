@@ -85,10 +85,24 @@ func checkNotFound(t *testing.T, ctx context.Context, srv *Server) {
 		}
 	}
 	httpGet(t, "http://"+srv.HTTPAddr().String()+"/SEP0000DE000002.nope", http.StatusNotFound)
-	for _, tc := range []struct {
+	cases := []struct {
 		protocol, device string
 		want             float64
-	}{{"tftp", "known", 1}, {"tftp", "unknown", 1}, {"tftp", "none", 2}, {"http", "known", 1}, {"http", "unknown", 0}} {
+	}{{"tftp", "known", 1}, {"tftp", "unknown", 1}, {"tftp", "none", 2}, {"http", "known", 1}, {"http", "unknown", 0}}
+	// A request is counted after its answer went, which the client may
+	// have read already: the counts are waited for.
+	settled := func() bool {
+		for _, tc := range cases {
+			if value(t, srv, "cmtftp_files_not_found_total", "protocol", tc.protocol, "device", tc.device) != tc.want {
+				return false
+			}
+		}
+		return true
+	}
+	for deadline := time.Now().Add(5 * time.Second); !settled() && time.Now().Before(deadline); {
+		time.Sleep(10 * time.Millisecond)
+	}
+	for _, tc := range cases {
 		if got := value(t, srv, "cmtftp_files_not_found_total", "protocol", tc.protocol, "device", tc.device); got != tc.want {
 			t.Errorf("not found %s %s: %v, want %v", tc.protocol, tc.device, got, tc.want)
 		}

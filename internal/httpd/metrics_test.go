@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
@@ -45,7 +46,20 @@ func TestMetrics(t *testing.T) {
 		get("/busy.xml", 503)
 		slots.SetMax(0)
 		get("/SEP001122334455.cnf.xml", 503)
+		// A request is counted once its answer has gone, which the client
+		// may have read already: the counts are waited for.
 		want := map[string]float64{"processed": 2, "not_found": 1, "busy": 1, "overflow": 1, "aborted": 0, "error": 0}
+		settled := func() bool {
+			for result, w := range want {
+				if testutil.ToFloat64(m.requests.WithLabelValues(result)) != w {
+					return false
+				}
+			}
+			return testutil.ToFloat64(m.fromDisk) == 1
+		}
+		for deadline := time.Now().Add(5 * time.Second); !settled() && time.Now().Before(deadline); {
+			time.Sleep(5 * time.Millisecond)
+		}
 		for result, w := range want {
 			if got := testutil.ToFloat64(m.requests.WithLabelValues(result)); got != w {
 				t.Errorf("http_requests_total{result=%q} = %v, want %v", result, got, w)
