@@ -38,12 +38,12 @@ import (
 // what the machine says through the transfer's rawSender and sleeps until
 // the earliest wake time.
 type eventLoop struct {
-	wake int           // eventfd that wakes a sleeping poll
+	wake int           // eventfd that wakes a sleeping wait
 	kick chan struct{} // wakes a loop with no transfers, asleep on it
 
 	mu       sync.Mutex // guards the fields below it up to the loop's own
 	pending  []*transfer
-	lsns     []*listener // listeners to poll; removed ones are dropped
+	lsns     []*listener // listeners to watch; removed ones are dropped
 	lsnGen   int         // bumped when lsns changes
 	sleeping bool
 	closing  bool
@@ -73,26 +73,26 @@ type eventLoop struct {
 	oob     [128]byte
 	from    unix.RawSockaddrAny
 	done    chan struct{}
-	worked  bool // the last round read a packet: worth polling again soon
+	worked  bool // the last round read a packet: worth waiting again soon
 	started bool // the last round read a request
 }
 
 // farFuture stands for "no timeout pending".
 var farFuture = time.Unix(1<<40, 0)
 
-// spinPolls is how many times the loop polls again after a round of work
+// spinPolls is how many times the loop looks again after a round of work
 // before it sleeps.
 const spinPolls = 32
 
-// A sleeping poll lasts until a packet, a wake-up or the next timeout.
+// A sleeping wait lasts until a packet, a wake-up or the next timeout.
 // While it lasts, the runtime hands the loop's processor to other
 // goroutines (sysmon retakes it from the system call). Do not cap it with a
-// short timeout: a loop that keeps returning from short polls keeps the
+// short timeout: a loop that keeps returning from short waits keeps the
 // processor, and with GOMAXPROCS=1 goroutines waiting on Go's network
 // poller (HTTP, a client in the same process) then wake only on sysmon's
 // 10 ms poll — TestNoPerPacketAllocs hung that way. A loop with no
-// transfer does not poll at all; it waits on a channel and Serve's read
-// loops take the requests.
+// transfer does not wait on the set at all; it waits on a channel and
+// Serve's read loops take the requests.
 
 // eventLoop returns the loop that should drive t, or nil when t runs on its
 // own goroutine: windowed transfers, files read from disk block by block,
@@ -175,11 +175,11 @@ func (l *eventLoop) signal() {
 // first window, when it takes t in: a client can finish no transfer that
 // the loop has not taken in (admission.go).
 func (l *eventLoop) add(t *transfer) error {
-	fd, err := l.spare.socket(t.local, t.m.peer)
+	fd, was, err := l.spare.socket(t.local, t.m.peer)
 	if err != nil {
 		return fmt.Errorf("tftpd: transfer socket: %w", err)
 	}
-	t.raw.fd = fd
+	t.raw.fd, t.raw.was = fd, was
 	t.raw.to.Set(t.m.peer)
 	t.snd = &t.raw
 	t.buf = make([]byte, t.blksize+tftp.HeaderLen)
@@ -233,7 +233,7 @@ func (l *eventLoop) removeListener(ln *listener) {
 	l.signal()
 }
 
-// run polls until the loop is closed. A round that begins after catchUp
+// run waits and works until the loop is closed. A round that begins after catchUp
 // asked for a drain answers it once the transfers' sockets hold nothing
 // more (admission.go).
 func (l *eventLoop) run() {
@@ -266,7 +266,7 @@ func (l *eventLoop) run() {
 	}
 }
 
-// takeIn starts the transfers added and polls the listeners changed since
+// takeIn starts the transfers added and watches the listeners changed since
 // the last round. It reports the last drain asked for, and whether the loop
 // is to stop.
 func (l *eventLoop) takeIn() (want uint64, closing bool) {
@@ -339,7 +339,7 @@ func (l *eventLoop) closeAll() {
 	l.caughtUp.Broadcast()
 }
 
-// spin polls again a few times, letting other goroutines run in between,
+// spin looks again (a wait of 0) a few times, letting other goroutines run in between,
 // and reports whether it found something to do.
 func (l *eventLoop) spin() bool {
 	for range spinPolls {
@@ -357,8 +357,8 @@ func (l *eventLoop) hasPending() bool {
 	return len(l.pending) > 0 || l.gen != l.lsnGen || l.closing || l.drainWant > l.drainDone
 }
 
-// sleep waits in poll for a packet, a wake-up or the next timeout, unless
-// there is work waiting to be taken in; it reports whether it polled.
+// sleep waits on the set for a packet, a wake-up or the next timeout, unless
+// there is work waiting to be taken in; it reports whether it waited.
 func (l *eventLoop) sleep() bool {
 	runtime.Gosched() // whatever is runnable goes first: a blocked loop keeps the processor
 	l.mu.Lock()
@@ -489,6 +489,9 @@ func (l *eventLoop) receive(i int, events uint32, now time.Time) {
 	if err != nil {
 		l.end(i, OutcomeAborted, fmt.Errorf("tftpd: read: %w", err))
 		return
+	}
+	if from == t.raw.was {
+		return // a late packet of the socket's last transfer: not a stranger's
 	}
 	l.act(i, t.m.onPacket(l.rbuf[:n], from, now))
 }

@@ -17,6 +17,9 @@ var errSocketClosed = errors.New("tftpd: transfer socket closed")
 type rawSender struct {
 	fd int         // the socket, or -1
 	to udpraw.Addr // the peer in the kernel's form, for sendto
+	// was is the peer of the socket's last transfer, when it is a spare
+	// one (spare_linux.go): what still comes from there is dropped.
+	was netip.AddrPort
 }
 
 var _ sender = (*rawSender)(nil)

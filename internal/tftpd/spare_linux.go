@@ -16,13 +16,14 @@ import (
 // and closing it again were a tenth of the server's CPU per small transfer
 // (perf; scripts/bench). Only the socket of a transfer that completed
 // without resending anything is kept — a resend may still draw a late ACK —
-// and it is emptied of what came since before it is handed out again. A
-// packet from the old peer that comes later still is a stranger's to the
-// new transfer, answered with ERROR 5 as any other (machine.go). Each
-// transfer still gets a port the kernel picked at random, once, for some
-// transfer before it — never the one its own client port was last served
-// from, so that a client can tell a new transfer from the one before
-// (RFC 1350 §4).
+// and it is emptied of what came since (packets and ICMP reports) before
+// it is handed out again. A packet from the old peer that comes later still
+// is dropped by the new transfer, not answered with ERROR 5: the ICMP error
+// that answer could draw from a closed port would end the new transfer.
+// Each transfer still gets a port the kernel picked at random, once, for
+// some transfer before it — never one whose last transfer was for the same
+// client port, so that a client can tell a new transfer from the one just
+// before (RFC 1350 §4).
 type spares struct {
 	mu   sync.Mutex
 	byIP map[netip.Addr][]spare
@@ -39,20 +40,22 @@ type spare struct {
 const maxSpares = 256
 
 // socket returns a socket for a transfer from local to peer: a spare one,
-// emptied, or a new one.
-func (p *spares) socket(local netip.Addr, peer netip.AddrPort) (int, error) {
-	if fd := p.take(local, peer); fd >= 0 {
-		return fd, nil
+// emptied, with the peer of its last transfer, or a new one.
+func (p *spares) socket(local netip.Addr, peer netip.AddrPort) (int, netip.AddrPort, error) {
+	if fd, was := p.take(local, peer); fd >= 0 {
+		return fd, was, nil
 	}
 	fd, err := udpraw.Socket(local)
 	if err != nil {
-		return -1, err
+		return -1, netip.AddrPort{}, err
 	}
 	setRecvErr(fd, local.Is6())
-	return fd, nil
+	return fd, netip.AddrPort{}, nil
 }
 
-func (p *spares) take(local netip.Addr, peer netip.AddrPort) int {
+// take returns a spare socket of local, emptied, whose last transfer was not
+// for peer, and that transfer's peer; -1 when there is none.
+func (p *spares) take(local netip.Addr, peer netip.AddrPort) (int, netip.AddrPort) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	kept := p.byIP[local]
@@ -60,13 +63,13 @@ func (p *spares) take(local netip.Addr, peer netip.AddrPort) int {
 		if kept[i].last == peer {
 			continue
 		}
-		fd := kept[i].fd
+		k := kept[i]
 		p.byIP[local] = slices.Delete(kept, i, i+1)
 		p.n--
-		empty(fd)
-		return fd
+		empty(k.fd)
+		return k.fd, k.last
 	}
-	return -1
+	return -1, netip.AddrPort{}
 }
 
 // keep takes back a completed transfer's socket, or closes it when enough
@@ -86,8 +89,11 @@ func (p *spares) keep(local netip.Addr, fd int, last netip.AddrPort) bool {
 	return true
 }
 
-// drop empties a spare socket something came to.
-func (p *spares) drop(fd int) { empty(fd) }
+// drop empties a spare socket something came to, reports included.
+func (p *spares) drop(fd int) {
+	empty(fd)
+	dropReports(fd)
+}
 
 // closeAll closes every spare socket.
 func (p *spares) closeAll() {
@@ -101,14 +107,31 @@ func (p *spares) closeAll() {
 	p.byIP, p.n = nil, 0
 }
 
-// empty reads and drops what a spare socket still holds: late packets and
-// a pending error. (Queued ICMP reports make the loop's poll say POLLERR;
-// receive drops them.)
+// empty reads and drops what a spare socket still holds: late packets, a
+// pending error, and then the ICMP reports queued with it.
 func empty(fd int) {
 	var b [ackBufLen]byte
 	var from unix.RawSockaddrAny
+	reported := false
 	for range 64 {
-		if _, _, err := udpraw.RecvFrom(fd, b[:], &from); errors.Is(err, unix.EAGAIN) {
+		_, _, err := udpraw.RecvFrom(fd, b[:], &from)
+		if errors.Is(err, unix.EAGAIN) {
+			break
+		}
+		reported = reported || err != nil
+	}
+	if reported {
+		dropReports(fd)
+	}
+}
+
+// dropReports reads off the ICMP reports queued on a spare socket: left
+// there, they would keep epoll reporting EPOLLERR for it.
+func dropReports(fd int) {
+	var b [ackBufLen]byte
+	var oob [128]byte
+	for range 64 {
+		if _, _, _, _, err := unix.Recvmsg(fd, b[:], oob[:], unix.MSG_ERRQUEUE|unix.MSG_DONTWAIT); err != nil {
 			return
 		}
 	}

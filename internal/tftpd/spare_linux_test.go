@@ -105,3 +105,33 @@ func TestSpareSocketsClosedOnShutdown(t *testing.T) {
 	}
 	c.Close()
 }
+
+// TestSpareDropsOldPeer: a packet the old peer sends after its socket went
+// to a new transfer is dropped, not answered with ERROR 5 (whose ICMP
+// answer from a closed port would end the new transfer), and the new
+// transfer goes on.
+func TestSpareDropsOldPeer(t *testing.T) {
+	data := randomBytes(t, 700)
+	s, addr := testServer(t, "udp4", map[string][]byte{"f": data}, func(s *Server) {
+		s.noEventLoop = false
+		s.Timeout = time.Second
+	})
+	a := newPeer(t, addr)
+	first := lockstep(t, a, "f", data)
+	waitFor(t, "the first transfer to end", func() bool { return s.Stats().RequestsProcessed == 1 })
+	b := newPeer(t, addr)
+	b.rrq("f", "octet", tftp.Options{})
+	b.expectData(1)
+	if b.tid != first {
+		t.Fatalf("second transfer from %v, want the first's socket %v", b.tid, first)
+	}
+	a.sendTo(first, tftp.AppendAck(nil, 2)) // late, from the old peer
+	a.expectNothing(100 * time.Millisecond)
+	b.ack(1)
+	b.expectData(2)
+	b.ack(2)
+	waitFor(t, "the second transfer to end", func() bool { return s.Stats().RequestsProcessed == 2 })
+	if n := s.Stats().UnknownTID; n != 0 {
+		t.Fatalf("UnknownTID = %d", n)
+	}
+}
