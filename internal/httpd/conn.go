@@ -55,6 +55,7 @@ type conn struct {
 
 	// Taking turns (turns_linux.go); turnID 0: waiting on Go's poller.
 	turnID   uint64
+	turns    *turns
 	rc       syscall.RawConn
 	readFn   func(uintptr) bool // readOnce, made once
 	wake     chan struct{}      // the turn

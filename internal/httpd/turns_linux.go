@@ -5,6 +5,7 @@ import (
 	"net"
 	"os"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 	"unsafe"
@@ -29,6 +30,8 @@ type turns struct {
 	ep     int
 	file   *os.File // ep, for Go's poller
 	rc     syscall.RawConn
+	closed atomic.Bool // close was called
+	dead   atomic.Bool // run ended: connections read through Go's poller
 	mu     sync.Mutex
 	byID   map[uint64]*conn
 	nextID uint64
@@ -44,7 +47,10 @@ func newTurns() *turns {
 	if err != nil {
 		return nil
 	}
-	unix.SetNonblock(ep, true)
+	if err := unix.SetNonblock(ep, true); err != nil {
+		unix.Close(ep)
+		return nil
+	}
 	f := os.NewFile(uintptr(ep), "httpd-turns")
 	rc, err := f.SyscallConn()
 	if err != nil {
@@ -58,16 +64,34 @@ func newTurns() *turns {
 
 // close stops the goroutine; connections still listed keep waiting on
 // their deadlines.
-func (t *turns) close() { t.file.Close() }
+func (t *turns) close() {
+	t.closed.Store(true)
+	t.file.Close()
+}
 
-// run hands out turns until the set is closed.
+// run hands out turns until the set is closed. Should waiting on the set
+// fail otherwise, the turns end: every connection is woken and reads
+// through Go's poller from then on.
 func (t *turns) run() {
 	collect := t.collect // made once: a func value per wait would allocate
 	for {
 		if err := t.rc.Read(collect); err != nil {
+			if !t.closed.Load() {
+				t.dead.Store(true)
+				t.wakeAll()
+			}
 			return
 		}
 		t.give(t.events[:t.ready])
+	}
+}
+
+// wakeAll gives every listed connection a turn.
+func (t *turns) wakeAll() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for _, c := range t.byID {
+		c.turn()
 	}
 }
 
@@ -104,7 +128,10 @@ func (t *turns) give(events []unix.EpollEvent) {
 // add lists c and watches its socket; false when it cannot (c then waits
 // on Go's poller). c must not be serving yet.
 func (t *turns) add(c *conn, rc syscall.RawConn) bool {
-	c.rc, c.readFn = rc, c.readOnce
+	if t.dead.Load() {
+		return false
+	}
+	c.turns, c.rc, c.readFn = t, rc, c.readOnce
 	c.wake = make(chan struct{}, 1)
 	c.timer = time.NewTimer(time.Hour)
 	c.timer.Stop()
@@ -147,6 +174,9 @@ func (c *conn) turn() {
 // is nothing to read, until c's read deadline (readBy; zero: none).
 func (c *conn) readTurn(p []byte) (int, error) {
 	for {
+		if c.turns.dead.Load() {
+			return c.readPolled(p)
+		}
 		n, errno, err := c.rawRead(p)
 		switch {
 		case err != nil:
@@ -183,6 +213,14 @@ func (c *conn) readOnce(fd uintptr) bool {
 		c.rn, c.rerr = n, e
 		return true
 	}
+}
+
+// readPolled reads through Go's poller, once the turns have ended.
+func (c *conn) readPolled(p []byte) (int, error) {
+	if err := c.nc.SetReadDeadline(c.readBy); err != nil {
+		return 0, err
+	}
+	return c.nc.Read(p)
 }
 
 // errReadTimeout is what a read past its deadline returns.

@@ -83,3 +83,32 @@ func waitUntil(t *testing.T, cond func() bool) {
 		time.Sleep(5 * time.Millisecond)
 	}
 }
+
+// TestTurnsEnd: should the turns' wait fail, the connection waiting on
+// them is woken and goes on through Go's poller, and new connections do
+// not take turns.
+func TestTurnsEnd(t *testing.T) {
+	var s *Server
+	srv := ownServer(t, &Handler{Source: chain(map[string]string{"a.xml": "a"})}, func(x *Server) { s = x })
+	c, br := dial(t, srv)
+	get := func() {
+		t.Helper()
+		io.WriteString(c, "GET /a.xml HTTP/1.1\r\nHost: x\r\n\r\n")
+		if resp, body := answer(t, br, "GET"); resp.StatusCode != http.StatusOK || body != "a" {
+			t.Fatalf("%d %q", resp.StatusCode, body)
+		}
+	}
+	get()
+	s.mu.Lock()
+	tr := s.turns
+	s.mu.Unlock()
+	tr.file.Close() // the wait fails: not a close of the server
+	waitUntil(t, tr.dead.Load)
+	get()
+	get()
+	c2, br2 := dial(t, srv)
+	io.WriteString(c2, "GET /a.xml HTTP/1.1\r\nHost: x\r\n\r\n")
+	if resp, body := answer(t, br2, "GET"); resp.StatusCode != http.StatusOK || body != "a" {
+		t.Fatalf("new connection: %d %q", resp.StatusCode, body)
+	}
+}
