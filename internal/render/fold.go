@@ -31,6 +31,7 @@ func foldEqual(a, b string) bool {
 	return true
 }
 
+// lowerASCII lower-cases an ASCII letter; any other byte is kept.
 func lowerASCII(c byte) byte {
 	if 'A' <= c && c <= 'Z' {
 		return c + 'a' - 'A'
@@ -61,6 +62,7 @@ func nameMAC(s string) (string, bool) {
 	return m, err == nil
 }
 
+// canonicalHex reports whether s holds only 0-9 and A-F.
 func canonicalHex(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; !('0' <= c && c <= '9' || 'A' <= c && c <= 'F') {
