@@ -10,6 +10,12 @@ const (
 	kindWake            // the loop's eventfd
 )
 
+// What slot holds for a descriptor that is no transfer's.
+const (
+	slotNone  = -1 // not the loop's
+	slotSpare = -2 // a spare socket (spare_linux.go), still in the set
+)
+
 // eventBatch is how many ready descriptors one wait takes; more wait for
 // the next (level-triggered: none is lost, and the ready list rotates).
 const eventBatch = 256
@@ -25,11 +31,11 @@ func watch(ep, fd int, kind int32) error {
 func (l *eventLoop) register(i int) error {
 	fd := l.xfers[i].raw.fd
 	for len(l.slot) <= fd {
-		l.slot = append(l.slot, -1)
+		l.slot = append(l.slot, slotNone)
 	}
 	was := l.slot[fd]
 	l.slot[fd] = int32(i)
-	if was == -2 {
+	if was == slotSpare {
 		return nil // a spare socket, in the set since its first transfer
 	}
 	return watch(l.ep, fd, kindTransfer)

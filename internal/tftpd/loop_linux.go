@@ -62,7 +62,7 @@ type eventLoop struct {
 	ep      int                         // the epoll set: wake, listeners, transfers
 	events  [eventBatch]unix.EpollEvent // what the last wait found
 	ready   int                         // how many of events it found
-	slot    []int32                     // slot[fd]: the index in xfers of fd's transfer; -1 none; -2 a spare socket, still in the set
+	slot    []int32                     // slot[fd]: the index in xfers of fd's transfer, or slotNone, slotSpare
 	polled  []*listener                 // the listeners in the set
 	gen     int
 	xfers   []*transfer
@@ -424,7 +424,7 @@ func (l *eventLoop) receiveAll(now time.Time) bool {
 		if i := l.slot[e.Fd]; i >= 0 {
 			l.receive(int(i), e.Events, now)
 			worked = true
-		} else if i == -2 {
+		} else if i == slotSpare {
 			l.spare.drop(int(e.Fd)) // a spare socket: a late packet
 		}
 	}
@@ -539,14 +539,14 @@ func (l *eventLoop) end(i int, outcome Outcome, err error) {
 	last := len(l.xfers) - 1
 	l.xfers[i] = l.xfers[last]
 	l.slot[l.xfers[i].raw.fd] = int32(i)
-	l.slot[t.raw.fd] = -1
+	l.slot[t.raw.fd] = slotNone
 	l.xfers[last] = nil
 	l.xfers = l.xfers[:last]
 	if outcome == OutcomeCompleted && !t.m.resent {
 		// Nothing went twice: no late ACK is on its way to the socket. It
 		// stays in the epoll set.
 		if l.spare.keep(t.local, t.raw.fd, t.m.peer) {
-			l.slot[t.raw.fd] = -2
+			l.slot[t.raw.fd] = slotSpare
 		}
 		t.raw.fd = -1
 	}

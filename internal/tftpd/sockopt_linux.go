@@ -29,10 +29,12 @@ func connRecvErr(c *net.UDPConn, v6 bool) {
 }
 
 // dropErrQueue reads one queued ICMP error report off fd, whose error the
-// kernel already gave to a send: a report left queued keeps poll saying
-// the socket has something to read.
-func dropErrQueue(fd int, b, oob []byte) {
-	unix.Recvmsg(fd, b, oob, unix.MSG_ERRQUEUE|unix.MSG_DONTWAIT)
+// kernel already gave to a send or read, and reports whether there was
+// one: a report left queued keeps epoll saying the socket has something to
+// read.
+func dropErrQueue(fd int, b, oob []byte) bool {
+	_, _, _, _, err := unix.Recvmsg(fd, b, oob, unix.MSG_ERRQUEUE|unix.MSG_DONTWAIT)
+	return err == nil
 }
 
 // setReceiveBuffer asks for a receive buffer of n bytes on c: first past

@@ -131,7 +131,7 @@ func dropReports(fd int) {
 	var b [ackBufLen]byte
 	var oob [128]byte
 	for range 64 {
-		if _, _, _, _, err := unix.Recvmsg(fd, b[:], oob[:], unix.MSG_ERRQUEUE|unix.MSG_DONTWAIT); err != nil {
+		if !dropErrQueue(fd, b[:], oob[:]) {
 			return
 		}
 	}
